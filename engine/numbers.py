@@ -1,0 +1,114 @@
+"""Exact numbers inside the engine, Decimal at its edges, named rounding steps.
+
+The engine never sees a float: the add-in converts Excel's doubles once with
+``Decimal(repr(x))`` before they get here. Inside, every quantity is an ``int``
+or a :class:`fractions.Fraction`. Rounding happens only where the contract says,
+through the functions below, each of which names its mode.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from numbers import Rational
+
+from .errors import fail
+
+CENT = Decimal("0.01")
+
+
+def exact(value: object, field: str, *, table: str | None = None, row: int | None = None) -> Fraction:
+    """Convert an int, Decimal, Fraction or numeric text to an exact Fraction.
+
+    Floats are refused: they must be converted at the boundary, where the
+    user's typed digits are still known (``Decimal(repr(x))``).
+    """
+    if isinstance(value, bool) or value is None:
+        raise fail(field, value, "must be a number", table=table, row=row)
+    if isinstance(value, float):
+        raise fail(field, value, "is a float; convert it with Decimal(repr(x)) at the boundary", table=table, row=row)
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, Rational):
+        return Fraction(value.numerator, value.denominator)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise fail(field, value, "must be a finite number", table=table, row=row)
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("$", "")
+        try:
+            return Fraction(Decimal(text)) if text and "/" not in text else Fraction(text)
+        except (ValueError, ArithmeticError, ZeroDivisionError):
+            raise fail(field, value, "must be a number", table=table, row=row) from None
+    raise fail(field, value, "must be a number", table=table, row=row)
+
+
+def whole_shares_down(shares: Fraction) -> int:
+    """Whole shares, rounding *down* (toward zero for the non-negative counts used).
+
+    §1(c)(i)/§5: only full shares are issued; the fraction is paid in cash.
+    """
+    return shares.numerator // shares.denominator
+
+
+def cents_half_up(amount: Fraction) -> Decimal:
+    """Cash to the cent, rounding half *up* (away from zero on .5 of a cent).
+
+    The contract names no mode for cash; half-up is the ordinary commercial
+    rounding a finance user expects (see docs/interpretations.md).
+    """
+    return to_decimal(amount, CENT, ROUND_HALF_UP)
+
+
+def to_decimal(value: Fraction, step: Decimal, mode: str) -> Decimal:
+    """Quantize an exact value to ``step`` with the named ``decimal`` rounding mode."""
+    # Exact: split into whole steps and a remainder, and decide on the remainder.
+    scaled = value / Fraction(step)
+    floor = scaled.numerator // scaled.denominator
+    rem = scaled - floor
+    if rem == 0:
+        units = floor
+    elif mode == ROUND_DOWN:
+        units = floor if value >= 0 else floor + 1
+    elif mode == ROUND_HALF_UP:
+        if value >= 0:
+            units = floor + 1 if rem >= Fraction(1, 2) else floor
+        else:
+            units = floor + 1 if rem > Fraction(1, 2) else floor
+    elif mode == "ROUND_UP":
+        units = floor + 1 if value >= 0 else floor
+    elif mode == "ROUND_FLOOR":
+        units = floor
+    elif mode == "ROUND_CEILING":
+        units = floor + 1
+    elif mode == "ROUND_HALF_EVEN":
+        if rem > Fraction(1, 2) or (rem == Fraction(1, 2) and floor % 2 == 1):
+            units = floor + 1
+        else:
+            units = floor
+    else:
+        raise fail("Rounding mode", mode, "is not a known rounding mode")
+    return (Decimal(units) * step).quantize(step)
+
+
+def round_to_increment(value: Fraction, increment: Fraction, mode: str) -> Fraction:
+    """Round ``value`` to a multiple of ``increment`` (e.g. NVCA's $0.0001) with ``mode``."""
+    return Fraction(to_decimal(value / increment, Decimal(1), mode)) * increment
+
+
+def to_plain_decimal(value: Fraction, places: int = 28) -> Decimal:
+    """An exact Decimal when the fraction terminates, else rounded half-even to ``places``.
+
+    For display at the boundary only; the engine keeps the Fraction.
+    """
+    d = value.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1:
+        places_needed = 0
+        while (value * 10**places_needed).denominator != 1:
+            places_needed += 1
+        return Decimal(int(value * 10**places_needed)).scaleb(-places_needed)
+    return to_decimal(value, Decimal(1).scaleb(-places), "ROUND_HALF_EVEN")
