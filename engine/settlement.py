@@ -1,0 +1,397 @@
+"""What an exercise costs and delivers (§1(b), §1(c), §3, §5), and net issuance.
+
+``settle`` takes the warrant's position on the exercise date (price and shares
+from the §4 ledger), an exercise request and, when a fractional share is to be
+paid in cash, the §5 market input. Exact Fractions inside; the contract's
+roundings, each named where it happens:
+
+* whole shares to issue: round DOWN (§1(c)(i) "full Warrant Shares"; §5 pays the rest);
+* shares to surrender: round DOWN (§3(a): their fair value may equal, never exceed, the price);
+* cash (aggregate price, cash due, surrender value, fraction cash): to the cent, ROUND_HALF_UP.
+
+Readings are written in docs/interp/20-exercise.md.
+"""
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from .errors import WarrantError, fail, where
+from .exercisability import fmt_number
+from .numbers import cents_half_up, exact, whole_shares_down
+from .terms import Terms
+
+CASH, SURRENDER, MIXED, NET = "CASH", "SURRENDER", "MIXED", "NET"
+METHODS = (CASH, SURRENDER, MIXED, NET)
+
+OTC, EXCHANGE, NO_MARKET = "OTC", "EXCHANGE", "NONE"
+VENUES = (OTC, EXCHANGE, NO_MARKET)
+
+EXERCISE_TABLE = "Exercise"
+MARKET_TABLE = "Market"
+
+NET_NOTE = ("Net issuance (X = Y(A-B)/A) is outside D-1's own terms: §3 provides payment in cash, "
+            "by surrender of Common Stock held six months, or a combination, not net issuance")
+
+
+def _exact_or_none(value: object, field: str, table: str) -> Fraction | None:
+    return None if value is None else exact(value, field, table=table)
+
+
+def _date_or_none(value: object, field: str, table: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise fail(field, value, "must be a date", table=table)
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseRequest:
+    """One exercise: how many Warrant Shares (None = ALL that remain), when, and how paid.
+
+    ``surrender_lot_shares`` (optional, beyond the API): how many shares the
+    surrendered lot holds; when given, no more are surrendered and the rest is cash.
+    """
+
+    exercise_date: date
+    shares: Fraction | None = None
+    method: str = CASH
+    payment_date: date | None = None
+    cash_paid: Fraction | None = None
+    surrendered_acquired: date | None = None
+    fair_value: Fraction | None = None
+    surrender_lot_shares: int | None = None
+
+    def __post_init__(self) -> None:
+        t = EXERCISE_TABLE
+        exercise_date = _date_or_none(self.exercise_date, "Exercise Date", t)
+        if exercise_date is None:
+            raise fail("Exercise Date", None, "must be a date", table=t)
+        object.__setattr__(self, "exercise_date", exercise_date)
+        shares = self.shares
+        if isinstance(shares, str) and shares.strip().upper() == "ALL":
+            shares = None
+        object.__setattr__(self, "shares", _exact_or_none(shares, "Shares", t))
+        if self.shares is not None and self.shares <= 0:
+            raise fail("Shares", self.shares, "must be positive (or ALL)", table=t)
+        method = self.method.strip().upper() if isinstance(self.method, str) else self.method
+        if method not in METHODS:
+            raise fail("Method", self.method, f"must be one of {', '.join(METHODS)}", table=t)
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "payment_date", _date_or_none(self.payment_date, "Payment Date", t))
+        object.__setattr__(self, "surrendered_acquired",
+                           _date_or_none(self.surrendered_acquired, "Surrendered Shares Acquired", t))
+        object.__setattr__(self, "cash_paid", _exact_or_none(self.cash_paid, "Cash Paid", t))
+        if self.cash_paid is not None and self.cash_paid < 0:
+            raise fail("Cash Paid", self.cash_paid, "must not be negative", table=t)
+        object.__setattr__(self, "fair_value", _exact_or_none(self.fair_value, "Fair Value", t))
+        if self.fair_value is not None and self.fair_value <= 0:
+            raise fail("Fair Value", self.fair_value, "must be positive", table=t)
+        if self.payment_date is not None and self.payment_date < self.exercise_date:
+            raise fail("Payment Date", self.payment_date,
+                       f"must not be before the Exercise Date ({self.exercise_date}) (§1(a), §1(c))", table=t)
+        lot = self.surrender_lot_shares
+        if lot is not None:
+            lot_exact = exact(lot, "Surrender Lot Shares", table=t)
+            if lot_exact.denominator != 1 or lot_exact < 0:
+                raise fail("Surrender Lot Shares", lot, "must be a whole number of shares, not negative", table=t)
+            object.__setattr__(self, "surrender_lot_shares", int(lot_exact))
+
+
+@dataclass(frozen=True, slots=True)
+class Market:
+    """§5 market input: the venue that applies and its quote.
+
+    OTC: ``low_bid`` and ``high_asked`` (NASD over-the-counter); EXCHANGE:
+    ``closing_price`` (national securities exchange); NONE: ``board_fair_value``.
+    """
+
+    venue: str = NO_MARKET
+    quote_date: date | None = None
+    low_bid: Fraction | None = None
+    high_asked: Fraction | None = None
+    closing_price: Fraction | None = None
+    board_fair_value: Fraction | None = None
+
+    def __post_init__(self) -> None:
+        t = MARKET_TABLE
+        venue = NO_MARKET if self.venue is None else self.venue
+        venue = venue.strip().upper() if isinstance(venue, str) else venue
+        if venue == "":
+            venue = NO_MARKET
+        if venue not in VENUES:
+            raise fail("Venue", self.venue, f"must be one of {', '.join(VENUES)}", table=t)
+        object.__setattr__(self, "venue", venue)
+        object.__setattr__(self, "quote_date", _date_or_none(self.quote_date, "Quote Date", t))
+        for name, label in (("low_bid", "Low Bid"), ("high_asked", "High Asked"),
+                            ("closing_price", "Closing Price"), ("board_fair_value", "Board Fair Value")):
+            value = _exact_or_none(getattr(self, name), label, t)
+            if value is not None and value < 0:
+                raise fail(label, value, "must not be negative", table=t)
+            object.__setattr__(self, name, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where the warrant stands on the exercise date (from the §4 ledger)."""
+
+    price: Fraction
+    shares: Fraction
+    security: str = "Common Stock"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "price", exact(self.price, "Per Share Exercise Price"))
+        object.__setattr__(self, "shares", exact(self.shares, "Warrant Shares"))
+        if self.price < 0:
+            raise fail("Per Share Exercise Price", self.price, "must not be negative")
+        if self.shares <= 0:
+            raise fail("Warrant Shares", self.shares, "must be positive: nothing remains to exercise")
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    effective_at: datetime
+    holder_of_record: str
+    shares_exercised: Fraction
+    full_shares: int
+    fractional_share: Fraction
+    aggregate_price: Decimal
+    aggregate_price_exact: Fraction
+    cash_due: Decimal
+    shares_to_surrender: int
+    surrender_value: Decimal
+    fraction_cash: Decimal
+    fraction_price: Fraction | None
+    fraction_price_source: str
+    fraction_price_date: date | None
+    quote_warning: str | None
+    certificates_due: date | None
+    remaining_shares: Fraction
+    new_warrant: str | None
+    method: str
+    outside_terms: bool
+    notes: tuple[str, ...]
+    payment_date: date | None = None
+    cash_due_exact: Fraction = Fraction(0)
+    shares_withheld: Fraction = Fraction(0)   # NET: Warrant Shares withheld in payment (Y - X)
+
+
+def holding_period_end(acquired: date, months: int) -> date:
+    """``acquired`` plus ``months`` calendar months, the day clamped to the month's end.
+
+    §3(a) "held ... for at least six months": 2004-08-31 + 6 months = 2005-02-28.
+    """
+    if isinstance(acquired, datetime):
+        acquired = acquired.date()
+    if not isinstance(acquired, date):
+        raise fail("Surrendered Shares Acquired", acquired, "must be a date", table=EXERCISE_TABLE)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise fail("Holding Months", months, "must be a whole number, not negative")
+    index = acquired.year * 12 + (acquired.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    if year > 9999:
+        raise fail("Surrendered Shares Acquired", acquired, "is too late to add the holding period to")
+    day = min(acquired.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def previous_trading_day(day: date, is_trading_day: Callable[[date], bool] | None = None) -> date:
+    """The trading day immediately prior to ``day`` (§5); default calendar Mon-Fri."""
+    check = is_trading_day or _weekday
+    candidate = day
+    for _ in range(366):
+        candidate -= timedelta(days=1)
+        if check(candidate):
+            return candidate
+    raise fail("Trading calendar", f"no trading day in the year before {day}", "must have trading days")
+
+
+def _weekday(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def settle(terms: Terms, position: Position, request: ExerciseRequest, market: Market | None = None,
+           is_trading_day: Callable[[date], bool] | None = None) -> Settlement:
+    """Settle one exercise; refuses (WarrantError) what the contract does not allow."""
+    t = EXERCISE_TABLE
+    day = request.exercise_date
+    # §1(a): only during the Exercise Period (the date's own close of business is inside it).
+    if day < terms.exercise_start or day > terms.exercise_end:
+        raise fail("Exercise Date", day, f"must be within the Exercise Period {terms.exercise_start} "
+                                         f"through {terms.exercise_end} (§1(a))", table=t)
+    remaining_before = position.shares
+    shares = remaining_before if request.shares is None else request.shares  # None = ALL (§1(a) "in whole")
+    if shares > remaining_before:
+        raise fail("Shares", shares, f"must not exceed the {_num(remaining_before)} Warrant Shares "
+                                           f"that remain (§1(a), §1(c)(ii))", table=t)
+    price = position.price
+    aggregate_exact = shares * price
+    notes: list[str] = []
+
+    # §1(b): deemed effected immediately prior to the close of business that day; the close
+    # of business is taken as the terms' cut-off hour (17:00 New York time for D-1).
+    effective_at = datetime.combine(day, terms.exercise_end_time, tzinfo=terms.zone)
+
+    cash_exact = Fraction(0)
+    surrender_count = 0
+    surrender_exact = Fraction(0)
+    withheld = Fraction(0)
+    outside = False
+    if request.method == NET:
+        # Outside D-1: X = Y(A - B)/A shares delivered, Y - X withheld as payment.
+        fair_value = _need(request.fair_value, "Fair Value", "is needed for net issuance")
+        if fair_value <= price:
+            raise fail("Fair Value", fair_value, f"must exceed the Per Share Exercise Price "
+                                                       f"({_num(price)}) for net issuance", table=t)
+        delivered = shares * (fair_value - price) / fair_value
+        withheld = shares - delivered
+        outside = True
+        notes.append(NET_NOTE)
+        notes.append(f"Y = {_num(shares)} Warrant Shares, A = {_num(fair_value)}, B = {_num(price)}: "
+                     f"X = {_num(delivered)} shares delivered, {_num(withheld)} withheld")
+    else:
+        delivered = shares
+        if request.method == CASH:
+            cash_exact = aggregate_exact
+        else:
+            # §3(a)/(b): surrender of Common Stock held six months, valued at fair value on the exercise date.
+            acquired = _need(request.surrendered_acquired, "Surrendered Shares Acquired",
+                             f"is needed to pay by {request.method}")
+            fair_value = _need(request.fair_value, "Fair Value", f"is needed to pay by {request.method}")
+            held_until = holding_period_end(acquired, terms.holding_months)
+            if held_until > day:
+                raise fail("Surrendered Shares Acquired", acquired,
+                           f"must be held at least {terms.holding_months} months by the Exercise Date "
+                           f"({day}); the lot qualifies from {held_until} (§3(a))", table=t)
+            to_cover = aggregate_exact
+            if request.method == MIXED:
+                # §3(b): the cash part is applied first, shares cover the rest.
+                cash_part = _need(request.cash_paid, "Cash Paid", "is needed to pay by MIXED")
+                if cash_part > aggregate_exact:
+                    raise fail("Cash Paid", cash_part, f"must not exceed the aggregate price "
+                                                             f"({cents_half_up(aggregate_exact)}) (§3(b))", table=t)
+                to_cover = aggregate_exact - cash_part
+            # Round DOWN: whole shares whose fair value does not exceed what is left to pay (§3(a) "equal to").
+            surrender_count = whole_shares_down(to_cover / fair_value)
+            if request.surrender_lot_shares is not None and surrender_count > request.surrender_lot_shares:
+                surrender_count = request.surrender_lot_shares
+                notes.append(f"the surrendered lot holds only {request.surrender_lot_shares:,} shares")
+            surrender_exact = surrender_count * fair_value
+            cash_exact = aggregate_exact - surrender_exact
+            notes.append(f"{surrender_count:,} shares surrendered at fair value {_money(fair_value)} "
+                         f"= {_money(surrender_exact)}; cash due {_money(cash_exact)} "
+                         f"(held since {acquired}, qualifying from {held_until})")
+
+    # §1(c)(i): full shares only, rounded DOWN; the fraction is paid in cash under §5.
+    full = whole_shares_down(delivered)
+    fraction = delivered - full
+    fraction_price, source, price_date, warning = _fraction_price(fraction, day, market, is_trading_day)
+    # §5: cash in lieu of the fraction, to the cent ROUND_HALF_UP.
+    fraction_cash = cents_half_up(fraction * fraction_price) if fraction_price is not None else cents_half_up(
+        Fraction(0))
+    if warning:
+        notes.append(warning)
+
+    # §1(c): certificates within 20 calendar days after the price is paid.
+    paid = request.payment_date or day
+    due = paid + timedelta(days=terms.delivery_days)
+
+    # §1(c)(ii): a new warrant for the remainder when exercised in part.
+    remaining = remaining_before - shares
+    new_warrant = None
+    if remaining > 0:
+        new_warrant = (f"New warrant of like tenor (dated {terms.issue_date}) for {_num(remaining)} "
+                       f"{position.security} Warrant Shares at {_money(price)} per share (§1(c)(ii))")
+
+    return Settlement(
+        effective_at=effective_at,
+        holder_of_record=terms.holder,
+        shares_exercised=shares,
+        full_shares=full,
+        fractional_share=fraction,
+        aggregate_price=cents_half_up(aggregate_exact),   # to the cent, ROUND_HALF_UP
+        aggregate_price_exact=aggregate_exact,
+        cash_due=cents_half_up(cash_exact),                # to the cent, ROUND_HALF_UP
+        shares_to_surrender=surrender_count,
+        surrender_value=cents_half_up(surrender_exact),   # to the cent, ROUND_HALF_UP
+        fraction_cash=fraction_cash,
+        fraction_price=fraction_price,
+        fraction_price_source=source,
+        fraction_price_date=price_date,
+        quote_warning=warning,
+        certificates_due=due,
+        remaining_shares=remaining,
+        new_warrant=new_warrant,
+        method=request.method,
+        outside_terms=outside,
+        notes=tuple(notes),
+        payment_date=paid,
+        cash_due_exact=cash_exact,
+        shares_withheld=withheld,
+    )
+
+
+def _fraction_price(fraction: Fraction, day: date, market: Market | None,
+                    is_trading_day: Callable[[date], bool] | None
+                    ) -> tuple[Fraction | None, str, date | None, str | None]:
+    """§5 "whichever is applicable": the per-share value used for the fractional share.
+
+    Only computed when there is a fraction to pay. The OTC and exchange quotes must be
+    those of the trading day immediately prior to the exercise date; a quote dated
+    otherwise is still used, and flagged.
+    """
+    if fraction == 0:
+        return None, "no fractional share", None, None
+    if market is None:
+        raise WarrantError(f"{where(MARKET_TABLE, None)}Market (blank) is needed to pay cash "
+                           f"for the fractional share {_num(fraction)} (§5)")
+    m = MARKET_TABLE
+    if market.venue == NO_MARKET:
+        value = _need(market.board_fair_value, "Board Fair Value",
+                      "is needed when the Venue is NONE (§5 Board fair market value)", table=m)
+        when = market.quote_date or day
+        return value, f"Board fair market value as of {when}", when, None
+    expected = previous_trading_day(day, is_trading_day)
+    quoted = _need(market.quote_date, "Quote Date", f"is needed for a {market.venue} quote (§5)", table=m)
+    if market.venue == OTC:
+        low = _need(market.low_bid, "Low Bid", "is needed for an OTC quote (§5)", table=m)
+        high = _need(market.high_asked, "High Asked", "is needed for an OTC quote (§5)", table=m)
+        value = (low + high) / 2   # §5: the mean between the low bid and high asked, exact
+        source = f"OTC mean of low bid and high asked on {quoted}"
+    else:
+        value = _need(market.closing_price, "Closing Price", "is needed for an EXCHANGE quote (§5)", table=m)
+        source = f"exchange closing price on {quoted}"
+    warning = None
+    if quoted != expected:
+        warning = (f"Quote Date {quoted} is not the trading day immediately prior to the exercise date "
+                   f"{day} (expected {expected}) (§5)")
+    return value, source, quoted, warning
+
+
+def _need(value, field: str, rule: str, *, table: str = EXERCISE_TABLE):
+    if value is None:
+        raise WarrantError(f"{where(table, None)}{field} (blank) {rule}")
+    return value
+
+
+def _num(value: Fraction) -> str:
+    return fmt_number(Fraction(value))
+
+
+def _money(value: Fraction) -> str:
+    return f"${_num(value)}"
+
+
+__all__ = [
+    "CASH", "SURRENDER", "MIXED", "NET", "METHODS", "OTC", "EXCHANGE", "NO_MARKET", "VENUES",
+    "ExerciseRequest", "Market", "Position", "Settlement",
+    "settle", "holding_period_end", "previous_trading_day", "NET_NOTE",
+]
