@@ -10,3 +10,8 @@ from .terms import D1_TESTS, PerformanceTest, Terms, d1_terms
 __version__ = "0.1.0"
 
 __all__ = ["WarrantError", "Terms", "PerformanceTest", "D1_TESTS", "d1_terms", "__version__"]
+from .events import EVENT_COLUMNS, EVENT_KINDS, Event, parse_events, parse_ratio, sort_events
+from .ledger import (APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, Adjusted, TrailRow, adjust)
+
+__all__ += ["EVENT_COLUMNS", "EVENT_KINDS", "Event", "parse_events", "parse_ratio", "sort_events",
+            "APPLIED", "BLOCKED_UPWARD", "CARRIED_FORWARD", "EXCLUDED", "NO_EFFECT", "Adjusted", "TrailRow", "adjust"]

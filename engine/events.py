@@ -1,0 +1,335 @@
+"""The capital-events ledger of §4: one frozen class per event kind, and the parser.
+
+Rows arrive as mappings keyed by :data:`EVENT_COLUMNS` (the add-in converts the
+Excel ``events`` table to these). Share counts and considerations are
+aggregates, never per share. Every parse error names the table, the row, the
+column and the value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Mapping, Sequence, Union
+
+from .errors import WarrantError, fail, where
+from .numbers import exact
+
+EVENT_KINDS = (
+    "SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
+    "AMEND", "EXPIRE", "TREASURY", "MERGER", "EXERCISE", "OTHER",
+)
+EVENT_COLUMNS = (
+    "date", "event", "shares", "ratio", "consideration", "additional_consideration",
+    "outstanding", "category", "ref", "price", "note",
+)
+COLUMN_LABELS = {
+    "date": "Date", "event": "Event", "shares": "Shares", "ratio": "Ratio", "consideration": "Consideration",
+    "additional_consideration": "Additional Consideration", "outstanding": "Outstanding",
+    "category": "Category", "ref": "Ref", "price": "Price", "note": "Note",
+}
+CATEGORIES = ("", "MANAGEMENT", "SERIES_D", "EXCLUDED")
+
+# Same-day events apply in this order (then by source row): the capital structure
+# first (§4(b), §4(c), §4(g)(i)), then issues and grants (§4(d), §4(e)), then the
+# Board's equitable adjustment (§4(g)(ii)), then the holder's own exercise (deemed
+# effected immediately before the close of business, §1(b)), then a merger last,
+# so that the day's Common-Stock events are all the predecessor's.
+KIND_RANK = {
+    "SPLIT": 0, "COMBINATION": 0, "STOCK_DIVIDEND": 1, "RIGHTS_DIVIDEND": 1, "TREASURY": 2,
+    "ISSUE": 3, "OPTIONS": 4, "CONVERTIBLE": 4, "AMEND": 5, "EXPIRE": 6, "OTHER": 7,
+    "EXERCISE": 8, "MERGER": 9,
+}
+
+_RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-?\s*(?:for|:|/)\s*-?\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    date: date
+    row: int | None
+    note: str
+    outstanding: Fraction | None  # stated Common outstanding immediately before the event
+
+    @property
+    def kind(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date, KIND_RANK[self.kind], self.row if self.row is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Resize(_Base):
+    """SPLIT or COMBINATION, N new shares for every M old (§4(b))."""
+    new: Fraction
+    old: Fraction
+
+    @property
+    def kind(self) -> str:
+        return "SPLIT" if self.new > self.old else "COMBINATION"
+
+
+@dataclass(frozen=True, slots=True)
+class StockDividend(_Base):
+    """STOCK_DIVIDEND of ``shares`` Common, or RIGHTS_DIVIDEND deemed one of the rights' maximum (§4(c))."""
+    shares: Fraction
+    rights: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "RIGHTS_DIVIDEND" if self.rights else "STOCK_DIVIDEND"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue(_Base):
+    """ISSUE of ``shares`` Common for an aggregate ``consideration`` (§4(d), §4(f)(i))."""
+    shares: Fraction
+    consideration: Fraction
+    category: str
+    ref: str  # when it names an earlier grant: the exercise or conversion of it (§4(e)(i))
+
+    @property
+    def kind(self) -> str:
+        return "ISSUE"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant(_Base):
+    """OPTIONS or CONVERTIBLE: deemed issue of ``shares`` (the maximum) (§4(e), §4(f)(ii))."""
+    convertible: bool
+    ref: str
+    shares: Fraction
+    consideration: Fraction
+    additional: Fraction
+    category: str
+
+    @property
+    def kind(self) -> str:
+        return "CONVERTIBLE" if self.convertible else "OPTIONS"
+
+
+@dataclass(frozen=True, slots=True)
+class Amend(_Base):
+    """AMEND of grant ``ref``: new maximum shares and/or considerations (§4(e)(ii)); blank keeps the old."""
+    ref: str
+    shares: Fraction | None
+    consideration: Fraction | None
+    additional: Fraction | None
+
+    @property
+    def kind(self) -> str:
+        return "AMEND"
+
+
+@dataclass(frozen=True, slots=True)
+class Expire(_Base):
+    """EXPIRE of grant ``ref`` unexercised."""
+    ref: str
+
+    @property
+    def kind(self) -> str:
+        return "EXPIRE"
+
+
+@dataclass(frozen=True, slots=True)
+class Treasury(_Base):
+    """TREASURY: ``shares`` come to be held by the Company and leave the outstanding count (§4(g)(i))."""
+    shares: Fraction
+
+    @property
+    def kind(self) -> str:
+        return "TREASURY"
+
+
+@dataclass(frozen=True, slots=True)
+class Merger(_Base):
+    """MERGER: N successor units for every M Common shares, plus ``cash`` per Common share (§4(b))."""
+    new: Fraction
+    old: Fraction
+    successor: str
+    cash: Fraction | None
+
+    @property
+    def kind(self) -> str:
+        return "MERGER"
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise(_Base):
+    """EXERCISE of ``shares`` Warrant Shares by the holder (§1(c)): later dates see the remainder."""
+    shares: Fraction
+
+    @property
+    def kind(self) -> str:
+        return "EXERCISE"
+
+
+@dataclass(frozen=True, slots=True)
+class Other(_Base):
+    """OTHER: the Board's equitable adjustment to ``price`` (§4(g)(ii)); the Note gives the reason."""
+    price: Fraction
+
+    @property
+    def kind(self) -> str:
+        return "OTHER"
+
+
+Event = Union[Resize, StockDividend, Issue, Grant, Amend, Expire, Treasury, Merger, Exercise, Other]
+
+
+def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:
+    """Ledger order: by date, then :data:`KIND_RANK`, then source row (deterministic)."""
+    return tuple(sorted(events, key=lambda e: e.sort_key))
+
+
+def parse_ratio(text: object, *, table: str = "Events", row: int | None = None) -> tuple[Fraction, Fraction]:
+    """``"N-for-M"`` (also ``"N:M"``, ``"N for M"``) -> (N, M), both positive."""
+    if not isinstance(text, str) or not text.strip():
+        raise fail("Ratio", text, "must be written 'N-for-M', e.g. '3-for-1'", table=table, row=row)
+    match = _RATIO.match(text)
+    if not match:
+        raise fail("Ratio", text, "must be written 'N-for-M', e.g. '3-for-1'", table=table, row=row)
+    new, old = Fraction(match.group(1)), Fraction(match.group(2))
+    if new <= 0 or old <= 0:
+        raise fail("Ratio", text, "must be positive", table=table, row=row)
+    return new, old
+
+
+def parse_events(rows: Sequence[Mapping[str, object]], *, table: str = "Events", first_row: int = 2) -> tuple[Event, ...]:
+    """Rows of the events table -> typed events, in ledger order.
+
+    Row ``i`` of ``rows`` is reported as row ``first_row + i`` (the header is row 1)
+    unless the mapping carries its own ``"row"``.
+    """
+    events = [_parse_row(r, r.get("row", first_row + i), table) for i, r in enumerate(rows)]
+    return sort_events(events)
+
+
+def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
+    unknown = [k for k in raw if k not in EVENT_COLUMNS and k != "row"]
+    if unknown:
+        raise WarrantError(f"{where(table, row)}unknown column {unknown[0]!r}; known: {', '.join(COLUMN_LABELS.values())}")
+    r = _Row(raw, row, table)
+    day = r.date("date", required=True)
+    kind = r.text("event").upper().replace(" ", "_").replace("-", "_")
+    if kind not in EVENT_KINDS:
+        raise fail("Event", r.raw("event"), f"is not a known event kind; known: {', '.join(EVENT_KINDS)}", table=table, row=row)
+    base = dict(date=day, row=row, note=r.text("note"), outstanding=r.count("outstanding"))
+    if kind in ("SPLIT", "COMBINATION"):
+        new, old = parse_ratio(r.raw("ratio"), table=table, row=row)
+        if kind == "SPLIT" and not new > old:
+            raise fail("Ratio", r.raw("ratio"), "of a SPLIT must give more new shares than old (N > M)", table=table, row=row)
+        if kind == "COMBINATION" and not new < old:
+            raise fail("Ratio", r.raw("ratio"), "of a COMBINATION must give fewer new shares than old (N < M)", table=table, row=row)
+        return Resize(**base, new=new, old=old)
+    if kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND"):
+        return StockDividend(**base, shares=r.count("shares", required=True, positive=True), rights=kind == "RIGHTS_DIVIDEND")
+    if kind == "ISSUE":
+        return Issue(**base, shares=r.count("shares", required=True, positive=True),
+                     consideration=r.money("consideration", required=True),
+                     category=r.category(), ref=r.text("ref"))
+    if kind in ("OPTIONS", "CONVERTIBLE"):
+        ref = r.text("ref")
+        if not ref:
+            raise fail("Ref", r.raw("ref"), f"is required for {kind}: AMEND, EXPIRE and ISSUE rows refer to it", table=table, row=row)
+        return Grant(**base, convertible=kind == "CONVERTIBLE", ref=ref,
+                     shares=r.count("shares", required=True, positive=True),
+                     consideration=r.money("consideration", required=True),
+                     additional=r.money("additional_consideration") or Fraction(0), category=r.category())
+    if kind == "AMEND":
+        shares = r.count("shares", positive=True)
+        consideration = r.money("consideration")
+        additional = r.money("additional_consideration")
+        if shares is None and consideration is None and additional is None:
+            raise fail("Shares", r.raw("shares"), "or Consideration or Additional Consideration must give the amended terms", table=table, row=row)
+        return Amend(**base, ref=r.ref(kind), shares=shares, consideration=consideration, additional=additional)
+    if kind == "EXPIRE":
+        return Expire(**base, ref=r.ref(kind))
+    if kind == "TREASURY":
+        return Treasury(**base, shares=r.count("shares", required=True, positive=True))
+    if kind == "MERGER":
+        new, old = parse_ratio(r.raw("ratio"), table=table, row=row)
+        successor = r.text("note")
+        if not successor:
+            raise fail("Note", r.raw("note"), "must name the successor security of the MERGER", table=table, row=row)
+        return Merger(**base, new=new, old=old, successor=successor, cash=r.money("price"))
+    if kind == "EXERCISE":
+        return Exercise(**base, shares=r.count("shares", required=True, positive=True))
+    # OTHER
+    price = r.money("price", required=True)
+    if not base["note"]:
+        raise fail("Note", r.raw("note"), "must give the Board's reason for an OTHER adjustment (§4(g)(ii))", table=table, row=row)
+    return Other(**base, price=price)
+
+
+class _Row:
+    """Typed access to one raw row, with messages that name the row and column."""
+
+    def __init__(self, raw: Mapping[str, object], row: int, table: str) -> None:
+        self._raw, self.row, self.table = raw, row, table
+
+    def raw(self, key: str) -> object:
+        return self._raw.get(key)
+
+    def _blank(self, key: str) -> bool:
+        v = self._raw.get(key)
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    def text(self, key: str) -> str:
+        v = self._raw.get(key)
+        if v is None:
+            return ""
+        if not isinstance(v, str):
+            raise fail(COLUMN_LABELS[key], v, "must be text", table=self.table, row=self.row)
+        return v.strip()
+
+    def date(self, key: str, *, required: bool = False) -> date:
+        v = self._raw.get(key)
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, date):
+            return v
+        if isinstance(v, str) and v.strip():
+            try:
+                return date.fromisoformat(v.strip()[:10])
+            except ValueError:
+                pass
+        raise fail(COLUMN_LABELS[key], v, "must be a date", table=self.table, row=self.row)
+
+    def _number(self, key: str, required: bool) -> Fraction | None:
+        if self._blank(key):
+            if required:
+                raise fail(COLUMN_LABELS[key], self._raw.get(key), "is required for this event", table=self.table, row=self.row)
+            return None
+        return exact(self._raw.get(key), COLUMN_LABELS[key], table=self.table, row=self.row)
+
+    def count(self, key: str, *, required: bool = False, positive: bool = False) -> Fraction | None:
+        value = self._number(key, required)
+        if value is not None:
+            if value < 0:
+                raise fail(COLUMN_LABELS[key], self._raw.get(key), "must not be negative", table=self.table, row=self.row)
+            if positive and value == 0:
+                raise fail(COLUMN_LABELS[key], self._raw.get(key), "must be positive", table=self.table, row=self.row)
+        return value
+
+    def money(self, key: str, *, required: bool = False) -> Fraction | None:
+        value = self._number(key, required)
+        if value is not None and value < 0:
+            raise fail(COLUMN_LABELS[key], self._raw.get(key), "must not be negative", table=self.table, row=self.row)
+        return value
+
+    def category(self) -> str:
+        cat = self.text("category").upper().replace(" ", "_").replace("-", "_")
+        if cat not in CATEGORIES:
+            raise fail("Category", self._raw.get("category"), f"must be blank or one of {', '.join(c for c in CATEGORIES if c)}",
+                       table=self.table, row=self.row)
+        return cat
+
+    def ref(self, kind: str) -> str:
+        ref = self.text("ref")
+        if not ref:
+            raise fail("Ref", self._raw.get("ref"), f"must name the grant that the {kind} refers to", table=self.table, row=self.row)
+        return ref

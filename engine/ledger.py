@@ -1,0 +1,516 @@
+"""§4 anti-dilution: a pure fold over the sorted ledger, with a clause-by-clause trail.
+
+``adjust(terms, events, as_of)`` folds every event dated on or before ``as_of``
+through :func:`_apply`, one trail row per event. The state keeps two prices
+(docs/interpretations.md, "§4(g)(iii) carry-forward"):
+
+* ``price``/``shares`` — the Per Share Exercise Price and Warrant Shares *in
+  effect*: adjustments actually made;
+* ``calc_price``/``calc_shares`` — what §4 calculates with every amount carried
+  forward included. An adjustment is made (the pair in effect jumps to the
+  calculated pair) once the calculated price differs from the price in effect
+  by at least the Minimum Adjustment (1%) of the price in effect.
+
+``lowest`` is §4(h)'s lowest price made so far, restated through later splits,
+combinations and mergers into today's share units; it is the price returned.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from .errors import WarrantError, fail, where
+from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
+                     Treasury, sort_events)
+from .numbers import round_to_increment
+from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, Terms
+
+APPLIED = "APPLIED"
+CARRIED_FORWARD = "CARRIED_FORWARD"
+EXCLUDED = "EXCLUDED"
+NO_EFFECT = "NO_EFFECT"
+BLOCKED_UPWARD = "BLOCKED_UPWARD"
+STATUSES = (APPLIED, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, BLOCKED_UPWARD)
+
+
+@dataclass(frozen=True, slots=True)
+class TrailRow:
+    date: date
+    event: str
+    clause: str
+    status: str
+    price_before: Fraction
+    price_after: Fraction
+    shares_before: Fraction
+    shares_after: Fraction
+    explanation: str
+    flag: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Adjusted:
+    price: Fraction              # §4(h): the lowest price calculable up to as_of, in today's units
+    shares: Fraction             # Warrant Shares, exact (a fraction is kept until settlement)
+    security: str                # "Common Stock", or the successor's security after a MERGER
+    trail: tuple[TrailRow, ...]
+    outstanding: Fraction | None
+    fully_diluted: Fraction | None
+    price_in_effect: Fraction    # the last price made, before §4(h)
+    carried_price: Fraction      # the calculated price including amounts carried forward (§4(g)(iii))
+    cash_per_share: Fraction     # cash per Warrant Share delivered with the successor units (MERGER)
+    as_of: date
+
+    @property
+    def aggregate_price(self) -> Fraction:
+        return self.price * self.shares
+
+
+@dataclass(frozen=True, slots=True)
+class _GrantState:
+    grant: Grant                 # with every amendment so far applied
+    issued: Fraction             # shares already issued on its exercise or conversion (§4(e)(i))
+    expired: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    price: Fraction
+    shares: Fraction
+    calc_price: Fraction
+    calc_shares: Fraction
+    lowest: Fraction
+    pending_units: Fraction      # split/combination factor on the price not yet made (carried)
+    security: str
+    outstanding: Fraction | None
+    fully_diluted: Fraction | None
+    management: Fraction         # Management Securities so far (§4(a)(i)(A))
+    grants: Mapping[str, _GrantState]
+    cash_per_share: Fraction
+
+
+def initial_state(terms: Terms) -> State:
+    p, s = terms.exercise_price, terms.warrant_shares
+    out = None if terms.common_outstanding is None else Fraction(terms.common_outstanding)
+    fd = None if terms.fully_diluted is None else Fraction(terms.fully_diluted)
+    return State(p, s, p, s, p, Fraction(1), terms.security, out, fd, Fraction(0), {}, Fraction(0))
+
+
+def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
+    """Per Share Exercise Price, Warrant Shares and the trail as of ``as_of`` (events on or before it)."""
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    if not isinstance(day, date):
+        raise fail("As Of", as_of, "must be a date")
+    ledger = tuple(e for e in sort_events(events) if e.date <= day)
+    state, trail = fold(terms, ledger, explain=True)
+    return Adjusted(
+        price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
+        outstanding=state.outstanding, fully_diluted=state.fully_diluted, price_in_effect=state.price,
+        carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
+    )
+
+
+def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tuple[State, list[TrailRow]]:
+    """The reference fold over an already sorted ledger."""
+    state = initial_state(terms)
+    trail: list[TrailRow] = []
+    for i, event in enumerate(ledger):
+        state, row = _apply(terms, ledger, i, state, explain)
+        if explain:
+            trail.append(row)
+    return state, trail
+
+
+# --------------------------------------------------------------------------- the step
+
+class _Step:
+    """Builds one trail row while an event is applied."""
+
+    __slots__ = ("event", "before", "clause", "parts", "flag", "explain")
+
+    def __init__(self, event: Event, before: State, explain: bool) -> None:
+        self.event, self.before, self.explain = event, before, explain
+        self.clause = ""
+        self.parts: list[str] = []
+        self.flag: str | None = None
+
+    def say(self, text: str) -> None:
+        if self.explain:
+            self.parts.append(text)
+
+    def row(self, status: str, after: State) -> TrailRow | None:
+        if not self.explain:
+            return None
+        b = self.before
+        return TrailRow(self.event.date, self.event.kind, self.clause, status, min(b.lowest, b.price), min(after.lowest, after.price),
+                        b.shares, after.shares, " ".join(self.parts), self.flag, self.event.row)
+
+
+def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool) -> tuple[State, TrailRow | None]:
+    event = ledger[i]
+    step = _Step(event, state, explain)
+    state = _stated_outstanding(event, state, step)
+    if isinstance(event, Resize):
+        return _resize(terms, event, state, step)
+    if isinstance(event, StockDividend):
+        return _dividend(terms, event, state, step)
+    if isinstance(event, Issue):
+        return _issue(terms, event, state, step)
+    if isinstance(event, Grant):
+        return _grant(terms, event, state, step)
+    if isinstance(event, (Amend, Expire)):
+        return _recompute(terms, ledger, i, event, state, step)
+    if isinstance(event, Treasury):
+        return _treasury(event, state, step)
+    if isinstance(event, Merger):
+        return _merger(event, state, step)
+    if isinstance(event, Exercise):
+        return _exercise(event, state, step)
+    if isinstance(event, Other):
+        step.clause = "§4(g)(ii)"
+        step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(event.price)} ({event.note}).")
+        return _settle(terms, state, step, event.price, state.calc_shares)
+    raise WarrantError(f"{where('Events', event.row)}unsupported event {event!r}")  # pragma: no cover
+
+
+def _stated_outstanding(event: Event, state: State, step: _Step) -> State:
+    """A stated Outstanding wins; a disagreement with the carried count is flagged on the row."""
+    stated = event.outstanding
+    if stated is None:
+        return state
+    carried = state.outstanding
+    fd = state.fully_diluted
+    if carried is not None and carried != stated:
+        step.flag = f"stated Outstanding {count(stated)} differs from the carried count {count(carried)}; the stated count is used"
+        if fd is not None:
+            fd = fd + (stated - carried)
+    return replace(state, outstanding=stated, fully_diluted=fd)
+
+
+def _need(value: Fraction | None, what: str, purpose: str, event: Event) -> Fraction:
+    if value is None:
+        label = "Outstanding" if what == "outstanding" else "Fully Diluted"
+        raise WarrantError(f"{where('Events', event.row)}{label} (blank) must be known for {purpose}: state Outstanding on the row "
+                           f"or give Common Outstanding and Fully Diluted in the terms")
+    return value
+
+
+def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_calc_shares: Fraction, *,
+            upward_allowed: bool = False, units: Fraction = Fraction(1), counts: dict | None = None) -> tuple[State, TrailRow | None]:
+    """Make, carry forward (§4(g)(iii)) or block (§4(g)(iv)) a calculated price change."""
+    counts = counts or {}
+    if new_calc > state.calc_price and not upward_allowed:
+        # §4(g)(iv): the price is never adjusted upward except by a combination.
+        step.say(f"§4(g)(iv): the calculated {money(new_calc)} is above {money(state.calc_price)}; no upward adjustment.")
+        after = replace(state, **counts)
+        return after, step.row(BLOCKED_UPWARD, after)
+    pending = state.pending_units * units
+    if new_calc == state.calc_price and new_calc_shares == state.calc_shares:
+        after = replace(state, pending_units=pending, **counts)
+        return after, step.row(NO_EFFECT, after)
+    threshold = terms.minimum_adjustment * state.price
+    if abs(new_calc - state.price) < threshold:
+        # §4(g)(iii): under 1% of the price in effect: not made, carried forward.
+        step.say(f"§4(g)(iii): {money(new_calc)} differs from the price in effect {money(state.price)} by "
+                 f"{money(abs(new_calc - state.price))}, under {pct(terms.minimum_adjustment)} ({money(threshold)}); carried forward.")
+        after = replace(state, calc_price=new_calc, calc_shares=new_calc_shares, pending_units=pending, **counts)
+        return after, step.row(CARRIED_FORWARD, after)
+    made = new_calc
+    if terms.price_increment is not None:
+        made = round_to_increment(new_calc, terms.price_increment, terms.price_rounding)
+        if made != new_calc:
+            step.say(f"Rounded to the price increment {money(terms.price_increment)} ({terms.price_rounding}): {money(made)}.")
+    if state.calc_price != state.price and step.explain:
+        step.say("Made together with the amounts carried forward (§4(g)(iii)).")
+    lowest = min(state.lowest * pending, made)
+    after = replace(state, price=made, shares=new_calc_shares, calc_price=made, calc_shares=new_calc_shares,
+                    lowest=lowest, pending_units=Fraction(1), **counts)
+    if lowest < made:
+        step.say(f"§4(h): the lowest price calculable so far, {money(lowest)}, applies.")
+    return after, step.row(APPLIED, after)
+
+
+# --------------------------------------------------------------------------- §4(b), §4(c)
+
+def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    ratio = e.new / e.old
+    combination = e.new < e.old
+    step.clause = "§4(b)"
+    name = "combination" if combination else "subdivision (split)"
+    step.say(f"§4(b) {name} {count(e.new)}-for-{count(e.old)}: price × {count(e.old)}/{count(e.new)}, "
+             f"shares × {count(e.new)}/{count(e.old)}.")
+    counts = dict(outstanding=_scaled(state.outstanding, ratio), fully_diluted=_scaled(state.fully_diluted, ratio),
+                  management=state.management * ratio)
+    return _settle(terms, state, step, state.calc_price / ratio, state.calc_shares * ratio,
+                   upward_allowed=combination, units=1 / ratio, counts=counts)
+
+
+def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    step.clause = "§4(c)"
+    before = _need(state.outstanding, "outstanding", "a §4(c) stock dividend", e)
+    if before == 0:
+        raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
+    after_count = before + e.shares
+    what = (f"§4(c) dividend of rights to acquire {count(e.shares)} shares for no consideration, deemed a stock dividend of "
+            f"{count(e.shares)}" if e.rights else f"§4(c) stock dividend of {count(e.shares)}")
+    step.say(f"{what} on {count(before)} outstanding: price × {count(before)} / {count(after_count)}, "
+             f"shares × {count(after_count)} / {count(before)}.")
+    counts = dict(outstanding=after_count, fully_diluted=_plus(state.fully_diluted, e.shares))
+    factor = before / after_count
+    return _settle(terms, state, step, state.calc_price * factor, state.calc_shares / factor, counts=counts)
+
+
+# --------------------------------------------------------------------------- §4(d), §4(e), §4(a)
+
+def _counted(terms: Terms, e: Issue | Grant, state: State, step: _Step, fd_after: Fraction | None) -> tuple[Fraction, Fraction]:
+    """(shares counted as Additional Shares, management aggregate after) under §4(a)(i)'s exclusions."""
+    if e.category == "EXCLUDED":
+        step.say("Excluded: not an Additional Share of Common Stock or Option (§4(a)(iii)-(iv)).")
+        return Fraction(0), state.management
+    if e.category == "SERIES_D":
+        if terms.series_d_cutoff is not None and e.date <= terms.series_d_cutoff:
+            step.say(f"Excluded: arises from the Series D closing on {e.date.isoformat()}, on or before "
+                     f"{terms.series_d_cutoff.isoformat()} (§4(a)(i)(B)).")
+            return Fraction(0), state.management
+        cutoff = terms.series_d_cutoff.isoformat() if terms.series_d_cutoff else "none"
+        step.say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
+        return e.shares, state.management
+    if e.category == "MANAGEMENT":
+        fd = _need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
+        cap = terms.management_cap * fd
+        room = max(Fraction(0), cap - state.management)
+        excluded = min(e.shares, room)
+        total = state.management + e.shares
+        if excluded == e.shares:
+            step.say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
+                     f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")
+        else:
+            step.say(f"Management Securities (§4(a)(i)(A)): aggregate {count(total)} exceeds the cap of "
+                     f"{pct(terms.management_cap)} × {count(fd)} = {count(cap)}; the {count(e.shares - excluded)} shares "
+                     f"beyond the cap count as Additional Shares.")
+        return e.shares - excluded, total
+    return e.shares, state.management
+
+
+def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, shares: Fraction,
+                consideration: Fraction, a_outstanding: Fraction | None, a_diluted: Fraction | None) -> tuple[Fraction, Fraction]:
+    """§4(d) (or the weighted-average method) for ``shares`` counted at ``consideration`` in aggregate."""
+    cp1 = state.calc_price
+    per_share = consideration / shares
+    method = terms.anti_dilution
+    if method == "NONE":
+        step.say(f"Issue price {money(per_share)} per share; the terms provide no price adjustment (Anti-Dilution NONE).")
+        return cp1, state.calc_shares
+    if per_share >= cp1:
+        step.say(f"Consideration per share {money(consideration)} / {count(shares)} = {money(per_share)} is not less than "
+                 f"the price otherwise applicable {money(cp1)}: no adjustment (§4(d)).")
+        return cp1, state.calc_shares
+    if method == FULL_RATCHET:
+        new = per_share
+        how = "for no consideration" if consideration == 0 else f"at {money(consideration)} / {count(shares)} = {money(per_share)} per share"
+        step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
+        if new < terms.par_value:
+            new = terms.par_value
+            step.say(f"Floored at the par value {money(terms.par_value)} (reading: shares may not be issued below par).")
+    else:
+        broad = method == BROAD_WEIGHTED_AVERAGE
+        a = _need(a_diluted if broad else a_outstanding, "fully_diluted" if broad else "outstanding",
+                  "a weighted-average adjustment", e)
+        b = consideration / cp1
+        new = cp1 * (a + b) / (a + shares)
+        step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
+                 f"{money(cp1)} × ({count(a)} + {count(b)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
+                 f"A = {'fully diluted' if broad else 'Common outstanding'}, B = {money(consideration)} / {money(cp1)}, C = {count(shares)}.")
+    new_shares = state.calc_shares
+    if terms.share_adjustment == KEEP_AGGREGATE and new != cp1:
+        if new == 0:
+            raise fail("Share Adjustment", KEEP_AGGREGATE, "cannot keep the aggregate price at a price of 0", table="Events", row=e.row)
+        new_shares = state.calc_shares * cp1 / new
+        step.say(f"Shares × {money(cp1)} / {money(new)} to keep the aggregate price (KEEP_AGGREGATE).")
+    return new, new_shares
+
+
+def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    out_after = _plus(state.outstanding, e.shares)
+    fd_after = _plus(state.fully_diluted, e.shares)
+    if e.ref:
+        grant = state.grants.get(e.ref)
+        if grant is None:
+            raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
+        step.clause = "§4(e)(i)"
+        step.say(f"§4(e)(i) issue of {count(e.shares)} shares on exercise or conversion of {e.ref}, already deemed issued: "
+                 f"no further adjustment.")
+        grants = dict(state.grants)
+        grants[e.ref] = replace(grant, issued=grant.issued + e.shares)
+        # The shares were already counted as issuable in the fully diluted figure.
+        after = replace(state, outstanding=out_after, grants=grants)
+        return after, step.row(NO_EFFECT, after)
+    step.clause = "§4(d)"
+    step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
+    counted, management = _counted(terms, e, state, step, fd_after)
+    counts = dict(outstanding=out_after, fully_diluted=fd_after, management=management)
+    if counted == 0:
+        after = replace(state, **counts)
+        return after, step.row(EXCLUDED, after)
+    consideration = e.consideration * counted / e.shares
+    new, new_shares = _price_move(terms, e, state, step, counted, consideration, state.outstanding, state.fully_diluted)
+    return _settle(terms, state, step, new, new_shares, counts=counts)
+
+
+def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    if e.ref in state.grants:
+        raise fail("Ref", e.ref, "is already used by an earlier grant", table="Events", row=e.row)
+    step.clause = "§4(e)"
+    total = e.consideration + e.additional
+    kind = "Convertible Securities" if e.convertible else "Options"
+    step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
+             f"({money(e.consideration)} + {money(e.additional)}) / {count(e.shares)} = {money(total / e.shares)} per share (§4(f)(ii)).")
+    fd_after = _plus(state.fully_diluted, e.shares)
+    grants = dict(state.grants)
+    grants[e.ref] = _GrantState(e, Fraction(0))
+    counted, management = _counted(terms, e, state, step, fd_after)
+    counts = dict(fully_diluted=fd_after, management=management, grants=grants)
+    if counted == 0:
+        after = replace(state, **counts)
+        return after, step.row(EXCLUDED, after)
+    new, new_shares = _price_move(terms, e, state, step, counted, total * counted / e.shares,
+                                  state.outstanding, state.fully_diluted)
+    return _settle(terms, state, step, new, new_shares, counts=counts)
+
+
+def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
+               step: _Step) -> tuple[State, TrailRow | None]:
+    """AMEND (§4(e)(ii)) or EXPIRE: recompute as if the grant's new terms had applied from its issue."""
+    current = state.grants.get(e.ref)
+    if current is None:
+        raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
+    if current.expired is not None:
+        raise fail("Ref", e.ref, f"expired on {current.expired.isoformat()}", table="Events", row=e.row)
+    grant = current.grant
+    if isinstance(e, Amend):
+        new_grant = replace(grant, shares=e.shares if e.shares is not None else grant.shares,
+                            consideration=e.consideration if e.consideration is not None else grant.consideration,
+                            additional=e.additional if e.additional is not None else grant.additional)
+        if new_grant.shares < current.issued:
+            raise fail("Shares", e.shares, f"is below the {count(current.issued)} shares already issued under {e.ref}",
+                       table="Events", row=e.row)
+        step.clause = "§4(e)(ii)"
+        step.say(f"§4(e)(ii) amendment of {e.ref}: maximum {count(new_grant.shares)} shares, consideration "
+                 f"{money(new_grant.consideration)} + {money(new_grant.additional)}; the price is recomputed as if these "
+                 f"terms had applied from {grant.date.isoformat()}.")
+    else:
+        step.clause = "§4(e)(ii)"
+        if current.issued:
+            # Reading: what was actually issued stays issued, at the grant's per-share consideration.
+            scale = current.issued / grant.shares
+            new_grant = replace(grant, shares=current.issued, consideration=grant.consideration * scale,
+                                additional=grant.additional * scale)
+        else:
+            new_grant = None
+        step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
+                 f"the {count(current.issued)} shares actually issued had been granted.")
+    alternative: list[Event] = []
+    for earlier in ledger[:i]:
+        if isinstance(earlier, Grant) and earlier.ref == e.ref:
+            if new_grant is not None:
+                alternative.append(new_grant)
+        elif isinstance(earlier, Amend) and earlier.ref == e.ref:
+            continue  # already folded into the grant's current terms
+        else:
+            alternative.append(earlier)
+    redone, _ = fold(terms, alternative)
+    grants = dict(redone.grants)
+    if new_grant is None:
+        grants[e.ref] = replace(current, expired=e.date)
+    elif isinstance(e, Expire):
+        grants[e.ref] = replace(grants[e.ref], expired=e.date)
+    counts = dict(outstanding=redone.outstanding, fully_diluted=redone.fully_diluted, management=redone.management,
+                  grants=grants)
+    step.say(f"Recomputed price {money(redone.calc_price)}.")
+    return _settle(terms, state, step, redone.calc_price, redone.calc_shares if redone.calc_price != state.calc_price
+                   else state.calc_shares, counts=counts)
+
+
+# --------------------------------------------------------------------------- §4(g)(i), §4(b) merger, §1(c)
+
+def _treasury(e: Treasury, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    step.clause = "§4(g)(i)"
+    before = _need(state.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
+    if e.shares > before:
+        raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
+    after_count = before - e.shares
+    step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
+             f"{count(before)} → {count(after_count)}; no price adjustment.")
+    after = replace(state, outstanding=after_count, fully_diluted=_plus(state.fully_diluted, -e.shares))
+    return after, step.row(NO_EFFECT, after)
+
+
+def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    step.clause = "§4(b)"
+    ratio = e.new / e.old
+    cash = state.cash_per_share / ratio
+    if e.cash:
+        cash += e.cash / ratio
+    step.say(f"§4(b) merger: {count(e.new)} units of {e.successor} for every {count(e.old)} shares of {state.security}"
+             + (f" plus {money(e.cash)} cash per share" if e.cash else "")
+             + f"; shares × {count(e.new)}/{count(e.old)}, price per unit × {count(e.old)}/{count(e.new)} (aggregate price unchanged).")
+    after = State(
+        price=state.price / ratio, shares=state.shares * ratio, calc_price=state.calc_price / ratio,
+        calc_shares=state.calc_shares * ratio, lowest=state.lowest / ratio, pending_units=state.pending_units,
+        security=e.successor, outstanding=None, fully_diluted=None, management=Fraction(0), grants={}, cash_per_share=cash,
+    )
+    step.say("Later events are the successor's: state its Outstanding on their rows.")
+    return after, step.row(APPLIED, after)
+
+
+def _exercise(e: Exercise, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    step.clause = "§1(c)"
+    if e.shares > state.shares:
+        raise fail("Shares", e.shares, f"exceeds the {count(state.shares)} Warrant Shares remaining", table="Events", row=e.row)
+    step.say(f"§1(c) the holder exercised {count(e.shares)} Warrant Shares; a new warrant calls for the remaining "
+             f"{count(state.shares - e.shares)} (§1(c)(ii)).")
+    after = replace(state, shares=state.shares - e.shares, calc_shares=state.calc_shares - e.shares,
+                    outstanding=_plus(state.outstanding, e.shares))
+    return after, step.row(APPLIED, after)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _plus(value: Fraction | None, delta: Fraction) -> Fraction | None:
+    return None if value is None else value + delta
+
+
+def _scaled(value: Fraction | None, ratio: Fraction) -> Fraction | None:
+    return None if value is None else value * ratio
+
+
+def _decimal_text(value: Fraction, places: int, min_places: int = 0) -> str:
+    """Exact decimal text when the value terminates within 12 places, else ``places`` decimals and an ellipsis."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    for p in range(min_places, 13):
+        scaled = value * 10 ** p
+        if scaled.denominator == 1:
+            whole, frac = divmod(scaled.numerator, 10 ** p)
+            return f"{sign}{whole:,}" + (f".{frac:0{p}d}" if p else "")
+    scaled = value * 10 ** places
+    digits = scaled.numerator // scaled.denominator
+    whole, frac = divmod(digits, 10 ** places)
+    return f"{sign}{whole:,}.{frac:0{places}d}…"
+
+
+def count(value: Fraction) -> str:
+    """A share count for the trail: ``1,000,000`` or ``27,272.7272727272…``."""
+    return _decimal_text(Fraction(value), 10)
+
+
+def money(value: Fraction) -> str:
+    """A price or amount for the trail: ``$0.01`` or ``$0.0090909090…``."""
+    text = _decimal_text(Fraction(value), 10, min_places=2)
+    return f"-${text[1:]}" if text.startswith("-") else f"${text}"
+
+
+def pct(value: Fraction) -> str:
+    return f"{_decimal_text(Fraction(value) * 100, 6)}%"
