@@ -27,6 +27,8 @@ def fail(field: str, value: object, rule: str, *, table: str | None = None, row:
 
 
 def _show(value: object) -> str:
+    if value is None:
+        return "blank"
     if isinstance(value, str):
         return repr(value)
     return str(value)
