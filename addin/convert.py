@@ -1,0 +1,890 @@
+"""Cells -> engine inputs, engine results -> cells. Conversions and formatting only.
+
+Arguments arrive as RAW cell values, the way Excel/xlwings or a headless formula
+engine hands them over: scalars (``None``, ``float``, ``int``, ``str``, ``bool``,
+``datetime``/``date``/``time``) or 2-D ranges (a list of rows; numpy arrays and
+1-D lists/tuples are accepted too; a 1-D sequence is read as a single row).
+
+Rules (documented in docs/catalog.md):
+
+* Blank is ``None``, ``""`` or text of spaces only.
+* Numbers: a float is converted once, with ``Decimal(repr(x))`` (the digits the
+  user typed, as far as a double keeps them), then to ``Fraction``; no float
+  arithmetic anywhere. Text numbers may carry ``,``, ``$`` and a trailing ``%``.
+* Dates: a ``datetime``/``date``, an Excel serial number (1900 system, with
+  Excel's phantom 1900-02-29 refused, or the 1904 system) or ISO text.
+* Booleans: TRUE/FALSE, yes/no, y/n, 1/0.
+* Excel error values (``#N/A``, ``#VALUE!`` ... and ``#WARRANT: ...`` texts from
+  other cells) in a cell that is read are an error naming the cell.
+
+Every problem raises :class:`engine.WarrantError` naming the table, the row
+(its position inside the range passed, the header being row 1) and the value.
+"""
+from __future__ import annotations
+
+import math
+import re
+import types
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, Iterable, Mapping
+
+from engine.errors import WarrantError
+
+__all__ = [
+    "ALL", "BLANK", "grid", "is_blank", "norm", "cell", "Table", "table", "KeyValues", "key_values",
+    "to_number", "to_int", "to_date", "to_moment", "to_time", "to_bool", "to_text", "to_choice",
+    "to_shares", "out_number", "out_shares", "out_date", "out_datetime", "out_cell", "one_line",
+]
+
+ALL = "ALL"
+BLANK = None
+
+EXCEL_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!", "#EXTERNAL!",
+    "#PYTHON!", "#TIMEOUT!",
+})
+
+# Excel's date systems. 1900: serial 1 = 1900-01-01 and serial 60 is the
+# phantom 1900-02-29 (Lotus compatibility), so from serial 61 on the epoch is
+# 1899-12-30. 1904: serial 0 = 1904-01-01.
+_EPOCH_1900_EARLY = date(1899, 12, 31)
+_EPOCH_1900 = date(1899, 12, 30)
+_EPOCH_1904 = date(1904, 1, 1)
+_MAX_SERIAL_1900 = 2_958_465  # 9999-12-31
+_MAX_SERIAL_1904 = _MAX_SERIAL_1900 - 1462
+_MAX_EXPONENT = 400  # text numbers beyond 1e400 are refused (a double tops out near 1.8e308)
+
+
+# --------------------------------------------------------------------------- cells
+
+def _plain(value: Any) -> Any:
+    """Unwrap numpy scalars and str subclasses (the `formulas` package's tokens)."""
+    if value is None or type(value) in (str, float, int, bool, datetime, date, time):
+        return value
+    if isinstance(value, str):
+        text = str.__str__(value)
+        return None if text == "empty" and type(value).__name__ == "Token" else text
+    item = getattr(value, "item", None)
+    if item is not None and type(value).__module__ == "numpy":
+        try:
+            return _plain(item())
+        except (ValueError, TypeError):  # e.g. a multi-element array
+            return value
+    return value
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell: ``None``, ``""`` or spaces only."""
+    value = _plain(value)
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)  # numpy/pandas write empties as NaN
+
+
+def _is_error(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.strip().upper()
+    return text in EXCEL_ERRORS or text.startswith("#WARRANT")
+
+
+def cell(value: Any, field: str, table: str | None, row: int | None) -> Any:
+    """A plain cell value, or ``None`` when blank; an Excel error value is an error."""
+    value = _plain(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        if _is_error(value):
+            shown = one_line(value.strip())
+            raise WarrantError(f"{_where(table, row)}{field} holds the Excel error {shown}")
+    return value
+
+
+def grid(value: Any) -> list[list[Any]]:
+    """Any range shape -> a list of rows (each a list of plain cell values)."""
+    value = _plain(value)
+    tolist = getattr(value, "tolist", None)
+    if tolist is not None and type(value).__module__.startswith("numpy"):
+        value = tolist()
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return []
+        if all(isinstance(r, (list, tuple)) or _is_array(r) for r in value):
+            return [[_plain(c) for c in (r.tolist() if _is_array(r) else r)] for r in value]
+        return [[_plain(c) for c in value]]  # a 1-D sequence is one row
+    return [[value]]
+
+
+def _is_array(value: Any) -> bool:
+    return hasattr(value, "tolist") and type(value).__module__.startswith("numpy")
+
+
+def norm(label: Any) -> str:
+    """Header/label key: case-insensitive, spaces, underscores and hyphens ignored."""
+    if label is None:
+        return ""
+    return re.sub(r"[\s_\-]+", "", str(label)).lower()
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _where(table: str | None, row: int | None, axis: str = "row") -> str:
+    if table and row is not None:
+        return f"{table} {axis} {row}: "
+    if table:
+        return f"{table}: "
+    return ""
+
+
+# --------------------------------------------------------------------------- tables
+
+@dataclass(frozen=True)
+class Table:
+    """A parsed table: ``rows`` are (row number in the range, {field: raw value})."""
+
+    name: str
+    rows: tuple[tuple[int, dict[str, Any]], ...]
+    fields: tuple[str, ...]
+
+
+def table(value: Any, columns: Mapping[str, str], name: str, *, required: Iterable[str] = ()) -> Table:
+    """Parse a table range whose first row is a header.
+
+    ``columns`` maps each official header text (e.g. ``"Force Majeure"``) to the
+    field name used by the caller. Headers match case-insensitively ignoring
+    spaces, underscores and hyphens; any order; a column with a blank header is
+    ignored; blank rows are skipped; an unknown or repeated header is an error.
+    """
+    rows = grid(value)
+    if not rows or all(is_blank(c) for c in rows[0]):
+        raise WarrantError(f"{name}: the first row must be a header ({', '.join(columns)})")
+    known = {norm(h): (h, f) for h, f in columns.items()}
+    index: list[tuple[int, str]] = []
+    seen: dict[str, str] = {}
+    for j, head in enumerate(rows[0]):
+        if is_blank(head):
+            continue
+        head = cell(head, "Header", name, 1)
+        key = norm(head)
+        if key not in known:
+            raise WarrantError(f"{name} row 1: unknown header {str(head)!r}; known headers: {', '.join(columns)}")
+        official, f = known[key]
+        if f in seen:
+            raise WarrantError(f"{name} row 1: header {official!r} appears twice")
+        seen[f] = official
+        index.append((j, f))
+    missing = [h for h, f in columns.items() if f in set(required) and f not in seen]
+    if missing:
+        raise WarrantError(f"{name} row 1: missing header {', '.join(repr(m) for m in missing)}")
+    out = []
+    for i, r in enumerate(rows[1:], start=2):
+        values = {f: (r[j] if j < len(r) else None) for j, f in index}
+        if all(is_blank(v) for v in values.values()):
+            continue
+        out.append((i, values))
+    return Table(name, tuple(out), tuple(seen))
+
+
+@dataclass(frozen=True)
+class KeyValues:
+    """A parsed key/value range: {field: (raw value, position)} and the axis word."""
+
+    name: str
+    values: dict[str, tuple[Any, int]]
+    axis: str  # "row" (two columns) or "column" (two rows)
+
+    def get(self, field: str) -> Any:
+        return self.values[field][0] if field in self.values else None
+
+    def pos(self, field: str) -> int | None:
+        return self.values[field][1] if field in self.values else None
+
+    def has(self, field: str) -> bool:
+        return field in self.values
+
+
+def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
+    """Parse a two-column (label | value) or two-row (labels over values) range.
+
+    A 2x2 range is read as two columns unless its first column holds no known
+    label and its first row does. Rows with neither label nor value are skipped.
+    """
+    rows = grid(value)
+    known = {norm(h): (h, f) for h, f in labels.items()}
+    nrows = len(rows)
+    ncols = max((len(r) for r in rows), default=0)
+    rows = [list(r) + [None] * (ncols - len(r)) for r in rows]
+
+    def is_label(v: Any) -> bool:
+        return isinstance(_plain(v), str) and norm(v) in known
+
+    if nrows == 0 or ncols == 0 or all(is_blank(c) for r in rows for c in r):
+        return KeyValues(name, {}, "row")
+    if ncols == 2 and nrows == 2:
+        col_labels = any(is_label(r[0]) for r in rows)
+        row_labels = any(is_label(c) for c in rows[0])
+        by_rows = col_labels or not row_labels
+    elif ncols == 2:
+        by_rows = True
+    elif nrows == 2:
+        by_rows = False
+    elif ncols == 1 and nrows == 1:
+        raise WarrantError(f"{name}: a single cell; expected a two-column range (label | value) "
+                           f"or a two-row range (labels over values)")
+    else:
+        raise WarrantError(f"{name}: a {nrows}x{ncols} range; expected a two-column range (label | value) "
+                           f"or a two-row range (labels over values)")
+    pairs = [(i, r[0], r[1]) for i, r in enumerate(rows, 1)] if by_rows else \
+        [(j, rows[0][j - 1], rows[1][j - 1]) for j in range(1, ncols + 1)]
+    axis = "row" if by_rows else "column"
+    out: dict[str, tuple[Any, int]] = {}
+    for pos, label, val in pairs:
+        if is_blank(label):
+            if is_blank(val):
+                continue
+            raise WarrantError(f"{name} {axis} {pos}: a value without a label")
+        label = cell(label, "Label", name, pos)
+        key = norm(label)
+        if key not in known:
+            raise WarrantError(f"{name} {axis} {pos}: unknown label {str(label)!r}; known labels: {', '.join(labels)}")
+        official, f = known[key]
+        if f in out:
+            raise WarrantError(f"{name} {axis} {pos}: label {official!r} appears twice")
+        out[f] = (val, pos)
+    return KeyValues(name, out, axis)
+
+
+# --------------------------------------------------------------------------- scalars
+
+def to_number(value: Any, field: str, table: str | None = None, row: int | None = None,
+              *, axis: str = "row") -> Fraction | None:
+    """A cell -> exact ``Fraction`` (``None`` when blank). Floats go through ``Decimal(repr(x))`` once."""
+    v = cell(value, field, table, row)
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a number, not TRUE/FALSE")
+    if isinstance(v, int):
+        return Fraction(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a finite number")
+        return Fraction(Decimal(repr(v)))
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({v}) must be a finite number")
+        return Fraction(v)
+    if isinstance(v, str):
+        text = v.strip().replace(",", "").replace("$", "").strip()
+        percent = text.endswith("%")
+        if percent:
+            text = text[:-1].strip()
+        try:
+            if "/" in text:
+                num = Fraction(text)
+            else:
+                d = Decimal(text)
+                if not d.is_finite() or abs(d.adjusted()) > _MAX_EXPONENT:
+                    raise ValueError
+                num = Fraction(d)
+        except (ValueError, ArithmeticError, InvalidOperation, ZeroDivisionError):
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a number") from None
+        return num / 100 if percent else num
+    raise WarrantError(f"{_where(table, row, axis)}{field} ({_show(v)}) must be a number")
+
+
+def to_int(value: Any, field: str, table: str | None = None, row: int | None = None,
+           *, axis: str = "row") -> int | None:
+    """A whole number (``None`` when blank); a fraction is an error."""
+    n = to_number(value, field, table, row, axis=axis)
+    if n is None:
+        return None
+    if n.denominator != 1:
+        raise WarrantError(f"{_where(table, row, axis)}{field} ({_show_num(n)}) must be a whole number")
+    return int(n)
+
+
+def to_shares(value: Any, field: str, table: str | None = None, row: int | None = None,
+              *, axis: str = "row") -> Fraction | str | None:
+    """A share count or the word ALL (returned as :data:`ALL`)."""
+    v = cell(value, field, table, row)
+    if isinstance(v, str) and v.strip().upper() == ALL:
+        return ALL
+    return to_number(v, field, table, row, axis=axis)
+
+
+def _serial_to_datetime(serial: Fraction, field: str, table: str | None, row: int | None,
+                        date1904: bool, axis: str) -> datetime:
+    days = serial.numerator // serial.denominator
+    frac = serial - days
+    if date1904:
+        if serial < 0 or days > _MAX_SERIAL_1904:
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({_show_num(serial)}) is not an Excel date "
+                               f"serial (1904 system: 0 to {_MAX_SERIAL_1904})")
+        d = _EPOCH_1904 + timedelta(days=days)
+    else:
+        if serial < 1 or days > _MAX_SERIAL_1900:
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({_show_num(serial)}) is not an Excel date "
+                               f"serial (1 to {_MAX_SERIAL_1900})")
+        if days == 60:
+            raise WarrantError(f"{_where(table, row, axis)}{field} (60) is Excel's 1900-02-29, a day that "
+                               f"does not exist")
+        d = (_EPOCH_1900_EARLY if days < 60 else _EPOCH_1900) + timedelta(days=days)
+    seconds = round(frac * 86400)
+    return datetime.combine(d, time()) + timedelta(seconds=int(seconds))
+
+
+def _parse_iso(text: str) -> date | datetime | None:
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        return None
+
+
+def to_moment(value: Any, field: str, table: str | None = None, row: int | None = None,
+              *, date1904: bool = False, axis: str = "row") -> date | datetime | None:
+    """A date, or a date with a time of day (``None`` when blank).
+
+    A datetime at exactly midnight is read as a date alone (Excel cannot tell
+    a date cell from midnight), so the engine applies its date-only rule.
+    """
+    v = cell(value, field, table, row)
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a date")
+    if isinstance(v, datetime):
+        if v.tzinfo is None and v.time() == time():
+            return v.date()
+        return v
+    if isinstance(v, date):
+        return v
+    if isinstance(v, (int, float, Fraction, Decimal)):
+        n = to_number(v, field, table, row, axis=axis)
+        moment = _serial_to_datetime(n, field, table, row, date1904, axis)
+        return moment.date() if moment.time() == time() else moment
+    if isinstance(v, str):
+        parsed = _parse_iso(v)
+        if parsed is None:
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a date "
+                               f"(an Excel date or ISO text such as 2001-12-31)")
+        if isinstance(parsed, datetime) and parsed.tzinfo is None and parsed.time() == time():
+            return parsed.date()
+        return parsed
+    raise WarrantError(f"{_where(table, row, axis)}{field} ({_show(v)}) must be a date")
+
+
+def to_date(value: Any, field: str, table: str | None = None, row: int | None = None,
+            *, date1904: bool = False, axis: str = "row") -> date | None:
+    """A calendar date (``None`` when blank); a time of day in the cell is dropped."""
+    m = to_moment(value, field, table, row, date1904=date1904, axis=axis)
+    return m.date() if isinstance(m, datetime) else m
+
+
+def to_time(value: Any, field: str, table: str | None = None, row: int | None = None,
+            *, axis: str = "row") -> time | None:
+    """A time of day: ``17:00`` text, an Excel day fraction (0.7083...), a time or a datetime."""
+    v = cell(value, field, table, row)
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a time of day")
+    if isinstance(v, datetime):
+        return v.time().replace(tzinfo=None)
+    if isinstance(v, time):
+        return v.replace(tzinfo=None)
+    if isinstance(v, (int, float, Fraction, Decimal)):
+        n = to_number(v, field, table, row, axis=axis)
+        if n < 0 or n >= 1:
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({_show_num(n)}) must be a time of day "
+                               f"(a fraction of a day from 0 to below 1)")
+        seconds = int(round(n * 86400))
+        if seconds >= 86400:
+            seconds = 86399
+        return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
+    if isinstance(v, str):
+        text = v.strip().lower().replace(".", "")
+        m = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(am|pm)?", text)
+        if m:
+            h, mi, s = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+            if m.group(4):
+                if not 1 <= h <= 12:
+                    m = None
+                else:
+                    h = h % 12 + (12 if m.group(4) == "pm" else 0)
+            if m and h < 24 and mi < 60 and s < 60:
+                return time(h, mi, s)
+        raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a time of day such as 17:00")
+    raise WarrantError(f"{_where(table, row, axis)}{field} ({_show(v)}) must be a time of day")
+
+
+_TRUE = {"true", "yes", "y", "1", "x"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def to_bool(value: Any, field: str, table: str | None = None, row: int | None = None,
+            *, axis: str = "row") -> bool | None:
+    """TRUE/FALSE, yes/no, y/n, 1/0 (``None`` when blank)."""
+    v = cell(value, field, table, row)
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str):
+        t = v.strip().lower()
+        if t in _TRUE:
+            return True
+        if t in _FALSE:
+            return False
+    raise WarrantError(f"{_where(table, row, axis)}{field} ({_show(v)}) must be TRUE or FALSE (or yes/no)")
+
+
+def to_text(value: Any, field: str, table: str | None = None, row: int | None = None,
+            *, axis: str = "row") -> str | None:
+    """Text (``None`` when blank). A number becomes its digits (5.0 -> "5")."""
+    v = cell(value, field, table, row)
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be text")
+        n = to_number(v, field, table, row, axis=axis)
+        return _show_num(n)
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    raise WarrantError(f"{_where(table, row, axis)}{field} ({_show(v)}) must be text")
+
+
+def to_choice(value: Any, field: str, table: str | None = None, row: int | None = None,
+              *, axis: str = "row") -> str | None:
+    """An enumeration word, upper-cased with spaces/hyphens as underscores ("full ratchet" -> FULL_RATCHET).
+
+    Which words are valid is the engine's business; it checks them.
+    """
+    t = to_text(value, field, table, row, axis=axis)
+    if t is None:
+        return None
+    return re.sub(r"[\s\-]+", "_", t.strip()).upper()
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return one_line(str(value))[:60]
+
+
+def _show_num(n: Fraction) -> str:
+    if n.denominator == 1:
+        return str(n.numerator)
+    try:
+        from engine.numbers import to_plain_decimal
+        return format(to_plain_decimal(n, 15).normalize(), "f")
+    except Exception:  # pragma: no cover - display only
+        return str(n)
+
+
+# --------------------------------------------------------------------------- out
+
+def out_number(value: Any, label: str = "Value") -> float | str:
+    """An exact value -> the nearest double (converted once, at the very end).
+
+    A value beyond a double's range becomes a ``#WARRANT:`` text for that cell.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return f"#WARRANT: {label} is beyond Excel's number range"
+
+
+def out_shares(value: Any, label: str = "Shares") -> int | float | str:
+    """Share counts: an int when whole, else the nearest double."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return out_number(value, label)
+
+
+def out_date(value: date | None) -> datetime | str:
+    """A date -> ``datetime`` at midnight (Excel dates); blank -> ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return out_datetime(value)
+    return datetime(value.year, value.month, value.day)
+
+
+def out_datetime(value: datetime | None) -> datetime | str:
+    """A moment -> naive ``datetime`` in its own zone's wall-clock time (Excel has no zones)."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=None)
+
+
+def out_cell(value: Any) -> Any:
+    """Best-effort cell value for text-like results (None -> "")."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, (Fraction, Decimal, float)):
+        return out_number(value)
+    if isinstance(value, datetime):
+        return out_datetime(value)
+    if isinstance(value, date):
+        return out_date(value)
+    return one_line(str(value))
+
+
+# --------------------------------------------------------------------------- engine inputs
+# Each parser below turns one argument's cells into the engine's input objects.
+# Which values are valid is the engine's business (it raises WarrantError).
+
+# terms label -> (Terms field, kind). Missing labels take D-1's value from
+# api("d1_terms")(); see TERMS_NULLABLE for what a present-but-blank value means.
+TERMS_LABELS: dict[str, tuple[str, str]] = {
+    "Warrant": ("warrant", "text"),
+    "Holder": ("holder", "text"),
+    "Issuer": ("issuer", "text"),
+    "Issue Date": ("issue_date", "date"),
+    "Warrant Shares": ("warrant_shares", "number"),
+    "Exercise Price": ("exercise_price", "number"),
+    "Par Value": ("par_value", "number"),
+    "Exercise Start": ("exercise_start", "date"),
+    "Exercise End": ("exercise_end", "date"),
+    "Exercise End Time": ("exercise_end_time", "time"),
+    "Time Zone": ("time_zone", "text"),
+    "Test Date": ("test_date", "date"),
+    "Requires Performance Default": ("requires_performance_default", "bool"),
+    "Valuation Event Cutoff": ("valuation_event_cutoff", "date"),
+    "Anti-Dilution": ("anti_dilution", "choice"),
+    "Share Adjustment": ("share_adjustment", "choice"),
+    "Minimum Adjustment": ("minimum_adjustment", "number"),
+    "Management Cap": ("management_cap", "number"),
+    "Series D Cutoff": ("series_d_cutoff", "date"),
+    "Price Increment": ("price_increment", "number"),
+    "Price Rounding": ("price_rounding", "choice"),
+    "Common Outstanding": ("common_outstanding", "int"),
+    "Fully Diluted": ("fully_diluted", "int"),
+    "Delivery Days": ("delivery_days", "int"),
+    "Holding Months": ("holding_months", "int"),
+    "Security": ("security", "text"),
+}
+# Fields that may be "none": a label present with a blank value sets None
+# (Price Increment blank = exact; no count; no cutoff). Any other blank value
+# takes D-1's value, like a missing label.
+TERMS_NULLABLE = frozenset({
+    "test_date", "valuation_event_cutoff", "series_d_cutoff", "price_increment",
+    "common_outstanding", "fully_diluted",
+})
+_TERMS_LABEL_FIELD = {label: f for label, (f, _k) in TERMS_LABELS.items()}
+_TERMS_KIND = {f: k for _label, (f, k) in TERMS_LABELS.items()}
+_TERMS_FIELD_LABEL = {f: label for label, (f, _k) in TERMS_LABELS.items()}
+
+
+def _convert(kind: str, value: Any, label: str, name: str | None, pos: int | None, date1904: bool,
+             axis: str = "row") -> Any:
+    if kind == "text":
+        return to_text(value, label, name, pos, axis=axis)
+    if kind == "choice":
+        return to_choice(value, label, name, pos, axis=axis)
+    if kind == "date":
+        return to_date(value, label, name, pos, date1904=date1904, axis=axis)
+    if kind == "moment":
+        return to_moment(value, label, name, pos, date1904=date1904, axis=axis)
+    if kind == "time":
+        return to_time(value, label, name, pos, axis=axis)
+    if kind == "bool":
+        return to_bool(value, label, name, pos, axis=axis)
+    if kind == "number":
+        return to_number(value, label, name, pos, axis=axis)
+    if kind == "int":
+        return to_int(value, label, name, pos, axis=axis)
+    if kind == "shares":
+        return to_shares(value, label, name, pos, axis=axis)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: str, date1904: bool,
+                prefix: str = "", cache: dict | None = None):
+    """{field: (raw, pos)} -> engine.Terms over D-1's defaults."""
+    changes: dict[str, Any] = {}
+    for f, (raw, pos) in values.items():
+        kind = _TERMS_KIND[f]
+        if cache is not None:
+            key = (f, type(raw), raw if not isinstance(raw, list) else None)
+            try:
+                hit = cache.get(key, _MISS)
+            except TypeError:  # unhashable raw value
+                hit = _MISS
+            if hit is _MISS:
+                hit = _convert(kind, raw, _TERMS_FIELD_LABEL[f], name, pos, date1904, axis)
+                if not isinstance(raw, (list, dict)):
+                    try:
+                        cache[key] = hit
+                    except TypeError:
+                        pass
+            v = hit
+        else:
+            v = _convert(kind, raw, _TERMS_FIELD_LABEL[f], name, pos, date1904, axis)
+        if v is None and f not in TERMS_NULLABLE:
+            continue  # blank: D-1's value
+        changes[f] = v
+    try:
+        return api("d1_terms")(**changes)
+    except WarrantError as exc:
+        raise WarrantError(f"{prefix}{exc}") from None
+
+
+_MISS = object()
+
+_ENGINE_MODULES = ("engine.exercisability", "engine.settlement", "engine.reallocation", "engine.ledger",
+                   "engine.events", "engine.terms", "engine")
+
+
+def api(name: str, default: Any = _MISS) -> Any:
+    """An engine name, from ``engine`` or the submodule that defines it (docs/engine-api.md)."""
+    import importlib
+
+    for mod in _ENGINE_MODULES:
+        try:
+            m = importlib.import_module(mod)
+        except ImportError:
+            continue
+        found = getattr(m, name, None)
+        if found is not None and not isinstance(found, types.ModuleType):
+            return found
+    if default is _MISS:
+        raise AttributeError(f"the engine has no {name!r} (docs/engine-api.md)")
+    return default
+
+
+def parse_terms(value: Any, *, date1904: bool = False):
+    """The ``terms`` key/value range -> :class:`engine.Terms`.
+
+    A label left out takes D-1's value (``api("d1_terms")()``), so a sheet needs
+    only the terms that differ from D-1.
+    """
+    kv = key_values(value, _TERMS_LABEL_FIELD, "Terms")
+    return _terms_from(kv.values, "Terms", kv.axis, date1904, prefix="Terms: ")
+
+
+TESTS_COLUMNS = {"Test": "name", "Comparator": "comparator", "Threshold": "threshold", "Actual": "actual",
+                 "Force Majeure": "force_majeure", "Clause": "clause"}
+
+
+def parse_tests(value: Any, terms, *, date1904: bool = False) -> tuple:
+    """The ``tests`` table -> engine.TestResult rows.
+
+    A blank Comparator or Threshold is taken from the terms' test of the same
+    name; the clause always comes from there when the table has no Clause.
+    """
+    t = table(value, TESTS_COLUMNS, "Tests", required=("name", "actual"))
+    by_name = {norm(pt.name): pt for pt in terms.tests}
+    out = []
+    for row, r in t.rows:
+        name = to_text(r.get("name"), "Test", "Tests", row)
+        if name is None:
+            raise WarrantError(f"Tests row {row}: Test (blank) must name the test")
+        known = by_name.get(norm(name))
+        comparator = to_choice(r.get("comparator"), "Comparator", "Tests", row)
+        threshold = to_number(r.get("threshold"), "Threshold", "Tests", row)
+        if comparator is None or threshold is None:
+            if known is None:
+                missing = "Comparator" if comparator is None else "Threshold"
+                raise WarrantError(f"Tests row {row}: {missing} (blank) is required: the terms have no test "
+                                   f"named {name!r}")
+            comparator = comparator or known.comparator
+            threshold = known.threshold if threshold is None else threshold
+        actual = to_number(r.get("actual"), "Actual", "Tests", row)
+        if actual is None:
+            raise WarrantError(f"Tests row {row}: Actual (blank) must be a number")
+        fm = to_bool(r.get("force_majeure"), "Force Majeure", "Tests", row) or False
+        clause = to_text(r.get("clause"), "Clause", "Tests", row) or (known.clause if known else "")
+        out.append(api("TestResult")(name=known.name if known else name, comparator=comparator,
+                                     threshold=threshold, actual=actual, force_majeure=fm,
+                                     clause=clause, row=row))
+    return tuple(out)
+
+
+FACTS_LABELS = {"Other Warrant Exercised Or Waived": "other_warrant_exercised_or_waived",
+                "Realized Valuation Event": "realized_valuation_event"}
+
+
+def parse_facts(value: Any, *, date1904: bool = False):
+    """The ``facts`` key/value range -> engine.Facts (blank = the fact did not happen)."""
+    kv = key_values(value, FACTS_LABELS, "Facts")
+    label = {f: lab for lab, f in FACTS_LABELS.items()}
+    args = {f: to_date(kv.get(f), label[f], "Facts", kv.pos(f), date1904=date1904, axis=kv.axis)
+            for f in FACTS_LABELS.values() if kv.has(f)}
+    return api("Facts")(**args)
+
+
+EVENTS_COLUMNS = {"Date": "date", "Event": "event", "Shares": "shares", "Ratio": "ratio",
+                  "Consideration": "consideration", "Additional Consideration": "additional_consideration",
+                  "Outstanding": "outstanding", "Category": "category", "Ref": "ref", "Price": "price",
+                  "Note": "note"}
+_EVENT_KIND = {"date": "date", "event": "choice", "shares": "number", "ratio": "ratio",
+               "consideration": "number", "additional_consideration": "number", "outstanding": "number",
+               "category": "choice", "ref": "text", "price": "number", "note": "text"}
+
+
+def event_rows(value: Any, *, date1904: bool = False) -> list[dict[str, Any]]:
+    """The ``events`` table -> converted row dicts for ``engine.parse_events`` (with "row")."""
+    if not isinstance(value, (list, tuple)) and not _is_array(value) and is_blank(value):
+        return []  # no ledger at all: no events
+    t = table(value, EVENTS_COLUMNS, "Events")
+    label = {f: lab for lab, f in EVENTS_COLUMNS.items()}
+    out = []
+    for row, r in t.rows:
+        d: dict[str, Any] = {"row": row}
+        for f, raw in r.items():
+            kind = _EVENT_KIND[f]
+            if kind == "ratio":
+                v = cell(raw, "Ratio", "Events", row)
+                v = to_text(v, "Ratio", "Events", row) if v is not None else None
+            else:
+                v = _convert(kind, raw, label[f], "Events", row, date1904)
+                if kind == "number" and isinstance(v, Fraction) and v.denominator == 1:
+                    v = int(v)
+            d[f] = v
+        out.append(d)
+    return out
+
+
+def parse_events(value: Any, *, date1904: bool = False) -> tuple:
+    """The ``events`` table -> the engine's events (ledger order). A blank argument is no events."""
+    return tuple(api("parse_events")(event_rows(value, date1904=date1904), table="Events"))
+
+
+EXERCISE_LABELS = {"Exercise Date": "exercise_date", "Shares": "shares", "Payment Date": "payment_date",
+                   "Method": "method", "Cash Paid": "cash_paid",
+                   "Surrendered Shares Acquired": "surrendered_acquired", "Fair Value": "fair_value",
+                   "Surrender Lot Shares": "surrender_lot_shares"}
+_EXERCISE_KIND = {"exercise_date": "date", "shares": "shares", "payment_date": "date", "method": "choice",
+                  "cash_paid": "number", "surrendered_acquired": "date", "fair_value": "number",
+                  "surrender_lot_shares": "int"}
+
+
+def parse_exercise(value: Any, *, date1904: bool = False):
+    """The ``exercise`` key/value range -> engine.ExerciseRequest (Shares ALL or blank = all that remain)."""
+    kv = key_values(value, EXERCISE_LABELS, "Exercise")
+    label = {f: lab for lab, f in EXERCISE_LABELS.items()}
+    args: dict[str, Any] = {}
+    for f in EXERCISE_LABELS.values():
+        if kv.has(f):
+            v = _convert(_EXERCISE_KIND[f], kv.get(f), label[f], "Exercise", kv.pos(f), date1904, kv.axis)
+            if v is not None:
+                args[f] = v
+    if "exercise_date" not in args:
+        raise WarrantError("Exercise: Exercise Date (blank) is required")
+    if args.get("shares") == ALL:
+        args["shares"] = None
+    else:
+        args.setdefault("shares", None)
+    return api("ExerciseRequest")(**args)
+
+
+MARKET_LABELS = {"Venue": "venue", "Quote Date": "quote_date", "Low Bid": "low_bid", "High Asked": "high_asked",
+                 "Closing Price": "closing_price", "Board Fair Value": "board_fair_value"}
+_MARKET_KIND = {"venue": "choice", "quote_date": "date", "low_bid": "number", "high_asked": "number",
+                "closing_price": "number", "board_fair_value": "number"}
+
+
+def parse_market(value: Any, *, date1904: bool = False):
+    """The ``market`` key/value range -> engine.Market, or None when the argument is blank."""
+    kv = key_values(value, MARKET_LABELS, "Market")
+    if not kv.values:
+        return None
+    label = {f: lab for lab, f in MARKET_LABELS.items()}
+    args: dict[str, Any] = {}
+    for f in MARKET_LABELS.values():
+        if kv.has(f):
+            v = _convert(_MARKET_KIND[f], kv.get(f), label[f], "Market", kv.pos(f), date1904, kv.axis)
+            if v is not None:
+                args[f] = v
+    return api("Market")(**args)
+
+
+OPTIONEES_COLUMNS = {"Optionee": "name", "Allocation": "allocation", "Exercised": "exercised",
+                     "Agreed Shares": "agreed_shares", "Assigned From": "assigned_from"}
+
+
+def parse_optionees(value: Any) -> tuple:
+    """The ``optionees`` table -> engine.Optionee rows (blank Allocation = 0, blank Exercised = FALSE)."""
+    t = table(value, OPTIONEES_COLUMNS, "Optionees", required=("name", "allocation"))
+    out = []
+    for row, r in t.rows:
+        name = to_text(r.get("name"), "Optionee", "Optionees", row)
+        if name is None:
+            raise WarrantError(f"Optionees row {row}: Optionee (blank) must name the optionee")
+        allocation = to_int(r.get("allocation"), "Allocation", "Optionees", row)
+        exercised = to_bool(r.get("exercised"), "Exercised", "Optionees", row)
+        agreed = to_int(r.get("agreed_shares"), "Agreed Shares", "Optionees", row)
+        frm = to_text(r.get("assigned_from"), "Assigned From", "Optionees", row)
+        out.append(api("Optionee")(name=name, allocation=allocation or 0, exercised=bool(exercised),
+                                   agreed_shares=agreed, assigned_from=frm, row=row))
+    return tuple(out)
+
+
+def parse_register(value: Any, *, date1904: bool = False) -> tuple:
+    """The ``register`` table (headers are terms labels) -> one engine.Terms per row.
+
+    Blank cells take D-1's value as in :func:`parse_terms`. Conversions are
+    cached per column, since a register repeats the same values many times.
+    """
+    t = table(value, _TERMS_LABEL_FIELD, "Register")
+    cache: dict = {}
+    out = []
+    for row, r in t.rows:
+        values = {f: (raw, row) for f, raw in r.items()
+                  if not (is_blank(raw) and f not in TERMS_NULLABLE)}
+        out.append(_terms_from(values, "Register", "row", date1904, prefix=f"Register row {row}: ", cache=cache))
+    return tuple(out)
+
+
+def parse_as_of(value: Any, field: str = "As Of", *, date1904: bool = False, moment: bool = True):
+    """The ``as_of`` argument: one cell (a 1x1 range is accepted) -> date or datetime."""
+    v = _single(value, field)
+    m = to_moment(v, field, date1904=date1904) if moment else to_date(v, field, date1904=date1904)
+    if m is None:
+        raise WarrantError(f"{field} (blank) must be a date")
+    return m
+
+
+def _single(value: Any, field: str) -> Any:
+    if isinstance(value, (list, tuple)) or _is_array(value):
+        g = [c for r in grid(value) for c in r if not is_blank(c)]
+        if len(g) > 1:
+            raise WarrantError(f"{field}: a range of {len(g)} values; expected one cell")
+        return g[0] if g else None
+    return value

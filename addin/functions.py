@@ -1,0 +1,225 @@
+"""The catalog functions: convert the cells, call one engine function, format the result.
+
+Each function takes RAW cell values (see :mod:`addin.convert`) and the keyword
+``date1904`` (the workbook's date system, for serial-number dates), and either
+returns cell values or raises :class:`engine.WarrantError`. The catalog
+(:mod:`addin.catalog`) turns that exception into a ``#WARRANT: `` text; any
+other exception is a bug and propagates.
+
+No contract rule lives here: every rule is the engine's.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Callable
+
+from engine.errors import WarrantError
+
+from . import convert as cv
+
+DEFAULTS_HEADER = ["Test", "Actual", "Threshold", "Default", "Excused", "Clause"]
+TRAIL_HEADER = ["Date", "Event", "Clause", "Status", "Price Before", "Price After", "Shares Before",
+                "Shares After", "Explanation"]
+EXERCISE_LABELS = ["Effective At", "Shares Exercised", "Full Shares Issued", "Fractional Share", "Aggregate Price",
+                   "Cash Due", "Shares To Surrender", "Fraction Cash", "Fraction Price Source", "Certificates Due",
+                   "Remaining Warrant Shares"]
+EXERCISE_DETAIL_LABELS = ["Per Share Exercise Price", "Security", "Holder Of Record", "Method", "Surrender Value",
+                          "Fraction Price", "Fraction Price Date", "Quote Warning", "New Warrant",
+                          "Outside Terms", "Notes"]
+REGISTER_HEADER = ["Warrant", "Price", "Shares", "Aggregate Price"]
+REALLOCATE_HEADER = ["Optionee", "Allocation", "Exercised", "Reallocated", "Assigned", "Shares", "Purchase Price"]
+
+
+def given(value: Any) -> bool:
+    """False for an omitted optional argument (None, blank, or a range of blanks)."""
+    if value is None:
+        return False
+    return any(not cv.is_blank(c) for r in cv.grid(value) for c in r)
+
+
+# --------------------------------------------------------------------------- calendar
+
+@lru_cache(maxsize=1)
+def _nyse() -> Any:
+    import holidays
+
+    return holidays.financial_holidays("NYSE")
+
+
+def nyse_trading_day(day: date) -> bool:
+    """§5 "trading day": a weekday on which the New York Stock Exchange is open (holidays package)."""
+    if day.weekday() >= 5:
+        return False
+    try:
+        return day not in _nyse()
+    except (ValueError, OverflowError, KeyError, NotImplementedError):  # pragma: no cover - out-of-range years
+        return True
+
+
+# --------------------------------------------------------------------------- §1-§2
+
+def _exercisability(terms, tests, as_of, facts, date1904):
+    t = cv.parse_terms(terms, date1904=date1904)
+    results = cv.parse_tests(tests, t, date1904=date1904) if given(tests) else ()
+    moment = cv.parse_as_of(as_of, "As Of", date1904=date1904)
+    f = cv.parse_facts(facts, date1904=date1904) if given(facts) else cv.api("Facts")()
+    return cv.api("exercisability")(t, results, moment, f)
+
+
+def warrant_exercisable(terms: Any, tests: Any, as_of: Any, facts: Any = None, *, date1904: bool = False) -> bool:
+    return bool(_exercisability(terms, tests, as_of, facts, date1904).exercisable)
+
+
+def warrant_status(terms: Any, tests: Any, as_of: Any, facts: Any = None, *, date1904: bool = False) -> str:
+    return cv.one_line(_exercisability(terms, tests, as_of, facts, date1904).sentence)
+
+
+def warrant_defaults(terms: Any, tests: Any, *, date1904: bool = False) -> list[list[Any]]:
+    t = cv.parse_terms(terms, date1904=date1904)
+    results = cv.parse_tests(tests, t, date1904=date1904) if given(tests) else ()
+    rows = cv.api("performance_defaults")(t, results)
+    out: list[list[Any]] = [list(DEFAULTS_HEADER)]
+    for r in rows:
+        out.append([r.test, cv.out_shares(r.actual, "Actual"), cv.out_shares(r.threshold, "Threshold"),
+                    bool(r.default), bool(r.excused), r.clause])
+    return out
+
+
+# --------------------------------------------------------------------------- §4
+
+def _adjusted(terms, events, as_of, date1904):
+    t = cv.parse_terms(terms, date1904=date1904)
+    ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
+    day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
+    return cv.api("adjust")(t, ev, day)
+
+
+def warrant_price(terms: Any, events: Any, as_of: Any, *, date1904: bool = False) -> float | str:
+    return cv.out_number(_adjusted(terms, events, as_of, date1904).price, "Per Share Exercise Price")
+
+
+def warrant_shares(terms: Any, events: Any, as_of: Any, *, date1904: bool = False) -> int | float | str:
+    return cv.out_shares(_adjusted(terms, events, as_of, date1904).shares, "Warrant Shares")
+
+
+def trail_rows(adjusted) -> list[list[Any]]:
+    """The trail as a grid with its header row (also used by the certificate macro)."""
+    out: list[list[Any]] = [list(TRAIL_HEADER)]
+    for r in adjusted.trail:
+        text = r.explanation if not getattr(r, "flag", None) else f"{r.explanation} [{r.flag}]"
+        out.append([cv.out_date(r.date), r.event, r.clause, r.status,
+                    cv.out_number(r.price_before, "Price Before"), cv.out_number(r.price_after, "Price After"),
+                    cv.out_shares(r.shares_before, "Shares Before"), cv.out_shares(r.shares_after, "Shares After"),
+                    cv.one_line(text)])
+    return out
+
+
+def warrant_adjustments(terms: Any, events: Any, as_of: Any, *, date1904: bool = False) -> list[list[Any]]:
+    return trail_rows(_adjusted(terms, events, as_of, date1904))
+
+
+# --------------------------------------------------------------------------- §1(b)-(c), §3, §5
+
+def exercise_settlement(terms: Any, events: Any, exercise: Any, market: Any = None, tests: Any = None,
+                        facts: Any = None, *, date1904: bool = False):
+    """Converted inputs -> (terms, position, request, settlement). Refuses a non-exercisable warrant when tests are given."""
+    t = cv.parse_terms(terms, date1904=date1904)
+    ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
+    request = cv.parse_exercise(exercise, date1904=date1904)
+    mk = cv.parse_market(market, date1904=date1904) if given(market) else None
+    if given(tests):
+        results = cv.parse_tests(tests, t, date1904=date1904)
+        f = cv.parse_facts(facts, date1904=date1904) if given(facts) else cv.api("Facts")()
+        verdict = cv.api("exercisability")(t, results, request.exercise_date, f)
+        if not verdict.exercisable:
+            raise WarrantError(f"Not exercisable: {cv.one_line(verdict.sentence)}")
+    adjusted = cv.api("adjust")(t, ev, request.exercise_date)
+    position = cv.api("Position")(price=adjusted.price, shares=adjusted.shares, security=adjusted.security)
+    s = cv.api("settle")(t, position, request, mk, is_trading_day=nyse_trading_day)
+    return t, position, request, s
+
+
+def warrant_exercise(terms: Any, events: Any, exercise: Any, market: Any = None, tests: Any = None,
+                     facts: Any = None, detail: Any = None, *, date1904: bool = False) -> list[list[Any]]:
+    _t, position, _request, s = exercise_settlement(terms, events, exercise, market, tests, facts, date1904=date1904)
+    rows = [
+        ["Effective At", cv.out_datetime(s.effective_at)],
+        ["Shares Exercised", cv.out_shares(s.shares_exercised, "Shares Exercised")],
+        ["Full Shares Issued", cv.out_shares(s.full_shares, "Full Shares Issued")],
+        ["Fractional Share", cv.out_shares(s.fractional_share, "Fractional Share")],
+        ["Aggregate Price", cv.out_number(s.aggregate_price, "Aggregate Price")],
+        ["Cash Due", cv.out_number(s.cash_due, "Cash Due")],
+        ["Shares To Surrender", cv.out_shares(s.shares_to_surrender, "Shares To Surrender")],
+        ["Fraction Cash", cv.out_number(s.fraction_cash, "Fraction Cash")],
+        ["Fraction Price Source", cv.one_line(s.fraction_price_source or "")],
+        ["Certificates Due", cv.out_date(s.certificates_due)],
+        ["Remaining Warrant Shares", cv.out_shares(s.remaining_shares, "Remaining Warrant Shares")],
+    ]
+    if given(detail) and cv.to_bool(cv._single(detail, "Detail"), "Detail"):
+        rows += [
+            ["Per Share Exercise Price", cv.out_number(position.price, "Per Share Exercise Price")],
+            ["Security", position.security],
+            ["Holder Of Record", s.holder_of_record or ""],
+            ["Method", s.method],
+            ["Surrender Value", cv.out_number(s.surrender_value, "Surrender Value")],
+            ["Fraction Price", cv.out_number(s.fraction_price, "Fraction Price")],
+            ["Fraction Price Date", cv.out_date(s.fraction_price_date)],
+            ["Quote Warning", cv.one_line(s.quote_warning or "")],
+            ["New Warrant", cv.one_line(s.new_warrant or "")],
+            ["Outside Terms", bool(s.outside_terms)],
+            ["Notes", cv.one_line("; ".join(s.notes))],
+        ]
+    return rows
+
+
+# --------------------------------------------------------------------------- register
+
+def warrant_register(register: Any, events: Any, as_of: Any, *, date1904: bool = False) -> list[list[Any]]:
+    from engine.numbers import cents_half_up
+
+    terms = cv.parse_register(register, date1904=date1904)
+    ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
+    day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
+    register_fn = cv.api("register", None)
+    if register_fn is not None:
+        answers = register_fn(terms, ev, day) if terms else []
+    else:  # until engine.register lands: the reference answer, one adjust() per warrant
+        adjust = cv.api("adjust")
+        answers = [(a.price, a.shares) for a in (adjust(t, ev, day) for t in terms)]
+    out: list[list[Any]] = [list(REGISTER_HEADER)]
+    for t, (price, shares) in zip(terms, answers):
+        out.append([t.warrant, cv.out_number(price, "Price"), cv.out_shares(shares, "Shares"),
+                    cv.out_number(cents_half_up(price * shares), "Aggregate Price")])
+    return out
+
+
+# --------------------------------------------------------------------------- reallocation
+
+def option_reallocate(optionees: Any, price: Any, *, date1904: bool = False) -> list[list[Any]]:
+    parties = cv.parse_optionees(optionees)
+    p = cv.to_number(cv._single(price, "Price"), "Price")
+    if p is None:
+        raise WarrantError("Price (blank) must be the price per share")
+    result = cv.api("reallocate")(parties, p)
+    out: list[list[Any]] = [list(REALLOCATE_HEADER)]
+    for r in result.rows:
+        out.append([r.optionee, r.allocation, bool(r.exercised), r.reallocated, r.assigned, r.shares,
+                    cv.out_number(r.purchase_price, "Purchase Price")])
+    tot = result.total
+    out.append(["Total", tot.allocation, "", tot.reallocated, tot.assigned, tot.shares,
+                cv.out_number(tot.purchase_price, "Purchase Price")])
+    return out
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "WARRANT_EXERCISABLE": warrant_exercisable,
+    "WARRANT_STATUS": warrant_status,
+    "WARRANT_DEFAULTS": warrant_defaults,
+    "WARRANT_PRICE": warrant_price,
+    "WARRANT_SHARES": warrant_shares,
+    "WARRANT_ADJUSTMENTS": warrant_adjustments,
+    "WARRANT_EXERCISE": warrant_exercise,
+    "WARRANT_REGISTER": warrant_register,
+    "OPTION_REALLOCATE": option_reallocate,
+}
