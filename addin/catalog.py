@@ -55,28 +55,23 @@ def _safe(name: str, raw: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-_TERMS = Arg("terms", "Key/value range (label | value, or labels over values) of the warrant's terms: Warrant, "
-                      "Holder, Issuer, Issue Date, Warrant Shares, Exercise Price, Par Value, Exercise Start, "
-                      "Exercise End, Exercise End Time, Time Zone, Test Date, Requires Performance Default, "
-                      "Valuation Event Cutoff, Anti-Dilution, Share Adjustment, Minimum Adjustment, Management Cap, "
-                      "Series D Cutoff, Price Increment, Price Rounding, Common Outstanding, Fully Diluted, "
-                      "Delivery Days, Holding Months, Security. A missing label takes D-1's value.")
+_TERMS = Arg("terms", "Key/value range of the warrant's terms (label | value, or labels over values): Warrant "
+                      "Shares, Exercise Price, Exercise Start, Exercise End, Anti-Dilution, ... (docs/catalog.md). "
+                      "A missing label takes D-1's value.")
 _TESTS = Arg("tests", "Table with header Test | Comparator | Threshold | Actual | Force Majeure (Clause optional): "
                       "the measured §2 performance tests. Comparator AT_LEAST or AT_MOST; blank Comparator or "
                       "Threshold is taken from the terms' test of the same name.")
-_TESTS_OPT = Arg("tests", _TESTS.doc + " Optional: when given, a warrant that is not exercisable on the "
-                                       "Exercise Date is refused.", optional=True)
+_TESTS_OPT = Arg("tests", "Optional table Test | Comparator | Threshold | Actual | Force Majeure: when given, a "
+                          "warrant that is not exercisable on the Exercise Date is refused.", optional=True)
 _AS_OF = Arg("as_of", "The date (or date and time, New York time) to judge: an Excel date, a date serial or ISO "
                       "text. A date alone means that day before the 5:00 p.m. cut-off.")
 _AS_OF_DAY = Arg("as_of", "The date to evaluate the ledger on: an Excel date or ISO text; every event dated on or "
                           "before it counts.")
 _FACTS = Arg("facts", "Optional key/value range of the §2(e) facts: Other Warrant Exercised Or Waived (date or "
                       "blank), Realized Valuation Event (date or blank).", optional=True)
-_EVENTS = Arg("events", "Table of capital events with header Date | Event | Shares | Ratio | Consideration | "
-                        "Additional Consideration | Outstanding | Category | Ref | Price | Note (any order, only the "
-                        "columns used are needed). Event is SPLIT, COMBINATION, STOCK_DIVIDEND, RIGHTS_DIVIDEND, "
-                        "ISSUE, OPTIONS, CONVERTIBLE, AMEND, EXPIRE, TREASURY, MERGER, EXERCISE or OTHER. Blank "
-                        "= no events.")
+_EVENTS = Arg("events", "Table of capital events; header Date | Event | Shares | Ratio | Consideration | "
+                        "Additional Consideration | Outstanding | Category | Ref | Price | Note (any order, unused "
+                        "columns may be left out). Blank = no events.")
 _EXERCISE = Arg("exercise", "Key/value range of the exercise: Exercise Date, Shares (a number or ALL; blank = "
                             "ALL), Payment Date, Method (CASH, SURRENDER, MIXED or NET), Cash Paid, Surrendered "
                             "Shares Acquired (date), Fair Value (per share).")
