@@ -15,3 +15,17 @@ from .ledger import (APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFE
 
 __all__ += ["EVENT_COLUMNS", "EVENT_KINDS", "Event", "parse_events", "parse_ratio", "sort_events",
             "APPLIED", "BLOCKED_UPWARD", "CARRIED_FORWARD", "EXCLUDED", "NO_EFFECT", "Adjusted", "TrailRow", "adjust"]
+from .exercisability import (BLOCKED, EXERCISABLE, EXPIRED, NO_PERFORMANCE_DEFAULT, NOT_YET_EXERCISABLE, DefaultRow,
+                             Exercisability, Facts, Reason, TestResult, as_of_moment, d1_results, exercisability,
+                             performance_defaults)
+from .settlement import (CASH, MIXED, NET, SURRENDER, ExerciseRequest, Market, Position, Settlement,
+                         holding_period_end, previous_trading_day, settle)
+from .reallocation import (Optionee, Reallocation, ReallocationRow, agreement_optionees, pro_rata_whole,
+                           reallocate)
+
+__all__ += ["BLOCKED", "EXERCISABLE", "EXPIRED", "NO_PERFORMANCE_DEFAULT", "NOT_YET_EXERCISABLE", "DefaultRow",
+            "Exercisability", "Facts", "Reason", "TestResult", "as_of_moment", "d1_results", "exercisability",
+            "performance_defaults",
+            "CASH", "MIXED", "NET", "SURRENDER", "ExerciseRequest", "Market", "Position", "Settlement",
+            "holding_period_end", "previous_trading_day", "settle",
+            "Optionee", "Reallocation", "ReallocationRow", "agreement_optionees", "pro_rata_whole", "reallocate"]
