@@ -29,3 +29,6 @@ __all__ += ["BLOCKED", "EXERCISABLE", "EXPIRED", "NO_PERFORMANCE_DEFAULT", "NOT_
             "CASH", "MIXED", "NET", "SURRENDER", "ExerciseRequest", "Market", "Position", "Settlement",
             "holding_period_end", "previous_trading_day", "settle",
             "Optionee", "Reallocation", "ReallocationRow", "agreement_optionees", "pro_rata_whole", "reallocate"]
+from .register import register
+
+__all__ += ["register"]

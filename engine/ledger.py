@@ -198,8 +198,13 @@ def _need(value: Fraction | None, what: str, purpose: str, event: Event) -> Frac
 
 
 def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_calc_shares: Fraction, *,
-            upward_allowed: bool = False, units: Fraction = Fraction(1), counts: dict | None = None) -> tuple[State, TrailRow | None]:
-    """Make, carry forward (§4(g)(iii)) or block (§4(g)(iv)) a calculated price change."""
+            upward_allowed: bool = False, units: Fraction = Fraction(1), counts: dict | None = None,
+            rounding: bool = False) -> tuple[State, TrailRow | None]:
+    """Make, carry forward (§4(g)(iii)) or block (§4(g)(iv)) a calculated price change.
+
+    ``rounding``: a §4(d)/(e) price move, rounded to the terms' Price Increment when one is set
+    (§4(b)/(c) moves stay exact, so a split and its reverse always restore the price).
+    """
     counts = counts or {}
     if new_calc > state.calc_price and not upward_allowed:
         # §4(g)(iv): the price is never adjusted upward except by a combination.
@@ -218,10 +223,14 @@ def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_cal
         after = replace(state, calc_price=new_calc, calc_shares=new_calc_shares, pending_units=pending, **counts)
         return after, step.row(CARRIED_FORWARD, after)
     made = new_calc
-    if terms.price_increment is not None:
+    if rounding and terms.price_increment is not None:
         made = round_to_increment(new_calc, terms.price_increment, terms.price_rounding)
         if made != new_calc:
             step.say(f"Rounded to the price increment {money(terms.price_increment)} ({terms.price_rounding}): {money(made)}.")
+        if made > state.price and not upward_allowed:
+            # §4(g)(iv): rounding to the increment may not raise the price either.
+            made = state.price
+            step.say(f"§4(g)(iv): the rounded price may not exceed the price in effect; {money(made)} stays.")
     if state.calc_price != state.price and step.explain:
         step.say("Made together with the amounts carried forward (§4(g)(iii)).")
     lowest = min(state.lowest * pending, made)
@@ -356,7 +365,7 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         return after, step.row(EXCLUDED, after)
     consideration = e.consideration * counted / e.shares
     new, new_shares = _price_move(terms, e, state, step, counted, consideration, state.outstanding, state.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, counts=counts)
+    return _settle(terms, state, step, new, new_shares, counts=counts, rounding=True)
 
 
 def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, TrailRow | None]:
@@ -377,7 +386,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
         return after, step.row(EXCLUDED, after)
     new, new_shares = _price_move(terms, e, state, step, counted, total * counted / e.shares,
                                   state.outstanding, state.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, counts=counts)
+    return _settle(terms, state, step, new, new_shares, counts=counts, rounding=True)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
@@ -430,7 +439,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
                   grants=grants)
     step.say(f"Recomputed price {money(redone.calc_price)}.")
     return _settle(terms, state, step, redone.calc_price, redone.calc_shares if redone.calc_price != state.calc_price
-                   else state.calc_shares, counts=counts)
+                   else state.calc_shares, counts=counts, rounding=True)
 
 
 # --------------------------------------------------------------------------- §4(g)(i), §4(b) merger, §1(c)

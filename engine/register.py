@@ -1,0 +1,293 @@
+"""Many warrants over one ledger: the same answers as :func:`engine.ledger.adjust`, shared work done once.
+
+A register holds thousands of warrants of one company. Everything §4 does that
+does not depend on a warrant's own price — sorting, the outstanding and fully
+diluted counts, the §4(a)(i) exclusions, each issue's price per share, the
+alternative ledgers an AMEND or EXPIRE is recomputed over — is compiled once per
+ledger (and per set of company-level terms) into a short program of price
+operations. Each warrant then runs that program on plain local variables.
+
+Warrants whose price-relevant terms are identical share one run: without an
+``EXERCISE`` event the share count is linear in the starting count (every §4
+share move is a multiplication), so one run at one share serves them all.
+
+The reference fold stays the specification; ``tests/test_register.py`` proves
+this path equal to it with hypothesis.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Sequence
+
+from .errors import WarrantError, fail, where
+from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, sort_events
+from .ledger import _need, count
+from .numbers import round_to_increment
+from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
+
+# Op codes of the compiled program.
+_RESIZE, _DIVIDEND, _RATCHET, _WEIGHTED, _NONE, _RECOMPUTE, _MERGER, _EXERCISE, _OTHER, _FAIL = range(10)
+
+# Terms that decide the price path; the others (names, dates of exercise, settlement) do not.
+_PATH_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "management_cap", "series_d_cutoff",
+                "price_increment", "price_rounding", "common_outstanding", "fully_diluted", "par_value")
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    outstanding: Fraction | None
+    fully_diluted: Fraction | None
+    management: Fraction
+    grants: dict            # ref -> (grant as amended, issued, expired)
+
+
+def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | datetime) -> list[tuple[Fraction, Fraction]]:
+    """(Per Share Exercise Price, Warrant Shares) for each warrant, as :func:`engine.adjust` gives them."""
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    ledger = tuple(e for e in sort_events(events) if e.date <= day)
+    linear = not any(isinstance(e, Exercise) for e in ledger)
+    programs: dict[tuple, tuple] = {}
+    memo: dict[tuple, tuple[Fraction, Fraction]] = {}
+    out: list[tuple[Fraction, Fraction]] = []
+    for t in terms:
+        key = tuple(getattr(t, f) for f in _PATH_FIELDS)
+        program = programs.get(key)
+        if program is None:
+            program = programs[key] = compile_ledger(t, ledger)
+        if linear:
+            run_key = (key, t.exercise_price)
+            hit = memo.get(run_key)
+            if hit is None:
+                hit = memo[run_key] = run(program, t, t.exercise_price, Fraction(1))
+            out.append((hit[0], hit[1] * t.warrant_shares))
+        else:
+            out.append(run(program, t, t.exercise_price, t.warrant_shares))
+    return out
+
+
+def run(program: tuple, terms: Terms, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
+    """Run a compiled program for one warrant; returns (price after §4(h), shares)."""
+    p, s, cp, cs, low, pend = _run(program, terms, price, shares)
+    return (low if low < p else p), s
+
+
+def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
+    p = cp = low = p0
+    s = cs = s0
+    pend = Fraction(1)
+    minimum = terms.minimum_adjustment
+    increment = terms.price_increment
+    keep = terms.share_adjustment == KEEP_AGGREGATE
+    for op in program:
+        code = op[0]
+        units = 1
+        upward = False
+        rounding = code == _RATCHET or code == _WEIGHTED or code == _RECOMPUTE
+        if code == _RESIZE:
+            ratio = op[1]
+            new, ns, upward, units = cp / ratio, cs * ratio, op[2], 1 / ratio
+        elif code == _DIVIDEND:
+            new, ns = cp * op[1], cs / op[1]
+        elif code == _RATCHET or code == _WEIGHTED:
+            per_share = op[1]
+            if per_share >= cp:
+                continue
+            if code == _RATCHET:
+                new = per_share if per_share >= op[2] else op[2]
+            else:
+                a = op[3]
+                if a is None:
+                    raise op[5]
+                new = cp * (a + op[2] / cp) / (a + op[4])
+            ns = cs
+            if keep and new != cp:
+                if new == 0:
+                    raise op[-1]
+                ns = cs * cp / new
+        elif code == _NONE:
+            continue
+        elif code == _RECOMPUTE:
+            rp, rs, rcp, rcs, rlow, rpend = _run(op[1], terms, p0, s0)
+            new = rcp
+            ns = rcs if rcp != cp else cs
+        elif code == _MERGER:
+            ratio = op[1]
+            p, s, cp, cs, low = p / ratio, s * ratio, cp / ratio, cs * ratio, low / ratio
+            continue
+        elif code == _EXERCISE:
+            if op[1] > s:
+                raise fail("Shares", op[1], f"exceeds the {count(s)} Warrant Shares remaining", table="Events", row=op[2])
+            s, cs = s - op[1], cs - op[1]
+            continue
+        elif code == _OTHER:
+            new, ns = op[1], cs
+        else:  # _FAIL
+            raise op[1]
+        # §4(g)(iv), §4(g)(iii), §4(h): the same decisions as ledger._settle
+        if new > cp and not upward:
+            continue
+        pend = pend * units
+        if new == cp and ns == cs:
+            continue
+        if abs(new - p) < minimum * p:
+            cp, cs = new, ns
+            continue
+        made = new if increment is None or not rounding else round_to_increment(new, increment, terms.price_rounding)
+        if made > p and not upward:
+            made = p
+        low = min(low * pend, made)
+        p = cp = made
+        s = cs = ns
+        pend = Fraction(1)
+    return p, s, cp, cs, low, pend
+
+
+def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
+    """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings."""
+    return _compile(terms, tuple(ledger))[0]
+
+
+def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, _Counts]:
+    c = _Counts(None if terms.common_outstanding is None else Fraction(terms.common_outstanding),
+                None if terms.fully_diluted is None else Fraction(terms.fully_diluted), Fraction(0), {})
+    ops: list[tuple] = []
+    for i, e in enumerate(ledger):
+        if e.outstanding is not None:
+            fd = c.fully_diluted
+            if c.outstanding is not None and fd is not None and c.outstanding != e.outstanding:
+                fd = fd + (e.outstanding - c.outstanding)
+            c = replace(c, outstanding=e.outstanding, fully_diluted=fd)
+        try:
+            op, c = _compile_one(terms, ledger, i, e, c)
+        except WarrantError as err:
+            # The reference fold raises when it reaches this event: so does the program.
+            ops.append((_FAIL, err))
+            break
+        ops.append(op)
+    return tuple(ops), c
+
+
+def _plus(v, d):
+    return None if v is None else v + d
+
+
+def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> tuple[tuple, _Counts]:
+    if isinstance(e, Resize):
+        ratio = e.new / e.old
+        scale = (lambda v: None if v is None else v * ratio)
+        return (_RESIZE, ratio, e.new < e.old), replace(c, outstanding=scale(c.outstanding),
+                                                        fully_diluted=scale(c.fully_diluted), management=c.management * ratio)
+    if isinstance(e, StockDividend):
+        before = _need(c.outstanding, "outstanding", "a §4(c) stock dividend", e)
+        if before == 0:
+            raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
+        return (_DIVIDEND, before / (before + e.shares)), replace(c, outstanding=before + e.shares,
+                                                                 fully_diluted=_plus(c.fully_diluted, e.shares))
+    if isinstance(e, Issue):
+        out_after, fd_after = _plus(c.outstanding, e.shares), _plus(c.fully_diluted, e.shares)
+        if e.ref:
+            g = c.grants.get(e.ref)
+            if g is None:
+                raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
+            grants = dict(c.grants)
+            grants[e.ref] = (g[0], g[1] + e.shares, g[2])
+            return (_NONE,), replace(c, outstanding=out_after, grants=grants)
+        counted, management = _counted(terms, e, c, fd_after)
+        op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
+        return op, replace(c, outstanding=out_after, fully_diluted=fd_after, management=management)
+    if isinstance(e, Grant):
+        if e.ref in c.grants:
+            raise fail("Ref", e.ref, "is already used by an earlier grant", table="Events", row=e.row)
+        fd_after = _plus(c.fully_diluted, e.shares)
+        grants = dict(c.grants)
+        grants[e.ref] = (e, Fraction(0), None)
+        counted, management = _counted(terms, e, c, fd_after)
+        op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
+        return op, replace(c, fully_diluted=fd_after, management=management, grants=grants)
+    if isinstance(e, (Amend, Expire)):
+        return _compile_recompute(terms, ledger, i, e, c)
+    if isinstance(e, Treasury):
+        before = _need(c.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
+        if e.shares > before:
+            raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
+        return (_NONE,), replace(c, outstanding=before - e.shares, fully_diluted=_plus(c.fully_diluted, -e.shares))
+    if isinstance(e, Merger):
+        return (_MERGER, e.new / e.old), _Counts(None, None, Fraction(0), {})
+    if isinstance(e, Exercise):
+        return (_EXERCISE, e.shares, e.row), replace(c, outstanding=_plus(c.outstanding, e.shares))
+    if isinstance(e, Other):
+        return (_OTHER, e.price), c
+    raise WarrantError(f"{where('Events', e.row)}unsupported event {e!r}")  # pragma: no cover
+
+
+def _counted(terms: Terms, e: Issue | Grant, c: _Counts, fd_after) -> tuple[Fraction, Fraction]:
+    """§4(a)(i) exclusions, as ledger._counted decides them."""
+    if e.category == "EXCLUDED":
+        return Fraction(0), c.management
+    if e.category == "SERIES_D":
+        if terms.series_d_cutoff is not None and e.date <= terms.series_d_cutoff:
+            return Fraction(0), c.management
+        return e.shares, c.management
+    if e.category == "MANAGEMENT":
+        fd = _need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
+        room = max(Fraction(0), terms.management_cap * fd - c.management)
+        return e.shares - min(e.shares, room), c.management + e.shares
+    return e.shares, c.management
+
+
+def _price_op(terms: Terms, e: Issue | Grant, c: _Counts, counted: Fraction, consideration: Fraction) -> tuple:
+    if not counted or terms.anti_dilution == "NONE":
+        return (_NONE,)
+    zero = fail("Share Adjustment", KEEP_AGGREGATE, "cannot keep the aggregate price at a price of 0", table="Events", row=e.row)
+    per_share = consideration / counted
+    if terms.anti_dilution == FULL_RATCHET:
+        return (_RATCHET, per_share, terms.par_value, zero)
+    broad = terms.anti_dilution == BROAD_WEIGHTED_AVERAGE
+    a = c.fully_diluted if broad else c.outstanding
+    missing = None
+    if a is None:
+        try:
+            _need(None, "fully_diluted" if broad else "outstanding", "a weighted-average adjustment", e)
+        except WarrantError as err:
+            missing = err
+    return (_WEIGHTED, per_share, consideration, a, counted, missing, zero)
+
+
+def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: _Counts) -> tuple[tuple, _Counts]:
+    current = c.grants.get(e.ref)
+    if current is None:
+        raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
+    grant, issued, expired = current
+    if expired is not None:
+        raise fail("Ref", e.ref, f"expired on {expired.isoformat()}", table="Events", row=e.row)
+    if isinstance(e, Amend):
+        new_grant = replace(grant, shares=e.shares if e.shares is not None else grant.shares,
+                            consideration=e.consideration if e.consideration is not None else grant.consideration,
+                            additional=e.additional if e.additional is not None else grant.additional)
+        if new_grant.shares < issued:
+            raise fail("Shares", e.shares, f"is below the {count(issued)} shares already issued under {e.ref}",
+                       table="Events", row=e.row)
+    elif issued:
+        scale = issued / grant.shares
+        new_grant = replace(grant, shares=issued, consideration=grant.consideration * scale, additional=grant.additional * scale)
+    else:
+        new_grant = None
+    alternative = []
+    for earlier in ledger[:i]:
+        if isinstance(earlier, Grant) and earlier.ref == e.ref:
+            if new_grant is not None:
+                alternative.append(new_grant)
+        elif isinstance(earlier, Amend) and earlier.ref == e.ref:
+            continue
+        else:
+            alternative.append(earlier)
+    sub, redone = _compile(terms, tuple(alternative))
+    grants = dict(redone.grants)
+    if new_grant is None:
+        grants[e.ref] = (grant, issued, e.date)
+    elif isinstance(e, Expire):
+        g = grants[e.ref]
+        grants[e.ref] = (g[0], g[1], e.date)
+    return (_RECOMPUTE, sub), replace(redone, grants=grants)

@@ -1,0 +1,81 @@
+"""Hypothesis strategies: random but valid ledgers and terms for the §4 properties."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction as F
+
+from hypothesis import strategies as st
+
+from engine import d1_terms, parse_events
+
+START = date(2001, 3, 1)
+
+ratios = st.tuples(st.integers(1, 12), st.integers(1, 12)).filter(lambda nm: nm[0] != nm[1])
+amounts = st.integers(0, 2_000_000)
+counts = st.integers(1, 3_000_000)
+
+
+@st.composite
+def event_rows(draw, kinds=None, refs=("O1", "O2", "C1")):
+    kinds = kinds or ["SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
+                      "AMEND", "EXPIRE", "TREASURY", "MERGER", "EXERCISE", "OTHER"]
+    n = draw(st.integers(0, 14))
+    rows, granted = [], []
+    for _ in range(n):
+        kind = draw(st.sampled_from(kinds))
+        day = START + timedelta(days=draw(st.integers(0, 1500)))
+        row = {"date": day, "event": kind}
+        if kind in ("SPLIT", "COMBINATION", "MERGER"):
+            a, b = draw(ratios)
+            if kind == "SPLIT":
+                a, b = max(a, b), min(a, b)
+            elif kind == "COMBINATION":
+                a, b = min(a, b), max(a, b)
+            row["ratio"] = f"{a}-for-{b}"
+            if kind == "MERGER":
+                row["note"] = "Successor Inc. common"
+                row["outstanding"] = draw(st.none() | counts)
+        elif kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "TREASURY"):
+            row["shares"] = draw(st.integers(1, 500_000))
+            row["outstanding"] = draw(st.sampled_from([None, None, 9_000_000]))
+        elif kind == "ISSUE":
+            row["shares"] = draw(counts)
+            row["consideration"] = draw(amounts)
+            row["category"] = draw(st.sampled_from(["", "", "MANAGEMENT", "SERIES_D", "EXCLUDED"]))
+        elif kind in ("OPTIONS", "CONVERTIBLE"):
+            free = [r for r in refs if r not in granted]
+            if not free:
+                continue
+            ref = draw(st.sampled_from(free))
+            granted.append(ref)
+            row.update(ref=ref, shares=draw(counts), consideration=draw(amounts), additional_consideration=draw(amounts),
+                       category=draw(st.sampled_from(["", "", "MANAGEMENT", "EXCLUDED"])))
+        elif kind in ("AMEND", "EXPIRE"):
+            if not granted:
+                continue
+            row["ref"] = draw(st.sampled_from(granted))
+            if kind == "AMEND":
+                row["additional_consideration"] = draw(amounts)
+        elif kind == "EXERCISE":
+            row["shares"] = draw(st.integers(1, 1000))
+        elif kind == "OTHER":
+            row["price"] = F(draw(st.integers(1, 2000)), 100_000)
+            row["note"] = "Board determination"
+        rows.append(row)
+    return rows
+
+
+terms = st.builds(
+    lambda method, share_adj, price, shares, inc: d1_terms(
+        anti_dilution=method, share_adjustment=share_adj, exercise_price=price, warrant_shares=shares,
+        price_increment=inc, common_outstanding=10_000_000, fully_diluted=12_000_000),
+    st.sampled_from(["FULL_RATCHET", "BROAD_WEIGHTED_AVERAGE", "NARROW_WEIGHTED_AVERAGE", "NONE"]),
+    st.sampled_from(["NONE", "KEEP_AGGREGATE"]),
+    st.integers(1, 5000).map(lambda c: F(c, 100_000)),
+    st.integers(1, 500_000).map(F),
+    st.sampled_from([None, None, F(1, 10_000)]),
+)
+
+
+def events(rows):
+    return parse_events(rows)
