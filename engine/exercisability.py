@@ -249,7 +249,10 @@ def as_of_moment(terms: Terms, as_of: date | datetime) -> datetime:
     if isinstance(as_of, datetime):
         if as_of.tzinfo is None or as_of.utcoffset() is None:
             return as_of.replace(tzinfo=terms.zone)
-        return as_of.astimezone(terms.zone)
+        try:
+            return as_of.astimezone(terms.zone)
+        except (OverflowError, ValueError):
+            raise fail("As Of", as_of, f"cannot be expressed in {terms.time_zone} time") from None
     if isinstance(as_of, date):
         return datetime.combine(as_of, terms.exercise_end_time, tzinfo=terms.zone)
     raise fail("As Of", as_of, "must be a date or a date and time")

@@ -208,10 +208,12 @@ def previous_trading_day(day: date, is_trading_day: Callable[[date], bool] | Non
     check = is_trading_day or _weekday
     candidate = day
     for _ in range(366):
+        if candidate == date.min:
+            break
         candidate -= timedelta(days=1)
         if check(candidate):
             return candidate
-    raise fail("Trading calendar", f"no trading day in the year before {day}", "must have trading days")
+    raise fail("Exercise Date", day, "has no trading day in the year before it (§5)", table=EXERCISE_TABLE)
 
 
 def _weekday(day: date) -> bool:
@@ -302,7 +304,10 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
 
     # §1(c): certificates within 20 calendar days after the price is paid.
     paid = request.payment_date or day
-    due = paid + timedelta(days=terms.delivery_days)
+    try:
+        due = paid + timedelta(days=terms.delivery_days)
+    except OverflowError:
+        raise fail("Payment Date", paid, f"is too late to add {terms.delivery_days} days to", table=t) from None
 
     # §1(c)(ii): a new warrant for the remainder when exercised in part.
     remaining = remaining_before - shares

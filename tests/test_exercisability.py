@@ -238,6 +238,8 @@ def test_other_terms_other_zone_and_cutoff():
      r"Facts: Realized Valuation Event \('2001-12-31'\) must be a date or blank"),
     ("§1(a)", lambda: exercisability(D1, ONE_DEFAULT, "2003-01-01"),
      r"As Of \('2003-01-01'\) must be a date or a date and time"),
+    ("§1(a)", lambda: exercisability(D1, ONE_DEFAULT, datetime(1, 1, 1, tzinfo=timezone.utc)),
+     r"As Of \(0001-01-01 00:00:00\+00:00\) cannot be expressed in America/New_York time"),
     ("§2", lambda: performance_defaults(D1, [TestResult("Building Test", AT_LEAST, 120, 1, row=2),
                                             TestResult("building test", AT_LEAST, 120, 2, row=3)]),
      r"Tests row 3: Test \('building test'\) appears more than once"),

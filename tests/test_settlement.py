@@ -273,6 +273,14 @@ def test_all_as_text():
     assert settle(D1, D1_POSITION, ExerciseRequest(TUESDAY, "all")).shares_exercised == 161_290
 
 
+def test_dates_at_the_edge_of_the_calendar():
+    far = d1_terms(exercise_end=date(9999, 12, 31))
+    with pytest.raises(WarrantError, match=r"Payment Date \(9999-12-30\) is too late to add 20 days to"):
+        settle(far, D1_POSITION, req(1, payment_date=date(9999, 12, 30)))
+    with pytest.raises(WarrantError, match=r"Exercise Date \(2004-06-15\) has no trading day in the year before"):
+        previous_trading_day(TUESDAY, lambda d: False)
+
+
 def test_holding_period_bad_input():
     with pytest.raises(WarrantError, match=r"Holding Months \(-1\) must be a whole number"):
         holding_period_end(date(2004, 1, 1), -1)
