@@ -188,6 +188,13 @@ def exercisability(terms: Terms, results: Sequence[TestResult], as_of: date | da
             "§1(a)", f"inside the Exercise Period {terms.exercise_start.isoformat()} through {end_words}",
             moment, end))
 
+    # §2: defaults are failures "as of" the Test Date; before it none can have occurred.
+    if (terms.requires_performance_default and terms.test_date is not None and day < terms.test_date
+            and moment >= start):
+        failures.append((NOT_YET_EXERCISABLE, Reason(
+            "§2", f"the Performance Default tests are measured as of {terms.test_date.isoformat()} (§2)",
+            day, terms.test_date)))
+
     # §2(e) second sentence: never exercisable after an early Realized Valuation Event.
     rve = facts.realized_valuation_event
     if rve is not None and terms.valuation_event_cutoff is not None and rve <= terms.valuation_event_cutoff:

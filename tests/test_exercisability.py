@@ -219,6 +219,16 @@ def test_other_terms_other_zone_and_cutoff():
     assert late.sentence == "Expired: the Exercise Period ended 2006-03-31 12:00 Europe/London time (§1(a))"
 
 
+def test_before_the_test_date_no_default_can_have_occurred():
+    # A warrant of the series whose period opens before its Test Date (§2 "as of"): not yet.
+    terms = D1.with_(exercise_start=date(2001, 6, 30))
+    early = exercisability(terms, ONE_DEFAULT, date(2001, 12, 30))
+    assert early.status == NOT_YET_EXERCISABLE
+    assert early.sentence == ("Not yet exercisable: the Performance Default tests are measured as of "
+                              "2001-12-31 (§2)")
+    assert exercisability(terms, ONE_DEFAULT, date(2001, 12, 31)).exercisable
+
+
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("clause, build, message", [
     ("§2", lambda: TestResult("Building Test", "ABOUT", 120, 118, row=3),
