@@ -962,6 +962,10 @@ class _Evaluator:
                     self.constants[(title, r, c)] = _ERRORS.get(str(v).upper(), XLError(str(v)))
                 else:
                     self.constants[(title, r, c)] = v
+        self.extent: dict[str, tuple[int, int]] = {}
+        for ws in wb.worksheets:
+            keys = ws._cells.keys()
+            self.extent[ws.title] = (max((k[0] for k in keys), default=1), max((k[1] for k in keys), default=1))
         for anchor, (r1, c1, r2, c2) in self.array_ref.items():
             sheet = anchor[0]
             for r in range(r1, r2 + 1):
@@ -1029,12 +1033,30 @@ class _Evaluator:
         return Rng(rng.sheet, rng.r1, rng.c1, rng.r1 + shape[0] - 1, rng.c1 + shape[1] - 1)
 
     def grid(self, rng: Rng) -> list[list[object]]:
-        ws = self.sheets[rng.sheet]
-        r2 = min(rng.r2, max(ws.max_row, rng.r1))
-        c2 = min(rng.c2, max(ws.max_column, rng.c1))
+        max_row, max_col = self.extent[rng.sheet]
+        r2 = min(rng.r2, max(max_row, rng.r1))
+        c2 = min(rng.c2, max(max_col, rng.c1))
         if rng.r2 > r2 or rng.c2 > c2:   # whole columns/rows: clip to the used area (and any spill)
             r2 = max(r2, max((k[1] for k in self.claimed if k[0] == rng.sheet), default=r2))
-        return [[self.value((rng.sheet, r, c)) for c in range(rng.c1, c2 + 1)] for r in range(rng.r1, r2 + 1)]
+        sheet = rng.sheet
+        formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
+        values = self.result.values
+        unsettled = bool(self.pending.get(sheet))
+        out = []
+        for r in range(rng.r1, r2 + 1):
+            row = []
+            for c in range(rng.c1, c2 + 1):
+                key = (sheet, r, c)
+                # the common case, a constant or an empty cell with nothing left to spill into it
+                if key in claimed:
+                    row.append(values[key])
+                elif key in formulas or key in cache_owner or (unsettled and key not in constants):
+                    row.append(self.value(key))
+                    unsettled = bool(self.pending.get(sheet))
+                else:
+                    row.append(constants.get(key))
+            out.append(row)
+        return out
 
     # -- values
     def value(self, key: tuple[str, int, int]) -> object:

@@ -737,24 +737,24 @@ def _frac_formula(x: Fraction) -> str:
 
 def register_book() -> Book:
     book = Book("warrant_register.xlsx", [], {})
-    reg = Sheet("Register", widths={0: 10, 1: 11, 2: 14, 3: 13, 4: 26, 5: 17, 6: 18, 7: 14})
-    headers = ["Warrant", "Issue Date", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment",
+    reg = Sheet("Register", widths={0: 10, 1: 14, 2: 13, 3: 26, 4: 17, 5: 18, 6: 14})
+    # Issue Date and the other terms not listed take D-1's values (the catalog's rule for missing labels).
+    headers = ["Warrant", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment",
                "Common Outstanding", "Fully Diluted"]
     reg.row("A1", headers, "header")
-    reg.put("J1", ILLUSTRATIVE + " 10,000 warrants of a series with varied terms (32 classes cycle: price x method x "
+    reg.put("I1", ILLUSTRATIVE + " 10,000 warrants of a series with varied terms (32 classes cycle: price x method x "
                                  "share adjustment; share counts vary).", "illustrative")
     for i in range(REGISTER_SIZE):
         name, shares, p0, method, sa = register_row(i)
         r = i + 1
         reg.cells[(r, 0)] = Cell(name)
-        reg.cells[(r, 1)] = Cell(dt.date(2001, 2, 7), "date")
-        reg.cells[(r, 2)] = Cell(shares)
-        reg.cells[(r, 3)] = Cell(float(p0))
-        reg.cells[(r, 4)] = Cell(method)
-        reg.cells[(r, 5)] = Cell(sa)
-        reg.cells[(r, 6)] = Cell(10_000_000)
-        reg.cells[(r, 7)] = Cell(12_000_000)
-    book.names["Register"] = f"Register!$A$1:$H${REGISTER_SIZE + 1}"
+        reg.cells[(r, 1)] = Cell(shares)
+        reg.cells[(r, 2)] = Cell(float(p0))
+        reg.cells[(r, 3)] = Cell(method)
+        reg.cells[(r, 4)] = Cell(sa)
+        reg.cells[(r, 5)] = Cell(10_000_000)
+        reg.cells[(r, 6)] = Cell(12_000_000)
+    book.names["Register"] = f"Register!$A$1:$G${REGISTER_SIZE + 1}"
     book.sheets.append(reg)
 
     ev = Sheet("Events", widths={0: 11, 1: 16, 2: 12, 3: 8, 4: 14, 5: 2, 6: 100})
