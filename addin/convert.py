@@ -22,6 +22,8 @@ Every problem raises :class:`engine.WarrantError` naming the table, the row
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 import re
 import types
@@ -658,14 +660,31 @@ def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: s
             v = _convert(kind, raw, _TERMS_FIELD_LABEL[f], name, pos, date1904, axis)
         if v is None and f not in TERMS_NULLABLE:
             continue  # blank: D-1's value
+        if f == "time_zone" and v not in _zone_keys():
+            # Checked here as well as in the engine: zoneinfo raises OSError (not ValueError) for
+            # a directory name such as "America" or an over-long name.
+            raise WarrantError(f"{prefix}Time Zone ({v!r}) is not a known IANA time zone")
         changes[f] = v
     try:
-        return api("d1_terms")(**changes)
+        return dataclasses.replace(_d1_base(), **changes) if changes else _d1_base()
     except WarrantError as exc:
         raise WarrantError(f"{prefix}{exc}") from None
 
 
 _MISS = object()
+
+
+@functools.lru_cache(maxsize=1)
+def _d1_base() -> Any:
+    """D-1's terms (engine.d1_terms()), built once: every missing label takes its value."""
+    return api("d1_terms")()
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_keys() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
 
 _ENGINE_MODULES = ("engine.exercisability", "engine.settlement", "engine.reallocation", "engine.ledger",
                    "engine.events", "engine.terms", "engine")
