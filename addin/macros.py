@@ -131,13 +131,22 @@ class OpenpyxlBook:
         sheet, coord = destinations[0]
         if sheet not in self.wb.sheetnames:
             raise WarrantError(f"{name}: refers to a missing sheet {sheet!r}")
+        from openpyxl.utils.cell import range_boundaries
+
         ws = self.wb[sheet]
-        block = ws[coord.replace("$", "")]
-        if not isinstance(block, tuple):
-            block = ((block,),)
-        elif block and not isinstance(block[0], tuple):
-            block = (block,)
-        return [[self._value(sheet, c) for c in r] for r in block]
+        min_col, min_row, max_col, max_row = range_boundaries(coord.replace("$", ""))
+        if min_row is None or max_row is None or min_col is None or max_col is None:
+            raise WarrantError(f"{name}: refers to whole rows or columns ({dn.attr_text}); name a block of cells")
+        # Read without creating cells (ws.cell()/ws[...] would add empty ones to the user's sheet).
+        cells = getattr(ws, "_cells", None)
+        out = []
+        for r in range(min_row, max_row + 1):
+            row = []
+            for c in range(min_col, max_col + 1):
+                cell = cells.get((r, c)) if cells is not None else ws.cell(r, c)
+                row.append(None if cell is None else self._value(sheet, cell))
+            out.append(row)
+        return out
 
     def _value(self, sheet: str, c: Any) -> Any:
         v = c.value
@@ -262,13 +271,22 @@ def fingerprint(terms: Any, event_rows: Sequence[dict[str, Any]], as_of: Any) ->
 # --------------------------------------------------------------------------- formatting
 
 def exact_text(value: Fraction | int | Decimal | None, money: bool = False) -> str:
-    """An exact value as a person reads it: "0.0075", "1,234.5", or "1/3 (0.333333333333333)"."""
+    """An exact value as a person reads it: "$0.0075", "$1,612.90", "161,290", "215,053 1/3 (≈ 215,053.333333333)"."""
     if value is None:
         return ""
-    v = Fraction(value)
-    d = to_plain_decimal(v, 15)
-    body = f"{d:,f}" if (v * 10**15).denominator == 1 else f"{v.numerator:,}/{v.denominator:,} (≈ {d:,f})"
-    return ("$" + body) if money else body
+    sign = "-" if value < 0 else ""
+    if isinstance(value, Decimal):  # already rounded by the engine (cash to the cent): keep its places
+        body = f"{abs(value):,f}"
+    else:
+        v = abs(Fraction(value))
+        if (v * 10**15).denominator == 1:
+            body = f"{to_plain_decimal(v, 15):,f}"
+        else:
+            whole = v.numerator // v.denominator
+            rest = v - whole
+            approx = to_plain_decimal(v, 9)
+            body = (f"{whole:,} " if whole else "") + f"{rest.numerator}/{rest.denominator} (≈ {approx:,f})"
+    return sign + ("$" if money else "") + body
 
 
 def _require(book: WorkbookAdapter, name: str) -> list[list[Any]]:
