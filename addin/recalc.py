@@ -857,6 +857,9 @@ def _concat(ev, args):
 
 # ----------------------------------------------------------------------------- the recalculation
 
+# natives whose arguments are ranges even when one cell (COUNTIF(A1:A1, ...))
+_RANGE_FUNCTIONS = frozenset({"COUNTIF", "SUMIF", "SUMPRODUCT", "ROWS", "COLUMNS", "INDEX", "MATCH"})
+
 _PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 
 
@@ -1033,11 +1036,15 @@ class _Evaluator:
         return Rng(rng.sheet, rng.r1, rng.c1, rng.r1 + shape[0] - 1, rng.c1 + shape[1] - 1)
 
     def grid(self, rng: Rng) -> list[list[object]]:
-        max_row, max_col = self.extent[rng.sheet]
-        r2 = min(rng.r2, max(max_row, rng.r1))
-        c2 = min(rng.c2, max(max_col, rng.c1))
-        if rng.r2 > r2 or rng.c2 > c2:   # whole columns/rows: clip to the used area (and any spill)
-            r2 = max(r2, max((k[1] for k in self.claimed if k[0] == rng.sheet), default=r2))
+        r2, c2 = rng.r2, rng.c2
+        if r2 >= 1_048_576 or c2 >= 16_384:
+            # whole columns/rows: clip to the used area, spills included (settled first)
+            max_row, max_col = self.extent[rng.sheet]
+            self._settle_spills_over((rng.sheet, 1_048_576, 16_384))
+            max_row = max([max_row] + [k[1] for k in self.claimed if k[0] == rng.sheet])
+            max_col = max([max_col] + [k[2] for k in self.claimed if k[0] == rng.sheet])
+            r2 = min(r2, max(max_row, rng.r1))
+            c2 = min(c2, max(max_col, rng.c1))
         sheet = rng.sheet
         formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
         values = self.result.values
@@ -1277,10 +1284,11 @@ class _Evaluator:
         if kind == "native" and name in ("IF", "IFERROR"):
             return self._lazy_if(name, node, sheet)
         args = []
+        as_grid = kind == "native" and name in _RANGE_FUNCTIONS
         for a in node.args:
             v = self.eval(a, sheet, keep_ref=True)
             if isinstance(v, Rng):
-                args.append((True, self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))))
+                args.append((True, self.grid(v) if (as_grid or not v.single) else self.value((v.sheet, v.r1, v.c1))))
             else:
                 args.append((False, v))
         if kind == "native":
