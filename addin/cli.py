@@ -291,8 +291,11 @@ def _run_macro(book: Path, output: Optional[Path], suffix: str, names: tuple[str
     except BookError as exc:
         raise _fail(str(exc)) from None
     macros = _macros()
+    # formula cells in the named ranges are read through the headless recalculation
+    result = recalc_workbook(wb)
+    values = {cell_key(*k): (str(v) if isinstance(v, XLError) else v) for k, v in result.values.items()}
     try:
-        sheet = run(macros, macros.OpenpyxlBook(wb))
+        sheet = run(macros, macros.OpenpyxlBook(wb, values))
     except ValueError as exc:   # engine.WarrantError: bad inputs in the sheet, one line
         raise _fail(f"{book}: {' '.join(str(exc).split())}") from None
     try:
