@@ -218,8 +218,8 @@ class KeyValues:
 def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
     """Parse a two-column (label | value) or two-row (labels over values) range.
 
-    A 2x2 range is read as two columns unless its first column holds no known
-    label and its first row does. Rows with neither label nor value are skipped.
+    A 2x2 range is read as two columns unless its first row holds only known
+    labels and its first column does not. Rows with neither label nor value are skipped.
     """
     rows = grid(value)
     known = {norm(h): (h, f) for h, f in labels.items()}
@@ -233,8 +233,8 @@ def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
     if nrows == 0 or ncols == 0 or all(is_blank(c) for r in rows for c in r):
         return KeyValues(name, {}, "row")
     if ncols == 2 and nrows == 2:
-        col_labels = any(is_label(r[0]) for r in rows)
-        row_labels = any(is_label(c) for c in rows[0])
+        col_labels = all(is_label(r[0]) or is_blank(r[0]) for r in rows)
+        row_labels = all(is_label(c) or is_blank(c) for c in rows[0])
         by_rows = col_labels or not row_labels
     elif ncols == 2:
         by_rows = True
