@@ -249,11 +249,12 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
         if rep.findings:
             failed += 1
             out.print(f"[red]FAIL[/red] {rep.path}: {rep.passed}/{rep.checks} checks pass, "
-                      f"{len(rep.findings)} problem(s)")
+                      f"{len(rep.findings)} problem(s)", soft_wrap=True)
             for f in rep.findings:
-                out.print(f"  {f.where}: {f.what}" + (f"  ({f.label})" if f.label else ""), markup=False)
+                out.print(f"  {f.where}: {f.what}" + (f"  ({f.label})" if f.label else ""), markup=False,
+                          soft_wrap=True)
         else:
-            out.print(f"[green]ok[/green]   {rep.path}: {rep.passed}/{rep.checks} checks pass")
+            out.print(f"[green]ok[/green]   {rep.path}: {rep.passed}/{rep.checks} checks pass", soft_wrap=True)
     if bad:
         raise typer.Exit(2)
     if failed:
