@@ -687,7 +687,7 @@ def _zone_keys() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 _ENGINE_MODULES = ("engine.exercisability", "engine.settlement", "engine.reallocation", "engine.ledger",
-                   "engine.events", "engine.terms", "engine")
+                   "engine.register", "engine.events", "engine.terms", "engine")
 
 
 def api(name: str, default: Any = _MISS) -> Any:

@@ -10,7 +10,7 @@ No contract rule lives here: every rule is the engine's.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -181,12 +181,7 @@ def warrant_register(register: Any, events: Any, as_of: Any, *, date1904: bool =
     terms = cv.parse_register(register, date1904=date1904)
     ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
     day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
-    register_fn = cv.api("register", None)
-    if register_fn is not None:
-        answers = register_fn(terms, ev, day) if terms else []
-    else:  # until engine.register lands: the reference answer, one adjust() per warrant
-        adjust = cv.api("adjust")
-        answers = [(a.price, a.shares) for a in (adjust(t, ev, day) for t in terms)]
+    answers = cv.api("register")(terms, ev, day) if terms else []  # one call: shared work done once
     out: list[list[Any]] = [list(REGISTER_HEADER)]
     for t, (price, shares) in zip(terms, answers):
         out.append([t.warrant, cv.out_number(price, "Price"), cv.out_shares(shares, "Shares"),
