@@ -96,7 +96,7 @@ def _is_error(value: Any) -> bool:
     return text in EXCEL_ERRORS or text.startswith("#WARRANT")
 
 
-def cell(value: Any, field: str, table: str | None, row: int | None) -> Any:
+def cell(value: Any, field: str, table: str | None, row: int | None, axis: str = "row") -> Any:
     """A plain cell value, or ``None`` when blank; an Excel error value is an error."""
     value = _plain(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -106,7 +106,7 @@ def cell(value: Any, field: str, table: str | None, row: int | None) -> Any:
             return None
         if _is_error(value):
             shown = one_line(value.strip())
-            raise WarrantError(f"{_where(table, row)}{field} holds the Excel error {shown}")
+            raise WarrantError(f"{_where(table, row, axis)}{field} holds the Excel error {shown}")
     return value
 
 
@@ -255,7 +255,7 @@ def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
             if is_blank(val):
                 continue
             raise WarrantError(f"{name} {axis} {pos}: a value without a label")
-        label = cell(label, "Label", name, pos)
+        label = cell(label, "Label", name, pos, axis)
         key = norm(label)
         if key not in known:
             raise WarrantError(f"{name} {axis} {pos}: unknown label {str(label)!r}; known labels: {', '.join(labels)}")
@@ -271,7 +271,7 @@ def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
 def to_number(value: Any, field: str, table: str | None = None, row: int | None = None,
               *, axis: str = "row") -> Fraction | None:
     """A cell -> exact ``Fraction`` (``None`` when blank). Floats go through ``Decimal(repr(x))`` once."""
-    v = cell(value, field, table, row)
+    v = cell(value, field, table, row, axis)
     if v is None:
         return None
     if isinstance(v, bool):
@@ -321,7 +321,7 @@ def to_int(value: Any, field: str, table: str | None = None, row: int | None = N
 def to_shares(value: Any, field: str, table: str | None = None, row: int | None = None,
               *, axis: str = "row") -> Fraction | str | None:
     """A share count or the word ALL (returned as :data:`ALL`)."""
-    v = cell(value, field, table, row)
+    v = cell(value, field, table, row, axis)
     if isinstance(v, str) and v.strip().upper() == ALL:
         return ALL
     return to_number(v, field, table, row, axis=axis)
@@ -365,7 +365,7 @@ def to_moment(value: Any, field: str, table: str | None = None, row: int | None 
     A datetime at exactly midnight is read as a date alone (Excel cannot tell
     a date cell from midnight), so the engine applies its date-only rule.
     """
-    v = cell(value, field, table, row)
+    v = cell(value, field, table, row, axis)
     if v is None:
         return None
     if isinstance(v, bool):
@@ -401,7 +401,7 @@ def to_date(value: Any, field: str, table: str | None = None, row: int | None = 
 def to_time(value: Any, field: str, table: str | None = None, row: int | None = None,
             *, axis: str = "row") -> time | None:
     """A time of day: ``17:00`` text, an Excel day fraction (0.7083...), a time or a datetime."""
-    v = cell(value, field, table, row)
+    v = cell(value, field, table, row, axis)
     if v is None:
         return None
     if isinstance(v, bool):
@@ -442,7 +442,7 @@ _FALSE = {"false", "no", "n", "0"}
 def to_bool(value: Any, field: str, table: str | None = None, row: int | None = None,
             *, axis: str = "row") -> bool | None:
     """TRUE/FALSE, yes/no, y/n, 1/0 (``None`` when blank)."""
-    v = cell(value, field, table, row)
+    v = cell(value, field, table, row, axis)
     if v is None:
         return None
     if isinstance(v, bool):
@@ -461,7 +461,7 @@ def to_bool(value: Any, field: str, table: str | None = None, row: int | None = 
 def to_text(value: Any, field: str, table: str | None = None, row: int | None = None,
             *, axis: str = "row") -> str | None:
     """Text (``None`` when blank). A number becomes its digits (5.0 -> "5")."""
-    v = cell(value, field, table, row)
+    v = cell(value, field, table, row, axis)
     if v is None:
         return None
     if isinstance(v, str):
