@@ -948,23 +948,29 @@ class _Evaluator:
         self.cache_owner: dict[tuple[str, int, int], tuple[str, int, int]] = {}
         for ws in wb.worksheets:
             title = ws.title
+            constants = self.constants
             for (r, c), cell in ws._cells.items():
-                v = cell.value
+                v = cell._value
                 if v is None:
                     continue
-                if isinstance(v, ArrayFormula):
+                kind = cell.data_type
+                if kind == "n" or kind == "s" or kind == "d" or kind == "b":
+                    if kind == "s" and v[:1] == "=" and len(v) > 1:
+                        self.formulas[(title, r, c)] = v
+                    else:
+                        constants[(title, r, c)] = v
+                elif isinstance(v, ArrayFormula):
                     self.formulas[(title, r, c)] = v.text or "="
                     if v.ref:
                         bounds = _parse_area(v.ref)
                         if bounds:
                             self.array_ref[(title, r, c)] = bounds
-                elif isinstance(cell.data_type, str) and cell.data_type == "f" or (
-                        isinstance(v, str) and v.startswith("=") and len(v) > 1):
+                elif kind == "f":
                     self.formulas[(title, r, c)] = v
-                elif cell.data_type == "e":
-                    self.constants[(title, r, c)] = _ERRORS.get(str(v).upper(), XLError(str(v)))
+                elif kind == "e":
+                    constants[(title, r, c)] = _ERRORS.get(str(v).upper(), XLError(str(v)))
                 else:
-                    self.constants[(title, r, c)] = v
+                    constants[(title, r, c)] = v
         self.extent: dict[str, tuple[int, int]] = {}
         for ws in wb.worksheets:
             keys = ws._cells.keys()
@@ -1213,6 +1219,12 @@ class _Evaluator:
             raise _Unsupported(f"reference operator {o!r}")
         if o in ("neg", "pos", "%"):
             v = self.eval(node.args[0], sheet)
+            if o == "neg" and _is_grid(v):
+                try:   # the common --ISERROR(range): booleans and numbers only
+                    return [[-(1.0 if x is True else 0.0 if x is False else x)
+                             if type(x) in (bool, float, int) else _NOT_NUMBER[0] for x in row] for row in v]
+                except _NotNumber:
+                    pass
 
             def un(x):
                 n = _to_number(x, self.epoch)
@@ -1381,6 +1393,18 @@ def _function_names(formula: str) -> list[str]:
                 if t.type == Token.FUNC and t.subtype == Token.OPEN]
     except Exception:
         return []
+
+
+class _NotNumber(Exception):
+    pass
+
+
+class _Raiser:
+    def __getitem__(self, i):
+        raise _NotNumber
+
+
+_NOT_NUMBER = _Raiser()
 
 
 def None_to_zero(v):
