@@ -58,6 +58,7 @@ _EPOCH_1900 = date(1899, 12, 30)
 _EPOCH_1904 = date(1904, 1, 1)
 _MAX_SERIAL_1900 = 2_958_465  # 9999-12-31
 _MAX_SERIAL_1904 = _MAX_SERIAL_1900 - 1462
+_MAX_DOUBLE = 1.7976931348623157e308
 _MAX_EXPONENT = 400  # text numbers beyond 1e400 are refused (a double tops out near 1.8e308)
 
 
@@ -527,12 +528,12 @@ def out_shares(value: Any, label: str = "Shares") -> int | float | str:
     """Share counts: an int when whole, else the nearest double."""
     if value is None:
         return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
     if isinstance(value, Fraction) and value.denominator == 1:
-        return int(value)
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
+        value = int(value)
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) <= _MAX_DOUBLE else f"#WARRANT: {label} is beyond Excel's number range"
     return out_number(value, label)
 
 

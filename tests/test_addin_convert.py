@@ -219,6 +219,7 @@ def test_results():
     assert cv.out_number(Fraction(10**400)).startswith("#WARRANT: ")
     assert cv.out_shares(Fraction(161290)) == 161290 and type(cv.out_shares(Fraction(161290))) is int
     assert cv.out_shares(Fraction(1, 2)) == 0.5
+    assert cv.out_shares(10**400).startswith("#WARRANT: ") and cv.out_shares(Fraction(10**400, 3)).startswith("#")
     assert cv.out_date(date(2004, 7, 5)) == datetime(2004, 7, 5)
     assert cv.out_date(None) == ""
 

@@ -164,6 +164,10 @@ def check(result):
 
 def check_cell(v):
     assert is_cell(v), repr(v)
+    if isinstance(v, float):
+        assert v == v and abs(v) != float("inf"), v  # Excel has no NaN or infinity
+    if isinstance(v, int) and not isinstance(v, bool):
+        assert abs(v) <= 1.7976931348623157e308  # Excel keeps numbers as doubles
     if isinstance(v, str):
         assert "\n" not in v and "Traceback" not in v
         if v.startswith("#"):
@@ -274,3 +278,36 @@ def test_plausible_inputs_reach_the_engine_and_never_raise(terms, events, as_of,
     register = [["Warrant", "Warrant Shares", "Exercise Price"], ["D-1", 161290.0, 0.01], ["X", 1000.0, 0.5]]
     check(call("WARRANT_REGISTER", register, events, as_of))
     check(call("OPTION_REALLOCATE", optionees, price))
+
+
+@FUZZ
+@given(terms=clean_terms, events=clean_events, as_of=clean_days)
+def test_same_answers_as_the_engine(terms, events, as_of):
+    """The cells give exactly the engine's answer (converted once at the end), or its refusal."""
+    from fractions import Fraction
+
+    import engine
+    from engine.errors import WarrantError
+
+    try:
+        t = cv.parse_terms(terms)
+        adjusted = engine.adjust(t, engine.parse_events(cv.event_rows(events)), as_of.date())
+    except WarrantError as exc:
+        assert call("WARRANT_PRICE", terms, events, as_of) == "#WARRANT: " + " ".join(str(exc).split())
+        return
+    price = call("WARRANT_PRICE", terms, events, as_of)
+    assert price == float(adjusted.price)  # prices never exceed the issue price here
+    assert Fraction(price) == Fraction(float(adjusted.price))
+    shares = call("WARRANT_SHARES", terms, events, as_of)
+    if adjusted.shares >= Fraction(10**308) * 2:
+        assert shares == "#WARRANT: Warrant Shares is beyond Excel's number range"
+    elif adjusted.shares.denominator == 1:
+        assert shares == int(adjusted.shares) and type(shares) is int
+    elif adjusted.shares < Fraction(10**300):
+        assert shares == float(adjusted.shares)
+    else:
+        assert shares == "#WARRANT: Warrant Shares is beyond Excel's number range"
+    trail = call("WARRANT_ADJUSTMENTS", terms, events, as_of)
+    assert len(trail) == len(adjusted.trail) + 1
+    if adjusted.trail:
+        assert trail[-1][5] == float(adjusted.trail[-1].price_after)
