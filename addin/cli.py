@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from addin.bookio import BookError, load_book, require_names, save_atomic
-from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_workbook, write_values
+from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Warrant workbooks headless: recalculate, check, certificate, purchase form.")
@@ -130,10 +130,6 @@ def _load(path: Path):
         raise _fail(str(exc)) from None
 
 
-def _recalc(wb, path: Path) -> Recalc:
-    return recalc_workbook(wb)
-
-
 def _key_results(wb, result: Recalc) -> list[tuple[str, str, object]]:
     """The ``KeyResults`` named range (label | value), else every formula cell (first 40)."""
     from addin.bookio import named_range  # noqa: PLC0415
@@ -171,8 +167,10 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
     """Recalculate BOOK headless and print its key results."""
     if output is not None and _same_file(book, output):
         raise _fail(f"{output}: refusing to overwrite the input workbook")
-    wb = _load(book)
-    result = _recalc(wb, book)
+    try:
+        wb, result = recalc_file(book)
+    except BookError as exc:
+        raise _fail(str(exc)) from None
     if output is not None:
         try:
             values = load_book(book)
@@ -214,10 +212,9 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def check_book(path: Path) -> BookReport:
     try:
-        wb = load_book(path)
+        wb, result = recalc_file(path)
     except BookError as exc:
         return BookReport(path, error=str(exc))
-    result = recalc_workbook(wb)
     return evaluate_checks(wb, result, path)
 
 

@@ -43,10 +43,9 @@ def _load(path: Path) -> float:
 
 
 def _recalc(path: Path) -> tuple[float, int]:
-    from addin.bookio import load_book
-    from addin.recalc import recalc_workbook
+    from addin.recalc import recalc_file
     t = time.perf_counter()
-    result = recalc_workbook(load_book(path))
+    _, result = recalc_file(path)        # what `warrants recalc` does: load with checks, recalculate
     data = json.dumps(result.as_json())
     elapsed = time.perf_counter() - t
     assert not result.exceptions and data
