@@ -519,9 +519,12 @@ def out_number(value: Any, label: str = "Value") -> float | str:
     if isinstance(value, bool):
         return value
     try:
-        return float(value)
+        result = float(value)
     except OverflowError:
+        result = math.inf
+    if math.isinf(result) or math.isnan(result):  # float(Decimal("1e400")) is inf, not an OverflowError
         return f"#WARRANT: {label} is beyond Excel's number range"
+    return result
 
 
 def out_shares(value: Any, label: str = "Shares") -> int | float | str:

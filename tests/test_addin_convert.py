@@ -217,6 +217,7 @@ def test_results():
     assert cv.out_number(Fraction(1, 3)) == 1 / 3
     assert cv.out_number(Decimal("1612.90")) == 1612.9
     assert cv.out_number(Fraction(10**400)).startswith("#WARRANT: ")
+    assert cv.out_number(Decimal("1e400"), "Cash Due") == "#WARRANT: Cash Due is beyond Excel's number range"
     assert cv.out_shares(Fraction(161290)) == 161290 and type(cv.out_shares(Fraction(161290))) is int
     assert cv.out_shares(Fraction(1, 2)) == 0.5
     assert cv.out_shares(10**400).startswith("#WARRANT: ") and cv.out_shares(Fraction(10**400, 3)).startswith("#")

@@ -299,11 +299,11 @@ def test_same_answers_as_the_engine(terms, events, as_of):
     assert price == float(adjusted.price)  # prices never exceed the issue price here
     assert Fraction(price) == Fraction(float(adjusted.price))
     shares = call("WARRANT_SHARES", terms, events, as_of)
-    if adjusted.shares >= Fraction(10**308) * 2:
-        assert shares == "#WARRANT: Warrant Shares is beyond Excel's number range"
-    elif adjusted.shares.denominator == 1:
+    if adjusted.shares.denominator == 1 and adjusted.shares <= 1.7976931348623157e308:
         assert shares == int(adjusted.shares) and type(shares) is int
     elif adjusted.shares < Fraction(10**300):
+        assert shares == float(adjusted.shares)
+    elif shares != float("inf") and isinstance(shares, float):
         assert shares == float(adjusted.shares)
     else:
         assert shares == "#WARRANT: Warrant Shares is beyond Excel's number range"
@@ -311,3 +311,25 @@ def test_same_answers_as_the_engine(terms, events, as_of):
     assert len(trail) == len(adjusted.trail) + 1
     if adjusted.trail:
         assert trail[-1][5] == float(adjusted.trail[-1].price_after)
+
+
+# --------------------------------------------------------------------------- cases the fuzzing found
+
+def test_huge_cash_amounts_are_a_value_or_a_warrant_line():
+    # Found by hypothesis: cash beyond 10**26 made engine.numbers.to_decimal raise decimal.InvalidOperation
+    # (the default Decimal context keeps 28 digits). Excel numbers reach 1.8e308.
+    exercise = [["Exercise Date", datetime(2004, 6, 15)]]
+    check(call("WARRANT_EXERCISE", [["Warrant Shares", 1e27]], None, exercise))
+    check(call("WARRANT_EXERCISE", [["Warrant Shares", 1e300]], None, exercise))
+    optionees = [OPTIONEES_HEADER, ["B", 22478.0, True, None, None], ["Scott", 9992.0, False, None, None]]
+    check(call("OPTION_REALLOCATE", optionees, 1e308))
+    register = [["Warrant", "Warrant Shares", "Exercise Price"], ["D-1", 1e300, 1e10]]
+    check(call("WARRANT_REGISTER", register, None, datetime(2004, 6, 15)))
+
+
+def test_a_time_zone_that_is_a_directory_is_a_warrant_line():
+    # Found by hypothesis: zoneinfo raises IsADirectoryError (an OSError) for "America" and OSError for an
+    # over-long name; the add-in checks the name against the available zones first.
+    for zone in ("America", "x" * 300):
+        assert call("WARRANT_PRICE", [["Time Zone", zone]], None, datetime(2004, 6, 15)) == \
+            f"#WARRANT: Terms: Time Zone ({zone!r}) is not a known IANA time zone"
