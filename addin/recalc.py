@@ -996,6 +996,9 @@ class _Evaluator:
         self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = {}
         self.current: tuple[str, int, int] | None = None
         self._keep_ref = False
+        self.journal: list[tuple[str, int, int]] = []     # evaluation order, for speculative undo
+        self.circ_hits = 0
+        self.deferred: set[tuple[str, int, int]] = set()
 
     # -- names and references
     def _defined_names(self) -> dict[tuple[str | None, str], str]:
@@ -1080,6 +1083,7 @@ class _Evaluator:
             if st == 2:
                 return self.result.values[key]
             if st == 1:
+                self.circ_hits += 1
                 return CIRC
             return self._evaluate(key)
         owner = self.claimed.get(key)
@@ -1101,10 +1105,35 @@ class _Evaluator:
         for (r, c) in self.by_sheet_formulas.get(sheet, ()):
             if r > row:
                 break
-            if c <= col and self.state.get((sheet, r, c)) is None:
-                self._evaluate((sheet, r, c))
+            cand = (sheet, r, c)
+            if c <= col and self.state.get(cand) is None and cand not in self.deferred:
+                # Speculative: if the candidate needs a cell still being evaluated (the reader of
+                # this empty cell), undo it; it is evaluated later in its turn. Spilling into the
+                # cell would have been a circular reference in Excel.
+                marks = (len(self.journal), self.circ_hits, len(self.result.exceptions), len(self.result.delegated))
+                self._evaluate(cand)
+                if self.circ_hits > marks[1]:
+                    self._rollback(marks)
+                    self.deferred.add(cand)
+                    continue
                 if key in self.claimed:
                     return
+
+    def _rollback(self, marks) -> None:
+        j, _, e, d = marks
+        for k in self.journal[j:]:
+            self.state.pop(k, None)
+            self.result.values.pop(k, None)
+            self.pending[k[0]] += 1
+            shape = self.result.spill_shape.pop(k, None)
+            if shape is not None:
+                for t in [t for t, a in self.claimed.items() if a == k]:
+                    del self.claimed[t]
+                    self.result.spilled.pop(t, None)
+                    self.result.values.pop(t, None)
+        del self.journal[j:]
+        del self.result.exceptions[e:]
+        del self.result.delegated[d:]
 
     def _evaluate(self, key: tuple[str, int, int]) -> object:
         self.state[key] = 1
@@ -1125,6 +1154,7 @@ class _Evaluator:
             self.current = prev
         self.result.values[key] = v
         self.state[key] = 2
+        self.journal.append(key)
         return v
 
     def _tree(self, formula: str) -> _Node:

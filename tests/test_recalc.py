@@ -168,6 +168,20 @@ def test_cycle_is_reported_not_a_crash():
     assert "#CIRC!" in (r["S!A1"], r["S!A2"])
 
 
+def test_reading_an_empty_cell_does_not_poison_formulas_that_depend_on_the_reader():
+    # A5 reads C10:C12; B3 and A1 are above-left of C10 (they might spill there) and are
+    # evaluated first; B3 depends on A5 itself and must not be frozen as #CIRC!.
+    r = calc(book({"A5": "=SUM(C10:C12)+1", "B3": "=A5*2", "A1": "=ROW3()", "C11": "=GRID()"}))
+    assert r["S!A5"] == 1 + 3 + 1            # C10 empty, C11 = 1, C12 = 3 (spilled)
+    assert r["S!B3"] == 10
+    assert (r["S!A1"], r["S!C1"]) == ("a", "c")
+
+
+def test_a_spill_read_before_its_anchor_is_evaluated():
+    r = calc(book({"A1": "=SUM(D5:E7)", "D5": "=GRID()"}))
+    assert r["S!A1"] == 21
+
+
 def test_long_dependency_chain_evaluates_in_order():
     cells = {"A1": 1}
     for i in range(2, 3001):
