@@ -153,3 +153,15 @@ def test_illustrative_data_is_marked():
         wb = openpyxl.load_workbook(BOOKS / name)
         texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
         assert any("ILLUSTRATIVE" in t for t in texts), name
+
+
+def test_d1_in_the_1904_date_system_checks_too(tmp_path):
+    """The same book saved on the 1904 date system (Mac Excel) recalculates to the same answers."""
+    build = _build_module()
+    book = build.d1_book()
+    book.date1904 = True
+    path = build.build(book, tmp_path, verify=False)
+    wb = openpyxl.load_workbook(path)
+    assert wb.epoch.year == 1904
+    report = check_book(path)
+    assert report.findings == [] and report.passed == report.checks > 50

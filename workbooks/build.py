@@ -587,6 +587,8 @@ def d1_book() -> Book:
          "price", "§4(g)(ii) Board adjustment 2003-12-01; the 2004-03-15 issue at $0.006 does not lower it."),
         ("Price before any event (2001-02-28)", "=WARRANT_PRICE(Terms,Events,DATE(2001,2,28))", "=0.01", PRICE_DIGITS,
          "price", "Preamble: $.01 per share."),
+        ("Stated outstanding mismatch flagged on trail row 21", '=COUNTIF(Trail!I21,"*differs from the carried count 6,790,000*")',
+         "=1", 0, None, "Events row 21 states 6,800,000 outstanding; carried 6,790,000 (Events rows 2-20): the row is flagged, the stated count used."),
     ]
     for i, (label, formula, expected, digits, fmt, note) in enumerate(res, start=2):
         check_row(rs, i, formula, expected, note, digits, label=label, fmt=fmt)
@@ -597,7 +599,7 @@ def d1_book() -> Book:
         ("Performance defaults", "Tests!I10:I13", "Tests!A9:F13"),
         ("Exercisability", "Tests!D18:D23", "Tests!B18:B23"),
         ("Exercise calculator", "Exercise!E22:E32", "Exercise!A22:B32"),
-        ("Results", "Results!D2:D11", "Results!B2:B11"),
+        ("Results", "Results!D2:D12", "Results!B2:B12"),
     ]
     checks_sheet(book, groups, [
         ("Per Share Exercise Price (AsOf)", "=Results!B2", "price"),
