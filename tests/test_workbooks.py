@@ -40,16 +40,16 @@ def built(tmp_path_factory):
 
 
 def _cells(path: Path, data_only: bool) -> dict[tuple[str, str], object]:
-    wb = openpyxl.load_workbook(path, data_only=data_only)
+    wb = openpyxl.load_workbook(path, data_only=data_only, read_only=True)
     out: dict[tuple[str, str], object] = {}
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
+        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            for c, v in enumerate(row, start=1):
                 if isinstance(v, ArrayFormula):
                     v = ("array", v.ref, v.text)
                 if v is not None:
-                    out[(ws.title, c.coordinate)] = v
+                    out[(ws.title, r, c)] = v
+    wb.close()
     return out
 
 
@@ -103,7 +103,7 @@ def test_stored_values_are_the_recalculated_values():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_book_names_the_xlwings_module(name):
-    wb = openpyxl.load_workbook(BOOKS / name)
+    wb = openpyxl.load_workbook(BOOKS / name, read_only=True)
     conf = wb["xlwings.conf"]
     assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "addin.xl")
 
@@ -150,8 +150,8 @@ def test_register_has_ten_thousand_warrants_in_one_spilled_call():
 
 def test_illustrative_data_is_marked():
     for name in NAMES:
-        wb = openpyxl.load_workbook(BOOKS / name)
-        texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        wb = openpyxl.load_workbook(BOOKS / name, read_only=True)
+        texts = [v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
         assert any("ILLUSTRATIVE" in t for t in texts), name
 
 
