@@ -1373,12 +1373,14 @@ class _Evaluator:
         import formulas  # noqa: PLC0415 - slow import, only when needed
         import numpy as np  # noqa: PLC0415
         known = _formulas_functions()
+        registry = formulas.get_functions()
         for written in _function_names(formula):
             kind, name = self._fname(written)
             if kind == "unknown" and name not in known:
                 return NAME          # unknown to us and to formulas: #NAME?, as in Excel
             if kind == "catalog":
-                return VALUE         # a catalog call inside a formula we cannot read
+                # the catalog function under the name as written (plain, _xldudf_, XLWINGS. ...)
+                registry[written.upper()] = self._catalog_for_formulas(name)
         try:
             func = formulas.Parser().ast(formula)[1].compile()
         except Exception as exc:
@@ -1403,6 +1405,38 @@ class _Evaluator:
             return NAME if "NotImplemented" in repr(exc) else VALUE
         self.result.delegated.append(cell_key(*key))
         return _from_formulas(out)
+
+    def _catalog_for_formulas(self, name: str):
+        """A catalog function for the formulas package: its exceptions are recorded, not hidden."""
+        import numpy as np  # noqa: PLC0415
+        from formulas.functions import wrap_func  # noqa: PLC0415
+
+        def run(*args):
+            v = self.call_catalog(name, [_from_formulas_arg(a) for a in args])
+            if _is_grid(v):
+                return np.array([[_for_formulas(x, self.epoch) for x in row] for row in v], dtype=object)
+            return _for_formulas(v, self.epoch)
+        return wrap_func(run)
+
+
+def _from_formulas_arg(a):
+    import numpy as np  # noqa: PLC0415
+    if isinstance(a, np.ndarray):
+        grid = a.tolist() if a.ndim == 2 else [a.tolist()] if a.ndim == 1 else [[a.item()]]
+        rows = [[_from_formulas_arg(x) for x in row] for row in grid]
+        return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
+    if isinstance(a, np.generic):
+        a = a.item()
+    if a is None or isinstance(a, (bool, int, float)):
+        return a
+    if isinstance(a, str) and type(a) is not str and str(a).startswith("#"):
+        return _ERRORS.get(str(a), XLError(str(a)))          # formulas' XlError is a str subclass
+    if isinstance(a, str):
+        return str(a)
+    text = str(a)
+    if text.startswith("#"):
+        return _ERRORS.get(text, XLError(text))
+    return None          # schedula's EMPTY
 
 
 _FORMULAS_FUNCTIONS: set[str] | None = None
@@ -1503,8 +1537,10 @@ def _from_formulas(out):
         return out
     if isinstance(out, (int, float)):
         return float(out)
+    if isinstance(out, str) and type(out) is not str and str(out).startswith("#"):
+        return _ERRORS.get(str(out), XLError(str(out)))      # formulas' XlError is a str subclass
     if isinstance(out, str):
-        return out
+        return str(out)
     text = str(out)
     if text.startswith("#"):
         return _ERRORS.get(text, XLError(text))

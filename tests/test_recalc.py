@@ -153,6 +153,17 @@ def test_native_formulas(formula, expected):
     assert r["S!A1"] == expected
 
 
+@pytest.mark.parametrize("written", ["ADD", "_xldudf_ADD", "XLWINGS.ADD"])
+def test_catalog_call_inside_a_formula_delegated_to_the_formulas_package(written):
+    r = calc(book({"A1": f'=TEXT({written}(B1,2),"0.00")', "B1": 1.5, "A2": '=TEXT(SHAPE(B1:C2),"@")',
+                   "A3": '=TEXT(BOOM(),"0")'}))
+    assert r["S!A1"] == "3.50"
+    assert r["S!A2"] == "2x2"
+    assert r["S!A3"] == "#VALUE!"
+    assert [e.cell for e in r.exceptions] == ["A3"]      # recorded even inside the formulas package
+    assert set(r.delegated) == {"S!A1", "S!A2", "S!A3"}
+
+
 def test_cross_sheet_references_including_quoted_names():
     r = calc(book({"A1": "=Data!A1*2", "A2": "='Other Sheet'!B2+1", "A3": "=SUM(Data!A1:A2)"},
                   Data={"A1": 21, "A2": "=A1+1"}, Other_Sheet={"B2": 41}))
