@@ -185,6 +185,8 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, allow_nan=False))
         sys.stdout.write("\n")
         sys.stdout.flush()
+        for exc in result.exceptions:       # standard output stays one JSON object
+            err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
         return
     table = Table(title=f"{book.name}: key results", title_justify="left")
     table.add_column("Item")
