@@ -8,7 +8,7 @@ column and the value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Mapping, Sequence, Union
@@ -333,3 +333,55 @@ class _Row:
         if not ref:
             raise fail("Ref", self._raw.get("ref"), f"must name the grant that the {kind} refers to", table=self.table, row=self.row)
         return ref
+
+
+# --------------------------------------------------------------------------- §4(e)(ii) recomputation
+
+def amended_terms(grant: Grant, amend: Amend) -> Grant:
+    """The grant with an AMEND's new terms; a blank field keeps the old term."""
+    return replace(grant, shares=amend.shares if amend.shares is not None else grant.shares,
+                   consideration=amend.consideration if amend.consideration is not None else grant.consideration,
+                   additional=amend.additional if amend.additional is not None else grant.additional)
+
+
+def expired_terms(grant: Grant, issued: Fraction) -> Grant | None:
+    """An expired grant counts only for the shares actually issued under it, at its per-share consideration."""
+    if not issued:
+        return None
+    scale = issued / grant.shares
+    return replace(grant, shares=issued, consideration=grant.consideration * scale, additional=grant.additional * scale)
+
+
+def alternative_history(prefix: Sequence[Event], ref: str, replacement: Grant | None) -> tuple[Event, ...]:
+    """The ledger ``prefix`` as if every grant's current terms had applied from its grant (§4(e)(ii)).
+
+    Each OPTIONS/CONVERTIBLE row is replaced by its terms as amended (or as expired) so far, the
+    grant ``ref`` by ``replacement`` (``None`` drops it), and the AMEND/EXPIRE rows disappear, so
+    the history folds in one pass (docs/interpretations.md, "Recomputation").
+    """
+    current: dict[int, Grant | None] = {}
+    latest: dict[str, int] = {}
+    issued: dict[int, Fraction] = {}
+    for pos, e in enumerate(prefix):
+        if isinstance(e, Grant):
+            current[pos], latest[e.ref] = e, pos
+        elif isinstance(e, (Amend, Expire, Issue)) and e.ref in latest:
+            at = latest[e.ref]
+            if current[at] is None:
+                continue
+            if isinstance(e, Amend):
+                current[at] = amended_terms(current[at], e)
+            elif isinstance(e, Expire):
+                current[at] = expired_terms(current[at], issued.get(at, Fraction(0)))
+            else:
+                issued[at] = issued.get(at, Fraction(0)) + e.shares
+    if ref in latest:
+        current[latest[ref]] = replacement
+    out: list[Event] = []
+    for pos, e in enumerate(prefix):
+        if isinstance(e, Grant):
+            if current[pos] is not None:
+                out.append(current[pos])
+        elif not isinstance(e, (Amend, Expire)):
+            out.append(e)
+    return tuple(out)

@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 
 from .errors import WarrantError, fail, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
-                     Treasury, sort_events)
+                     Treasury, alternative_history, amended_terms, expired_terms, sort_events)
 from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, Terms
 
@@ -170,7 +170,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
         return _exercise(event, state, step)
     if isinstance(event, Other):
         step.clause = "§4(g)(ii)"
-        step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(event.price)} ({event.note}).")
+        step.explain and step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(event.price)} ({event.note}).")
         return _settle(terms, state, step, event.price, state.calc_shares)
     raise WarrantError(f"{where('Events', event.row)}unsupported event {event!r}")  # pragma: no cover
 
@@ -208,7 +208,7 @@ def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_cal
     counts = counts or {}
     if new_calc > state.calc_price and not upward_allowed:
         # §4(g)(iv): the price is never adjusted upward except by a combination.
-        step.say(f"§4(g)(iv): the calculated {money(new_calc)} is above {money(state.calc_price)}; no upward adjustment.")
+        step.explain and step.say(f"§4(g)(iv): the calculated {money(new_calc)} is above {money(state.calc_price)}; no upward adjustment.")
         after = replace(state, **counts)
         return after, step.row(BLOCKED_UPWARD, after)
     pending = state.pending_units * units
@@ -218,7 +218,7 @@ def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_cal
     threshold = terms.minimum_adjustment * state.price
     if abs(new_calc - state.price) < threshold:
         # §4(g)(iii): under 1% of the price in effect: not made, carried forward.
-        step.say(f"§4(g)(iii): {money(new_calc)} differs from the price in effect {money(state.price)} by "
+        step.explain and step.say(f"§4(g)(iii): {money(new_calc)} differs from the price in effect {money(state.price)} by "
                  f"{money(abs(new_calc - state.price))}, under {pct(terms.minimum_adjustment)} ({money(threshold)}); carried forward.")
         after = replace(state, calc_price=new_calc, calc_shares=new_calc_shares, pending_units=pending, **counts)
         return after, step.row(CARRIED_FORWARD, after)
@@ -226,18 +226,18 @@ def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_cal
     if rounding and terms.price_increment is not None:
         made = round_to_increment(new_calc, terms.price_increment, terms.price_rounding)
         if made != new_calc:
-            step.say(f"Rounded to the price increment {money(terms.price_increment)} ({terms.price_rounding}): {money(made)}.")
+            step.explain and step.say(f"Rounded to the price increment {money(terms.price_increment)} ({terms.price_rounding}): {money(made)}.")
         if made > state.price and not upward_allowed:
             # §4(g)(iv): rounding to the increment may not raise the price either.
             made = state.price
-            step.say(f"§4(g)(iv): the rounded price may not exceed the price in effect; {money(made)} stays.")
+            step.explain and step.say(f"§4(g)(iv): the rounded price may not exceed the price in effect; {money(made)} stays.")
     if state.calc_price != state.price and step.explain:
-        step.say("Made together with the amounts carried forward (§4(g)(iii)).")
+        step.explain and step.say("Made together with the amounts carried forward (§4(g)(iii)).")
     lowest = min(state.lowest * pending, made)
     after = replace(state, price=made, shares=new_calc_shares, calc_price=made, calc_shares=new_calc_shares,
                     lowest=lowest, pending_units=Fraction(1), **counts)
     if lowest < made:
-        step.say(f"§4(h): the lowest price calculable so far, {money(lowest)}, applies.")
+        step.explain and step.say(f"§4(h): the lowest price calculable so far, {money(lowest)}, applies.")
     return after, step.row(APPLIED, after)
 
 
@@ -248,7 +248,7 @@ def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, 
     combination = e.new < e.old
     step.clause = "§4(b)"
     name = "combination" if combination else "subdivision (split)"
-    step.say(f"§4(b) {name} {count(e.new)}-for-{count(e.old)}: price × {count(e.old)}/{count(e.new)}, "
+    step.explain and step.say(f"§4(b) {name} {count(e.new)}-for-{count(e.old)}: price × {count(e.old)}/{count(e.new)}, "
              f"shares × {count(e.new)}/{count(e.old)}.")
     counts = dict(outstanding=_scaled(state.outstanding, ratio), fully_diluted=_scaled(state.fully_diluted, ratio),
                   management=state.management * ratio)
@@ -264,7 +264,7 @@ def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tupl
     after_count = before + e.shares
     what = (f"§4(c) dividend of rights to acquire {count(e.shares)} shares for no consideration, deemed a stock dividend of "
             f"{count(e.shares)}" if e.rights else f"§4(c) stock dividend of {count(e.shares)}")
-    step.say(f"{what} on {count(before)} outstanding: price × {count(before)} / {count(after_count)}, "
+    step.explain and step.say(f"{what} on {count(before)} outstanding: price × {count(before)} / {count(after_count)}, "
              f"shares × {count(after_count)} / {count(before)}.")
     counts = dict(outstanding=after_count, fully_diluted=_plus(state.fully_diluted, e.shares))
     factor = before / after_count
@@ -276,15 +276,15 @@ def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tupl
 def _counted(terms: Terms, e: Issue | Grant, state: State, step: _Step, fd_after: Fraction | None) -> tuple[Fraction, Fraction]:
     """(shares counted as Additional Shares, management aggregate after) under §4(a)(i)'s exclusions."""
     if e.category == "EXCLUDED":
-        step.say("Excluded: not an Additional Share of Common Stock or Option (§4(a)(iii)-(iv)).")
+        step.explain and step.say("Excluded: not an Additional Share of Common Stock or Option (§4(a)(iii)-(iv)).")
         return Fraction(0), state.management
     if e.category == "SERIES_D":
         if terms.series_d_cutoff is not None and e.date <= terms.series_d_cutoff:
-            step.say(f"Excluded: arises from the Series D closing on {e.date.isoformat()}, on or before "
+            step.explain and step.say(f"Excluded: arises from the Series D closing on {e.date.isoformat()}, on or before "
                      f"{terms.series_d_cutoff.isoformat()} (§4(a)(i)(B)).")
             return Fraction(0), state.management
         cutoff = terms.series_d_cutoff.isoformat() if terms.series_d_cutoff else "none"
-        step.say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
+        step.explain and step.say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
         return e.shares, state.management
     if e.category == "MANAGEMENT":
         fd = _need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
@@ -293,10 +293,10 @@ def _counted(terms: Terms, e: Issue | Grant, state: State, step: _Step, fd_after
         excluded = min(e.shares, room)
         total = state.management + e.shares
         if excluded == e.shares:
-            step.say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
+            step.explain and step.say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
                      f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")
         else:
-            step.say(f"Management Securities (§4(a)(i)(A)): aggregate {count(total)} exceeds the cap of "
+            step.explain and step.say(f"Management Securities (§4(a)(i)(A)): aggregate {count(total)} exceeds the cap of "
                      f"{pct(terms.management_cap)} × {count(fd)} = {count(cap)}; the {count(e.shares - excluded)} shares "
                      f"beyond the cap count as Additional Shares.")
         return e.shares - excluded, total
@@ -310,26 +310,26 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
     per_share = consideration / shares
     method = terms.anti_dilution
     if method == "NONE":
-        step.say(f"Issue price {money(per_share)} per share; the terms provide no price adjustment (Anti-Dilution NONE).")
+        step.explain and step.say(f"Issue price {money(per_share)} per share; the terms provide no price adjustment (Anti-Dilution NONE).")
         return cp1, state.calc_shares
     if per_share >= cp1:
-        step.say(f"Consideration per share {money(consideration)} / {count(shares)} = {money(per_share)} is not less than "
+        step.explain and step.say(f"Consideration per share {money(consideration)} / {count(shares)} = {money(per_share)} is not less than "
                  f"the price otherwise applicable {money(cp1)}: no adjustment (§4(d)).")
         return cp1, state.calc_shares
     if method == FULL_RATCHET:
         new = per_share
         how = "for no consideration" if consideration == 0 else f"at {money(consideration)} / {count(shares)} = {money(per_share)} per share"
-        step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
+        step.explain and step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
         if new < terms.par_value:
             new = terms.par_value
-            step.say(f"Floored at the par value {money(terms.par_value)} (reading: shares may not be issued below par).")
+            step.explain and step.say(f"Floored at the par value {money(terms.par_value)} (reading: shares may not be issued below par).")
     else:
         broad = method == BROAD_WEIGHTED_AVERAGE
         a = _need(a_diluted if broad else a_outstanding, "fully_diluted" if broad else "outstanding",
                   "a weighted-average adjustment", e)
         b = consideration / cp1
         new = cp1 * (a + b) / (a + shares)
-        step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
+        step.explain and step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
                  f"{money(cp1)} × ({count(a)} + {count(b)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
                  f"A = {'fully diluted' if broad else 'Common outstanding'}, B = {money(consideration)} / {money(cp1)}, C = {count(shares)}.")
     new_shares = state.calc_shares
@@ -337,7 +337,7 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         if new == 0:
             raise fail("Share Adjustment", KEEP_AGGREGATE, "cannot keep the aggregate price at a price of 0", table="Events", row=e.row)
         new_shares = state.calc_shares * cp1 / new
-        step.say(f"Shares × {money(cp1)} / {money(new)} to keep the aggregate price (KEEP_AGGREGATE).")
+        step.explain and step.say(f"Shares × {money(cp1)} / {money(new)} to keep the aggregate price (KEEP_AGGREGATE).")
     return new, new_shares
 
 
@@ -348,8 +348,10 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         grant = state.grants.get(e.ref)
         if grant is None:
             raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
+        if grant.expired is not None:
+            raise fail("Ref", e.ref, f"expired on {grant.expired.isoformat()}", table="Events", row=e.row)
         step.clause = "§4(e)(i)"
-        step.say(f"§4(e)(i) issue of {count(e.shares)} shares on exercise or conversion of {e.ref}, already deemed issued: "
+        step.explain and step.say(f"§4(e)(i) issue of {count(e.shares)} shares on exercise or conversion of {e.ref}, already deemed issued: "
                  f"no further adjustment.")
         grants = dict(state.grants)
         grants[e.ref] = replace(grant, issued=grant.issued + e.shares)
@@ -357,7 +359,7 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         after = replace(state, outstanding=out_after, grants=grants)
         return after, step.row(NO_EFFECT, after)
     step.clause = "§4(d)"
-    step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
+    step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
     counted, management = _counted(terms, e, state, step, fd_after)
     counts = dict(outstanding=out_after, fully_diluted=fd_after, management=management)
     if counted == 0:
@@ -374,7 +376,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
     step.clause = "§4(e)"
     total = e.consideration + e.additional
     kind = "Convertible Securities" if e.convertible else "Options"
-    step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
+    step.explain and step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
              f"({money(e.consideration)} + {money(e.additional)}) / {count(e.shares)} = {money(total / e.shares)} per share (§4(f)(ii)).")
     fd_after = _plus(state.fully_diluted, e.shares)
     grants = dict(state.grants)
@@ -398,46 +400,26 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     if current.expired is not None:
         raise fail("Ref", e.ref, f"expired on {current.expired.isoformat()}", table="Events", row=e.row)
     grant = current.grant
+    step.clause = "§4(e)(ii)"
     if isinstance(e, Amend):
-        new_grant = replace(grant, shares=e.shares if e.shares is not None else grant.shares,
-                            consideration=e.consideration if e.consideration is not None else grant.consideration,
-                            additional=e.additional if e.additional is not None else grant.additional)
+        new_grant = amended_terms(grant, e)
         if new_grant.shares < current.issued:
             raise fail("Shares", e.shares, f"is below the {count(current.issued)} shares already issued under {e.ref}",
                        table="Events", row=e.row)
-        step.clause = "§4(e)(ii)"
-        step.say(f"§4(e)(ii) amendment of {e.ref}: maximum {count(new_grant.shares)} shares, consideration "
+        step.explain and step.say(f"§4(e)(ii) amendment of {e.ref}: maximum {count(new_grant.shares)} shares, consideration "
                  f"{money(new_grant.consideration)} + {money(new_grant.additional)}; the price is recomputed as if these "
                  f"terms had applied from {grant.date.isoformat()}.")
     else:
-        step.clause = "§4(e)(ii)"
-        if current.issued:
-            # Reading: what was actually issued stays issued, at the grant's per-share consideration.
-            scale = current.issued / grant.shares
-            new_grant = replace(grant, shares=current.issued, consideration=grant.consideration * scale,
-                                additional=grant.additional * scale)
-        else:
-            new_grant = None
-        step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
+        # Reading: what was actually issued stays issued, at the grant's per-share consideration.
+        new_grant = expired_terms(grant, current.issued)
+        step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
-    alternative: list[Event] = []
-    for earlier in ledger[:i]:
-        if isinstance(earlier, Grant) and earlier.ref == e.ref:
-            if new_grant is not None:
-                alternative.append(new_grant)
-        elif isinstance(earlier, Amend) and earlier.ref == e.ref:
-            continue  # already folded into the grant's current terms
-        else:
-            alternative.append(earlier)
-    redone, _ = fold(terms, alternative)
-    grants = dict(redone.grants)
-    if new_grant is None:
-        grants[e.ref] = replace(current, expired=e.date)
-    elif isinstance(e, Expire):
-        grants[e.ref] = replace(grants[e.ref], expired=e.date)
+    redone, _ = fold(terms, alternative_history(ledger[:i], e.ref, new_grant))
+    grants = dict(state.grants)
+    grants[e.ref] = replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)
     counts = dict(outstanding=redone.outstanding, fully_diluted=redone.fully_diluted, management=redone.management,
                   grants=grants)
-    step.say(f"Recomputed price {money(redone.calc_price)}.")
+    step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")
     return _settle(terms, state, step, redone.calc_price, redone.calc_shares if redone.calc_price != state.calc_price
                    else state.calc_shares, counts=counts, rounding=True)
 
@@ -450,7 +432,7 @@ def _treasury(e: Treasury, state: State, step: _Step) -> tuple[State, TrailRow |
     if e.shares > before:
         raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
     after_count = before - e.shares
-    step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
+    step.explain and step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
              f"{count(before)} → {count(after_count)}; no price adjustment.")
     after = replace(state, outstanding=after_count, fully_diluted=_plus(state.fully_diluted, -e.shares))
     return after, step.row(NO_EFFECT, after)
@@ -462,7 +444,7 @@ def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | Non
     cash = state.cash_per_share / ratio
     if e.cash:
         cash += e.cash / ratio
-    step.say(f"§4(b) merger: {count(e.new)} units of {e.successor} for every {count(e.old)} shares of {state.security}"
+    step.explain and step.say(f"§4(b) merger: {count(e.new)} units of {e.successor} for every {count(e.old)} shares of {state.security}"
              + (f" plus {money(e.cash)} cash per share" if e.cash else "")
              + f"; shares × {count(e.new)}/{count(e.old)}, price per unit × {count(e.old)}/{count(e.new)} (aggregate price unchanged).")
     after = State(
@@ -470,7 +452,7 @@ def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | Non
         calc_shares=state.calc_shares * ratio, lowest=state.lowest / ratio, pending_units=state.pending_units,
         security=e.successor, outstanding=None, fully_diluted=None, management=Fraction(0), grants={}, cash_per_share=cash,
     )
-    step.say("Later events are the successor's: state its Outstanding on their rows.")
+    step.explain and step.say("Later events are the successor's: state its Outstanding on their rows.")
     return after, step.row(APPLIED, after)
 
 
@@ -478,7 +460,7 @@ def _exercise(e: Exercise, state: State, step: _Step) -> tuple[State, TrailRow |
     step.clause = "§1(c)"
     if e.shares > state.shares:
         raise fail("Shares", e.shares, f"exceeds the {count(state.shares)} Warrant Shares remaining", table="Events", row=e.row)
-    step.say(f"§1(c) the holder exercised {count(e.shares)} Warrant Shares; a new warrant calls for the remaining "
+    step.explain and step.say(f"§1(c) the holder exercised {count(e.shares)} Warrant Shares; a new warrant calls for the remaining "
              f"{count(state.shares - e.shares)} (§1(c)(ii)).")
     after = replace(state, shares=state.shares - e.shares, calc_shares=state.calc_shares - e.shares,
                     outstanding=_plus(state.outstanding, e.shares))
@@ -498,16 +480,19 @@ def _scaled(value: Fraction | None, ratio: Fraction) -> Fraction | None:
 def _decimal_text(value: Fraction, places: int, min_places: int = 0) -> str:
     """Exact decimal text when the value terminates within 12 places, else ``places`` decimals and an ellipsis."""
     sign = "-" if value < 0 else ""
-    value = abs(value)
-    for p in range(min_places, 13):
-        scaled = value * 10 ** p
-        if scaled.denominator == 1:
-            whole, frac = divmod(scaled.numerator, 10 ** p)
-            return f"{sign}{whole:,}" + (f".{frac:0{p}d}" if p else "")
-    scaled = value * 10 ** places
-    digits = scaled.numerator // scaled.denominator
-    whole, frac = divmod(digits, 10 ** places)
-    return f"{sign}{whole:,}.{frac:0{places}d}…"
+    num, den = abs(value.numerator), value.denominator
+    d, twos, fives = den, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    exact_places = max(twos, fives, min_places)
+    if d == 1 and exact_places <= 12:
+        digits, ellipsis, p = num * 10 ** exact_places // den, "", exact_places
+    else:
+        digits, ellipsis, p = num * 10 ** places // den, "…", places
+    whole, frac = divmod(digits, 10 ** p)
+    return f"{sign}{whole:,}" + (f".{frac:0{p}d}" if p else "") + ellipsis
 
 
 def count(value: Fraction) -> str:

@@ -22,7 +22,8 @@ from fractions import Fraction
 from typing import Sequence
 
 from .errors import WarrantError, fail, where
-from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, sort_events
+from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
+                     alternative_history, amended_terms, expired_terms, sort_events)
 from .ledger import _need, count
 from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
@@ -191,6 +192,8 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> t
             g = c.grants.get(e.ref)
             if g is None:
                 raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
+            if g[2] is not None:
+                raise fail("Ref", e.ref, f"expired on {g[2].isoformat()}", table="Events", row=e.row)
             grants = dict(c.grants)
             grants[e.ref] = (g[0], g[1] + e.shares, g[2])
             return (_NONE,), replace(c, outstanding=out_after, grants=grants)
@@ -263,31 +266,13 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
     if expired is not None:
         raise fail("Ref", e.ref, f"expired on {expired.isoformat()}", table="Events", row=e.row)
     if isinstance(e, Amend):
-        new_grant = replace(grant, shares=e.shares if e.shares is not None else grant.shares,
-                            consideration=e.consideration if e.consideration is not None else grant.consideration,
-                            additional=e.additional if e.additional is not None else grant.additional)
+        new_grant = amended_terms(grant, e)
         if new_grant.shares < issued:
             raise fail("Shares", e.shares, f"is below the {count(issued)} shares already issued under {e.ref}",
                        table="Events", row=e.row)
-    elif issued:
-        scale = issued / grant.shares
-        new_grant = replace(grant, shares=issued, consideration=grant.consideration * scale, additional=grant.additional * scale)
     else:
-        new_grant = None
-    alternative = []
-    for earlier in ledger[:i]:
-        if isinstance(earlier, Grant) and earlier.ref == e.ref:
-            if new_grant is not None:
-                alternative.append(new_grant)
-        elif isinstance(earlier, Amend) and earlier.ref == e.ref:
-            continue
-        else:
-            alternative.append(earlier)
-    sub, redone = _compile(terms, tuple(alternative))
-    grants = dict(redone.grants)
-    if new_grant is None:
-        grants[e.ref] = (grant, issued, e.date)
-    elif isinstance(e, Expire):
-        g = grants[e.ref]
-        grants[e.ref] = (g[0], g[1], e.date)
+        new_grant = expired_terms(grant, issued)
+    sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant))
+    grants = dict(c.grants)
+    grants[e.ref] = (new_grant or grant, issued, e.date if isinstance(e, Expire) else None)
     return (_RECOMPUTE, sub), replace(redone, grants=grants)
