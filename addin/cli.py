@@ -171,14 +171,11 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         wb, result = recalc_file(book)
     except BookError as exc:
         raise _fail(str(exc)) from None
+    rows = None if as_json else _key_results(wb, result)
     if output is not None:
+        write_values(wb, result)          # the in-memory copy; the input file is never written
         try:
-            values = load_book(book)
-        except BookError as exc:
-            raise _fail(str(exc)) from None
-        write_values(values, result)
-        try:
-            save_atomic(values, output)
+            save_atomic(wb, output)
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     if as_json:
@@ -192,7 +189,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
     table.add_column("Item")
     table.add_column("Cell", style="dim")
     table.add_column("Value", justify="right")
-    for label, where, v in _key_results(wb, result):
+    for label, where, v in rows:
         table.add_row(label, where, _show(v))
     out.print(table)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
