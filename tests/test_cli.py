@@ -246,3 +246,8 @@ def test_purchase_form_on_a_copy(capsys, tmp_path):
 def test_certificate_bad_date_is_one_line(capsys):
     code, _, err = run(capsys, "certificate", D1, "--as-of", "31/12/2004")
     assert code == 2 and "--as-of" in err
+
+
+def test_workbook_xml_is_parsed_with_defusedxml():
+    import openpyxl.xml
+    assert openpyxl.xml.DEFUSEDXML is True      # openpyxl switches to defusedxml when it is installed
