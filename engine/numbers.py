@@ -7,7 +7,7 @@ through the functions below, each of which names its mode.
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from numbers import Rational
 
@@ -88,7 +88,13 @@ def to_decimal(value: Fraction, step: Decimal, mode: str) -> Decimal:
             units = floor
     else:
         raise fail("Rounding mode", mode, "is not a known rounding mode")
-    return (Decimal(units) * step).quantize(step)
+    sign, digits, exponent = step.as_tuple()
+    if digits == (1,) and not sign:
+        # A power of ten: build the result from text, which is exact at any size.
+        return Decimal(f"{units}E{exponent}")
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(str(abs(units))) + len(digits) + 2)
+        return Decimal(units) * step
 
 
 def round_to_increment(value: Fraction, increment: Fraction, mode: str) -> Fraction:
