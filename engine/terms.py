@@ -139,7 +139,7 @@ class Terms:
             raise fail("Holding Months", self.holding_months, "must not be negative")
         try:
             ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise fail("Time Zone", self.time_zone, "is not a known IANA time zone") from None
         object.__setattr__(self, "tests", tuple(self.tests))
 
