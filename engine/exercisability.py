@@ -5,7 +5,7 @@ A pure function of the terms, the measured §2 tests, the §2(e) facts and an
 measured value and threshold, and one sentence a person can read, e.g.
 ``"Exercisable: §2(a) Building Test default, 118 buildings < 120"``.
 
-Readings of the contract (see docs/interp/20-exercise.md):
+Readings of the contract (see docs/interpretations.md):
 
 * a naive datetime is wall-clock time in the terms' zone (New York for D-1);
 * a date alone is that day at the cut-off hour (17:00), i.e. "before the

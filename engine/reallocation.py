@@ -12,7 +12,7 @@ Two steps, as the agreement's recitals tell them:
    4,043 = 71,421 Option Shares at $7.50). The assignor keeps the rest.
 
 Each party's shares and purchase price (shares x price, to the cent ROUND_HALF_UP),
-and a total row. Readings are in docs/interp/20-exercise.md.
+and a total row. Readings are in docs/interpretations.md.
 """
 from __future__ import annotations
 

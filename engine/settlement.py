@@ -9,7 +9,7 @@ roundings, each named where it happens:
 * shares to surrender: round DOWN (§3(a): their fair value may equal, never exceed, the price);
 * cash (aggregate price, cash due, surrender value, fraction cash): to the cent, ROUND_HALF_UP.
 
-Readings are written in docs/interp/20-exercise.md.
+Readings are written in docs/interpretations.md.
 """
 from __future__ import annotations
 
