@@ -304,6 +304,57 @@ def parse_formula(formula: str) -> _Node:
     return tree
 
 
+# relative-reference templates: strings and quoted sheet names are kept as they are
+_TEMPLATE_RE = re.compile(r'("(?:[^"]|"")*")|(\'(?:[^\']|\'\')*\')'
+                          r"|(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(!])")
+_CELL_RE = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
+_AREA_RE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
+
+
+def _template(formula: str, row: int, col: int) -> str:
+    """The formula with every cell reference written relative to (row, col), R1C1-style."""
+    def sub(m: re.Match) -> str:
+        if m.group(1) is not None or m.group(2) is not None:
+            return m.group(0)
+        cabs, letters, rabs, digits = m.group(3, 4, 5, 6)
+        try:
+            c = column_index_from_string(letters.upper())
+        except ValueError:
+            return m.group(0)
+        r = int(digits)
+        return (f"C{c}" if cabs else f"C[{c - col}]") + (f"R{r}" if rabs else f"R[{r - row}]")
+    return _TEMPLATE_RE.sub(sub, formula)
+
+
+def _shift_ref(text: str, dr: int, dc: int) -> str:
+    sheet, area = _split_sheet(text)
+    prefix = text[:len(text) - len(area)] if sheet is not None else ""
+    if not _AREA_RE.match(area):
+        return text          # a defined name, whole rows or columns: not re-based
+
+    def sub(m: re.Match) -> str:
+        cabs, letters, rabs, digits = m.groups()
+        c = column_index_from_string(letters.upper())
+        col = letters if cabs else get_column_letter(c + dc)
+        row = digits if rabs else str(int(digits) + dr)
+        return f"{cabs}{col}{rabs}{row}"
+    return prefix + _CELL_RE.sub(sub, area)
+
+
+def _rebase(node: _Node, dr: int, dc: int) -> _Node:
+    """A copy of a parsed formula with its relative references moved by (dr, dc)."""
+    if dr == 0 and dc == 0:
+        return node
+    t = type(node)
+    if t is _Ref:
+        return _Ref(_shift_ref(node.text, dr, dc))
+    if t is _Op:
+        return _Op(node.op, [_rebase(a, dr, dc) for a in node.args])
+    if t is _Call:
+        return _Call(node.name, [_rebase(a, dr, dc) for a in node.args])
+    return node
+
+
 # ----------------------------------------------------------------------------- values
 
 def _to_number(value: object, epoch) -> float | XLError:
@@ -337,7 +388,7 @@ def _to_text(value: object) -> str | XLError:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return repr(value)
+        return f"{value:.15g}"           # Excel shows 15 significant digits (0.1+0.2 is "0.3")
     return str(value)
 
 
@@ -474,13 +525,6 @@ def _agg(fn):
             nums.append(n)
         return fn(nums)
     return run
-
-
-def _round_half_away(x: float, digits: int) -> float:
-    # Excel rounds half away from zero on the decimal representation.
-    from decimal import Decimal, ROUND_HALF_UP
-    q = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)) if digits > -300 else 0.0
 
 
 def _round_fn(mode: str):
@@ -992,6 +1036,7 @@ class _Evaluator:
         self.pending = {s: len(v) for s, v in self.by_sheet_formulas.items()}
         self.names = self._defined_names()
         self.trees: dict[str, _Node | Exception] = {}
+        self.templates: dict[str, tuple[_Node | Exception, tuple[int, int]]] = {}
         self.state: dict[tuple[str, int, int], int] = {}   # 1 = in progress, 2 = done
         self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = {}
         self.current: tuple[str, int, int] | None = None
@@ -1143,7 +1188,7 @@ class _Evaluator:
         try:
             formula = self.formulas[key]
             try:
-                tree = self._tree(formula)
+                tree = self._tree(formula, key)
                 v = self.eval(tree, key[0])
             except _Unsupported:
                 v = self._delegate(key, formula)
@@ -1157,7 +1202,17 @@ class _Evaluator:
         self.journal.append(key)
         return v
 
-    def _tree(self, formula: str) -> _Node:
+    def _tree(self, formula: str, key: tuple[str, int, int] | None = None) -> _Node:
+        """The parsed formula. Formulas that differ only by relative references (a column of
+        copied formulas) share one parse: the cached tree is re-based to this cell."""
+        if key is not None:
+            template = _template(formula, key[1], key[2])
+            hit = self.templates.get(template)
+            if hit is not None:
+                tree, (r0, c0) = hit
+                if isinstance(tree, Exception):
+                    raise _Unsupported(str(tree))
+                return _rebase(tree, key[1] - r0, key[2] - c0)
         tree = self.trees.get(formula)
         if tree is None:
             try:
@@ -1165,6 +1220,8 @@ class _Evaluator:
             except _ParseError as exc:
                 tree = exc
             self.trees[formula] = tree
+        if key is not None:
+            self.templates[template] = (tree, (key[1], key[2]))
         if isinstance(tree, Exception):
             raise _Unsupported(str(tree))
         return tree

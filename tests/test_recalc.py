@@ -193,6 +193,17 @@ def test_a_spill_read_before_its_anchor_is_evaluated():
     assert r["S!A1"] == 21
 
 
+def test_copied_formulas_share_one_parse_and_keep_their_own_references():
+    cells = {"D1": 10}
+    for i in range(1, 21):
+        cells[f"A{i}"] = i
+        cells[f"B{i}"] = f"=A{i}*$D$1+Price1+'Q 1'!A{i}"      # same template down the column
+    wb = book(cells, Q_1={f"A{i}": 100 * i for i in range(1, 21)})
+    wb.defined_names["Price1"] = DefinedName("Price1", attr_text="S!$D$1")
+    r = calc(wb)
+    assert [r[f"S!B{i}"] for i in range(1, 21)] == [i * 10 + 10 + 100 * i for i in range(1, 21)]
+
+
 def test_long_dependency_chain_evaluates_in_order():
     cells = {"A1": 1}
     for i in range(2, 3001):
