@@ -368,7 +368,8 @@ D1_EVENTS = [
      "§4(b) 1-for-4 combination (the only upward move §4(g)(iv) allows): price x 4 = 0.012/1.1, shares / 4 = 89,596.595. O 6,600,000."),
     (dt.date(2003, 6, 2), "ISSUE", 100000, None, 500, None, None, "SERIES_D", None, None, None,
      "APPLIED", "=500/100000", "=89596.595",
-     "§4(a)(i)(B) does not apply: Series D closing 2003-06-02 is after 2001-05-02, so it counts: $500/100,000 = $0.005 < $0.0109: price $0.005."),
+     "§4(a)(i)(B) does not apply: Series D closing 2003-06-02 is after 2001-05-02, so it counts. Consideration $500 = "
+     "$300 cash + $200 Board fair value of property (§4(f)(i)(A)-(B), aggregate): $500/100,000 = $0.005 < $0.0109: price $0.005."),
     (dt.date(2003, 9, 2), "ISSUE", 50000, None, 50, None, None, "EXCLUDED", None, None, None,
      "EXCLUDED", "=0.005", "=89596.595",
      "§4(a)(iii)-(iv): warrants carved out of Options/Convertible Securities (e.g. New Series C Warrants): excluded although $0.001 < $0.005."),
