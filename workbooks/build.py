@@ -463,6 +463,31 @@ def d1_book() -> Book:
     tests.put("C23", "Exercisable:")
     tests.put("D23", "=LEFT(B23,12)=C23", "check")
     tests.put("E23", "The sentence starts \"Exercisable:\" and names §2(a) Building Test default, 118 buildings < 120.", "note")
+
+    # §2(e) and §2(f) scenarios: other facts (Facts!A5:B13) and a Force Majeure copy of the tests (A35:E39)
+    tests.put("A26", "§2(e), §2(f) scenarios (ILLUSTRATIVE facts)", "title")
+    tests.row("A27", ["As of", "Result", "Expected", "Check", "Derivation"], "header")
+    scen = [
+        ("=AsOf", "Facts!A5:B6", "=FALSE", "§2(e): a Realized Valuation Event on 2001-12-31 (on or before the cutoff): never exercisable."),
+        ("=AsOf", "Facts!A8:B9", "=TRUE", "§2(e): a Realized Valuation Event on 2002-01-01 is after 2001-12-31: no bar."),
+        ("=AsOf", "Facts!A11:B12", "=FALSE", "§2(e): a Financing/IRR Warrant exercised or waived 2003-06-30, before 2004-12-31: no longer exercisable."),
+        (dt.date(2003, 6, 27), "Facts!A11:B12", "=TRUE", "§2(e): on 2003-06-27, prior to that exercise or waiver: exercisable."),
+    ]
+    for i, (when, facts_rng, exp, note) in enumerate(scen, start=28):
+        tests.put(f"A{i}", when, "date")
+        tests.put(f"B{i}", f"=WARRANT_EXERCISABLE(Terms,Tests,A{i},{facts_rng})")
+        tests.put(f"C{i}", exp)
+        tests.put(f"D{i}", f"=B{i}=C{i}", "check")
+        tests.put(f"E{i}", note, "note")
+    tests.put("A32", "=AsOf", "date")
+    tests.put("B32", "=WARRANT_EXERCISABLE(Terms,A35:E39,A32,Facts)")
+    tests.put("C32", "=FALSE")
+    tests.put("D32", "=B32=C32", "check")
+    tests.put("E32", "§2(f): the only default (Building Test) is caused by Force Majeure (A35:E39): excused, so no Performance Default.", "note")
+    tests.row("A35", ["Test", "Comparator", "Threshold", "Actual", "Force Majeure"], "header")
+    for i, (name, comp, thr, act, fm, note) in enumerate(rows, start=36):
+        tests.row(f"A{i}", [name, comp, thr, act, name == "Building Test"], [None, None, "input_int", "input_int", "input"])
+    tests.put("F36", "ILLUSTRATIVE: Force Majeure marked on the Building Test.", "illustrative")
     book.sheets.append(tests)
 
     # Facts ---------------------------------------------------------------
@@ -473,6 +498,15 @@ def d1_book() -> Book:
     facts.put("A2", "Realized Valuation Event")
     facts.put("C2", "§2(e): date of a Realized Valuation Event (blank = none); one on or before 2001-12-31 bars exercise. ILLUSTRATIVE: none.", "illustrative")
     book.names["Facts"] = "Facts!$A$1:$B$2"
+    facts.put("A4", "Scenarios for Tests!A28:B31 (ILLUSTRATIVE)", "title")
+    for r0, other, rve in ((5, None, dt.date(2001, 12, 31)), (8, None, dt.date(2002, 1, 1)),
+                           (11, dt.date(2003, 6, 30), None)):
+        facts.put(f"A{r0}", "Other Warrant Exercised Or Waived")
+        facts.put(f"A{r0 + 1}", "Realized Valuation Event")
+        if other is not None:
+            facts.put(f"B{r0}", other, "input_date")
+        if rve is not None:
+            facts.put(f"B{r0 + 1}", rve, "input_date")
     book.sheets.append(facts)
 
     # Events --------------------------------------------------------------
@@ -599,6 +633,7 @@ def d1_book() -> Book:
         ("Events (trail rows vs hand derivation)", f"Events!P2:P{n + 1}", f"Trail!A1:I{n + 1}"),
         ("Performance defaults", "Tests!I10:I13", "Tests!A9:F13"),
         ("Exercisability", "Tests!D18:D23", "Tests!B18:B23"),
+        ("§2(e), §2(f) scenarios", "Tests!D28:D32", "Tests!B28:B32"),
         ("Exercise calculator", "Exercise!E22:E32", "Exercise!A22:B32"),
         ("Results", "Results!D2:D12", "Results!B2:B12"),
     ]
