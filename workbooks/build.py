@@ -576,6 +576,41 @@ def d1_book() -> Book:
         else:
             x.put(f"E{i}", f"=ROUND(B{i},{digits})=ROUND(D{i},{digits})", "check")
         x.put(f"F{i}", note, "note")
+
+    # a second request: part of the warrant, paid by surrendering Common Stock (§3(a))
+    x.put("A35", "Second request: 20,000 shares paid by surrender (§3) - ILLUSTRATIVE (range A36:B42)", "title")
+    xin2 = [("Exercise Date", dt.date(2004, 6, 15), "input_date"), ("Shares", 20000, "input_int"),
+            ("Payment Date", dt.date(2004, 6, 15), "input_date"), ("Method", "SURRENDER", "input"),
+            ("Cash Paid", None, "input_money"), ("Surrendered Shares Acquired", dt.date(2003, 12, 15), "input_date"),
+            ("Fair Value", 0.07, "input_money")]
+    for i, (k, v, f) in enumerate(xin2, start=36):
+        x.put(f"A{i}", k)
+        if v is not None:
+            x.put(f"B{i}", v, f)
+    x.row("A45", ["Item", "Result", None, "Expected", "Check", "Derivation"], "header")
+    x.put("A46", "=WARRANT_EXERCISE(Terms,Events,A36:B42,Market,Tests,Facts)")
+    exp2 = [
+        ("=DATE(2004,6,15)+17/24", 6, "datetime", "§1(b): close of business 2004-06-15."),
+        ("=20000", SHARE_DIGITS, "shares", "The request."),
+        ("=20000", 0, "int", "§1(c)(i): no fraction."),
+        ("=0", SHARE_DIGITS, "shares", "No fraction."),
+        ("=20000*0.0048", 2, "money", "20,000 x $0.0048 = $96.00."),
+        ("=20000*0.0048-INT(20000*0.0048/0.07)*0.07", 2, "money",
+         "§3(a): whole shares at fair value $0.07 not exceeding $96: 1,371 x $0.07 = $95.97; cash still due $0.03."),
+        ("=INT(20000*0.0048/0.07)", 0, "int", "§3(a): $96 / $0.07 = 1,371.43 -> 1,371 shares (rounded down)."),
+        ("=0", 2, "money", "§5: no fraction, no cash in lieu."),
+        ("no fractional share", "text", None, "§5 does not apply."),
+        ("=DATE(2004,6,15)+20", 0, "date", "§1(c): 20 days after payment."),
+        ("=49596.595-20000", SHARE_DIGITS, "shares",
+         "§1(c)(ii): a new warrant for 49,596.595 - 20,000 = 29,596.595. The lot acquired 2003-12-15 qualifies on 2004-06-15 (six months, §3(a))."),
+    ]
+    for i, (e, digits, fmt, note) in enumerate(exp2, start=46):
+        x.put(f"D{i}", e, fmt)
+        if digits == "text":
+            x.put(f"E{i}", f"=B{i}=D{i}", "check")
+        else:
+            x.put(f"E{i}", f"=ROUND(B{i},{digits})=ROUND(D{i},{digits})", "check")
+        x.put(f"F{i}", note, "note")
     book.sheets.append(x)
 
     # Trail ---------------------------------------------------------------
@@ -635,6 +670,7 @@ def d1_book() -> Book:
         ("Exercisability", "Tests!D18:D23", "Tests!B18:B23"),
         ("§2(e), §2(f) scenarios", "Tests!D28:D32", "Tests!B28:B32"),
         ("Exercise calculator", "Exercise!E22:E32", "Exercise!A22:B32"),
+        ("Exercise by surrender", "Exercise!E46:E56", "Exercise!A46:B56"),
         ("Results", "Results!D2:D12", "Results!B2:B12"),
     ]
     checks_sheet(book, groups, [
