@@ -19,6 +19,7 @@ Layouts: docs/workbooks.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +38,10 @@ from addin.bookio import load_book  # noqa: E402
 
 ILLUSTRATIVE = "ILLUSTRATIVE: not in the seed; invented sample data."
 SPILLING = ("WARRANT_DEFAULTS", "WARRANT_ADJUSTMENTS", "WARRANT_EXERCISE", "WARRANT_REGISTER", "OPTION_REALLOCATE")
+# Every catalog call is written as a dynamic-array formula, so Excel 365 shows no implicit
+# intersection "@" in front of the add-in's functions (it adds one to any legacy formula
+# calling a function that might return an array, which includes every UDF).
+CATALOG_CALL = re.compile(r"\b(?:WARRANT_[A-Z]+|OPTION_REALLOCATE)\(")
 PRICE_DIGITS = 12     # checks compare prices ROUND(x, 12) (prices here are ~0.001-10 dollars)
 SHARE_DIGITS = 6
 
@@ -59,7 +65,7 @@ class Sheet:
 
     def put(self, ref: str, value: object, fmt: str | None = None) -> None:
         r, c = _rc(ref)
-        dynamic = isinstance(value, str) and value.startswith("=") and any(f"{n}(" in value for n in SPILLING)
+        dynamic = isinstance(value, str) and value.startswith("=") and bool(CATALOG_CALL.search(value))
         self.cells[(r, c)] = Cell(value, fmt, dynamic)
 
     def row(self, ref: str, values, fmts=None) -> None:
@@ -117,6 +123,26 @@ def _xlconf(book: Book) -> None:
 
 # ----------------------------------------------------------------------------- writing
 
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter writes a boolean cached value of an array formula as the text "True";
+    write it as a boolean cell value (t="b"), as Excel does."""
+
+    def _write_cell(self, row, col, cell):
+        if type(cell).__name__ == "ArrayFormula" and isinstance(cell.value, bool):
+            attributes = [("r", xl_rowcol_to_cell(row, col))]
+            if cell.format:
+                attributes.append(("s", cell.format._get_xf_index()))
+            if cell.atype == "dynamic":
+                attributes.append(("cm", 1))
+            attributes.append(("t", "b"))
+            self._xml_start_tag("c", attributes)
+            self._write_cell_array_formula(cell.formula, cell.range)
+            self._write_cell_value(1 if cell.value else 0)
+            self._xml_end_tag("c")
+            return
+        super()._write_cell(row, col, cell)
+
+
 def _write(book: Book, path: Path, values=None) -> None:
     """Write ``book``; with ``values`` (a Recalc), store computed values and spill ranges."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -125,7 +151,7 @@ def _write(book: Book, path: Path, values=None) -> None:
                        "created": dt.datetime(2026, 1, 1)})
     fmts = {k: wb.add_format(v) for k, v in FORMATS.items()}
     for sh in book.sheets:
-        ws = wb.add_worksheet(sh.name)
+        ws = wb.add_worksheet(sh.name, worksheet_class=_Worksheet)
         for c, w in sh.widths.items():
             ws.set_column(c, c, w)
         spilled_fmt: dict[tuple[int, int], str] = {}
@@ -188,9 +214,7 @@ def _formula_value(v, book: Book):
 
 
 def _array_value(v, book: Book):
-    if isinstance(v, bool):
-        return 1 if v else 0
-    return _formula_value(v, book)
+    return _formula_value(v, book)       # booleans are written by _Worksheet
 
 
 def _write_value(ws, r, c, v, f, fmts, book: Book) -> None:
