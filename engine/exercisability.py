@@ -18,6 +18,8 @@ Readings of the contract (see docs/interpretations.md):
 """
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -88,7 +90,10 @@ class Facts:
         for name, label in (("other_warrant_exercised_or_waived", "Other Warrant Exercised Or Waived"),
                             ("realized_valuation_event", "Realized Valuation Event")):
             value = getattr(self, name)
-            if isinstance(value, datetime):
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                # §1(a) counts days in New York time: an aware moment is dated there.
+                object.__setattr__(self, name, value.astimezone(ZoneInfo("America/New_York")).date())
+            elif isinstance(value, datetime):
                 object.__setattr__(self, name, value.date())
             elif value is not None and not isinstance(value, date):
                 raise fail(label, value, "must be a date or blank", table="Facts")
@@ -149,6 +154,14 @@ def performance_defaults(terms: Terms, results: Sequence[TestResult]) -> tuple[D
             raise fail("Test", result.name, "appears more than once", table=TESTS_TABLE, row=result.row)
         seen.add(key)
         term_test = by_name.get(key)
+        if term_test is not None:
+            # The terms are the contract: a row may measure a test, not rewrite its threshold.
+            for field, given, fixed in (("Comparator", result.comparator, term_test.comparator),
+                                        ("Threshold", result.threshold, term_test.threshold)):
+                if given != fixed:
+                    raise fail(f"{field} of {term_test.name}", given,
+                               f"differs from the terms' {fixed} ({term_test.clause or '§2'}); change the terms, not the test row",
+                               table=TESTS_TABLE, row=result.row)
         clause = result.clause or (term_test.clause if term_test and term_test.clause else "§2")
         unit = term_test.unit if term_test else ""
         if result.comparator == AT_LEAST:

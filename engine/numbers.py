@@ -14,6 +14,7 @@ from numbers import Rational
 from .errors import fail
 
 CENT = Decimal("0.01")
+MAX_EXPONENT = 400  # a number with more digits than this is a typing error, not a share count
 
 
 def exact(value: object, field: str, *, table: str | None = None, row: int | None = None) -> Fraction:
@@ -30,16 +31,25 @@ def exact(value: object, field: str, *, table: str | None = None, row: int | Non
         return Fraction(value)
     if isinstance(value, Rational):
         return Fraction(value.numerator, value.denominator)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise fail(field, value, "must be a finite number", table=table, row=row)
-        return Fraction(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("$", "")
         try:
-            return Fraction(Decimal(text)) if text and "/" not in text else Fraction(text)
-        except (ValueError, ArithmeticError, ZeroDivisionError):
+            number = Decimal(text) if text and "/" not in text else None
+        except (ValueError, ArithmeticError):
             raise fail(field, value, "must be a number", table=table, row=row) from None
+        if number is not None:
+            value = number  # checked below like any Decimal
+        else:
+            try:
+                return Fraction(text)
+            except (ValueError, ZeroDivisionError):
+                raise fail(field, value, "must be a number", table=table, row=row) from None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise fail(field, value, "must be a finite number", table=table, row=row)
+        if abs(value.adjusted()) > MAX_EXPONENT:
+            raise fail(field, value, f"is out of range (more than {MAX_EXPONENT} digits)", table=table, row=row)
+        return Fraction(value)
     raise fail(field, value, "must be a number", table=table, row=row)
 
 

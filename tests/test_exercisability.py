@@ -272,3 +272,24 @@ def test_exercisable_iff_inside_the_period(moment):
     # §1(a): from 2001-12-31 00:00 through 2005-02-07 17:00:00 New York (a default given).
     inside = datetime(2001, 12, 31) <= moment <= datetime(2005, 2, 7, 17, 0)
     assert exercisability(D1, ONE_DEFAULT, moment).exercisable is inside
+
+
+# --- review follow-ups -------------------------------------------------------------
+
+def test_a_test_row_may_not_rewrite_the_terms_threshold():
+    """§2(a): D-1 fixes 120 Buildings; a row typed with 100 is refused, not silently used."""
+    from engine import TestResult, WarrantError, d1_terms, performance_defaults
+    row = TestResult("Building Test", "AT_LEAST", Fraction(100), Fraction(119), row=2)
+    with pytest.raises(WarrantError, match=r"Tests row 2: Threshold of Building Test \(100\) differs from the terms' 120 \(§2\(a\)\)"):
+        performance_defaults(d1_terms(), [row])
+    flipped = TestResult("EBITDA Loss Test", "AT_LEAST", Fraction(8_165_010), Fraction(1), row=5)
+    with pytest.raises(WarrantError, match=r"Tests row 5: Comparator of EBITDA Loss Test \('AT_LEAST'\) differs"):
+        performance_defaults(d1_terms(), [flipped])
+
+
+def test_an_aware_valuation_event_is_dated_in_new_york():
+    """§2(e): 2002-01-01 03:00 UTC is 2001-12-31 22:00 in New York, on or before the cutoff: blocked."""
+    from datetime import timezone
+    from engine import Facts
+    facts = Facts(realized_valuation_event=datetime(2002, 1, 1, 3, 0, tzinfo=timezone.utc))
+    assert facts.realized_valuation_event == date(2001, 12, 31)
