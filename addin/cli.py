@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path

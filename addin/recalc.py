@@ -489,11 +489,7 @@ def _flatten(values: Iterable[object]) -> Iterable[object]:
 
 # ----------------------------------------------------------------------------- native functions
 
-class _Args:
-    """What a native function receives: evaluated arguments, with range args kept as grids."""
-
-
-def _numbers_from(args, epoch, *, strict_scalars: bool = True):
+def _numbers_from(args, epoch):
     """SUM-style: numbers in ranges (text/bool/blank ignored), scalars coerced."""
     for a in args:
         if _is_grid(a[1]):
