@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
+from math import gcd
 from typing import Sequence
 
 from .errors import WarrantError, fail, where
@@ -70,84 +71,152 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
 
 def run(program: tuple, terms: Terms, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
     """Run a compiled program for one warrant; returns (price after §4(h), shares)."""
-    p, s, cp, cs, low, pend = _run(program, terms, price, shares)
-    return (low if low < p else p), s
+    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld = _run(program, terms, price, shares)
+    if ln * pd < pn * ld:  # §4(h): the lowest price made, restated to today's units
+        pn, pd = ln, ld
+    return Fraction(pn, pd), Fraction(sn, sd)
+
+
+def _lowered(program: tuple) -> tuple:
+    """The program with every exact number split into an (numerator, denominator) int pair.
+
+    The run below then does its arithmetic on plain ints, reducing by ``gcd`` itself, which
+    costs a fraction of ``Fraction``'s per-operation overhead.
+    """
+    out = []
+    for op in program:
+        code = op[0]
+        if code in (_RESIZE, _MERGER):
+            out.append((code, op[1].numerator, op[1].denominator) + op[2:])
+        elif code == _DIVIDEND or code == _OTHER:
+            out.append((code, op[1].numerator, op[1].denominator))
+        elif code == _RATCHET:
+            out.append((code, op[1].numerator, op[1].denominator, op[2].numerator, op[2].denominator, op[3]))
+        elif code == _WEIGHTED:
+            out.append((code, op[1].numerator, op[1].denominator) + op[2:])
+        elif code == _RECOMPUTE:
+            out.append((code, _lowered(op[1])))
+        elif code == _EXERCISE:
+            out.append((code, op[1].numerator, op[1].denominator, op[2], op[1]))
+        else:
+            out.append(op)
+    return tuple(out)
 
 
 def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
-    p = cp = low = p0
-    s = cs = s0
-    pend = Fraction(1)
-    minimum = terms.minimum_adjustment
+    """The fold of ledger._settle on int pairs (n, d), d > 0, kept in lowest terms."""
+    pn = cpn = ln = p0.numerator
+    pd = cpd = ld = p0.denominator
+    sn = csn = s0.numerator
+    sd = csd = s0.denominator
+    en = ed = 1                                   # pending split/combination units
+    mn, md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
     increment = terms.price_increment
     keep = terms.share_adjustment == KEEP_AGGREGATE
     for op in program:
         code = op[0]
-        units = 1
+        un = ud = 1
         upward = False
-        rounding = code == _RATCHET or code == _WEIGHTED or code == _RECOMPUTE
+        rounding = False
         if code == _RESIZE:
-            ratio = op[1]
-            new, ns, upward, units = cp / ratio, cs * ratio, op[2], 1 / ratio
+            rn, rd = op[1], op[2]
+            nn, nd = cpn * rd, cpd * rn                   # price / ratio
+            xn, xd = csn * rn, csd * rd                   # shares * ratio
+            upward, un, ud = op[3], rd, rn
         elif code == _DIVIDEND:
-            new, ns = cp * op[1], cs / op[1]
+            fn, fd = op[1], op[2]
+            nn, nd = cpn * fn, cpd * fd
+            xn, xd = csn * fd, csd * fn
         elif code == _RATCHET or code == _WEIGHTED:
-            per_share = op[1]
-            if per_share >= cp:
-                continue
+            qn, qd = op[1], op[2]                          # price per share of the issue
+            if qn * cpd >= cpn * qd:
+                continue                                   # §4(d): not less than the price otherwise applicable
+            rounding = True
             if code == _RATCHET:
-                new = per_share if per_share >= op[2] else op[2]
+                if qn * op[4] >= op[3] * qd:
+                    nn, nd = qn, qd
+                else:                                      # floored at par
+                    nn, nd = op[3], op[4]
             else:
-                a = op[3]
+                a = op[4]
                 if a is None:
-                    raise op[5]
-                new = cp * (a + op[2] / cp) / (a + op[4])
-            ns = cs
-            if keep and new != cp:
-                if new == 0:
+                    raise op[6]
+                cp = Fraction(cpn, cpd)
+                new = cp * (a + op[3] / cp) / (a + op[5])
+                nn, nd = new.numerator, new.denominator
+            xn, xd = csn, csd
+            if keep and nn * cpd != cpn * nd:
+                if nn == 0:
                     raise op[-1]
-                ns = cs * cp / new
+                xn, xd = csn * cpn * nd, csd * cpd * nn    # shares * cp / new
         elif code == _NONE:
             continue
         elif code == _RECOMPUTE:
-            rp, rs, rcp, rcs, rlow, rpend = _run(op[1], terms, p0, s0)
-            new = rcp
-            ns = rcs if rcp != cp else cs
+            r = _run(op[1], terms, p0, s0)
+            nn, nd = r[4], r[5]
+            if nn * cpd != cpn * nd:
+                xn, xd = r[6], r[7]
+            else:
+                xn, xd = csn, csd
+            rounding = True
         elif code == _MERGER:
-            ratio = op[1]
-            p, s, cp, cs, low = p / ratio, s * ratio, cp / ratio, cs * ratio, low / ratio
+            rn, rd = op[1], op[2]
+            pn, pd, cpn, cpd, ln, ld = pn * rd, pd * rn, cpn * rd, cpd * rn, ln * rd, ld * rn
+            sn, sd, csn, csd = sn * rn, sd * rd, csn * rn, csd * rd
+            g = gcd(pn, pd); pn, pd = pn // g, pd // g
+            g = gcd(cpn, cpd); cpn, cpd = cpn // g, cpd // g
+            g = gcd(ln, ld); ln, ld = ln // g, ld // g
+            g = gcd(sn, sd); sn, sd = sn // g, sd // g
+            g = gcd(csn, csd); csn, csd = csn // g, csd // g
             continue
         elif code == _EXERCISE:
-            if op[1] > s:
-                raise fail("Shares", op[1], f"exceeds the {count(s)} Warrant Shares remaining", table="Events", row=op[2])
-            s, cs = s - op[1], cs - op[1]
+            xn, xd = op[1], op[2]
+            if xn * sd > sn * xd:
+                raise fail("Shares", op[4], f"exceeds the {count(Fraction(sn, sd))} Warrant Shares remaining",
+                           table="Events", row=op[3])
+            sn, sd = sn * xd - xn * sd, sd * xd
+            g = gcd(sn, sd); sn, sd = sn // g, sd // g
+            csn, csd = csn * xd - xn * csd, csd * xd
+            g = gcd(csn, csd); csn, csd = csn // g, csd // g
             continue
         elif code == _OTHER:
-            new, ns = op[1], cs
+            nn, nd = op[1], op[2]
+            xn, xd = csn, csd
         else:  # _FAIL
             raise op[1]
+        g = gcd(nn, nd); nn, nd = nn // g, nd // g
+        g = gcd(xn, xd); xn, xd = xn // g, xd // g
         # §4(g)(iv), §4(g)(iii), §4(h): the same decisions as ledger._settle
-        if new > cp and not upward:
+        if not upward and nn * cpd > cpn * nd:
             continue
-        pend = pend * units
-        if new == cp and ns == cs:
+        if un != 1 or ud != 1:
+            en, ed = en * un, ed * ud
+            g = gcd(en, ed); en, ed = en // g, ed // g
+        if nn * cpd == cpn * nd and xn * csd == csn * xd:
             continue
-        if abs(new - p) < minimum * p:
-            cp, cs = new, ns
+        if abs(nn * pd - pn * nd) * md < mn * pn * nd:
+            cpn, cpd, csn, csd = nn, nd, xn, xd
             continue
-        made = new if increment is None or not rounding else round_to_increment(new, increment, terms.price_rounding)
-        if made > p and not upward:
-            made = p
-        low = min(low * pend, made)
-        p = cp = made
-        s = cs = ns
-        pend = Fraction(1)
-    return p, s, cp, cs, low, pend
+        if rounding and increment is not None:
+            made = round_to_increment(Fraction(nn, nd), increment, terms.price_rounding)
+            nn, nd = made.numerator, made.denominator
+        if not upward and nn * pd > pn * nd:
+            nn, nd = pn, pd
+        ln, ld = ln * en, ld * ed                           # lowest, restated through pending units
+        g = gcd(ln, ld); ln, ld = ln // g, ld // g
+        if nn * ld < ln * nd:
+            ln, ld = nn, nd
+        pn = cpn = nn
+        pd = cpd = nd
+        sn = csn = xn
+        sd = csd = xd
+        en = ed = 1
+    return pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld
 
 
 def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
     """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings."""
-    return _compile(terms, tuple(ledger))[0]
+    return _lowered(_compile(terms, tuple(ledger))[0])
 
 
 def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, _Counts]:
