@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +39,20 @@ def _fail(message: str, code: int = 2) -> "typer.Exit":
     return typer.Exit(code)
 
 
-def _show(v: object) -> str:
+def _show(v: object, number_format: str | None = None) -> str:
     v = json_value(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and number_format:
+        # "#,##0.00" -> 2 places; "#,##0.######" -> up to 6; "0.000000000000" -> 12
+        m = re.match(r"^[#,0]*0(?:\.([0#]+))?$", number_format.split(";")[0])
+        if m:
+            places = m.group(1) or ""
+            fixed, optional = places.count("0"), len(places)
+            text = f"{v:,.{optional}f}" if optional else f"{v:,.0f}"
+            if optional > fixed and "." in text:
+                text = text.rstrip("0")
+                whole, _, frac = text.partition(".")
+                text = whole + ("." + frac.ljust(fixed, "0") if frac or fixed else "")
+            return text
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):
@@ -129,12 +142,12 @@ def _load(path: Path):
         raise _fail(str(exc)) from None
 
 
-def _key_results(wb, result: Recalc) -> list[tuple[str, str, object]]:
+def _key_results(wb, result: Recalc) -> list[tuple[str, str, object, str | None]]:
     """The ``KeyResults`` named range (label | value), else every formula cell (first 40)."""
     from addin.bookio import named_range  # noqa: PLC0415
     from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
     target = named_range(wb, "KeyResults")
-    rows: list[tuple[str, str, object]] = []
+    rows: list[tuple[str, str, object, str | None]] = []
     if target:
         sheet, area = _split_sheet(target.lstrip("="))
         bounds = _parse_area(area) if sheet else None
@@ -144,11 +157,12 @@ def _key_results(wb, result: Recalc) -> list[tuple[str, str, object]]:
             for r in range(r1, r2 + 1):
                 label = ws.cell(row=r, column=c1).value
                 key = (sheet, r, c2)
-                v = result.values[key] if key in result.values else ws.cell(row=r, column=c2).value
-                rows.append((str(label or ""), cell_key(*key), v))
+                cell = ws.cell(row=r, column=c2)
+                v = result.values[key] if key in result.values else cell.value
+                rows.append((str(label or ""), cell_key(*key), v, cell.number_format))
             return rows
     for key in result.cells()[:40]:
-        rows.append((_label(wb, key[0], key[1]), cell_key(*key), result.values.get(key)))
+        rows.append((_label(wb, key[0], key[1]), cell_key(*key), result.values.get(key), None))
     return rows
 
 
@@ -188,8 +202,8 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
     table.add_column("Item")
     table.add_column("Cell", style="dim")
     table.add_column("Value", justify="right")
-    for label, where, v in rows:
-        table.add_row(label, where, _show(v))
+    for label, where, v, fmt in rows:
+        table.add_row(label, where, _show(v, fmt))
     out.print(table)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
               + (f", values copy written to {output}" if output else ""))
