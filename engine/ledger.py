@@ -273,34 +273,39 @@ def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tupl
 
 # --------------------------------------------------------------------------- §4(d), §4(e), §4(a)
 
-def _counted(terms: Terms, e: Issue | Grant, state: State, step: _Step, fd_after: Fraction | None) -> tuple[Fraction, Fraction]:
-    """(shares counted as Additional Shares, management aggregate after) under §4(a)(i)'s exclusions."""
+def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_after: Fraction | None,
+                   step: _Step | None = None) -> tuple[Fraction, Fraction]:
+    """(shares counted as Additional Shares, management aggregate after) under §4(a)(i)'s exclusions.
+
+    Shared by the reference fold (which passes ``step`` to explain) and the register's compiler.
+    """
+    say = step is not None and step.explain
     if e.category == "EXCLUDED":
-        step.explain and step.say("Excluded: not an Additional Share of Common Stock or Option (§4(a)(iii)-(iv)).")
-        return Fraction(0), state.management
+        say and step.say("Excluded: not an Additional Share of Common Stock or Option (§4(a)(iii)-(iv)).")
+        return Fraction(0), management
     if e.category == "SERIES_D":
         if terms.series_d_cutoff is not None and e.date <= terms.series_d_cutoff:
-            step.explain and step.say(f"Excluded: arises from the Series D closing on {e.date.isoformat()}, on or before "
-                     f"{terms.series_d_cutoff.isoformat()} (§4(a)(i)(B)).")
-            return Fraction(0), state.management
+            say and step.say(f"Excluded: arises from the Series D closing on {e.date.isoformat()}, on or before "
+                             f"{terms.series_d_cutoff.isoformat()} (§4(a)(i)(B)).")
+            return Fraction(0), management
         cutoff = terms.series_d_cutoff.isoformat() if terms.series_d_cutoff else "none"
-        step.explain and step.say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
-        return e.shares, state.management
+        say and step.say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
+        return e.shares, management
     if e.category == "MANAGEMENT":
         fd = _need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
         cap = terms.management_cap * fd
-        room = max(Fraction(0), cap - state.management)
+        room = max(Fraction(0), cap - management)
         excluded = min(e.shares, room)
-        total = state.management + e.shares
+        total = management + e.shares
         if excluded == e.shares:
-            step.explain and step.say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
-                     f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")
+            say and step.say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
+                             f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")
         else:
-            step.explain and step.say(f"Management Securities (§4(a)(i)(A)): aggregate {count(total)} exceeds the cap of "
-                     f"{pct(terms.management_cap)} × {count(fd)} = {count(cap)}; the {count(e.shares - excluded)} shares "
-                     f"beyond the cap count as Additional Shares.")
+            say and step.say(f"Management Securities (§4(a)(i)(A)): aggregate {count(total)} exceeds the cap of "
+                             f"{pct(terms.management_cap)} × {count(fd)} = {count(cap)}; the {count(e.shares - excluded)} "
+                             f"shares beyond the cap count as Additional Shares.")
         return e.shares - excluded, total
-    return e.shares, state.management
+    return e.shares, management
 
 
 def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, shares: Fraction,
@@ -360,7 +365,7 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         return after, step.row(NO_EFFECT, after)
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
-    counted, management = _counted(terms, e, state, step, fd_after)
+    counted, management = counted_shares(terms, e, state.management, fd_after, step)
     counts = dict(outstanding=out_after, fully_diluted=fd_after, management=management)
     if counted == 0:
         after = replace(state, **counts)
@@ -381,7 +386,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
     fd_after = _plus(state.fully_diluted, e.shares)
     grants = dict(state.grants)
     grants[e.ref] = _GrantState(e, Fraction(0))
-    counted, management = _counted(terms, e, state, step, fd_after)
+    counted, management = counted_shares(terms, e, state.management, fd_after, step)
     counts = dict(fully_diluted=fd_after, management=management, grants=grants)
     if counted == 0:
         after = replace(state, **counts)

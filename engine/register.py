@@ -25,7 +25,7 @@ from typing import Sequence
 from .errors import WarrantError, fail, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, amended_terms, expired_terms, sort_events)
-from .ledger import _need, count
+from .ledger import _need, count, counted_shares
 from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
@@ -266,7 +266,7 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> t
             grants = dict(c.grants)
             grants[e.ref] = (g[0], g[1] + e.shares, g[2])
             return (_NONE,), replace(c, outstanding=out_after, grants=grants)
-        counted, management = _counted(terms, e, c, fd_after)
+        counted, management = counted_shares(terms, e, c.management, fd_after)
         op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
         return op, replace(c, outstanding=out_after, fully_diluted=fd_after, management=management)
     if isinstance(e, Grant):
@@ -275,7 +275,7 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> t
         fd_after = _plus(c.fully_diluted, e.shares)
         grants = dict(c.grants)
         grants[e.ref] = (e, Fraction(0), None)
-        counted, management = _counted(terms, e, c, fd_after)
+        counted, management = counted_shares(terms, e, c.management, fd_after)
         op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
         return op, replace(c, fully_diluted=fd_after, management=management, grants=grants)
     if isinstance(e, (Amend, Expire)):
@@ -292,21 +292,6 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> t
     if isinstance(e, Other):
         return (_OTHER, e.price), c
     raise WarrantError(f"{where('Events', e.row)}unsupported event {e!r}")  # pragma: no cover
-
-
-def _counted(terms: Terms, e: Issue | Grant, c: _Counts, fd_after) -> tuple[Fraction, Fraction]:
-    """§4(a)(i) exclusions, as ledger._counted decides them."""
-    if e.category == "EXCLUDED":
-        return Fraction(0), c.management
-    if e.category == "SERIES_D":
-        if terms.series_d_cutoff is not None and e.date <= terms.series_d_cutoff:
-            return Fraction(0), c.management
-        return e.shares, c.management
-    if e.category == "MANAGEMENT":
-        fd = _need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
-        room = max(Fraction(0), terms.management_cap * fd - c.management)
-        return e.shares - min(e.shares, room), c.management + e.shares
-    return e.shares, c.management
 
 
 def _price_op(terms: Terms, e: Issue | Grant, c: _Counts, counted: Fraction, consideration: Fraction) -> tuple:
