@@ -85,6 +85,9 @@ def test_recalc_prints_key_results_table(capsys):
     code, out, _ = run(capsys, "recalc", D1)
     assert code == 0
     assert "Per Share Exercise Price" in out and "0.0096" in out and "24,798.2975" in out
+    assert "238.063656" in out and "0.009600" not in out            # shown in the cell's number format
+    code, out, _ = run(capsys, "recalc", SERIES_C)
+    assert "535,657.50" in out and "252,667.50" in out and "30,322.50" in out
 
 
 def test_recalc_output_is_an_atomic_values_copy_and_input_is_untouched(capsys, tmp_path):
