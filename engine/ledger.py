@@ -467,7 +467,9 @@ def _exercise(e: Exercise, state: State, step: _Step) -> tuple[State, TrailRow |
         raise fail("Shares", e.shares, f"exceeds the {count(state.shares)} Warrant Shares remaining", table="Events", row=e.row)
     step.explain and step.say(f"§1(c) the holder exercised {count(e.shares)} Warrant Shares; a new warrant calls for the remaining "
              f"{count(state.shares - e.shares)} (§1(c)(ii)).")
-    after = replace(state, shares=state.shares - e.shares, calc_shares=state.calc_shares - e.shares,
+    # The calculated count (which may hold a carried §4(b)/(c) change) keeps its proportion.
+    remaining = state.shares - e.shares
+    after = replace(state, shares=remaining, calc_shares=state.calc_shares * remaining / state.shares,
                     outstanding=_plus(state.outstanding, e.shares))
     return after, step.row(APPLIED, after)
 

@@ -174,10 +174,11 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
             if xn * sd > sn * xd:
                 raise fail("Shares", op[4], f"exceeds the {count(Fraction(sn, sd))} Warrant Shares remaining",
                            table="Events", row=op[3])
-            sn, sd = sn * xd - xn * sd, sd * xd
-            g = gcd(sn, sd); sn, sd = sn // g, sd // g
-            csn, csd = csn * xd - xn * csd, csd * xd
+            rest = sn * xd - xn * sd                          # (s - x) * sd * xd
+            csn, csd = csn * rest, csd * xd * sn              # cs * (s - x) / s
             g = gcd(csn, csd); csn, csd = csn // g, csd // g
+            sn, sd = rest, sd * xd
+            g = gcd(sn, sd); sn, sd = sn // g, sd // g
             continue
         elif code == _OTHER:
             nn, nd = op[1], op[2]

@@ -208,3 +208,16 @@ def test_duplicate_grant_ref_is_an_error():
     with pytest.raises(WarrantError, match=r"Events row 3: Ref \('O1'\) is already used"):
         adjust(D1, ledger("""2001-06-01 | OPTIONS | ref=O1 | shares=5 | consideration=1
                              2001-06-02 | OPTIONS | ref=O1 | shares=5 | consideration=1"""), FAR)
+
+
+def test_exercise_while_a_split_is_carried_keeps_the_carried_proportion():
+    # 1001-for-1000 split carried (§4(g)(iii)); the holder exercises 61,290 of 161,290 in
+    # effect (§1(c)): 100,000 remain, whose carried count is 100,000 x 1001/1000 = 100,100.
+    # A 2-for-1 split then makes everything: 200,200 shares at $0.01 x 1000/1001 / 2 = $5/1001.
+    events = ledger("""2002-01-01 | SPLIT | ratio=1001-for-1000
+                       2002-02-01 | EXERCISE | shares=61290
+                       2002-03-01 | SPLIT | ratio=2-for-1""")
+    result = adjust(D1, events, FAR)
+    assert [r.status for r in result.trail] == [CARRIED_FORWARD, APPLIED, APPLIED]
+    assert result.trail[1].shares_after == 100_000
+    assert (result.price, result.shares) == (F(5, 1001), F(200_200))
