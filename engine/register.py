@@ -25,7 +25,7 @@ from typing import Sequence
 from .errors import WarrantError, fail, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, amended_terms, expired_terms, sort_events)
-from .ledger import _need, count, counted_shares
+from .ledger import _need, _plus, count, counted_shares
 from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
@@ -238,10 +238,6 @@ def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, _Counts]:
             break
         ops.append(op)
     return tuple(ops), c
-
-
-def _plus(v, d):
-    return None if v is None else v + d
 
 
 def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> tuple[tuple, _Counts]:
