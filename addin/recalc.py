@@ -1560,8 +1560,6 @@ def _cell_from_catalog(x):
 
 def _for_formulas(x, epoch):
     if x is None:
-        import formulas  # noqa: PLC0415
-        from formulas.tokens.operand import XlError as _Fx  # noqa: F401,PLC0415
         import schedula as sh  # noqa: PLC0415
         return sh.EMPTY
     if isinstance(x, XLError):

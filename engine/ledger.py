@@ -25,7 +25,7 @@ from .errors import WarrantError, fail, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
                      Treasury, alternative_history, amended_terms, expired_terms, sort_events)
 from .numbers import round_to_increment
-from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, Terms
+from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 APPLIED = "APPLIED"
 CARRIED_FORWARD = "CARRIED_FORWARD"

@@ -154,7 +154,6 @@ def _write(book: Book, path: Path, values=None) -> None:
         ws = wb.add_worksheet(sh.name, worksheet_class=_Worksheet)
         for c, w in sh.widths.items():
             ws.set_column(c, c, w)
-        spilled_fmt: dict[tuple[int, int], str] = {}
         for (r, c), cell in sorted(sh.cells.items()):
             f = fmts.get(cell.fmt) if cell.fmt else None
             v = cell.value
