@@ -32,6 +32,8 @@ out = Console()
 err = Console(stderr=True, highlight=False)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad input "
+              "(one line on standard error); 3 an internal error; 130 interrupted.")
 
 
 def _fail(message: str, code: int = 2) -> "typer.Exit":
@@ -291,10 +293,16 @@ def _parse_date(text: str | None) -> _dt.date | None:
         raise _fail(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
 
 
-def _run_macro(book: Path, output: Optional[Path], suffix: str, names: tuple[str, ...], run) -> None:
-    output = output or _default_out(book, suffix)
-    if _same_file(book, output):
-        raise _fail(f"{output}: refusing to overwrite the input workbook")
+def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: str, names: tuple[str, ...],
+               make) -> None:
+    """Build the document once; write it as a sheet on a copy of BOOK (-o, the default) and/or as a PDF."""
+    if pdf is None and output is None:
+        output = _default_out(book, suffix)
+    for target in (output, pdf):
+        if target is not None and _same_file(book, target):
+            raise _fail(f"{target}: refusing to overwrite the input workbook")
+    if pdf is not None and pdf.suffix.lower() != ".pdf":
+        raise _fail(f"--pdf {pdf}: the file name must end in .pdf")
     wb = _load(book)
     try:
         require_names(wb, names, book)
@@ -304,35 +312,50 @@ def _run_macro(book: Path, output: Optional[Path], suffix: str, names: tuple[str
     # formula cells in the named ranges are read through the headless recalculation
     result = recalc_workbook(wb)
     values = {cell_key(*k): (str(v) if isinstance(v, XLError) else v) for k, v in result.values.items()}
+    adapter = macros.OpenpyxlBook(wb, values)
     try:
-        sheet = run(macros, macros.OpenpyxlBook(wb, values))
+        doc, fp = make(macros, adapter)
     except ValueError as exc:   # engine.WarrantError: bad inputs in the sheet, one line
         raise _fail(f"{book}: {' '.join(str(exc).split())}") from None
-    try:
-        save_atomic(wb, output)
-    except OSError as exc:
-        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
-    name = getattr(sheet, "title", sheet)
-    out.print(f"wrote {output}" + (f" (new sheet {name})" if isinstance(name, str) else ""))
+    if pdf is not None:
+        try:
+            macros.write_pdf(doc, pdf, fp)
+        except OSError as exc:
+            raise _fail(f"{pdf}: cannot write ({exc.strerror or exc})") from None
+        out.print(f"wrote {pdf}", markup=False)
+    if output is not None:
+        name = macros.write_sheet(adapter, doc, suffix.replace("-", " ").title())
+        try:
+            save_atomic(wb, output)
+        except OSError as exc:
+            raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+        out.print(f"wrote {output} (new sheet {name})", markup=False)
 
 
-@app.command()
+_PDF_HELP = "Also write the document as a print-ready PDF here (without -o, only the PDF is written)."
+
+
+@app.command(epilog=EXIT_CODES + "\n\nExample: warrants certificate workbooks/performance_warrant_d1.xlsx "
+                                 "--as-of 2004-06-15 --pdf certificate.pdf")
 def certificate(book: Path = typer.Argument(..., help="Workbook with named ranges Terms, Events, AsOf."),
                 as_of: Optional[str] = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: AsOf)."),
                 output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                                      help="Output workbook (default BOOK.certificate.xlsx).")):
-    """Write the §4(i) officer's certificate of adjustment on a copy of BOOK."""
+                                                      help="Output workbook (default BOOK.certificate.xlsx)."),
+                pdf: Optional[Path] = typer.Option(None, "--pdf", help=_PDF_HELP)):
+    """Write the §4(i) officer's certificate of adjustment on a copy of BOOK and/or as a PDF."""
     when = _parse_date(as_of)
-    _run_macro(book, output, "certificate", ("Terms", "Events", "AsOf"),
-               lambda m, b: m.adjustment_certificate(b, when))
+    _run_macro(book, output, pdf, "certificate", ("Terms", "Events", "AsOf"),
+               lambda m, b: m.certificate_document(b, when))
 
 
-@app.command("purchase-form")
+@app.command("purchase-form", epilog=EXIT_CODES + "\n\nExample: warrants purchase-form "
+                                                  "workbooks/performance_warrant_d1.xlsx --pdf exhibit-a.pdf")
 def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ranges Terms, Exercise (Market)."),
                   output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                                        help="Output workbook (default BOOK.purchase-form.xlsx).")):
-    """Fill in the Exhibit A purchase form on a copy of BOOK."""
-    _run_macro(book, output, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form(b))
+                                                        help="Output workbook (default BOOK.purchase-form.xlsx)."),
+                  pdf: Optional[Path] = typer.Option(None, "--pdf", help=_PDF_HELP)):
+    """Fill in the Exhibit A purchase form on a copy of BOOK and/or as a PDF."""
+    _run_macro(book, output, pdf, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form_document(b))
 
 
 def main() -> None:
