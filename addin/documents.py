@@ -153,7 +153,7 @@ def value_text(value: Any) -> str:
         return "Yes" if value else "No"
     if isinstance(value, (int, Fraction, Decimal)):
         return exact(value)
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) and value.time() != time():
         return moment_text(value)
     if isinstance(value, date):
         return date_text(value)

@@ -29,7 +29,7 @@ from fractions import Fraction
 from typing import Any, Protocol, Sequence
 
 import engine
-from engine import Facts, adjust, exercisability
+from engine import adjust
 from engine import parse_events as engine_parse_events
 from engine.errors import WarrantError
 
@@ -363,13 +363,15 @@ def _address_lines(terms: Any) -> list[str]:
 
 
 def terms_table(terms: Any, terms_raw: Any, date1904: bool) -> tuple[tuple[str, ...], ...]:
-    """Term | Value | Source for every term the engine used (addin.convert.terms_sources)."""
-    sources = getattr(cv, "terms_sources", None)   # convert.terms_sources (issue 8), where present
-    if sources is not None:
-        rows = sources(terms_raw, date1904=date1904)
-        return (("Term", "Value", "Source"),) + tuple((label, D.value_text(v), src) for label, v, src in rows)
-    return (("Term", "Value"),) + tuple((label, D.value_text(getattr(terms, name, None)))
-                                        for label, (name, _kind) in cv.TERMS_LABELS.items())
+    """Term | Value | Source for every term the engine used (the rows of WARRANT_TERMS), values exact."""
+    rows = []
+    for label, cell_value, source in cv.terms_sources(terms_raw, date1904=date1904):
+        field_name = cv.TERMS_LABELS.get(label, (None,))[0]
+        value = getattr(terms, field_name) if field_name and field_name != "tests" else cell_value
+        if field_name == "issuer_address" and value:
+            value = "; ".join(_address_lines(terms))
+        rows.append((label, D.value_text(value), source))
+    return (("Term", "Value", "Source"),) + tuple(rows)
 
 
 # --------------------------------------------------------------------------- §4(i) certificate
@@ -508,19 +510,6 @@ GENERIC_REPRESENTATIONS = ("Add here any representation that this warrant's own 
                            "Exhibit A wording is printed only for Performance Warrant No. D-1).")
 
 
-def _check_exercisable(book: WorkbookAdapter, terms: Any, exercise_raw: Any, tests_raw: Any) -> None:
-    """§1(a): a purchase form for a warrant that may not be exercisable is refused, never printed."""
-    if terms.requires_performance_default and not F.given(tests_raw):
-        raise WarrantError("Purchase form: the terms require a Performance Default (Requires Performance Default "
-                           "is Yes) and no Tests are given, so exercisability cannot be judged; add a Tests range "
-                           "with each test's Actual")
-    if not F.given(tests_raw) and terms.exercise_start is not None and terms.exercise_end is not None:
-        request = cv.parse_exercise(exercise_raw, date1904=book.date1904)
-        verdict = exercisability(terms, (), request.exercise_date, Facts())
-        if not verdict.exercisable:
-            raise WarrantError(f"Not exercisable: {cv.one_line(verdict.sentence)}")
-
-
 def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
     """Exhibit A (purchase form) filled in from the engine's settlement; and the input fingerprint."""
     d1904 = book.date1904
@@ -528,11 +517,12 @@ def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
     exercise_raw = _require(book, "Exercise")
     events_raw = _optional(book, "Events")
     tests_raw = _optional(book, "Tests")
-    terms = cv.parse_terms(terms_raw, date1904=d1904)
-    _check_exercisable(book, terms, exercise_raw, tests_raw)
-    terms, position, request, s = F.exercise_settlement(
+    terms, position, request, s, checked = F.exercise_settlement(
         terms_raw, events_raw if F.given(events_raw) else None, exercise_raw,
         _optional(book, "Market"), tests_raw, _optional(book, "Facts"), date1904=d1904)
+    if not checked:   # §1(a): never print a purchase form for a warrant that may not be exercisable
+        raise WarrantError("Purchase form refused: the terms require a Performance Default (§1(a)) and the "
+                           "workbook has no Tests range to show one occurred; add a range named Tests")
     rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
     fp = fingerprint(terms, rows, request)
     d1 = _is_d1(terms)
