@@ -144,12 +144,27 @@ def _load(path: Path):
         raise _fail(str(exc)) from None
 
 
-def _key_results(wb, result: Recalc) -> list[tuple[str, str, object, str | None]]:
-    """The ``KeyResults`` named range (label | value), else every formula cell (first 40)."""
+MAX_ROWS = 40   # the fallback table (no KeyResults range) shows this many formula cells
+
+
+@dataclass
+class KeyRow:
+    label: str
+    where: str
+    value: object
+    number_format: str | None = None
+    on: str = ""            # the date the figure is on: "As Of 2004-12-31", "Exercise Date 2004-06-15", ""
+
+
+def _key_results(wb, result: Recalc) -> tuple[list[KeyRow], int]:
+    """The ``KeyResults`` named range (label | value), else the first formula and spilled cells.
+
+    Returns the rows and how many cells the fallback table left out."""
     from addin.bookio import named_range  # noqa: PLC0415
     from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
+    dates = _DateTracer(wb, result)
     target = named_range(wb, "KeyResults")
-    rows: list[tuple[str, str, object, str | None]] = []
+    rows: list[KeyRow] = []
     if target:
         sheet, area = _split_sheet(target.lstrip("="))
         bounds = _parse_area(area) if sheet else None
@@ -161,11 +176,163 @@ def _key_results(wb, result: Recalc) -> list[tuple[str, str, object, str | None]
                 key = (sheet, r, c2)
                 cell = ws.cell(row=r, column=c2)
                 v = result.values[key] if key in result.values else cell.value
-                rows.append((str(label or ""), cell_key(*key), v, cell.number_format))
-            return rows
-    for key in result.cells()[:40]:
-        rows.append((_label(wb, key[0], key[1]), cell_key(*key), result.values.get(key), None))
-    return rows
+                rows.append(KeyRow(str(label or ""), cell_key(*key), v, cell.number_format, dates.on(key)))
+            return rows, 0
+    cells = result.cells()
+    for key in cells[:MAX_ROWS]:
+        rows.append(KeyRow(_cell_label(wb, result, key), cell_key(*key), result.values.get(key), None,
+                           dates.on(result.spilled.get(key, key))))
+    return rows, max(0, len(cells) - MAX_ROWS)
+
+
+def _text(v) -> str:
+    return v.strip() if isinstance(v, str) and not v.startswith("=") else ""
+
+
+def _cell_label(wb, result: Recalc, key: tuple[str, int, int]) -> str:
+    """A cell's label: its row's column-A text; a spilled cell adds its spill's row and column heads."""
+    sheet, r, c = key
+    row_label = _label(wb, sheet, r)
+    anchor = result.spilled.get(key)
+    if anchor is None:
+        return row_label
+    _s, ar, ac = anchor
+    head = result.values.get((sheet, ar, c)) if (sheet, ar, c) in result.values else None
+    first = result.values.get((sheet, r, ac)) if (sheet, r, ac) in result.values else None
+    parts = [p for p in (row_label, _text(first) if c != ac else "", _text(head) if r != ar else "") if p]
+    return " / ".join(dict.fromkeys(parts))
+
+
+class _DateTracer:
+    """Which date a figure is on: follow its formula's references to the AsOf and Exercise ranges."""
+
+    _CELL = r"\$?([A-Z]{1,3})\$?(\d+)"
+    _REF = re.compile(r"(?:(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!)?\b" + _CELL + r"(?::" + _CELL + r")?\b")
+    MAX_AREA = 5000   # cells of one referenced area followed (a whole-register range is not walked)
+
+    def __init__(self, wb, result: Recalc) -> None:
+        from addin.bookio import named_range  # noqa: PLC0415
+        self.wb, self.result = wb, result
+        self.names = {}
+        as_of = self._named_value("AsOf", named_range)
+        if as_of is not None:
+            self.names["asof"] = f"As Of {_day(as_of)}"
+        exercise = self._exercise_date(named_range)
+        if exercise is not None:
+            self.names["exercise"] = f"Exercise Date {_day(exercise)}"
+        self._seen: dict[tuple[str, int, int], frozenset[str]] = {}
+
+    def _named_value(self, name, named_range):
+        from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
+        target = named_range(self.wb, name)
+        if not target:
+            return None
+        sheet, area = _split_sheet(target.lstrip("="))
+        bounds = _parse_area(area) if sheet else None
+        if not bounds or sheet not in self.wb.sheetnames:
+            return None
+        r1, c1, r2, c2 = bounds
+        return [[self._value((sheet, r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)] \
+            if (r1, c1) != (r2, c2) else self._value((sheet, r1, c1))
+
+    def _exercise_date(self, named_range):
+        grid = self._named_value("Exercise", named_range)
+        if isinstance(grid, list):
+            for row in grid:
+                for i, v in enumerate(row[:-1]):
+                    if isinstance(v, str) and v.strip().lower() == "exercise date":
+                        return row[i + 1]
+        return None
+
+    def _value(self, key):
+        if key in self.result.values:
+            return self.result.values[key]
+        return self.wb[key[0]].cell(row=key[1], column=key[2]).value
+
+    def _formula(self, key) -> str:
+        sheet, r, c = key
+        if sheet not in self.wb.sheetnames:
+            return ""
+        v = self.wb[sheet].cell(row=r, column=c).value
+        v = getattr(v, "text", v)
+        return v if isinstance(v, str) and v.startswith("=") else ""
+
+    def _depends(self, key, depth: int = 0) -> frozenset[str]:
+        if key in self._seen:
+            return self._seen[key]
+        self._seen[key] = frozenset()
+        formula = self._formula(key)
+        found = {n for n in self.names if re.search(rf"\b{n}\b", formula, re.IGNORECASE)}
+        if depth < 8:
+            from openpyxl.utils import column_index_from_string  # noqa: PLC0415
+            for m in self._REF.finditer(re.sub(r'"[^"]*"', "", formula)):
+                sheet = (m.group(1) or "").replace("''", "'") or m.group(2) or key[0]
+                r1, c1 = int(m.group(4)), column_index_from_string(m.group(3))
+                r2, c2 = (int(m.group(6)), column_index_from_string(m.group(5))) if m.group(5) else (r1, c1)
+                if (r2 - r1 + 1) * (c2 - c1 + 1) > self.MAX_AREA:
+                    continue
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        found |= self._depends((sheet, r, c), depth + 1)
+                        if len(found) == len(self.names):
+                            break
+        self._seen[key] = frozenset(found)
+        return self._seen[key]
+
+    def on(self, key) -> str:
+        return "; ".join(self.names[n] for n in ("asof", "exercise") if n in self._depends(key))
+
+
+def _day(v) -> str:
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat() if v.time() == _dt.time() else v.isoformat(sep=" ", timespec="minutes")
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _preset(wb) -> str | None:
+    """The Terms range's Preset value, if any (so the table says whose figures filled the gaps)."""
+    from addin.bookio import named_range  # noqa: PLC0415
+    from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
+    target = named_range(wb, "Terms")
+    sheet, area = _split_sheet((target or "").lstrip("="))
+    bounds = _parse_area(area) if sheet else None
+    if not bounds or sheet not in wb.sheetnames:
+        return None
+    r1, c1, r2, c2 = bounds
+    ws = wb[sheet]
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2):
+            v = ws.cell(row=r, column=c).value
+            if isinstance(v, str) and v.strip().lower() == "preset":
+                p = ws.cell(row=r, column=c + 1).value
+                return str(p).strip() if p not in (None, "") else None
+    return None
+
+
+def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: int) -> None:
+    as_of = _DateTracer(wb, result).names.get("asof")
+    preset = _preset(wb)
+    out.print(f"{book.name}: " + (as_of or "no range named AsOf") + (f"; terms preset {preset}" if preset else ""),
+              markup=False, soft_wrap=True)
+    dated = {part for r in rows if r.on for part in r.on.split("; ")}
+    table = Table(title=f"{book.name}: key results", title_justify="left")
+    table.add_column("Item")
+    table.add_column("Cell", style="dim")
+    if dated:
+        table.add_column("On")
+    table.add_column("Value", justify="right")
+    for r in rows:
+        cells = [r.label, r.where] + ([r.on] if dated else []) + [_show(r.value, r.number_format)]
+        table.add_row(*cells)
+    out.print(table)
+    if len(dated) > 1:
+        out.print("Figures are on different dates: " + ", ".join(sorted(dated)) + " (see the On column).",
+                  markup=False, soft_wrap=True)
+    if left_out:
+        out.print(f"... and {left_out:,} more cell{'s' if left_out != 1 else ''} not shown (the first {MAX_ROWS} "
+                  f"are; name a KeyResults range to choose, or use --json for all).", markup=False, soft_wrap=True)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -186,7 +353,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         wb, result = recalc_file(book)
     except BookError as exc:
         raise _fail(str(exc)) from None
-    rows = None if as_json else _key_results(wb, result)
+    rows, left_out = ([], 0) if as_json else _key_results(wb, result)
     if output is not None:
         write_values(wb, result)          # the in-memory copy; the input file is never written
         try:
@@ -200,13 +367,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         for exc in result.exceptions:       # standard output stays one JSON object
             err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
         return
-    table = Table(title=f"{book.name}: key results", title_justify="left")
-    table.add_column("Item")
-    table.add_column("Cell", style="dim")
-    table.add_column("Value", justify="right")
-    for label, where, v, fmt in rows:
-        table.add_row(label, where, _show(v, fmt))
-    out.print(table)
+    _print_table(book, wb, result, rows, left_out)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
               + (f", values copy written to {output}" if output else ""))
     for exc in result.exceptions:
