@@ -27,13 +27,22 @@ from addin.bookio import BookError, load_book, require_names, save_atomic
 from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Warrant workbooks headless: recalculate, check, certificate, purchase form.")
+                  help="Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook.",
+                  epilog="Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad "
+                         "input; 3 an internal error; 130 interrupted.\n\nExample: warrants new my.xlsx; "
+                         "warrants check workbooks/")
 out = Console()
 err = Console(stderr=True, highlight=False)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad input "
               "(one line on standard error); 3 an internal error; 130 interrupted.")
+
+
+def _epilog(*examples: str) -> str:
+    """Every command's --help ends with its exit codes and an example."""
+    return EXIT_CODES + "".join(f"\n\nExample: {e}" for e in examples)
+
 
 
 def _fail(message: str, code: int = 2) -> "typer.Exit":
@@ -342,7 +351,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@app.command()
+@app.command(epilog=_epilog("warrants recalc workbooks/performance_warrant_d1.xlsx",
+                            "warrants recalc my.xlsx -o my.values.xlsx --json > values.json"))
 def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to recalculate; never modified."),
            output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write a values copy here (atomically)."),
            as_json: bool = typer.Option(False, "--json", help="Print only a JSON object {\"Sheet!A1\": value}.")):
@@ -393,7 +403,7 @@ def check_book(path: Path) -> BookReport:
     return evaluate_checks(wb, result, path)
 
 
-@app.command()
+@app.command(epilog=_epilog("warrants check workbooks/", "warrants check my.xlsx other.xlsx"))
 def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: workbooks/).")):
     """Recalculate each workbook and report every check that is FALSE or an error."""
     paths = paths or [Path("workbooks")]
@@ -404,7 +414,8 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
     if len(files) > 1:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err, transient=True) as progress:
+                      TimeElapsedColumn(), console=err, transient=True,
+                      disable=not err.is_terminal) as progress:   # progress only on a terminal
             task = progress.add_task("checking", total=len(files))
             for f in files:
                 progress.update(task, description=f"checking {f.name}")
@@ -496,8 +507,8 @@ def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: 
 _PDF_HELP = "Also write the document as a print-ready PDF here (without -o, only the PDF is written)."
 
 
-@app.command(epilog=EXIT_CODES + "\n\nExample: warrants certificate workbooks/performance_warrant_d1.xlsx "
-                                 "--as-of 2004-06-15 --pdf certificate.pdf")
+@app.command(epilog=_epilog("warrants certificate workbooks/performance_warrant_d1.xlsx --as-of 2004-06-15 "
+                            "--pdf certificate.pdf"))
 def certificate(book: Path = typer.Argument(..., help="Workbook with named ranges Terms, Events, AsOf."),
                 as_of: Optional[str] = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: AsOf)."),
                 output: Optional[Path] = typer.Option(None, "-o", "--output",
@@ -509,8 +520,8 @@ def certificate(book: Path = typer.Argument(..., help="Workbook with named range
                lambda m, b: m.certificate_document(b, when))
 
 
-@app.command("purchase-form", epilog=EXIT_CODES + "\n\nExample: warrants purchase-form "
-                                                  "workbooks/performance_warrant_d1.xlsx --pdf exhibit-a.pdf")
+@app.command("purchase-form", epilog=_epilog("warrants purchase-form workbooks/performance_warrant_d1.xlsx "
+                                             "--pdf exhibit-a.pdf"))
 def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ranges Terms, Exercise (Market)."),
                   output: Optional[Path] = typer.Option(None, "-o", "--output",
                                                         help="Output workbook (default BOOK.purchase-form.xlsx)."),
@@ -519,8 +530,28 @@ def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ran
     _run_macro(book, output, pdf, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form_document(b))
 
 
+def _version(value: bool) -> None:
+    if value:
+        import engine  # noqa: PLC0415
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+        try:
+            package = version("warrants")
+        except PackageNotFoundError:   # run from a source tree that was never installed
+            package = "not installed"
+        out.print(f"warrants {package} (engine {engine.__version__})", markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook."""
+
+
 def main() -> None:
     """Console entry point: bad files and unexpected errors become one line, never a traceback."""
+    if len(sys.argv) <= 1:          # a bare `warrants`: the help, on standard output, and no error line
+        sys.argv.append("--help")
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
