@@ -223,8 +223,9 @@ class _DateTracer:
         from addin.bookio import named_range  # noqa: PLC0415
         self.wb, self.result = wb, result
         self.names = {}
+        self.as_of_named = named_range(wb, "AsOf") is not None
         as_of = self._named_value("AsOf", named_range)
-        if as_of is not None:
+        if as_of not in (None, ""):
             self.names["asof"] = f"As Of {_day(as_of)}"
         exercise = self._exercise_date(named_range)
         if exercise is not None:
@@ -321,10 +322,11 @@ def _preset(wb) -> str | None:
 
 
 def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: int) -> None:
-    as_of = _DateTracer(wb, result).names.get("asof")
+    tracer = _DateTracer(wb, result)
+    as_of = tracer.names.get("asof") or ("As Of blank" if tracer.as_of_named else "no range named AsOf")
     preset = _preset(wb)
-    out.print(f"{book.name}: " + (as_of or "no range named AsOf") + (f"; terms preset {preset}" if preset else ""),
-              markup=False, soft_wrap=True)
+    out.print(f"{book.name}: {as_of}" + (f"; terms preset {preset}" if preset else ""), markup=False,
+              soft_wrap=True)
     dated = {part for r in rows if r.on for part in r.on.split("; ")}
     table = Table(title=f"{book.name}: key results", title_justify="left")
     table.add_column("Item")
@@ -528,6 +530,26 @@ def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ran
                   pdf: Optional[Path] = typer.Option(None, "--pdf", help=_PDF_HELP)):
     """Fill in the Exhibit A purchase form on a copy of BOOK and/or as a PDF."""
     _run_macro(book, output, pdf, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form_document(b))
+
+
+@app.command(epilog=_epilog("warrants new my_warrant.xlsx", "warrants new d1_copy.xlsx --preset D-1"))
+def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); an existing file is refused."),
+        preset: Optional[str] = typer.Option(None, "--preset",
+                                             help="D-1: the Preset term set to D-1, plus Tests and Facts ranges.")):
+    """Write a starter workbook: the terms block, events table, exercise, answers and a How to use sheet."""
+    from addin import starter  # noqa: PLC0415
+    if output.suffix.lower() != ".xlsx":
+        raise _fail(f"{output}: the file name must end in .xlsx")
+    if output.exists():
+        raise _fail(f"{output}: exists; refusing to overwrite it (choose another name)")
+    if preset is not None and preset.upper() not in starter.PRESETS:
+        raise _fail(f"--preset {preset!r}: known presets are {', '.join(starter.PRESETS)}")
+    try:
+        starter.new_workbook(output, preset=preset.upper() if preset else None)
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+    out.print(f"wrote {output}: type the terms on the Warrant sheet, then the events; "
+              f"see its How to use sheet", markup=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
