@@ -225,11 +225,14 @@ class _DateTracer:
         self.names = {}
         self.as_of_named = named_range(wb, "AsOf") is not None
         as_of = self._named_value("AsOf", named_range)
+        self.dates: dict[str, str] = {}
         if as_of not in (None, ""):
-            self.names["asof"] = f"As Of {_day(as_of)}"
+            self.names["asof"] = "AsOf"
+            self.dates["AsOf"] = _day(as_of)
         exercise = self._exercise_date(named_range)
-        if exercise is not None:
-            self.names["exercise"] = f"Exercise Date {_day(exercise)}"
+        if exercise not in (None, ""):
+            self.names["exercise"] = "Exercise"
+            self.dates["Exercise"] = _day(exercise)
         self._seen: dict[tuple[str, int, int], frozenset[str]] = {}
 
     def _named_value(self, name, named_range):
@@ -323,24 +326,27 @@ def _preset(wb) -> str | None:
 
 def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: int) -> None:
     tracer = _DateTracer(wb, result)
-    as_of = tracer.names.get("asof") or ("As Of blank" if tracer.as_of_named else "no range named AsOf")
+    as_of = (f"As Of {tracer.dates['AsOf']}" if "AsOf" in tracer.dates
+             else "As Of blank" if tracer.as_of_named else "no range named AsOf")
     preset = _preset(wb)
     out.print(f"{book.name}: {as_of}" + (f"; terms preset {preset}" if preset else ""), markup=False,
               soft_wrap=True)
     dated = {part for r in rows if r.on for part in r.on.split("; ")}
     table = Table(title=f"{book.name}: key results", title_justify="left")
-    table.add_column("Item")
-    table.add_column("Cell", style="dim")
+    table.add_column("Item", min_width=24)
+    table.add_column("Cell", style="dim", no_wrap=True)
     if dated:
-        table.add_column("On")
-    table.add_column("Value", justify="right")
+        table.add_column("On", no_wrap=True)
+    table.add_column("Value", justify="right", max_width=max(12, out.width - 65))
     for r in rows:
-        cells = [r.label, r.where] + ([r.on] if dated else []) + [_show(r.value, r.number_format)]
+        cells = [r.label, r.where] + ([r.on.replace("; ", "+")] if dated else []) + [_show(r.value, r.number_format)]
         table.add_row(*cells)
     out.print(table)
     if len(dated) > 1:
-        out.print("Figures are on different dates: " + ", ".join(sorted(dated)) + " (see the On column).",
-                  markup=False, soft_wrap=True)
+        words = {"AsOf": "AsOf = As Of", "Exercise": "Exercise = the Exercise Date"}
+        out.print("Figures are on different dates (the On column says which): "
+                  + "; ".join(f"{words[d]} {tracer.dates[d]}" for d in sorted(dated)) + ".", markup=False,
+                  soft_wrap=True)
     if left_out:
         out.print(f"... and {left_out:,} more cell{'s' if left_out != 1 else ''} not shown (the first {MAX_ROWS} "
                   f"are; name a KeyResults range to choose, or use --json for all).", markup=False, soft_wrap=True)
