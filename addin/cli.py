@@ -581,7 +581,7 @@ def main() -> None:
     if len(sys.argv) <= 1:          # a bare `warrants`: the help, on standard output, and no error line
         sys.argv.append("--help")
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="warrants")
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
