@@ -14,7 +14,6 @@ from decimal import Decimal
 from fractions import Fraction as F
 from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -22,7 +21,7 @@ from addin import documents as D
 from addin import macros
 from addin.macros import OpenpyxlBook, adjustment_certificate, purchase_form
 from engine.errors import WarrantError
-from tests.test_addin_macros import build_book, label_value, texts
+from tests.test_addin_macros import build_book, label_value, terms_book, texts
 
 NY = ZoneInfo("America/New_York")
 
@@ -83,13 +82,7 @@ GENERIC_TERMS = [  # a plain broad-weighted-average warrant: no preset, its own 
 
 
 def generic_book():
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Terms"
-    for i, (k, v) in enumerate(GENERIC_TERMS, start=1):
-        ws.cell(i, 1, k)
-        ws.cell(i, 2, v)
-    wb.defined_names["Terms"] = DefinedName("Terms", attr_text=f"Terms!$A$1:$B${len(GENERIC_TERMS)}")
+    wb = terms_book(GENERIC_TERMS)
     ev = wb.create_sheet("Events")
     ev.append(["Date", "Event", "Ratio"])
     ev.append([datetime(2020, 1, 15), "SPLIT", "2-for-1"])

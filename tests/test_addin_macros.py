@@ -21,15 +21,21 @@ from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, ev, perf_tests
 EVENTS = [EVENTS_HEADER, ev(datetime(2002, 6, 3), "STOCK_DIVIDEND", shares=1_000_000.0)]
 
 
-def build_book(with_market=True, with_tests=True):
+def terms_book(terms):
+    """A workbook whose first sheet "Terms" holds ``terms`` (label | value) under the name Terms."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Terms"
-    for i, (k, v) in enumerate(D1_TERMS, start=1):
+    for i, (k, v) in enumerate(terms, start=1):
         ws.cell(i, 1, k)
         ws.cell(i, 2, v)
-    ws["D1"] = "a user's note"
-    wb.defined_names["Terms"] = DefinedName("Terms", attr_text=f"Terms!$A$1:$B${len(D1_TERMS)}")
+    wb.defined_names["Terms"] = DefinedName("Terms", attr_text=f"Terms!$A$1:$B${len(terms)}")
+    return wb
+
+
+def build_book(with_market=True, with_tests=True):
+    wb = terms_book(D1_TERMS)
+    wb["Terms"]["D1"] = "a user's note"
     led = wb.create_sheet("Ledger")
     for i, row in enumerate(EVENTS, start=1):
         for j, v in enumerate(row, start=1):
