@@ -26,6 +26,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Protocol, Sequence
 
 import engine
@@ -251,6 +252,20 @@ class XlwingsBook:
         for col, width in widths.items():
             ws.range((1, col)).column_width = width
 
+
+    def pdf_path(self, base: str) -> Path | None:
+        """Where the classic macros save the PDF copy: beside the saved workbook, never over a file
+        ("Book.certificate.pdf", "Book.certificate (2).pdf", ...); None for an unsaved book or
+        xlwings Lite (no file system: there the sheet is the document)."""
+        full = str(getattr(self.book, "fullname", "") or "")
+        folder = Path(full).parent if full else None
+        if folder is None or not full.lower().endswith((".xlsx", ".xlsm", ".xlsb", ".xls")) or not folder.is_dir():
+            return None
+        stem = f"{Path(full).stem}.{base.lower().replace(' ', '-')}"
+        path, n = folder / f"{stem}.pdf", 2
+        while path.exists():
+            path, n = folder / f"{stem} ({n}).pdf", n + 1
+        return path
 
     def write_layout(self, sheet: str, cells: Sequence[D.SheetCell], widths: dict[int, float],
                      last_row: int) -> None:
@@ -488,7 +503,8 @@ def adjustment_certificate(book: WorkbookAdapter, as_of: Any = None) -> str:
     Reads ``Terms``, ``Events`` (blank or missing = no events) and ``AsOf``
     (``as_of`` overrides it: a date, datetime or ISO text).
     """
-    doc, _fp = certificate_document(book, as_of)
+    doc, fp = certificate_document(book, as_of)
+    _pdf_copy(book, doc, fp, CERTIFICATE_SHEET)
     return write_sheet(book, doc, CERTIFICATE_SHEET)
 
 
@@ -585,7 +601,8 @@ def purchase_form(book: WorkbookAdapter) -> str:
     ``Tests`` are given (§1(a): exercisability cannot be judged), and one the
     tests show is not exercisable.
     """
-    doc, _fp = purchase_form_document(book)
+    doc, fp = purchase_form_document(book)
+    _pdf_copy(book, doc, fp, PURCHASE_FORM_SHEET)
     return write_sheet(book, doc, PURCHASE_FORM_SHEET)
 
 
@@ -598,6 +615,20 @@ def write_sheet(book: WorkbookAdapter, doc: D.Document, base: str) -> str:
     book.add_sheet(name)
     book.write_layout(name, cells, widths, last_row)
     return name
+
+
+def _pdf_copy(book: WorkbookAdapter, doc: D.Document, fp: str, base: str) -> None:
+    """The classic macros also save a PDF beside the workbook; the sheet says where (or why not)."""
+    where = getattr(book, "pdf_path", None)
+    path = where(base) if where is not None else None
+    if path is None:
+        return
+    try:
+        write_pdf(doc, path, fp)
+        note = str(path)
+    except OSError as exc:      # a read-only folder: the sheet is still written, and says so
+        note = f"not written: {exc.strerror or exc}"
+    doc.add("fields", fields=(D.Field("PDF copy", note),))
 
 
 def write_pdf(doc: D.Document, path: Any, fp: str) -> None:

@@ -318,3 +318,20 @@ def test_xlwings_adapter_runs_the_same_macros():
     assert purchase_form(adapter) == "Purchase Form"
     assert adjustment_certificate(adapter) == "Certificate (2)"
     assert [s.name for s in book.sheets] == ["Terms", "Certificate", "Purchase Form", "Certificate (2)"]
+
+
+def test_classic_macros_save_a_pdf_beside_the_workbook(tmp_path):
+    from tests.test_addin_documents import pdf_text
+
+    book = _FakeBook()
+    book.fullname = str(tmp_path / "D1 book.xlsx")
+    (tmp_path / "D1 book.certificate.pdf").write_bytes(b"an earlier copy")   # never overwritten
+    adapter = XlwingsBook(book)
+    adjustment_certificate(adapter)
+    pdf = tmp_path / "D1 book.certificate (2).pdf"
+    assert (tmp_path / "D1 book.certificate.pdf").read_bytes() == b"an earlier copy"
+    assert "OFFICER'S CERTIFICATE OF ADJUSTMENT" in pdf_text(pdf)
+    assert str(pdf) in book.sheets["Certificate"].cells.values()       # the sheet says where the PDF is
+    unsaved = _FakeBook()                      # no file (a new book, or xlwings Lite): the sheet only
+    adjustment_certificate(XlwingsBook(unsaved))
+    assert "PDF copy" not in unsaved.sheets["Certificate"].cells.values()
