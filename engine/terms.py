@@ -239,3 +239,8 @@ def d1_terms(**overrides: object) -> Terms:
         holding_months=6,
     )
     return replace(base, **overrides) if overrides else base
+
+
+# Known warrants whose terms a sheet may start from (``Preset | D-1``); nothing else
+# ever fills a term the user left out with another warrant's figures.
+PRESETS = {"D-1": d1_terms}
