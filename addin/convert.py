@@ -114,6 +114,19 @@ def cell(value: Any, field: str, table: str | None, row: int | None, axis: str =
     return value
 
 
+def whole_error(value: Any, name: str) -> None:
+    """Refuse an argument that is one Excel error value as a whole (typically a name that does not exist)."""
+    v = _plain(value)
+    while isinstance(v, (list, tuple)) and len(v) == 1:  # a 1x1 range
+        v = _plain(v[0])
+    if _is_error(v):
+        err = one_line(str(v).strip())
+        if err.upper() == "#NAME?":
+            raise WarrantError(f"{name}: the argument is #NAME?: no range named {name}? Define a range named "
+                               f"{name} (Formulas > Name Manager) or check the name's spelling in the formula")
+        raise WarrantError(f"{name}: the argument is the Excel error {err}; expected a range")
+
+
 def grid(value: Any) -> list[list[Any]]:
     """Any range shape -> a list of rows (each a list of plain cell values)."""
     value = _plain(value)
@@ -154,6 +167,14 @@ def _where(table: str | None, row: int | None, axis: str = "row") -> str:
 
 # --------------------------------------------------------------------------- tables
 
+# What to do about a column the table does not know (issue 12): say it, don't just list.
+UNKNOWN_HEADER_HINT = {
+    "Events": ". Use the Note column for remarks, or leave the header cell blank for a column of your own "
+              "(a column with a blank header is ignored)",
+    "Register": ". A register's headers are terms labels; leave the header cell blank for a column of your own",
+}
+
+
 @dataclass(frozen=True)
 class Table:
     """A parsed table: ``rows`` are (row number in the range, {field: raw value})."""
@@ -171,6 +192,7 @@ def table(value: Any, columns: Mapping[str, str], name: str, *, required: Iterab
     spaces, underscores and hyphens; any order; a column with a blank header is
     ignored; blank rows are skipped; an unknown or repeated header is an error.
     """
+    whole_error(value, name)
     rows = grid(value)
     if not rows or all(is_blank(c) for c in rows[0]):
         raise WarrantError(f"{name}: the first row must be a header ({', '.join(columns)})")
@@ -183,7 +205,8 @@ def table(value: Any, columns: Mapping[str, str], name: str, *, required: Iterab
         head = cell(head, "Header", name, 1)
         key = norm(head)
         if key not in known:
-            raise WarrantError(f"{name} row 1: unknown header {str(head)!r}; known headers: {', '.join(columns)}")
+            raise WarrantError(f"{name} row 1: unknown header {str(head)!r}; known headers: {', '.join(columns)}"
+                               + UNKNOWN_HEADER_HINT.get(name, ""))
         official, f = known[key]
         if f in seen:
             raise WarrantError(f"{name} row 1: header {official!r} appears twice")
@@ -225,6 +248,7 @@ def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
     A 2x2 range is read as two columns unless its first row holds only known
     labels and its first column does not. Rows with neither label nor value are skipped.
     """
+    whole_error(value, name)
     rows = grid(value)
     known = {norm(h): (h, f) for h, f in labels.items()}
     nrows = len(rows)
@@ -947,13 +971,18 @@ def parse_optionees(value: Any) -> tuple:
     return tuple(out)
 
 
+_HOLDING = ("warrant", "warrant_shares", "exercise_price")  # what differs between warrants of one class
+
+
 def parse_register(value: Any, *, date1904: bool = False) -> tuple:
     """The ``register`` table (headers are terms labels) -> one engine.Terms per row.
 
     The table needs a ``Preset`` column or every required column (Warrant Shares,
     Exercise Price, Issue Date, Anti-Dilution); a row whose Preset is blank needs
-    every required value. Conversions are cached per column, since a register
-    repeats the same values many times.
+    every required value. A register repeats a few classes of terms over many
+    warrants: each class is converted and validated once, and a row of a known
+    class differs only in its Warrant, Warrant Shares and Exercise Price
+    (``Terms.with_holding``).
     """
     t = table(value, _TERMS_LABEL_FIELD, "Register")
     if "preset" not in t.fields:
@@ -962,10 +991,35 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple:
             raise WarrantError(f"Register row 1: missing column {', '.join(repr(m) for m in missing)}: a register "
                                f"needs a Preset column or the columns {', '.join(ADJUST_REQUIRED)}")
     cache: dict = {}
+    classes: dict[tuple, Terms] = {}
+    numbers: dict[tuple, Fraction] = {}  # a cell's number, converted once (the same cell value converts the same)
     out = []
     for row, r in t.rows:
-        values = {f: (raw, row) for f, raw in r.items()}
-        out.append(_terms_from(values, "Register", "row", date1904, prefix=f"Register row {row}: ", cache=cache))
+        prefix = f"Register row {row}: "
+        name, shares, price = r.get("warrant"), r.get("warrant_shares"), r.get("exercise_price")
+        try:
+            key = tuple((f, type(raw), raw) for f, raw in r.items() if f not in _HOLDING)
+            template = classes.get(key)
+        except TypeError:  # an unhashable cell value: no class
+            key, template = None, None
+        if template is None or is_blank(shares) or is_blank(price):
+            terms = _terms_from({f: (raw, row) for f, raw in r.items()}, "Register", "row", date1904,
+                                prefix=prefix, cache=cache)
+            if key is not None and not is_blank(shares) and not is_blank(price):
+                classes[key] = terms
+        else:
+            warrant = to_text(name, "Warrant", "Register", row) or ""
+            count = numbers.get((type(shares), shares))
+            if count is None:
+                count = numbers[(type(shares), shares)] = to_number(shares, "Warrant Shares", "Register", row)
+            per_share = numbers.get((type(price), price))
+            if per_share is None:
+                per_share = numbers[(type(price), price)] = to_number(price, "Exercise Price", "Register", row)
+            try:
+                terms = template.with_holding(warrant, count, per_share)
+            except WarrantError as exc:
+                raise WarrantError(f"{prefix}{exc}") from None
+        out.append(terms)
     return tuple(out)
 
 
