@@ -255,10 +255,13 @@ def sheet_layout(doc: Document) -> tuple[list[SheetCell], dict[int, float], int]
         elif b.kind == "fields":
             for f in b.fields:
                 value = f.value if f.value is not None else f.text
-                lines = max(_lines_needed(f.label, SHEET_WIDTHS[1]), _lines_needed(str(value), SHEET_WIDTHS[2]),
+                span = not f.detail and f.value is None      # text with nothing beside it uses both columns
+                room = SHEET_WIDTHS[2] + (SHEET_WIDTHS[3] if span else 0)
+                lines = max(_lines_needed(f.label, SHEET_WIDTHS[1]), _lines_needed(str(value), room),
                             _lines_needed(f.detail, SHEET_WIDTHS[3]))
                 cells.append(SheetCell(r, 1, f.label, wrap=True, height=15.0 * lines if lines > 1 else None))
-                cells.append(SheetCell(r, 2, value, number_format=f.number_format, wrap=f.value is None))
+                cells.append(SheetCell(r, 2, value, number_format=f.number_format, wrap=f.value is None,
+                                       merge_to=3 if span else None))
                 if f.detail:
                     cells.append(SheetCell(r, 3, f.detail, wrap=True))
                 r += 1
