@@ -189,7 +189,7 @@ def _key_results(wb, result: Recalc) -> tuple[list[KeyRow], int]:
             return rows, 0
     cells = result.cells()
     for key in cells[:MAX_ROWS]:
-        rows.append(KeyRow(_cell_label(wb, result, key), cell_key(*key), result.values.get(key), None,
+        rows.append(KeyRow(cell_label(wb, result, key), cell_key(*key), result.values.get(key), None,
                            dates.on(result.spilled.get(key, key))))
     return rows, max(0, len(cells) - MAX_ROWS)
 
@@ -198,7 +198,7 @@ def _text(v) -> str:
     return v.strip() if isinstance(v, str) and not v.startswith("=") else ""
 
 
-def _cell_label(wb, result: Recalc, key: tuple[str, int, int]) -> str:
+def cell_label(wb, result: Recalc, key: tuple[str, int, int]) -> str:
     """A cell's label: its row's column-A text; a spilled cell adds its spill's row and column heads."""
     sheet, r, c = key
     row_label = _label(wb, sheet, r)
