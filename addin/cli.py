@@ -1,13 +1,16 @@
 """The ``warrants`` command: recalculate, check and run the macros on workbooks headless.
 
+    warrants new OUT.xlsx [--preset D-1]
     warrants recalc BOOK [-o OUT] [--json]
     warrants check [PATH ...]                    (default: workbooks/)
-    warrants certificate BOOK [--as-of DATE] [-o OUT]
-    warrants purchase-form BOOK [-o OUT]
+    warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
+    warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
+    warrants --version
 
 Exit codes: 0 ok, 1 a check failed (FALSE, an error value, a ``#WARRANT:`` text
-or an exception recorded inside a catalog function), 2 a bad file or bad
-arguments (one line on standard error, never a traceback).
+or an exception recorded inside a catalog function) or nothing to check, 2 a bad
+file or bad arguments (one line on standard error, never a traceback), 3 an
+internal error, 130 interrupted.
 """
 from __future__ import annotations
 
