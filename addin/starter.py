@@ -104,7 +104,7 @@ def _formats(wb):
         "header": {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "text_wrap": True},
         "label": {},
         "required": {"bold": True},
-        "note": {"italic": True, "font_color": "#595959", "text_wrap": True},
+        "note": {"italic": True, "font_color": "#595959"},      # one line each: rows keep their height
         "input": {"bg_color": "#FFF2CC"},
         "input_date": {"bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd"},
         "input_number": {"bg_color": "#FFF2CC", "num_format": "#,##0.######"},
@@ -155,7 +155,7 @@ def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: 
     ws = wb.add_worksheet("Warrant")
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 34)
-    ws.set_column(2, 2, 70)
+    ws.set_column(2, 2, 100)
     ws.write(0, 0, "Warrant terms and answers", f["title"])
     ws.write_row(1, 0, ["Term", "Value", "Meaning"], f["header"])
     required = set(ADJUST_REQUIRED) | set(EXERCISE_REQUIRED)
@@ -174,6 +174,8 @@ def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: 
             ws.write_number(r, 1, value, fmt)
         else:
             ws.write_string(r, 1, value, f["input_wrap"] if "\n" in value else fmt)
+            if "\n" in value:       # every line of an address visible (wrapped rows do not grow by themselves)
+                ws.set_row(r, 15 * (value.count("\n") + 1))
         note = TERMS_NOTES.get(label, "")
         if label in ADJUST_REQUIRED:
             note = "Required. " + note
@@ -210,6 +212,8 @@ def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: 
     ws.write(r, 0, "Terms used (WARRANT_TERMS: label, value, source)", f["required"])
     ws.write_dynamic_array_formula(r + 1, 0, r + 1, 0, "=WARRANT_TERMS(Terms)")
     ws.freeze_panes(2, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)       # printed one page wide
 
 
 def _events_sheet(wb, f, names: dict[str, str]) -> None:
