@@ -36,7 +36,7 @@ from .lib.text import join
 from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
 from .spill import fill_array, place_spill
-from .values import (CIRC, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
+from .values import (CIRC, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
 MAX_DEPTH = 150          # cells evaluated inside one another before the chain is cut
@@ -81,12 +81,6 @@ class _Deeper(Exception):
     def __init__(self, key):
         super().__init__(key)
         self.key = key
-
-
-class ClippedGrid(list):
-    """A range's values over the used area only; ``shape`` is the range's true (rows, cols)."""
-
-    __slots__ = ("shape",)
 
 
 @dataclass
@@ -393,7 +387,7 @@ class Evaluator:
             formula = self.formulas[key]
             try:
                 tree = self._tree(formula, key)
-                v = self.eval(tree, key[0])
+                v = self.eval(tree, key[0], self.implicit)
             except Unsupported as exc:
                 what = str(exc)
                 v = self.fallback.delegate(self, key, formula) if self.fallback is not None else None
@@ -405,7 +399,8 @@ class Evaluator:
             except RecursionError:
                 v, tree = self.unsupported("formula", "nested too deeply"), None
             if isinstance(v, Rng):
-                v = self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
+                v = self.intersect(v) if self.implicit else \
+                    self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
             if self.implicit and is_grid(v):
                 v = self._legacy_result(v, tree)
             if self.result.unsupported and key in self.result.unsupported and not isinstance(v, XLError):

@@ -220,6 +220,20 @@ def compare(op: str, a: object, b: object, epoch=None) -> bool | XLError:
     return x >= y
 
 
+class ClippedGrid(list):
+    """A large range's values over the sheet's used area only; ``shape`` is the range's true
+    (rows, cols): the cells beyond are empty."""
+
+    __slots__ = ("shape",)
+
+
+def shape_of(grid) -> tuple[int, int]:
+    """(rows, cols) of a grid, its true shape when clipped."""
+    if isinstance(grid, ClippedGrid):
+        return grid.shape
+    return len(grid), (len(grid[0]) if grid else 0)
+
+
 def is_grid(v: object) -> bool:
     return isinstance(v, list)
 

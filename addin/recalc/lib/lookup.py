@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..values import NA, REF, VALUE, XLError, compare, grid_map, is_grid, to_number
+from ..values import NA, REF, VALUE, XLError, compare, grid_map, is_grid, shape_of, to_number
 from .common import wildcard
 
 
@@ -24,9 +24,13 @@ def _index(ev, args):
         return VALUE
     if len(g) == 1 and len(args) == 2:
         r, c = 1, r
-    rows, cols = len(g), len(g[0])
+    rows, cols = shape_of(g)
     if r > rows or c > cols:
         return REF
+    if r > len(g) or c > len(g[0]):
+        return None                  # inside the range, beyond the used area: an empty cell
+    if (r == 0 or c == 0) and (rows, cols) != (len(g), len(g[0])):
+        return ev.unsupported("INDEX", "a whole row or column of a range beyond the used area")
     if r == 0 and c == 0:
         return [list(row) for row in g]
     if r == 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 
-from ..values import DIV0, VALUE, XLError, flatten, is_grid, to_number
+from ..values import DIV0, VALUE, XLError, flatten, is_grid, shape_of, to_number
 from .common import agg, criteria, minmax
 
 
@@ -12,7 +12,11 @@ def _countif(ev, args):
     if len(args) != 2 or not is_grid(args[0][1]):
         return VALUE
     test = criteria(args[1][1], ev.epoch)
-    return float(sum(1 for x in flatten([args[0][1]]) if test(x)))
+    g = args[0][1]
+    n = sum(1 for x in flatten([g]) if test(x))
+    rows, cols = shape_of(g)
+    beyond = rows * cols - sum(len(row) for row in g)     # the empty cells beyond the used area
+    return float(n + (beyond if beyond and test(None) else 0))
 
 
 def _sumif(ev, args):
