@@ -173,13 +173,13 @@ def _key_results(wb, result: Recalc) -> tuple[list[KeyRow], int]:
 
     Returns the rows and how many cells the fallback table left out."""
     from addin.bookio import named_range  # noqa: PLC0415
-    from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
+    from addin.recalc import parse_area, split_sheet  # noqa: PLC0415
     dates = _DateTracer(wb, result)
     target = named_range(wb, "KeyResults")
     rows: list[KeyRow] = []
     if target:
-        sheet, area = _split_sheet(target.lstrip("="))
-        bounds = _parse_area(area) if sheet else None
+        sheet, area = split_sheet(target.lstrip("="))
+        bounds = parse_area(area) if sheet else None
         if bounds and sheet in wb.sheetnames:
             r1, c1, r2, c2 = bounds
             ws = wb[sheet]
@@ -239,12 +239,12 @@ class _DateTracer:
         self._seen: dict[tuple[str, int, int], frozenset[str]] = {}
 
     def _named_value(self, name, named_range):
-        from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
+        from addin.recalc import parse_area, split_sheet  # noqa: PLC0415
         target = named_range(self.wb, name)
         if not target:
             return None
-        sheet, area = _split_sheet(target.lstrip("="))
-        bounds = _parse_area(area) if sheet else None
+        sheet, area = split_sheet(target.lstrip("="))
+        bounds = parse_area(area) if sheet else None
         if not bounds or sheet not in self.wb.sheetnames:
             return None
         r1, c1, r2, c2 = bounds
@@ -310,10 +310,10 @@ def _day(v) -> str:
 def _preset(wb) -> str | None:
     """The Terms range's Preset value, if any (so the table says whose figures filled the gaps)."""
     from addin.bookio import named_range  # noqa: PLC0415
-    from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
+    from addin.recalc import parse_area, split_sheet  # noqa: PLC0415
     target = named_range(wb, "Terms")
-    sheet, area = _split_sheet((target or "").lstrip("="))
-    bounds = _parse_area(area) if sheet else None
+    sheet, area = split_sheet((target or "").lstrip("="))
+    bounds = parse_area(area) if sheet else None
     if not bounds or sheet not in wb.sheetnames:
         return None
     r1, c1, r2, c2 = bounds

@@ -873,6 +873,17 @@ _EVENT_KIND = {"date": "date", "event": "choice", "shares": "number", "ratio": "
                "category": "choice", "ref": "text", "price": "number", "note": "text"}
 
 
+_EVENT_COUNTS = frozenset({"shares", "outstanding"})
+
+
+def _terminates(denominator: int) -> bool:
+    """True when denominator is 2^a 5^b: the fraction has an exact, short decimal form (a typed number has)."""
+    for p in (2, 5):
+        while denominator % p == 0:
+            denominator //= p
+    return denominator == 1
+
+
 def event_rows(value: Any, *, date1904: bool = False) -> list[dict[str, Any]]:
     """The ``events`` table -> converted row dicts for ``engine.parse_events`` (with "row")."""
     if not isinstance(value, (list, tuple)) and not _is_array(value) and is_blank(value):
@@ -887,10 +898,15 @@ def event_rows(value: Any, *, date1904: bool = False) -> list[dict[str, Any]]:
             if kind == "ratio":
                 v = cell(raw, "Ratio", "Events", row)
                 v = to_text(v, "Ratio", "Events", row) if v is not None else None
+            elif f in _EVENT_COUNTS and isinstance(_plain(raw), str) and _plain(raw).strip().endswith("%"):
+                v = cell(raw, label[f], "Events", row).strip()  # a percent is not shares: the engine says what to enter
             else:
                 v = _convert(kind, raw, label[f], "Events", row, date1904)
-                if kind == "number" and isinstance(v, Fraction) and v.denominator == 1:
-                    v = int(v)
+                if kind == "number" and isinstance(v, Fraction):
+                    if v.denominator == 1:
+                        v = int(v)
+                    elif f in _EVENT_COUNTS and _terminates(v.denominator):
+                        v = Decimal(v.numerator) / Decimal(v.denominator)  # exact; shown as typed (0.1, not 1/10)
             d[f] = v
         out.append(d)
     return out

@@ -2,7 +2,10 @@
 
 Written with XlsxWriter like workbooks/build.py: every catalog call is a
 dynamic-array formula (no implicit-intersection "@" in Excel 365), input cells
-are shaded and formatted, and lists of allowed values are data validations.
+are shaded and formatted, and lists of allowed values are data validations. A
+call whose result has a fixed shape is written over that shape, so a program
+that keeps the formula but drops Excel's dynamic-array mark (openpyxl saves
+so) still shows the whole result; Excel re-spills it either way.
 
 Sheets: ``Warrant`` (the terms block, As Of and the key answers), ``Events``
 (the capital events table), ``Exercise`` (an exercise and the §5 market
@@ -22,6 +25,8 @@ from engine.terms import ANTI_DILUTION_METHODS, COMPARATORS, D1_TESTS, ROUNDING_
 
 from .convert import ADJUST_REQUIRED, EVENTS_COLUMNS, EXERCISE_LABELS, EXERCISE_REQUIRED, FACTS_LABELS, \
     MARKET_LABELS, TERMS_LABELS
+from .functions import DEFAULTS_HEADER
+from .functions import EXERCISE_LABELS as EXERCISE_RESULT_LABELS
 
 PRESETS = ("D-1",)
 EVENT_ROWS = 200          # blank rows inside the Events range, ready to type into
@@ -210,7 +215,8 @@ def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: 
     names["KeyResults"] = f"Warrant!$A${r + 2}:$B${r + 1 + len(answers)}"   # what `warrants recalc` prints
     r += len(answers) + 2
     ws.write(r, 0, "Terms used (WARRANT_TERMS: label, value, source)", f["required"])
-    ws.write_dynamic_array_formula(r + 1, 0, r + 1, 0, "=WARRANT_TERMS(Terms)")
+    rows = 1 + len(TERMS_LABELS) + (1 if preset else 0)   # header, every label (and the preset's tests)
+    ws.write_dynamic_array_formula(r + 1, 0, r + rows, 2, "=WARRANT_TERMS(Terms)")
     ws.freeze_panes(2, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)       # printed one page wide
@@ -280,7 +286,8 @@ def _exercise_sheet(wb, f, names: dict[str, str], performance: bool) -> None:
     tests = "Tests" if performance else '""'
     facts = "Facts" if performance else '""'
     ws.write(r, 0, "Settlement (WARRANT_EXERCISE spills below)", f["required"])
-    ws.write_dynamic_array_formula(r + 1, 0, r + 1, 0,
+    rows = len(EXERCISE_RESULT_LABELS)   # the settlement rows (no Detail)
+    ws.write_dynamic_array_formula(r + 1, 0, r + rows, 1,
                                    f"=WARRANT_EXERCISE(Terms,Events,Exercise,Market,{tests},{facts})")
 
 
@@ -308,7 +315,8 @@ def _tests_sheet(wb, f, names: dict[str, str]) -> None:
     ws.set_column(0, 0, 36)
     names["Facts"] = f"Tests!$A${r + 2}:$B${r + 1 + len(FACTS_LABELS)}"
     ws.write(r + len(FACTS_LABELS) + 2, 0, "Performance defaults (WARRANT_DEFAULTS spills below)", f["required"])
-    ws.write_dynamic_array_formula(r + len(FACTS_LABELS) + 3, 0, r + len(FACTS_LABELS) + 3, 0,
+    top = r + len(FACTS_LABELS) + 3
+    ws.write_dynamic_array_formula(top, 0, top + len(D1_TESTS), len(DEFAULTS_HEADER) - 1,
                                    "=WARRANT_DEFAULTS(Terms,Tests)")
 
 

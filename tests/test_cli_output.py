@@ -66,20 +66,23 @@ def test_a_cut_table_says_how_many_more(capsys, big_book):
     assert "no range named AsOf" in out
 
 
-def test_spilled_cells_carry_their_row_and_column_labels():
-    from addin.recalc import recalc_workbook
+def test_spilled_cells_carry_their_row_and_column_labels(tmp_path):
+    import xlsxwriter
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
+    from addin.recalc import recalc_file
+
+    path = tmp_path / "spill.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
     terms = [("Issue Date", "2019-03-01"), ("Warrant Shares", 1000), ("Exercise Price", 1),
              ("Anti-Dilution", "NONE")]
-    for i, (k, v) in enumerate(terms, start=1):
-        ws.cell(row=i, column=1, value=k)
-        ws.cell(row=i, column=2, value=v)
-    ws["A7"] = "=WARRANT_TERMS(A1:B4)"   # spills Label | Value | Source
-    result = recalc_workbook(wb)
-    labels = {cli.cell_key(*k): cli.cell_label(wb, result, k) for k in result.spilled}
+    for i, (k, v) in enumerate(terms):
+        ws.write(i, 0, k)
+        ws.write(i, 1, v)
+    ws.write_dynamic_array_formula(6, 0, 6, 0, "=WARRANT_TERMS(A1:B4)")   # spills Label | Value | Source
+    wb.close()
+    book, result = recalc_file(path)
+    labels = {cli.cell_key(*k): cli.cell_label(book, result, k) for k in result.spilled}
     row = next(r for (s, r, c), v in result.values.items() if v == "Warrant Shares" and c == 1)
     assert labels[f"S!B{row}"] == "Warrant Shares / Value"
     assert labels[f"S!C{row}"] == "Warrant Shares / Source"
