@@ -32,7 +32,7 @@ from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 # Op codes of the compiled program.
-_RESIZE, _DIVIDEND, _RATCHET, _WEIGHTED, _NONE, _RECOMPUTE, _MERGER, _EXERCISE, _OTHER, _FAIL = range(10)
+_RESIZE, _DIVIDEND, _RATCHET, _WEIGHTED, _NONE, _RECOMPUTE, _MERGER, _EXERCISE, _OTHER, _FAIL, _MARK = range(11)
 
 # Terms that decide the price path; the others (names, dates of exercise, settlement) do not.
 _PATH_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "management_cap", "series_d_cutoff",
@@ -90,10 +90,74 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
 
 def run(program: tuple, terms: Terms, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
     """Run a compiled program for one warrant; returns (price after §4(h), shares)."""
-    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld = _run(program, terms, price, shares)
+    p, s = price, shares
+    start = (p.numerator, p.denominator, s.numerator, s.denominator) * 2 + (p.numerator, p.denominator, 1, 1)
+    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = _run(program, terms, start, {0: start})
     if ln * pd < pn * ld:  # §4(h): the lowest price made, restated to today's units
         pn, pd = ln, ld
     return Fraction(pn, pd), Fraction(sn, sd)
+
+
+def _shared(program: tuple) -> tuple:
+    """The program with each recomputation's run starting from a state already reached.
+
+    A §4(e)(ii) recomputation folds an alternative history whose first events are the same as
+    the main ledger's or an earlier recomputation's (everything before the amended grant), so
+    its first operations are identical. Each ``_RECOMPUTE`` op becomes ``(_RECOMPUTE, key,
+    rest)``: continue from the snapshot ``key`` (0 = the warrant's starting state) and run only
+    ``rest``; ``(_MARK, key)`` ops record those snapshots where they are reached. A run is a pure
+    function of its ops and its start, so the answers are the same ops' answers.
+    """
+    def signature(op: tuple) -> tuple:
+        return tuple(str(x) if isinstance(x, Exception) else x for x in op)
+
+    def common(a: list, b: list) -> int:
+        k, n = 0, min(len(a), len(b))
+        while k < n and a[k] == b[k] and a[k][0] not in (_RECOMPUTE, _FAIL):
+            k += 1
+        return k
+
+    subs = [op[1] for op in program if op[0] == _RECOMPUTE]
+    sigs = [[signature(op) for op in program]] + [[signature(op) for op in sub] for sub in subs]
+    parent, start, marks = [None], [0], [dict() for _ in sigs]   # marks[p][k] = snapshot key after k ops of p
+    keys = 0
+    wanted = [0]
+    for j in range(1, len(sigs)):
+        best, k = 0, 0
+        for cand in range(j):
+            n = common(sigs[cand], sigs[j])
+            if n > k:
+                best, k = cand, n
+        parent.append(best)
+        start.append(k)
+        while best != 0 and k <= start[best]:      # that state is the parent's own, earlier in the chain
+            best = parent[best]
+        if k == 0:
+            wanted.append(0)
+        else:
+            if k not in marks[best]:
+                keys += 1
+                marks[best][k] = keys
+            wanted.append(marks[best][k])
+
+    def with_marks(ops: tuple, offset: int, mine: dict) -> list:
+        out = []
+        for i, op in enumerate(ops):
+            if offset + i in mine:
+                out.append((_MARK, mine[offset + i]))
+            out.append(op)
+        if offset + len(ops) in mine:
+            out.append((_MARK, mine[offset + len(ops)]))
+        return out
+
+    main = with_marks(program, 0, marks[0])
+    j = 0
+    for pos, op in enumerate(main):
+        if op[0] == _RECOMPUTE:
+            j += 1
+            rest = with_marks(subs[j - 1][start[j]:], start[j], marks[j])
+            main[pos] = (_RECOMPUTE, wanted[j], tuple(rest))
+    return tuple(main)
 
 
 def _lowered(program: tuple) -> tuple:
@@ -123,7 +187,7 @@ def _lowered(program: tuple) -> tuple:
                 gn, gd = g.numerator, g.denominator
             out.append((code, per_share.numerator, per_share.denominator, x, y, gn, gd, missing) + _pair(floor) + (zero,))
         elif code == _RECOMPUTE:
-            out.append((code, _lowered(op[1])))
+            out.append((code, op[1], _lowered(op[2])))
         elif code == _EXERCISE:
             out.append((code, op[1].numerator, op[1].denominator, op[2], op[1]))
         else:
@@ -135,13 +199,12 @@ def _pair(value: Fraction | None) -> tuple:
     return (None, None) if value is None else (value.numerator, value.denominator)
 
 
-def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
-    """The fold of ledger._settle on int pairs (n, d), d > 0, kept in lowest terms."""
-    pn = cpn = ln = p0.numerator
-    pd = cpd = ld = p0.denominator
-    sn = csn = s0.numerator
-    sd = csd = s0.denominator
-    en = ed = 1                                   # pending split/combination units
+def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
+    """The fold of ledger._settle on int pairs (n, d), d > 0, kept in lowest terms, from ``state``.
+
+    ``snaps`` collects the states the program's ``_MARK`` ops record, for the recomputations.
+    """
+    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = state   # en/ed: pending split/combination units
     mn, md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
     increment = terms.price_increment
     keep = terms.share_adjustment == KEEP_AGGREGATE
@@ -181,8 +244,11 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
                 xn, xd = csn * cpn * nd, csd * cpd * nn    # shares * cp / new
         elif code == _NONE:
             continue
+        elif code == _MARK:
+            snaps[op[1]] = (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
+            continue
         elif code == _RECOMPUTE:
-            r = _run(op[1], terms, p0, s0)
+            r = _run(op[2], terms, snaps[op[1]], snaps)
             nn, nd = r[4], r[5]
             if nn * cpd != cpn * nd:
                 xn, xd = r[6], r[7]
@@ -241,12 +307,12 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
         sn = csn = xn
         sd = csd = xd
         en = ed = 1
-    return pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld
+    return pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed
 
 
 def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
     """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings."""
-    return _lowered(_compile(terms, tuple(ledger))[0])
+    return _lowered(_shared(_compile(terms, tuple(ledger))[0]))
 
 
 def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, Capital]:
