@@ -16,6 +16,7 @@ combinations and mergers into today's share units; it is the price returned.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
@@ -95,23 +96,78 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
         raise fail("As Of", as_of, "must be a date")
     cap.check_as_of(terms, day)
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
+    try:
+        key = (terms, ledger, day)
+        hit = _ADJUSTED.get(key)
+    except TypeError:                             # an unhashable value somewhere: no cache
+        key = hit = None
+    if hit is not None:
+        _ADJUSTED.move_to_end(key)
+        return hit
     state, trail = fold(terms, ledger, explain=True)
-    return Adjusted(
+    result = Adjusted(
         price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
         outstanding=state.capital.outstanding, fully_diluted=state.capital.fully_diluted, price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
     )
+    if key is not None:
+        _ADJUSTED[key] = result
+        if len(_ADJUSTED) > ADJUSTED_CACHE_SIZE:
+            _ADJUSTED.popitem(last=False)
+    return result
+
+
+# Answers already given, by (terms, ledger content, as_of): everything here is immutable, so a
+# ledger seen before (a workbook recalculated, the same warrant asked again) is not folded again.
+_ADJUSTED: OrderedDict[tuple, Adjusted] = OrderedDict()
+ADJUSTED_CACHE_SIZE = 256
 
 
 def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tuple[State, list[TrailRow]]:
     """The reference fold over an already sorted ledger."""
     state = initial_state(terms)
     trail: list[TrailRow] = []
+    states = [state]                              # states[k]: after the first k events
+    histories = _Histories(terms, ledger, states)
     for i, event in enumerate(ledger):
-        state, row = _apply(terms, ledger, i, state, explain)
+        state, row = _apply(terms, ledger, i, state, explain, histories)
+        states.append(state)
         if explain:
             trail.append(row)
     return state, trail
+
+
+class _Histories:
+    """The folds done so far in one ledger, so that a §4(e)(ii) recomputation folds only what is new.
+
+    The alternative history of an AMEND or EXPIRE begins with the same events as the ledger (up
+    to its first AMEND or EXPIRE) or as an earlier recomputation's history (up to the first grant
+    whose terms differ); the fold is a pure function of the events, so it continues from the
+    state reached after that common prefix.
+    """
+
+    __slots__ = ("terms", "known")
+
+    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list[State]) -> None:
+        self.terms = terms
+        self.known: list[tuple[Sequence[Event], list[State]]] = [(ledger, states)]
+
+    def fold(self, events: Sequence[Event]) -> State:
+        k, start = 0, None
+        # The ledger itself and the latest histories share the longest prefixes (the latest amendments).
+        for seq, states in self.known[:1] + self.known[-3:]:
+            n, top = 0, min(len(seq), len(events), len(states) - 1)
+            while n < top and (seq[n] is events[n] or seq[n] == events[n]) and not isinstance(seq[n], (Amend, Expire)):
+                n += 1
+            if n > k:
+                k, start = n, states
+        states = start[:k + 1] if start is not None else [initial_state(self.terms)]
+        state = states[-1]
+        for i in range(k, len(events)):
+            state, _ = _apply(self.terms, events, i, state, False, None)   # no AMEND/EXPIRE in a history
+            states.append(state)
+        self.known.append((events, states))
+        return state
 
 
 # --------------------------------------------------------------------------- the step
@@ -150,7 +206,8 @@ class _Step:
                         b.shares, after.shares, " ".join(self.parts), self.flag, self.event.row)
 
 
-def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool) -> tuple[State, TrailRow | None]:
+def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool,
+           histories: _Histories | None) -> tuple[State, TrailRow | None]:
     event = ledger[i]
     step = _Step(event, state, explain, terms.par_value)
     if event.date < terms.issue_date:
@@ -165,7 +222,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
     if isinstance(event, Grant):
         return _grant(terms, event, state, step)
     if isinstance(event, (Amend, Expire)):
-        return _recompute(terms, ledger, i, event, state, step)
+        return _recompute(terms, ledger, i, event, state, step, histories)
     if isinstance(event, Treasury):
         return _treasury(event, state, step)
     if isinstance(event, Merger):
@@ -364,7 +421,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
-               step: _Step) -> tuple[State, TrailRow | None]:
+               step: _Step, histories: _Histories) -> tuple[State, TrailRow | None]:
     """AMEND (§4(e)(ii)) or EXPIRE: recompute as if the grant's new terms had applied from its issue."""
     c = state.capital
     if isinstance(e, Expire) and e.ref in c.rights:
@@ -393,7 +450,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         new_grant = expired_terms(grant, current.issued)
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
-    redone, _ = fold(terms, alternative_history(ledger[:i], e.ref, new_grant))
+    redone = histories.fold(alternative_history(ledger[:i], e.ref, new_grant))
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)}
     after_capital = replace(redone.capital, grants=grants, rights=c.rights)
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")
