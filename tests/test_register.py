@@ -43,6 +43,15 @@ def test_fast_path_equals_reference_fold(ts, rows):
         assert got == expected
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(terms, min_size=1, max_size=2),
+       event_rows(kinds=["ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT", "STOCK_DIVIDEND"],
+                  refs=("O1", "O2", "O3", "C1", "C2")))
+def test_fast_path_equals_reference_fold_through_recomputations(ts, rows):
+    """§4(e)(ii): ledgers dense in grants and amendments, where recomputations share prefixes."""
+    test_fast_path_equals_reference_fold.hypothesis.inner_test(ts, rows)
+
+
 def test_register_of_identical_terms_scales_shares_exactly():
     from engine import d1_terms
     from tests.ledger_text import ledger
