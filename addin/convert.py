@@ -684,11 +684,18 @@ def _d1_base() -> Any:
     return api("d1_terms")()
 
 
-@functools.lru_cache(maxsize=1)
-def _zone_keys() -> frozenset[str]:
-    import zoneinfo
+_ZONE_KEYS: frozenset[str] = frozenset()
 
-    return frozenset(zoneinfo.available_timezones())
+
+def _zone_keys() -> frozenset[str]:
+    """The IANA zone names, cached once known: an empty answer (tzdata not installed yet, as when
+    Pyodide's micropip installs it after the first call) is asked again next time."""
+    global _ZONE_KEYS
+    if not _ZONE_KEYS:
+        import zoneinfo
+
+        _ZONE_KEYS = frozenset(zoneinfo.available_timezones())
+    return _ZONE_KEYS
 
 _ENGINE_MODULES = ("engine.exercisability", "engine.settlement", "engine.reallocation", "engine.ledger",
                    "engine.register", "engine.events", "engine.terms", "engine")
