@@ -129,7 +129,8 @@ def test_udfs_call_the_catalog():
 
     assert xl.WARRANT_PRICE(D1_TERMS, SPLIT, datetime(2004, 6, 15)) == 0.005  # §4(b) 2-for-1: $.01 / 2
     assert xl.WARRANT_SHARES(D1_TERMS, SPLIT, datetime(2004, 6, 15)) == 322580
-    assert xl.WARRANT_PRICE([["Warrant Shares", -1.0]], None, datetime(2004, 6, 15)).startswith("#WARRANT: ")
+    refused = xl.WARRANT_PRICE([["Preset", "D-1"], ["Warrant Shares", -1.0]], None, datetime(2004, 6, 15))
+    assert refused.startswith("#WARRANT: ") and "Warrant Shares" in refused
     with pytest.raises(TypeError):
         xl.WARRANT_PRICE(D1_TERMS)  # a missing required argument is Python's error, as for any function
 

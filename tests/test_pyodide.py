@@ -105,7 +105,7 @@ def quote_warning(market):
 
 out["warnings"] = {day: quote_warning(market) for day, market in case["markets"].items()}
 out["reallocation"] = main.OPTION_REALLOCATE(case["optionees"], 7.5)
-out["refused"] = main.WARRANT_PRICE([["Warrant Shares", -1.0]], None, case["as_of"])
+out["refused"] = main.WARRANT_PRICE([["Preset", "D-1"], ["Warrant Shares", -1.0]], None, case["as_of"])
 out["signatures"] = {name: [[p.name, p.kind.name, p.default is None] for p in inspect.signature(f).parameters.values()]
                      for name, f in main.LITE_FUNCTIONS.items()}
 out["scripts"] = {name: list(inspect.signature(getattr(main, name)).parameters)
