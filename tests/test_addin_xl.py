@@ -172,14 +172,16 @@ def test_lite_requirements_are_the_engines_dependencies():
 
 
 def test_warrants_lite_writes_a_reproducible_bundle(tmp_path):
-    def run(folder):
-        return subprocess.run([sys.executable, "-m", "addin.cli", "lite", str(folder)], capture_output=True,
-                              text=True)
+    from typer.testing import CliRunner
 
-    assert run(tmp_path / "a").returncode == 0 and run(tmp_path / "b").returncode == 0
+    from addin.cli import app
+
+    for folder in ("a", "b"):
+        assert CliRunner().invoke(app, ["lite", str(tmp_path / folder)]).exit_code == 0
     main_a = (tmp_path / "a" / "main.py").read_text()
     assert main_a == (tmp_path / "b" / "main.py").read_text()  # same sources, same bundle
     assert main_a.endswith((ROOT / "addin" / "lite.py").read_text())
     assert (tmp_path / "a" / "requirements.txt").read_text() == "tzdata\nholidays>=0.50\n"
-    again = run(tmp_path / "a")
+    again = subprocess.run([sys.executable, "-m", "addin.cli", "lite", str(tmp_path / "a")], capture_output=True,
+                           text=True)
     assert again.returncode == 2 and "already has main.py" in again.stderr and "Traceback" not in again.stderr
