@@ -4,6 +4,7 @@
     warrants check [PATH ...]                    (default: workbooks/)
     warrants certificate BOOK [--as-of DATE] [-o OUT]
     warrants purchase-form BOOK [-o OUT]
+    warrants lite FOLDER                         (xlwings Lite: main.py, requirements.txt)
 
 Exit codes: 0 ok, 1 a check failed (FALSE, an error value, a ``#WARRANT:`` text
 or an exception recorded inside a catalog function), 2 a bad file or bad
@@ -333,6 +334,64 @@ def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ran
                                                         help="Output workbook (default BOOK.purchase-form.xlsx).")):
     """Fill in the Exhibit A purchase form on a copy of BOOK."""
     _run_macro(book, output, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form(b))
+
+
+@app.command("lite")
+def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and requirements.txt into "
+                                                 "(created if missing).")):
+    """Write the xlwings Lite bundle (Mac, Excel on the web): main.py and requirements.txt for Lite's editor."""
+    import base64
+    import hashlib
+    import io
+    import zipfile
+
+    import addin
+    import engine
+    from addin import lite as lite_module
+
+    targets = [folder / "main.py", folder / "requirements.txt"]
+    if folder.exists() and not folder.is_dir():
+        raise _fail(f"{folder}: not a folder")
+    if any(t.exists() for t in targets):
+        raise _fail(f"{folder}: already has main.py or requirements.txt; choose an empty folder")
+    addin_dir, engine_dir = Path(addin.__file__).parent, Path(engine.__file__).parent
+    files = [("engine/" + p.name, p) for p in sorted(engine_dir.glob("*.py"))]
+    files += [("addin/" + n, addin_dir / n) for n in lite_module.ADDIN_CORE]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        for arcname, path in files:  # fixed timestamps: the same sources give the same bundle
+            z.writestr(zipfile.ZipInfo(arcname, date_time=(2000, 1, 1, 0, 0, 0)), path.read_bytes(),
+                       compress_type=zipfile.ZIP_DEFLATED)
+    data = packed.getvalue()
+    text = base64.b64encode(data).decode("ascii")
+    lines = "\n".join(text[i:i + 100] for i in range(0, len(text), 100))
+    main_py = (
+        f"# main.py for xlwings Lite, written by `warrants lite` (engine {engine.__version__}).\n"
+        "# Paste this whole file into the main.py tab of the xlwings Lite editor and requirements.txt\n"
+        "# into its requirements.txt tab (README, \"Mac and Excel on the web\").\n"
+        "# The string below is a zip of these unmodified source files of the warrants package; it is\n"
+        "# written to a temporary file and put on sys.path. The functions follow (addin/lite.py).\n"
+        + "".join(f"#   {arcname}\n" for arcname, _ in files)
+        + "import base64 as _base64\nimport os as _os\nimport sys as _sys\nimport tempfile as _tempfile\n\n"
+        f'_WARRANTS_ZIP = """\n{lines}\n"""\n\n\n'
+        "def _unpack_warrants():\n"
+        f'    path = _os.path.join(_tempfile.gettempdir(), "warrants-{hashlib.sha256(data).hexdigest()[:16]}.zip")\n'
+        '    with open(path, "wb") as fh:\n'
+        "        fh.write(_base64.b64decode(_WARRANTS_ZIP))\n"
+        "    for name in [m for m in _sys.modules if m.split(\".\")[0] in (\"engine\", \"addin\")]:\n"
+        "        del _sys.modules[name]  # a previous bundle's modules\n"
+        '    _sys.path[:] = [p for p in _sys.path if "warrants-" not in _os.path.basename(p)]\n'
+        "    _sys.path.insert(0, path)\n\n\n"
+        "_unpack_warrants()\n\n"
+        "# " + "-" * 75 + " addin/lite.py\n"
+        + (addin_dir / "lite.py").read_text(encoding="utf-8"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        targets[0].write_text(main_py, encoding="utf-8")
+        targets[1].write_text("\n".join(lite_module.REQUIREMENTS) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{folder}: cannot write ({exc.strerror or exc})") from None
+    out.print(f"wrote {targets[0]} ({len(main_py) // 1024} KB) and {targets[1]}")
 
 
 def main() -> None:
