@@ -310,7 +310,7 @@ def checks_sheet(book: Book, groups: list[tuple[str, str, str]], key_results: li
     for col in "BCDE":
         _put_recalculated(sh, f"{col}{total}", f"=SUM({col}4:{col}{total - 1})", "header")
     sh.put(f"A{total + 2}", "All checks pass", "header")
-    sh.put(f"B{total + 2}", "Check", "header")
+    sh.put(f"B{total + 2}", "Verdict", "header")   # a summary of the check cells, not one itself (docs/workbooks.md)
     sh.put(f"A{total + 3}", "Every check TRUE and no error cell (a #WARRANT: text is 0 inside a SUM, so it is counted)")
     sh.put(f"B{total + 3}", f"=AND(D{total}=0,E{total}=0,B{total}>0)", "check")
     k = total + 6
