@@ -23,8 +23,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from addin.bookio import BookError, load_book, require_names, save_atomic
-from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
+from addin.lightimport import import_openpyxl_without_numpy
+
+import_openpyxl_without_numpy()         # before addin.recalc imports openpyxl
+
+from addin.bookio import BookError, load_book, require_names, save_atomic  # noqa: E402
+from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Warrant workbooks headless: recalculate, check, certificate, purchase form.")
