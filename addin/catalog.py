@@ -55,14 +55,19 @@ def _safe(name: str, raw: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-_TERMS = Arg("terms", "Key/value range of the warrant's terms (label | value, or labels over values): Warrant "
-                      "Shares, Exercise Price, Exercise Start, Exercise End, Anti-Dilution, ... (docs/catalog.md). "
-                      "A missing label takes D-1's value.")
+_TERMS = Arg("terms", "Key/value range of the warrant's terms (label | value, or labels over values). Needs "
+                      "Warrant Shares, Exercise Price, Issue Date, Anti-Dilution, or a row Preset | D-1; other "
+                      "terms default to a plain warrant (docs/catalog.md).")
+_TERMS_EX = Arg("terms", "Key/value range of the warrant's terms. Needs Warrant Shares, Exercise Price, Issue "
+                         "Date, Anti-Dilution, Exercise Start, Exercise End, or a row Preset | D-1; other terms "
+                         "default to a plain warrant (docs/catalog.md).")
 _TESTS = Arg("tests", "Table with header Test | Comparator | Threshold | Actual | Force Majeure (Clause optional): "
                       "the measured §2 performance tests. Comparator AT_LEAST or AT_MOST; blank Comparator or "
                       "Threshold is taken from the terms' test of the same name.")
 _TESTS_OPT = Arg("tests", "Optional table Test | Comparator | Threshold | Actual | Force Majeure: when given, a "
-                          "warrant that is not exercisable on the Exercise Date is refused.", optional=True)
+                          "warrant that is not exercisable on the Exercise Date is refused; when omitted and the "
+                          "terms require a Performance Default, a last row says Exercisability not checked.",
+                 optional=True)
 _AS_OF = Arg("as_of", "The date (or date and time, New York time) to judge: an Excel date, a date serial or ISO "
                       "text. A date alone means that day before the 5:00 p.m. cut-off.")
 _AS_OF_DAY = Arg("as_of", "The date to evaluate the ledger on: an Excel date or ISO text; every event dated on or "
@@ -79,15 +84,21 @@ _MARKET = Arg("market", "Optional key/value range for §5 cash in lieu of a frac
                         "NONE), Quote Date, Low Bid, High Asked, Closing Price, Board Fair Value.", optional=True)
 
 _ENTRIES: tuple[tuple[str, Callable[..., Any], str, tuple[Arg, ...], str, bool], ...] = (
+    ("WARRANT_TERMS", F.warrant_terms,
+     "Every term the engine uses for a warrant, and where each value came from: typed in the terms range "
+     "(given), from the Preset named there (preset), or the plain-warrant default (default).",
+     (_TERMS,),
+     "Spill with header Label | Value | Source, one row per term (\"none\" where the warrant has no such "
+     "term).", True),
     ("WARRANT_EXERCISABLE", F.warrant_exercisable,
      "Whether the warrant may be exercised at a moment (§1(a) Exercise Period, §2 Performance Default, "
      "§2(e) and §2(f)).",
-     (_TERMS, _TESTS, _AS_OF, _FACTS),
+     (_TERMS_EX, _TESTS, _AS_OF, _FACTS),
      "TRUE or FALSE.", False),
     ("WARRANT_STATUS", F.warrant_status,
      "The one plain sentence explaining whether the warrant may be exercised at a moment, with clause, "
      "measured value and threshold.",
-     (_TERMS, _TESTS, _AS_OF, _FACTS),
+     (_TERMS_EX, _TESTS, _AS_OF, _FACTS),
      "Text, e.g. \"Exercisable: §2(a) Building Test default, 118 buildings < 120\".", False),
     ("WARRANT_DEFAULTS", F.warrant_defaults,
      "The §2 Performance Default of each measured test (a value exactly at the threshold is no default; "
@@ -114,18 +125,20 @@ _ENTRIES: tuple[tuple[str, Callable[..., Any], str, tuple[Arg, ...], str, bool],
     ("WARRANT_EXERCISE", F.warrant_exercise,
      "Settles an exercise (§1(b), §1(c), §3, §5): the price and shares come from the §4 ledger on the "
      "Exercise Date; §5's trading day is the NYSE calendar.",
-     (_TERMS, _EVENTS, _EXERCISE, _MARKET, _TESTS_OPT, _FACTS,
-      Arg("detail", "Optional TRUE to append eleven more rows: Per Share Exercise Price, Security, Holder Of "
+     (_TERMS_EX, _EVENTS, _EXERCISE, _MARKET, _TESTS_OPT, _FACTS,
+      Arg("detail", "Optional TRUE to append twelve more rows: Per Share Exercise Price, Security, Holder Of "
                     "Record, Method, Surrender Value, Fraction Price, Fraction Price Date, Quote Warning, New "
-                    "Warrant, Outside Terms, Notes.", optional=True)),
+                    "Warrant, Outside Terms, Notes, Trading Calendar.", optional=True)),
      "Spill of two columns, label | value, no header row: Effective At, Shares Exercised, Full Shares Issued, "
      "Fractional Share, Aggregate Price, Cash Due, Shares To Surrender, Fraction Cash, Fraction Price Source, "
-     "Certificates Due, Remaining Warrant Shares. Refused with \"#WARRANT: Not exercisable: ...\" when tests "
-     "are given and the warrant is not exercisable.", True),
+     "Certificates Due, Remaining Warrant Shares (then the detail rows, then \"Exercisability | not checked (no "
+     "tests given)\" where a Performance Default is required and no tests are given). Refused with \"#WARRANT: "
+     "Not exercisable: ...\" when tests are given and the warrant is not exercisable.", True),
     ("WARRANT_REGISTER", F.warrant_register,
      "Price and shares of many warrants over one shared ledger, in one call.",
-     (Arg("register", "Table, one row per warrant; the headers are terms labels (Warrant, Warrant Shares, "
-                      "Exercise Price, ...). A blank cell or missing column takes D-1's value."),
+     (Arg("register", "Table, one row per warrant; the headers are terms labels. Needs a Preset column or the "
+                      "columns Warrant Shares, Exercise Price, Issue Date, Anti-Dilution; other columns default "
+                      "to a plain warrant."),
       _EVENTS, _AS_OF_DAY),
      "Spill with header Warrant | Price | Shares | Aggregate Price, one row per warrant (Aggregate Price = "
      "price x shares, to the cent, half up).", True),

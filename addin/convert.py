@@ -22,18 +22,21 @@ Every problem raises :class:`engine.WarrantError` naming the table, the row
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import re
-import types
-from dataclasses import dataclass
+from dataclasses import MISSING as dataclasses_MISSING, dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
 from engine.errors import WarrantError
+from engine.events import parse_events as engine_parse_events
+from engine.exercisability import Facts, TestResult
+from engine.reallocation import Optionee
+from engine.settlement import ExerciseRequest, Market
+from engine.terms import PRESETS, Terms
 
 __all__ = [
     "ALL", "BLANK", "grid", "is_blank", "norm", "cell", "Table", "table", "KeyValues", "key_values",
@@ -575,12 +578,16 @@ def out_cell(value: Any) -> Any:
 # Each parser below turns one argument's cells into the engine's input objects.
 # Which values are valid is the engine's business (it raises WarrantError).
 
-# terms label -> (Terms field, kind). Missing labels take D-1's value from
-# api("d1_terms")(); see TERMS_NULLABLE for what a present-but-blank value means.
+# terms label -> (Terms field, kind). A label left out (or left blank) takes the
+# preset's value when a ``Preset`` row names one, else the plain-warrant default
+# (engine.Terms; docs/catalog.md "Defaults"); never D-1's figures by accident.
 TERMS_LABELS: dict[str, tuple[str, str]] = {
+    "Preset": ("preset", "text"),
     "Warrant": ("warrant", "text"),
+    "Instrument": ("instrument", "text"),
     "Holder": ("holder", "text"),
     "Issuer": ("issuer", "text"),
+    "Issuer Address": ("issuer_address", "text"),
     "Issue Date": ("issue_date", "date"),
     "Warrant Shares": ("warrant_shares", "number"),
     "Exercise Price": ("exercise_price", "number"),
@@ -597,6 +604,7 @@ TERMS_LABELS: dict[str, tuple[str, str]] = {
     "Minimum Adjustment": ("minimum_adjustment", "number"),
     "Management Cap": ("management_cap", "number"),
     "Series D Cutoff": ("series_d_cutoff", "date"),
+    "Price Floor": ("price_floor", "number"),
     "Price Increment": ("price_increment", "number"),
     "Price Rounding": ("price_rounding", "choice"),
     "Common Outstanding": ("common_outstanding", "int"),
@@ -605,16 +613,27 @@ TERMS_LABELS: dict[str, tuple[str, str]] = {
     "Holding Months": ("holding_months", "int"),
     "Security": ("security", "text"),
 }
-# Fields that may be "none": a label present with a blank value sets None
-# (Price Increment blank = exact; no count; no cutoff). Any other blank value
-# takes D-1's value, like a missing label.
+# Fields that may be "none": with a preset, a label present with a blank value
+# sets None (Price Increment blank = exact; no count; no cutoff; no floor ...).
+# Any other blank value takes the preset's value or the default, like a missing label.
 TERMS_NULLABLE = frozenset({
-    "test_date", "valuation_event_cutoff", "series_d_cutoff", "price_increment",
-    "common_outstanding", "fully_diluted",
+    "test_date", "valuation_event_cutoff", "series_d_cutoff", "price_increment", "price_floor",
+    "common_outstanding", "fully_diluted", "par_value", "management_cap", "exercise_start", "exercise_end",
+    "delivery_days", "holding_months",
 })
+# What each function cannot answer without (issue 8): the §4 functions need the
+# four terms every adjustment depends on; the exercise functions also the window.
+ADJUST_REQUIRED = ("Warrant Shares", "Exercise Price", "Issue Date", "Anti-Dilution")
+EXERCISE_REQUIRED = ADJUST_REQUIRED + ("Exercise Start", "Exercise End")
 _TERMS_LABEL_FIELD = {label: f for label, (f, _k) in TERMS_LABELS.items()}
 _TERMS_KIND = {f: k for _label, (f, k) in TERMS_LABELS.items()}
 _TERMS_FIELD_LABEL = {f: label for label, (f, _k) in TERMS_LABELS.items()}
+# The plain-warrant default of every optional field, read off engine.Terms itself (one place).
+TERMS_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in Terms.__dataclass_fields__.values()  # type: ignore[attr-defined]
+    if f.default is not dataclasses_MISSING
+}
+GIVEN, PRESET, DEFAULT = "given", "preset", "default"
 
 
 def _convert(kind: str, value: Any, label: str, name: str | None, pos: int | None, date1904: bool,
@@ -640,10 +659,21 @@ def _convert(kind: str, value: Any, label: str, name: str | None, pos: int | Non
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: str, date1904: bool,
-                prefix: str = "", cache: dict | None = None):
-    """{field: (raw, pos)} -> engine.Terms over D-1's defaults."""
-    changes: dict[str, Any] = {}
+def _preset_terms(name: str, where_: str) -> Terms:
+    key = name.strip().upper()
+    for preset, build in PRESETS.items():
+        if preset.upper() == key:
+            return build()
+    raise WarrantError(f"{where_}Preset ({name!r}) is not a known preset; known: {', '.join(PRESETS)} "
+                       f"(or leave it blank and give every required term)")
+
+
+def _terms_fields(values: Mapping[str, tuple[Any, int | None]], name: str, axis: str, date1904: bool,
+                  prefix: str, required: Iterable[str], cache: dict | None = None
+                  ) -> tuple[dict[str, Any], Terms | None, set[str]]:
+    """{field: (raw, pos)} -> (the given fields converted, the preset's terms or None, fields given)."""
+    given: dict[str, Any] = {}
+    explicit: set[str] = set()
     for f, (raw, pos) in values.items():
         kind = _TERMS_KIND[f]
         if cache is not None:
@@ -662,15 +692,42 @@ def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: s
             v = hit
         else:
             v = _convert(kind, raw, _TERMS_FIELD_LABEL[f], name, pos, date1904, axis)
-        if v is None and f not in TERMS_NULLABLE:
-            continue  # blank: D-1's value
-        if f == "time_zone" and v not in _zone_keys():
+        if f == "time_zone" and v is not None and v not in _zone_keys():
             # Checked here as well as in the engine: zoneinfo raises OSError (not ValueError) for
             # a directory name such as "America" or an over-long name.
             raise WarrantError(f"{prefix}Time Zone ({v!r}) is not a known IANA time zone")
-        changes[f] = v
+        given[f] = v
+    preset_name = given.pop("preset", None)
+    base = _preset_terms(preset_name, prefix) if preset_name else None
+    out: dict[str, Any] = {}
+    for f, v in given.items():
+        if v is None and not (base is not None and f in TERMS_NULLABLE):
+            continue  # blank: the preset's value or the default
+        out[f] = v
+        explicit.add(f)
+    if base is None:
+        missing = [label for label in required if _TERMS_LABEL_FIELD[label] not in out]
+        if missing:
+            what = ", ".join(missing)
+            blank = [label for label in missing if _TERMS_LABEL_FIELD[label] in values]
+            how = "is blank" if blank and len(missing) == 1 else ("are missing or blank" if len(missing) > 1
+                                                                  else "is missing")
+            raise WarrantError(f"{prefix}{what} {how}: this function needs {'it' if len(missing) == 1 else 'them'}"
+                               f" (add the label{'s' if len(missing) > 1 else ''}, or a Preset row such as "
+                               f"'Preset | D-1' to start from a known warrant's terms)")
+    return out, base, explicit
+
+
+def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: str, date1904: bool,
+                prefix: str = "", cache: dict | None = None, required: Iterable[str] = ADJUST_REQUIRED) -> Terms:
+    """{field: (raw, pos)} -> engine.Terms: given values over the preset's, or over the plain defaults."""
+    fields, base, _explicit = _terms_fields(values, name, axis, date1904, prefix, required, cache)
     try:
-        return dataclasses.replace(_d1_base(), **changes) if changes else _d1_base()
+        if base is None:
+            return Terms(**fields)
+        kw = {f: getattr(base, f) for f in Terms.__dataclass_fields__}  # type: ignore[attr-defined]
+        kw.update(fields)
+        return Terms(**kw)
     except WarrantError as exc:
         raise WarrantError(f"{prefix}{exc}") from None
 
@@ -678,47 +735,58 @@ def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: s
 _MISS = object()
 
 
-@functools.lru_cache(maxsize=1)
-def _d1_base() -> Any:
-    """D-1's terms (engine.d1_terms()), built once: every missing label takes its value."""
-    return api("d1_terms")()
-
-
-@functools.lru_cache(maxsize=1)
 def _zone_keys() -> frozenset[str]:
-    import zoneinfo
+    """The IANA zone names; an empty answer (tzdata not installed yet, e.g. Pyodide) is not cached."""
+    global _ZONES
+    if not _ZONES:
+        import zoneinfo
 
-    return frozenset(zoneinfo.available_timezones())
-
-_ENGINE_MODULES = ("engine.exercisability", "engine.settlement", "engine.reallocation", "engine.ledger",
-                   "engine.register", "engine.events", "engine.terms", "engine")
-
-
-def api(name: str, default: Any = _MISS) -> Any:
-    """An engine name, from ``engine`` or the submodule that defines it (docs/engine-api.md)."""
-    import importlib
-
-    for mod in _ENGINE_MODULES:
-        try:
-            m = importlib.import_module(mod)
-        except ImportError:
-            continue
-        found = getattr(m, name, None)
-        if found is not None and not isinstance(found, types.ModuleType):
-            return found
-    if default is _MISS:
-        raise AttributeError(f"the engine has no {name!r} (docs/engine-api.md)")
-    return default
+        _ZONES = frozenset(zoneinfo.available_timezones())
+    return _ZONES
 
 
-def parse_terms(value: Any, *, date1904: bool = False):
+_ZONES: frozenset[str] = frozenset()
+
+
+def parse_terms(value: Any, *, date1904: bool = False, required: Iterable[str] = ADJUST_REQUIRED) -> Terms:
     """The ``terms`` key/value range -> :class:`engine.Terms`.
 
-    A label left out takes D-1's value (``api("d1_terms")()``), so a sheet needs
-    only the terms that differ from D-1.
+    Every term the calling function needs (``required``) must be given, unless a
+    ``Preset`` row names a known warrant whose terms fill what is left out.
+    Optional terms left out take the plain-warrant defaults (docs/catalog.md).
     """
     kv = key_values(value, _TERMS_LABEL_FIELD, "Terms")
-    return _terms_from(kv.values, "Terms", kv.axis, date1904, prefix="Terms: ")
+    return _terms_from(kv.values, "Terms", kv.axis, date1904, prefix="Terms: ", required=required)
+
+
+def _term_cell(f: str, v: Any) -> Any:
+    """A term's value as a cell shows it ("none" for a term the warrant does not have)."""
+    if v is None:
+        return "none"
+    if f == "issuer_address":
+        return "; ".join(line.strip() for line in v.splitlines() if line.strip())  # one line per cell
+    if f == "tests":
+        return "; ".join(f"{t.clause + ' ' if t.clause else ''}{t.name} "
+                         f"{'at least' if t.comparator == 'AT_LEAST' else 'at most'} {_show_num(t.threshold)}"
+                         for t in v) or "none"
+    return out_cell(v)
+
+
+def terms_sources(value: Any, *, date1904: bool = False) -> list[tuple[str, Any, str]]:
+    """(Label, value as a cell, Source) for every term the engine uses; Source is given / preset / default."""
+    kv = key_values(value, _TERMS_LABEL_FIELD, "Terms")
+    fields, base, explicit = _terms_fields(kv.values, "Terms", kv.axis, date1904, "Terms: ", ADJUST_REQUIRED)
+    terms = _terms_from(kv.values, "Terms", kv.axis, date1904, prefix="Terms: ")
+    out: list[tuple[str, Any, str]] = []
+    for label, (f, _k) in TERMS_LABELS.items():
+        if f == "preset":
+            out.append((label, terms.preset or "none", GIVEN if base is not None else DEFAULT))
+            if base is not None:
+                out.append(("Performance Tests", _term_cell("tests", terms.tests), PRESET))
+            continue
+        source = GIVEN if f in explicit else (PRESET if base is not None else DEFAULT)
+        out.append((label, _term_cell(f, getattr(terms, f)), source))
+    return out
 
 
 TESTS_COLUMNS = {"Test": "name", "Comparator": "comparator", "Threshold": "threshold", "Actual": "actual",
@@ -753,7 +821,7 @@ def parse_tests(value: Any, terms, *, date1904: bool = False) -> tuple:
             raise WarrantError(f"Tests row {row}: Actual (blank) must be a number")
         fm = to_bool(r.get("force_majeure"), "Force Majeure", "Tests", row) or False
         clause = to_text(r.get("clause"), "Clause", "Tests", row) or (known.clause if known else "")
-        out.append(api("TestResult")(name=known.name if known else name, comparator=comparator,
+        out.append(TestResult(name=known.name if known else name, comparator=comparator,
                                      threshold=threshold, actual=actual, force_majeure=fm,
                                      clause=clause, row=row))
     return tuple(out)
@@ -769,7 +837,7 @@ def parse_facts(value: Any, *, date1904: bool = False):
     label = {f: lab for lab, f in FACTS_LABELS.items()}
     args = {f: to_date(kv.get(f), label[f], "Facts", kv.pos(f), date1904=date1904, axis=kv.axis)
             for f in FACTS_LABELS.values() if kv.has(f)}
-    return api("Facts")(**args)
+    return Facts(**args)
 
 
 EVENTS_COLUMNS = {"Date": "date", "Event": "event", "Shares": "shares", "Ratio": "ratio",
@@ -806,7 +874,7 @@ def event_rows(value: Any, *, date1904: bool = False) -> list[dict[str, Any]]:
 
 def parse_events(value: Any, *, date1904: bool = False) -> tuple:
     """The ``events`` table -> the engine's events (ledger order). A blank argument is no events."""
-    return tuple(api("parse_events")(event_rows(value, date1904=date1904), table="Events"))
+    return tuple(engine_parse_events(event_rows(value, date1904=date1904), table="Events"))
 
 
 EXERCISE_LABELS = {"Exercise Date": "exercise_date", "Shares": "shares", "Payment Date": "payment_date",
@@ -834,7 +902,7 @@ def parse_exercise(value: Any, *, date1904: bool = False):
         args["shares"] = None
     else:
         args.setdefault("shares", None)
-    return api("ExerciseRequest")(**args)
+    return ExerciseRequest(**args)
 
 
 MARKET_LABELS = {"Venue": "venue", "Quote Date": "quote_date", "Low Bid": "low_bid", "High Asked": "high_asked",
@@ -855,7 +923,7 @@ def parse_market(value: Any, *, date1904: bool = False):
             v = _convert(_MARKET_KIND[f], kv.get(f), label[f], "Market", kv.pos(f), date1904, kv.axis)
             if v is not None:
                 args[f] = v
-    return api("Market")(**args)
+    return Market(**args)
 
 
 OPTIONEES_COLUMNS = {"Optionee": "name", "Allocation": "allocation", "Exercised": "exercised",
@@ -874,7 +942,7 @@ def parse_optionees(value: Any) -> tuple:
         exercised = to_bool(r.get("exercised"), "Exercised", "Optionees", row)
         agreed = to_int(r.get("agreed_shares"), "Agreed Shares", "Optionees", row)
         frm = to_text(r.get("assigned_from"), "Assigned From", "Optionees", row)
-        out.append(api("Optionee")(name=name, allocation=allocation or 0, exercised=bool(exercised),
+        out.append(Optionee(name=name, allocation=allocation or 0, exercised=bool(exercised),
                                    agreed_shares=agreed, assigned_from=frm, row=row))
     return tuple(out)
 
@@ -882,15 +950,21 @@ def parse_optionees(value: Any) -> tuple:
 def parse_register(value: Any, *, date1904: bool = False) -> tuple:
     """The ``register`` table (headers are terms labels) -> one engine.Terms per row.
 
-    Blank cells take D-1's value as in :func:`parse_terms`. Conversions are
-    cached per column, since a register repeats the same values many times.
+    The table needs a ``Preset`` column or every required column (Warrant Shares,
+    Exercise Price, Issue Date, Anti-Dilution); a row whose Preset is blank needs
+    every required value. Conversions are cached per column, since a register
+    repeats the same values many times.
     """
     t = table(value, _TERMS_LABEL_FIELD, "Register")
+    if "preset" not in t.fields:
+        missing = [label for label in ADJUST_REQUIRED if _TERMS_LABEL_FIELD[label] not in t.fields]
+        if missing:
+            raise WarrantError(f"Register row 1: missing column {', '.join(repr(m) for m in missing)}: a register "
+                               f"needs a Preset column or the columns {', '.join(ADJUST_REQUIRED)}")
     cache: dict = {}
     out = []
     for row, r in t.rows:
-        values = {f: (raw, row) for f, raw in r.items()
-                  if not (is_blank(raw) and f not in TERMS_NULLABLE)}
+        values = {f: (raw, row) for f, raw in r.items()}
         out.append(_terms_from(values, "Register", "row", date1904, prefix=f"Register row {row}: ", cache=cache))
     return tuple(out)
 

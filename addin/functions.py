@@ -10,11 +10,15 @@ No contract rule lives here: every rule is the engine's.
 """
 from __future__ import annotations
 
-from datetime import date
-from functools import lru_cache
 from typing import Any, Callable
 
 from engine.errors import WarrantError
+from engine.exercisability import Facts, exercisability, performance_defaults
+from engine.ledger import adjust
+from engine.numbers import cents_half_up
+from engine.reallocation import reallocate
+from engine.register import register as engine_register
+from engine.settlement import Position, settle
 
 from . import convert as cv
 
@@ -26,7 +30,10 @@ EXERCISE_LABELS = ["Effective At", "Shares Exercised", "Full Shares Issued", "Fr
                    "Remaining Warrant Shares"]
 EXERCISE_DETAIL_LABELS = ["Per Share Exercise Price", "Security", "Holder Of Record", "Method", "Surrender Value",
                           "Fraction Price", "Fraction Price Date", "Quote Warning", "New Warrant",
-                          "Outside Terms", "Notes"]
+                          "Outside Terms", "Notes", "Trading Calendar"]
+NOT_CHECKED = "not checked (no tests given)"
+NO_DELIVERY_DAYS = "not stated (the terms give no Delivery Days)"
+TERMS_HEADER = ["Label", "Value", "Source"]
 REGISTER_HEADER = ["Warrant", "Price", "Shares", "Aggregate Price"]
 REALLOCATE_HEADER = ["Optionee", "Allocation", "Exercised", "Reallocated", "Assigned", "Shares", "Purchase Price"]
 
@@ -38,33 +45,22 @@ def given(value: Any) -> bool:
     return any(not cv.is_blank(c) for r in cv.grid(value) for c in r)
 
 
-# --------------------------------------------------------------------------- calendar
+# --------------------------------------------------------------------------- terms
 
-@lru_cache(maxsize=1)
-def _nyse() -> Any:
-    import holidays
-
-    return holidays.financial_holidays("NYSE")
-
-
-def nyse_trading_day(day: date) -> bool:
-    """§5 "trading day": a weekday on which the New York Stock Exchange is open (holidays package)."""
-    if day.weekday() >= 5:
-        return False
-    try:
-        return day not in _nyse()
-    except (ValueError, OverflowError, KeyError, NotImplementedError):  # pragma: no cover - out-of-range years
-        return True
+def warrant_terms(terms: Any, *, date1904: bool = False) -> list[list[Any]]:
+    """Every term the engine uses, with where its value came from (given / preset / default)."""
+    return [list(TERMS_HEADER)] + [[label, value, source] for label, value, source
+                                   in cv.terms_sources(terms, date1904=date1904)]
 
 
 # --------------------------------------------------------------------------- §1-§2
 
 def _exercisability(terms, tests, as_of, facts, date1904):
-    t = cv.parse_terms(terms, date1904=date1904)
+    t = cv.parse_terms(terms, date1904=date1904, required=cv.EXERCISE_REQUIRED)
     results = cv.parse_tests(tests, t, date1904=date1904) if given(tests) else ()
     moment = cv.parse_as_of(as_of, "As Of", date1904=date1904)
-    f = cv.parse_facts(facts, date1904=date1904) if given(facts) else cv.api("Facts")()
-    return cv.api("exercisability")(t, results, moment, f)
+    f = cv.parse_facts(facts, date1904=date1904) if given(facts) else Facts()
+    return exercisability(t, results, moment, f)
 
 
 def warrant_exercisable(terms: Any, tests: Any, as_of: Any, facts: Any = None, *, date1904: bool = False) -> bool:
@@ -78,7 +74,7 @@ def warrant_status(terms: Any, tests: Any, as_of: Any, facts: Any = None, *, dat
 def warrant_defaults(terms: Any, tests: Any, *, date1904: bool = False) -> list[list[Any]]:
     t = cv.parse_terms(terms, date1904=date1904)
     results = cv.parse_tests(tests, t, date1904=date1904) if given(tests) else ()
-    rows = cv.api("performance_defaults")(t, results)
+    rows = performance_defaults(t, results)
     out: list[list[Any]] = [list(DEFAULTS_HEADER)]
     for r in rows:
         out.append([r.test, cv.out_shares(r.actual, "Actual"), cv.out_shares(r.threshold, "Threshold"),
@@ -92,7 +88,7 @@ def _adjusted(terms, events, as_of, date1904):
     t = cv.parse_terms(terms, date1904=date1904)
     ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
     day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
-    return cv.api("adjust")(t, ev, day)
+    return adjust(t, ev, day)
 
 
 def warrant_price(terms: Any, events: Any, as_of: Any, *, date1904: bool = False) -> float | str:
@@ -123,26 +119,33 @@ def warrant_adjustments(terms: Any, events: Any, as_of: Any, *, date1904: bool =
 
 def exercise_settlement(terms: Any, events: Any, exercise: Any, market: Any = None, tests: Any = None,
                         facts: Any = None, *, date1904: bool = False):
-    """Converted inputs -> (terms, position, request, settlement). Refuses a non-exercisable warrant when tests are given."""
-    t = cv.parse_terms(terms, date1904=date1904)
+    """Converted inputs -> (terms, position, request, settlement, checked).
+
+    Refuses a warrant that is not exercisable when tests are given; the engine
+    always judges the §1(a) window. ``checked`` is False where the terms require a
+    Performance Default and no tests were given (the caller must say so).
+    """
+    t = cv.parse_terms(terms, date1904=date1904, required=cv.EXERCISE_REQUIRED)
     ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
     request = cv.parse_exercise(exercise, date1904=date1904)
     mk = cv.parse_market(market, date1904=date1904) if given(market) else None
     if given(tests):
         results = cv.parse_tests(tests, t, date1904=date1904)
-        f = cv.parse_facts(facts, date1904=date1904) if given(facts) else cv.api("Facts")()
-        verdict = cv.api("exercisability")(t, results, request.exercise_date, f)
+        f = cv.parse_facts(facts, date1904=date1904) if given(facts) else Facts()
+        verdict = exercisability(t, results, request.exercise_date, f)
         if not verdict.exercisable:
             raise WarrantError(f"Not exercisable: {cv.one_line(verdict.sentence)}")
-    adjusted = cv.api("adjust")(t, ev, request.exercise_date)
-    position = cv.api("Position")(price=adjusted.price, shares=adjusted.shares, security=adjusted.security)
-    s = cv.api("settle")(t, position, request, mk, is_trading_day=nyse_trading_day)
-    return t, position, request, s
+    checked = given(tests) or not t.requires_performance_default
+    adjusted = adjust(t, ev, request.exercise_date)
+    position = Position(price=adjusted.price, shares=adjusted.shares, security=adjusted.security)
+    s = settle(t, position, request, mk)
+    return t, position, request, s, checked
 
 
 def warrant_exercise(terms: Any, events: Any, exercise: Any, market: Any = None, tests: Any = None,
                      facts: Any = None, detail: Any = None, *, date1904: bool = False) -> list[list[Any]]:
-    _t, position, _request, s = exercise_settlement(terms, events, exercise, market, tests, facts, date1904=date1904)
+    _t, position, _request, s, checked = exercise_settlement(terms, events, exercise, market, tests, facts,
+                                                             date1904=date1904)
     rows = [
         ["Effective At", cv.out_datetime(s.effective_at)],
         ["Shares Exercised", cv.out_shares(s.shares_exercised, "Shares Exercised")],
@@ -153,7 +156,7 @@ def warrant_exercise(terms: Any, events: Any, exercise: Any, market: Any = None,
         ["Shares To Surrender", cv.out_shares(s.shares_to_surrender, "Shares To Surrender")],
         ["Fraction Cash", cv.out_number(s.fraction_cash, "Fraction Cash")],
         ["Fraction Price Source", cv.one_line(s.fraction_price_source or "")],
-        ["Certificates Due", cv.out_date(s.certificates_due)],
+        ["Certificates Due", cv.out_date(s.certificates_due) if s.certificates_due else NO_DELIVERY_DAYS],
         ["Remaining Warrant Shares", cv.out_shares(s.remaining_shares, "Remaining Warrant Shares")],
     ]
     if given(detail) and cv.to_bool(cv._single(detail, "Detail"), "Detail"):
@@ -169,19 +172,21 @@ def warrant_exercise(terms: Any, events: Any, exercise: Any, market: Any = None,
             ["New Warrant", cv.one_line(s.new_warrant or "")],
             ["Outside Terms", bool(s.outside_terms)],
             ["Notes", cv.one_line("; ".join(s.notes))],
+            ["Trading Calendar", s.trading_calendar],
         ]
+    if not checked:
+        # Rows are positional: appended at the end, never inserted (issue 8).
+        rows.append(["Exercisability", NOT_CHECKED])
     return rows
 
 
 # --------------------------------------------------------------------------- register
 
 def warrant_register(register: Any, events: Any, as_of: Any, *, date1904: bool = False) -> list[list[Any]]:
-    from engine.numbers import cents_half_up
-
     terms = cv.parse_register(register, date1904=date1904)
     ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
     day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
-    answers = cv.api("register")(terms, ev, day) if terms else []  # one call: shared work done once
+    answers = engine_register(terms, ev, day) if terms else []  # one call: shared work done once
     out: list[list[Any]] = [list(REGISTER_HEADER)]
     for t, (price, shares) in zip(terms, answers):
         out.append([t.warrant, cv.out_number(price, "Price"), cv.out_shares(shares, "Shares"),
@@ -196,7 +201,7 @@ def option_reallocate(optionees: Any, price: Any, *, date1904: bool = False) -> 
     p = cv.to_number(cv._single(price, "Price"), "Price")
     if p is None:
         raise WarrantError("Price (blank) must be the price per share")
-    result = cv.api("reallocate")(parties, p)
+    result = reallocate(parties, p)
     out: list[list[Any]] = [list(REALLOCATE_HEADER)]
     for r in result.rows:
         out.append([r.optionee, r.allocation, bool(r.exercised), r.reallocated, r.assigned, r.shares,
@@ -208,6 +213,7 @@ def option_reallocate(optionees: Any, price: Any, *, date1904: bool = False) -> 
 
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "WARRANT_TERMS": warrant_terms,
     "WARRANT_EXERCISABLE": warrant_exercisable,
     "WARRANT_STATUS": warrant_status,
     "WARRANT_DEFAULTS": warrant_defaults,

@@ -26,6 +26,8 @@ from typing import Any, Protocol, Sequence
 
 import engine
 from engine.errors import WarrantError
+from engine.events import parse_events
+from engine.ledger import adjust
 from engine.numbers import to_plain_decimal
 
 from . import convert as cv
@@ -316,10 +318,10 @@ def adjustment_certificate(book: WorkbookAdapter, as_of: Any = None) -> str:
     terms = cv.parse_terms(_require(book, "Terms"), date1904=d1904)
     events_raw = _optional(book, "Events")
     rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
-    events = cv.api("parse_events")(rows, table="Events")
+    events = parse_events(rows, table="Events")
     when = as_of if as_of is not None else _require(book, "AsOf")
     day = cv.parse_as_of(when, "As Of", date1904=d1904, moment=False)
-    adjusted = cv.api("adjust")(terms, events, day)
+    adjusted = adjust(terms, events, day)
     trail = F.trail_rows(adjusted)
 
     lines: list[list[Any]] = [
@@ -384,9 +386,12 @@ def purchase_form(book: WorkbookAdapter) -> str:
     terms_raw = _require(book, "Terms")
     exercise_raw = _require(book, "Exercise")
     events_raw = _optional(book, "Events")
-    terms, position, request, s = F.exercise_settlement(
+    terms, position, request, s, checked = F.exercise_settlement(
         terms_raw, events_raw if F.given(events_raw) else None, exercise_raw,
         _optional(book, "Market"), _optional(book, "Tests"), _optional(book, "Facts"), date1904=d1904)
+    if not checked:
+        raise WarrantError("Purchase form refused: the terms require a Performance Default (§1(a)) and the "
+                           "workbook has no Tests range to show one occurred; add a range named Tests")
     rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
 
     lines: list[list[Any]] = [

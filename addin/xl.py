@@ -46,6 +46,14 @@ def _scalar(a: str, n: str) -> dict[str, Any]:
 
 
 @xw.func(category=CATEGORY)
+@xw.arg("terms", **_ARG_OPTIONS, doc=_doc("WARRANT_TERMS", "terms"))
+@xw.ret(expand="table")
+def WARRANT_TERMS(terms, caller=None):  # noqa: N802
+    """Every term the engine uses, with its source (given / preset / default): spills."""
+    return _call("WARRANT_TERMS", caller, terms)
+
+
+@xw.func(category=CATEGORY)
 @xw.arg("terms", **_ARG_OPTIONS, doc=_doc("WARRANT_EXERCISABLE", "terms"))
 @xw.arg("tests", **_ARG_OPTIONS, doc=_doc("WARRANT_EXERCISABLE", "tests"))
 @xw.arg("as_of", **_scalar("as_of", "WARRANT_EXERCISABLE"))

@@ -186,19 +186,21 @@ def exercisability(terms: Terms, results: Sequence[TestResult], as_of: date | da
     supports: list[Reason] = []
 
     # §1(a): "from December 31, 2001 through 5:00 p.m. New York time on February 7, 2005".
-    start = datetime.combine(terms.exercise_start, time(0, 0), tzinfo=terms.zone)
-    end = datetime.combine(terms.exercise_end, terms.exercise_end_time, tzinfo=terms.zone)
-    end_words = f"{terms.exercise_end.isoformat()} {terms.exercise_end_time.strftime('%H:%M')} {zone_name}"
+    first = terms.need("exercise_start", "to judge exercisability (§1(a) Exercise Period)")
+    last = terms.need("exercise_end", "to judge exercisability (§1(a) Exercise Period)")
+    start = datetime.combine(first, time(0, 0), tzinfo=terms.zone)
+    end = datetime.combine(last, terms.exercise_end_time, tzinfo=terms.zone)
+    end_words = f"{last.isoformat()} {terms.exercise_end_time.strftime('%H:%M')} {zone_name}"
     if moment < start:
         failures.append((NOT_YET_EXERCISABLE, Reason(
-            "§1(a)", f"the Exercise Period begins {terms.exercise_start.isoformat()} (§1(a))",
+            "§1(a)", f"the Exercise Period begins {first.isoformat()} (§1(a))",
             moment, start)))
     elif moment > end:  # "through 5:00 p.m.": 17:00:00 itself is inside
         failures.append((EXPIRED, Reason(
             "§1(a)", f"the Exercise Period ended {end_words} (§1(a))", moment, end)))
     else:
         supports.append(Reason(
-            "§1(a)", f"inside the Exercise Period {terms.exercise_start.isoformat()} through {end_words}",
+            "§1(a)", f"inside the Exercise Period {first.isoformat()} through {end_words}",
             moment, end))
 
     # §2: defaults are failures "as of" the Test Date; before it none can have occurred.

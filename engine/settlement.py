@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from .calendars import NYSE, nyse_trading_day
 from .errors import WarrantError, fail, where
 from .exercisability import fmt_number
 from .numbers import cents_half_up, exact, whole_shares_down
@@ -181,6 +182,7 @@ class Settlement:
     payment_date: date | None = None
     cash_due_exact: Fraction = Fraction(0)
     shares_withheld: Fraction = Fraction(0)   # NET: Warrant Shares withheld in payment (Y - X)
+    trading_calendar: str = ""                # §5: the calendar that fixed "the trading day immediately prior"
 
 
 def holding_period_end(acquired: date, months: int) -> date:
@@ -204,8 +206,8 @@ def holding_period_end(acquired: date, months: int) -> date:
 
 
 def previous_trading_day(day: date, is_trading_day: Callable[[date], bool] | None = None) -> date:
-    """The trading day immediately prior to ``day`` (§5); default calendar Mon-Fri."""
-    check = is_trading_day or _weekday
+    """The trading day immediately prior to ``day`` (§5); default calendar the NYSE's (engine.calendars)."""
+    check = is_trading_day or nyse_trading_day
     candidate = day
     for _ in range(366):
         if candidate == date.min:
@@ -216,19 +218,17 @@ def previous_trading_day(day: date, is_trading_day: Callable[[date], bool] | Non
     raise fail("Exercise Date", day, "has no trading day in the year before it (§5)", table=EXERCISE_TABLE)
 
 
-def _weekday(day: date) -> bool:
-    return day.weekday() < 5
-
-
 def settle(terms: Terms, position: Position, request: ExerciseRequest, market: Market | None = None,
            is_trading_day: Callable[[date], bool] | None = None) -> Settlement:
     """Settle one exercise; refuses (WarrantError) what the contract does not allow."""
     t = EXERCISE_TABLE
     day = request.exercise_date
     # §1(a): only during the Exercise Period (the date's own close of business is inside it).
-    if day < terms.exercise_start or day > terms.exercise_end:
-        raise fail("Exercise Date", day, f"must be within the Exercise Period {terms.exercise_start} "
-                                         f"through {terms.exercise_end} (§1(a))", table=t)
+    start = terms.need("exercise_start", "to settle an exercise (§1(a) Exercise Period)")
+    end = terms.need("exercise_end", "to settle an exercise (§1(a) Exercise Period)")
+    if day < start or day > end:
+        raise fail("Exercise Date", day, f"must be within the Exercise Period {start} "
+                                         f"through {end} (§1(a))", table=t)
     remaining_before = position.shares
     shares = remaining_before if request.shares is None else request.shares  # None = ALL (§1(a) "in whole")
     if shares > remaining_before:
@@ -268,10 +268,11 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
             acquired = _need(request.surrendered_acquired, "Surrendered Shares Acquired",
                              f"is needed to pay by {request.method}")
             fair_value = _need(request.fair_value, "Fair Value", f"is needed to pay by {request.method}")
-            held_until = holding_period_end(acquired, terms.holding_months)
+            months = terms.need("holding_months", f"to pay by {request.method} (§3(a) holding period)")
+            held_until = holding_period_end(acquired, months)
             if held_until > day:
                 raise fail("Surrendered Shares Acquired", acquired,
-                           f"must be held at least {terms.holding_months} months by the Exercise Date "
+                           f"must be held at least {months} months by the Exercise Date "
                            f"({day}); the lot qualifies from {held_until} (§3(a))", table=t)
             to_cover = aggregate_exact
             if request.method == MIXED:
@@ -295,7 +296,8 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
     # §1(c)(i): full shares only, rounded DOWN; the fraction is paid in cash under §5.
     full = whole_shares_down(delivered)
     fraction = delivered - full
-    fraction_price, source, price_date, warning = _fraction_price(fraction, day, market, is_trading_day)
+    fraction_price, source, price_date, warning, calendar_used = _fraction_price(fraction, day, market,
+                                                                                 is_trading_day)
     # §5: cash in lieu of the fraction, to the cent ROUND_HALF_UP.
     fraction_cash = cents_half_up(fraction * fraction_price) if fraction_price is not None else cents_half_up(
         Fraction(0))
@@ -304,10 +306,14 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
 
     # §1(c): certificates within 20 calendar days after the price is paid.
     paid = request.payment_date or day
-    try:
-        due = paid + timedelta(days=terms.delivery_days)
-    except OverflowError:
-        raise fail("Payment Date", paid, f"is too late to add {terms.delivery_days} days to", table=t) from None
+    due = None
+    if terms.delivery_days is None:
+        notes.append("Certificates Due: the terms give no Delivery Days (§1(c) for D-1: 20 calendar days)")
+    else:
+        try:
+            due = paid + timedelta(days=terms.delivery_days)
+        except OverflowError:
+            raise fail("Payment Date", paid, f"is too late to add {terms.delivery_days} days to", table=t) from None
 
     # §1(c)(ii): a new warrant for the remainder when exercised in part.
     remaining = remaining_before - shares
@@ -341,12 +347,13 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
         payment_date=paid,
         cash_due_exact=cash_exact,
         shares_withheld=withheld,
+        trading_calendar=calendar_used,
     )
 
 
 def _fraction_price(fraction: Fraction, day: date, market: Market | None,
                     is_trading_day: Callable[[date], bool] | None
-                    ) -> tuple[Fraction | None, str, date | None, str | None]:
+                    ) -> tuple[Fraction | None, str, date | None, str | None, str]:
     """§5 "whichever is applicable": the per-share value used for the fractional share.
 
     Only computed when there is a fraction to pay. The OTC and exchange quotes must be
@@ -354,7 +361,7 @@ def _fraction_price(fraction: Fraction, day: date, market: Market | None,
     otherwise is still used, and flagged.
     """
     if fraction == 0:
-        return None, "no fractional share", None, None
+        return None, "no fractional share", None, None, ""
     if market is None:
         raise WarrantError(f"{where(MARKET_TABLE, None)}Market (blank) is needed to pay cash "
                            f"for the fractional share {_num(fraction)} (§5)")
@@ -363,8 +370,9 @@ def _fraction_price(fraction: Fraction, day: date, market: Market | None,
         value = _need(market.board_fair_value, "Board Fair Value",
                       "is needed when the Venue is NONE (§5 Board fair market value)", table=m)
         when = market.quote_date or day
-        return value, f"Board fair market value as of {when}", when, None
+        return value, f"Board fair market value as of {when}", when, None, ""
     expected = previous_trading_day(day, is_trading_day)
+    calendar_used = "caller's calendar" if is_trading_day is not None else NYSE
     quoted = _need(market.quote_date, "Quote Date", f"is needed for a {market.venue} quote (§5)", table=m)
     if market.venue == OTC:
         low = _need(market.low_bid, "Low Bid", "is needed for an OTC quote (§5)", table=m)
@@ -377,8 +385,8 @@ def _fraction_price(fraction: Fraction, day: date, market: Market | None,
     warning = None
     if quoted != expected:
         warning = (f"Quote Date {quoted} is not the trading day immediately prior to the exercise date "
-                   f"{day} (expected {expected}) (§5)")
-    return value, source, quoted, warning
+                   f"{day} (expected {expected}, {calendar_used} calendar) (§5)")
+    return value, source, quoted, warning, calendar_used
 
 
 def _need(value, field: str, rule: str, *, table: str = EXERCISE_TABLE):

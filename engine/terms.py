@@ -12,7 +12,7 @@ from datetime import date, time
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import fail
+from .errors import WarrantError, fail
 
 AT_LEAST = "AT_LEAST"
 AT_MOST = "AT_MOST"
@@ -63,53 +63,82 @@ D1_TESTS: tuple[PerformanceTest, ...] = (
 )
 
 
+# Exhibit A's addressee block, as D-1 prints it under the issuer's name (one line each).
+D1_ISSUER_ADDRESS = ("102 West 500 South\nSuite 320\nSalt Lake City, Utah  84101\n"
+                     "Attention:  Senior Vice President\nAdministration & Legal")
+
+
 @dataclass(frozen=True, slots=True)
 class Terms:
-    """Everything a warrant's text fixes. Prices are per share; counts are shares."""
+    """Everything a warrant's text fixes. Prices are per share; counts are shares.
 
-    warrant: str
-    holder: str
-    issuer: str
+    Only the four terms every §4 answer depends on are required; every other
+    term defaults to what a plain modern warrant means (no performance
+    condition, no exclusions, no floor, exact prices), never to D-1's figures.
+    D-1's values come only from :func:`d1_terms` (the ``Preset | D-1`` row of a
+    sheet). ``None`` means the warrant has no such term; a function that needs
+    one refuses, naming it.
+    """
+
     issue_date: date                      # the Original Issue Date (§4(a)(i)); D-1 is dated February 7, 2001
     warrant_shares: Fraction              # preamble: 161,290
     exercise_price: Fraction              # preamble: $.01 per share
-    par_value: Fraction                   # preamble: $.001
-    exercise_start: date                  # §1(a): from December 31, 2001
-    exercise_end: date                    # §1(a): through ... February 7, 2005
+    anti_dilution: str                    # §4(d) for D-1: FULL_RATCHET
+    warrant: str = ""
+    holder: str = ""
+    issuer: str = ""
+    instrument: str = ""                  # the document's title, e.g. "Performance Warrant No. D-1"
+    issuer_address: str = ""              # where notices and the purchase form go (Exhibit A)
+    preset: str | None = None             # "D-1" when the terms started from d1_terms()
+    par_value: Fraction | None = None     # preamble: $.001 (informational: §4(d) has no par floor)
+    exercise_start: date | None = None    # §1(a): from December 31, 2001
+    exercise_end: date | None = None      # §1(a): through ... February 7, 2005
     exercise_end_time: time = time(17, 0)  # §1(a): "5:00 p.m."
     time_zone: str = "America/New_York"   # §1(a): "New York time"
     test_date: date | None = None         # §2: "as of December 31, 2001"
-    requires_performance_default: bool = True  # §1(a) proviso
+    requires_performance_default: bool = False  # §1(a) proviso (D-1: True)
     tests: tuple[PerformanceTest, ...] = ()
     valuation_event_cutoff: date | None = None  # §2(e): "on or before December 31, 2001"
     # §4 settings
-    anti_dilution: str = FULL_RATCHET     # §4(d): price falls to the issue price
     share_adjustment: str = SHARES_FIXED  # §4(d) moves the price only
-    minimum_adjustment: Fraction = Fraction(1, 100)  # §4(g)(iii): one percent
-    management_cap: Fraction = Fraction(1, 10)       # §4(a)(i)(A): 10% fully diluted
+    minimum_adjustment: Fraction = Fraction(0)     # §4(g)(iii) for D-1: one percent
+    management_cap: Fraction | None = None         # §4(a)(i)(A) for D-1: 10% fully diluted; None = no exclusion
     series_d_cutoff: date | None = None   # §4(a)(i)(B): "on or prior to May 2, 2001"
+    price_floor: Fraction | None = None   # an explicit floor some warrants state; D-1 has none
     price_increment: Fraction | None = None  # blank = exact
     price_rounding: str = "ROUND_HALF_UP"
     common_outstanding: int | None = None   # at the Original Issue Date
     fully_diluted: int | None = None        # at the Original Issue Date
     # settlement
-    delivery_days: int = 20               # §1(c): "within 20 calendar days"
-    holding_months: int = 6               # §3(a): "held ... for at least six months"
+    delivery_days: int | None = None      # §1(c): "within 20 calendar days"
+    holding_months: int | None = None     # §3(a): "held ... for at least six months"
     security: str = "Common Stock"
 
     def __post_init__(self) -> None:
-        for name in ("warrant_shares", "exercise_price", "par_value", "minimum_adjustment", "management_cap"):
+        for name in ("warrant_shares", "exercise_price", "minimum_adjustment"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
                 raise fail(_LABELS[name], value, "must be an exact number (int or Fraction)")
             object.__setattr__(self, name, Fraction(value))
+        for name in ("par_value", "management_cap", "price_floor", "price_increment"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
+                raise fail(_LABELS[name], value, "must be an exact number (int or Fraction), or blank for none")
+            object.__setattr__(self, name, Fraction(value))
+        if not isinstance(self.issue_date, date):
+            raise fail("Issue Date", self.issue_date, "must be a date")
         if self.warrant_shares <= 0:
             raise fail("Warrant Shares", self.warrant_shares, "must be positive")
         if self.exercise_price < 0:
             raise fail("Exercise Price", self.exercise_price, "must not be negative")
-        if self.par_value < 0:
+        if self.par_value is not None and self.par_value < 0:
             raise fail("Par Value", self.par_value, "must not be negative")
-        if self.exercise_end < self.exercise_start:
+        if self.price_floor is not None and self.price_floor < 0:
+            raise fail("Price Floor", self.price_floor, "must not be negative (or blank for none)")
+        if (self.exercise_start is not None and self.exercise_end is not None
+                and self.exercise_end < self.exercise_start):
             raise fail("Exercise End", self.exercise_end, f"must not be before Exercise Start ({self.exercise_start})")
         if self.anti_dilution not in ANTI_DILUTION_METHODS:
             raise fail("Anti-Dilution", self.anti_dilution, f"must be one of {', '.join(ANTI_DILUTION_METHODS)}")
@@ -119,12 +148,10 @@ class Terms:
             raise fail("Price Rounding", self.price_rounding, f"must be one of {', '.join(ROUNDING_MODES)}")
         if self.minimum_adjustment < 0 or self.minimum_adjustment >= 1:
             raise fail("Minimum Adjustment", self.minimum_adjustment, "must be at least 0 and below 1")
-        if self.management_cap < 0 or self.management_cap > 1:
-            raise fail("Management Cap", self.management_cap, "must be between 0 and 1")
-        if self.price_increment is not None:
-            object.__setattr__(self, "price_increment", Fraction(self.price_increment))
-            if self.price_increment <= 0:
-                raise fail("Price Increment", self.price_increment, "must be positive (or blank for exact)")
+        if self.management_cap is not None and (self.management_cap < 0 or self.management_cap > 1):
+            raise fail("Management Cap", self.management_cap, "must be between 0 and 1 (or blank for none)")
+        if self.price_increment is not None and self.price_increment <= 0:
+            raise fail("Price Increment", self.price_increment, "must be positive (or blank for exact)")
         for name in ("common_outstanding", "fully_diluted"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
@@ -133,15 +160,22 @@ class Terms:
                 and self.fully_diluted < self.common_outstanding):
             raise fail("Fully Diluted", self.fully_diluted,
                        f"must not be below Common Outstanding ({self.common_outstanding})")
-        if self.delivery_days < 0:
-            raise fail("Delivery Days", self.delivery_days, "must not be negative")
-        if self.holding_months < 0:
-            raise fail("Holding Months", self.holding_months, "must not be negative")
+        for name in ("delivery_days", "holding_months"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise fail(_LABELS[name], value, "must be a whole number, not negative (or blank for none)")
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
             raise fail("Time Zone", self.time_zone, "is not a known IANA time zone") from None
         object.__setattr__(self, "tests", tuple(self.tests))
+
+    def need(self, name: str, purpose: str):
+        """The value of an optional term that ``purpose`` cannot do without, else a WarrantError naming it."""
+        value = getattr(self, name)
+        if value is None:
+            raise WarrantError(f"Terms: {_LABELS.get(name, name)} (blank) is required {purpose}")
+        return value
 
     @property
     def zone(self) -> ZoneInfo:
@@ -158,8 +192,14 @@ _LABELS = {
     "par_value": "Par Value",
     "minimum_adjustment": "Minimum Adjustment",
     "management_cap": "Management Cap",
+    "price_floor": "Price Floor",
+    "price_increment": "Price Increment",
     "common_outstanding": "Common Outstanding",
     "fully_diluted": "Fully Diluted",
+    "exercise_start": "Exercise Start",
+    "exercise_end": "Exercise End",
+    "delivery_days": "Delivery Days",
+    "holding_months": "Holding Months",
 }
 
 
@@ -173,6 +213,9 @@ def d1_terms(**overrides: object) -> Terms:
         warrant="D-1",
         holder="TCW/CCI Holding II LLC",
         issuer="Convergence Communications, Inc.",
+        instrument="Performance Warrant No. D-1",
+        issuer_address=D1_ISSUER_ADDRESS,
+        preset="D-1",
         issue_date=date(2001, 2, 7),
         warrant_shares=Fraction(161_290),
         exercise_price=Fraction(1, 100),
@@ -190,8 +233,14 @@ def d1_terms(**overrides: object) -> Terms:
         minimum_adjustment=Fraction(1, 100),
         management_cap=Fraction(1, 10),
         series_d_cutoff=date(2001, 5, 2),
+        price_floor=None,                 # §4(d) states no floor (docs/interpretations.md)
         price_increment=None,
         delivery_days=20,
         holding_months=6,
     )
     return replace(base, **overrides) if overrides else base
+
+
+# Known warrants whose terms a sheet may start from (``Preset | D-1``); nothing else
+# ever fills a term the user left out with another warrant's figures.
+PRESETS = {"D-1": d1_terms}

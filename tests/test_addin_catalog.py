@@ -21,6 +21,7 @@ from addin.catalog import ERROR_PREFIX
 # --------------------------------------------------------------------------- D-1 as cells
 
 D1_TERMS = [  # two columns, label | value: D-1's own figures (preamble, §1(a), §1(c), §2, §3, §4)
+    ["Preset", "D-1"],                   # the §2 tests and every other D-1 figure come only from here
     ["Warrant", "D-1"],
     ["Holder", "TCW/CCI Holding II LLC"],
     ["Issuer", "Convergence Communications, Inc."],
@@ -78,6 +79,7 @@ AS_OF = datetime(2004, 6, 15)
 # --------------------------------------------------------------------------- the catalog itself
 
 EXPECTED_ARGS = {
+    "WARRANT_TERMS": ["terms"],
     "WARRANT_EXERCISABLE": ["terms", "tests", "as_of", "facts"],
     "WARRANT_STATUS": ["terms", "tests", "as_of", "facts"],
     "WARRANT_DEFAULTS": ["terms", "tests"],
@@ -112,7 +114,7 @@ def test_every_function_and_argument_is_documented():
 
 def test_spilling_flags():
     spills = {n for n, e in CATALOG.items() if e.spills}
-    assert spills == {"WARRANT_DEFAULTS", "WARRANT_ADJUSTMENTS", "WARRANT_EXERCISE", "WARRANT_REGISTER",
+    assert spills == {"WARRANT_TERMS", "WARRANT_DEFAULTS", "WARRANT_ADJUSTMENTS", "WARRANT_EXERCISE", "WARRANT_REGISTER",
                       "OPTION_REALLOCATE"}
 
 
@@ -269,8 +271,11 @@ def test_warrant_exercise_all_after_a_stock_dividend():
     grid = call("WARRANT_EXERCISE", D1_TERMS, DIVIDEND, exercise, EXCHANGE)
     assert [r[0] for r in grid] == ["Effective At", "Shares Exercised", "Full Shares Issued", "Fractional Share",
                                     "Aggregate Price", "Cash Due", "Shares To Surrender", "Fraction Cash",
-                                    "Fraction Price Source", "Certificates Due", "Remaining Warrant Shares"]
+                                    "Fraction Price Source", "Certificates Due", "Remaining Warrant Shares",
+                                    "Exercisability"]
     out = as_dict(grid)
+    # D-1 requires a Performance Default (§1(a) proviso) and no tests were given: said, in the last row.
+    assert out["Exercisability"] == "not checked (no tests given)"
     # §1(b): deemed effected immediately prior to the close of business that day (New York time).
     assert out["Effective At"].date() == datetime(2004, 6, 15).date() and out["Effective At"].hour <= 17
     assert out["Shares Exercised"] == 645160 / 3
@@ -338,8 +343,8 @@ def test_warrant_exercise_more_than_remains_is_refused():
 def test_warrant_register():
     # One 2-for-1 split (§4(b)) over two warrants: D-1 161,290 @ $.01 -> 322,580 @ $0.005 = $1,612.90;
     # an illustrative D-2 of 80,000 @ $.02 -> 160,000 @ $.01 = $1,600.00.
-    register = [["Warrant", "Warrant Shares", "Exercise Price"], ["D-1", 161290.0, 0.01], [None, None, None],
-                ["D-2", 80000.0, 0.02]]
+    register = [["Preset", "Warrant", "Warrant Shares", "Exercise Price"], ["D-1", "D-1", 161290.0, 0.01],
+                [None, None, None, None], ["D-1", "D-2", 80000.0, 0.02]]
     assert call("WARRANT_REGISTER", register, SPLIT, AS_OF) == [
         ["Warrant", "Price", "Shares", "Aggregate Price"],
         ["D-1", 0.005, 322580, 1612.90],
@@ -348,9 +353,43 @@ def test_warrant_register():
 
 
 def test_warrant_register_error_names_the_row():
-    register = [["Warrant", "Warrant Shares"], ["D-1", 161290.0], ["D-2", -5.0]]
+    register = [["Preset", "Warrant", "Warrant Shares"], ["D-1", "D-1", 161290.0], ["D-1", "D-2", -5.0]]
     assert call("WARRANT_REGISTER", register, None, AS_OF) == \
         "#WARRANT: Register row 3: Warrant Shares (-5) must be positive"
+
+
+REGISTER_REFUSALS = [  # issue 8: a register is its warrants' own terms, never D-1's by accident
+    ("no Preset column and no Anti-Dilution column",
+     [["Warrant", "Warrant Shares", "Exercise Price", "Issue Date"], ["W-1", 100.0, 1.0, datetime(2020, 1, 1)]],
+     "#WARRANT: Register row 1: missing column 'Anti-Dilution': a register needs a Preset column or the columns "
+     "Warrant Shares, Exercise Price, Issue Date, Anti-Dilution"),
+    ("a row with a blank Preset and a blank required value",
+     [["Preset", "Warrant", "Warrant Shares", "Exercise Price", "Issue Date", "Anti-Dilution"],
+      ["D-1", "D-1", 161290.0, 0.01, None, None],
+      [None, "W-2", 100.0, None, datetime(2020, 1, 1), "NONE"]],
+     "#WARRANT: Register row 3: Exercise Price is blank: this function needs it (add the label, or a Preset row "
+     "such as 'Preset | D-1' to start from a known warrant's terms)"),
+    ("an unknown preset",
+     [["Preset", "Warrant"], ["D-9", "W-1"]],
+     "#WARRANT: Register row 2: Preset ('D-9') is not a known preset; known: D-1 (or leave it blank and give "
+     "every required term)"),
+]
+
+
+@pytest.mark.parametrize("case, register, expected", REGISTER_REFUSALS, ids=[c[0] for c in REGISTER_REFUSALS])
+def test_warrant_register_refusals(case, register, expected):
+    assert call("WARRANT_REGISTER", register, None, AS_OF) == expected
+
+
+def test_warrant_register_of_own_terms():
+    # Two plain warrants with their own terms, no preset; a 3-for-1 split (§4(b)) on 2021-06-01:
+    # W-1 300 @ $9 -> 900 @ $3, aggregate $2,700.00; W-2 50 @ $1.50 -> 150 @ $0.50, aggregate $75.00.
+    register = [["Warrant", "Warrant Shares", "Exercise Price", "Issue Date", "Anti-Dilution"],
+                ["W-1", 300.0, 9.0, datetime(2020, 1, 1), "BROAD_WEIGHTED_AVERAGE"],
+                ["W-2", 50.0, 1.5, datetime(2020, 1, 1), "NONE"]]
+    split = [EVENTS_HEADER, ev(datetime(2021, 6, 1), "SPLIT", ratio="3-for-1")]
+    assert call("WARRANT_REGISTER", register, split, datetime(2022, 1, 1)) == [
+        ["Warrant", "Price", "Shares", "Aggregate Price"], ["W-1", 3.0, 900, 2700.0], ["W-2", 0.5, 150, 75.0]]
 
 
 # --------------------------------------------------------------------------- reallocation
@@ -409,7 +448,7 @@ def test_unknown_header_lists_the_known_ones():
 
 def test_unknown_terms_label_lists_the_known_ones():
     got = call("WARRANT_PRICE", D1_TERMS + [["Strike", 1.0]], None, AS_OF)
-    assert got.startswith(f"#WARRANT: Terms row {len(D1_TERMS) + 1}: unknown label 'Strike'; known labels: Warrant,")
+    assert got.startswith(f"#WARRANT: Terms row {len(D1_TERMS) + 1}: unknown label 'Strike'; known labels: Preset, Warrant,")
 
 
 def test_excel_error_in_an_input_cell():
@@ -417,9 +456,71 @@ def test_excel_error_in_an_input_cell():
     assert call("WARRANT_PRICE", terms, None, AS_OF) == "#WARRANT: Terms row 1: Warrant Shares holds the Excel error #N/A"
 
 
-def test_missing_terms_labels_take_d1_values():
-    assert call("WARRANT_PRICE", [["Warrant", "D-1"]], None, AS_OF) == 0.01
-    assert call("WARRANT_SHARES", None, None, AS_OF) == 161290
+def test_d1_values_come_only_from_the_preset():
+    assert call("WARRANT_PRICE", [["Preset", "D-1"]], None, AS_OF) == 0.01        # preamble: $.01
+    assert call("WARRANT_SHARES", [["Preset", "D-1"]], None, AS_OF) == 161290     # preamble: 161,290
+
+
+PLAIN = [["Warrant Shares", 1000.0], ["Exercise Price", 2.0], ["Issue Date", datetime(2019, 3, 1)],
+         ["Anti-Dilution", "BROAD_WEIGHTED_AVERAGE"]]
+REQUIRED_CASES = [  # (function, terms, expected refusal): issue 8 §1, the required terms per function
+    ("WARRANT_PRICE", [["Warrant", "D-1"]],
+     "#WARRANT: Terms: Warrant Shares, Exercise Price, Issue Date, Anti-Dilution are missing or blank: this "
+     "function needs them (add the labels, or a Preset row such as 'Preset | D-1' to start from a known "
+     "warrant's terms)"),
+    ("WARRANT_SHARES", None,
+     "#WARRANT: Terms: Warrant Shares, Exercise Price, Issue Date, Anti-Dilution are missing or blank: this "
+     "function needs them (add the labels, or a Preset row such as 'Preset | D-1' to start from a known "
+     "warrant's terms)"),
+    ("WARRANT_PRICE", [r for r in PLAIN if r[0] != "Anti-Dilution"],
+     "#WARRANT: Terms: Anti-Dilution is missing: this function needs it (add the label, or a Preset row such as "
+     "'Preset | D-1' to start from a known warrant's terms)"),
+    ("WARRANT_ADJUSTMENTS", [r if r[0] != "Exercise Price" else ["Exercise Price", None] for r in PLAIN],
+     "#WARRANT: Terms: Exercise Price is blank: this function needs it (add the label, or a Preset row such as "
+     "'Preset | D-1' to start from a known warrant's terms)"),
+    ("WARRANT_EXERCISABLE", PLAIN,
+     "#WARRANT: Terms: Exercise Start, Exercise End are missing or blank: this function needs them (add the "
+     "labels, or a Preset row such as 'Preset | D-1' to start from a known warrant's terms)"),
+    ("WARRANT_STATUS", PLAIN + [["Exercise Start", datetime(2019, 3, 1)]],
+     "#WARRANT: Terms: Exercise End is missing: this function needs it (add the label, or a Preset row such as "
+     "'Preset | D-1' to start from a known warrant's terms)"),
+]
+
+
+@pytest.mark.parametrize("name, terms, expected", REQUIRED_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(REQUIRED_CASES)])
+def test_required_terms_are_refused_by_name(name, terms, expected):
+    assert call(name, terms, None, AS_OF) == expected
+
+
+def test_optional_terms_default_to_a_plain_warrant_not_d1():
+    # A plain broad weighted-average warrant: no Minimum Adjustment (D-1: 1%), no performance condition.
+    # A 2-for-1 split halves $2.00 to $1.00 (§4(b)); nothing of D-1's figures appears.
+    split = [EVENTS_HEADER, ev(datetime(2020, 6, 1), "SPLIT", ratio="2-for-1")]
+    assert call("WARRANT_PRICE", PLAIN, split, datetime(2021, 1, 1)) == 1.0
+    grid = call("WARRANT_TERMS", PLAIN)
+    assert grid[0] == ["Label", "Value", "Source"]
+    rows = {r[0]: (r[1], r[2]) for r in grid[1:]}
+    assert rows["Preset"] == ("none", "default")
+    assert rows["Exercise Price"] == (2, "given")
+    assert rows["Anti-Dilution"] == ("BROAD_WEIGHTED_AVERAGE", "given")
+    assert rows["Minimum Adjustment"] == (0, "default")
+    assert rows["Management Cap"] == ("none", "default")
+    assert rows["Price Floor"] == ("none", "default")
+    assert rows["Requires Performance Default"] == (False, "default")
+    assert rows["Exercise End Time"][1] == "default" and rows["Time Zone"] == ("America/New_York", "default")
+    assert rows["Delivery Days"] == ("none", "default")
+
+
+def test_warrant_terms_names_the_preset_and_what_was_typed():
+    grid = call("WARRANT_TERMS", [["Preset", "D-1"], ["Exercise Price", 0.02]])
+    rows = {r[0]: (r[1], r[2]) for r in grid[1:]}
+    assert rows["Preset"] == ("D-1", "given")
+    assert rows["Exercise Price"] == (0.02, "given")
+    assert rows["Warrant Shares"] == (161290, "preset")              # preamble
+    assert rows["Minimum Adjustment"] == (0.01, "preset")            # §4(g)(iii)
+    assert rows["Management Cap"] == (0.1, "preset")                 # §4(a)(i)(A)
+    assert rows["Instrument"] == ("Performance Warrant No. D-1", "preset")
+    assert rows["Performance Tests"][1] == "preset" and "§2(a) Building Test at least 120" in rows["Performance Tests"][0]
 
 
 def test_date1904_workbook():

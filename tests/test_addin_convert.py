@@ -225,12 +225,23 @@ def test_results():
     assert cv.out_date(None) == ""
 
 
-def test_terms_labels_and_d1_defaults():
-    t = cv.parse_terms([["warrant_shares", 100.0], ["Price Increment", None], ["Holder", None]])
-    assert t.warrant_shares == 100 and t.price_increment is None
-    assert t.holder == "TCW/CCI Holding II LLC"  # blank: D-1's value
-    t = cv.parse_terms([["Price Increment", 0.0001], ["Exercise End Time", 0.75], ["Anti Dilution", "broad weighted average"]])
+def test_terms_labels_preset_and_plain_defaults():
+    # With a Preset, a blank value takes the preset's (D-1's) value, except a "none"-able term set blank.
+    t = cv.parse_terms([["Preset", "d-1"], ["warrant_shares", 100.0], ["Price Increment", None], ["Holder", None],
+                        ["Management Cap", None]])
+    assert t.warrant_shares == 100 and t.price_increment is None and t.preset == "D-1"
+    assert t.holder == "TCW/CCI Holding II LLC"  # blank: the preset's value
+    assert t.management_cap is None              # present and blank: "none", over the preset's 10%
+    # Without a Preset: the four required terms, everything else the plain-warrant default.
+    required = [["Warrant Shares", 10.0], ["Exercise Price", 1.0], ["Issue Date", "2020-01-01"]]
+    t = cv.parse_terms(required + [["Price Increment", 0.0001], ["Exercise End Time", 0.75],
+                                   ["Anti Dilution", "broad weighted average"], ["Holder", None]])
     assert t.price_increment == Fraction(1, 10000) and t.exercise_end_time == time(18)
     assert t.anti_dilution == "BROAD_WEIGHTED_AVERAGE"
+    assert (t.holder, t.preset, t.minimum_adjustment, t.management_cap, t.par_value, t.price_floor) == \
+        ("", None, 0, None, None, None)
+    assert (t.requires_performance_default, t.tests, t.delivery_days, t.holding_months) == (False, (), None, None)
     with pytest.raises(WarrantError, match=r"Time Zone \('America'\) is not a known IANA time zone"):
-        cv.parse_terms([["Time Zone", "America"]])
+        cv.parse_terms([["Preset", "D-1"], ["Time Zone", "America"]])
+    with pytest.raises(WarrantError, match=r"^Terms: Anti-Dilution is missing: this function needs it"):
+        cv.parse_terms(required)

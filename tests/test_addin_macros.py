@@ -16,12 +16,12 @@ import engine
 from addin import macros
 from addin.macros import OpenpyxlBook, XlwingsBook, adjustment_certificate, purchase_form
 from engine.errors import WarrantError
-from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, ev
+from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, ev, perf_tests
 
 EVENTS = [EVENTS_HEADER, ev(datetime(2002, 6, 3), "STOCK_DIVIDEND", shares=1_000_000.0)]
 
 
-def build_book(with_market=True):
+def build_book(with_market=True, with_tests=True):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Terms"
@@ -50,6 +50,12 @@ def build_book(with_market=True):
             calc.cell(i, 1, k)
             calc.cell(i, 2, v)
         wb.defined_names["Market"] = DefinedName("Market", attr_text="Exercise!$A$9:$B$11")
+    if with_tests:  # §2(a): 118 buildings < 120, a Performance Default, so D-1 is exercisable (§1(a))
+        tests = wb.create_sheet("Tests")
+        for i, row in enumerate(perf_tests(buildings=118.0), start=1):
+            for j, v in enumerate(row, start=1):
+                tests.cell(i, j, v)
+        wb.defined_names["Tests"] = DefinedName("Tests", attr_text="Tests!$A$1:$E$5")
     return wb
 
 
@@ -119,7 +125,7 @@ def test_second_run_loses_nothing():
     assert third == "Certificate (3)"
     forms = [purchase_form(book), purchase_form(book)]
     assert forms == ["Purchase Form", "Purchase Form (2)"]
-    assert wb.sheetnames == ["Terms", "Ledger", "Exercise", "Certificate", "Certificate (2)", "Certificate (3)",
+    assert wb.sheetnames == ["Terms", "Ledger", "Exercise", "Tests", "Certificate", "Certificate (2)", "Certificate (3)",
                              "Purchase Form", "Purchase Form (2)"]
 
 
@@ -150,7 +156,7 @@ def test_purchase_form_content():
 
 
 def test_purchase_form_refused_when_not_exercisable():
-    wb = build_book()
+    wb = build_book(with_tests=False)
     tests = wb.create_sheet("Tests")
     rows = [["Test", "Actual"], ["Building Test", 120], ["Total Revenue Test", 30565643],
             ["New Revenue Test", 949719], ["EBITDA Loss Test", 8165010]]  # every test met exactly: no default
@@ -179,10 +185,19 @@ def test_missing_name_and_uncalculated_formula_are_warrant_errors():
 
 def test_engine_refusal_is_a_warrant_error_and_writes_nothing():
     wb = build_book()
-    wb["Terms"]["B5"] = -5  # Warrant Shares
+    wb["Terms"]["B6"] = -5  # Warrant Shares (row 6: Preset is row 1)
     with pytest.raises(WarrantError, match="Warrant Shares"):
         adjustment_certificate(OpenpyxlBook(wb))
     assert "Certificate" not in wb.sheetnames
+
+
+def test_purchase_form_refused_without_tests_when_a_performance_default_is_required():
+    # Issue 8: D-1 is exercisable only after a Performance Default (§1(a) proviso); with no Tests range the
+    # form cannot show one occurred, so it is refused and no sheet is written.
+    wb = build_book(with_tests=False)
+    with pytest.raises(WarrantError, match="Purchase form refused: the terms require a Performance Default"):
+        purchase_form(OpenpyxlBook(wb))
+    assert "Purchase Form" not in wb.sheetnames
 
 
 def test_workbook_on_1904_dates():
@@ -260,7 +275,8 @@ class _FakeBook:
         self.sheets = _FakeSheets([_FakeSheet("Terms")])
         self.names = [_FakeName("Terms", D1_TERMS), _FakeName("Events", EVENTS),
                       _FakeName("AsOf", [[datetime(2004, 6, 15)]]),
-                      _FakeName("Exercise", [["Exercise Date", datetime(2004, 6, 15)], ["Shares", 1000.0]])]
+                      _FakeName("Exercise", [["Exercise Date", datetime(2004, 6, 15)], ["Shares", 1000.0]]),
+                      _FakeName("Tests", perf_tests(buildings=118.0))]
 
 
 def test_xlwings_adapter_runs_the_same_macros():

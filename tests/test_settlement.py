@@ -165,7 +165,12 @@ def test_fraction_cash(clause, market, price, cash, source, warn, why):
 
 @pytest.mark.parametrize("clause, day, calendar, expected, why", [
     ("§5", date(2004, 6, 15), None, date(2004, 6, 14), "Tuesday -> Monday"),
-    ("§5", date(2004, 6, 14), None, date(2004, 6, 11), "Monday -> Friday (Mon-Fri default)"),
+    # The default is the NYSE calendar (issue 8): Friday 2004-06-11 the exchange was closed for the national
+    # day of mourning for President Reagan (NYSE, Holidays and Trading Hours, 2004), so Monday -> Thursday.
+    ("§5", date(2004, 6, 14), None, date(2004, 6, 10), "Monday -> Thursday (NYSE default; closed 2004-06-11)"),
+    # Good Friday 2004-04-09 the NYSE was closed: Monday 2004-04-12 -> Thursday 2004-04-08.
+    ("§5", date(2004, 4, 12), None, date(2004, 4, 8), "Monday after Good Friday -> Thursday (NYSE default)"),
+    ("§5", date(2004, 6, 14), lambda d: d.weekday() < 5, date(2004, 6, 11), "a caller's Mon-Fri calendar: Friday"),
     ("§5", date(2004, 6, 14), lambda d: d.weekday() < 5 and d != date(2004, 6, 11), date(2004, 6, 10),
      "NYSE closed Friday 2004-06-11: Thursday"),
     ("§5", date(2004, 1, 2), lambda d: d.weekday() < 5 and d != date(2004, 1, 1), date(2003, 12, 31),
@@ -178,11 +183,35 @@ def test_previous_trading_day(clause, day, calendar, expected, why):
 def test_injected_calendar_decides_the_quote_warning():
     market = Market("OTC", date(2004, 6, 10), low_bid=2, high_asked=3)
     monday = date(2004, 6, 14)
-    plain = settle(D1, ODD, req(None, day=monday), market)
-    assert plain.quote_warning is not None      # Mon-Fri expects Friday 2004-06-11
-    nyse = settle(D1, ODD, req(None, day=monday), market,
-                  is_trading_day=lambda d: d.weekday() < 5 and d != date(2004, 6, 11))
-    assert nyse.quote_warning is None           # the exchange was closed on the 11th
+    weekdays = settle(D1, ODD, req(None, day=monday), market, is_trading_day=lambda d: d.weekday() < 5)
+    assert weekdays.quote_warning is not None   # Mon-Fri expects Friday 2004-06-11
+    assert weekdays.trading_calendar == "caller's calendar"
+    nyse = settle(D1, ODD, req(None, day=monday), market)
+    assert nyse.quote_warning is None           # the default NYSE calendar: closed on the 11th
+    assert nyse.trading_calendar == "NYSE (holidays package)"
+
+
+def test_missing_nyse_calendar_is_refused_not_guessed(monkeypatch):
+    # §5: without the calendar the "trading day immediately prior" cannot be known; no Mon-Fri fallback.
+    import builtins
+
+    import engine.calendars as cal
+
+    real_import = builtins.__import__
+
+    def no_holidays(name, *a, **k):
+        if name == "holidays":
+            raise ImportError("No module named 'holidays'")
+        return real_import(name, *a, **k)
+
+    cal._nyse.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", no_holidays)
+    try:
+        with pytest.raises(WarrantError, match="NYSE calendar .* cannot be imported"):
+            previous_trading_day(date(2004, 6, 14))
+    finally:
+        monkeypatch.undo()
+        cal._nyse.cache_clear()
 
 
 def test_half_cent_rounds_up():
