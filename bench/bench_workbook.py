@@ -41,9 +41,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from workloads import AS_OF, FULLY_DILUTED, OUTSTANDING, distinct_register, ledger_rows, price_paths  # noqa: E402
+from workloads import AS_OF, FULLY_DILUTED, ISSUED, OUTSTANDING, distinct_register, ledger_rows, price_paths  # noqa: E402
 
-REGISTER_HEADER = ["Warrant", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment",
+# Preset D-1: the terms bench_ledger.py builds with engine.d1_terms (Issue Date given as well)
+REGISTER_HEADER = ["Warrant", "Preset", "Issue Date", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment",
                    "Common Outstanding", "Fully Diluted"]
 EVENT_HEADER = ["Date", "Event", "Shares", "Ratio", "Consideration", "Additional Consideration", "Category",
                 "Ref", "Price", "Note"]
@@ -66,7 +67,8 @@ def make_book(path: Path, rows: int, ledger: list[dict]) -> dict:
 
     from addin.functions import warrant_register
     reg_rows = distinct_register(rows)
-    register = [REGISTER_HEADER] + [[w, s, c / 100, m, sa, OUTSTANDING, FULLY_DILUTED] for w, s, c, m, sa in reg_rows]
+    register = [REGISTER_HEADER] + [[w, "D-1", ISSUED, s, c / 100, m, sa, OUTSTANDING, FULLY_DILUTED]
+                             for w, s, c, m, sa in reg_rows]
     keys = ["date", "event", "shares", "ratio", "consideration", "additional_consideration", "category", "ref",
             "price", "note"]
     events = [EVENT_HEADER] + [[_cell(e.get(k)) for k in keys] for e in ledger]
@@ -76,6 +78,8 @@ def make_book(path: Path, rows: int, ledger: list[dict]) -> dict:
     ws = wb.add_worksheet("Register")
     for r, row in enumerate(register):
         ws.write_row(r, 0, row)
+        if r:
+            ws.write_datetime(r, 2, ISSUED, datefmt)
     ev = wb.add_worksheet("Events")
     for r, row in enumerate(events):
         for c, v in enumerate(row):
@@ -85,7 +89,7 @@ def make_book(path: Path, rows: int, ledger: list[dict]) -> dict:
                 ev.write(r, c, v)
     ev.write(len(events) + 1, 0, "As Of")
     ev.write_datetime(len(events) + 1, 1, AS_OF, datefmt)
-    wb.define_name("Register", f"=Register!$A$1:$G${rows + 1}")
+    wb.define_name("Register", f"=Register!$A$1:$I${rows + 1}")
     wb.define_name("Events", f"=Events!$A$1:$J${len(events)}")
     wb.define_name("AsOf", f"=Events!$B${len(events) + 2}")
     res = wb.add_worksheet("Results")

@@ -22,6 +22,7 @@ from fractions import Fraction
 EVENTS = 100
 OUTSTANDING, FULLY_DILUTED = 10_000_000, 12_000_000
 AS_OF = date(2010, 1, 1)
+ISSUED = date(2001, 2, 7)
 METHODS = ("FULL_RATCHET", "BROAD_WEIGHTED_AVERAGE", "NARROW_WEIGHTED_AVERAGE", "NONE")
 SHARE_RULES = ("NONE", "KEEP_AGGREGATE")
 # The ledger's mix of kinds (100 events): issues commonest; 7 AMEND and 7 EXPIRE of earlier grants.
