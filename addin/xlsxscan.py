@@ -34,7 +34,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["ScanBook", "ScanSheet", "Unsupported", "read_book"]
+__all__ = ["ScanBook", "ScanCell", "ScanSheet", "ScanWorkbook", "ScanWorksheet", "Unsupported", "open_book", "read_book"]
 
 
 class Unsupported(Exception):
@@ -362,3 +362,95 @@ def read_book(path) -> ScanBook:
             else:
                 names[name] = value
         return ScanBook(sheetnames, sheets, names, date1904, calc, formats)
+
+
+# ----------------------------------------------------------------------------- openpyxl's reading API
+
+class _Name:
+    __slots__ = ("name", "attr_text")
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name, self.attr_text = name, text
+
+
+@dataclass(slots=True)
+class _Calc:                            # openpyxl's CalcProperties: None where calcPr does not say
+    iterate: bool | None = None
+    iterateCount: int | None = None     # noqa: N815
+    iterateDelta: float | None = None   # noqa: N815
+
+
+def _flag(text: str | None) -> bool | None:
+    return None if text is None else text.strip().lower() in ("1", "true")
+
+
+@dataclass(slots=True)
+class ScanCell:
+    row: int
+    column: int
+    value: object
+    data_type: str
+    number_format: str
+
+
+class ScanWorksheet:
+    """A scanned sheet read through the part of openpyxl's ``Worksheet`` API the command uses."""
+
+    def __init__(self, book: "ScanWorkbook", sheet: ScanSheet) -> None:
+        self._book, self._sheet = book, sheet
+        self.title = sheet.title
+        self.defined_names = {n: _Name(n, t) for n, t in sheet.names.items()}
+        self.max_row, self.max_column = max(sheet.max_row, 1), max(sheet.max_col, 1)
+
+    def cell(self, row: int, column: int) -> ScanCell:
+        from openpyxl.worksheet.formula import ArrayFormula
+        s, key = self._sheet, (row, column)
+        fmt = self._book.scan.number_format(self.title, row, column)
+        if key in s.formulas:
+            ref = s.arrays.get(key)
+            return ScanCell(row, column, ArrayFormula(ref, s.formulas[key]) if ref is not None else s.formulas[key],
+                            "f", fmt)
+        if key in s.errors:
+            return ScanCell(row, column, s.errors[key], "e", fmt)
+        v = s.values.get(key)
+        kind = "s" if isinstance(v, str) else "b" if isinstance(v, bool) else "n" if v is None or isinstance(
+            v, (int, float)) else "d"
+        return ScanCell(row, column, v, kind, fmt)
+
+    def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
+                  max_col: int | None = None, values_only: bool = False):
+        if not self._sheet.max_row and not any((min_row, max_row, min_col, max_col)):
+            return                      # openpyxl: an empty sheet has no rows
+        for r in range(min_row or 1, (max_row or self.max_row) + 1):
+            cells = tuple(self.cell(r, c) for c in range(min_col or 1, (max_col or self.max_column) + 1))
+            yield tuple(c.value for c in cells) if values_only else cells
+
+
+class ScanWorkbook:
+    """A scanned book read through the part of openpyxl's ``Workbook`` API the command uses
+    (``sheetnames``, ``worksheets``, ``wb[title]``, ``defined_names``, ``epoch``, ``calculation``).
+    Read-only: a values copy is written from the book loaded with openpyxl."""
+
+    def __init__(self, path, scan: ScanBook) -> None:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+        self.path, self.scan = Path(path), scan
+        self.sheetnames = list(scan.sheetnames)
+        self.worksheets = [ScanWorksheet(self, scan.sheets[t]) for t in scan.sheetnames]
+        self._by_title = {ws.title: ws for ws in self.worksheets}
+        self.defined_names = {n: _Name(n, t) for n, t in scan.names.items()}
+        self.epoch = CALENDAR_MAC_1904 if scan.date1904 else CALENDAR_WINDOWS_1900
+        c = scan.calc
+        count, delta = c.get("iterateCount"), c.get("iterateDelta")
+        self.calculation = _Calc(_flag(c.get("iterate")), None if count is None else int(count),
+                                 None if delta is None else float(delta))
+
+    def __getitem__(self, title: str) -> ScanWorksheet:
+        return self._by_title[title]
+
+    def __contains__(self, title: str) -> bool:
+        return title in self._by_title
+
+
+def open_book(path) -> ScanWorkbook:
+    """:func:`read_book` behind openpyxl's reading API; raises :class:`Unsupported` as it does."""
+    return ScanWorkbook(path, read_book(path))
