@@ -114,6 +114,17 @@ def cell(value: Any, field: str, table: str | None, row: int | None, axis: str =
     return value
 
 
+def whole_error(value: Any, name: str) -> None:
+    """Refuse an argument that is one Excel error value as a whole (typically a name that does not exist)."""
+    g = grid(value)
+    if len(g) == 1 and len(g[0]) == 1 and _is_error(_plain(g[0][0])):
+        err = one_line(str(_plain(g[0][0])).strip())
+        if err.upper() == "#NAME?":
+            raise WarrantError(f"{name}: the argument is #NAME?: no range named {name}? Define a range named "
+                               f"{name} (Formulas > Name Manager) or check the name's spelling in the formula")
+        raise WarrantError(f"{name}: the argument is the Excel error {err}; expected a range")
+
+
 def grid(value: Any) -> list[list[Any]]:
     """Any range shape -> a list of rows (each a list of plain cell values)."""
     value = _plain(value)
@@ -154,6 +165,14 @@ def _where(table: str | None, row: int | None, axis: str = "row") -> str:
 
 # --------------------------------------------------------------------------- tables
 
+# What to do about a column the table does not know (issue 12): say it, don't just list.
+UNKNOWN_HEADER_HINT = {
+    "Events": ". Use the Note column for remarks, or leave the header cell blank for a column of your own "
+              "(a column with a blank header is ignored)",
+    "Register": ". A register's headers are terms labels; leave the header cell blank for a column of your own",
+}
+
+
 @dataclass(frozen=True)
 class Table:
     """A parsed table: ``rows`` are (row number in the range, {field: raw value})."""
@@ -171,6 +190,7 @@ def table(value: Any, columns: Mapping[str, str], name: str, *, required: Iterab
     spaces, underscores and hyphens; any order; a column with a blank header is
     ignored; blank rows are skipped; an unknown or repeated header is an error.
     """
+    whole_error(value, name)
     rows = grid(value)
     if not rows or all(is_blank(c) for c in rows[0]):
         raise WarrantError(f"{name}: the first row must be a header ({', '.join(columns)})")
@@ -183,7 +203,8 @@ def table(value: Any, columns: Mapping[str, str], name: str, *, required: Iterab
         head = cell(head, "Header", name, 1)
         key = norm(head)
         if key not in known:
-            raise WarrantError(f"{name} row 1: unknown header {str(head)!r}; known headers: {', '.join(columns)}")
+            raise WarrantError(f"{name} row 1: unknown header {str(head)!r}; known headers: {', '.join(columns)}"
+                               + UNKNOWN_HEADER_HINT.get(name, ""))
         official, f = known[key]
         if f in seen:
             raise WarrantError(f"{name} row 1: header {official!r} appears twice")
@@ -225,6 +246,7 @@ def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
     A 2x2 range is read as two columns unless its first row holds only known
     labels and its first column does not. Rows with neither label nor value are skipped.
     """
+    whole_error(value, name)
     rows = grid(value)
     known = {norm(h): (h, f) for h, f in labels.items()}
     nrows = len(rows)

@@ -325,7 +325,7 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         new = per_share
         how = "for no consideration" if consideration == 0 else f"at {money(consideration)} / {count(shares)} = {money(per_share)} per share"
         step.explain and step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
-        if new < terms.par_value:
+        if terms.par_value is not None and new < terms.par_value:
             new = terms.par_value
             step.explain and step.say(f"Floored at the par value {money(terms.par_value)} (reading: shares may not be issued below par).")
     else:

@@ -297,7 +297,7 @@ def _price_op(terms: Terms, e: Issue | Grant, c: _Counts, counted: Fraction, con
     zero = fail("Share Adjustment", KEEP_AGGREGATE, "cannot keep the aggregate price at a price of 0", table="Events", row=e.row)
     per_share = consideration / counted
     if terms.anti_dilution == FULL_RATCHET:
-        return (_RATCHET, per_share, terms.par_value, zero)
+        return (_RATCHET, per_share, terms.par_value if terms.par_value is not None else Fraction(0), zero)
     broad = terms.anti_dilution == BROAD_WEIGHTED_AVERAGE
     a = c.fully_diluted if broad else c.outstanding
     missing = None

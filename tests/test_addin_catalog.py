@@ -544,3 +544,28 @@ def test_non_warrant_exceptions_propagate(monkeypatch):
     monkeypatch.setattr(F.cv, "parse_terms", boom)
     with pytest.raises(ZeroDivisionError):
         call("WARRANT_PRICE", D1_TERMS, None, AS_OF)
+
+
+MESSAGE_CASES = [  # issue 12: a refusal says what to do, not only what is wrong
+    ("an unknown events header",
+     ("WARRANT_PRICE", D1_TERMS, [["Date", "Event", "Comment"], [AS_OF, "SPLIT", "x"]], AS_OF),
+     "Use the Note column for remarks, or leave the header cell blank for a column of your own"),
+    ("a missing named range Events (the recalculation passes #NAME?)",
+     ("WARRANT_PRICE", D1_TERMS, "#NAME?", AS_OF),
+     "#WARRANT: Events: the argument is #NAME?: no range named Events?"),
+    ("a missing named range Terms",
+     ("WARRANT_SHARES", [["#NAME?"]], None, AS_OF),
+     "#WARRANT: Terms: the argument is #NAME?: no range named Terms?"),
+]
+
+
+@pytest.mark.parametrize("case, args, expected", MESSAGE_CASES, ids=[c[0] for c in MESSAGE_CASES])
+def test_refusals_say_what_to_do(case, args, expected):
+    got = call(*args)
+    assert isinstance(got, str) and got.startswith(ERROR_PREFIX) and expected in got
+
+
+def test_a_column_with_a_blank_header_is_the_users_own():
+    # The blank-header column is ignored: the 2-for-1 split still halves $.01 (§4(b)).
+    events = [["Date", "Event", "Ratio", None], [datetime(2002, 6, 3), "SPLIT", "2-for-1", "my remark"]]
+    assert call("WARRANT_PRICE", D1_TERMS, events, AS_OF) == 0.005

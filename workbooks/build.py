@@ -35,6 +35,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from addin.recalc import XLError, recalc_workbook  # noqa: E402
 from addin.bookio import load_book  # noqa: E402
+from addin.convert import TERMS_LABELS  # noqa: E402
 
 ILLUSTRATIVE = "ILLUSTRATIVE: not in the seed; invented sample data."
 SPILLING = ("WARRANT_DEFAULTS", "WARRANT_ADJUSTMENTS", "WARRANT_EXERCISE", "WARRANT_REGISTER", "OPTION_REALLOCATE")
@@ -310,6 +311,9 @@ def checks_sheet(book: Book, groups: list[tuple[str, str, str]], key_results: li
 
 D1_TERMS = [
     # label, value, format, source
+    ("Preset", "D-1", "input", "Every term not typed here is D-1's own (engine.d1_terms()): the §2 tests' thresholds, "
+                               "the Instrument title and the Issuer Address come from it. Without this row, a "
+                               "missing term is refused or takes a plain-warrant default, never D-1's figures."),
     ("Warrant", "D-1", None, "Performance Warrant No. D-1"),
     ("Holder", "TCW/CCI Holding II LLC", None, "preamble (\"Investor\")"),
     ("Issuer", "Convergence Communications, Inc.", None, "preamble (a Nevada corporation)"),
@@ -713,6 +717,165 @@ def d1_book() -> Book:
     return book
 
 
+# ----------------------------------------------------------------------------- generic_warrant.xlsx
+
+GENERIC_TERMS = [
+    # label, value, format, note. No Preset: every term is this warrant's own; the rest are plain defaults.
+    ("Warrant", "GW-1", None, "ILLUSTRATIVE: a plain modern warrant, not D-1."),
+    ("Instrument", "Warrant to Purchase Common Stock No. GW-1", None, "ILLUSTRATIVE: the document's title."),
+    ("Holder", "Example Capital LP", None, "ILLUSTRATIVE."),
+    ("Issuer", "Example Robotics, Inc.", None, "ILLUSTRATIVE."),
+    ("Issuer Address", "100 Example Avenue, Springfield", None, "ILLUSTRATIVE."),
+    ("Issue Date", dt.date(2021, 3, 1), "input_date", "Required: the Original Issue Date."),
+    ("Warrant Shares", 100000, "input_int", "Required."),
+    ("Exercise Price", 2, "input_money", "Required: $2.00 per share."),
+    ("Exercise Start", dt.date(2021, 3, 1), "input_date", "Required by the exercise functions."),
+    ("Exercise End", dt.date(2028, 3, 1), "input_date", "Required by the exercise functions (5:00 p.m. New York time by default)."),
+    ("Anti-Dilution", "BROAD_WEIGHTED_AVERAGE", "input", "Required: CP2 = CP1 x (A + B) / (A + C), A = fully diluted."),
+    ("Share Adjustment", "KEEP_AGGREGATE", "input", "Shares move so that shares x price stays the same."),
+    ("Common Outstanding", 10000000, "input_int", "ILLUSTRATIVE: Common outstanding at the Issue Date."),
+    ("Fully Diluted", 12000000, "input_int", "ILLUSTRATIVE: fully diluted at the Issue Date."),
+    ("Delivery Days", 3, "input_int", "ILLUSTRATIVE: shares delivered within 3 calendar days of payment."),
+]
+# Date, Event, Shares, Ratio, Consideration; then status, price after, shares after, derivation (by hand).
+GENERIC_EVENTS = [
+    (dt.date(2022, 1, 10), "ISSUE", 2000000, None, 3000000,
+     "APPLIED", "=2*(12000000+3000000/2)/(12000000+2000000)", "=100000*2/(27/14)",
+     "$3,000,000 / 2,000,000 = $1.50 < $2.00. Broad weighted average: A = 12,000,000 fully diluted, "
+     "B = $3,000,000 / $2.00 = 1,500,000, C = 2,000,000: $2 x 13,500,000 / 14,000,000 = 27/14 = $1.928571...; "
+     "KEEP_AGGREGATE: 100,000 x 2 / (27/14) = 2,800,000/27 = 103,703.7037... O 12,000,000, FD 14,000,000."),
+    (dt.date(2022, 6, 1), "SPLIT", None, "2-for-1", None,
+     "APPLIED", "=27/14/2", "=2800000/27*2",
+     "2-for-1 split: price / 2 = 27/28, shares x 2 = 5,600,000/27. O 24,000,000, FD 28,000,000."),
+    (dt.date(2023, 2, 1), "STOCK_DIVIDEND", 2400000, None, None,
+     "APPLIED", "=27/28*24000000/26400000", "=5600000/27*26400000/24000000",
+     "Stock dividend of 2,400,000 shares on 24,000,000 outstanding (10%): price x 24/26.4 = 135/154 = $0.876623..., "
+     "shares x 1.1 = 6,160,000/27 = 228,148.148..."),
+    (dt.date(2023, 9, 1), "ISSUE", 1000000, None, 1000000,
+     "NO_EFFECT", "=135/154", "=6160000/27",
+     "$1,000,000 / 1,000,000 = $1.00 is not less than $0.876623: no adjustment."),
+]
+
+
+def generic_book() -> Book:
+    """A plain broad-weighted-average warrant typed from scratch: its own terms, no preset, checks by hand."""
+    book = Book("generic_warrant.xlsx", [], {})
+    n_terms = len(GENERIC_TERMS)
+    terms = Sheet("Terms", widths={0: 22, 1: 40, 2: 70, 3: 2, 4: 28, 5: 40, 6: 10})
+    terms.row("A1", ["Term", "Value", "Note"], "header")
+    for i, (label, value, fmt, note) in enumerate(GENERIC_TERMS, start=2):
+        terms.put(f"A{i}", label)
+        terms.put(f"B{i}", value, fmt or "input")
+        terms.put(f"C{i}", note, "illustrative" if note.startswith("ILLUSTRATIVE") else "note")
+    asof_row = n_terms + 3
+    terms.put(f"A{asof_row}", "As Of", "header")
+    terms.put(f"B{asof_row}", dt.date(2024, 12, 31), "input_date")
+    book.names["Terms"] = f"Terms!$A$2:$B${n_terms + 1}"
+    book.names["AsOf"] = f"Terms!$B${asof_row}"
+    terms.put("E1", "=WARRANT_TERMS(Terms)")  # every term the engine uses, and where it came from
+    book.sheets.append(terms)
+
+    ev = Sheet("Events", widths={0: 11, 1: 16, 2: 12, 3: 8, 4: 14, 5: 2, 6: 16, 7: 18, 8: 18, 9: 7, 10: 120})
+    ev.row("A1", ["Date", "Event", "Shares", "Ratio", "Consideration"], "header")
+    ev.row("G1", ["Expected Status", "Expected Price After", "Expected Shares After", "Check",
+                  "Derivation (by hand; ILLUSTRATIVE ledger)"], "header")
+    n = len(GENERIC_EVENTS)
+    for i, e in enumerate(GENERIC_EVENTS, start=2):
+        ev.row(f"A{i}", list(e[:5]), ["date", None, "int", None, "money"])
+        status, price, shares, note = e[5:]
+        ev.put(f"G{i}", status)
+        ev.put(f"H{i}", price, "price")
+        ev.put(f"I{i}", shares, "shares")
+        ev.put(f"J{i}", f'=AND(Trail!B{i}=B{i},Trail!D{i}=G{i},ROUND(Trail!F{i},{PRICE_DIGITS})=ROUND(H{i},{PRICE_DIGITS}),'
+                        f'ROUND(Trail!H{i},{SHARE_DIGITS})=ROUND(I{i},{SHARE_DIGITS}))', "check")
+        ev.put(f"K{i}", note, "note")
+    book.names["Events"] = f"Events!$A$1:$E${n + 1}"
+    book.sheets.append(ev)
+
+    tr = Sheet("Trail", widths={0: 11, 1: 16, 2: 10, 3: 17, 4: 16, 5: 16, 6: 14, 7: 14, 8: 120})
+    tr.put("A1", "=WARRANT_ADJUSTMENTS(Terms,Events,AsOf)")
+    tr.col_formats = {0: "date", 4: "price", 5: "price", 6: "shares", 7: "shares"}
+    book.sheets.append(tr)
+
+    x = Sheet("Exercise", widths={0: 26, 1: 40, 2: 2, 3: 22, 4: 7, 5: 100})
+    x.put("A1", "Exercise (key/value, named Exercise) - ILLUSTRATIVE request", "title")
+    xin = [("Exercise Date", dt.date(2024, 6, 17), "input_date"), ("Shares", 50000, "input_int"),
+           ("Payment Date", dt.date(2024, 6, 17), "input_date"), ("Method", "CASH", "input")]
+    for i, (k, v, f) in enumerate(xin, start=2):
+        x.put(f"A{i}", k)
+        x.put(f"B{i}", v, f)
+    book.names["Exercise"] = f"Exercise!$A$2:$B${len(xin) + 1}"
+    x.row("A8", ["Item", "Result", None, "Expected", "Check", "Derivation"], "header")
+    x.put("A9", "=WARRANT_EXERCISE(Terms,Events,Exercise)")
+    exp = [
+        ("=DATE(2024,6,17)+17/24", 6, "datetime", "Effective at the close of business (the terms' 17:00 New York time)."),
+        ("=50000", SHARE_DIGITS, "shares", "The request."),
+        ("=50000", 0, "int", "Whole shares: no fraction."),
+        ("=0", SHARE_DIGITS, "shares", "No fraction."),
+        ("=ROUND(50000*135/154,2)", 2, "money", "50,000 x 135/154 = $43,831.168831... -> $43,831.17 (cent, half up)."),
+        ("=ROUND(50000*135/154,2)", 2, "money", "CASH: the whole aggregate price."),
+        ("=0", 0, "int", "CASH: nothing surrendered."),
+        ("=0", 2, "money", "No fraction, no cash in lieu."),
+        ("no fractional share", "text", None, "No fraction."),
+        ("=DATE(2024,6,17)+3", 0, "date", "Delivery Days 3: 2024-06-20."),
+        ("=6160000/27-50000", SHARE_DIGITS, "shares", "228,148.148... - 50,000 = 4,810,000/27 = 178,148.148... remain."),
+    ]
+    for i, (e, digits, fmt, note) in enumerate(exp, start=9):
+        x.put(f"D{i}", e, fmt)
+        if digits == "text":
+            x.put(f"E{i}", f"=B{i}=D{i}", "check")
+        else:
+            x.put(f"E{i}", f"=ROUND(B{i},{digits})=ROUND(D{i},{digits})", "check")
+        x.put(f"F{i}", note, "note")
+    x.col_formats = {1: None}
+    book.sheets.append(x)
+
+    rs = Sheet("Results", widths={0: 44, 1: 20, 2: 20, 3: 7, 4: 110})
+    rs.row("A1", ["Result", "Value", "Expected", "Check", "Derivation"], "header")
+    last_terms = len(TERMS_LABELS) + 1  # WARRANT_TERMS: a header, then one row per terms label
+    res = [
+        ("Per Share Exercise Price as of AsOf", "=WARRANT_PRICE(Terms,Events,AsOf)", "=135/154", PRICE_DIGITS, "price",
+         "Events rows 2-5: $2 x 27/28 (broad weighted average) / 2 (split) x 10/11 (dividend) = 135/154."),
+        ("Warrant Shares as of AsOf", "=WARRANT_SHARES(Terms,Events,AsOf)", "=6160000/27", SHARE_DIGITS, "shares",
+         "100,000 x 28/27 (KEEP_AGGREGATE) x 2 x 1.1 = 6,160,000/27."),
+        ("Aggregate exercise price", "=B2*B3", "=200000", 6, "money",
+         "KEEP_AGGREGATE and splits/dividends keep shares x price: 100,000 x $2.00 = $200,000."),
+        ("Price as of 2022-03-01", "=WARRANT_PRICE(Terms,Events,DATE(2022,3,1))", "=27/14", PRICE_DIGITS, "price",
+         "After the first issue only."),
+        ("Exercisable 2021-02-28", "=WARRANT_EXERCISABLE(Terms,,DATE(2021,2,28))", "=FALSE", None, None,
+         "Before Exercise Start 2021-03-01."),
+        ("Exercisable 2024-06-17", "=WARRANT_EXERCISABLE(Terms,,DATE(2024,6,17))", "=TRUE", None, None,
+         "Inside the Exercise Period; no performance condition (the default)."),
+        ("Exercisable 2028-03-01", "=WARRANT_EXERCISABLE(Terms,,DATE(2028,3,1))", "=TRUE", None, None,
+         "The last day: a date alone means that day before the 5:00 p.m. cut-off."),
+        ("Exercisable 2028-03-02", "=WARRANT_EXERCISABLE(Terms,,DATE(2028,3,2))", "=FALSE", None, None,
+         "After Exercise End: expired."),
+        ("Terms taken from a preset", f'=COUNTIF(Terms!G2:G{last_terms},"preset")', "=0", 0, None,
+         "No Preset row: no term comes from D-1 or any other warrant (WARRANT_TERMS, Source column)."),
+        ("Terms typed here", f'=COUNTIF(Terms!G2:G{last_terms},"given")', f"={len(GENERIC_TERMS)}", 0, None,
+         f"The {len(GENERIC_TERMS)} labels of the terms block."),
+    ]
+    for i, (label, formula, expected, digits, fmt, note) in enumerate(res, start=2):
+        check_row(rs, i, formula, expected, note, digits, label=label, fmt=fmt)
+    book.sheets.append(rs)
+
+    last = len(res) + 1
+    checks_sheet(book, [
+        ("Events (trail rows vs hand derivation)", f"Events!J2:J{n + 1}", f"Trail!A1:I{n + 1}"),
+        ("Exercise", "Exercise!E9:E19", "Exercise!A9:B19"),
+        ("Results", f"Results!D2:D{last}", f"Results!B2:B{last}"),
+    ], [
+        ("Per Share Exercise Price (AsOf)", "=Results!B2", "price"),
+        ("Warrant Shares (AsOf)", "=Results!B3", "shares"),
+        ("Exercise 2024-06-17: cash due", "=Exercise!B14", "money"),
+        ("Checks passing", "=C7", None),
+        ("Checks failing", "=D7", None),
+        ("Error cells", "=E7", None),
+    ])
+    _xlconf(book)
+    return book
+
+
 # ----------------------------------------------------------------------------- series_c_reallocation.xlsx
 
 def series_c_book() -> Book:
@@ -791,6 +954,7 @@ def series_c_book() -> Book:
 # ----------------------------------------------------------------------------- warrant_register.xlsx
 
 REGISTER_SIZE = 10_000
+ISSUE_DATE = dt.date(2001, 2, 7)  # the series' Original Issue Date (ILLUSTRATIVE: D-1's date)
 PRICES = (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4))
 METHODS = ("FULL_RATCHET", "BROAD_WEIGHTED_AVERAGE", "NARROW_WEIGHTED_AVERAGE", "NONE")
 SHARE_ADJ = ("NONE", "KEEP_AGGREGATE")
@@ -835,12 +999,13 @@ def _frac_formula(x: Fraction) -> str:
 
 def register_book() -> Book:
     book = Book("warrant_register.xlsx", [], {})
-    reg = Sheet("Register", widths={0: 10, 1: 14, 2: 13, 3: 26, 4: 17, 5: 18, 6: 14})
-    # Issue Date and the other terms not listed take D-1's values (the catalog's rule for missing labels).
+    reg = Sheet("Register", widths={0: 10, 1: 14, 2: 13, 3: 26, 4: 17, 5: 18, 6: 14, 7: 11})
+    # The warrants' own terms, no preset: the four required columns plus the counts the weighted averages
+    # need; every other term takes the plain-warrant default (docs/catalog.md), never D-1's.
     headers = ["Warrant", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment",
-               "Common Outstanding", "Fully Diluted"]
+               "Common Outstanding", "Fully Diluted", "Issue Date"]
     reg.row("A1", headers, "header")
-    reg.put("I1", ILLUSTRATIVE + " 10,000 warrants of a series with varied terms (32 classes cycle: price x method x "
+    reg.put("J1", ILLUSTRATIVE + " 10,000 warrants of a series with varied terms (32 classes cycle: price x method x "
                                  "share adjustment; share counts vary).", "illustrative")
     for i in range(REGISTER_SIZE):
         name, shares, p0, method, sa = register_row(i)
@@ -852,7 +1017,8 @@ def register_book() -> Book:
         reg.cells[(r, 4)] = Cell(sa)
         reg.cells[(r, 5)] = Cell(10_000_000)
         reg.cells[(r, 6)] = Cell(12_000_000)
-    book.names["Register"] = f"Register!$A$1:$G${REGISTER_SIZE + 1}"
+        reg.cells[(r, 7)] = Cell(ISSUE_DATE, "date")
+    book.names["Register"] = f"Register!$A$1:$H${REGISTER_SIZE + 1}"
     book.sheets.append(reg)
 
     ev = Sheet("Events", widths={0: 11, 1: 16, 2: 12, 3: 8, 4: 14, 5: 2, 6: 100})
@@ -930,7 +1096,7 @@ def register_book() -> Book:
     return book
 
 
-BOOKS = (d1_book, series_c_book, register_book)
+BOOKS = (d1_book, generic_book, series_c_book, register_book)
 
 
 def main(argv: list[str] | None = None) -> int:
