@@ -149,7 +149,7 @@ def _load(path: Path):
 def _key_results(wb, result: Recalc) -> list[tuple[str, str, object, str | None]]:
     """The ``KeyResults`` named range (label | value), else every formula cell (first 40)."""
     from addin.bookio import named_range  # noqa: PLC0415
-    from addin.recalc import _parse_area, _split_sheet  # noqa: PLC0415
+    from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
     target = named_range(wb, "KeyResults")
     rows: list[tuple[str, str, object, str | None]] = []
     if target:

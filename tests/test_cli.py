@@ -145,7 +145,7 @@ def test_check_fails_on_an_exception_recorded_inside_a_catalog_function(capsys, 
     def boom(name, *args, date1904=False):
         raise ZeroDivisionError("bug")
     fake = types.SimpleNamespace(CATALOG={"WARRANT_PRICE": None}, call=boom)
-    monkeypatch.setattr("addin.recalc._default_catalog", lambda: fake)
+    monkeypatch.setattr("addin.recalc.DEFAULT_CATALOG", fake)
     wb = openpyxl.Workbook()
     wb.active.title = "S"
     wb.active["A1"] = "=WARRANT_PRICE(1)"
@@ -201,13 +201,17 @@ def test_missing_named_range_is_one_line_exit_2(capsys):
     assert err.strip() == f"warrants: error: {SERIES_C}: missing named ranges Terms, Events, AsOf"
 
 
-def test_broken_named_range_is_one_line_exit_2(capsys, small_book, tmp_path):
+def test_broken_named_range_is_an_error_only_where_it_is_needed(capsys, small_book, tmp_path):
+    """A name pointing at #REF! (a deleted sheet) does not refuse the book: Excel computes every
+    formula that does not use it. A macro that needs it refuses with one line, exit 2."""
     from openpyxl.workbook.defined_name import DefinedName
     wb = openpyxl.load_workbook(small_book)
     wb.defined_names["Terms"] = DefinedName("Terms", attr_text="#REF!")
     path = tmp_path / "broken.xlsx"
     wb.save(path)
     code, _, err = run(capsys, "recalc", path)
+    assert code == 0 and not err
+    code, _, err = run(capsys, "certificate", path, "-o", tmp_path / "out.xlsx")
     assert code == 2 and "named range Terms" in err and len(err.strip().splitlines()) == 1
 
 

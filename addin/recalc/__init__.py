@@ -1,0 +1,52 @@
+"""Headless recalculation of workbooks with the add-in's catalog functions.
+
+openpyxl reads formulas but never calculates them, so a test that reads cached values tests
+nothing. This package recalculates a workbook the way Excel 365 would, with the same catalog
+functions Excel calls through xlwings. One job per module (see docs/workbooks.md,
+"Recalculation"):
+
+* :mod:`.parse`: formula text to a small tree; cell addresses;
+* :mod:`.values`: Excel's values and its coercion rules (text to number, number to text,
+  comparison), in one place;
+* :mod:`.lib`: the native functions grouped by kind, one function each;
+* :mod:`.evaluate`: evaluation in dependency order without Python's recursion limit;
+* :mod:`.spill`: dynamic-array spills and legacy array formulas;
+* :mod:`.bookio`: reading and writing books, with the file-level caps;
+* :mod:`.fallback`: the optional ``formulas`` package, behind the "exact or error" rule.
+
+Catalog functions are found under their plain name (``WARRANT_PRICE``), any dotted namespace
+(``XLWINGS.WARRANT_PRICE``) and the ``_xldudf_`` prefix Excel writes for add-in functions. An
+exception raised inside a catalog function is recorded (sheet, cell, function, message) and
+the cell gets ``#VALUE!``. A ``#WARRANT: ...`` text is a user error and stays text, as in Excel.
+Dates follow the workbook's date system (1904 handled).
+"""
+from __future__ import annotations
+
+from addin import catalog as _catalog
+
+from .bookio import CAPS, BookError, Caps, load_book
+from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _recalc_workbook, write_values
+from .lib import NATIVE
+from .parse import parse_area, parse_formula, split_sheet
+from .values import XLError, cell_key, is_error, json_value
+
+__all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_file", "cell_key", "is_error",
+           "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "Caps", "BookError", "load_book"]
+
+DEFAULT_CATALOG = _catalog
+
+
+_DEFAULT = object()
+
+
+def recalc_workbook(wb, catalog=_DEFAULT, **options) -> Recalc:
+    """Recalculate ``wb`` with ``catalog`` (default: the add-in's, ``DEFAULT_CATALOG``); see
+    evaluate.recalc_workbook for the options."""
+    return _recalc_workbook(wb, DEFAULT_CATALOG if catalog is _DEFAULT else catalog, **options)
+
+
+def recalc_file(path, catalog=_DEFAULT, *, caps: Caps = CAPS, **options) -> tuple[object, Recalc]:
+    """Load ``path`` (see bookio.load_book for its checks and caps) and recalculate it."""
+    with no_gc():
+        wb = load_book(path, caps=caps)
+        return wb, recalc_workbook(wb, catalog, caps=caps, **options)

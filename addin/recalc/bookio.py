@@ -1,0 +1,334 @@
+"""Load and write workbooks safely: one-line errors for bad files, caps, atomic writes.
+
+Bad files raise :class:`BookError` (one line, names the file): not a workbook,
+a corrupt zip, a password-protected file (an encrypted workbook is an OLE
+compound file, not a zip), a legacy ``.xls``, a missing named range, a book over
+one of the file-level caps (:class:`Caps`). openpyxl parses the XML with
+``defusedxml`` when it is installed (a declared dependency).
+
+Reading a loaded book's cells for the recalculation is one function,
+:func:`read_cells`, so that a faster reader can replace it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import stat
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .parse import parse_area
+
+__all__ = ["BookError", "Caps", "CAPS", "BookCells", "Terminated", "check_output", "load_book", "read_cells",
+           "require_names", "save_atomic", "named_range"]
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class BookError(Exception):
+    """A workbook that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Caps:
+    """File-level caps: a book over one is refused whole (one line, exit 2). Per-formula caps
+    (a range or array over ``max_range_cells``) give an error in that cell only."""
+
+    max_part_bytes: int = 256 * 1024 * 1024     # one uncompressed part of the zip (a sheet's XML)
+    max_total_bytes: int = 1024 * 1024 * 1024   # all parts together, uncompressed
+    max_cells: int = 5_000_000                  # cells in the used areas of all sheets
+    max_range_cells: int = 5_000_000            # cells one formula may read or produce
+
+
+CAPS = Caps()
+
+
+def _sniff(path: Path) -> None:
+    if not path.exists():
+        raise BookError(f"{path}: no such file")
+    if path.is_dir():
+        raise BookError(f"{path}: is a directory, not a workbook")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise BookError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if head == _OLE_MAGIC:
+        raise BookError(f"{path}: password-protected (encrypted) or legacy .xls workbook; "
+                        "save it unprotected as .xlsx/.xlsm")
+    if not head.startswith(b"PK"):
+        raise BookError(f"{path}: not an Excel workbook (.xlsx/.xlsm)")
+    if not zipfile.is_zipfile(path):
+        raise BookError(f"{path}: corrupt workbook (damaged zip archive)")
+
+
+def _check_sizes(path: Path, caps: Caps) -> None:
+    """Refuse a zip whose parts would inflate beyond the caps, before anything is inflated
+    (the declared size is binding: zipfile stops there and a lying header fails its CRC)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise BookError(f"{path}: corrupt workbook (damaged zip archive)") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > caps.max_part_bytes:
+            raise BookError(f"{path}: part {info.filename} is {info.file_size:,} bytes uncompressed, over the cap "
+                            f"of {caps.max_part_bytes:,}")
+    if total > caps.max_total_bytes:
+        raise BookError(f"{path}: {total:,} bytes uncompressed, over the cap of {caps.max_total_bytes:,}")
+
+
+def load_book(path, *, data_only: bool = False, caps: Caps = CAPS):
+    """Open a workbook with openpyxl (formulas kept), or raise BookError with one line.
+
+    A defined name that refers to a deleted range (``#REF!``) is kept: it is an error only in
+    the cells of a formula that uses it, as in Excel."""
+    import openpyxl  # noqa: PLC0415
+
+    path = Path(path)
+    _sniff(path)
+    _check_sizes(path, caps)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # openpyxl warns about extensions it drops
+            wb = openpyxl.load_workbook(path, data_only=data_only, keep_vba=path.suffix.lower() == ".xlsm")
+    except zipfile.BadZipFile:
+        raise BookError(f"{path}: corrupt workbook (damaged zip archive)") from None
+    except KeyError as exc:
+        raise BookError(f"{path}: not an Excel workbook (missing part {exc})") from None
+    except Exception as exc:  # openpyxl raises many kinds for broken parts
+        text = " ".join(str(exc).split())[:160]
+        raise BookError(f"{path}: cannot read workbook ({type(exc).__name__}: {text})") from None
+    wb._warrants_path = path       # noqa: SLF001 - read_cells scans the file for dynamic-array marks
+    for ws in wb.worksheets:
+        if ws.max_row * ws.max_column > caps.max_cells:
+            raise BookError(f"{path}: sheet {ws.title} uses {ws.dimensions} "
+                            f"({ws.max_row * ws.max_column:,} cells), over the cap of {caps.max_cells:,}")
+    return wb
+
+
+@dataclass
+class BookCells:
+    """What the recalculation reads from a book: raw cell contents, array formulas, names."""
+
+    formulas: dict = field(default_factory=dict)        # (sheet, row, col) -> "=..."
+    array_ref: dict = field(default_factory=dict)       # array formula anchor -> (r1, c1, r2, c2)
+    dynamic: set = field(default_factory=set)           # anchors Excel stores as dynamic arrays (spill)
+    constants: dict = field(default_factory=dict)       # (sheet, row, col) -> value
+    extent: dict = field(default_factory=dict)          # sheet -> (max_row, max_col)
+    names: dict = field(default_factory=dict)           # (sheet or None, NAME) -> "Sheet!$A$1" / "0.05"
+    iterate: tuple | None = None                        # (count, delta) when calcPr iterate="1"
+
+
+def read_cells(wb, errors: dict | None = None) -> BookCells:
+    """Read every non-empty cell of a loaded book through openpyxl's public API.
+
+    A formula that Excel stores as a dynamic array (a cell with cell metadata ``cm`` in a book
+    whose ``xl/metadata.xml`` marks ``fDynamic``) spills; any other array formula is a legacy
+    (Ctrl-Shift-Enter) one that fills its own stored range."""
+    from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415
+    errors = errors or {}
+    book = BookCells()
+    for ws in wb.worksheets:
+        title = ws.title
+        max_row = max_col = 1
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if v is None:
+                    continue
+                r, c = cell.row, cell.column
+                max_row = max(max_row, r)
+                max_col = max(max_col, c)
+                key = (title, r, c)
+                kind = cell.data_type
+                if isinstance(v, ArrayFormula):
+                    book.formulas[key] = v.text or "="
+                    if v.ref:
+                        bounds = parse_area(v.ref)
+                        if bounds:
+                            book.array_ref[key] = bounds
+                elif kind == "f" or (kind == "s" and v[:1] == "=" and len(v) > 1):
+                    book.formulas[key] = v
+                elif kind == "e":
+                    text = str(v).upper()
+                    book.constants[key] = errors.get(text, text)
+                else:
+                    book.constants[key] = v
+        book.extent[title] = (max_row, max_col)
+    for name, target in _defined_names(wb):
+        book.names[(None, name.upper())] = target
+    for ws in wb.worksheets:
+        for name, d in getattr(ws, "defined_names", {}).items():
+            book.names[(ws.title, name.upper())] = d.attr_text
+    book.dynamic = _dynamic_anchors(wb, book.array_ref)
+    calc = getattr(wb, "calculation", None)
+    if calc is not None and calc.iterate:
+        book.iterate = (int(calc.iterateCount or 100), float(calc.iterateDelta or 0.001))
+    return book
+
+
+def _dynamic_anchors(wb, array_ref) -> set:
+    """Array-formula anchors carrying dynamic-array cell metadata in the file the book came from."""
+    path = getattr(wb, "_warrants_path", None)
+    if path is None or not array_ref:
+        return set()
+    from openpyxl.utils.cell import column_index_from_string  # noqa: PLC0415
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "xl/metadata.xml" not in names or b'fDynamic="1"' not in zf.read("xl/metadata.xml"):
+                return set()
+            parts = _sheet_parts(zf)
+            found = set()
+            for title, part in parts.items():
+                if part not in names or not any(k[0] == title for k in array_ref):
+                    continue
+                data = zf.read(part)
+                pos = data.find(b' cm="')
+                while pos >= 0:
+                    start = data.rfind(b"<c ", 0, pos)
+                    tag = data[start:data.find(b">", pos) + 1]
+                    m = re.search(rb'\br="([A-Z]+)(\d+)"', tag)
+                    if m:
+                        key = (title, int(m.group(2)), column_index_from_string(m.group(1).decode()))
+                        if key in array_ref:
+                            found.add(key)
+                    pos = data.find(b' cm="', pos + 5)
+            return found
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return set()
+
+
+def _sheet_parts(zf) -> dict:
+    """Sheet title -> its part name in the zip (workbook.xml and its relationships)."""
+    from defusedxml.ElementTree import fromstring  # noqa: PLC0415
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    rels = {}
+    for rel in fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+        target = rel.get("Target", "")
+        rels[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    out = {}
+    for sheet in fromstring(zf.read("xl/workbook.xml")).iter(f"{ns_main}sheet"):
+        rid = sheet.get(f"{ns_rel}id")
+        if rid in rels:
+            out[sheet.get("name")] = rels[rid]
+    return out
+
+
+def _defined_names(wb):
+    dn = wb.defined_names
+    items = dn.items() if hasattr(dn, "items") else ((d.name, d) for d in dn.definedName)
+    for name, d in items:
+        yield name, d.attr_text or ""
+
+
+def named_range(wb, name: str):
+    """The (sheet, bounds) of a workbook-level defined name, or None."""
+    for n, target in _defined_names(wb):
+        if n.upper() == name.upper():
+            return target
+    return None
+
+
+def require_names(wb, names, path) -> None:
+    for n in names:
+        target = named_range(wb, n)
+        if target is not None and "#REF!" in target.upper():
+            raise BookError(f"{path}: named range {n} refers to a deleted range ({target})")
+    missing = [n for n in names if named_range(wb, n) is None]
+    if missing:
+        raise BookError(f"{path}: missing named range{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+
+
+def check_output(out, source=None) -> Path:
+    """Refuse an output path that exists and is not a regular file (a device, a symlink, a
+    directory: writing there would replace it), and an extension that does not fit the book:
+    a values copy is .xlsx (macro-free) or, of a macro-enabled book, .xlsm."""
+    out = Path(out)
+    try:
+        st = os.lstat(out)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise BookError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "a directory" if stat.S_ISDIR(st.st_mode) \
+            else "not a regular file"
+        raise BookError(f"{out}: refusing to write over {kind}")
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise BookError(f"{out}: the output must be an .xlsx (or, for a macro-enabled book, .xlsm) file")
+    if suffix == ".xlsm" and source is not None and Path(source).suffix.lower() != ".xlsm":
+        raise BookError(f"{out}: {Path(source).name} has no macros; write the values copy to an .xlsx file")
+    return out
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def save_atomic(wb, out) -> Path:
+    """Save to a temporary file beside ``out``, fsync it and move it into place (os.replace).
+
+    The new file gets the mode the user's umask gives a new file; the temporary file is
+    removed on any failure, SIGTERM included. A macro-enabled book saved to ``.xlsx`` is
+    written without its macros (Excel refuses an .xlsx holding a VBA part)."""
+    out = check_output(out)
+    if out.suffix.lower() == ".xlsx" and getattr(wb, "vba_archive", None) is not None:
+        wb.vba_archive = None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    restore = _on_sigterm_raise()
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, _umask_mode())
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+        try:
+            dfd = os.open(out.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError:
+            pass
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    finally:
+        restore()
+    return out
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived while a file was being written (the temporary file is removed)."""
+
+
+def _on_sigterm_raise():
+    """Turn SIGTERM into an exception while a file is written, so the cleanup runs."""
+    import threading  # noqa: PLC0415
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum, frame):
+        raise Terminated("terminated")
+    try:
+        old = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, old)

@@ -1,0 +1,742 @@
+"""Evaluation: every formula cell, in dependency order, without Python's recursion limit.
+
+Cells are evaluated on demand and memoised, so they come out in dependency order without a
+graph built first; a cycle is ``#CIRC!``. The recursion is bounded: a chain deeper than
+``MAX_DEPTH`` cells is cut, its deepest cell evaluated first from an explicit stack, and the
+chain retried (a 100,000-cell running balance computes).
+
+Three kinds of formula, as Excel stores them:
+
+* a dynamic-array formula (``t="array"`` with dynamic-array cell metadata) spills
+  (:mod:`.spill`);
+* a legacy array formula (Ctrl-Shift-Enter, ``t="array"`` without that metadata) is computed
+  with array semantics and fills its own stored range;
+* any other formula uses implicit intersection: a multi-cell range where one value is
+  expected is reduced to the cell in the formula's row or column (``#VALUE!`` if none).
+
+A value that cannot be computed exactly as Excel does is an error value recorded in
+``Recalc.unsupported`` (``warrants check`` lists it), and so is every cell that reads it:
+never a different number.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+import sys
+from dataclasses import dataclass, field
+
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from .bookio import CAPS, Caps, read_cells
+from .lib import NATIVE, RANGE_FUNCTIONS, REFERENCE_FUNCTIONS
+from .lib.math import power
+from .lib.text import join
+from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
+                    rebase, split_sheet, template)
+from .spill import fill_array, place_spill
+from .values import (CIRC, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
+                     from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
+
+MAX_DEPTH = 150          # cells evaluated inside one another before the chain is cut
+
+PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
+
+# where a plain (non-array) formula passes a multi-cell range whole instead of intersecting it:
+# function -> argument positions (None: all)
+ARRAY_PARAMS: dict[str, frozenset | None] = {
+    "SUM": None, "AVERAGE": None, "MIN": None, "MAX": None, "COUNT": None, "COUNTA": None, "AND": None,
+    "OR": None, "CONCAT": None, "SUMPRODUCT": None, "COUNTIF": frozenset({0}), "SUMIF": frozenset({0, 2}),
+    "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1}), "ROWS": None, "COLUMNS": None,
+}
+# parameters Excel evaluates as arrays even in a plain formula
+ARRAY_MODE = {"SUMPRODUCT": None, "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1})}
+# natives that may return a reference: their multi-cell result in a plain formula is intersected
+# by Excel, which this evaluator (returning values) does not reproduce
+REFERENCE_RESULTS = frozenset({"INDEX", "CHOOSE", "IF", "IFERROR"})
+# natives that accept a range clipped to the used area (blanks beyond change nothing)
+CLIP_SAFE = frozenset({"SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "AND", "OR", "CONCAT", "SUMIF", "MATCH",
+                       "VLOOKUP", "SUMPRODUCT", "COUNTIF", "INDEX"})
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedException:
+    sheet: str
+    cell: str
+    function: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}: {self.function} raised {self.message}"
+
+
+class Unsupported(Exception):
+    """A formula this evaluator does not read (handed to the fallback, if any)."""
+
+
+class _Deeper(Exception):
+    """The chain of cells is too deep: evaluate ``key`` first, then retry."""
+
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass
+class Recalc:
+    """The outcome of a recalculation: every formula cell and every spilled cell."""
+
+    values: dict[tuple[str, int, int], object] = field(default_factory=dict)
+    formula_cells: list[tuple[str, int, int]] = field(default_factory=list)
+    spilled: dict[tuple[str, int, int], tuple[str, int, int]] = field(default_factory=dict)
+    spill_shape: dict[tuple[str, int, int], tuple[int, int]] = field(default_factory=dict)
+    exceptions: list[RecordedException] = field(default_factory=list)
+    delegated: list[str] = field(default_factory=list)   # cells computed by the fallback
+    unsupported: dict[tuple[str, int, int], str] = field(default_factory=dict)   # cell -> why (an error value)
+    date1904: bool = False
+
+    def __getitem__(self, ref: str) -> object:
+        sheet, area = split_sheet(ref)
+        if sheet is None:
+            raise KeyError(ref)
+        r1, c1, _, _ = parse_area(area)
+        return self.values[(sheet, r1, c1)]
+
+    sheet_order: list[str] = field(default_factory=list)
+
+    def cells(self) -> list[tuple[str, int, int]]:
+        """Formula cells and spilled cells, sheet by sheet in workbook order, row-major."""
+        order = {s: i for i, s in enumerate(self.sheet_order)}
+        keys = set(self.formula_cells) | set(self.spilled)
+        return sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[1], k[2]))
+
+    def as_json(self) -> dict[str, object]:
+        """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text."""
+        out: dict[str, object] = {}
+        for key in self.cells():
+            out[cell_key(*key)] = json_value(self.values.get(key))
+        return out
+
+
+
+
+class Evaluator:
+    def __init__(self, wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS):
+        self.wb = wb
+        self.epoch = wb.epoch
+        self.date1904 = wb.epoch == CALENDAR_MAC_1904
+        self.catalog = catalog
+        self.catalog_names = {k.upper() for k in getattr(catalog, "CATALOG", {})} if catalog else set()
+        self.fallback = fallback
+        self.caps = caps
+        self.result = Recalc(date1904=self.date1904, sheet_order=list(wb.sheetnames))
+        self.sheets_upper = {ws.title.upper(): ws.title for ws in wb.worksheets}
+        book = read_cells(wb, ERRORS)
+        self.formulas = book.formulas
+        self.constants = book.constants
+        self.extent = book.extent
+        self.names = book.names
+        self.iterate = book.iterate
+        self.dynamic = set(book.formulas) if all_dynamic else book.dynamic
+        self.array_ref = {k: b for k, b in book.array_ref.items() if k not in self.dynamic}   # legacy arrays
+        self.cache_owner: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+        for anchor, (r1, c1, r2, c2) in book.array_ref.items():
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > caps.max_range_cells:
+                continue                     # the anchor gets its error; the cached cells stay as they are
+            sheet = anchor[0]
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    key = (sheet, r, c)
+                    if key != anchor and key not in self.formulas:
+                        self.cache_owner[key] = anchor
+        order = {s: i for i, s in enumerate(wb.sheetnames)}
+        self.result.formula_cells = sorted(self.formulas, key=lambda k: (order[k[0]], k[1], k[2]))
+        self.by_sheet_dynamic: dict[str, list[tuple[int, int]]] = {}
+        for (s, r, c) in self.result.formula_cells:
+            if (s, r, c) in self.dynamic:
+                self.by_sheet_dynamic.setdefault(s, []).append((r, c))
+        self.pending = {s: len(v) for s, v in self.by_sheet_dynamic.items()}   # dynamic anchors not yet evaluated
+        self.trees: dict[str, Node | Exception] = {}
+        self.name_trees: dict[str, Node | Exception] = {}
+        self.templates: dict[str, tuple[Node | Exception, tuple[int, int]]] = {}
+        self.state: dict[tuple[str, int, int], int] = {}   # 1 = in progress, 2 = done
+        self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+        self.current: tuple[str, int, int] | None = None
+        self.implicit = False          # evaluating a plain formula: implicit intersection applies
+        self.depth = 0
+        self.max_depth = MAX_DEPTH
+        self._keep_ref = False
+        self.journal: list[tuple[str, int, int]] = []     # evaluation order, for speculative undo
+        self.circ_hits = 0
+        self.deferred: set[tuple[str, int, int]] = set()
+
+    # -- what cannot be computed exactly
+    def unsupported(self, function: str, reason: str) -> XLError:
+        """Record that the current cell cannot be computed as Excel does; its value is #VALUE!."""
+        if self.current is not None:
+            self.result.unsupported.setdefault(self.current, f"{function}: {reason}")
+        return VALUE
+
+    def _taint(self, key) -> None:
+        """The current cell read a cell recorded as unsupported: it is unsupported too."""
+        cur = self.current
+        if cur is not None and cur != key and cur not in self.result.unsupported:
+            self.result.unsupported[cur] = f"depends on {cell_key(*key)}"
+
+    # -- names and references
+    def resolve(self, text: str, sheet: str, depth: int = 0):
+        """A reference as written: a range (``Rng``), an error, or the parsed formula of a defined
+        name that holds a constant or a formula."""
+        spill = text.endswith("#")
+        if spill:
+            text = text[:-1]
+        ref_sheet, area = split_sheet(text)
+        target = sheet
+        if ref_sheet is not None:
+            target = self.sheets_upper.get(ref_sheet.upper())
+            if target is None:
+                return REF
+        bounds = parse_area(area)
+        if bounds is None:
+            if depth > 5:
+                return NAME
+            attr = self.names.get((sheet, area.upper())) or self.names.get((None, area.upper()))
+            if attr is None:
+                return NAME
+            attr = attr.lstrip("=")
+            if "#REF!" in attr.upper():
+                return REF                   # a name whose range was deleted: #REF! where it is used
+            rng = self.resolve(attr, sheet, depth + 1)
+            if rng is NAME and depth == 0:
+                tree = self._name_tree(attr)  # a constant (Rate = 0.05) or a formula
+                if tree is not None:
+                    return tree
+            if isinstance(rng, XLError) or not spill or not isinstance(rng, Rng):
+                return rng
+            return self._spill_range(rng)
+        rng = Rng(target, *bounds)
+        return self._spill_range(rng) if spill else rng
+
+    def _name_tree(self, text: str):
+        tree = self.name_trees.get(text)
+        if tree is None:
+            try:
+                tree = parse_formula("=" + text)
+            except ParseError as exc:
+                tree = exc
+            self.name_trees[text] = tree
+        return None if isinstance(tree, Exception) else tree
+
+    def _spill_range(self, rng: Rng) -> Rng | XLError:
+        key = (rng.sheet, rng.r1, rng.c1)
+        if key not in self.formulas:
+            return REF
+        v = self.value(key)
+        shape = self.result.spill_shape.get(key)
+        if shape is None:
+            return rng if not isinstance(v, XLError) else v
+        return Rng(rng.sheet, rng.r1, rng.c1, rng.r1 + shape[0] - 1, rng.c1 + shape[1] - 1)
+
+    def used(self, sheet: str) -> tuple[int, int]:
+        """The used area's last row and column, spills included (settled first)."""
+        max_row, max_col = self.extent.get(sheet, (1, 1))
+        self._settle_spills_over((sheet, MAX_ROW, MAX_COL))
+        claimed = [k for k in self.claimed if k[0] == sheet]
+        return (max([max_row] + [k[1] for k in claimed]), max([max_col] + [k[2] for k in claimed]))
+
+    def grid(self, rng: Rng) -> list[list[object]]:
+        r2, c2 = rng.r2, rng.c2
+        rows, cols = r2 - rng.r1 + 1, c2 - rng.c1 + 1
+        clipped = False
+        if rows * cols > 65_536:
+            # a large range: read over the used area only, keeping its true shape
+            max_row, max_col = self.used(rng.sheet)
+            r2 = min(r2, max(max_row, rng.r1))
+            c2 = min(c2, max(max_col, rng.c1))
+            clipped = (r2, c2) != (rng.r2, rng.c2)
+            if (r2 - rng.r1 + 1) * (c2 - rng.c1 + 1) > self.caps.max_range_cells:
+                return self.unsupported("range", f"{(r2 - rng.r1 + 1) * (c2 - rng.c1 + 1):,} cells, over the cap "
+                                        f"of {self.caps.max_range_cells:,}")
+        sheet = rng.sheet
+        formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
+        values = self.result.values
+        unsettled = bool(self.pending.get(sheet))
+        out = ClippedGrid() if clipped else []
+        for r in range(rng.r1, r2 + 1):
+            row = []
+            for c in range(rng.c1, c2 + 1):
+                key = (sheet, r, c)
+                # the common case, a constant or an empty cell with nothing left to spill into it
+                if key in claimed:
+                    row.append(values[key])
+                elif key in formulas or key in cache_owner or (unsettled and key not in constants):
+                    row.append(self.value(key))
+                    unsettled = bool(self.pending.get(sheet))
+                else:
+                    row.append(constants.get(key))
+            out.append(row)
+        if clipped:
+            out.shape = (rows, cols)
+        return out
+
+    # -- values
+    def value(self, key: tuple[str, int, int]) -> object:
+        if key in self.formulas:
+            st = self.state.get(key)
+            if st == 2:
+                v = self.result.values[key]
+            elif st == 1:
+                self.circ_hits += 1
+                return CIRC
+            else:
+                v = self._evaluate(key)
+            if self.result.unsupported and key in self.result.unsupported:
+                self._taint(key)
+            return v
+        owner = self.claimed.get(key)
+        if owner is not None:
+            return self.result.values[key]
+        owner = self.cache_owner.get(key)
+        if owner is not None and owner not in self.dynamic:
+            self.value(owner)                # a legacy array formula fills its own range
+            return self.result.values.get(key) if key in self.claimed else None
+        self._settle_spills_over(key)
+        owner = self.claimed.get(key)
+        if owner is not None:
+            return self.result.values[key]
+        if owner is None and key in self.cache_owner:
+            return None          # stale spill cache of an anchor whose result no longer covers it
+        return self.constants.get(key)
+
+    def _settle_spills_over(self, key: tuple[str, int, int]) -> None:
+        """Evaluate dynamic-array formulas above-left of an empty cell: one may spill into it."""
+        sheet, row, col = key
+        if not self.pending.get(sheet):
+            return
+        for (r, c) in self.by_sheet_dynamic.get(sheet, ()):
+            if r > row:
+                break
+            cand = (sheet, r, c)
+            if c <= col and self.state.get(cand) is None and cand not in self.deferred:
+                # Speculative: if the candidate needs a cell still being evaluated (the reader of
+                # this empty cell), undo it; it is evaluated later in its turn. Spilling into the
+                # cell would have been a circular reference in Excel.
+                marks = (len(self.journal), self.circ_hits, len(self.result.exceptions), len(self.result.delegated))
+                try:
+                    self._evaluate(cand)
+                except _Deeper:
+                    self._rollback(marks)
+                    raise
+                if self.circ_hits > marks[1]:
+                    self._rollback(marks)
+                    self.deferred.add(cand)
+                    continue
+                if key in self.claimed:
+                    return
+
+    def _rollback(self, marks) -> None:
+        j, _, e, d = marks
+        for k in self.journal[j:]:
+            self.state.pop(k, None)
+            self.result.values.pop(k, None)
+            self.result.unsupported.pop(k, None)
+            if k in self.dynamic:
+                self.pending[k[0]] += 1
+            for t in [t for t, a in self.claimed.items() if a == k] if k in self.result.spill_shape else ():
+                del self.claimed[t]
+                self.result.spilled.pop(t, None)
+                self.result.values.pop(t, None)
+            self.result.spill_shape.pop(k, None)
+        del self.journal[j:]
+        del self.result.exceptions[e:]
+        del self.result.delegated[d:]
+
+    def compute(self, key: tuple[str, int, int]) -> None:
+        """Evaluate ``key`` from an explicit stack: a chain too deep for one pass is cut, its
+        deepest cell evaluated first, and the chain retried."""
+        stack = [key]
+        on_stack = {key}
+        while stack:
+            k = stack[-1]
+            if self.state.get(k) == 2:
+                on_stack.discard(stack.pop())
+                continue
+            try:
+                self._evaluate(k)
+            except _Deeper as deeper:
+                if deeper.key in on_stack:
+                    self.max_depth *= 2      # a long cycle: allow deeper passes (bounded below)
+                else:
+                    stack.append(deeper.key)
+                    on_stack.add(deeper.key)
+
+    def _evaluate(self, key: tuple[str, int, int]) -> object:
+        if self.depth >= self.max_depth:
+            raise _Deeper(key)
+        self.state[key] = 1
+        dynamic = key in self.dynamic
+        if dynamic:
+            self.pending[key[0]] -= 1
+        prev, prev_implicit = self.current, self.implicit
+        self.current = key
+        self.implicit = not dynamic and key not in self.array_ref
+        self.depth += 1
+        done = False
+        try:
+            formula = self.formulas[key]
+            try:
+                tree = self._tree(formula, key)
+                v = self.eval(tree, key[0], self.implicit)
+            except Unsupported as exc:
+                what = str(exc)
+                v = self.fallback.delegate(self, key, formula) if self.fallback is not None else None
+                if v is None or (isinstance(v, XLError) and key not in self.result.unsupported):
+                    known = bool(re.fullmatch(r"[A-Z][A-Z0-9_.]*", what))
+                    self.unsupported(what, "function not supported" if known else "not supported")
+                    v = NAME if known else VALUE     # a function Excel would not know is #NAME? there too
+                tree = None
+            except RecursionError:
+                v, tree = self.unsupported("formula", "nested too deeply"), None
+            if isinstance(v, Rng):
+                v = self.intersect(v) if self.implicit else \
+                    self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
+            if self.implicit and is_grid(v):
+                v = self._legacy_result(v, tree)
+            if self.result.unsupported and key in self.result.unsupported and not isinstance(v, XLError):
+                v = VALUE                    # never a number Excel might not give
+            if isinstance(v, str) and len(v) > TEXT_LIMIT:
+                v = VALUE
+            if v is CIRC and self.iterate:
+                v = self.unsupported("iterative calculation", "the book enables iterative calculation "
+                                     "(calcPr iterate), which is not supported")
+            if dynamic:
+                v = place_spill(self, key, v)
+            elif key in self.array_ref:
+                v = fill_array(self, key, v)
+            else:
+                v = none_to_zero(v)
+            done = True
+        finally:
+            self.current, self.implicit = prev, prev_implicit
+            self.depth -= 1
+            if not done:                     # cut (_Deeper) or failed: evaluated again later
+                self.state.pop(key, None)
+                self.result.unsupported.pop(key, None)
+                if dynamic:
+                    self.pending[key[0]] += 1
+        self.result.values[key] = v
+        self.state[key] = 2
+        self.journal.append(key)
+        return v
+
+    def _legacy_result(self, v, tree):
+        """A plain formula's array result: a range reference is intersected with the formula's
+        row or column; any other array shows its top-left value (Excel before dynamic arrays)."""
+        if len(v) == 1 and len(v[0]) == 1:
+            return v[0][0]
+        if isinstance(tree, Call) and self.function_name(tree.name)[1] in REFERENCE_RESULTS:
+            return self.unsupported(tree.name.upper(), "a reference result in a non-array formula")
+        if isinstance(v, ClippedGrid):
+            return self.unsupported("range", "an array result beyond the used area")
+        return v[0][0]
+
+    def _tree(self, formula: str, key: tuple[str, int, int] | None = None) -> Node:
+        """The parsed formula. Formulas that differ only by relative references (a column of
+        copied formulas) share one parse: the cached tree is re-based to this cell."""
+        if key is not None:
+            tmpl = template(formula, key[1], key[2])
+            hit = self.templates.get(tmpl)
+            if hit is not None:
+                tree, (r0, c0) = hit
+                if isinstance(tree, Exception):
+                    raise Unsupported(str(tree))
+                return rebase(tree, key[1] - r0, key[2] - c0)
+        tree = self.trees.get(formula)
+        if tree is None:
+            try:
+                tree = parse_formula(formula)
+            except ParseError as exc:
+                tree = exc
+            self.trees[formula] = tree
+        if key is not None:
+            self.templates[tmpl] = (tree, (key[1], key[2]))
+        if isinstance(tree, Exception):
+            raise Unsupported(str(tree))
+        return tree
+
+    # -- expressions
+    def scalar_number(self, v):
+        if is_grid(v):
+            v = v[0][0] if v and v[0] else None
+        return to_number(v, self.epoch)
+
+    def scalar_bool(self, v):
+        if is_grid(v):
+            v = v[0][0] if v and v[0] else None
+        return to_bool(v)
+
+    def shape(self, arg) -> tuple[int, int]:
+        """(rows, cols) of an argument: a reference's true size, an array's, 1x1 for a value."""
+        v = arg[1]
+        if isinstance(v, Rng):
+            return v.r2 - v.r1 + 1, v.c2 - v.c1 + 1
+        if isinstance(v, ClippedGrid):
+            return v.shape
+        if is_grid(v):
+            return len(v), len(v[0]) if v else 0
+        return 1, 1
+
+    def intersect(self, rng: Rng):
+        """Implicit intersection: the cell of a one-column range in the formula's row, of a
+        one-row range in its column; #VALUE! when there is none."""
+        if rng.single:
+            return self.value((rng.sheet, rng.r1, rng.c1))
+        _, row, col = self.current
+        if rng.c1 == rng.c2 and rng.r1 <= row <= rng.r2:
+            return self.value((rng.sheet, row, rng.c1))
+        if rng.r1 == rng.r2 and rng.c1 <= col <= rng.c2:
+            return self.value((rng.sheet, rng.r1, col))
+        return VALUE
+
+    def deref(self, v, sheet):
+        """A reference becomes its value: a single cell its value, an area its grid."""
+        if isinstance(v, Rng):
+            if v.single:
+                return self.value((v.sheet, v.r1, v.c1))
+            return self.grid(v)
+        return v
+
+    def operand(self, node: Node, sheet: str):
+        """An operator's operand: in a plain formula a range is intersected."""
+        v = self.eval(node, sheet, True)
+        if isinstance(v, Rng):
+            return self.intersect(v) if self.implicit else self.deref(v, sheet)
+        if isinstance(v, ClippedGrid):
+            return self.unsupported("range", "an operator over a range beyond the used area")
+        return v
+
+    def eval(self, node: Node, sheet: str, keep_ref: bool = False):
+        t = type(node)
+        if t is Const:
+            return node.value
+        if t is Ref:
+            rng = self.resolve(node.text, sheet)
+            if isinstance(rng, XLError):
+                return rng
+            if not isinstance(rng, Rng):
+                return self.eval(rng, sheet, keep_ref)      # a name holding a constant or formula
+            return rng if keep_ref else self.deref(rng, sheet)
+        if t is Array:
+            return [list(r) for r in node.rows]
+        if t is Call:
+            self._keep_ref = keep_ref
+            return self.call(node, sheet)
+        if t is Op:
+            return self.op(node, sheet, keep_ref)
+        raise Unsupported(repr(node))
+
+    def op(self, node: Op, sheet: str, keep_ref: bool):
+        o = node.op
+        if o in (":",):
+            a = self.eval(node.args[0], sheet, True)
+            b = self.eval(node.args[1], sheet, True)
+            if isinstance(a, XLError):
+                return a
+            if isinstance(b, XLError):
+                return b
+            if not isinstance(a, Rng) or not isinstance(b, Rng) or a.sheet != b.sheet:
+                return REF
+            rng = Rng(a.sheet, min(a.r1, b.r1), min(a.c1, b.c1), max(a.r2, b.r2), max(a.c2, b.c2))
+            return rng if keep_ref else self.deref(rng, sheet)
+        if o in (" ", ","):
+            raise Unsupported(f"reference operator {o!r}")
+        if o in ("neg", "pos", "%"):
+            v = self.operand(node.args[0], sheet)
+            if o == "neg" and is_grid(v):
+                try:   # the common --ISERROR(range): booleans and numbers only
+                    return [[-(1.0 if x is True else 0.0 if x is False else x)
+                             if type(x) in (bool, float, int) else _NOT_NUMBER[0] for x in row] for row in v]
+                except _NotNumber:
+                    pass
+
+            def un(x):
+                n = to_number(x, self.epoch)
+                if isinstance(n, XLError):
+                    return n
+                return -n if o == "neg" else (n if o == "pos" else n / 100.0)
+            return grid_map(un, v)
+        a = self.operand(node.args[0], sheet)
+        b = self.operand(node.args[1], sheet)
+        if o == "&":
+            return broadcast(lambda x, y: join(x, y, self.epoch), a, b)
+        if o in ("=", "<>", "<", ">", "<=", ">="):
+            return broadcast(lambda x, y: compare(o, x, y, self.epoch), a, b)
+
+        def arith(x, y):
+            nx, ny = to_number(x, self.epoch), to_number(y, self.epoch)
+            if isinstance(nx, XLError):
+                return nx
+            if isinstance(ny, XLError):
+                return ny
+            if o == "+":
+                return nx + ny
+            if o == "-":
+                return nx - ny
+            if o == "*":
+                return nx * ny
+            if o == "/":
+                return DIV0 if ny == 0 else nx / ny
+            return power(nx, ny)
+        return broadcast(arith, a, b)
+
+    def function_name(self, written: str) -> tuple[str, str]:
+        """('catalog' | 'native' | 'unknown', NAME) for a function name as written."""
+        name = written.upper()
+        for p in PREFIXES:
+            if name.startswith(p):
+                name = name[len(p):]
+                break
+        if name in self.catalog_names:
+            return "catalog", name
+        if name in NATIVE or name == "ANCHORARRAY":
+            return "native", name
+        if "." in name or "!" in name:
+            tail = re.split(r"[.!]", name)[-1]
+            if tail in self.catalog_names:
+                return "catalog", tail
+        return "unknown", name
+
+    def call(self, node: Call, sheet: str):
+        kind, name = self.function_name(node.name)
+        if kind == "unknown":
+            raise Unsupported(name)
+        if name == "ANCHORARRAY" and len(node.args) == 1 and isinstance(node.args[0], Ref):
+            rng = self.resolve(node.args[0].text + "#", sheet)
+            if isinstance(rng, XLError):
+                return rng
+            return self.deref(rng, sheet) if not self._keep_ref else rng
+        if kind == "native" and name in ("IF", "IFERROR"):
+            return self._lazy_if(name, node, sheet)
+        args = []
+        native = kind == "native"
+        as_grid = native and name in RANGE_FUNCTIONS
+        as_ref = native and name in REFERENCE_FUNCTIONS
+        implicit = self.implicit
+        whole = ARRAY_PARAMS.get(name, ()) if native else None
+        array_mode = ARRAY_MODE.get(name, ()) if (native and implicit) else ()
+        for i, a in enumerate(node.args):
+            if array_mode == () or (array_mode is not None and i not in array_mode):
+                v = self.eval(a, sheet, keep_ref=True)
+            else:
+                self.implicit = False
+                try:
+                    v = self.eval(a, sheet, keep_ref=True)
+                finally:
+                    self.implicit = implicit
+            if isinstance(v, Rng):
+                if as_ref:
+                    args.append((True, v))
+                elif implicit and not v.single and not (whole is None or i in whole):
+                    args.append((True, self.intersect(v)))
+                elif as_grid or not v.single:
+                    g = self.grid(v)
+                    if isinstance(g, ClippedGrid) and native and name not in CLIP_SAFE:
+                        return self.unsupported(name, "a range beyond the used area")
+                    args.append((True, g))
+                else:
+                    args.append((True, self.value((v.sheet, v.r1, v.c1))))
+            else:
+                args.append((False, v))
+        if native:
+            return NATIVE[name](self, args)
+        return self.call_catalog(name, [v for _, v in args])
+
+    def _lazy_if(self, name, node, sheet):
+        # IF evaluates only the branch it takes, as Excel does (a catalog call in the
+        # other branch is not made, so its exception is not recorded).
+        if name == "IF" and 1 <= len(node.args) <= 3:
+            cond = self.operand(node.args[0], sheet)
+            if not is_grid(cond):
+                b = to_bool(cond)
+                if isinstance(b, XLError):
+                    return b
+                if b:
+                    v = self.eval(node.args[1], sheet) if len(node.args) > 1 else True
+                else:
+                    v = self.eval(node.args[2], sheet) if len(node.args) > 2 else False
+                return 0.0 if v is None else v
+        args = [(False, self.eval(a, sheet)) for a in node.args]
+        return NATIVE[name](self, args)
+
+    def call_catalog(self, name: str, args: list):
+        try:
+            v = self.catalog.call(name, *args, date1904=self.date1904)
+        except Exception as exc:  # a bug in the catalog: record it, never hide it
+            sheet, r, c = self.current
+            self.result.exceptions.append(RecordedException(
+                sheet, f"{get_column_letter(c)}{r}", name, f"{type(exc).__name__}: {exc}"))
+            return VALUE
+        return from_catalog(v)
+
+class _NotNumber(Exception):
+    pass
+
+
+class _Raiser:
+    def __getitem__(self, i):
+        raise _NotNumber
+
+
+_NOT_NUMBER = _Raiser()
+
+
+
+
+# ----------------------------------------------------------------------------- entry points
+
+@contextlib.contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector (restored after): a workbook is ~100k small objects
+    that live until the end, and gen-2 collections over them cost ~30% of a big recalculation."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS) -> Recalc:
+    """Recalculate an openpyxl workbook (loaded with formulas, not ``data_only``).
+
+    ``catalog``: an object with ``CATALOG`` (names) and ``call(name, *args, date1904=)``, or
+    None (then add-in functions are unknown). ``fallback``: an object whose ``delegate(ev, key,
+    formula)`` computes what the evaluator does not read, or None. ``all_dynamic``: treat every
+    formula as a dynamic array (Excel 365 entry), for books built in memory. The workbook is
+    not modified.
+    """
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 20_000))
+    try:
+        with no_gc():
+            ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps)
+            for key in ev.result.formula_cells:
+                if ev.state.get(key) is None:
+                    ev.compute(key)
+        return ev.result
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def write_values(wb, result: Recalc) -> None:
+    """Replace every formula by its value and fill the spilled cells (for a values copy)."""
+    for (sheet, r, c) in result.cells():
+        v = result.values.get((sheet, r, c))
+        cell = wb[sheet].cell(row=r, column=c)
+        if isinstance(v, XLError):
+            cell.value = str(v)
+            cell.data_type = "e"
+        else:
+            cell.value = v

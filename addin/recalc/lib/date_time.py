@@ -1,0 +1,74 @@
+"""Date functions on serial numbers, with Excel's 1900 date system (and its fictitious
+29 February 1900, serial 60) or the 1904 system. Each cites Excel's documented edge cases."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from ..values import NUM
+from .common import scalar_fn
+
+MAX_SERIAL = 2_958_465          # 9999-12-31, the last date Excel knows
+_DAY0_1900 = _dt.date(1899, 12, 31)
+_DAY0_1904 = _dt.date(1904, 1, 1)
+
+
+def serial(ev, y: int, m: int, d: int = 1) -> int:
+    """The serial number of a (normalised) date; 1900-03-01 and later count the fictitious 29 Feb."""
+    day = _dt.date(y, m, d)
+    if ev.epoch == CALENDAR_MAC_1904:
+        return (day - _DAY0_1904).days
+    n = (day - _DAY0_1900).days
+    return n + 1 if day >= _dt.date(1900, 3, 1) else n
+
+
+def ymd(ev, x: float) -> tuple[int, int, int] | None:
+    """(year, month, day) of a serial number (its integer part), or None when out of Excel's range."""
+    s = int(x // 1)
+    if s < 0 or s > MAX_SERIAL:
+        return None
+    if ev.epoch == CALENDAR_MAC_1904:
+        day = _DAY0_1904 + _dt.timedelta(days=s)
+        return day.year, day.month, day.day
+    if s == 0:
+        return 1900, 1, 0            # Excel shows serial 0 as 1900-01-00
+    if s == 60:
+        return 1900, 2, 29           # the 1900 leap-year bug Excel keeps for Lotus 1-2-3
+    day = _DAY0_1900 + _dt.timedelta(days=s - (1 if s > 60 else 0))
+    return day.year, day.month, day.day
+
+
+def _date(ev, y, m, d):
+    """DATE(year, month, day): a year 0..1899 is added to 1900; a year < 0 or >= 10000 is #NUM!;
+    months and days beyond their range roll over; a result before serial 0 is #NUM!."""
+    y, m, d = int(y), int(m), int(d)
+    if 0 <= y < 1900:
+        y += 1900
+    if not 0 <= y < 10000:
+        return NUM
+    y += (m - 1) // 12
+    m = (m - 1) % 12 + 1
+    if not 1 <= y <= 9999:
+        return NUM
+    n = serial(ev, y, m) + d - 1
+    if n < 0 or n > MAX_SERIAL:
+        return NUM
+    return float(n)
+
+
+def _part(i: int, name: str):
+    def run(ev, x):
+        """YEAR/MONTH/DAY of a serial number: a negative serial is #NUM!; serial 0 is 1900-01-00."""
+        parts = ymd(ev, x)
+        return NUM if parts is None else float(parts[i])
+    run.__name__ = name
+    return run
+
+
+FUNCTIONS = {
+    "DATE": scalar_fn(_date, (3, 3), "n"),
+    "YEAR": scalar_fn(_part(0, "YEAR"), (1, 1), "n"),
+    "MONTH": scalar_fn(_part(1, "MONTH"), (1, 1), "n"),
+    "DAY": scalar_fn(_part(2, "DAY"), (1, 1), "n"),
+}

@@ -1,0 +1,60 @@
+"""Logical functions. Each cites the edge cases of Excel's documentation it follows."""
+from __future__ import annotations
+
+from ..values import VALUE, XLError, flatten, grid_map, is_grid, to_bool
+from .common import scalar_fn
+
+
+def _if(ev, args):
+    if not 1 <= len(args) <= 3:
+        return VALUE
+    cond = args[0][1]
+
+    def pick(c, yes=args[1][1] if len(args) > 1 else True,
+             no=args[2][1] if len(args) > 2 else False):
+        b = to_bool(c)
+        if isinstance(b, XLError):
+            return b
+        v = yes if b else no
+        return 0.0 if v is None else v
+    if is_grid(cond):
+        return grid_map(pick, cond)
+    return pick(cond)
+
+
+def _iferror(ev, args):
+    if len(args) != 2:
+        return VALUE
+    return grid_map(lambda v: (0.0 if args[1][1] is None else args[1][1]) if isinstance(v, XLError) else v,
+                     args[0][1])
+
+
+def _logical(kind):
+    def run(ev, args):
+        """AND/OR: text and blanks in references are ignored; no logical value at all is #VALUE!."""
+        vals = []
+        for a in args:
+            for x in (flatten([a[1]]) if is_grid(a[1]) else [a[1]]):
+                if x is None or (isinstance(x, str) and not isinstance(x, XLError) and is_grid(a[1])):
+                    continue
+                b = to_bool(x)
+                if isinstance(b, XLError):
+                    return b
+                vals.append(b)
+        if not vals:
+            return VALUE
+        return all(vals) if kind == "AND" else any(vals)
+    return run
+
+
+
+
+FUNCTIONS = {
+    "IF": _if,
+    "IFERROR": _iferror,
+    "AND": _logical("AND"),
+    "OR": _logical("OR"),
+    "NOT": scalar_fn(lambda ev, b: not b, (1, 1), "b"),
+    "TRUE": lambda ev, args: True,
+    "FALSE": lambda ev, args: False,
+}

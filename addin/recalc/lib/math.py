@@ -1,0 +1,114 @@
+"""Math functions. Each cites the edge cases of Excel's documentation it follows."""
+from __future__ import annotations
+
+import math
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+from ..values import DIV0, NUM, VALUE, XLError, grid_map, to_number
+from .common import scalar_fn
+
+
+def power(x: float, y: float) -> float | XLError:
+    """``x^y`` and POWER: 0^0 is #NUM!; 0 to a negative power #DIV/0!; a negative base to a
+    fractional power #NUM! (no complex results); overflow #NUM!."""
+    if x == 0 and y == 0:
+        return NUM
+    if x == 0 and y < 0:
+        return DIV0
+    if x < 0 and not float(y).is_integer():
+        return NUM
+    try:
+        r = x ** y
+    except (OverflowError, ZeroDivisionError):
+        return NUM
+    if isinstance(r, complex) or not math.isfinite(r):
+        return NUM
+    return float(r)
+
+
+def _round_fn(mode: str):
+    """ROUND/ROUNDDOWN/ROUNDUP: half away from zero, toward zero, away from zero; negative
+    digits round to the left of the decimal point. Rounding is done on the decimal text."""
+    rounding = {"ROUND": ROUND_HALF_UP, "ROUNDDOWN": ROUND_DOWN, "ROUNDUP": ROUND_UP}[mode]
+
+    def run(ev, args):
+        if len(args) not in (1, 2):
+            return VALUE
+        digits = ev.scalar_number(args[1][1]) if len(args) > 1 else 0.0
+        if isinstance(digits, XLError):
+            return digits
+
+        def one(x):
+            n = to_number(x, ev.epoch)
+            if isinstance(n, XLError):
+                return n
+            if math.isinf(n) or math.isnan(n):
+                return NUM
+            d = Decimal(repr(n))
+            q = Decimal(1).scaleb(-int(digits))
+            try:
+                return float(d.quantize(q, rounding=rounding))
+            except ArithmeticError:
+                return NUM
+        return grid_map(one, args[0][1])
+    return run
+
+
+def _mod(ev, x, y):
+    """MOD(number, divisor) = number - divisor*INT(number/divisor), the sign of the divisor;
+    divisor 0 is #DIV/0!."""
+    return DIV0 if y == 0 else x - y * math.floor(x / y)
+
+
+def _sqrt(ev, x):
+    """SQRT: a negative number is #NUM!."""
+    return NUM if x < 0 else math.sqrt(x)
+
+
+def _ln(ev, x):
+    """LN: a number <= 0 is #NUM!."""
+    return NUM if x <= 0 else math.log(x)
+
+
+def _acos(ev, x):
+    """ACOS: outside -1..1 is #NUM!."""
+    return NUM if not -1 <= x <= 1 else math.acos(x)
+
+
+def _asin(ev, x):
+    """ASIN: outside -1..1 is #NUM!."""
+    return NUM if not -1 <= x <= 1 else math.asin(x)
+
+
+def _atan2(ev, x, y):
+    """ATAN2(x_num, y_num) (Excel's order: x first); both 0 is #DIV/0!."""
+    return DIV0 if x == 0 and y == 0 else math.atan2(y, x)
+
+
+def _trig(fn):
+    def run(ev, x):
+        """COS, COSH, SIN, TAN, ATAN: a number too large for the function is #NUM!."""
+        r = fn(x)
+        return r if math.isfinite(r) else NUM
+    return run
+
+
+FUNCTIONS = {
+    "ROUND": _round_fn("ROUND"),
+    "ROUNDDOWN": _round_fn("ROUNDDOWN"),
+    "ROUNDUP": _round_fn("ROUNDUP"),
+    "INT": scalar_fn(lambda ev, x: float(math.floor(x)), (1, 1), "n"),    # INT rounds down (INT(-8.9) = -9)
+    "ABS": scalar_fn(lambda ev, x: abs(x), (1, 1), "n"),
+    "MOD": scalar_fn(_mod, (2, 2), "n"),
+    "POWER": scalar_fn(lambda ev, x, y: power(x, y), (2, 2), "n"),
+    "SQRT": scalar_fn(_sqrt, (1, 1), "n"),
+    "LN": scalar_fn(_ln, (1, 1), "n"),
+    "ACOS": scalar_fn(_acos, (1, 1), "n"),
+    "ASIN": scalar_fn(_asin, (1, 1), "n"),
+    "ATAN": scalar_fn(_trig(math.atan), (1, 1), "n"),
+    "ATAN2": scalar_fn(_atan2, (2, 2), "n"),
+    "COS": scalar_fn(_trig(math.cos), (1, 1), "n"),
+    "COSH": scalar_fn(_trig(math.cosh), (1, 1), "n"),
+    "SIN": scalar_fn(_trig(math.sin), (1, 1), "n"),
+    "PI": lambda ev, args: math.pi if not args else VALUE,
+}
