@@ -185,7 +185,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
     if output is not None and _same_file(book, output):
         raise _fail(f"{output}: refusing to overwrite the input workbook")
     try:
-        wb, result = recalc_file(book)
+        wb, result = recalc_file(book, read_only=output is None)     # a values copy needs openpyxl's book
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows = None if as_json else _key_results(wb, result)
@@ -228,7 +228,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def check_book(path: Path) -> BookReport:
     try:
-        wb, result = recalc_file(path)
+        wb, result = recalc_file(path, read_only=True)
     except BookError as exc:
         return BookReport(path, error=str(exc))
     return evaluate_checks(wb, result, path)

@@ -402,6 +402,11 @@ class ScanWorksheet:
         self.defined_names = {n: _Name(n, t) for n, t in sheet.names.items()}
         self.max_row, self.max_column = max(sheet.max_row, 1), max(sheet.max_col, 1)
 
+    @property
+    def dimensions(self) -> str:
+        from openpyxl.utils.cell import get_column_letter
+        return f"A1:{get_column_letter(self.max_column)}{self.max_row}"
+
     def cell(self, row: int, column: int) -> ScanCell:
         from openpyxl.worksheet.formula import ArrayFormula
         s, key = self._sheet, (row, column)
