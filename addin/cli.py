@@ -27,8 +27,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from addin.bookio import BookError, load_book, require_names, save_atomic
-from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
+from addin.lightimport import import_openpyxl_without_numpy
+
+import_openpyxl_without_numpy()         # before addin.recalc imports openpyxl
+
+from addin.bookio import BookError, load_book, require_names, save_atomic  # noqa: E402
+from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook.",
@@ -372,7 +376,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
     if output is not None and _same_file(book, output):
         raise _fail(f"{output}: refusing to overwrite the input workbook")
     try:
-        wb, result = recalc_file(book)
+        wb, result = recalc_file(book, read_only=output is None)     # a values copy needs openpyxl's book
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows, left_out = ([], 0) if as_json else _key_results(wb, result)
@@ -409,7 +413,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def check_book(path: Path) -> BookReport:
     try:
-        wb, result = recalc_file(path)
+        wb, result = recalc_file(path, read_only=True)
     except BookError as exc:
         return BookReport(path, error=str(exc))
     return evaluate_checks(wb, result, path)
