@@ -116,9 +116,11 @@ def cell(value: Any, field: str, table: str | None, row: int | None, axis: str =
 
 def whole_error(value: Any, name: str) -> None:
     """Refuse an argument that is one Excel error value as a whole (typically a name that does not exist)."""
-    g = grid(value)
-    if len(g) == 1 and len(g[0]) == 1 and _is_error(_plain(g[0][0])):
-        err = one_line(str(_plain(g[0][0])).strip())
+    v = _plain(value)
+    while isinstance(v, (list, tuple)) and len(v) == 1:  # a 1x1 range
+        v = _plain(v[0])
+    if _is_error(v):
+        err = one_line(str(v).strip())
         if err.upper() == "#NAME?":
             raise WarrantError(f"{name}: the argument is #NAME?: no range named {name}? Define a range named "
                                f"{name} (Formulas > Name Manager) or check the name's spelling in the formula")
@@ -871,6 +873,17 @@ _EVENT_KIND = {"date": "date", "event": "choice", "shares": "number", "ratio": "
                "category": "choice", "ref": "text", "price": "number", "note": "text"}
 
 
+_EVENT_COUNTS = frozenset({"shares", "outstanding"})
+
+
+def _terminates(denominator: int) -> bool:
+    """True when denominator is 2^a 5^b: the fraction has an exact, short decimal form (a typed number has)."""
+    for p in (2, 5):
+        while denominator % p == 0:
+            denominator //= p
+    return denominator == 1
+
+
 def event_rows(value: Any, *, date1904: bool = False) -> list[dict[str, Any]]:
     """The ``events`` table -> converted row dicts for ``engine.parse_events`` (with "row")."""
     if not isinstance(value, (list, tuple)) and not _is_array(value) and is_blank(value):
@@ -885,10 +898,15 @@ def event_rows(value: Any, *, date1904: bool = False) -> list[dict[str, Any]]:
             if kind == "ratio":
                 v = cell(raw, "Ratio", "Events", row)
                 v = to_text(v, "Ratio", "Events", row) if v is not None else None
+            elif f in _EVENT_COUNTS and isinstance(_plain(raw), str) and _plain(raw).strip().endswith("%"):
+                v = cell(raw, label[f], "Events", row).strip()  # a percent is not shares: the engine says what to enter
             else:
                 v = _convert(kind, raw, label[f], "Events", row, date1904)
-                if kind == "number" and isinstance(v, Fraction) and v.denominator == 1:
-                    v = int(v)
+                if kind == "number" and isinstance(v, Fraction):
+                    if v.denominator == 1:
+                        v = int(v)
+                    elif f in _EVENT_COUNTS and _terminates(v.denominator):
+                        v = Decimal(v.numerator) / Decimal(v.denominator)  # exact; shown as typed (0.1, not 1/10)
             d[f] = v
         out.append(d)
     return out
@@ -969,13 +987,18 @@ def parse_optionees(value: Any) -> tuple:
     return tuple(out)
 
 
+_HOLDING = ("warrant", "warrant_shares", "exercise_price")  # what differs between warrants of one class
+
+
 def parse_register(value: Any, *, date1904: bool = False) -> tuple:
     """The ``register`` table (headers are terms labels) -> one engine.Terms per row.
 
     The table needs a ``Preset`` column or every required column (Warrant Shares,
     Exercise Price, Issue Date, Anti-Dilution); a row whose Preset is blank needs
-    every required value. Conversions are cached per column, since a register
-    repeats the same values many times.
+    every required value. A register repeats a few classes of terms over many
+    warrants: each class is converted and validated once, and a row of a known
+    class differs only in its Warrant, Warrant Shares and Exercise Price
+    (``Terms.with_holding``).
     """
     t = table(value, _TERMS_LABEL_FIELD, "Register")
     if "preset" not in t.fields:
@@ -984,10 +1007,35 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple:
             raise WarrantError(f"Register row 1: missing column {', '.join(repr(m) for m in missing)}: a register "
                                f"needs a Preset column or the columns {', '.join(ADJUST_REQUIRED)}")
     cache: dict = {}
+    classes: dict[tuple, Terms] = {}
+    numbers: dict[tuple, Fraction] = {}  # a cell's number, converted once (the same cell value converts the same)
     out = []
     for row, r in t.rows:
-        values = {f: (raw, row) for f, raw in r.items()}
-        out.append(_terms_from(values, "Register", "row", date1904, prefix=f"Register row {row}: ", cache=cache))
+        prefix = f"Register row {row}: "
+        name, shares, price = r.get("warrant"), r.get("warrant_shares"), r.get("exercise_price")
+        try:
+            key = tuple((f, type(raw), raw) for f, raw in r.items() if f not in _HOLDING)
+            template = classes.get(key)
+        except TypeError:  # an unhashable cell value: no class
+            key, template = None, None
+        if template is None or is_blank(shares) or is_blank(price):
+            terms = _terms_from({f: (raw, row) for f, raw in r.items()}, "Register", "row", date1904,
+                                prefix=prefix, cache=cache)
+            if key is not None and not is_blank(shares) and not is_blank(price):
+                classes[key] = terms
+        else:
+            warrant = to_text(name, "Warrant", "Register", row) or ""
+            count = numbers.get((type(shares), shares))
+            if count is None:
+                count = numbers[(type(shares), shares)] = to_number(shares, "Warrant Shares", "Register", row)
+            per_share = numbers.get((type(price), price))
+            if per_share is None:
+                per_share = numbers[(type(price), price)] = to_number(price, "Exercise Price", "Register", row)
+            try:
+                terms = template.with_holding(warrant, count, per_share)
+            except WarrantError as exc:
+                raise WarrantError(f"{prefix}{exc}") from None
+        out.append(terms)
     return tuple(out)
 
 

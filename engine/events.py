@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Mapping, Sequence, Union
 
 from .errors import WarrantError, fail, where
-from .numbers import exact
+from .numbers import exact, pct
 
 EVENT_KINDS = (
     "SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
@@ -31,16 +31,13 @@ COLUMN_LABELS = {
 }
 CATEGORIES = ("", "MANAGEMENT", "SERIES_D", "EXCLUDED")
 
-# Same-day events apply in this order (then by source row): the capital structure
-# first (§4(b), §4(c), §4(g)(i)), then issues and grants (§4(d), §4(e)), then the
-# Board's equitable adjustment (§4(g)(ii)), then the holder's own exercise (deemed
-# effected immediately before the close of business, §1(b)), then a merger last,
-# so that the day's Common-Stock events are all the predecessor's.
-KIND_RANK = {
-    "SPLIT": 0, "COMBINATION": 0, "STOCK_DIVIDEND": 1, "RIGHTS_DIVIDEND": 1, "TREASURY": 2,
-    "ISSUE": 3, "OPTIONS": 4, "CONVERTIBLE": 4, "AMEND": 5, "EXPIRE": 6, "OTHER": 7,
-    "EXERCISE": 8, "MERGER": 9,
-}
+# Same-day events apply in the order of their rows (a stable sort by date: the rows are the
+# user's record of what happened first; events given through the API keep their list order).
+# Only an event whose clause fixes its moment keeps that place: the holder's EXERCISE is
+# deemed effected immediately before the close of business (§1(b)), so after the day's
+# company events, and a MERGER closes the day, so that all of the day's Common Stock events
+# are the predecessor's.
+DAY_PLACE = {"EXERCISE": 1, "MERGER": 2}
 
 _RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-?\s*(?:for|:|/)\s*-?\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 
@@ -58,7 +55,7 @@ class _Base:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.date, KIND_RANK[self.kind], self.row if self.row is not None else 0)
+        return (self.date, DAY_PLACE.get(self.kind, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +71,14 @@ class Resize(_Base):
 
 @dataclass(frozen=True, slots=True)
 class StockDividend(_Base):
-    """STOCK_DIVIDEND of ``shares`` Common, or RIGHTS_DIVIDEND deemed one of the rights' maximum (§4(c))."""
+    """STOCK_DIVIDEND of ``shares`` Common, or RIGHTS_DIVIDEND deemed one of the rights' maximum (§4(c)).
+
+    A RIGHTS_DIVIDEND's ``ref`` names the rights: an ISSUE with that Ref is their exercise, an
+    EXPIRE their lapse.
+    """
     shares: Fraction
     rights: bool = False
+    ref: str = ""
 
     @property
     def kind(self) -> str:
@@ -181,8 +183,24 @@ Event = Union[Resize, StockDividend, Issue, Grant, Amend, Expire, Treasury, Merg
 
 
 def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:
-    """Ledger order: by date, then :data:`KIND_RANK`, then source row (deterministic)."""
+    """Ledger order: a stable sort by date (same-day events keep their order), :data:`DAY_PLACE` last."""
     return tuple(sorted(events, key=lambda e: e.sort_key))
+
+
+def whole_shares_rule(kind: str, value: Fraction | str) -> str:
+    """What to enter instead of a percent, a fraction or a negative where whole shares are due."""
+    rule = "must be a whole number of shares"
+    if isinstance(value, Fraction) and value < 0:
+        return rule + ", not negative"
+    if kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND"):
+        share = value if isinstance(value, str) else (pct(value) if 0 < value < 1 else "")
+        if share and kind == "STOCK_DIVIDEND":
+            return f"{rule}: for a {share} stock dividend enter {share} of the Common outstanding"
+        if share:
+            return f"{rule}: enter the maximum number of shares the rights acquire ({share} of the Common outstanding)"
+    if isinstance(value, str):
+        return f"{rule}, not a percentage"
+    return rule
 
 
 def parse_ratio(text: object, *, table: str = "Events", row: int | None = None) -> tuple[Fraction, Fraction]:
@@ -217,7 +235,7 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
     kind = r.text("event").upper().replace(" ", "_").replace("-", "_")
     if kind not in EVENT_KINDS:
         raise fail("Event", r.raw("event"), f"is not a known event kind; known: {', '.join(EVENT_KINDS)}", table=table, row=row)
-    base = dict(date=day, row=row, note=r.text("note"), outstanding=r.count("outstanding"))
+    base = dict(date=day, row=row, note=r.text("note"), outstanding=r.count("outstanding", whole=True))
     if kind in ("SPLIT", "COMBINATION"):
         new, old = parse_ratio(r.raw("ratio"), table=table, row=row)
         if kind == "SPLIT" and not new > old:
@@ -226,9 +244,10 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
             raise fail("Ratio", r.raw("ratio"), "of a COMBINATION must give fewer new shares than old (N < M)", table=table, row=row)
         return Resize(**base, new=new, old=old)
     if kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND"):
-        return StockDividend(**base, shares=r.count("shares", required=True, positive=True), rights=kind == "RIGHTS_DIVIDEND")
+        return StockDividend(**base, shares=r.count("shares", required=True, positive=True, whole=True, kind=kind),
+                             rights=kind == "RIGHTS_DIVIDEND", ref=r.text("ref") if kind == "RIGHTS_DIVIDEND" else "")
     if kind == "ISSUE":
-        return Issue(**base, shares=r.count("shares", required=True, positive=True),
+        return Issue(**base, shares=r.count("shares", required=True, positive=True, whole=True, kind=kind),
                      consideration=r.money("consideration", required=True),
                      category=r.category(), ref=r.text("ref"))
     if kind in ("OPTIONS", "CONVERTIBLE"):
@@ -249,7 +268,7 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
     if kind == "EXPIRE":
         return Expire(**base, ref=r.ref(kind))
     if kind == "TREASURY":
-        return Treasury(**base, shares=r.count("shares", required=True, positive=True))
+        return Treasury(**base, shares=r.count("shares", required=True, positive=True, whole=True, kind=kind))
     if kind == "MERGER":
         new, old = parse_ratio(r.raw("ratio"), table=table, row=row)
         successor = r.text("note")
@@ -306,13 +325,22 @@ class _Row:
             return None
         return exact(self._raw.get(key), COLUMN_LABELS[key], table=self.table, row=self.row)
 
-    def count(self, key: str, *, required: bool = False, positive: bool = False) -> Fraction | None:
+    def count(self, key: str, *, required: bool = False, positive: bool = False, whole: bool = False,
+              kind: str = "") -> Fraction | None:
+        """A share count; ``whole``: a whole number of shares, not negative (§2 of issue 8)."""
+        raw = self._raw.get(key)
+        label = COLUMN_LABELS[key]
+        if isinstance(raw, str) and raw.strip().endswith("%"):
+            rule = whole_shares_rule(kind, raw.strip()) if whole else "must be a number of shares, not a percentage"
+            raise fail(label, raw, rule, table=self.table, row=self.row)
         value = self._number(key, required)
         if value is not None:
+            if whole and (value.denominator != 1 or value < 0):
+                raise fail(label, raw, whole_shares_rule(kind, value), table=self.table, row=self.row)
             if value < 0:
-                raise fail(COLUMN_LABELS[key], self._raw.get(key), "must not be negative", table=self.table, row=self.row)
+                raise fail(label, raw, "must not be negative", table=self.table, row=self.row)
             if positive and value == 0:
-                raise fail(COLUMN_LABELS[key], self._raw.get(key), "must be positive", table=self.table, row=self.row)
+                raise fail(label, raw, "must be positive", table=self.table, row=self.row)
         return value
 
     def money(self, key: str, *, required: bool = False) -> Fraction | None:

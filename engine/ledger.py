@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 from .errors import WarrantError, fail, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
                      Treasury, alternative_history, amended_terms, expired_terms, sort_events)
-from .numbers import round_to_increment
+from .numbers import count, money, pct, round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 APPLIED = "APPLIED"
@@ -76,6 +76,13 @@ class _GrantState:
 
 
 @dataclass(frozen=True, slots=True)
+class _RightsState:
+    shares: Fraction             # the maximum issuable on their exercise, deemed a dividend (§4(c))
+    issued: Fraction             # shares issued on their exercise so far
+    expired: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     price: Fraction
     shares: Fraction
@@ -89,13 +96,15 @@ class State:
     management: Fraction         # Management Securities so far (§4(a)(i)(A))
     grants: Mapping[str, _GrantState]
     cash_per_share: Fraction
+    floor: Fraction | None       # the terms' Price Floor restated through later splits (None = none)
+    rights: Mapping[str, _RightsState]
 
 
 def initial_state(terms: Terms) -> State:
     p, s = terms.exercise_price, terms.warrant_shares
     out = None if terms.common_outstanding is None else Fraction(terms.common_outstanding)
     fd = None if terms.fully_diluted is None else Fraction(terms.fully_diluted)
-    return State(p, s, p, s, p, Fraction(1), terms.security, out, fd, Fraction(0), {}, Fraction(0))
+    return State(p, s, p, s, p, Fraction(1), terms.security, out, fd, Fraction(0), {}, Fraction(0), terms.price_floor, {})
 
 
 def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
@@ -103,6 +112,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     if not isinstance(day, date):
         raise fail("As Of", as_of, "must be a date")
+    check_as_of(terms, day)
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     state, trail = fold(terms, ledger, explain=True)
     return Adjusted(
@@ -110,6 +120,12 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
         outstanding=state.outstanding, fully_diluted=state.fully_diluted, price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
     )
+
+
+def check_as_of(terms: Terms, day: date) -> None:
+    """A price or share count exists only from the Issue Date on."""
+    if day < terms.issue_date:
+        raise fail("As Of", day, f"is before the Issue Date ({terms.issue_date.isoformat()})")
 
 
 def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tuple[State, list[TrailRow]]:
@@ -128,10 +144,10 @@ def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tup
 class _Step:
     """Builds one trail row while an event is applied."""
 
-    __slots__ = ("event", "before", "clause", "parts", "flag", "explain")
+    __slots__ = ("event", "before", "clause", "parts", "flag", "explain", "par_value")
 
-    def __init__(self, event: Event, before: State, explain: bool) -> None:
-        self.event, self.before, self.explain = event, before, explain
+    def __init__(self, event: Event, before: State, explain: bool, par_value: Fraction | None = None) -> None:
+        self.event, self.before, self.explain, self.par_value = event, before, explain, par_value
         self.clause = ""
         self.parts: list[str] = []
         self.flag: str | None = None
@@ -140,17 +156,30 @@ class _Step:
         if self.explain:
             self.parts.append(text)
 
+    def warn(self, text: str) -> None:
+        """A flag on the row (a warning, never a refusal); several are joined."""
+        if self.explain:
+            self.flag = text if self.flag is None else f"{self.flag}; {text}"
+
     def row(self, status: str, after: State) -> TrailRow | None:
         if not self.explain:
             return None
         b = self.before
-        return TrailRow(self.event.date, self.event.kind, self.clause, status, min(b.lowest, b.price), min(after.lowest, after.price),
+        before, now = min(b.lowest, b.price), min(after.lowest, after.price)
+        par = self.par_value
+        if par is not None and now < par and now < before:
+            # The contract sets the price without a floor (§4(d)); the law of the issuer's state may not.
+            self.say(f"The price {money(now)} is below the par value {money(par)}: issuing shares below par may be "
+                     f"restricted by law (the warrant promises \"fully paid and nonassessable\" shares).")
+        return TrailRow(self.event.date, self.event.kind, self.clause, status, before, now,
                         b.shares, after.shares, " ".join(self.parts), self.flag, self.event.row)
 
 
 def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool) -> tuple[State, TrailRow | None]:
     event = ledger[i]
-    step = _Step(event, state, explain)
+    step = _Step(event, state, explain, terms.par_value)
+    if event.date < terms.issue_date:
+        return _before_issue(terms, event, state, step)
     state = _stated_outstanding(event, state, step)
     if isinstance(event, Resize):
         return _resize(terms, event, state, step)
@@ -173,6 +202,29 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
         step.explain and step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(event.price)} ({event.note}).")
         return _settle(terms, state, step, event.price, state.calc_shares)
     raise WarrantError(f"{where('Events', event.row)}unsupported event {event!r}")  # pragma: no cover
+
+
+def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    """§4(e) adjusts for events "after the date hereof": an earlier event is no adjustment.
+
+    A grant or rights dividend is still recorded under its Ref, so that a later ISSUE (its
+    exercise, §4(e)(i)) finds it; its shares are in the counts the terms give for the Issue Date.
+    """
+    step.clause = "§4(e)"
+    step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
+                              f"events \"after the date hereof\"); ignored.")
+    if isinstance(e, Grant) or (isinstance(e, StockDividend) and e.ref):
+        _check_new_ref(state, e)
+        if isinstance(e, Grant):
+            state = replace(state, grants={**state.grants, e.ref: _GrantState(e, Fraction(0))})
+        else:
+            state = replace(state, rights={**state.rights, e.ref: _RightsState(e.shares, Fraction(0))})
+    return state, step.row(NO_EFFECT, state)
+
+
+def _check_new_ref(state: State, e: Grant | StockDividend) -> None:
+    if e.ref in state.grants or e.ref in state.rights:
+        raise fail("Ref", e.ref, "is already used by an earlier grant or rights dividend", table="Events", row=e.row)
 
 
 def _stated_outstanding(event: Event, state: State, step: _Step) -> State:
@@ -251,7 +303,7 @@ def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, 
     step.explain and step.say(f"§4(b) {name} {count(e.new)}-for-{count(e.old)}: price × {count(e.old)}/{count(e.new)}, "
              f"shares × {count(e.new)}/{count(e.old)}.")
     counts = dict(outstanding=_scaled(state.outstanding, ratio), fully_diluted=_scaled(state.fully_diluted, ratio),
-                  management=state.management * ratio)
+                  management=state.management * ratio, floor=_scaled(state.floor, 1 / ratio))
     return _settle(terms, state, step, state.calc_price / ratio, state.calc_shares * ratio,
                    upward_allowed=combination, units=1 / ratio, counts=counts)
 
@@ -262,11 +314,20 @@ def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tupl
     if before == 0:
         raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
     after_count = before + e.shares
-    what = (f"§4(c) dividend of rights to acquire {count(e.shares)} shares for no consideration, deemed a stock dividend of "
-            f"{count(e.shares)}" if e.rights else f"§4(c) stock dividend of {count(e.shares)}")
+    what = (f"§4(c) dividend of rights{' ' + e.ref if e.ref else ''} to acquire {count(e.shares)} shares for no consideration, "
+            f"deemed a stock dividend of {count(e.shares)}" if e.rights else f"§4(c) stock dividend of {count(e.shares)}")
     step.explain and step.say(f"{what} on {count(before)} outstanding: price × {count(before)} / {count(after_count)}, "
              f"shares × {count(after_count)} / {count(before)}.")
-    counts = dict(outstanding=after_count, fully_diluted=_plus(state.fully_diluted, e.shares))
+    if e.rights:
+        # Unexercised rights are not "shares of Common Stock outstanding": the count waits for their exercise.
+        step.explain and step.say(f"The rights are not Common outstanding until exercised (an ISSUE with Ref {e.ref or 'naming them'}); "
+                                  f"they join the fully diluted count.")
+        counts = dict(fully_diluted=_plus(state.fully_diluted, e.shares))
+        if e.ref:
+            _check_new_ref(state, e)
+            counts["rights"] = {**state.rights, e.ref: _RightsState(e.shares, Fraction(0))}
+    else:
+        counts = dict(outstanding=after_count, fully_diluted=_plus(state.fully_diluted, e.shares))
     factor = before / after_count
     return _settle(terms, state, step, state.calc_price * factor, state.calc_shares / factor, counts=counts)
 
@@ -292,6 +353,9 @@ def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_afte
         say and step.say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
         return e.shares, management
     if e.category == "MANAGEMENT":
+        if terms.management_cap is None:
+            raise WarrantError(f"{where('Events', e.row)}Category MANAGEMENT needs the terms' Management Cap (§4(a)(i)(A)): "
+                               f"enter the cap (D-1: 10%), 100% to exclude every management grant, or clear the Category")
         fd = _need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
         cap = terms.management_cap * fd
         room = max(Fraction(0), cap - management)
@@ -325,9 +389,6 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         new = per_share
         how = "for no consideration" if consideration == 0 else f"at {money(consideration)} / {count(shares)} = {money(per_share)} per share"
         step.explain and step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
-        if terms.par_value is not None and new < terms.par_value:
-            new = terms.par_value
-            step.explain and step.say(f"Floored at the par value {money(terms.par_value)} (reading: shares may not be issued below par).")
     else:
         broad = method == BROAD_WEIGHTED_AVERAGE
         a = _need(a_diluted if broad else a_outstanding, "fully_diluted" if broad else "outstanding",
@@ -337,6 +398,9 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         step.explain and step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
                  f"{money(cp1)} × ({count(a)} + {count(b)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
                  f"A = {'fully diluted' if broad else 'Common outstanding'}, B = {money(consideration)} / {money(cp1)}, C = {count(shares)}.")
+    if state.floor is not None and new < state.floor:
+        new = state.floor
+        step.explain and step.say(f"Floored at the terms' Price Floor, {money(state.floor)} in today's shares.")
     new_shares = state.calc_shares
     if terms.share_adjustment == KEEP_AGGREGATE and new != cp1:
         if new == 0:
@@ -349,6 +413,8 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
 def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, TrailRow | None]:
     out_after = _plus(state.outstanding, e.shares)
     fd_after = _plus(state.fully_diluted, e.shares)
+    if e.ref in state.rights:
+        return _rights_exercised(e, state, step, out_after)
     if e.ref:
         grant = state.grants.get(e.ref)
         if grant is None:
@@ -375,9 +441,36 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
     return _settle(terms, state, step, new, new_shares, counts=counts, rounding=True)
 
 
+def _rights_exercised(e: Issue, state: State, step: _Step, out_after: Fraction | None) -> tuple[State, TrailRow | None]:
+    """ISSUE on the exercise of rights already deemed a stock dividend (§4(c)): the count only."""
+    rights = state.rights[e.ref]
+    if rights.expired is not None:
+        raise fail("Ref", e.ref, f"expired on {rights.expired.isoformat()}", table="Events", row=e.row)
+    left = rights.shares - rights.issued
+    if e.shares > left:
+        raise fail("Shares", e.shares, f"exceeds the {count(left)} shares left to issue under the rights {e.ref}",
+                   table="Events", row=e.row)
+    step.clause = "§4(c)"
+    step.explain and step.say(f"§4(c) issue of {count(e.shares)} shares on exercise of the rights {e.ref}, already deemed a stock "
+                              f"dividend: no further adjustment; the shares join the Common outstanding.")
+    after = replace(state, outstanding=out_after, rights={**state.rights, e.ref: replace(rights, issued=rights.issued + e.shares)})
+    return after, step.row(NO_EFFECT, after)
+
+
+def _rights_expired(e: Expire, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+    rights = state.rights[e.ref]
+    if rights.expired is not None:
+        raise fail("Ref", e.ref, f"expired on {rights.expired.isoformat()}", table="Events", row=e.row)
+    step.clause = "§4(g)(iv)"
+    step.explain and step.say(f"The rights {e.ref} lapsed with {count(rights.shares - rights.issued)} shares unissued: unexercised "
+                              f"rights were never Common outstanding, so no count changes, and the price is not adjusted "
+                              f"upward (§4(g)(iv)).")
+    after = replace(state, rights={**state.rights, e.ref: replace(rights, expired=e.date)})
+    return after, step.row(NO_EFFECT, after)
+
+
 def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, TrailRow | None]:
-    if e.ref in state.grants:
-        raise fail("Ref", e.ref, "is already used by an earlier grant", table="Events", row=e.row)
+    _check_new_ref(state, e)
     step.clause = "§4(e)"
     total = e.consideration + e.additional
     kind = "Convertible Securities" if e.convertible else "Options"
@@ -399,6 +492,11 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
                step: _Step) -> tuple[State, TrailRow | None]:
     """AMEND (§4(e)(ii)) or EXPIRE: recompute as if the grant's new terms had applied from its issue."""
+    if e.ref in state.rights:
+        if isinstance(e, Expire):
+            return _rights_expired(e, state, step)
+        raise fail("Ref", e.ref, "names rights (RIGHTS_DIVIDEND), which AMEND cannot change: enter their exercise as an ISSUE "
+                   "with this Ref, their lapse as an EXPIRE", table="Events", row=e.row)
     current = state.grants.get(e.ref)
     if current is None:
         raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
@@ -412,8 +510,11 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
             raise fail("Shares", e.shares, f"is below the {count(current.issued)} shares already issued under {e.ref}",
                        table="Events", row=e.row)
         step.explain and step.say(f"§4(e)(ii) amendment of {e.ref}: maximum {count(new_grant.shares)} shares, consideration "
-                 f"{money(new_grant.consideration)} + {money(new_grant.additional)}; the price is recomputed as if these "
+                 f"{money(new_grant.consideration)} + {money(new_grant.additional)}, read in the grant's own units, without regard "
+                 f"to its anti-dilution provisions (§4(e), §4(f)(ii)); the price is recomputed as if these "
                  f"terms had applied from {grant.date.isoformat()}.")
+        if step.explain and e.shares is not None:
+            _flag_split_units(ledger[:i], grant, e, step)
     else:
         # Reading: what was actually issued stays issued, at the grant's per-share consideration.
         new_grant = expired_terms(grant, current.issued)
@@ -427,6 +528,19 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")
     return _settle(terms, state, step, redone.calc_price, redone.calc_shares if redone.calc_price != state.calc_price
                    else state.calc_shares, counts=counts, rounding=True)
+
+
+def _flag_split_units(prefix: Sequence[Event], grant: Grant, e: Amend, step: _Step) -> None:
+    """Flag an amended share count that equals the grant's times the splits since it: likely post-split units."""
+    ratio, seen = Fraction(1), False
+    for earlier in prefix:
+        if isinstance(earlier, Grant) and earlier.ref == grant.ref:
+            ratio, seen = Fraction(1), True
+        elif seen and isinstance(earlier, Resize):
+            ratio *= earlier.new / earlier.old
+    if ratio != 1 and e.shares == grant.shares * ratio:
+        step.warn(f"Shares {count(e.shares)} equal the grant's {count(grant.shares)} × {count(ratio)} (the splits and combinations "
+                  f"since its grant): an AMEND is entered in grant-date units (§4(e)); check this is not a post-split figure")
 
 
 # --------------------------------------------------------------------------- §4(g)(i), §4(b) merger, §1(c)
@@ -456,6 +570,7 @@ def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | Non
         price=state.price / ratio, shares=state.shares * ratio, calc_price=state.calc_price / ratio,
         calc_shares=state.calc_shares * ratio, lowest=state.lowest / ratio, pending_units=state.pending_units,
         security=e.successor, outstanding=None, fully_diluted=None, management=Fraction(0), grants={}, cash_per_share=cash,
+        floor=_scaled(state.floor, 1 / ratio), rights={},
     )
     step.explain and step.say("Later events are the successor's: state its Outstanding on their rows.")
     return after, step.row(APPLIED, after)
@@ -482,36 +597,3 @@ def _plus(value: Fraction | None, delta: Fraction) -> Fraction | None:
 
 def _scaled(value: Fraction | None, ratio: Fraction) -> Fraction | None:
     return None if value is None else value * ratio
-
-
-def _decimal_text(value: Fraction, places: int, min_places: int = 0) -> str:
-    """Exact decimal text when the value terminates within 12 places, else ``places`` decimals and an ellipsis."""
-    sign = "-" if value < 0 else ""
-    num, den = abs(value.numerator), value.denominator
-    d, twos, fives = den, 0, 0
-    while d % 2 == 0:
-        d, twos = d // 2, twos + 1
-    while d % 5 == 0:
-        d, fives = d // 5, fives + 1
-    exact_places = max(twos, fives, min_places)
-    if d == 1 and exact_places <= 12:
-        digits, ellipsis, p = num * 10 ** exact_places // den, "", exact_places
-    else:
-        digits, ellipsis, p = num * 10 ** places // den, "…", places
-    whole, frac = divmod(digits, 10 ** p)
-    return f"{sign}{whole:,}" + (f".{frac:0{p}d}" if p else "") + ellipsis
-
-
-def count(value: Fraction) -> str:
-    """A share count for the trail: ``1,000,000`` or ``27,272.7272727272…``."""
-    return _decimal_text(Fraction(value), 10)
-
-
-def money(value: Fraction) -> str:
-    """A price or amount for the trail: ``$0.01`` or ``$0.0090909090…``."""
-    text = _decimal_text(Fraction(value), 10, min_places=2)
-    return f"-${text[1:]}" if text.startswith("-") else f"${text}"
-
-
-def pct(value: Fraction) -> str:
-    return f"{_decimal_text(Fraction(value) * 100, 6)}%"

@@ -128,3 +128,39 @@ def to_plain_decimal(value: Fraction, places: int = 28) -> Decimal:
             places_needed += 1
         return Decimal(int(value * 10**places_needed)).scaleb(-places_needed)
     return to_decimal(value, Decimal(1).scaleb(-places), "ROUND_HALF_EVEN")
+
+
+# --------------------------------------------------------------------------- numbers as text
+
+def _decimal_text(value: Fraction, places: int, min_places: int = 0) -> str:
+    """Exact decimal text when the value terminates within 12 places, else ``places`` decimals and an ellipsis."""
+    sign = "-" if value < 0 else ""
+    num, den = abs(value.numerator), value.denominator
+    d, twos, fives = den, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    exact_places = max(twos, fives, min_places)
+    if d == 1 and exact_places <= 12:
+        digits, ellipsis, p = num * 10 ** exact_places // den, "", exact_places
+    else:
+        digits, ellipsis, p = num * 10 ** places // den, "…", places
+    whole, frac = divmod(digits, 10 ** p)
+    return f"{sign}{whole:,}" + (f".{frac:0{p}d}" if p else "") + ellipsis
+
+
+def count(value: Fraction) -> str:
+    """A share count for the trail: ``1,000,000`` or ``27,272.7272727272…``."""
+    return _decimal_text(Fraction(value), 10)
+
+
+def money(value: Fraction) -> str:
+    """A price or amount for the trail: ``$0.01`` or ``$0.0090909090…``."""
+    text = _decimal_text(Fraction(value), 10, min_places=2)
+    return f"-${text[1:]}" if text.startswith("-") else f"${text}"
+
+
+def pct(value: Fraction) -> str:
+    """A rate for the trail: ``10%`` or ``9.090909…%``."""
+    return f"{_decimal_text(Fraction(value) * 100, 6)}%"

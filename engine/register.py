@@ -25,8 +25,8 @@ from typing import Sequence
 from .errors import WarrantError, fail, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, amended_terms, expired_terms, sort_events)
-from .ledger import _need, _plus, count, counted_shares
-from .numbers import round_to_increment
+from .ledger import _need, _plus, check_as_of, counted_shares
+from .numbers import count, round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 # Op codes of the compiled program.
@@ -34,7 +34,8 @@ _RESIZE, _DIVIDEND, _RATCHET, _WEIGHTED, _NONE, _RECOMPUTE, _MERGER, _EXERCISE, 
 
 # Terms that decide the price path; the others (names, dates of exercise, settlement) do not.
 _PATH_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "management_cap", "series_d_cutoff",
-                "price_increment", "price_rounding", "common_outstanding", "fully_diluted", "par_value")
+                "price_increment", "price_rounding", "common_outstanding", "fully_diluted", "price_floor",
+                "issue_date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class _Counts:
     fully_diluted: Fraction | None
     management: Fraction
     grants: dict            # ref -> (grant as amended, issued, expired)
+    rights: dict            # ref -> [maximum shares, issued, expired] of a RIGHTS_DIVIDEND
+    floor: Fraction | None  # the Price Floor in today's shares
 
 
 def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | datetime) -> list[tuple[Fraction, Fraction]]:
@@ -54,6 +57,7 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     memo: dict[tuple, tuple[Fraction, Fraction]] = {}
     out: list[tuple[Fraction, Fraction]] = []
     for t in terms:
+        check_as_of(t, day)
         key = tuple(getattr(t, f) for f in _PATH_FIELDS)
         program = programs.get(key)
         if program is None:
@@ -91,9 +95,10 @@ def _lowered(program: tuple) -> tuple:
         elif code == _DIVIDEND or code == _OTHER:
             out.append((code, op[1].numerator, op[1].denominator))
         elif code == _RATCHET:
-            out.append((code, op[1].numerator, op[1].denominator, op[2].numerator, op[2].denominator, op[3]))
+            floor = op[2]
+            out.append((code, op[1].numerator, op[1].denominator) + _pair(floor) + (op[3],))
         elif code == _WEIGHTED:
-            out.append((code, op[1].numerator, op[1].denominator) + op[2:])
+            out.append((code, op[1].numerator, op[1].denominator) + op[2:6] + _pair(op[6]) + (op[7],))
         elif code == _RECOMPUTE:
             out.append((code, _lowered(op[1])))
         elif code == _EXERCISE:
@@ -101,6 +106,10 @@ def _lowered(program: tuple) -> tuple:
         else:
             out.append(op)
     return tuple(out)
+
+
+def _pair(value: Fraction | None) -> tuple:
+    return (None, None) if value is None else (value.numerator, value.denominator)
 
 
 def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
@@ -133,10 +142,8 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
                 continue                                   # §4(d): not less than the price otherwise applicable
             rounding = True
             if code == _RATCHET:
-                if qn * op[4] >= op[3] * qd:
-                    nn, nd = qn, qd
-                else:                                      # floored at par
-                    nn, nd = op[3], op[4]
+                nn, nd = qn, qd
+                fn, fd = op[3], op[4]
             else:
                 a = op[4]
                 if a is None:
@@ -144,6 +151,9 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
                 cp = Fraction(cpn, cpd)
                 new = cp * (a + op[3] / cp) / (a + op[5])
                 nn, nd = new.numerator, new.denominator
+                fn, fd = op[7], op[8]
+            if fn is not None and nn * fd < fn * nd:       # the terms' Price Floor, restated
+                nn, nd = fn, fd
             xn, xd = csn, csd
             if keep and nn * cpd != cpn * nd:
                 if nn == 0:
@@ -222,9 +232,17 @@ def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
 
 def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, _Counts]:
     c = _Counts(None if terms.common_outstanding is None else Fraction(terms.common_outstanding),
-                None if terms.fully_diluted is None else Fraction(terms.fully_diluted), Fraction(0), {})
+                None if terms.fully_diluted is None else Fraction(terms.fully_diluted), Fraction(0), {}, {},
+                terms.price_floor)
     ops: list[tuple] = []
     for i, e in enumerate(ledger):
+        if e.date < terms.issue_date:
+            try:
+                c = _before_issue(e, c)
+            except WarrantError as err:
+                ops.append((_FAIL, err))
+                break
+            continue
         if e.outstanding is not None:
             fd = c.fully_diluted
             if c.outstanding is not None and fd is not None and c.outstanding != e.outstanding:
@@ -240,20 +258,50 @@ def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, _Counts]:
     return tuple(ops), c
 
 
+def _before_issue(e: Event, c: _Counts) -> _Counts:
+    """As ledger._before_issue: no adjustment; a grant or rights dividend is recorded under its Ref."""
+    if isinstance(e, Grant) or (isinstance(e, StockDividend) and e.ref):
+        _check_new_ref(c, e)
+        if isinstance(e, Grant):
+            return replace(c, grants={**c.grants, e.ref: (e, Fraction(0), None)})
+        return replace(c, rights={**c.rights, e.ref: (e.shares, Fraction(0), None)})
+    return c
+
+
+def _check_new_ref(c: _Counts, e: Grant | StockDividend) -> None:
+    if e.ref in c.grants or e.ref in c.rights:
+        raise fail("Ref", e.ref, "is already used by an earlier grant or rights dividend", table="Events", row=e.row)
+
+
 def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> tuple[tuple, _Counts]:
     if isinstance(e, Resize):
         ratio = e.new / e.old
         scale = (lambda v: None if v is None else v * ratio)
         return (_RESIZE, ratio, e.new < e.old), replace(c, outstanding=scale(c.outstanding),
-                                                        fully_diluted=scale(c.fully_diluted), management=c.management * ratio)
+                                                        fully_diluted=scale(c.fully_diluted), management=c.management * ratio,
+                                                        floor=None if c.floor is None else c.floor / ratio)
     if isinstance(e, StockDividend):
         before = _need(c.outstanding, "outstanding", "a §4(c) stock dividend", e)
         if before == 0:
             raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
-        return (_DIVIDEND, before / (before + e.shares)), replace(c, outstanding=before + e.shares,
-                                                                 fully_diluted=_plus(c.fully_diluted, e.shares))
+        op = (_DIVIDEND, before / (before + e.shares))
+        if not e.rights:
+            return op, replace(c, outstanding=before + e.shares, fully_diluted=_plus(c.fully_diluted, e.shares))
+        if e.ref:
+            _check_new_ref(c, e)
+            return op, replace(c, fully_diluted=_plus(c.fully_diluted, e.shares),
+                               rights={**c.rights, e.ref: (e.shares, Fraction(0), None)})
+        return op, replace(c, fully_diluted=_plus(c.fully_diluted, e.shares))
     if isinstance(e, Issue):
         out_after, fd_after = _plus(c.outstanding, e.shares), _plus(c.fully_diluted, e.shares)
+        if e.ref in c.rights:
+            shares, issued, expired = c.rights[e.ref]
+            if expired is not None:
+                raise fail("Ref", e.ref, f"expired on {expired.isoformat()}", table="Events", row=e.row)
+            if e.shares > shares - issued:
+                raise fail("Shares", e.shares, f"exceeds the {count(shares - issued)} shares left to issue under the rights {e.ref}",
+                           table="Events", row=e.row)
+            return (_NONE,), replace(c, outstanding=out_after, rights={**c.rights, e.ref: (shares, issued + e.shares, None)})
         if e.ref:
             g = c.grants.get(e.ref)
             if g is None:
@@ -267,8 +315,7 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> t
         op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
         return op, replace(c, outstanding=out_after, fully_diluted=fd_after, management=management)
     if isinstance(e, Grant):
-        if e.ref in c.grants:
-            raise fail("Ref", e.ref, "is already used by an earlier grant", table="Events", row=e.row)
+        _check_new_ref(c, e)
         fd_after = _plus(c.fully_diluted, e.shares)
         grants = dict(c.grants)
         grants[e.ref] = (e, Fraction(0), None)
@@ -283,7 +330,8 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> t
             raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
         return (_NONE,), replace(c, outstanding=before - e.shares, fully_diluted=_plus(c.fully_diluted, -e.shares))
     if isinstance(e, Merger):
-        return (_MERGER, e.new / e.old), _Counts(None, None, Fraction(0), {})
+        ratio = e.new / e.old
+        return (_MERGER, ratio), _Counts(None, None, Fraction(0), {}, {}, None if c.floor is None else c.floor / ratio)
     if isinstance(e, Exercise):
         return (_EXERCISE, e.shares, e.row), replace(c, outstanding=_plus(c.outstanding, e.shares))
     if isinstance(e, Other):
@@ -297,7 +345,7 @@ def _price_op(terms: Terms, e: Issue | Grant, c: _Counts, counted: Fraction, con
     zero = fail("Share Adjustment", KEEP_AGGREGATE, "cannot keep the aggregate price at a price of 0", table="Events", row=e.row)
     per_share = consideration / counted
     if terms.anti_dilution == FULL_RATCHET:
-        return (_RATCHET, per_share, terms.par_value if terms.par_value is not None else Fraction(0), zero)
+        return (_RATCHET, per_share, c.floor, zero)
     broad = terms.anti_dilution == BROAD_WEIGHTED_AVERAGE
     a = c.fully_diluted if broad else c.outstanding
     missing = None
@@ -306,10 +354,18 @@ def _price_op(terms: Terms, e: Issue | Grant, c: _Counts, counted: Fraction, con
             _need(None, "fully_diluted" if broad else "outstanding", "a weighted-average adjustment", e)
         except WarrantError as err:
             missing = err
-    return (_WEIGHTED, per_share, consideration, a, counted, missing, zero)
+    return (_WEIGHTED, per_share, consideration, a, counted, missing, c.floor, zero)
 
 
 def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: _Counts) -> tuple[tuple, _Counts]:
+    if e.ref in c.rights:
+        shares, issued, expired = c.rights[e.ref]
+        if isinstance(e, Amend):
+            raise fail("Ref", e.ref, "names rights (RIGHTS_DIVIDEND), which AMEND cannot change: enter their exercise as an ISSUE "
+                       "with this Ref, their lapse as an EXPIRE", table="Events", row=e.row)
+        if expired is not None:
+            raise fail("Ref", e.ref, f"expired on {expired.isoformat()}", table="Events", row=e.row)
+        return (_NONE,), replace(c, rights={**c.rights, e.ref: (shares, issued, e.date)})
     current = c.grants.get(e.ref)
     if current is None:
         raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
@@ -326,4 +382,4 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
     sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant))
     grants = dict(c.grants)
     grants[e.ref] = (new_grant or grant, issued, e.date if isinstance(e, Expire) else None)
-    return (_RECOMPUTE, sub), replace(redone, grants=grants)
+    return (_RECOMPUTE, sub), replace(redone, grants=grants, rights=c.rights)

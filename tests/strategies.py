@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from engine import d1_terms, parse_events
 
 START = date(2001, 3, 1)
+# Terms draw an Issue Date from these, so that some events fall before it (§4(e): "after the date hereof").
+ISSUE_DATES = (date(2001, 2, 7), date(2001, 6, 1))
 
 ratios = st.tuples(st.integers(1, 12), st.integers(1, 12)).filter(lambda nm: nm[0] != nm[1])
 amounts = st.integers(0, 2_000_000)
@@ -16,14 +18,16 @@ counts = st.integers(1, 3_000_000)
 
 
 @st.composite
-def event_rows(draw, kinds=None, refs=("O1", "O2", "C1")):
+def event_rows(draw, kinds=None, refs=("O1", "O2", "C1", "R1", "R2")):
     kinds = kinds or ["SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
                       "AMEND", "EXPIRE", "TREASURY", "MERGER", "EXERCISE", "OTHER"]
     n = draw(st.integers(0, 14))
-    rows, granted = [], []
+    rows, granted, rights = [], [], []
     for _ in range(n):
         kind = draw(st.sampled_from(kinds))
-        day = START + timedelta(days=draw(st.integers(0, 1500)))
+        # Often the day of an earlier row, so same-day rows come in every order.
+        same_day = rows and draw(st.integers(0, 2)) == 0
+        day = draw(st.sampled_from([r["date"] for r in rows])) if same_day else START + timedelta(days=draw(st.integers(0, 1500)))
         row = {"date": day, "event": kind}
         if kind in ("SPLIT", "COMBINATION", "MERGER"):
             a, b = draw(ratios)
@@ -38,10 +42,20 @@ def event_rows(draw, kinds=None, refs=("O1", "O2", "C1")):
         elif kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "TREASURY"):
             row["shares"] = draw(st.integers(1, 500_000))
             row["outstanding"] = draw(st.sampled_from([None, None, 9_000_000]))
+            free = [r for r in refs if r not in granted]
+            if kind == "RIGHTS_DIVIDEND" and free and draw(st.booleans()):
+                row["ref"] = draw(st.sampled_from(free))
+                granted.append(row["ref"])
+                rights.append(row["ref"])
         elif kind == "ISSUE":
             row["shares"] = draw(counts)
             row["consideration"] = draw(amounts)
             row["category"] = draw(st.sampled_from(["", "", "MANAGEMENT", "SERIES_D", "EXCLUDED"]))
+            if granted and draw(st.integers(0, 2)) == 0:
+                # The exercise of a grant (§4(e)(i)) or of rights (§4(c)), sometimes beyond what is left.
+                row["ref"] = draw(st.sampled_from(granted))
+                if row["ref"] in rights:
+                    row["shares"] = draw(st.integers(1, 300_000))
         elif kind in ("OPTIONS", "CONVERTIBLE"):
             free = [r for r in refs if r not in granted]
             if not free:
@@ -56,6 +70,8 @@ def event_rows(draw, kinds=None, refs=("O1", "O2", "C1")):
             row["ref"] = draw(st.sampled_from(granted))
             if kind == "AMEND":
                 row["additional_consideration"] = draw(amounts)
+                if draw(st.booleans()):
+                    row["shares"] = draw(counts)
         elif kind == "EXERCISE":
             row["shares"] = draw(st.integers(1, 1000))
         elif kind == "OTHER":
@@ -66,14 +82,18 @@ def event_rows(draw, kinds=None, refs=("O1", "O2", "C1")):
 
 
 terms = st.builds(
-    lambda method, share_adj, price, shares, inc: d1_terms(
+    lambda method, share_adj, price, shares, inc, floor, cap, issued: d1_terms(
         anti_dilution=method, share_adjustment=share_adj, exercise_price=price, warrant_shares=shares,
-        price_increment=inc, common_outstanding=10_000_000, fully_diluted=12_000_000),
+        price_increment=inc, common_outstanding=10_000_000, fully_diluted=12_000_000, price_floor=floor,
+        management_cap=cap, issue_date=issued),
     st.sampled_from(["FULL_RATCHET", "BROAD_WEIGHTED_AVERAGE", "NARROW_WEIGHTED_AVERAGE", "NONE"]),
     st.sampled_from(["NONE", "KEEP_AGGREGATE"]),
     st.integers(1, 5000).map(lambda c: F(c, 100_000)),
     st.integers(1, 500_000).map(F),
     st.sampled_from([None, None, F(1, 10_000)]),
+    st.sampled_from([None, None, F(1, 1000), F(1, 200)]),       # Price Floor
+    st.sampled_from([F(1, 10), F(1, 10), None]),                 # Management Cap
+    st.sampled_from(ISSUE_DATES),
 )
 
 

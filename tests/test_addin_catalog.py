@@ -569,3 +569,19 @@ def test_a_column_with_a_blank_header_is_the_users_own():
     # The blank-header column is ignored: the 2-for-1 split still halves $.01 (§4(b)).
     events = [["Date", "Event", "Ratio", None], [datetime(2002, 6, 3), "SPLIT", "2-for-1", "my remark"]]
     assert call("WARRANT_PRICE", D1_TERMS, events, AS_OF) == 0.005
+
+
+WHOLE_SHARES = [  # issue 8 §2: the Shares of a STOCK_DIVIDEND are shares, never a rate (§4(c))
+    ("10%", "Shares ('10%') must be a whole number of shares: for a 10% stock dividend enter 10% of the Common "
+            "outstanding"),
+    (0.1, "Shares (0.1) must be a whole number of shares: for a 10% stock dividend enter 10% of the Common "
+          "outstanding"),
+    (2.5, "Shares (2.5) must be a whole number of shares"),
+    (-5.0, "Shares (-5) must be a whole number of shares, not negative"),
+]
+
+
+@pytest.mark.parametrize("shares, message", WHOLE_SHARES, ids=[str(w[0]) for w in WHOLE_SHARES])
+def test_a_dividend_typed_as_a_rate_is_refused_as_typed(shares, message):
+    events = [EVENTS_HEADER, ev(datetime(2002, 6, 3), "STOCK_DIVIDEND", shares=shares)]
+    assert call("WARRANT_PRICE", D1_TERMS, events, AS_OF) == f"#WARRANT: Events row 2: {message}"

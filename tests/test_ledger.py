@@ -51,8 +51,8 @@ CASES = [
      D1, "2001-06-01 | ISSUE | shares=1000000 | consideration=5000", F(1, 200), F(161_290), [APPLIED]),
     ("§4(d) issue at exactly the price ($10,000 / 1,000,000 = $0.01) is not 'less than': no adjustment",
      D1, "2001-06-01 | ISSUE | shares=1000000 | consideration=10000", F(1, 100), F(161_290), [NO_EFFECT]),
-    ("§4(d) issue for no consideration: price floored at the $.001 par value (our reading)",
-     D1, "2001-06-01 | ISSUE | shares=100 | consideration=0", F(1, 1000), F(161_290), [APPLIED]),
+    ("§4(d) issue 'for no consideration': the price is reduced to the issue price, $0 (no par floor in §4(d))",
+     D1, "2001-06-01 | ISSUE | shares=100 | consideration=0", F(0), F(161_290), [APPLIED]),
     ("§4(g)(iii) $0.00995 is 0.5% below $0.01: carried forward; price stays $0.01 and §4(h) does not count it",
      D1, "2001-06-01 | ISSUE | shares=1000 | consideration=9.95", F(1, 100), F(161_290), [CARRIED_FORWARD]),
     ("§4(g)(iii) carried $0.00995 then $0.0099: together exactly 1% of $0.01 ($0.0001): made",
@@ -103,9 +103,10 @@ CASES = [
      "(that price restated in today's units is $0.02)",
      D1, """2001-06-01 | ISSUE | shares=1000000 | consideration=5000
             2002-01-01 | COMBINATION | ratio=1-for-4""", F(1, 50), F(161_290, 4), [APPLIED, APPLIED]),
-    ("Same-day order: a 2-for-1 split applies before an issue at $0.004 the same day (row order reversed)",
-     D1, """2002-01-01 | ISSUE | shares=1000000 | consideration=4000
-            2002-01-01 | SPLIT | ratio=2-for-1""", F(1, 250), F(322_580), [APPLIED, APPLIED]),
+    ("Same-day order follows the rows: a 2-for-1 split entered before an issue at $0.004 the same day: "
+     "$0.01 / 2 = $0.005, then §4(d) $0.004",
+     D1, """2002-01-01 | SPLIT | ratio=2-for-1
+            2002-01-01 | ISSUE | shares=1000000 | consideration=4000""", F(1, 250), F(322_580), [APPLIED, APPLIED]),
     ("Narrow-based weighted average: A = 7,000,000 outstanding (not 9,000,000 diluted): $1 x 8/9",
      plain(exercise_price=F(1), anti_dilution="NARROW_WEIGHTED_AVERAGE", common_outstanding=7_000_000, fully_diluted=9_000_000),
      "2021-01-01 | ISSUE | shares=2000000 | consideration=1000000", F(8, 9), F(100), [APPLIED]),
@@ -186,7 +187,7 @@ ERRORS = [
     ("split that is not N > M", "2001-06-01 | SPLIT | ratio=1-for-2", r"Ratio \('1-for-2'\) of a SPLIT must give more"),
     ("combination that is not N < M", "2001-06-01 | COMBINATION | ratio=2-for-1", r"of a COMBINATION must give fewer"),
     ("amend of unknown ref", "2001-06-01 | AMEND | ref=ZZ | shares=5", r"Events row 2: Ref \('ZZ'\) names no earlier"),
-    ("negative count", "2001-06-01 | ISSUE | shares=-5 | consideration=1", r"Events row 2: Shares \('-5'\) must not be negative"),
+    ("negative count", "2001-06-01 | ISSUE | shares=-5 | consideration=1", r"Events row 2: Shares \('-5'\) must be a whole number of shares, not negative"),
     ("issue without consideration", "2001-06-01 | ISSUE | shares=5", r"Events row 2: Consideration \(blank\) is required"),
     ("exercise beyond remaining", "2001-06-01 | EXERCISE | shares=161291", r"Shares \(161291\) exceeds the 161,290 Warrant Shares"),
     ("bad date", "June | SPLIT | ratio=2-for-1", r"Events row 2: Date \('June'\) must be a date"),

@@ -389,10 +389,11 @@ D1_EVENTS = [
     (dt.date(2002, 11, 1), "RIGHTS_DIVIDEND", 2400000, None, None, None, 24000000, None, None, None, None,
      "APPLIED", "=0.003*24000000/26400000", "=325805.8*26400000/24000000",
      "§4(c) last sentence: rights for 2,400,000 shares for no consideration = stock dividend of 2,400,000 on the "
-     "stated 24,000,000: price x 24/26.4 = 0.003/1.1, shares x 1.1 = 358,386.38."),
+     "stated 24,000,000: price x 24/26.4 = 0.003/1.1, shares x 1.1 = 358,386.38. The rights are not Common "
+     "outstanding until exercised: O stays 24,000,000."),
     (dt.date(2003, 2, 3), "COMBINATION", None, "1-for-4", None, None, None, None, None, None, None,
      "APPLIED", "=0.003/1.1*4", "=358386.38/4",
-     "§4(b) 1-for-4 combination (the only upward move §4(g)(iv) allows): price x 4 = 0.012/1.1, shares / 4 = 89,596.595. O 6,600,000."),
+     "§4(b) 1-for-4 combination (the only upward move §4(g)(iv) allows): price x 4 = 0.012/1.1, shares / 4 = 89,596.595. O 6,000,000."),
     (dt.date(2003, 6, 2), "ISSUE", 100000, None, 500, None, None, "SERIES_D", None, None, None,
      "APPLIED", "=500/100000", "=89596.595",
      "§4(a)(i)(B) does not apply: Series D closing 2003-06-02 is after 2001-05-02, so it counts. Consideration $500 = "
@@ -406,10 +407,10 @@ D1_EVENTS = [
      "§4(g)(ii): the Board's equitable adjustment to $0.0048 (below $0.005, change 4% >= 1%): made."),
     (dt.date(2004, 3, 1), "EXERCISE", 40000, None, None, None, None, None, None, None, None,
      "APPLIED", "=0.0048", "=89596.595-40000",
-     "§1(c): the holder exercises 40,000; the new warrant calls for 89,596.595 - 40,000 = 49,596.595. O 6,790,000."),
+     "§1(c): the holder exercises 40,000; the new warrant calls for 89,596.595 - 40,000 = 49,596.595. O 6,190,000 (6,000,000 + 100,000 + 50,000 + 40,000)."),
     (dt.date(2004, 3, 15), "ISSUE", 100000, None, 600, None, 6800000, None, None, None, None,
      "NO_EFFECT", "=0.0048", "=49596.595",
-     "Stated Outstanding 6,800,000 disagrees with the carried 6,790,000: flagged on the trail row, stated count used. "
+     "Stated Outstanding 6,800,000 disagrees with the carried 6,190,000: flagged on the trail row, stated count used. "
      "$600/100,000 = $0.006 >= $0.0048: no adjustment (§4(d))."),
     (dt.date(2004, 10, 1), "MERGER", None, "1-for-2", None, None, None, None, None, 0.001,
      "Successor Holdings, Inc. common stock",
@@ -684,8 +685,8 @@ def d1_book() -> Book:
          "price", "§4(g)(ii) Board adjustment 2003-12-01; the 2004-03-15 issue at $0.006 does not lower it."),
         ("Price before any event (2001-02-28)", "=WARRANT_PRICE(Terms,Events,DATE(2001,2,28))", "=0.01", PRICE_DIGITS,
          "price", "Preamble: $.01 per share."),
-        ("Stated outstanding mismatch flagged on trail row 21", '=COUNTIF(Trail!I21,"*differs from the carried count 6,790,000*")',
-         "=1", 0, None, "Events row 21 states 6,800,000 outstanding; carried 6,790,000 (Events rows 2-20): the row is flagged, the stated count used."),
+        ("Stated outstanding mismatch flagged on trail row 21", '=COUNTIF(Trail!I21,"*differs from the carried count 6,190,000*")',
+         "=1", 0, None, "Events row 21 states 6,800,000 outstanding; carried 6,190,000 (Events rows 2-20; the row 15 rights are not outstanding, §4(c)): the row is flagged, the stated count used."),
     ]
     for i, (label, formula, expected, digits, fmt, note) in enumerate(res, start=2):
         check_row(rs, i, formula, expected, note, digits, label=label, fmt=fmt)
