@@ -14,23 +14,12 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
-from addin import cli
 from addin.recalc.bookio import BookError, Terminated, save_atomic
+from tests.test_cli import run
+from tests.test_recalc_rules import chain_book
 
 ROOT = Path(__file__).resolve().parents[1]
 XLSM = ROOT / "tests" / "fixtures" / "xlcalculator" / "use_case_01.xlsm"
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["warrants", *map(str, args)]
-    try:
-        with pytest.raises(SystemExit) as exc:
-            cli.main()
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return exc.value.code or 0, out, err
 
 
 def make(tmp_path, cells, name="b.xlsx", wb=None) -> Path:
@@ -139,13 +128,8 @@ def test_check_distinguishes_failed_checks_errors_and_unsupported(capsys, tmp_pa
 
 
 def test_check_goes_on_after_a_bad_book_and_a_deep_chain(capsys, tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    ws["E1"] = "=A5000"
-    ws["A1"] = 1
-    for i in range(2, 5001):
-        ws[f"A{i}"] = f"=A{i - 1}+1"
+    wb = chain_book(5000, reader="E1")
+    ws = wb["S"]
     ws["F1"], ws["F2"] = "Check", "=E1=5000"
     chain = tmp_path / "chain.xlsx"
     wb.save(chain)

@@ -49,6 +49,7 @@ ARRAY_PARAMS: dict[str, frozenset | None] = {
     "SUM": None, "AVERAGE": None, "MIN": None, "MAX": None, "COUNT": None, "COUNTA": None, "AND": None,
     "OR": None, "CONCAT": None, "SUMPRODUCT": None, "COUNTIF": frozenset({0}), "SUMIF": frozenset({0, 2}),
     "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1}), "ROWS": None, "COLUMNS": None,
+    "NPV": None,
 }
 # parameters Excel evaluates as arrays even in a plain formula
 ARRAY_MODE = {"SUMPRODUCT": None, "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1})}
