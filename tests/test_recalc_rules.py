@@ -79,6 +79,11 @@ CASES = [
     ("=EOMONTH(DATE(2020,1,15),-1)", 43830),   # 2019-12-31
     ('=DAYS("2020-03-01","2020-02-01")', 29),
     ("=DEGREES(PI())", 180),
+    ("=ROW()", 1),                         # ROW/COLUMN of the formula's own cell (B1)
+    ("=COLUMN()", 2),
+    ("=ROW(C7)", 7),
+    ("=COLUMN(D1:F1)", 4),                 # a plain formula shows the first of the array
+    ("=ROW(5)", "#VALUE!"),                # not a reference
 ]
 
 

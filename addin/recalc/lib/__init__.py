@@ -16,6 +16,6 @@ for _module in (math, stats, logical, info, text, date_time, lookup, finance):
 # functions whose arguments are ranges even when one cell (COUNTIF(A1:A1, ...))
 RANGE_FUNCTIONS = frozenset({"COUNTIF", "SUMIF", "SUMPRODUCT", "INDEX", "MATCH", "VLOOKUP"})
 # functions that take the reference itself, never its values (ROWS(A:A) is 1,048,576)
-REFERENCE_FUNCTIONS = frozenset({"ROWS", "COLUMNS"})
+REFERENCE_FUNCTIONS = frozenset({"ROWS", "COLUMNS", "ROW", "COLUMN"})
 
 __all__ = ["NATIVE", "RANGE_FUNCTIONS", "REFERENCE_FUNCTIONS"]
