@@ -159,33 +159,36 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     if isinstance(wb, ScanWorkbook):
         return _scanned_cells(wb, errors)
     book = BookCells()
+    formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
         title = ws.title
-        max_row = max_col = 1
         for row in ws.iter_rows():
             for cell in row:
                 v = cell.value
                 if v is None:
                     continue
-                r, c = cell.row, cell.column
-                max_row = max(max_row, r)
-                max_col = max(max_col, c)
-                key = (title, r, c)
                 kind = cell.data_type
-                if isinstance(v, ArrayFormula):
-                    book.formulas[key] = v.text or "="
-                    if v.ref:
-                        bounds = parse_area(v.ref)
-                        if bounds:
-                            book.array_ref[key] = bounds
-                elif kind == "f" or (kind == "s" and v[:1] == "=" and len(v) > 1):
-                    book.formulas[key] = v
+                if kind == "n" or kind == "d" or kind == "b":
+                    constants[(title, cell.row, cell.column)] = v
+                elif kind == "s":
+                    if v[:1] == "=" and len(v) > 1:
+                        formulas[(title, cell.row, cell.column)] = v
+                    else:
+                        constants[(title, cell.row, cell.column)] = v
+                elif isinstance(v, ArrayFormula):
+                    key = (title, cell.row, cell.column)
+                    formulas[key] = v.text or "="
+                    bounds = parse_area(v.ref) if v.ref else None
+                    if bounds:
+                        array_ref[key] = bounds
+                elif kind == "f":
+                    formulas[(title, cell.row, cell.column)] = v
                 elif kind == "e":
                     text = str(v).upper()
-                    book.constants[key] = errors.get(text, text)
+                    constants[(title, cell.row, cell.column)] = errors.get(text, text)
                 else:
-                    book.constants[key] = v
-        book.extent[title] = (max_row, max_col)
+                    constants[(title, cell.row, cell.column)] = v
+        book.extent[title] = (ws.max_row, ws.max_column)
     for name, target in _defined_names(wb):
         book.names[(None, name.upper())] = target
     for ws in wb.worksheets:
