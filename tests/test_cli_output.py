@@ -78,7 +78,7 @@ def test_spilled_cells_carry_their_row_and_column_labels():
         ws.cell(row=i, column=1, value=k)
         ws.cell(row=i, column=2, value=v)
     ws["A7"] = "=WARRANT_TERMS(A1:B4)"   # spills Label | Value | Source
-    result = recalc_workbook(wb)
+    result = recalc_workbook(wb, all_dynamic=True)      # typed in Excel 365: a dynamic array
     labels = {cli.cell_key(*k): cli.cell_label(wb, result, k) for k in result.spilled}
     row = next(r for (s, r, c), v in result.values.items() if v == "Warrant Shares" and c == 1)
     assert labels[f"S!B{row}"] == "Warrant Shares / Value"

@@ -205,3 +205,22 @@ def test_small_caps_refuse_a_book_with_one_line(tmp_path):
     book = make(tmp_path, {"A1": 1, "A2": "=A1+1", "C300": 1})
     with pytest.raises(BookError, match=r"sheet S uses A1:C300 \(900 cells\), over the cap of 100"):
         recalc_file(book, caps=Caps(max_cells=100))
+
+
+def test_a_book_saved_again_keeps_its_dynamic_arrays(tmp_path):
+    # openpyxl drops Excel 365's dynamic-array marks on save; save_atomic puts them back, so a
+    # macro's output (a copy that keeps formulas) still spills when Excel or we recalculate it
+    import xlsxwriter
+    from addin.recalc import load_book, recalc_workbook
+    from addin.recalc.bookio import dynamic_anchors
+    src = tmp_path / "da.xlsx"
+    with xlsxwriter.Workbook(src) as book:
+        ws = book.add_worksheet("S")
+        ws.write_column(0, 0, [1, 2, 3])
+        ws.write_dynamic_array_formula("B1:B3", "=A1:A3*10")
+        ws.write_array_formula("C1:C3", "{=A1:A3*10}")
+    out = tmp_path / "copy.xlsx"
+    save_atomic(load_book(src), out)
+    assert dynamic_anchors(src) == dynamic_anchors(out) == {("S", 1, 2)}
+    r = recalc_workbook(load_book(out), None)
+    assert r.spill_shape == {("S", 1, 2): (3, 1)} and r["S!C3"] == 30

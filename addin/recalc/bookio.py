@@ -24,7 +24,7 @@ from pathlib import Path
 from .parse import parse_area
 
 __all__ = ["BookError", "Caps", "CAPS", "BookCells", "Terminated", "check_output", "load_book", "read_cells",
-           "require_names", "save_atomic", "named_range"]
+           "require_names", "save_atomic", "named_range", "dynamic_anchors", "mark_dynamic"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -162,11 +162,16 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
         title = ws.title
+        last_row = last_col = 1
         for row in ws.iter_rows():
             for cell in row:
                 v = cell.value
                 if v is None:
                     continue
+                if cell.row > last_row:
+                    last_row = cell.row
+                if cell.column > last_col:
+                    last_col = cell.column
                 kind = cell.data_type
                 if kind == "n" or kind == "d" or kind == "b":
                     constants[(title, cell.row, cell.column)] = v
@@ -188,7 +193,7 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
                     constants[(title, cell.row, cell.column)] = errors.get(text, text)
                 else:
                     constants[(title, cell.row, cell.column)] = v
-        book.extent[title] = (ws.max_row, ws.max_column)
+        book.extent[title] = (last_row, last_col)        # the last non-empty cell's row and column
     for name, target in _defined_names(wb):
         book.names[(None, name.upper())] = target
     for ws in wb.worksheets:
@@ -238,31 +243,92 @@ def _dynamic_anchors(wb, array_ref) -> set:
     path = getattr(wb, "_warrants_path", None)
     if path is None or not array_ref:
         return set()
+    return dynamic_anchors(path) & set(array_ref)
+
+
+_METADATA = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<metadata xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main" xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+             '<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" copy="1" pasteAll="1" '
+             'pasteValues="1" merge="1" splitFirst="1" rowColShift="1" clearFormats="1" clearComments="1" assign="1" '
+             'coerce="1" cellMeta="1"/></metadataTypes><futureMetadata name="XLDAPR" count="1"><bk><extLst><ext '
+             'uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}"><xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/>'
+             '</ext></extLst></bk></futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
+             '</metadata>')
+
+
+def dynamic_anchors(path) -> set:
+    """(sheet, row, col) of every formula a file stores as a dynamic array."""
     from openpyxl.utils.cell import column_index_from_string  # noqa: PLC0415
+    found = set()
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "xl/metadata.xml" not in names or b'fDynamic="1"' not in zf.read("xl/metadata.xml"):
-                return set()
-            parts = _sheet_parts(zf)
-            found = set()
-            for title, part in parts.items():
-                if part not in names or not any(k[0] == title for k in array_ref):
+                return found
+            for title, part in _sheet_parts(zf).items():
+                if part not in names:
                     continue
                 data = zf.read(part)
                 pos = data.find(b' cm="')
                 while pos >= 0:
-                    start = data.rfind(b"<c ", 0, pos)
-                    tag = data[start:data.find(b">", pos) + 1]
-                    m = re.search(rb'\br="([A-Z]+)(\d+)"', tag)
+                    start = data.rfind(b"<c ", 0, pos + 1)
+                    m = re.search(rb'\br="([A-Z]+)(\d+)"', data[start:data.find(b">", pos) + 1])
                     if m:
-                        key = (title, int(m.group(2)), column_index_from_string(m.group(1).decode()))
-                        if key in array_ref:
-                            found.add(key)
+                        found.add((title, int(m.group(2)), column_index_from_string(m.group(1).decode())))
                     pos = data.find(b' cm="', pos + 5)
-            return found
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return set()
+    return found
+
+
+def mark_dynamic(path, anchors) -> None:
+    """Mark ``anchors`` (array formulas in a file openpyxl saved) as dynamic arrays again, as
+    Excel 365 stores them: openpyxl drops the cell metadata, which turns a spill into a legacy
+    array formula of its stored range."""
+    from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
+    if not anchors:
+        return
+    path = Path(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {title: part for title, part in _sheet_parts(zf).items()}
+        items = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    by_part: dict = {}
+    for title, r, c in anchors:
+        if title in parts:
+            by_part.setdefault(parts[title], set()).add(f"{get_column_letter(c)}{r}".encode())
+    out = []
+    for info, data in items:
+        name = info.filename
+        if name in by_part:
+            cells = by_part[name]
+
+            def add_cm(m, cells=cells):
+                tag = m.group(0)
+                ref = re.search(rb'\br="([A-Z]+\d+)"', tag)
+                if ref and ref.group(1) in cells and b" cm=" not in tag:
+                    return tag[:2] + b' cm="1"' + tag[2:]
+                return tag
+            data = re.sub(rb"<c\b[^>]*>(?=<f\b[^>]*\bt=\"array\")", add_cm, data)
+        elif name == "[Content_Types].xml" and b"/xl/metadata.xml" not in data:
+            data = data.replace(b"</Types>", b'<Override PartName="/xl/metadata.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"/></Types>')
+        elif name == "xl/_rels/workbook.xml.rels" and b"sheetMetadata" not in data:
+            data = data.replace(b"</Relationships>", b'<Relationship Id="rIdWarrantsMeta" Type="http://schemas.'
+                                b'openxmlformats.org/officeDocument/2006/relationships/sheetMetadata" '
+                                b'Target="metadata.xml"/></Relationships>')
+        elif name == "xl/metadata.xml":
+            continue
+        out.append((info, data))
+    tmp = path.with_name(path.name + ".marks")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in out:
+                zf.writestr(info, data)
+            zf.writestr("xl/metadata.xml", _METADATA)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _sheet_parts(zf) -> dict:
@@ -351,6 +417,12 @@ def save_atomic(wb, out) -> Path:
     restore = _on_sigterm_raise()
     try:
         wb.save(tmp)
+        source = getattr(wb, "_warrants_path", None)
+        if source is not None:       # openpyxl drops dynamic-array marks: put back those still array formulas
+            from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415
+            keep = {k for k in dynamic_anchors(source) if k[0] in wb.sheetnames
+                    and isinstance(wb[k[0]].cell(row=k[1], column=k[2]).value, ArrayFormula)}
+            mark_dynamic(tmp, keep)
         os.chmod(tmp, _umask_mode())
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
