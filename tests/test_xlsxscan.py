@@ -86,11 +86,12 @@ def test_same_as_openpyxl(path):
 @pytest.mark.parametrize("path", sorted((ROOT / "workbooks").glob("*.xlsx")), ids=lambda p: p.name)
 def test_catalog_calls_are_dynamic_arrays(path):
     # workbooks/build.py writes every catalog call with write_dynamic_array_formula (cm="1" ->
-    # metadata.xml XLDAPR fDynamic="1"); every other formula is an ordinary one.
+    # metadata.xml XLDAPR fDynamic="1"): only dynamic arrays spill (issue 10). Other formulas may
+    # be dynamic arrays too (as Excel 365 stores what is typed into it).
     book = read_book(path)
     for title, sheet in book.sheets.items():
         calls = {k for k, f in sheet.formulas.items() if CATALOG_CALL.search(f)}
-        assert sheet.dynamic == calls, title
+        assert calls <= sheet.dynamic, title
         assert calls <= set(sheet.arrays), title
 
 
