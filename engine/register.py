@@ -45,6 +45,11 @@ _PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
 PROGRAM_CACHE_SIZE = 64
 
 
+def forget_programs() -> None:
+    """Empty the cache of compiled programs (for a benchmark of a ledger never seen)."""
+    _PROGRAMS.clear()
+
+
 def path_key(terms: Terms) -> tuple:
     """The terms that decide a ledger's program: the company-level settings of :data:`_PATH_FIELDS`."""
     return tuple(getattr(terms, f) for f in _PATH_FIELDS)
