@@ -1,13 +1,17 @@
 """The ``warrants`` command: recalculate, check and run the macros on workbooks headless.
 
+    warrants new OUT.xlsx [--preset D-1]
     warrants recalc BOOK [-o OUT] [--json]
     warrants check [PATH ...]                    (default: workbooks/)
-    warrants certificate BOOK [--as-of DATE] [-o OUT]
-    warrants purchase-form BOOK [-o OUT]
+    warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
+    warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
+    warrants lite FOLDER                         (xlwings Lite: main.py, requirements.txt)
+    warrants --version
 
 Exit codes: 0 ok, 1 a check failed (FALSE, an error value, a ``#WARRANT:`` text
-or an exception recorded inside a catalog function), 2 a bad file or bad
-arguments (one line on standard error, never a traceback).
+or an exception recorded inside a catalog function) or nothing to check, 2 a bad
+file or bad arguments (one line on standard error, never a traceback), 3 an
+internal error, 130 interrupted.
 """
 from __future__ import annotations
 
@@ -23,15 +27,31 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from addin.bookio import BookError, load_book, require_names, save_atomic
-from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
+from addin.lightimport import import_openpyxl_without_numpy
+
+import_openpyxl_without_numpy()         # before addin.recalc imports openpyxl
+
+from addin.bookio import BookError, load_book, require_names, save_atomic  # noqa: E402
+from addin.recalc.bookio import CAPS, check_output  # noqa: E402
+from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Warrant workbooks headless: recalculate, check, certificate, purchase form.")
+                  help="Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook.",
+                  epilog="Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad "
+                         "input; 3 an internal error; 130 interrupted.\n\nExample: warrants new my.xlsx; "
+                         "warrants check workbooks/")
 out = Console()
 err = Console(stderr=True, highlight=False)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad input "
+              "(one line on standard error); 3 an internal error; 130 interrupted.")
+
+
+def _epilog(*examples: str) -> str:
+    """Every command's --help ends with its exit codes and an example."""
+    return EXIT_CODES + "".join(f"\n\nExample: {e}" for e in examples)
+
 
 
 def _fail(message: str, code: int = 2) -> "typer.Exit":
@@ -67,8 +87,9 @@ def _show(v: object, number_format: str | None = None) -> str:
 @dataclass
 class Finding:
     where: str          # Sheet!A1
-    what: str           # FALSE | error text | exception
+    what: str           # FALSE | error text | exception | why unsupported
     label: str = ""
+    kind: str = "error"   # "failed check" | "error" | "unsupported"
 
 
 @dataclass
@@ -76,6 +97,7 @@ class BookReport:
     path: Path
     checks: int = 0
     passed: int = 0
+    formulas: int = 0
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None     # a bad file (exit 2)
 
@@ -110,7 +132,10 @@ def _label(wb, sheet: str, row: int) -> str:
 
 
 def evaluate_checks(wb, result: Recalc, path: Path) -> BookReport:
-    report = BookReport(path)
+    """Failed checks (a check cell not TRUE), errors (an error value or a ``#WARRANT:`` text in
+    any formula or spilled cell, an exception inside a catalog function) and unsupported cells
+    (a value this recalculation cannot compute exactly as Excel does), each with its cell."""
+    report = BookReport(path, formulas=len(result.formula_cells))
     checks = check_cells(wb)
     report.checks = len(checks)
     seen = set()
@@ -119,14 +144,20 @@ def evaluate_checks(wb, result: Recalc, path: Path) -> BookReport:
         seen.add(key)
         if v is True:
             report.passed += 1
+        elif key in result.unsupported:
+            report.findings.append(Finding(cell_key(*key), f"unsupported: {result.unsupported[key]}",
+                                           _label(wb, key[0], key[1]), "unsupported"))
         else:
             report.findings.append(Finding(cell_key(*key), _show(v) if v is not None else "blank",
-                                           _label(wb, key[0], key[1])))
+                                           _label(wb, key[0], key[1]), "failed check"))
     for key in result.cells():
         if key in seen:
             continue
         v = result.values.get(key)
-        if isinstance(v, XLError) or (isinstance(v, str) and v.startswith("#WARRANT")):
+        if key in result.unsupported:
+            report.findings.append(Finding(cell_key(*key), f"unsupported: {result.unsupported[key]}",
+                                           _label(wb, key[0], key[1]), "unsupported"))
+        elif isinstance(v, XLError) or (isinstance(v, str) and v.startswith("#WARRANT")):
             report.findings.append(Finding(cell_key(*key), str(v), _label(wb, key[0], key[1])))
     for exc in result.exceptions:
         report.findings.append(Finding(f"{exc.sheet}!{exc.cell}", f"exception in {exc.function}: {exc.message}"))
@@ -142,28 +173,214 @@ def _load(path: Path):
         raise _fail(str(exc)) from None
 
 
-def _key_results(wb, result: Recalc) -> list[tuple[str, str, object, str | None]]:
-    """The ``KeyResults`` named range (label | value), else every formula cell (first 40)."""
+MAX_ROWS = 40   # the fallback table (no KeyResults range) shows this many formula cells
+
+
+@dataclass
+class KeyRow:
+    label: str
+    where: str
+    value: object
+    number_format: str | None = None
+    on: str = ""            # the date the figure is on: "As Of 2004-12-31", "Exercise Date 2004-06-15", ""
+
+
+def _key_results(wb, result: Recalc) -> tuple[list[KeyRow], int]:
+    """The ``KeyResults`` named range (label | value), else the first formula and spilled cells.
+
+    Returns the rows and how many cells the fallback table left out."""
     from addin.bookio import named_range  # noqa: PLC0415
     from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
+    dates = _DateTracer(wb, result)
     target = named_range(wb, "KeyResults")
-    rows: list[tuple[str, str, object, str | None]] = []
+    rows: list[KeyRow] = []
     if target:
         sheet, area = _split_sheet(target.lstrip("="))
         bounds = _parse_area(area) if sheet else None
         if bounds and sheet in wb.sheetnames:
             r1, c1, r2, c2 = bounds
             ws = wb[sheet]
+            # over the used area only, and at most KEY_RESULTS_MAX rows (a name over a million rows)
+            r2 = min(r2, max(ws.max_row, max((k[1] for k in result.cells() if k[0] == sheet), default=0)),
+                     r1 + KEY_RESULTS_MAX - 1)
             for r in range(r1, r2 + 1):
                 label = ws.cell(row=r, column=c1).value
                 key = (sheet, r, c2)
                 cell = ws.cell(row=r, column=c2)
                 v = result.values[key] if key in result.values else cell.value
-                rows.append((str(label or ""), cell_key(*key), v, cell.number_format))
-            return rows
-    for key in result.cells()[:40]:
-        rows.append((_label(wb, key[0], key[1]), cell_key(*key), result.values.get(key), None))
-    return rows
+                rows.append(KeyRow(str(label or ""), cell_key(*key), v, cell.number_format, dates.on(key)))
+            return rows, 0
+    cells = result.cells()
+    for key in cells[:MAX_ROWS]:
+        rows.append(KeyRow(cell_label(wb, result, key), cell_key(*key), result.values.get(key), None,
+                           dates.on(result.spilled.get(key, key))))
+    return rows, max(0, len(cells) - MAX_ROWS)
+
+
+def _text(v) -> str:
+    return v.strip() if isinstance(v, str) and not v.startswith("=") else ""
+
+
+def cell_label(wb, result: Recalc, key: tuple[str, int, int]) -> str:
+    """A cell's label: its row's column-A text; a spilled cell adds its spill's row and column heads."""
+    sheet, r, c = key
+    row_label = _label(wb, sheet, r)
+    anchor = result.spilled.get(key)
+    if anchor is None:
+        return row_label
+    _s, ar, ac = anchor
+    head = result.values.get((sheet, ar, c)) if (sheet, ar, c) in result.values else None
+    first = result.values.get((sheet, r, ac)) if (sheet, r, ac) in result.values else None
+    parts = [p for p in (row_label, _text(first) if c != ac else "", _text(head) if r != ar else "") if p]
+    return " / ".join(dict.fromkeys(parts))
+
+
+class _DateTracer:
+    """Which date a figure is on: follow its formula's references to the AsOf and Exercise ranges."""
+
+    _CELL = r"\$?([A-Z]{1,3})\$?(\d+)"
+    _REF = re.compile(r"(?:(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!)?\b" + _CELL + r"(?::" + _CELL + r")?\b")
+    MAX_AREA = 5000   # cells of one referenced area followed (a whole-register range is not walked)
+
+    def __init__(self, wb, result: Recalc) -> None:
+        from addin.bookio import named_range  # noqa: PLC0415
+        self.wb, self.result = wb, result
+        self.names = {}
+        self.as_of_named = named_range(wb, "AsOf") is not None
+        as_of = self._named_value("AsOf", named_range)
+        self.dates: dict[str, str] = {}
+        if as_of not in (None, ""):
+            self.names["asof"] = "AsOf"
+            self.dates["AsOf"] = _day(as_of)
+        exercise = self._exercise_date(named_range)
+        if exercise not in (None, ""):
+            self.names["exercise"] = "Exercise"
+            self.dates["Exercise"] = _day(exercise)
+        self._seen: dict[tuple[str, int, int], frozenset[str]] = {}
+
+    def _named_value(self, name, named_range):
+        from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
+        target = named_range(self.wb, name)
+        if not target:
+            return None
+        sheet, area = _split_sheet(target.lstrip("="))
+        bounds = _parse_area(area) if sheet else None
+        if not bounds or sheet not in self.wb.sheetnames:
+            return None
+        r1, c1, r2, c2 = bounds
+        return [[self._value((sheet, r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)] \
+            if (r1, c1) != (r2, c2) else self._value((sheet, r1, c1))
+
+    def _exercise_date(self, named_range):
+        grid = self._named_value("Exercise", named_range)
+        if isinstance(grid, list):
+            for row in grid:
+                for i, v in enumerate(row[:-1]):
+                    if isinstance(v, str) and v.strip().lower() == "exercise date":
+                        return row[i + 1]
+        return None
+
+    def _value(self, key):
+        if key in self.result.values:
+            return self.result.values[key]
+        return self.wb[key[0]].cell(row=key[1], column=key[2]).value
+
+    def _formula(self, key) -> str:
+        sheet, r, c = key
+        if sheet not in self.wb.sheetnames:
+            return ""
+        v = self.wb[sheet].cell(row=r, column=c).value
+        v = getattr(v, "text", v)
+        return v if isinstance(v, str) and v.startswith("=") else ""
+
+    def _depends(self, key, depth: int = 0) -> frozenset[str]:
+        if key in self._seen:
+            return self._seen[key]
+        self._seen[key] = frozenset()
+        formula = self._formula(key)
+        found = {n for n in self.names if re.search(rf"\b{n}\b", formula, re.IGNORECASE)}
+        if depth < 8:
+            from openpyxl.utils import column_index_from_string  # noqa: PLC0415
+            for m in self._REF.finditer(re.sub(r'"[^"]*"', "", formula)):
+                sheet = (m.group(1) or "").replace("''", "'") or m.group(2) or key[0]
+                r1, c1 = int(m.group(4)), column_index_from_string(m.group(3))
+                r2, c2 = (int(m.group(6)), column_index_from_string(m.group(5))) if m.group(5) else (r1, c1)
+                if (r2 - r1 + 1) * (c2 - c1 + 1) > self.MAX_AREA:
+                    continue
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        found |= self._depends((sheet, r, c), depth + 1)
+                        if len(found) == len(self.names):
+                            break
+        self._seen[key] = frozenset(found)
+        return self._seen[key]
+
+    def on(self, key) -> str:
+        return "; ".join(self.names[n] for n in ("asof", "exercise") if n in self._depends(key))
+
+
+def _day(v) -> str:
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat() if v.time() == _dt.time() else v.isoformat(sep=" ", timespec="minutes")
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _preset(wb) -> str | None:
+    """The Terms range's Preset value, if any (so the table says whose figures filled the gaps)."""
+    from addin.bookio import named_range  # noqa: PLC0415
+    from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
+    target = named_range(wb, "Terms")
+    sheet, area = _split_sheet((target or "").lstrip("="))
+    bounds = _parse_area(area) if sheet else None
+    if not bounds or sheet not in wb.sheetnames:
+        return None
+    r1, c1, r2, c2 = bounds
+    ws = wb[sheet]
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2):
+            v = ws.cell(row=r, column=c).value
+            if isinstance(v, str) and v.strip().lower() == "preset":
+                p = ws.cell(row=r, column=c + 1).value
+                return str(p).strip() if p not in (None, "") else None
+    return None
+
+
+def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: int) -> None:
+    tracer = _DateTracer(wb, result)
+    as_of = (f"As Of {tracer.dates['AsOf']}" if "AsOf" in tracer.dates
+             else "As Of blank" if tracer.as_of_named else "no range named AsOf")
+    preset = _preset(wb)
+    out.print(f"{book.name}: {as_of}" + (f"; terms preset {preset}" if preset else ""), markup=False,
+              soft_wrap=True)
+    dated = {part for r in rows if r.on for part in r.on.split("; ")}
+    table = Table(title=f"{book.name}: key results", title_justify="left")
+    table.add_column("Item", min_width=24)
+    table.add_column("Cell", style="dim", no_wrap=True)
+    if dated:
+        table.add_column("On", no_wrap=True)
+    table.add_column("Value", justify="right", max_width=max(12, out.width - 65))
+    for r in rows:
+        cells = [r.label, r.where] + ([r.on.replace("; ", "+")] if dated else []) + [_show(r.value, r.number_format)]
+        table.add_row(*cells)
+    out.print(table)
+    if len(dated) > 1:
+        words = {"AsOf": "AsOf = As Of", "Exercise": "Exercise = the Exercise Date"}
+        out.print("Figures are on different dates (the On column says which): "
+                  + "; ".join(f"{words[d]} {tracer.dates[d]}" for d in sorted(dated)) + ".", markup=False,
+                  soft_wrap=True)
+    if left_out:
+        out.print(f"... and {left_out:,} more cell{'s' if left_out != 1 else ''} not shown (the first {MAX_ROWS} "
+                  f"are; name a KeyResults range to choose, or use --json for all).", markup=False, soft_wrap=True)
+
+
+KEY_RESULTS_MAX = 200
+
+CAPS_HELP = (f"Caps: a book is refused (exit 2) when one part of the file inflates beyond "
+             f"{CAPS.max_part_bytes // 2**20:,} MiB, all parts beyond {CAPS.max_total_bytes // 2**20:,} MiB, or its "
+             f"sheets' used areas exceed {CAPS.max_cells:,} cells; a formula reading or producing more than "
+             f"{CAPS.max_range_cells:,} cells gets #VALUE! in that cell only (reported as unsupported).")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -173,42 +390,56 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@app.command()
+@app.command(short_help="Recalculate a workbook headless and print its key results (or -o a values copy).",
+             help="Recalculate BOOK headless and print its key results (the KeyResults named range, else "
+                   "the first formula cells). A values copy (-o) is written atomically: a new regular .xlsx file "
+                   "(macro-free) or, of an .xlsm, .xlsm; an existing output that is not a regular file is refused. "
+                   + CAPS_HELP,
+             epilog=_epilog("warrants recalc workbooks/performance_warrant_d1.xlsx",
+                            "warrants recalc my.xlsx -o my.values.xlsx --json > values.json"))
 def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to recalculate; never modified."),
            output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write a values copy here (atomically)."),
            as_json: bool = typer.Option(False, "--json", help="Print only a JSON object {\"Sheet!A1\": value}.")):
-    """Recalculate BOOK headless and print its key results."""
-    if output is not None and _same_file(book, output):
-        raise _fail(f"{output}: refusing to overwrite the input workbook")
+    if output is not None:
+        if _same_file(book, output):
+            raise _fail(f"{output}: refusing to overwrite the input workbook")
+        try:
+            check_output(output, book)
+        except BookError as exc:
+            raise _fail(str(exc)) from None
     try:
-        wb, result = recalc_file(book)
+        wb, result = recalc_file(book, read_only=output is None)     # a values copy needs openpyxl's book
     except BookError as exc:
         raise _fail(str(exc)) from None
-    rows = None if as_json else _key_results(wb, result)
+    rows, left_out = ([], 0) if as_json else _key_results(wb, result)
     if output is not None:
         write_values(wb, result)          # the in-memory copy; the input file is never written
         try:
             save_atomic(wb, output)
+        except BookError as exc:
+            raise _fail(str(exc)) from None
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, allow_nan=False))
         sys.stdout.write("\n")
         sys.stdout.flush()
-        for exc in result.exceptions:       # standard output stays one JSON object
-            err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
+        _notes(result)                      # standard output stays one JSON object
         return
-    table = Table(title=f"{book.name}: key results", title_justify="left")
-    table.add_column("Item")
-    table.add_column("Cell", style="dim")
-    table.add_column("Value", justify="right")
-    for label, where, v, fmt in rows:
-        table.add_row(label, where, _show(v, fmt))
-    out.print(table)
+    _print_table(book, wb, result, rows, left_out)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
-              + (f", values copy written to {output}" if output else ""))
+              + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
+              + (f", values copy written to {output}" if output else ""), soft_wrap=True)
+    _notes(result)
+
+
+def _notes(result: Recalc) -> None:
     for exc in result.exceptions:
-        err.print(f"exception recorded: {exc}", markup=False)
+        err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
+    for key, why in list(result.unsupported.items())[:20]:
+        err.print(f"unsupported: {cell_key(*key)}: {why}", markup=False, soft_wrap=True)
+    if len(result.unsupported) > 20:
+        err.print(f"unsupported: {len(result.unsupported) - 20} more cells", markup=False, soft_wrap=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -224,15 +455,19 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def check_book(path: Path) -> BookReport:
     try:
-        wb, result = recalc_file(path)
+        wb, result = recalc_file(path, read_only=True)
     except BookError as exc:
         return BookReport(path, error=str(exc))
     return evaluate_checks(wb, result, path)
 
 
-@app.command()
+@app.command(short_help="Recalculate workbooks and report every failed check, error and unsupported cell.",
+             help="Recalculate each workbook and report its failed checks (a cell under a 'Check' header that "
+                   "is not TRUE), errors and unsupported cells, each with its sheet and cell. Exit 0 when all pass, "
+                   "1 when any check fails, any cell is an error or unsupported, or a book has nothing to check "
+                   "(no formulas: a values copy), 2 when a file cannot be read. " + CAPS_HELP,
+             epilog=_epilog("warrants check workbooks/", "warrants check my.xlsx other.xlsx"))
 def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: workbooks/).")):
-    """Recalculate each workbook and report every check that is FALSE or an error."""
     paths = paths or [Path("workbooks")]
     files = _expand(paths)
     if not files:
@@ -241,7 +476,8 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
     if len(files) > 1:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err, transient=True) as progress:
+                      TimeElapsedColumn(), console=err, transient=True,
+                      disable=not err.is_terminal) as progress:   # progress only on a terminal
             task = progress.add_task("checking", total=len(files))
             for f in files:
                 progress.update(task, description=f"checking {f.name}")
@@ -255,12 +491,17 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
             bad += 1
             err.print(f"warrants: error: {rep.error}", markup=False, soft_wrap=True)
             continue
+        if not rep.formulas:
+            failed += 1
+            out.print(f"[red]FAIL[/red] {rep.path}: nothing to check (no formulas: a values copy?)", soft_wrap=True)
+            continue
         if rep.findings:
             failed += 1
-            out.print(f"[red]FAIL[/red] {rep.path}: {rep.passed}/{rep.checks} checks pass, "
-                      f"{len(rep.findings)} problem(s)", soft_wrap=True)
-            for f in rep.findings:
-                out.print(f"  {f.where}: {f.what}" + (f"  ({f.label})" if f.label else ""), markup=False,
+            kinds = [(k, sum(1 for f in rep.findings if f.kind == k)) for k in ("failed check", "error", "unsupported")]
+            summary = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds if n)
+            out.print(f"[red]FAIL[/red] {rep.path}: {rep.passed}/{rep.checks} checks pass; {summary}", soft_wrap=True)
+            for f in sorted(rep.findings, key=lambda f: ("failed check", "error", "unsupported").index(f.kind)):
+                out.print(f"  {f.kind}: {f.where}: {f.what}" + (f"  ({f.label})" if f.label else ""), markup=False,
                           soft_wrap=True)
         else:
             out.print(f"[green]ok[/green]   {rep.path}: {rep.passed}/{rep.checks} checks pass", soft_wrap=True)
@@ -291,10 +532,16 @@ def _parse_date(text: str | None) -> _dt.date | None:
         raise _fail(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
 
 
-def _run_macro(book: Path, output: Optional[Path], suffix: str, names: tuple[str, ...], run) -> None:
-    output = output or _default_out(book, suffix)
-    if _same_file(book, output):
-        raise _fail(f"{output}: refusing to overwrite the input workbook")
+def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: str, names: tuple[str, ...],
+               make) -> None:
+    """Build the document once; write it as a sheet on a copy of BOOK (-o, the default) and/or as a PDF."""
+    if pdf is None and output is None:
+        output = _default_out(book, suffix)
+    for target in (output, pdf):
+        if target is not None and _same_file(book, target):
+            raise _fail(f"{target}: refusing to overwrite the input workbook")
+    if pdf is not None and pdf.suffix.lower() != ".pdf":
+        raise _fail(f"--pdf {pdf}: the file name must end in .pdf")
     wb = _load(book)
     try:
         require_names(wb, names, book)
@@ -304,41 +551,154 @@ def _run_macro(book: Path, output: Optional[Path], suffix: str, names: tuple[str
     # formula cells in the named ranges are read through the headless recalculation
     result = recalc_workbook(wb)
     values = {cell_key(*k): (str(v) if isinstance(v, XLError) else v) for k, v in result.values.items()}
+    adapter = macros.OpenpyxlBook(wb, values)
     try:
-        sheet = run(macros, macros.OpenpyxlBook(wb, values))
+        doc, fp = make(macros, adapter)
     except ValueError as exc:   # engine.WarrantError: bad inputs in the sheet, one line
         raise _fail(f"{book}: {' '.join(str(exc).split())}") from None
-    try:
-        save_atomic(wb, output)
-    except OSError as exc:
-        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
-    name = getattr(sheet, "title", sheet)
-    out.print(f"wrote {output}" + (f" (new sheet {name})" if isinstance(name, str) else ""))
+    if pdf is not None:
+        try:
+            macros.write_pdf(doc, pdf, fp)
+        except OSError as exc:
+            raise _fail(f"{pdf}: cannot write ({exc.strerror or exc})") from None
+        out.print(f"wrote {pdf}", markup=False)
+    if output is not None:
+        name = macros.write_sheet(adapter, doc, suffix.replace("-", " ").title())
+        try:
+            save_atomic(wb, output)
+        except OSError as exc:
+            raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+        out.print(f"wrote {output} (new sheet {name})", markup=False)
 
 
-@app.command()
+_PDF_HELP = "Also write the document as a print-ready PDF here (without -o, only the PDF is written)."
+
+
+@app.command(epilog=_epilog("warrants certificate workbooks/performance_warrant_d1.xlsx --as-of 2004-06-15 "
+                            "--pdf certificate.pdf"))
 def certificate(book: Path = typer.Argument(..., help="Workbook with named ranges Terms, Events, AsOf."),
                 as_of: Optional[str] = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: AsOf)."),
                 output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                                      help="Output workbook (default BOOK.certificate.xlsx).")):
-    """Write the §4(i) officer's certificate of adjustment on a copy of BOOK."""
+                                                      help="Output workbook (default BOOK.certificate.xlsx)."),
+                pdf: Optional[Path] = typer.Option(None, "--pdf", help=_PDF_HELP)):
+    """Write the §4(i) officer's certificate of adjustment on a copy of BOOK and/or as a PDF."""
     when = _parse_date(as_of)
-    _run_macro(book, output, "certificate", ("Terms", "Events", "AsOf"),
-               lambda m, b: m.adjustment_certificate(b, when))
+    _run_macro(book, output, pdf, "certificate", ("Terms", "Events", "AsOf"),
+               lambda m, b: m.certificate_document(b, when))
 
 
-@app.command("purchase-form")
+@app.command("purchase-form", epilog=_epilog("warrants purchase-form workbooks/performance_warrant_d1.xlsx "
+                                             "--pdf exhibit-a.pdf"))
 def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ranges Terms, Exercise (Market)."),
                   output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                                        help="Output workbook (default BOOK.purchase-form.xlsx).")):
-    """Fill in the Exhibit A purchase form on a copy of BOOK."""
-    _run_macro(book, output, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form(b))
+                                                        help="Output workbook (default BOOK.purchase-form.xlsx)."),
+                  pdf: Optional[Path] = typer.Option(None, "--pdf", help=_PDF_HELP)):
+    """Fill in the Exhibit A purchase form on a copy of BOOK and/or as a PDF."""
+    _run_macro(book, output, pdf, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form_document(b))
+
+
+@app.command(epilog=_epilog("warrants new my_warrant.xlsx", "warrants new d1_copy.xlsx --preset D-1"))
+def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); an existing file is refused."),
+        preset: Optional[str] = typer.Option(None, "--preset",
+                                             help="D-1: the Preset term set to D-1, plus Tests and Facts ranges.")):
+    """Write a starter workbook: the terms block, events table, exercise, answers and a How to use sheet."""
+    from addin import starter  # noqa: PLC0415
+    if output.suffix.lower() != ".xlsx":
+        raise _fail(f"{output}: the file name must end in .xlsx")
+    if output.exists():
+        raise _fail(f"{output}: exists; refusing to overwrite it (choose another name)")
+    if preset is not None and preset.upper() not in starter.PRESETS:
+        raise _fail(f"--preset {preset!r}: known presets are {', '.join(starter.PRESETS)}")
+    try:
+        starter.new_workbook(output, preset=preset.upper() if preset else None)
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+    out.print(f"wrote {output}: type the terms on the Warrant sheet, then the events; "
+              f"see its How to use sheet", markup=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        import engine  # noqa: PLC0415
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+        try:
+            package = version("warrants")
+        except PackageNotFoundError:   # run from a source tree that was never installed
+            package = "not installed"
+        out.print(f"warrants {package} (engine {engine.__version__})", markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook."""
+
+
+@app.command("lite")
+def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and requirements.txt into "
+                                                 "(created if missing).")):
+    """Write the xlwings Lite bundle (Mac, Excel on the web): main.py and requirements.txt for Lite's editor."""
+    import base64
+    import hashlib
+    import io
+    import zipfile
+
+    import addin
+    import engine
+    from addin import lite as lite_module
+
+    targets = [folder / "main.py", folder / "requirements.txt"]
+    if folder.exists() and not folder.is_dir():
+        raise _fail(f"{folder}: not a folder")
+    if any(t.exists() for t in targets):
+        raise _fail(f"{folder}: already has main.py or requirements.txt; choose an empty folder")
+    addin_dir, engine_dir = Path(addin.__file__).parent, Path(engine.__file__).parent
+    files = [("engine/" + p.name, p) for p in sorted(engine_dir.glob("*.py"))]
+    files += [("addin/" + n, addin_dir / n) for n in lite_module.ADDIN_CORE]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        for arcname, path in files:  # fixed timestamps: the same sources give the same bundle
+            z.writestr(zipfile.ZipInfo(arcname, date_time=(2000, 1, 1, 0, 0, 0)), path.read_bytes(),
+                       compress_type=zipfile.ZIP_DEFLATED)
+    data = packed.getvalue()
+    text = base64.b64encode(data).decode("ascii")
+    lines = "\n".join(text[i:i + 100] for i in range(0, len(text), 100))
+    main_py = (
+        f"# main.py for xlwings Lite, written by `warrants lite` (engine {engine.__version__}).\n"
+        "# Paste this whole file into the main.py tab of the xlwings Lite editor and requirements.txt\n"
+        "# into its requirements.txt tab (README, \"Mac and Excel on the web\").\n"
+        "# The string below is a zip of these unmodified source files of the warrants package; it is\n"
+        "# written to a temporary file and put on sys.path. The functions follow (addin/lite.py).\n"
+        + "".join(f"#   {arcname}\n" for arcname, _ in files)
+        + "import base64 as _base64\nimport os as _os\nimport sys as _sys\nimport tempfile as _tempfile\n\n"
+        f'_WARRANTS_ZIP = """\n{lines}\n"""\n\n\n'
+        "def _unpack_warrants():\n"
+        f'    path = _os.path.join(_tempfile.gettempdir(), "warrants-{hashlib.sha256(data).hexdigest()[:16]}.zip")\n'
+        '    with open(path, "wb") as fh:\n'
+        "        fh.write(_base64.b64decode(_WARRANTS_ZIP))\n"
+        "    for name in [m for m in _sys.modules if m.split(\".\")[0] in (\"engine\", \"addin\")]:\n"
+        "        del _sys.modules[name]  # a previous bundle's modules\n"
+        '    _sys.path[:] = [p for p in _sys.path if "warrants-" not in _os.path.basename(p)]\n'
+        "    _sys.path.insert(0, path)\n\n\n"
+        "_unpack_warrants()\n\n"
+        "# " + "-" * 75 + " addin/lite.py\n"
+        + (addin_dir / "lite.py").read_text(encoding="utf-8"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        targets[0].write_text(main_py, encoding="utf-8")
+        targets[1].write_text("\n".join(lite_module.REQUIREMENTS) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{folder}: cannot write ({exc.strerror or exc})") from None
+    out.print(f"wrote {targets[0]} ({len(main_py) // 1024} KB) and {targets[1]}")
 
 
 def main() -> None:
     """Console entry point: bad files and unexpected errors become one line, never a traceback."""
+    if len(sys.argv) <= 1:          # a bare `warrants`: the help, on standard output, and no error line
+        sys.argv.append("--help")
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="warrants")
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -6,6 +6,10 @@ with two implementations, :class:`OpenpyxlBook` (headless: tests and the
 :class:`XlwingsBook` (Excel, from the buttons in :mod:`addin.xl`), so the same
 code runs in both.
 
+Each macro builds a :class:`addin.documents.Document` and writes it on a new
+sheet (formats, widths, wrapping, a print area one page wide); the
+``warrants`` command also writes it as a PDF (:func:`write_pdf`).
+
 Nothing is lost: a macro only ever adds a new sheet with a new name
 ("Certificate", "Certificate (2)", ...) and writes only inside it.
 
@@ -22,41 +26,21 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Protocol, Sequence
 
 import engine
+from engine import adjust
+from engine import parse_events as engine_parse_events
 from engine.errors import WarrantError
-from engine.events import parse_events
-from engine.ledger import adjust
-from engine.numbers import to_plain_decimal
 
 from . import convert as cv
+from . import documents as D
 from . import functions as F
 
 CERTIFICATE_SHEET = "Certificate"
 PURCHASE_FORM_SHEET = "Purchase Form"
 MAX_SHEET_NAME = 31  # Excel's limit
-
-# Exhibit A's addressee block, as D-1 prints it (the issuer's name comes from the terms).
-EXHIBIT_A_ADDRESS = ("102 West 500 South", "Suite 320", "Salt Lake City, Utah  84101",
-                     "Attention:  Senior Vice President", "Administration & Legal")
-EXHIBIT_A_ELECTION = ("In accordance with the provisions set forth in the attached Performance Warrant, the "
-                      "undersigned hereby irrevocably elects to purchase {shares} shares of the {security} covered "
-                      "by such Performance Warrant and herewith makes payment therefor in full at the price per "
-                      "share provided for in such Performance Warrant.")
-EXHIBIT_A_QUESTIONS = ("The undersigned has had the opportunity to ask questions of and receive answers from the "
-                       "officers of the Company regarding the affairs of the Company and related matters, and has "
-                       "had the opportunity to obtain additional information necessary to verify the accuracy of "
-                       "all information so obtained.")
-EXHIBIT_A_INVESTMENT = ("The undersigned understands that the shares have not been registered under the Securities "
-                        "Act of 1933, as amended, or the securities laws of any other jurisdiction, and hereby "
-                        "represents to the Company that the undersigned is acquiring the shares for its own "
-                        "account, for investment, and not with a view to, or for sale in connection with, the "
-                        "distribution of any such shares.")
-SECTION_4I = ("Section 4(i): whenever the Per Share Exercise Price is adjusted, an officer of the Company shall "
-              "compute the adjusted Per Share Exercise Price in accordance with Section 4 and prepare a written "
-              "certificate setting forth such adjusted Per Share Exercise Price and showing in detail the facts "
-              "upon which such adjustment is based.")
 
 
 # --------------------------------------------------------------------------- the workbook interface
@@ -80,6 +64,11 @@ class WorkbookAdapter(Protocol):
 
     def set_widths(self, sheet: str, widths: dict[int, float]) -> None:
         """Column widths (characters) by 1-based column number; formatting only."""
+
+    def write_layout(self, sheet: str, cells: Sequence[D.SheetCell], widths: dict[int, float],
+                     last_row: int) -> None:
+        """Write a laid-out document (values, number formats, bold, wrapping, merges, row heights,
+        column widths) and set the print area to fit one page wide."""
 
 
 def unique_sheet_name(book: WorkbookAdapter, base: str) -> str:
@@ -188,6 +177,37 @@ class OpenpyxlBook:
             ws.column_dimensions[get_column_letter(col)].width = width
 
 
+    def write_layout(self, sheet: str, cells: Sequence[D.SheetCell], widths: dict[int, float],
+                     last_row: int) -> None:
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+
+        if sheet not in self._created:
+            raise ValueError(f"sheet {sheet!r} was not created by this macro")
+        ws = self.wb[sheet]
+        for c in cells:
+            cell = ws.cell(row=c.row, column=c.col, value=c.value)
+            if c.number_format:
+                cell.number_format = c.number_format
+            elif isinstance(c.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm" if c.value.time() != time() else "yyyy-mm-dd"
+            if c.bold or c.size:
+                cell.font = Font(bold=c.bold, size=c.size or 11)
+            cell.alignment = Alignment(wrap_text=c.wrap, vertical="top", horizontal="left")
+            if c.merge_to and c.merge_to > c.col:
+                ws.merge_cells(start_row=c.row, start_column=c.col, end_row=c.row, end_column=c.merge_to)
+            if c.height:
+                ws.row_dimensions[c.row].height = c.height
+        self.set_widths(sheet, widths)
+        last_col = get_column_letter(max(widths))
+        ws.print_area = f"A1:{last_col}{max(last_row, 1)}"
+        ws.page_setup.orientation = "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0          # as many pages tall as it takes
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.gridLines = False
+
+
 class XlwingsBook:
     """A :class:`WorkbookAdapter` over an ``xlwings.Book`` (Excel on Windows or macOS)."""
 
@@ -233,6 +253,59 @@ class XlwingsBook:
             ws.range((1, col)).column_width = width
 
 
+    def pdf_path(self, base: str) -> Path | None:
+        """Where the classic macros save the PDF copy: beside the saved workbook, never over a file
+        ("Book.certificate.pdf", "Book.certificate (2).pdf", ...); None for an unsaved book or
+        xlwings Lite (no file system: there the sheet is the document)."""
+        full = str(getattr(self.book, "fullname", "") or "")
+        folder = Path(full).parent if full else None
+        if folder is None or not full.lower().endswith((".xlsx", ".xlsm", ".xlsb", ".xls")) or not folder.is_dir():
+            return None
+        stem = f"{Path(full).stem}.{base.lower().replace(' ', '-')}"
+        path, n = folder / f"{stem}.pdf", 2
+        while path.exists():
+            path, n = folder / f"{stem} ({n}).pdf", n + 1
+        return path
+
+    def write_layout(self, sheet: str, cells: Sequence[D.SheetCell], widths: dict[int, float],
+                     last_row: int) -> None:
+        self.write(sheet, 1, 1, [])  # refuses a sheet this macro did not add
+        ws = self.book.sheets[sheet]
+        for c in cells:
+            rng = ws.range((c.row, c.col))
+            rng.value = c.value
+            _format_xlwings(ws, rng, c)
+        self.set_widths(sheet, widths)
+        try:  # formatting only: the values are already written
+            ws.page_setup.print_area = f"$A$1:${chr(64 + max(widths))}${max(last_row, 1)}"
+            setup = ws.api.PageSetup
+            setup.Zoom = False
+            setup.FitToPagesWide = 1
+            setup.FitToPagesTall = False
+        except Exception:  # noqa: BLE001 - no COM/AppleScript page setup (xlwings on macOS, a fake in tests)
+            pass
+
+
+def _format_xlwings(ws: Any, rng: Any, c: D.SheetCell) -> None:
+    """Number format, bold, wrapping, merge and row height of one cell; formatting only, so a platform
+    without one of these (macOS AppleScript, a fake book) keeps the value and skips the format."""
+    try:
+        if c.number_format:
+            rng.number_format = c.number_format
+        if c.bold:
+            rng.font.bold = True
+        if c.size:
+            rng.font.size = c.size
+        if c.wrap:
+            rng.wrap_text = True
+        if c.merge_to and c.merge_to > c.col:
+            ws.range((c.row, c.col), (c.row, c.merge_to)).merge()
+        if c.height:
+            rng.row_height = c.height
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+
+
 # --------------------------------------------------------------------------- fingerprint
 
 def _canon(value: Any) -> Any:
@@ -270,26 +343,7 @@ def fingerprint(terms: Any, event_rows: Sequence[dict[str, Any]], as_of: Any) ->
     return hashlib.sha256(canonical_inputs(terms, event_rows, as_of).encode("utf-8")).hexdigest()
 
 
-# --------------------------------------------------------------------------- formatting
-
-def exact_text(value: Fraction | int | Decimal | None, money: bool = False) -> str:
-    """An exact value as a person reads it: "$0.0075", "$1,612.90", "161,290", "215,053 1/3 (≈ 215,053.333333333)"."""
-    if value is None:
-        return ""
-    sign = "-" if value < 0 else ""
-    if isinstance(value, Decimal):  # already rounded by the engine (cash to the cent): keep its places
-        body = f"{abs(value):,f}"
-    else:
-        v = abs(Fraction(value))
-        if (v * 10**15).denominator == 1:
-            body = f"{to_plain_decimal(v, 15):,f}"
-        else:
-            whole = v.numerator // v.denominator
-            rest = v - whole
-            approx = to_plain_decimal(v, 9)
-            body = (f"{whole:,} " if whole else "") + f"{rest.numerator}/{rest.denominator} (≈ {approx:,f})"
-    return sign + ("$" if money else "") + body
-
+# --------------------------------------------------------------------------- reading the workbook
 
 def _require(book: WorkbookAdapter, name: str) -> list[list[Any]]:
     values = book.read_name(name)
@@ -302,11 +356,146 @@ def _optional(book: WorkbookAdapter, name: str) -> list[list[Any]] | None:
     return book.read_name(name)
 
 
-def _write_lines(book: WorkbookAdapter, sheet: str, lines: list[list[Any]]) -> None:
-    book.write(sheet, 1, 1, lines)
+def _is_d1(terms: Any) -> bool:
+    """Section numbers and D-1's own wording are printed only for D-1 itself (its preset)."""
+    return getattr(terms, "preset", None) == "D-1"
+
+
+def _ref(terms: Any, clause: str) -> str:
+    return f" ({clause})" if _is_d1(terms) else ""
+
+
+def instrument_title(terms: Any) -> str:
+    """The document's title from the terms: Instrument, else "Warrant <No.>", else "Warrant"."""
+    if getattr(terms, "instrument", ""):
+        return terms.instrument
+    return f"Warrant {terms.warrant}" if terms.warrant else "Warrant"
+
+
+def _address_lines(terms: Any) -> list[str]:
+    text = getattr(terms, "issuer_address", "") or ""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def terms_table(terms: Any, terms_raw: Any, date1904: bool) -> tuple[tuple[str, ...], ...]:
+    """Term | Value | Source for every term the engine used (the rows of WARRANT_TERMS), values exact."""
+    rows = []
+    for label, cell_value, source in cv.terms_sources(terms_raw, date1904=date1904):
+        field_name = cv.TERMS_LABELS.get(label, (None,))[0]
+        value = getattr(terms, field_name) if field_name and field_name != "tests" else cell_value
+        if field_name == "issuer_address" and value:
+            value = "; ".join(_address_lines(terms))
+        rows.append((label, D.value_text(value), source))
+    return (("Term", "Value", "Source"),) + tuple(rows)
 
 
 # --------------------------------------------------------------------------- §4(i) certificate
+
+SECTION_4I = ("Section 4(i): whenever the Per Share Exercise Price is adjusted, an officer of the Company shall "
+              "compute the adjusted Per Share Exercise Price in accordance with Section 4 and prepare a written "
+              "certificate setting forth such adjusted Per Share Exercise Price and showing in detail the facts "
+              "upon which such adjustment is based.")
+GENERIC_CERTIFICATE = ("Certificate of an officer of the Company setting forth the adjusted exercise price and the "
+                       "number of shares purchasable under the {title}, and showing in detail the facts on which "
+                       "each adjustment is based. The clause on each adjustment names the section of Performance "
+                       "Warrant No. D-1 whose rule the calculation applies; read it against the corresponding "
+                       "provision of this warrant.")
+FINGERPRINT_METHOD = ("SHA-256 of addin.macros.canonical_inputs(Terms, Events, As Of): the converted inputs as "
+                      "canonical JSON (exact fractions as text, ISO dates, sorted keys)")
+
+
+def _price_field(label: str, price: Fraction, terms: Any, *, always_exact: bool = False) -> D.Field:
+    inc = terms.price_increment
+    shown = D.is_shown_exactly(price, D.increment_places(inc))
+    detail = "" if shown and not always_exact else "exact: " + D.exact(price, money=True)
+    return D.Field(label, D.price_text(price, inc), detail, cv.out_number(price, label), D.price_format(inc))
+
+
+def _shares_field(label: str, shares: Fraction) -> D.Field:
+    detail = "" if D.is_shown_exactly(shares, D.SHARE_PLACES) else "exact: " + D.exact(shares)
+    return D.Field(label, D.shares_text(shares), detail, cv.out_shares(shares, label), D.shares_format(shares))
+
+
+def _change_fields(r: Any, terms: Any) -> tuple[D.Field, D.Field]:
+    """A trail row's price and shares, before to after (exact values beside when rounding hides them)."""
+    inc = terms.price_increment
+    prices, shares = (r.price_before, r.price_after), (r.shares_before, r.shares_after)
+    price_exact = all(D.is_shown_exactly(p, D.increment_places(inc)) for p in prices)
+    shares_exact = all(D.is_shown_exactly(n, D.SHARE_PLACES) for n in shares)
+    return (D.Field("Per Share Exercise Price", " to ".join(D.price_text(p, inc) for p in prices),
+                    "" if price_exact else "exact: " + " to ".join(D.exact(p, money=True) for p in prices)),
+            D.Field("Warrant Shares", " to ".join(D.shares_text(n) for n in shares),
+                    "" if shares_exact else "exact: " + " to ".join(D.exact(n) for n in shares)))
+
+
+def _money_field(label: str, amount: Any, exact_amount: Fraction | None = None) -> D.Field:
+    detail = ""
+    if exact_amount is not None and Fraction(exact_amount) != Fraction(amount):
+        detail = "exact: " + D.exact(exact_amount, money=True)
+    return D.Field(label, D.money_text(amount), detail, cv.out_number(amount, label), D.MONEY_FORMAT)
+
+
+def _header(doc: D.Document, terms: Any) -> None:
+    doc.add("subtitle", lines=(instrument_title(terms),
+                               f"for the purchase of shares of {terms.security} of {terms.issuer or 'the Company'}",
+                               *([terms.issuer, *_address_lines(terms)] if _address_lines(terms) else [])))
+
+
+def _auditor(doc: D.Document, fp: str) -> None:
+    doc.add("heading", "For the auditor")
+    doc.add("fields", fields=(D.Field("Engine version", engine.__version__, "", engine.__version__),
+                              D.Field("Input fingerprint (SHA-256)", fp[:32] + "\n" + fp[32:], "", fp),
+                              D.Field("Fingerprint method", FINGERPRINT_METHOD)))
+
+
+def certificate_document(book: WorkbookAdapter, as_of: Any = None) -> tuple[D.Document, str]:
+    """The §4(i) officer's certificate of adjustment as a document; and the input fingerprint."""
+    d1904 = book.date1904
+    terms_raw = _require(book, "Terms")
+    terms = cv.parse_terms(terms_raw, date1904=d1904)
+    events_raw = _optional(book, "Events")
+    rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
+    events = engine_parse_events(rows, table="Events")
+    when = as_of if as_of is not None else _require(book, "AsOf")
+    day = cv.parse_as_of(when, "As Of", date1904=d1904, moment=False)
+    adjusted = adjust(terms, events, day)
+    fp = fingerprint(terms, rows, day)
+    d1 = _is_d1(terms)
+
+    doc = D.Document("OFFICER'S CERTIFICATE OF ADJUSTMENT")
+    _header(doc, terms)
+    doc.add("para", SECTION_4I if d1 else GENERIC_CERTIFICATE.format(title=instrument_title(terms)))
+    doc.add("fields", fields=(
+        D.Field("To the Registered Holder", terms.holder or "(not named in the terms)"),
+        D.Field("As of", D.date_text(day), "", cv.out_date(day), "mmmm d, yyyy"),
+        _price_field("Adjusted Per Share Exercise Price", adjusted.price, terms, always_exact=True),
+        _shares_field("Warrant Shares", adjusted.shares),
+        D.Field("Security", adjusted.security),
+        _price_field("Per Share Exercise Price at issue", terms.exercise_price, terms),
+        _shares_field("Warrant Shares at issue", terms.warrant_shares),
+    ))
+    doc.add("heading", "Facts on which the adjustments are based")
+    doc.add("para", "The undersigned officer of the Company has computed the adjusted Per Share Exercise Price in "
+                    "accordance with " + ("Section 4 of the Performance Warrant" if d1 else "the warrant's terms")
+            + " and certifies that it is based on the following facts:")
+    if not adjusted.trail:
+        doc.add("para", f"No capital event on or before {D.date_text(day)} adjusts the Per Share Exercise Price or "
+                        f"the Warrant Shares; they stand as issued.")
+    for i, r in enumerate(adjusted.trail, start=1):
+        doc.add("heading", f"{i}. {D.date_text(r.date)}: {r.event} ({r.clause}, {r.status})")
+        doc.add("fields", fields=_change_fields(r, terms))
+        flag = f" [{r.flag}]" if getattr(r, "flag", None) else ""
+        doc.add("para", cv.one_line(r.explanation) + flag)
+    doc.add("heading", "Terms used")
+    doc.add("table", rows=terms_table(terms, terms_raw, d1904))
+    doc.add("signature", lines=(terms.issuer or "The Company", "", "By: ______________________________",
+                                "Name: ______________________________",
+                                "Title: ______________________________" + ("  (an officer of the Company, §4(i))"
+                                                                          if d1 else "  (an officer of the Company)"),
+                                "Date: ______________________________"))
+    _auditor(doc, fp)
+    return doc, fp
+
 
 def adjustment_certificate(book: WorkbookAdapter, as_of: Any = None) -> str:
     """Write the §4(i) officer's certificate of adjustment on a new sheet; return its name.
@@ -314,131 +503,134 @@ def adjustment_certificate(book: WorkbookAdapter, as_of: Any = None) -> str:
     Reads ``Terms``, ``Events`` (blank or missing = no events) and ``AsOf``
     (``as_of`` overrides it: a date, datetime or ISO text).
     """
-    d1904 = book.date1904
-    terms = cv.parse_terms(_require(book, "Terms"), date1904=d1904)
-    events_raw = _optional(book, "Events")
-    rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
-    events = parse_events(rows, table="Events")
-    when = as_of if as_of is not None else _require(book, "AsOf")
-    day = cv.parse_as_of(when, "As Of", date1904=d1904, moment=False)
-    adjusted = adjust(terms, events, day)
-    trail = F.trail_rows(adjusted)
-
-    lines: list[list[Any]] = [
-        ["OFFICER'S CERTIFICATE OF ADJUSTMENT"],
-        [f"Performance Warrant No. {terms.warrant} for the purchase of shares of {terms.security} of {terms.issuer}"],
-        [SECTION_4I],
-        [],
-        ["To the Registered Holder", terms.holder],
-        ["As of", cv.out_date(day)],
-        ["Adjusted Per Share Exercise Price", cv.out_number(adjusted.price, "Per Share Exercise Price"),
-         exact_text(adjusted.price, money=True)],
-        ["Warrant Shares", cv.out_shares(adjusted.shares, "Warrant Shares"), exact_text(adjusted.shares)],
-        ["Security", adjusted.security],
-        ["Per Share Exercise Price at issue", cv.out_number(terms.exercise_price, "Exercise Price"),
-         exact_text(terms.exercise_price, money=True)],
-        ["Warrant Shares at issue", cv.out_shares(terms.warrant_shares, "Warrant Shares"),
-         exact_text(terms.warrant_shares)],
-        [],
-        ["The undersigned officer of the Company has computed the adjusted Per Share Exercise Price in accordance "
-         "with Section 4 of the Performance Warrant and certifies that it is based on the following facts:"],
-    ]
-    if not adjusted.trail:
-        lines.append([f"No capital event on or before {day.isoformat()} adjusts the Per Share Exercise Price or "
-                      f"the Warrant Shares; they stand as issued."])
-    for i, r in enumerate(adjusted.trail, start=1):
-        flag = f" [{r.flag}]" if getattr(r, "flag", None) else ""
-        lines.append([f"{i}. On {r.date.isoformat()}, {r.event} ({r.clause}, {r.status}): "
-                      f"{cv.one_line(r.explanation)}{flag}"])
-    lines += [[], ["Detail of each event (price and shares before and after)"]]
-    lines += trail
-    lines += [
-        [],
-        [terms.issuer],
-        ["By: ______________________________"],
-        ["Name:"],
-        ["Title:"],
-        ["Date:"],
-        [],
-        ["For the auditor"],
-        ["Engine version", engine.__version__],
-        ["Input fingerprint (SHA-256)", fingerprint(terms, rows, day)],
-        ["Fingerprint method", "SHA-256 of addin.macros.canonical_inputs(Terms, Events, As Of): the converted "
-                               "inputs as canonical JSON (exact fractions as text, ISO dates, sorted keys)"],
-    ]
-    name = unique_sheet_name(book, CERTIFICATE_SHEET)
-    book.add_sheet(name)
-    _write_lines(book, name, lines)
-    book.set_widths(name, {1: 36, 2: 22, 3: 22, 4: 16, 5: 14, 6: 14, 7: 14, 8: 14, 9: 80})
-    return name
+    doc, fp = certificate_document(book, as_of)
+    _pdf_copy(book, doc, fp, CERTIFICATE_SHEET)
+    return write_sheet(book, doc, CERTIFICATE_SHEET)
 
 
 # --------------------------------------------------------------------------- Exhibit A
+
+EXHIBIT_A_ELECTION = ("In accordance with the provisions set forth in the attached {title}, the undersigned hereby "
+                      "irrevocably elects to purchase {shares} shares of the {security} covered by such {short} and "
+                      "herewith makes payment therefor in full at the price per share provided for in such {short}.")
+EXHIBIT_A_QUESTIONS = ("The undersigned has had the opportunity to ask questions of and receive answers from the "
+                       "officers of the Company regarding the affairs of the Company and related matters, and has "
+                       "had the opportunity to obtain additional information necessary to verify the accuracy of "
+                       "all information so obtained.")
+EXHIBIT_A_INVESTMENT = ("The undersigned understands that the shares have not been registered under the Securities "
+                        "Act of 1933, as amended, or the securities laws of any other jurisdiction, and hereby "
+                        "represents to the Company that the undersigned is acquiring the shares for its own "
+                        "account, for investment, and not with a view to, or for sale in connection with, the "
+                        "distribution of any such shares.")
+GENERIC_REPRESENTATIONS = ("Add here any representation that this warrant's own form of exercise requires (D-1's "
+                           "Exhibit A wording is printed only for Performance Warrant No. D-1).")
+
+
+def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
+    """Exhibit A (purchase form) filled in from the engine's settlement; and the input fingerprint."""
+    d1904 = book.date1904
+    terms_raw = _require(book, "Terms")
+    exercise_raw = _require(book, "Exercise")
+    events_raw = _optional(book, "Events")
+    tests_raw = _optional(book, "Tests")
+    terms, position, request, s, checked = F.exercise_settlement(
+        terms_raw, events_raw if F.given(events_raw) else None, exercise_raw,
+        _optional(book, "Market"), tests_raw, _optional(book, "Facts"), date1904=d1904)
+    if not checked:   # §1(a): never print a purchase form for a warrant that may not be exercisable
+        raise WarrantError("Purchase form refused: the terms require a Performance Default (§1(a)) and the "
+                           "workbook has no Tests range to show one occurred; add a range named Tests")
+    rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
+    fp = fingerprint(terms, rows, request)
+    d1 = _is_d1(terms)
+    title = instrument_title(terms)
+    short = "Performance Warrant" if d1 else "Warrant"
+
+    doc = D.Document("EXHIBIT A: PURCHASE FORM" if d1 else "PURCHASE FORM")
+    address = _address_lines(terms) or ["Address: ______________________________"]
+    doc.add("subtitle", lines=("To: " + (terms.issuer or "the Company"), *address))
+    doc.add("fields", fields=(D.Field("Dated:", D.date_text(request.exercise_date), "",
+                                      cv.out_date(request.exercise_date), "mmmm d, yyyy"),))
+    shares_words = D.shares_text(s.shares_exercised)
+    if not D.is_shown_exactly(s.shares_exercised, D.SHARE_PLACES):
+        shares_words += f" (exactly {D.exact(s.shares_exercised)})"
+    doc.add("para", EXHIBIT_A_ELECTION.format(title=title if not d1 else "Performance Warrant", shares=shares_words,
+                                              security=position.security, short=short))
+    if d1:
+        doc.add("para", EXHIBIT_A_QUESTIONS)
+        doc.add("para", EXHIBIT_A_INVESTMENT)
+    else:
+        doc.add("small", GENERIC_REPRESENTATIONS)
+    doc.add("signature", lines=(f"Signature: ______________________________   {terms.holder}",
+                                "Address: ______________________________", ""))
+    doc.add("heading", f"Computation under {title} (engine {engine.__version__})")
+    fields = [
+        D.Field("Registered Holder", terms.holder or "(not named in the terms)"),
+        _shares_field("Shares purchased", s.shares_exercised),
+        _price_field("Per Share Exercise Price", position.price, terms),
+        _money_field("Aggregate Price", s.aggregate_price, s.aggregate_price_exact),
+        D.Field("Method of payment", s.method),
+        _money_field("Cash due", s.cash_due, s.cash_due_exact),
+        D.Field(f"Shares of {terms.security} to surrender{_ref(terms, '§3')}", f"{s.shares_to_surrender:,}", "",
+                s.shares_to_surrender, "#,##0"),
+        D.Field(f"Full shares to be issued{_ref(terms, '§1(c)(i)')}", f"{s.full_shares:,}", "", s.full_shares,
+                "#,##0"),
+        _shares_field(f"Fractional share paid in cash{_ref(terms, '§5')}", s.fractional_share),
+        _money_field(f"Cash in lieu of the fraction{_ref(terms, '§5')}", s.fraction_cash),
+        D.Field("Fraction price source", cv.one_line(s.fraction_price_source or "none")),
+        D.Field(f"Deemed effected{_ref(terms, '§1(b)')}", D.moment_text(s.effective_at, terms.time_zone), "",
+                cv.out_datetime(s.effective_at), 'mmmm d, yyyy, h:mm AM/PM'),
+        D.Field(f"Certificates due by{_ref(terms, '§1(c)')}", D.date_text(s.certificates_due) or "not stated", "",
+                cv.out_date(s.certificates_due) or None, "mmmm d, yyyy"),
+        D.Field(f"New warrant{_ref(terms, '§1(c)(ii)')}", cv.one_line(s.new_warrant or "None: exercised in whole")),
+    ]
+    if s.quote_warning:
+        fields.append(D.Field("Quote warning", cv.one_line(s.quote_warning)))
+    if s.outside_terms:
+        fields.append(D.Field("Outside the warrant's own terms", cv.one_line("; ".join(s.notes))))
+    doc.add("fields", fields=tuple(fields))
+    _auditor(doc, fp)
+    return doc, fp
+
 
 def purchase_form(book: WorkbookAdapter) -> str:
     """Write Exhibit A (purchase form) filled in from the engine's settlement on a new sheet; return its name.
 
     Reads ``Terms`` and ``Exercise`` (required), ``Market``, ``Events``,
-    ``Tests`` and ``Facts`` (optional; with ``Tests`` a warrant that is not
-    exercisable on the Exercise Date is refused).
+    ``Tests`` and ``Facts`` (optional). A warrant outside its exercise window
+    is refused; so is one whose terms require a Performance Default when no
+    ``Tests`` are given (§1(a): exercisability cannot be judged), and one the
+    tests show is not exercisable.
     """
-    d1904 = book.date1904
-    terms_raw = _require(book, "Terms")
-    exercise_raw = _require(book, "Exercise")
-    events_raw = _optional(book, "Events")
-    terms, position, request, s, checked = F.exercise_settlement(
-        terms_raw, events_raw if F.given(events_raw) else None, exercise_raw,
-        _optional(book, "Market"), _optional(book, "Tests"), _optional(book, "Facts"), date1904=d1904)
-    if not checked:
-        raise WarrantError("Purchase form refused: the terms require a Performance Default (§1(a)) and the "
-                           "workbook has no Tests range to show one occurred; add a range named Tests")
-    rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
+    doc, fp = purchase_form_document(book)
+    _pdf_copy(book, doc, fp, PURCHASE_FORM_SHEET)
+    return write_sheet(book, doc, PURCHASE_FORM_SHEET)
 
-    lines: list[list[Any]] = [
-        ["EXHIBIT A"],
-        ["PURCHASE FORM"],
-        [],
-        ["To:", terms.issuer],
-        *[["", line] for line in EXHIBIT_A_ADDRESS],
-        [],
-        ["Dated:", cv.out_date(request.exercise_date)],
-        [],
-        [EXHIBIT_A_ELECTION.format(shares=exact_text(s.shares_exercised), security=position.security)],
-        [],
-        [EXHIBIT_A_QUESTIONS],
-        [],
-        [EXHIBIT_A_INVESTMENT],
-        [],
-        ["Signature", "______________________________", terms.holder],
-        ["Address", "______________________________"],
-        [],
-        [f"Computation under Performance Warrant No. {terms.warrant} (engine {engine.__version__})"],
-        ["Registered Holder", terms.holder],
-        ["Shares purchased", cv.out_shares(s.shares_exercised, "Shares"), exact_text(s.shares_exercised)],
-        ["Per Share Exercise Price", cv.out_number(position.price, "Per Share Exercise Price"),
-         exact_text(position.price, money=True)],
-        ["Aggregate Price", cv.out_number(s.aggregate_price, "Aggregate Price"),
-         exact_text(s.aggregate_price, money=True)],
-        ["Method of payment", s.method],
-        ["Cash due", cv.out_number(s.cash_due, "Cash Due"), exact_text(s.cash_due, money=True)],
-        ["Shares of Common Stock to surrender (§3)", s.shares_to_surrender],
-        ["Full shares to be issued (§1(c)(i))", s.full_shares],
-        ["Fractional share paid in cash (§5)", cv.out_shares(s.fractional_share, "Fractional Share"),
-         exact_text(s.fractional_share)],
-        ["Cash in lieu of the fraction (§5)", cv.out_number(s.fraction_cash, "Fraction Cash"),
-         exact_text(s.fraction_cash, money=True)],
-        ["Fraction price source", s.fraction_price_source or ""],
-        ["Deemed effected (§1(b))", cv.out_datetime(s.effective_at), terms.time_zone],
-        ["Certificates due by (§1(c))", cv.out_date(s.certificates_due)],
-        ["New warrant (§1(c)(ii))", s.new_warrant or "None: exercised in whole"],
-    ]
-    if s.quote_warning:
-        lines.append(["Quote warning", s.quote_warning])
-    if s.outside_terms:
-        lines.append(["Outside D-1's own terms", "; ".join(s.notes)])
-    lines.append(["Input fingerprint (SHA-256)", fingerprint(terms, rows, request)])
-    name = unique_sheet_name(book, PURCHASE_FORM_SHEET)
+
+# --------------------------------------------------------------------------- writing a document
+
+def write_sheet(book: WorkbookAdapter, doc: D.Document, base: str) -> str:
+    """Add a new sheet holding ``doc`` (same text and formats as the PDF); return its name."""
+    cells, widths, last_row = D.sheet_layout(doc)
+    name = unique_sheet_name(book, base)
     book.add_sheet(name)
-    _write_lines(book, name, lines)
-    book.set_widths(name, {1: 40, 2: 40, 3: 30})
+    book.write_layout(name, cells, widths, last_row)
     return name
+
+
+def _pdf_copy(book: WorkbookAdapter, doc: D.Document, fp: str, base: str) -> None:
+    """The classic macros also save a PDF beside the workbook; the sheet says where (or why not)."""
+    where = getattr(book, "pdf_path", None)
+    path = where(base) if where is not None else None
+    if path is None:
+        return
+    try:
+        write_pdf(doc, path, fp)
+        note = str(path)
+    except OSError as exc:      # a read-only folder: the sheet is still written, and says so
+        note = f"not written: {exc.strerror or exc}"
+    doc.add("fields", fields=(D.Field("PDF copy", note),))
+
+
+def write_pdf(doc: D.Document, path: Any, fp: str) -> None:
+    """The print-ready PDF of ``doc``; the footer names the engine version and the input fingerprint."""
+    D.write_pdf(doc, path, footer=f"warrants engine {engine.__version__}; input fingerprint {fp[:16]}…")

@@ -21,15 +21,21 @@ from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, ev, perf_tests
 EVENTS = [EVENTS_HEADER, ev(datetime(2002, 6, 3), "STOCK_DIVIDEND", shares=1_000_000.0)]
 
 
-def build_book(with_market=True, with_tests=True):
+def terms_book(terms):
+    """A workbook whose first sheet "Terms" holds ``terms`` (label | value) under the name Terms."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Terms"
-    for i, (k, v) in enumerate(D1_TERMS, start=1):
+    for i, (k, v) in enumerate(terms, start=1):
         ws.cell(i, 1, k)
         ws.cell(i, 2, v)
-    ws["D1"] = "a user's note"
-    wb.defined_names["Terms"] = DefinedName("Terms", attr_text=f"Terms!$A$1:$B${len(D1_TERMS)}")
+    wb.defined_names["Terms"] = DefinedName("Terms", attr_text=f"Terms!$A$1:$B${len(terms)}")
+    return wb
+
+
+def build_book(with_market=True, with_tests=True):
+    wb = terms_book(D1_TERMS)
+    wb["Terms"]["D1"] = "a user's note"
     led = wb.create_sheet("Ledger")
     for i, row in enumerate(EVENTS, start=1):
         for j, v in enumerate(row, start=1):
@@ -80,17 +86,34 @@ def test_certificate_content():
     assert name == "Certificate"
     ws = wb[name]
     # §4(c): 1,000,000 dividend on 3,000,000 outstanding: $.01 x 3/4 = $0.0075; 161,290 x 4/3 = 215,053 1/3.
-    assert label_value(ws, "Adjusted Per Share Exercise Price")[:2] == (0.0075, "$0.0075")
+    price = label_value(ws, "Adjusted Per Share Exercise Price")
+    assert price[:2] == (0.0075, "exact: $0.0075")
+    assert ws.cell(row=_row(ws, "Adjusted Per Share Exercise Price"), column=2).number_format == "$#,##0.000000"
     shares = label_value(ws, "Warrant Shares")
-    assert shares[0] == 645160 / 3 and shares[1] == "215,053 1/3 (≈ 215,053.333333333)"
+    assert shares[0] == 645160 / 3 and shares[1] == "exact: 215,053 1/3"
     assert label_value(ws, "As of")[0] == datetime(2004, 6, 15)
     words = "\n".join(str(t) for t in texts(ws))
-    assert "1. On 2002-06-03, STOCK_DIVIDEND (§4(c), APPLIED)" in words  # the trail in words, with its clause
+    assert "1. June 3, 2002: STOCK_DIVIDEND (§4(c), APPLIED)" in words  # the trail in words, with its clause
+    assert "$0.010000 to $0.007500" in words and "161,290 to 215,053.333333" in words
+    assert "Section 4(i): whenever the Per Share Exercise Price is adjusted" in words   # D-1's own clause
+    assert "Performance Warrant No. D-1" in words and "Salt Lake City, Utah  84101" in words  # the preset's
     for line in ("By: ______________________________", "Name:", "Title:"):
         assert line in words
     assert label_value(ws, "Engine version")[0] == engine.__version__
     fp = label_value(ws, "Input fingerprint (SHA-256)")[0]
     assert len(fp) == 64 and all(c in "0123456789abcdef" for c in fp)
+    # the terms table: every term the engine used, with its source (WARRANT_TERMS' rows)
+    assert label_value(ws, "Preset")[:2] == ("D-1", "given")
+    assert label_value(ws, "Instrument")[:2] == ("Performance Warrant No. D-1", "preset")
+    assert label_value(ws, "Anti-Dilution")[:2] == ("FULL_RATCHET", "given")
+    assert label_value(ws, "Warrant Shares at issue")[0] == 161290
+    # printed one page wide: the print area spans the three columns and fits the width
+    assert ws.print_area.replace("$", "").startswith("'Certificate'!A1:C")
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def _row(ws, label):
+    return next(c.row for c in ws["A"] if c.value == label)
 
 
 def test_fingerprint_reproduces_from_the_canonical_inputs():
@@ -140,18 +163,22 @@ def test_purchase_form_content():
     wb = build_book()
     ws = wb[purchase_form(OpenpyxlBook(wb))]
     words = "\n".join(str(t) for t in texts(ws))
-    assert "EXHIBIT A" in words and "PURCHASE FORM" in words
+    assert "EXHIBIT A: PURCHASE FORM" in words
     # Exhibit A's election, filled with the engine's numbers: ALL = 215,053 1/3 Warrant Shares after the
     # §4(c) dividend, at $0.0075 = $1,612.90 (645,160/3 x 3/400).
-    assert ("the undersigned hereby irrevocably elects to purchase 215,053 1/3 (≈ 215,053.333333333) shares "
+    assert ("the undersigned hereby irrevocably elects to purchase 215,053.333333 (exactly 215,053 1/3) shares "
             "of the Common Stock covered by such Performance Warrant") in words
-    assert label_value(ws, "Per Share Exercise Price")[:2] == (0.0075, "$0.0075")
-    assert label_value(ws, "Aggregate Price")[:2] == (1612.9, "$1,612.90")
+    assert label_value(ws, "Per Share Exercise Price")[0] == 0.0075
+    assert label_value(ws, "Aggregate Price")[0] == 1612.9
     assert label_value(ws, "Full shares to be issued (§1(c)(i))")[0] == 215053
     assert label_value(ws, "Cash in lieu of the fraction (§5)")[0] == 0.83  # 1/3 x $2.50 = 0.8333 -> $0.83
     assert label_value(ws, "Certificates due by (§1(c))")[0] == datetime(2004, 7, 5)
+    # §1(b): deemed effected at the close of business, 5:00 p.m. New York time, and the sheet shows the time
+    assert label_value(ws, "Deemed effected (§1(b))")[0] == datetime(2004, 6, 15, 17, 0)
+    assert "AM/PM" in ws.cell(row=_row(ws, "Deemed effected (§1(b))"), column=2).number_format
     assert label_value(ws, "Dated:")[0] == datetime(2004, 6, 15)
-    assert label_value(ws, "To:")[0] == "Convergence Communications, Inc."
+    assert "To: Convergence Communications, Inc." in words
+    assert "102 West 500 South" in words and "Attention:  Senior Vice President" in words  # D-1's Exhibit A
     assert "Signature" in words and "Address" in words
 
 
@@ -291,3 +318,20 @@ def test_xlwings_adapter_runs_the_same_macros():
     assert purchase_form(adapter) == "Purchase Form"
     assert adjustment_certificate(adapter) == "Certificate (2)"
     assert [s.name for s in book.sheets] == ["Terms", "Certificate", "Purchase Form", "Certificate (2)"]
+
+
+def test_classic_macros_save_a_pdf_beside_the_workbook(tmp_path):
+    from tests.test_addin_documents import pdf_text
+
+    book = _FakeBook()
+    book.fullname = str(tmp_path / "D1 book.xlsx")
+    (tmp_path / "D1 book.certificate.pdf").write_bytes(b"an earlier copy")   # never overwritten
+    adapter = XlwingsBook(book)
+    adjustment_certificate(adapter)
+    pdf = tmp_path / "D1 book.certificate (2).pdf"
+    assert (tmp_path / "D1 book.certificate.pdf").read_bytes() == b"an earlier copy"
+    assert "OFFICER'S CERTIFICATE OF ADJUSTMENT" in pdf_text(pdf)
+    assert str(pdf) in book.sheets["Certificate"].cells.values()       # the sheet says where the PDF is
+    unsaved = _FakeBook()                      # no file (a new book, or xlwings Lite): the sheet only
+    adjustment_certificate(XlwingsBook(unsaved))
+    assert "PDF copy" not in unsaved.sheets["Certificate"].cells.values()

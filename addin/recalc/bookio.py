@@ -84,16 +84,40 @@ def _check_sizes(path: Path, caps: Caps) -> None:
         raise BookError(f"{path}: {total:,} bytes uncompressed, over the cap of {caps.max_total_bytes:,}")
 
 
-def load_book(path, *, data_only: bool = False, caps: Caps = CAPS):
+def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bool = False):
     """Open a workbook with openpyxl (formulas kept), or raise BookError with one line.
+
+    ``read_only``: the book is only read (recalculated, checked), never saved: it is scanned
+    by :mod:`addin.xlsxscan` (the same cells, names and settings as openpyxl reads, several
+    times faster), or by openpyxl when the scan does not model the file.
 
     A defined name that refers to a deleted range (``#REF!``) is kept: it is an error only in
     the cells of a formula that uses it, as in Excel."""
-    import openpyxl  # noqa: PLC0415
-
     path = Path(path)
     _sniff(path)
     _check_sizes(path, caps)
+    wb = _scanned(path) if read_only and not data_only else None
+    if wb is None:
+        wb = _openpyxl_book(path, data_only)
+    for ws in wb.worksheets:
+        if ws.max_row * ws.max_column > caps.max_cells:
+            raise BookError(f"{path}: sheet {ws.title} uses {ws.dimensions} "
+                            f"({ws.max_row * ws.max_column:,} cells), over the cap of {caps.max_cells:,}")
+    return wb
+
+
+def _scanned(path: Path):
+    """The scanned book, or None when openpyxl must read it (anything the scan does not model,
+    and any failure of the scan: openpyxl then reads the file or names what is wrong with it)."""
+    from addin.xlsxscan import open_book  # noqa: PLC0415
+    try:
+        return open_book(path)
+    except Exception:  # noqa: BLE001 - Unsupported, or a broken part openpyxl will report
+        return None
+
+
+def _openpyxl_book(path: Path, data_only: bool):
+    import openpyxl  # noqa: PLC0415
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # openpyxl warns about extensions it drops
@@ -106,10 +130,6 @@ def load_book(path, *, data_only: bool = False, caps: Caps = CAPS):
         text = " ".join(str(exc).split())[:160]
         raise BookError(f"{path}: cannot read workbook ({type(exc).__name__}: {text})") from None
     wb._warrants_path = path       # noqa: SLF001 - read_cells scans the file for dynamic-array marks
-    for ws in wb.worksheets:
-        if ws.max_row * ws.max_column > caps.max_cells:
-            raise BookError(f"{path}: sheet {ws.title} uses {ws.dimensions} "
-                            f"({ws.max_row * ws.max_column:,} cells), over the cap of {caps.max_cells:,}")
     return wb
 
 
@@ -133,35 +153,42 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     whose ``xl/metadata.xml`` marks ``fDynamic``) spills; any other array formula is a legacy
     (Ctrl-Shift-Enter) one that fills its own stored range."""
     from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415
+
+    from addin.xlsxscan import ScanWorkbook  # noqa: PLC0415
     errors = errors or {}
+    if isinstance(wb, ScanWorkbook):
+        return _scanned_cells(wb, errors)
     book = BookCells()
+    formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
         title = ws.title
-        max_row = max_col = 1
         for row in ws.iter_rows():
             for cell in row:
                 v = cell.value
                 if v is None:
                     continue
-                r, c = cell.row, cell.column
-                max_row = max(max_row, r)
-                max_col = max(max_col, c)
-                key = (title, r, c)
                 kind = cell.data_type
-                if isinstance(v, ArrayFormula):
-                    book.formulas[key] = v.text or "="
-                    if v.ref:
-                        bounds = parse_area(v.ref)
-                        if bounds:
-                            book.array_ref[key] = bounds
-                elif kind == "f" or (kind == "s" and v[:1] == "=" and len(v) > 1):
-                    book.formulas[key] = v
+                if kind == "n" or kind == "d" or kind == "b":
+                    constants[(title, cell.row, cell.column)] = v
+                elif kind == "s":
+                    if v[:1] == "=" and len(v) > 1:
+                        formulas[(title, cell.row, cell.column)] = v
+                    else:
+                        constants[(title, cell.row, cell.column)] = v
+                elif isinstance(v, ArrayFormula):
+                    key = (title, cell.row, cell.column)
+                    formulas[key] = v.text or "="
+                    bounds = parse_area(v.ref) if v.ref else None
+                    if bounds:
+                        array_ref[key] = bounds
+                elif kind == "f":
+                    formulas[(title, cell.row, cell.column)] = v
                 elif kind == "e":
                     text = str(v).upper()
-                    book.constants[key] = errors.get(text, text)
+                    constants[(title, cell.row, cell.column)] = errors.get(text, text)
                 else:
-                    book.constants[key] = v
-        book.extent[title] = (max_row, max_col)
+                    constants[(title, cell.row, cell.column)] = v
+        book.extent[title] = (ws.max_row, ws.max_column)
     for name, target in _defined_names(wb):
         book.names[(None, name.upper())] = target
     for ws in wb.worksheets:
@@ -170,6 +197,38 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     book.dynamic = _dynamic_anchors(wb, book.array_ref)
     calc = getattr(wb, "calculation", None)
     if calc is not None and calc.iterate:
+        book.iterate = (int(calc.iterateCount or 100), float(calc.iterateDelta or 0.001))
+    return book
+
+
+def _scanned_cells(wb, errors: dict) -> BookCells:
+    """read_cells for a scanned book, straight from the scan's dicts (same rules as above)."""
+    book = BookCells()
+    for title in wb.sheetnames:
+        sheet = wb.scan.sheets[title]
+        for (r, c), v in sheet.values.items():
+            if isinstance(v, str) and v[:1] == "=" and len(v) > 1:
+                book.formulas[(title, r, c)] = v
+            else:
+                book.constants[(title, r, c)] = v
+        for (r, c), v in sheet.errors.items():
+            text = v.upper()
+            book.constants[(title, r, c)] = errors.get(text, text)
+        for (r, c), f in sheet.formulas.items():
+            book.formulas[(title, r, c)] = f
+        for (r, c), ref in sheet.arrays.items():
+            bounds = parse_area(ref) if ref else None
+            if bounds:
+                book.array_ref[(title, r, c)] = bounds
+        book.dynamic.update((title, r, c) for (r, c) in sheet.dynamic if (title, r, c) in book.array_ref)
+        filled = [*sheet.values, *sheet.errors, *sheet.formulas]
+        book.extent[title] = (max((k[0] for k in filled), default=1), max((k[1] for k in filled), default=1))
+        for name, text in sheet.names.items():
+            book.names[(title, name.upper())] = text
+    for name, text in wb.scan.names.items():
+        book.names[(None, name.upper())] = text
+    calc = wb.calculation
+    if calc.iterate:
         book.iterate = (int(calc.iterateCount or 100), float(calc.iterateDelta or 0.001))
     return book
 

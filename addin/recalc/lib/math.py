@@ -87,7 +87,7 @@ def _atan2(ev, x, y):
 
 def _trig(fn):
     def run(ev, x):
-        """COS, COSH, SIN, TAN, ATAN: a number too large for the function is #NUM!."""
+        """COS, COSH, SIN, ATAN, EXP: a result too large is #NUM!."""
         r = fn(x)
         return r if math.isfinite(r) else NUM
     return run
@@ -111,4 +111,7 @@ FUNCTIONS = {
     "COSH": scalar_fn(_trig(math.cosh), (1, 1), "n"),
     "SIN": scalar_fn(_trig(math.sin), (1, 1), "n"),
     "PI": lambda ev, args: math.pi if not args else VALUE,
+    "EXP": scalar_fn(_trig(math.exp), (1, 1), "n"),          # overflow: #NUM!
+    "DEGREES": scalar_fn(lambda ev, x: math.degrees(x), (1, 1), "n"),
+    "RADIANS": scalar_fn(lambda ev, x: math.radians(x), (1, 1), "n"),
 }

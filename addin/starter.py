@@ -1,0 +1,348 @@
+"""``warrants new``: a starter workbook a finance user fills in, with the catalog formulas already in place.
+
+Written with XlsxWriter like workbooks/build.py: every catalog call is a
+dynamic-array formula (no implicit-intersection "@" in Excel 365), input cells
+are shaded and formatted, and lists of allowed values are data validations.
+
+Sheets: ``Warrant`` (the terms block, As Of and the key answers), ``Events``
+(the capital events table), ``Exercise`` (an exercise and the §5 market
+quote), ``Tests`` (only when a performance condition is chosen), ``How to use``
+and ``xlwings.conf``. Named ranges: Terms, AsOf, Events, Exercise, Market (and
+Tests, Facts with a performance condition).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from fractions import Fraction
+from pathlib import Path
+
+from engine.events import CATEGORIES, EVENT_KINDS
+from engine.settlement import METHODS, VENUES
+from engine.terms import ANTI_DILUTION_METHODS, COMPARATORS, D1_TESTS, ROUNDING_MODES, SHARE_ADJUSTMENTS, d1_terms
+
+from .convert import ADJUST_REQUIRED, EVENTS_COLUMNS, EXERCISE_LABELS, EXERCISE_REQUIRED, FACTS_LABELS, \
+    MARKET_LABELS, TERMS_LABELS
+
+PRESETS = ("D-1",)
+EVENT_ROWS = 200          # blank rows inside the Events range, ready to type into
+YES_NO = ["Yes", "No"]
+
+# What each terms label means, shown beside it (docs/catalog.md has the full text).
+TERMS_NOTES = {
+    "Preset": "D-1: terms left out take Performance Warrant D-1's figures (warrants new --preset D-1 writes them "
+              "all in); blank = none (your own terms).",
+    "Warrant": "The warrant's number or name, e.g. W-7.",
+    "Instrument": "The document's title, printed on the certificate and purchase form.",
+    "Holder": "The registered holder.",
+    "Issuer": "The company that issued the warrant.",
+    "Issuer Address": "Where the purchase form goes; Alt+Enter between lines.",
+    "Issue Date": "The Original Issue Date: events after it adjust the price.",
+    "Warrant Shares": "Shares purchasable at issue.",
+    "Exercise Price": "Per share, at issue.",
+    "Par Value": "Per share; informational.",
+    "Exercise Start": "First day the warrant may be exercised.",
+    "Exercise End": "Last day (until the Exercise End Time).",
+    "Exercise End Time": "Blank = 17:00.",
+    "Time Zone": "IANA name; blank = America/New_York.",
+    "Test Date": "Date the performance tests are measured.",
+    "Requires Performance Default": "Yes: exercisable only after a performance test is failed.",
+    "Valuation Event Cutoff": "A realized valuation event on or before it bars exercise.",
+    "Anti-Dilution": "How a cheaper issue moves the price.",
+    "Share Adjustment": "KEEP_AGGREGATE: shares rise as the price falls; blank = NONE.",
+    "Minimum Adjustment": "Changes smaller than this fraction carry forward; blank = 0.",
+    "Management Cap": "Fraction of fully diluted shares management grants may use without adjustment; blank = none.",
+    "Series D Cutoff": "Series D issues on or before it are excluded; blank = none.",
+    "Price Floor": "The price never goes below it; blank = none.",
+    "Price Increment": "Round the price to this step, e.g. 0.0001; blank = exact.",
+    "Price Rounding": "How to round to the Price Increment; blank = ROUND_HALF_UP.",
+    "Common Outstanding": "Common shares outstanding at the Issue Date (weighted average needs it).",
+    "Fully Diluted": "Fully diluted shares at the Issue Date.",
+    "Delivery Days": "Days to deliver certificates after exercise.",
+    "Holding Months": "Months surrendered shares must have been held.",
+    "Security": "Blank = Common Stock.",
+}
+TERMS_CHOICES = {
+    "Preset": list(PRESETS),
+    "Anti-Dilution": list(ANTI_DILUTION_METHODS),
+    "Share Adjustment": list(SHARE_ADJUSTMENTS),
+    "Price Rounding": list(ROUNDING_MODES),
+    "Requires Performance Default": YES_NO,
+}
+EXERCISE_CHOICES = {"Method": list(METHODS), "Shares": None}
+EVENT_WIDTHS = {"Date": 12, "Event": 18, "Shares": 14, "Ratio": 10, "Consideration": 15,
+                "Additional Consideration": 15, "Outstanding": 14, "Category": 13, "Ref": 10, "Price": 12,
+                "Note": 50}
+
+HOW_TO = [
+    ("How to use this workbook", "title"),
+    ("1. On the Warrant sheet, type the warrant's terms in the shaded Value cells. The four marked "
+     "Required (Warrant Shares, Exercise Price, Issue Date, Anti-Dilution) are needed for any price; Exercise "
+     "Start and Exercise End are needed to judge exercisability. Every other blank term means a plain warrant "
+     "has no such term (or, with Preset D-1, takes Performance Warrant D-1's figure).", None),
+    ("2. Type the date you want the answers for in As Of.", None),
+    ("3. On the Events sheet, one row per capital event (split, stock dividend, issue, options, ...), oldest "
+     "first; same-day events apply in the order of their rows. The Event cell offers the kinds; docs/catalog.md "
+     "says which columns each kind needs (e.g. a STOCK_DIVIDEND's Shares is a number of shares, not a rate).", None),
+    ("4. The answers recalculate: Per Share Exercise Price, Warrant Shares and the Adjustments table (the "
+     "clause and a sentence for each event), and WARRANT_TERMS lists every term used and where it came from.", None),
+    ("5. To exercise, fill the Exercise sheet (and Market for the cash paid for a fractional share).", None),
+    ("Windows with the xlwings add-in: install it once (pip install warrants; xlwings addin install), open this "
+     "workbook: the xlwings.conf sheet names the module (addin.xl) that provides the WARRANT_ functions. The "
+     "certificate and purchase form buttons run the macros make_adjustment_certificate and make_purchase_form.", None),
+    ("Without Excel: warrants recalc THIS.xlsx prints the answers; warrants certificate THIS.xlsx --pdf "
+     "certificate.pdf writes the officer's certificate; warrants check THIS.xlsx runs any Check columns you add.",
+     None),
+    ("Answers are exact: a price is computed as a fraction and shown rounded only by the cell's format. A cell "
+     "that cannot be answered shows #WARRANT: and the reason, naming the field and row.", None),
+]
+
+
+def _formats(wb):
+    base = {"valign": "top"}
+    spec = {
+        "title": {"bold": True, "font_size": 14},
+        "header": {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "text_wrap": True},
+        "label": {},
+        "required": {"bold": True},
+        "note": {"italic": True, "font_color": "#595959"},      # one line each: rows keep their height
+        "input": {"bg_color": "#FFF2CC"},
+        "input_date": {"bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd"},
+        "input_number": {"bg_color": "#FFF2CC", "num_format": "#,##0.######"},
+        "input_int": {"bg_color": "#FFF2CC", "num_format": "#,##0"},
+        "input_time": {"bg_color": "#FFF2CC", "num_format": "h:mm AM/PM"},
+        "price": {"num_format": "$#,##0.000000"},
+        "shares": {"num_format": "#,##0.######"},
+        "wrap": {"text_wrap": True},
+        "input_wrap": {"bg_color": "#FFF2CC", "text_wrap": True},
+    }
+    return {k: wb.add_format({**base, **v}) for k, v in spec.items()}
+
+
+_KIND_FORMAT = {"date": "input_date", "number": "input_number", "int": "input_int", "time": "input_time",
+                "shares": "input_number"}
+
+
+def _list(ws, r: int, c: int, choices: list[str], r2: int | None = None) -> None:
+    ws.data_validation(r, c, r if r2 is None else r2, c, {
+        "validate": "list", "source": choices, "ignore_blank": True,
+        "error_type": "stop", "error_message": "Choose from the list: " + ", ".join(choices)})
+
+
+def _preset_values(preset: str | None) -> dict[str, object]:
+    """The preset's terms as cells, written into the block so the user sees (and may change) each one.
+
+    Written out rather than left blank: a blank "none"-able term (a date, a count, a cap) means the
+    warrant has no such term even with a preset (docs/catalog.md)."""
+    if preset is None:
+        return {}
+    terms = d1_terms()
+    out: dict[str, object] = {}
+    for label, (name, _kind) in TERMS_LABELS.items():
+        v = getattr(terms, name)
+        if isinstance(v, bool):
+            v = "Yes" if v else "No"
+        elif isinstance(v, Fraction):
+            v = int(v) if v.denominator == 1 else float(v)   # a cell holds a double: 0.01, 0.1 read back exact
+        elif isinstance(v, date):
+            v = datetime(v.year, v.month, v.day)
+        elif isinstance(v, time):
+            v = v.strftime("%H:%M")
+        out[label] = v
+    return out
+
+
+def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: bool) -> None:
+    ws = wb.add_worksheet("Warrant")
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, 2, 100)
+    ws.write(0, 0, "Warrant terms and answers", f["title"])
+    ws.write_row(1, 0, ["Term", "Value", "Meaning"], f["header"])
+    required = set(ADJUST_REQUIRED) | set(EXERCISE_REQUIRED)
+    preset_values = _preset_values(preset)
+    first = 2
+    for i, (label, (_field, kind)) in enumerate(TERMS_LABELS.items()):
+        r = first + i
+        ws.write(r, 0, label, f["required"] if label in required else f["label"])
+        fmt = f[_KIND_FORMAT.get(kind, "input")]
+        value = preset_values.get(label)
+        if value is None:
+            ws.write_blank(r, 1, None, fmt)
+        elif isinstance(value, datetime):
+            ws.write_datetime(r, 1, value, fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, 1, value, fmt)
+        else:
+            ws.write_string(r, 1, value, f["input_wrap"] if "\n" in value else fmt)
+            if "\n" in value:       # every line of an address visible (wrapped rows do not grow by themselves)
+                ws.set_row(r, 15 * (value.count("\n") + 1))
+        note = TERMS_NOTES.get(label, "")
+        if label in ADJUST_REQUIRED:
+            note = "Required. " + note
+        elif label in EXERCISE_REQUIRED:
+            note = "Required to judge exercisability. " + note
+        ws.write(r, 2, note, f["note"])
+        if label in TERMS_CHOICES:
+            _list(ws, r, 1, TERMS_CHOICES[label])
+    last = first + len(TERMS_LABELS) - 1
+    names["Terms"] = f"Warrant!$A${first + 1}:$B${last + 1}"
+
+    r = last + 2
+    ws.write(r, 0, "As Of", f["required"])
+    ws.write_blank(r, 1, None, f["input_date"])
+    ws.write(r, 2, "The date the answers are for: every event on or before it counts.", f["note"])
+    names["AsOf"] = f"Warrant!$B${r + 1}"
+
+    tests = "Tests" if performance else '""'
+    facts = "Facts" if performance else '""'
+    r += 2
+    ws.write_row(r, 0, ["Answer", "Value", "Formula"], f["header"])
+    answers = [
+        ("Per Share Exercise Price", "=WARRANT_PRICE(Terms,Events,AsOf)", f["price"]),
+        ("Warrant Shares", "=WARRANT_SHARES(Terms,Events,AsOf)", f["shares"]),
+        ("Exercisable", f"=WARRANT_EXERCISABLE(Terms,{tests},AsOf,{facts})", None),
+        ("Status", f"=WARRANT_STATUS(Terms,{tests},AsOf,{facts})", f["wrap"]),
+    ]
+    for i, (label, formula, fmt) in enumerate(answers, start=r + 1):
+        ws.write(i, 0, label)
+        ws.write_dynamic_array_formula(i, 1, i, 1, formula, fmt)
+        ws.write_string(i, 2, formula[1:], f["note"])
+    names["KeyResults"] = f"Warrant!$A${r + 2}:$B${r + 1 + len(answers)}"   # what `warrants recalc` prints
+    r += len(answers) + 2
+    ws.write(r, 0, "Terms used (WARRANT_TERMS: label, value, source)", f["required"])
+    ws.write_dynamic_array_formula(r + 1, 0, r + 1, 0, "=WARRANT_TERMS(Terms)")
+    ws.freeze_panes(2, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)       # printed one page wide
+
+
+def _events_sheet(wb, f, names: dict[str, str]) -> None:
+    ws = wb.add_worksheet("Events")
+    headers = list(EVENTS_COLUMNS)
+    for c, h in enumerate(headers):
+        ws.set_column(c, c, EVENT_WIDTHS.get(h, 14))
+    ws.write_row(0, 0, headers, f["header"])
+    last = EVENT_ROWS
+    kinds = {"Date": "input_date", "Shares": "input_number", "Consideration": "input_number",
+             "Additional Consideration": "input_number", "Outstanding": "input_int", "Price": "input_number"}
+    for c, h in enumerate(headers):
+        fmt = f[kinds.get(h, "input")]
+        ws.set_column(c, c, EVENT_WIDTHS.get(h, 14), fmt)
+        for r in range(1, last + 1):    # the cells themselves carry the format too (not only the column)
+            ws.write_blank(r, c, None, fmt)
+    _list(ws, 1, headers.index("Event"), list(EVENT_KINDS), last)
+    _list(ws, 1, headers.index("Category"), [c for c in CATEGORIES if c], last)
+    ws.freeze_panes(1, 0)
+    names["Events"] = f"Events!$A$1:${chr(64 + len(headers))}${last + 1}"
+    ws.write(0, len(headers) + 1, "One row per event, oldest first (docs/catalog.md: columns per event kind). "
+                                  "Columns to the right with a blank header are yours.", f["note"])
+    ws.set_column(len(headers) + 1, len(headers) + 1, 60)
+
+    adj = wb.add_worksheet("Adjustments")
+    adj.write(0, 0, "Every event's adjustment with its clause (WARRANT_ADJUSTMENTS spills below)", f["title"])
+    widths = [12, 18, 12, 16, 14, 14, 16, 16, 90]
+    for c, w in enumerate(widths):
+        adj.set_column(c, c, w)
+    adj.set_column(4, 5, 14, f["price"])
+    adj.set_column(6, 7, 16, f["shares"])
+    adj.set_column(0, 0, 12, wb.add_format({"num_format": "yyyy-mm-dd"}))
+    adj.write_dynamic_array_formula(2, 0, 2, 0, "=WARRANT_ADJUSTMENTS(Terms,Events,AsOf)")
+
+
+def _exercise_sheet(wb, f, names: dict[str, str], performance: bool) -> None:
+    ws = wb.add_worksheet("Exercise")
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 22)
+    ws.set_column(2, 2, 60)
+    ws.write(0, 0, "Exercise", f["title"])
+    kinds = {"Exercise Date": "input_date", "Payment Date": "input_date", "Surrendered Shares Acquired": "input_date",
+             "Shares": "input_number", "Cash Paid": "input_number", "Fair Value": "input_number",
+             "Surrender Lot Shares": "input_int"}
+    notes = {"Exercise Date": "Required.", "Shares": "A number, or ALL (blank = all that remain).",
+             "Method": "CASH, SURRENDER, MIXED or NET."}
+    for i, label in enumerate(EXERCISE_LABELS, start=1):
+        ws.write(i, 0, label, f["required"] if label == "Exercise Date" else f["label"])
+        ws.write_blank(i, 1, None, f[kinds.get(label, "input")])
+        ws.write(i, 2, notes.get(label, ""), f["note"])
+    _list(ws, 1 + list(EXERCISE_LABELS).index("Method"), 1, list(METHODS))
+    names["Exercise"] = f"Exercise!$A$2:$B${1 + len(EXERCISE_LABELS)}"
+
+    r = len(EXERCISE_LABELS) + 2
+    ws.write(r, 0, "Market (§5: cash for a fractional share)", f["required"])
+    kinds = {"Quote Date": "input_date"}
+    for i, label in enumerate(MARKET_LABELS, start=r + 1):
+        ws.write(i, 0, label)
+        ws.write_blank(i, 1, None, f[kinds.get(label, "input_number" if label != "Venue" else "input")])
+    _list(ws, r + 1 + list(MARKET_LABELS).index("Venue"), 1, list(VENUES))
+    names["Market"] = f"Exercise!$A${r + 2}:$B${r + 1 + len(MARKET_LABELS)}"
+
+    r = r + len(MARKET_LABELS) + 2
+    tests = "Tests" if performance else '""'
+    facts = "Facts" if performance else '""'
+    ws.write(r, 0, "Settlement (WARRANT_EXERCISE spills below)", f["required"])
+    ws.write_dynamic_array_formula(r + 1, 0, r + 1, 0,
+                                   f"=WARRANT_EXERCISE(Terms,Events,Exercise,Market,{tests},{facts})")
+
+
+def _tests_sheet(wb, f, names: dict[str, str]) -> None:
+    ws = wb.add_worksheet("Tests")
+    for c, w in enumerate([26, 14, 16, 16, 14, 10]):
+        ws.set_column(c, c, w)
+    ws.write_row(0, 0, ["Test", "Comparator", "Threshold", "Actual", "Force Majeure", "Clause"], f["header"])
+    for i, t in enumerate(D1_TESTS, start=1):
+        ws.write(i, 0, t.name)
+        ws.write_blank(i, 1, None, f["input"])     # blank: the terms' comparator and threshold
+        ws.write_blank(i, 2, None, f["input_number"])
+        ws.write_blank(i, 3, None, f["input_number"])
+        ws.write_blank(i, 4, None, f["input"])
+    _list(ws, 1, 1, list(COMPARATORS), len(D1_TESTS))
+    _list(ws, 1, 4, YES_NO, len(D1_TESTS))
+    names["Tests"] = f"Tests!$A$1:$E${1 + len(D1_TESTS)}"
+    ws.write(len(D1_TESTS) + 2, 0, "Type each test's Actual as of the Test Date; Comparator and Threshold blank "
+                                    "= the terms' own.", f["note"])
+    r = len(D1_TESTS) + 4
+    ws.write(r, 0, "Facts (§2(e))", f["required"])
+    for i, label in enumerate(FACTS_LABELS, start=r + 1):
+        ws.write(i, 0, label)
+        ws.write_blank(i, 1, None, f["input_date"])
+    ws.set_column(0, 0, 36)
+    names["Facts"] = f"Tests!$A${r + 2}:$B${r + 1 + len(FACTS_LABELS)}"
+    ws.write(r + len(FACTS_LABELS) + 2, 0, "Performance defaults (WARRANT_DEFAULTS spills below)", f["required"])
+    ws.write_dynamic_array_formula(r + len(FACTS_LABELS) + 3, 0, r + len(FACTS_LABELS) + 3, 0,
+                                   "=WARRANT_DEFAULTS(Terms,Tests)")
+
+
+def _how_to_sheet(wb, f) -> None:
+    ws = wb.add_worksheet("How to use")
+    ws.set_column(0, 0, 110, f["wrap"])
+    for i, (text, style) in enumerate(HOW_TO):
+        ws.write(i * 2, 0, text, f[style] if style else f["wrap"])
+
+
+def new_workbook(path: Path | str, *, preset: str | None = None) -> Path:
+    """Write a starter workbook at ``path``; ``preset`` "D-1" fills the Preset term and adds Tests and Facts."""
+    import xlsxwriter
+
+    if preset is not None and preset not in PRESETS:
+        raise ValueError(f"--preset {preset!r}: known presets are {', '.join(PRESETS)}")
+    path = Path(path)
+    performance = preset == "D-1"       # D-1's exercisability turns on a Performance Default (§1(a))
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    wb.set_properties({"title": "Warrant workbook", "author": "warrants new"})
+    f = _formats(wb)
+    names: dict[str, str] = {}
+    _terms_sheet(wb, f, preset, names, performance)
+    _events_sheet(wb, f, names)
+    _exercise_sheet(wb, f, names, performance)
+    if performance:
+        _tests_sheet(wb, f, names)
+    _how_to_sheet(wb, f)
+    conf = wb.add_worksheet("xlwings.conf")
+    conf.set_column(0, 0, 22)
+    conf.set_column(1, 1, 30)
+    conf.write(0, 0, "UDF Modules")
+    conf.write(0, 1, "addin.xl")
+    for name, target in names.items():
+        wb.define_name(name, "=" + target)
+    wb.close()
+    return path
