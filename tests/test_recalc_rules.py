@@ -79,6 +79,7 @@ CASES = [
     ("=EOMONTH(DATE(2020,1,15),-1)", 43830),   # 2019-12-31
     ('=DAYS("2020-03-01","2020-02-01")', 29),
     ("=DEGREES(PI())", 180),
+    ("=ROUND(0.125-0.1,2)", 0.03),         # ROUND works on 15 significant digits (0.025), not binary noise
     ("=ROW()", 1),                         # ROW/COLUMN of the formula's own cell (B1)
     ("=COLUMN()", 2),
     ("=ROW(C7)", 7),

@@ -28,7 +28,8 @@ def power(x: float, y: float) -> float | XLError:
 
 def _round_fn(mode: str):
     """ROUND/ROUNDDOWN/ROUNDUP: half away from zero, toward zero, away from zero; negative
-    digits round to the left of the decimal point. Rounding is done on the decimal text."""
+    digits round to the left of the decimal point. Rounding is done on the number's 15 significant
+    digits, as Excel sees it (so binary noise beyond them never flips a half)."""
     rounding = {"ROUND": ROUND_HALF_UP, "ROUNDDOWN": ROUND_DOWN, "ROUNDUP": ROUND_UP}[mode]
 
     def run(ev, args):
@@ -44,7 +45,7 @@ def _round_fn(mode: str):
                 return n
             if math.isinf(n) or math.isnan(n):
                 return NUM
-            d = Decimal(repr(n))
+            d = Decimal(f"{n:.15g}")     # the 15 significant digits Excel works to (0.125-0.1 is 0.025)
             q = Decimal(1).scaleb(-int(digits))
             try:
                 return float(d.quantize(q, rounding=rounding))
