@@ -384,13 +384,18 @@ def _flag(text: str | None) -> bool | None:
     return None if text is None else text.strip().lower() in ("1", "true")
 
 
-@dataclass(slots=True)
 class ScanCell:
-    row: int
-    column: int
-    value: object
-    data_type: str
-    number_format: str
+    """One cell as openpyxl's ``Cell`` shows it: row, column, value, data_type, number_format."""
+
+    __slots__ = ("row", "column", "value", "data_type", "_style", "_formats")
+
+    def __init__(self, row: int, column: int, value: object, data_type: str, style: int, formats: list[str]) -> None:
+        self.row, self.column, self.value, self.data_type = row, column, value, data_type
+        self._style, self._formats = style, formats
+
+    @property
+    def number_format(self) -> str:
+        return self._formats[self._style] if self._style < len(self._formats) else "General"
 
 
 class ScanWorksheet:
@@ -408,19 +413,20 @@ class ScanWorksheet:
         return f"A1:{get_column_letter(self.max_column)}{self.max_row}"
 
     def cell(self, row: int, column: int) -> ScanCell:
-        from openpyxl.worksheet.formula import ArrayFormula
         s, key = self._sheet, (row, column)
-        fmt = self._book.scan.number_format(self.title, row, column)
+        style, formats = s.styles.get(key, 0), self._book.scan.formats
         if key in s.formulas:
             ref = s.arrays.get(key)
-            return ScanCell(row, column, ArrayFormula(ref, s.formulas[key]) if ref is not None else s.formulas[key],
-                            "f", fmt)
+            if ref is not None:
+                from openpyxl.worksheet.formula import ArrayFormula
+                return ScanCell(row, column, ArrayFormula(ref, s.formulas[key]), "f", style, formats)
+            return ScanCell(row, column, s.formulas[key], "f", style, formats)
         if key in s.errors:
-            return ScanCell(row, column, s.errors[key], "e", fmt)
+            return ScanCell(row, column, s.errors[key], "e", style, formats)
         v = s.values.get(key)
         kind = "s" if isinstance(v, str) else "b" if isinstance(v, bool) else "n" if v is None or isinstance(
             v, (int, float)) else "d"
-        return ScanCell(row, column, v, kind, fmt)
+        return ScanCell(row, column, v, kind, style, formats)
 
     def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
                   max_col: int | None = None, values_only: bool = False):

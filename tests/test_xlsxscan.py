@@ -86,12 +86,14 @@ def test_same_as_openpyxl(path):
 @pytest.mark.parametrize("path", sorted((ROOT / "workbooks").glob("*.xlsx")), ids=lambda p: p.name)
 def test_catalog_calls_are_dynamic_arrays(path):
     # workbooks/build.py writes every catalog call with write_dynamic_array_formula (cm="1" ->
-    # metadata.xml XLDAPR fDynamic="1"); every other formula is an ordinary one.
+    # metadata.xml XLDAPR fDynamic="1"); a dynamic array is always an array formula
     book = read_book(path)
+    seen = 0
     for title, sheet in book.sheets.items():
         calls = {k for k, f in sheet.formulas.items() if CATALOG_CALL.search(f)}
-        assert sheet.dynamic == calls, title
-        assert calls <= set(sheet.arrays), title
+        assert calls <= sheet.dynamic <= set(sheet.arrays), title
+        seen += len(calls)
+    assert seen        # every sample book calls the catalog
 
 
 def test_shared_formulas_translated():
