@@ -123,6 +123,11 @@ _ADJUSTED: OrderedDict[tuple, Adjusted] = OrderedDict()
 ADJUSTED_CACHE_SIZE = 256
 
 
+def forget_answers() -> None:
+    """Empty the cache of answers (for a benchmark of a ledger never seen)."""
+    _ADJUSTED.clear()
+
+
 def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tuple[State, list[TrailRow]]:
     """The reference fold over an already sorted ledger."""
     state = initial_state(terms)

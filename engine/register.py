@@ -45,6 +45,11 @@ _PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
 PROGRAM_CACHE_SIZE = 64
 
 
+def forget_programs() -> None:
+    """Empty the cache of compiled programs (for a benchmark of a ledger never seen)."""
+    _PROGRAMS.clear()
+
+
 def path_key(terms: Terms) -> tuple:
     """The terms that decide a ledger's program: the company-level settings of :data:`_PATH_FIELDS`."""
     return tuple(getattr(terms, f) for f in _PATH_FIELDS)
@@ -218,10 +223,14 @@ def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
             nn, nd = cpn * rd, cpd * rn                   # price / ratio
             xn, xd = csn * rn, csd * rd                   # shares * ratio
             upward, un, ud = op[3], rd, rn
+            g = gcd(nn, nd); nn, nd = nn // g, nd // g
+            g = gcd(xn, xd); xn, xd = xn // g, xd // g
         elif code == _DIVIDEND:
             fn, fd = op[1], op[2]
             nn, nd = cpn * fn, cpd * fd
             xn, xd = csn * fd, csd * fn
+            g = gcd(nn, nd); nn, nd = nn // g, nd // g
+            g = gcd(xn, xd); xn, xd = xn // g, xd // g
         elif code == _RATCHET or code == _WEIGHTED:
             qn, qd = op[1], op[2]                          # price per share of the issue
             if qn * cpd >= cpn * qd:
@@ -234,6 +243,7 @@ def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
                 if op[7] is not None:
                     raise op[7]                            # a count the weighted average needs is unknown
                 nn, nd = (cpn * op[3] + cpd * op[4]) * op[5], cpd * op[6]
+                g = gcd(nn, nd); nn, nd = nn // g, nd // g
                 fn, fd = op[8], op[9]
             if fn is not None and nn * fd < fn * nd:       # the terms' Price Floor, restated
                 nn, nd = fn, fd
@@ -242,6 +252,7 @@ def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
                 if nn == 0:
                     raise op[-1]
                 xn, xd = csn * cpn * nd, csd * cpd * nn    # shares * cp / new
+                g = gcd(xn, xd); xn, xd = xn // g, xd // g
         elif code == _NONE:
             continue
         elif code == _MARK:
@@ -280,8 +291,7 @@ def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
             xn, xd = csn, csd
         else:  # _FAIL
             raise op[1]
-        g = gcd(nn, nd); nn, nd = nn // g, nd // g
-        g = gcd(xn, xd); xn, xd = xn // g, xd // g
+        # Every pair is in lowest terms here (the ops' own numbers are; each branch reduced what it made).
         # §4(g)(iv), §4(g)(iii), §4(h): the same decisions as ledger._settle
         if not upward and nn * cpd > cpn * nd:
             continue

@@ -76,14 +76,15 @@ def test_recomputations_sharing_a_prefix_equal_a_fresh_fold(t, rows):
     """§4(e)(ii): continuing a recomputation from a state already reached gives the fold from scratch, trail included."""
     from unittest import mock
 
+    from engine import clear_caches
     from engine import ledger as fold_module
     ledger = events(rows)
-    fold_module._ADJUSTED.clear()
+    clear_caches()
     shared = _outcome(t, ledger)
-    fold_module._ADJUSTED.clear()
+    clear_caches()
     with mock.patch.object(fold_module._Histories, "fold", lambda self, history: fold_module.fold(self.terms, history)[0]):
         fresh = _outcome(t, ledger)
-    fold_module._ADJUSTED.clear()
+    clear_caches()
     assert shared == fresh
 
 
