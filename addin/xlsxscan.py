@@ -27,7 +27,6 @@ formulas, chartsheets, a part not in UTF-8.
 """
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import zipfile
@@ -96,15 +95,30 @@ def _col(letters: str) -> int:
     return n
 
 
+_REFERENCE = re.compile(r"&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _reference(m: re.Match) -> str:
+    # XML's five entities and character references (html.unescape would remap &#x80;-&#x9F;)
+    if m.group(3):
+        return _NAMED[m.group(3)]
+    return chr(int(m.group(1))) if m.group(1) else chr(int(m.group(2), 16))
+
+
+def _unescape(s: str) -> str:
+    return _REFERENCE.sub(_reference, s) if "&" in s else s
+
+
 def _xml_text(s: str) -> str:
     """Element text as an XML parser gives it: line ends normalised, references resolved."""
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return html.unescape(s) if "&" in s else s
+    return _unescape(s)
 
 
 def _attrs(text: str | None) -> dict[str, str]:
-    return {k: html.unescape(v) for k, v in _ATTR.findall(text or "")}
+    return {k: _unescape(v) for k, v in _ATTR.findall(text or "")}
 
 
 def _rich_text(inner: str) -> str:

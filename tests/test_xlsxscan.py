@@ -200,3 +200,12 @@ def test_recalculation_reads_the_same_cells_and_answers_the_same(path):
     for attr in ("formulas", "array_ref", "dynamic", "constants", "extent", "names", "iterate"):
         assert getattr(got, attr) == getattr(want, attr), attr
     assert recalc_workbook(scanned).as_json() == recalc_workbook(loaded).as_json()
+
+
+def test_character_references_resolved_as_xml_does(tmp_path):
+    # &#x80; is U+0080 in XML (HTML would read it as the euro sign); &amp; is &
+    book = tmp_path / "refs.xlsx"
+    book.write_bytes(_rewrite(FIXTURES / "SUM.xlsx", "xl/worksheets/sheet1.xml", lambda s: s.replace(
+        '<c r="A1"><v>1</v></c>', '<c r="A1" t="inlineStr"><is><t>x&#x80;&amp;y&#65;</t></is></c>', 1)).getvalue())
+    got = read_book(book).sheets["Sheet1"].values[(1, 1)]
+    assert got == "x\x80&yA" == openpyxl.load_workbook(book)["Sheet1"]["A1"].value
