@@ -27,7 +27,6 @@ formulas, chartsheets, a part not in UTF-8.
 """
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import zipfile
@@ -96,15 +95,30 @@ def _col(letters: str) -> int:
     return n
 
 
+_REFERENCE = re.compile(r"&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _reference(m: re.Match) -> str:
+    # XML's five entities and character references (html.unescape would remap &#x80;-&#x9F;)
+    if m.group(3):
+        return _NAMED[m.group(3)]
+    return chr(int(m.group(1))) if m.group(1) else chr(int(m.group(2), 16))
+
+
+def _unescape(s: str) -> str:
+    return _REFERENCE.sub(_reference, s) if "&" in s else s
+
+
 def _xml_text(s: str) -> str:
     """Element text as an XML parser gives it: line ends normalised, references resolved."""
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return html.unescape(s) if "&" in s else s
+    return _unescape(s)
 
 
 def _attrs(text: str | None) -> dict[str, str]:
-    return {k: html.unescape(v) for k, v in _ATTR.findall(text or "")}
+    return {k: _unescape(v) for k, v in _ATTR.findall(text or "")}
 
 
 def _rich_text(inner: str) -> str:
@@ -384,13 +398,18 @@ def _flag(text: str | None) -> bool | None:
     return None if text is None else text.strip().lower() in ("1", "true")
 
 
-@dataclass(slots=True)
 class ScanCell:
-    row: int
-    column: int
-    value: object
-    data_type: str
-    number_format: str
+    """One cell as openpyxl's ``Cell`` shows it: row, column, value, data_type, number_format."""
+
+    __slots__ = ("row", "column", "value", "data_type", "_style", "_formats")
+
+    def __init__(self, row: int, column: int, value: object, data_type: str, style: int, formats: list[str]) -> None:
+        self.row, self.column, self.value, self.data_type = row, column, value, data_type
+        self._style, self._formats = style, formats
+
+    @property
+    def number_format(self) -> str:
+        return self._formats[self._style] if self._style < len(self._formats) else "General"
 
 
 class ScanWorksheet:
@@ -408,19 +427,20 @@ class ScanWorksheet:
         return f"A1:{get_column_letter(self.max_column)}{self.max_row}"
 
     def cell(self, row: int, column: int) -> ScanCell:
-        from openpyxl.worksheet.formula import ArrayFormula
         s, key = self._sheet, (row, column)
-        fmt = self._book.scan.number_format(self.title, row, column)
+        style, formats = s.styles.get(key, 0), self._book.scan.formats
         if key in s.formulas:
             ref = s.arrays.get(key)
-            return ScanCell(row, column, ArrayFormula(ref, s.formulas[key]) if ref is not None else s.formulas[key],
-                            "f", fmt)
+            if ref is not None:
+                from openpyxl.worksheet.formula import ArrayFormula
+                return ScanCell(row, column, ArrayFormula(ref, s.formulas[key]), "f", style, formats)
+            return ScanCell(row, column, s.formulas[key], "f", style, formats)
         if key in s.errors:
-            return ScanCell(row, column, s.errors[key], "e", fmt)
+            return ScanCell(row, column, s.errors[key], "e", style, formats)
         v = s.values.get(key)
         kind = "s" if isinstance(v, str) else "b" if isinstance(v, bool) else "n" if v is None or isinstance(
             v, (int, float)) else "d"
-        return ScanCell(row, column, v, kind, fmt)
+        return ScanCell(row, column, v, kind, style, formats)
 
     def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
                   max_col: int | None = None, values_only: bool = False):

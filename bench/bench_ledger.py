@@ -6,10 +6,12 @@ both share rules); a distinct register (10,000 warrants, each price drawn to the
 Every figure is printed beside its floor, measured in the same run:
 
 * ``trail``: one ledger with its full §4 trail through ``engine.adjust``, the ledger already
-  seen (warm) and never seen before (cold: a fresh ledger per run); floor: 100 bare
+  seen (warm: the engine answers from its cache) and never seen before (cold: a fresh ledger
+  per run, the engine's caches emptied first); floor: 100 bare
   ``Decimal`` multiply-compares (one per event);
 * ``register_shared`` / ``register_distinct``: ``engine.register`` in warrant-events per
-  second; floors: a bare ``Decimal`` multiply-compare per warrant-event (inexact), and
+  second, the engine's caches emptied before each run (programs compiled every time);
+  floors: a bare ``Decimal`` multiply-compare per warrant-event (inexact), and
   exact price operations on ``int`` numerator/denominator pairs and on ``Fraction``;
 * ``reference_fold``: the same warrants one by one through ``engine.adjust`` (sampled).
 
@@ -35,13 +37,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from engine import adjust, parse_events, register  # noqa: E402
+from engine import adjust, clear_caches, parse_events, register  # noqa: E402
 from workloads import AS_OF, distinct_register, ledger_rows, price_paths, shared_register, terms_of  # noqa: E402
 
 
-def median_time(runs: int, fn) -> float:
+def median_time(runs: int, fn, *, fresh: bool = False) -> float:
+    """Median seconds of ``runs`` calls; ``fresh``: the engine's caches emptied before each."""
     times = []
     for _ in range(runs):
+        if fresh:
+            clear_caches()
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
@@ -108,10 +113,11 @@ def rate(runs: int, ops: int, fn) -> int:
 # ----------------------------------------------------------------------------- figures
 
 def trail(ledger, terms, runs: int, cold_ledgers: list) -> dict:
-    adjust(terms, ledger, AS_OF)                                   # seen once
+    adjust(terms, ledger, AS_OF)                                   # seen once: its answer is cached
     warm = median_time(max(runs, 9), lambda: adjust(terms, ledger, AS_OF))
     cold = []
     for other in cold_ledgers:                                     # each ledger's first call
+        clear_caches()
         t0 = time.perf_counter()
         adjust(terms, other, AS_OF)
         cold.append(time.perf_counter() - t0)
@@ -124,7 +130,7 @@ def trail(ledger, terms, runs: int, cold_ledgers: list) -> dict:
 def register_figure(rows: list[tuple], ledger, runs: int, floors: dict) -> dict:
     book = terms_of(rows)
     we = len(book) * len(ledger)
-    seconds = median_time(runs, lambda: register(book, ledger, AS_OF))
+    seconds = median_time(runs, lambda: register(book, ledger, AS_OF), fresh=True)   # programs compiled each run
     return {"warrants": len(book), "warrant_events": we, "distinct_price_paths": price_paths(rows),
             "seconds": round(seconds, 3), "warrant_events_per_second": per_second(we, seconds), **floors}
 
@@ -167,7 +173,7 @@ def main() -> None:
         report["register_distinct"] = {**register_figure(distinct_register(ns.warrants), ledger, ns.runs, floors),
                                        "goal_per_second": 500_000}
     sample = terms_of(shared[:50])
-    t_ref = median_time(1, lambda: [adjust(t, ledger, AS_OF) for t in sample])
+    t_ref = median_time(1, lambda: [adjust(t, ledger, AS_OF) for t in sample], fresh=True)
     report["reference_fold"] = {"sampled_warrants": len(sample),
                                 "warrant_events_per_second": per_second(len(sample) * len(ledger), t_ref)}
     print(json.dumps(report, indent=2))

@@ -226,8 +226,7 @@ def _scanned_cells(wb, errors: dict) -> BookCells:
             if bounds:
                 book.array_ref[(title, r, c)] = bounds
         book.dynamic.update((title, r, c) for (r, c) in sheet.dynamic if (title, r, c) in book.array_ref)
-        filled = [*sheet.values, *sheet.errors, *sheet.formulas]
-        book.extent[title] = (max((k[0] for k in filled), default=1), max((k[1] for k in filled), default=1))
+        book.extent[title] = (max(sheet.max_row, 1), max(sheet.max_col, 1))     # ws.max_row, ws.max_column
         for name, text in sheet.names.items():
             book.names[(title, name.upper())] = text
     for name, text in wb.scan.names.items():
