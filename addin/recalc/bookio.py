@@ -162,16 +162,11 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
         title = ws.title
-        last_row = last_col = 1
         for row in ws.iter_rows():
             for cell in row:
                 v = cell.value
                 if v is None:
                     continue
-                if cell.row > last_row:
-                    last_row = cell.row
-                if cell.column > last_col:
-                    last_col = cell.column
                 kind = cell.data_type
                 if kind == "n" or kind == "d" or kind == "b":
                     constants[(title, cell.row, cell.column)] = v
@@ -193,7 +188,7 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
                     constants[(title, cell.row, cell.column)] = errors.get(text, text)
                 else:
                     constants[(title, cell.row, cell.column)] = v
-        book.extent[title] = (last_row, last_col)        # the last non-empty cell's row and column
+        book.extent[title] = (max(ws.max_row, 1), max(ws.max_column, 1))   # as the scanned reader
     for name, target in _defined_names(wb):
         book.names[(None, name.upper())] = target
     for ws in wb.worksheets:
