@@ -1,137 +1,182 @@
-"""Benchmark of the §4 ledger (issue 3). Prints one JSON object; not a timed test.
+"""Benchmark of the §4 ledger and the register (issue 11). Prints one JSON object; not a timed test.
 
-A register of 10,000 warrants sharing one 100-event ledger, evaluated to price
-and shares by ``engine.register``; the same warrants one by one through the
-reference fold (sampled); one 100-event ledger with its full trail through
-``engine.adjust``; and a bare ``Decimal`` loop doing one multiply-compare per
-warrant-event as the language's floor.
+Workloads (bench/workloads.py, fixed seeds): one 100-event ledger of every company-wide
+kind; a shared register (10,000 warrants, prices from 40 financing rounds, four methods,
+both share rules); a distinct register (10,000 warrants, each price drawn to the cent).
+Every figure is printed beside its floor, measured in the same run:
 
-    python bench/bench_ledger.py [--warrants 10000] [--events 100]
+* ``trail``: one ledger with its full §4 trail through ``engine.adjust``, the ledger already
+  seen (warm: the engine answers from its cache) and never seen before (cold: a fresh ledger
+  per run, the engine's caches emptied first); floor: 100 bare
+  ``Decimal`` multiply-compares (one per event);
+* ``register_shared`` / ``register_distinct``: ``engine.register`` in warrant-events per
+  second, the engine's caches emptied before each run (programs compiled every time);
+  floors: a bare ``Decimal`` multiply-compare per warrant-event (inexact), and
+  exact price operations on ``int`` numerator/denominator pairs and on ``Fraction``;
+* ``reference_fold``: the same warrants one by one through ``engine.adjust`` (sampled).
+
+Medians of ``--runs`` runs.
+
+    python bench/bench_ledger.py [--warrants 10000] [--runs 3] [--skip-distinct]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import platform
-import random
+import statistics
 import sys
 import time
-from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction as F
+from fractions import Fraction
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-from engine import adjust, d1_terms, parse_events, register  # noqa: E402
-
-
-def shared_ledger(n: int, seed: int = 7) -> tuple:
-    """A valid ledger of ``n`` events of every kind but MERGER and EXERCISE (company-wide events)."""
-    rng = random.Random(seed)
-    rows, grants, day = [], [], date(2001, 2, 8)
-    kinds = ["SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "ISSUE", "ISSUE", "OPTIONS",
-             "CONVERTIBLE", "AMEND", "EXPIRE", "TREASURY", "OTHER"]
-    while len(rows) < n:
-        day += timedelta(days=rng.randint(1, 12))
-        kind = rng.choice(kinds)
-        row = {"date": day, "event": kind}
-        if kind in ("SPLIT", "COMBINATION"):
-            a, b = rng.choice([(3, 2), (2, 1), (5, 4), (11, 10)])
-            row["ratio"] = f"{a}-for-{b}" if kind == "SPLIT" else f"{b}-for-{a}"
-        elif kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "TREASURY"):
-            row["shares"] = rng.randint(10_000, 400_000)
-        elif kind == "ISSUE":
-            shares = rng.randint(1_000, 2_000_000)
-            row.update(shares=shares, consideration=Decimal(shares) * Decimal(rng.randint(1, 1200)) / 100_000,
-                       category=rng.choice(["", "", "", "MANAGEMENT", "SERIES_D", "EXCLUDED"]))
-        elif kind in ("OPTIONS", "CONVERTIBLE"):
-            ref = f"G{len(grants) + 1}"
-            grants.append(ref)
-            shares = rng.randint(10_000, 1_000_000)
-            row.update(ref=ref, shares=shares, consideration=Decimal(rng.randint(0, 500)),
-                       additional_consideration=Decimal(shares) * Decimal(rng.randint(1, 1500)) / 100_000)
-        elif kind in ("AMEND", "EXPIRE"):
-            live = [g for g in grants if g not in {r.get("ref") for r in rows if r["event"] == "EXPIRE"}]
-            if not live:
-                continue
-            row["ref"] = rng.choice(live)
-            if kind == "AMEND":
-                row["additional_consideration"] = Decimal(rng.randint(0, 3000))
-        else:
-            row.update(price=Decimal(rng.randint(100, 1200)) / 100_000, note="Board determination")
-        rows.append(row)
-    return parse_events(rows)
+from engine import adjust, clear_caches, parse_events, register  # noqa: E402
+from workloads import AS_OF, distinct_register, ledger_rows, price_paths, shared_register, terms_of  # noqa: E402
 
 
-def warrants(count: int, distinct_prices: int | None, seed: int = 11) -> list:
-    rng = random.Random(seed)
-    methods = ["FULL_RATCHET", "FULL_RATCHET", "BROAD_WEIGHTED_AVERAGE", "NARROW_WEIGHTED_AVERAGE"]
-    out = []
-    for i in range(count):
-        cents = rng.randint(1, 2000) if distinct_prices is None else rng.randint(1, distinct_prices)
-        price = F(cents, 100_000) if distinct_prices is not None else F(i + 1, 1_000_000)
-        out.append(d1_terms(warrant=f"W-{i + 1:05d}", warrant_shares=F(rng.randint(1_000, 500_000)), exercise_price=price,
-                            anti_dilution=methods[i % 4], share_adjustment="KEEP_AGGREGATE" if i % 5 == 0 else "NONE",
-                            common_outstanding=10_000_000, fully_diluted=12_000_000))
-    return out
-
-
-def best_of(repeat: int, fn) -> float:
+def median_time(runs: int, fn, *, fresh: bool = False) -> float:
+    """Median seconds of ``runs`` calls; ``fresh``: the engine's caches emptied before each."""
     times = []
-    for _ in range(repeat):
+    for _ in range(runs):
+        if fresh:
+            clear_caches()
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return min(times)
+    return statistics.median(times)
+
+
+# ----------------------------------------------------------------------------- floors
+
+# One floor "operation" is one event applied to one warrant's price: multiply by the event's
+# factor and compare with a bound. Warrants of 100 events each, prices starting at whole cents,
+# factors cycling through a split's, a dividend's and a weighted average's, so exact numbers
+# grow as the register's do.
+FACTORS = ((2, 3), (10, 11), (24, 26), (5, 4))
+
+
+def decimal_ops(n: int) -> None:
+    """n bare Decimal multiply-compares (rounded to 28 digits: inexact, the language's floor)."""
+    factors = [Decimal(a) / Decimal(b) for a, b in FACTORS]
+    bound = Decimal("0.00001")
+    for w in range(n // 100):
+        p = Decimal(w % 5000 + 1) / 100
+        for e in range(100):
+            p = p * factors[e & 3]
+            if p < bound:
+                p = bound
+
+
+def int_pair_ops(n: int) -> None:
+    """n exact operations on int numerator/denominator pairs: multiply, reduce by gcd, compare."""
+    gcd = math.gcd
+    bn, bd = 1, 100_000
+    for w in range(n // 100):
+        pn, pd = w % 5000 + 1, 100
+        for e in range(100):
+            a, b = FACTORS[e & 3]
+            pn, pd = pn * a, pd * b
+            g = gcd(pn, pd)
+            if g != 1:
+                pn, pd = pn // g, pd // g
+            if pn * bd < bn * pd:
+                pn, pd = bn, bd
+
+
+def fraction_ops(n: int) -> None:
+    """n exact operations with fractions.Fraction (one construction per operation)."""
+    factors = [Fraction(a, b) for a, b in FACTORS]
+    bound = Fraction(1, 100_000)
+    for w in range(n // 100):
+        p = Fraction(w % 5000 + 1, 100)
+        for e in range(100):
+            p = p * factors[e & 3]
+            if p < bound:
+                p = bound
+
+
+def per_second(count: int, seconds: float) -> int:
+    return round(count / seconds)
+
+
+def rate(runs: int, ops: int, fn) -> int:
+    return per_second(ops, median_time(runs, lambda: fn(ops)))
+
+
+# ----------------------------------------------------------------------------- figures
+
+def trail(ledger, terms, runs: int, cold_ledgers: list) -> dict:
+    adjust(terms, ledger, AS_OF)                                   # seen once: its answer is cached
+    warm = median_time(max(runs, 9), lambda: adjust(terms, ledger, AS_OF))
+    cold = []
+    for other in cold_ledgers:                                     # each ledger's first call
+        clear_caches()
+        t0 = time.perf_counter()
+        adjust(terms, other, AS_OF)
+        cold.append(time.perf_counter() - t0)
+    floor = median_time(max(runs, 9), lambda: decimal_ops(len(ledger)))
+    return {"events": len(ledger), "warm_ms": round(warm * 1000, 3), "cold_ms": round(statistics.median(cold) * 1000, 3),
+            "cold_ledgers": len(cold_ledgers), "goal_warm_ms": 1, "goal_cold_ms": 5,
+            "floor_decimal_ops_per_event_ms": round(floor * 1000, 4)}
+
+
+def register_figure(rows: list[tuple], ledger, runs: int, floors: dict) -> dict:
+    book = terms_of(rows)
+    we = len(book) * len(ledger)
+    seconds = median_time(runs, lambda: register(book, ledger, AS_OF), fresh=True)   # programs compiled each run
+    return {"warrants": len(book), "warrant_events": we, "distinct_price_paths": price_paths(rows),
+            "seconds": round(seconds, 3), "warrant_events_per_second": per_second(we, seconds), **floors}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--warrants", type=int, default=10_000)
-    ap.add_argument("--events", type=int, default=100)
-    args = ap.parse_args()
-    ledger = shared_ledger(args.events)
-    as_of = date(2010, 1, 1)
-    n, e = args.warrants, len(ledger)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--skip-distinct", action="store_true", help="skip the distinct register (its slowest figure)")
+    ns = ap.parse_args()
+    ledger = parse_events(ledger_rows())
+    shared = shared_register(ns.warrants)
+    one = terms_of(shared[:1])[0]
+    cold_ledgers = [parse_events(ledger_rows(seed=1000 + k)) for k in range(max(ns.runs, 5))]
+    ops = 200_000
+    floors = {"floor_decimal_multiply_compare_per_second": rate(ns.runs, ops, decimal_ops),
+              "floor_int_pair_ops_per_second": rate(ns.runs, ops, int_pair_ops),
+              "floor_fraction_ops_per_second": rate(ns.runs, ops, fraction_ops)}
+    try:
+        import gmpy2  # noqa: PLC0415  (optional: only a floor)
 
-    book = warrants(n, distinct_prices=200)          # a register: 200 distinct prices, 4 methods, 2 share rules
-    t_register = best_of(3, lambda: register(book, ledger, as_of))
-
-    worst = warrants(n, distinct_prices=None)        # every warrant a different price: no shared runs
-    t_worst = best_of(1, lambda: register(worst, ledger, as_of))
-
-    sample = book[:200]
-    t_ref = best_of(1, lambda: [adjust(t, ledger, as_of) for t in sample]) * (n / len(sample))
-    t_trail = best_of(20, lambda: adjust(book[0], ledger, as_of))
-
-    def decimal_floor():
-        factor, floor_price = Decimal("0.999"), Decimal("0.00001")
-        for _ in range(n):
-            p = Decimal("0.01")
-            for _ in range(e):
-                p = p * factor
-                if p < floor_price:
-                    p = floor_price
-    t_floor = best_of(1, decimal_floor)
-
-    we = n * e
-    print(json.dumps({
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "warrants": n,
-        "events": e,
-        "warrant_events": we,
-        "register_seconds": round(t_register, 4),
-        "register_warrant_events_per_second": round(we / t_register),
-        "register_distinct_price_paths": len({(t.anti_dilution, t.share_adjustment, t.exercise_price) for t in book}),
-        "worst_case_all_prices_distinct_seconds": round(t_worst, 3),
-        "worst_case_warrant_events_per_second": round(we / t_worst),
-        "reference_fold_seconds_estimated_from_200": round(t_ref, 2),
-        "reference_fold_warrant_events_per_second": round(we / t_ref),
-        "one_ledger_with_full_trail_ms": round(t_trail * 1000, 3),
-        "bare_decimal_loop_warrant_events_per_second": round(we / t_floor),
-    }, indent=2))
+        def mpq_ops(n: int) -> None:
+            factors = [gmpy2.mpq(a, b) for a, b in FACTORS]
+            bound = gmpy2.mpq(1, 100_000)
+            for w in range(n // 100):
+                p = gmpy2.mpq(w % 5000 + 1, 100)
+                for e in range(100):
+                    p = p * factors[e & 3]
+                    if p < bound:
+                        p = bound
+        floors["floor_gmpy2_mpq_ops_per_second"] = rate(ns.runs, ops, mpq_ops)
+    except ImportError:
+        pass
+    report = {
+        "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(), "runs": ns.runs,
+        "trail": trail(ledger, one, ns.runs, cold_ledgers),
+        "register_shared": {**register_figure(shared, ledger, ns.runs, floors), "goal_per_second": 3_000_000},
+    }
+    if not ns.skip_distinct:
+        report["register_distinct"] = {**register_figure(distinct_register(ns.warrants), ledger, ns.runs, floors),
+                                       "goal_per_second": 500_000}
+    sample = terms_of(shared[:50])
+    t_ref = median_time(1, lambda: [adjust(t, ledger, AS_OF) for t in sample], fresh=True)
+    report["reference_fold"] = {"sampled_warrants": len(sample),
+                                "warrant_events_per_second": per_second(len(sample) * len(ledger), t_ref)}
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -1,22 +1,24 @@
-"""Workbook bench (not a timed test): prints one JSON object.
+"""Workbook bench (issue 11; not a timed test): prints one JSON object.
 
-    python bench/bench_workbook.py [--runs N] [--no-libreoffice]
+    python bench/bench_workbook.py [--rows 10000 50000] [--runs 5] [--ledger register|full]
 
-For workbooks/warrant_register.xlsx (10,000 warrants, one spilled WARRANT_REGISTER):
+For each size, a register book is generated from fixed seeds (bench/workloads.py): the
+distinct register (each warrant's price drawn to the cent) as one sheet, an Events sheet,
+and one ``=WARRANT_REGISTER(Register,Events,AsOf)`` spilled over the Results sheet with its
+values cached (as a book saved by Excel holds them). The ledger is, by default, the three
+events of workbooks/warrant_register.xlsx (``--ledger full``: the 100-event ledger, which
+makes the engine's compute the whole story). Then, in one run and interleaved:
 
-* ``openpyxl_load_s``: seconds to load it with ``openpyxl.load_workbook`` (the bare read);
-* ``warrants_recalc_s``: seconds for ``warrants recalc`` on it in-process (load with the
-  same checks as the command, recalculate every formula, build the ``--json`` object);
-* ``ratio`` = recalc / load (goal: at most 2). Both are measured side by side in one run,
-  interleaved, and the median of ``--runs`` is reported;
-* ``cli``: the same two as separate processes (``python -c "load"`` against
-  ``warrants recalc BOOK --json``), interpreter start-up included;
-* ``native_formulas_register``: the same register with six native formulas a row in place
-  of the UDF column (60,002 formulas), loaded and recalculated by us;
-* ``libreoffice``: where ``soffice`` is installed, the wall time of its headless
-  recalculation (convert-to xlsx with recalculation on load forced) of the same register
-  with native formulas in place of the UDF column (six formulas a row: the closed form
-  of the shared ledger), its start-up time on an empty book, and whether its totals agree.
+* ``recalc_cli``: ``warrants recalc BOOK --json`` as a user runs it (a new process), wall
+  and CPU seconds (its interpreter start-up and imports included);
+* ``openpyxl_load``: ``openpyxl.load_workbook(BOOK)`` in this process (the bare read);
+* ``ratio``: recalc_cli ÷ openpyxl_load, wall and CPU (goal: at most 0.5);
+* floors: ``python-calamine`` reading every value of the book; our reader
+  (addin/xlsxscan.py: values and formulas, names, calcPr); ``json.dumps`` of the
+  recalculation's JSON object against ``orjson.dumps``;
+* ``import_s``: ``python -c "import addin.cli"`` as a process, and whether it imports numpy.
+
+Medians of ``--runs`` runs.
 """
 from __future__ import annotations
 
@@ -24,160 +26,183 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-REGISTER = ROOT / "workbooks" / "warrant_register.xlsx"
+sys.path.insert(0, str(HERE))
+
+from workloads import AS_OF, FULLY_DILUTED, ISSUED, OUTSTANDING, distinct_register, ledger_rows, price_paths  # noqa: E402
+
+# Preset D-1: the terms bench_ledger.py builds with engine.d1_terms (Issue Date given as well)
+REGISTER_HEADER = ["Warrant", "Preset", "Issue Date", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment",
+                   "Common Outstanding", "Fully Diluted"]
+EVENT_HEADER = ["Date", "Event", "Shares", "Ratio", "Consideration", "Additional Consideration", "Category",
+                "Ref", "Price", "Note"]
+# workbooks/warrant_register.xlsx's ledger: §4(b) 2-for-1, §4(d) 2,000,000 for $1,000,000, §4(c) 10%
+REGISTER_LEDGER = [
+    {"date": date(2002, 1, 15), "event": "SPLIT", "ratio": "2-for-1"},
+    {"date": date(2002, 6, 3), "event": "ISSUE", "shares": 2_000_000, "consideration": 1_000_000},
+    {"date": date(2003, 3, 3), "event": "STOCK_DIVIDEND", "shares": 2_200_000},
+]
 
 
-def _load(path: Path) -> float:
-    import openpyxl
-    t = time.perf_counter()
-    openpyxl.load_workbook(path)
-    return time.perf_counter() - t
+def _cell(v):
+    from decimal import Decimal
+    return float(v) if isinstance(v, Decimal) else v
 
 
-def _recalc(path: Path) -> tuple[float, int]:
-    from addin.recalc import recalc_file
-    t = time.perf_counter()
-    _, result = recalc_file(path)        # what `warrants recalc` does: load with checks, recalculate
-    data = json.dumps(result.as_json())
-    elapsed = time.perf_counter() - t
-    assert not result.exceptions and data
-    return elapsed, len(result.formula_cells)
+def make_book(path: Path, rows: int, ledger: list[dict]) -> dict:
+    """The register book with WARRANT_REGISTER's values cached over its spill range."""
+    import xlsxwriter
+
+    from addin.functions import warrant_register
+    reg_rows = distinct_register(rows)
+    register = [REGISTER_HEADER] + [[w, "D-1", ISSUED, s, c / 100, m, sa, OUTSTANDING, FULLY_DILUTED]
+                             for w, s, c, m, sa in reg_rows]
+    keys = ["date", "event", "shares", "ratio", "consideration", "additional_consideration", "category", "ref",
+            "price", "note"]
+    events = [EVENT_HEADER] + [[_cell(e.get(k)) for k in keys] for e in ledger]
+    spill = warrant_register(register, events, AS_OF)
+    wb = xlsxwriter.Workbook(str(path))
+    datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("Register")
+    for r, row in enumerate(register):
+        ws.write_row(r, 0, row)
+        if r:
+            ws.write_datetime(r, 2, ISSUED, datefmt)
+    ev = wb.add_worksheet("Events")
+    for r, row in enumerate(events):
+        for c, v in enumerate(row):
+            if isinstance(v, date):
+                ev.write_datetime(r, c, v, datefmt)
+            elif v is not None:
+                ev.write(r, c, v)
+    ev.write(len(events) + 1, 0, "As Of")
+    ev.write_datetime(len(events) + 1, 1, AS_OF, datefmt)
+    wb.define_name("Register", f"=Register!$A$1:$I${rows + 1}")
+    wb.define_name("Events", f"=Events!$A$1:$J${len(events)}")
+    wb.define_name("AsOf", f"=Events!$B${len(events) + 2}")
+    res = wb.add_worksheet("Results")
+    res.write_dynamic_array_formula(0, 0, len(spill) - 1, len(spill[0]) - 1, "=WARRANT_REGISTER(Register,Events,AsOf)",
+                                    None, spill[0][0])
+    for r, row in enumerate(spill):
+        for c, v in enumerate(row):
+            if (r, c) != (0, 0):
+                res.write(r, c, v)
+    wb.close()
+    return {"rows": rows, "events": len(ledger), "distinct_price_paths": price_paths(reg_rows),
+            "file_bytes": path.stat().st_size}
 
 
-def _proc(args: list[str]) -> float:
+def _timed(fn) -> tuple[float, float]:
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def _proc(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + sys of the child) seconds of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _native_register(path: Path) -> int:
-    """The register with native formulas in place of WARRANT_REGISTER (same ledger, closed form)."""
-    import xlsxwriter
-    sys.path.insert(0, str(ROOT / "workbooks"))
-    from build import REGISTER_SIZE, register_row  # noqa: PLC0415
-    wb = xlsxwriter.Workbook(str(path))
-    reg = wb.add_worksheet("Register")
-    reg.write_row(0, 0, ["Warrant", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment"])
-    res = wb.add_worksheet("Results")
-    res.write_row(0, 0, ["Warrant", "p1", "p2", "Price", "Shares", "Aggregate Price"])
-    for i in range(REGISTER_SIZE):
-        name, shares, p0, method, sa = register_row(i)
-        r = i + 1
-        reg.write_row(r, 0, [name, shares, float(p0), method, sa])
-        x = r + 1
-        res.write_formula(r, 0, f"=Register!A{x}")
-        res.write_formula(r, 1, f"=Register!C{x}/2")                                    # §4(b) 2-for-1
-        res.write_formula(r, 2, f'=IF(0.5<B{x},IF(Register!D{x}="FULL_RATCHET",0.5,'    # §4(d) at $0.50
-                                f'IF(Register!D{x}="BROAD_WEIGHTED_AVERAGE",(24*B{x}+1)/26,'
-                                f'IF(Register!D{x}="NARROW_WEIGHTED_AVERAGE",(20*B{x}+1)/22,B{x}))),B{x})')
-        res.write_formula(r, 3, f"=C{x}/1.1")                                            # §4(c) 10%
-        res.write_formula(r, 4, f'=Register!B{x}*2*IF(Register!E{x}="KEEP_AGGREGATE",B{x}/C{x},1)*1.1')
-        res.write_formula(r, 5, f"=ROUND(D{x}*E{x},2)")
-    res.write_formula(0, 7, f"=SUM(E2:E{REGISTER_SIZE + 1})")
-    res.write_formula(1, 7, f"=SUM(F2:F{REGISTER_SIZE + 1})")
-    wb.close()
-    return REGISTER_SIZE * 6 + 2
+def _med(pairs: list[tuple[float, float]]) -> dict:
+    return {"wall_s": round(statistics.median(p[0] for p in pairs), 3),
+            "cpu_s": round(statistics.median(p[1] for p in pairs), 3)}
 
 
-_XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+def _warrants_command() -> list[str]:
+    script = Path(sys.executable).with_name("warrants")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("warrants")
+    return [found] if found else [sys.executable, "-m", "addin.cli"]
 
 
-def _libreoffice(runs: int) -> dict:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        return {"skipped": "soffice not installed"}
+def measure(path: Path, runs: int) -> dict:
     import openpyxl
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        profile = tmp / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_XCU)
-        native = tmp / "register_native.xlsx"
-        formulas = _native_register(native)
-        empty = tmp / "empty.xlsx"
-        openpyxl.Workbook().save(empty)
-        base = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir"]
-        try:
-            _proc(base + [str(tmp / "warm"), str(empty)])          # first start creates the profile
-            startup = statistics.median(_proc(base + [str(tmp / "s"), str(empty)]) for _ in range(runs))
-            recalc = statistics.median(_proc(base + [str(tmp / "out"), str(native)]) for _ in range(runs))
-        except (subprocess.CalledProcessError, OSError) as exc:
-            return {"skipped": f"soffice failed: {exc}"}
-        out = openpyxl.load_workbook(tmp / "out" / native.name, data_only=True)["Results"]
-        version = subprocess.run([soffice, "--version"], capture_output=True, text=True).stdout.strip()
-        return {"version": version, "native_formulas": formulas, "recalc_s": round(recalc, 3),
-                "startup_s": round(startup, 3), "recalc_minus_startup_s": round(recalc - startup, 3),
-                "total_shares": out["H1"].value, "total_aggregate_price": out["H2"].value}
+
+    cmd = _warrants_command() + ["recalc", str(path), "--json"]
+    out = subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT).stdout     # warm-up, and its JSON
+    result = json.loads(out)
+    loads, clis, cal, scans = [], [], [], []
+    for _ in range(runs):                                  # interleaved: drift hits both alike
+        loads.append(_timed(lambda: openpyxl.load_workbook(path)))
+        clis.append(_proc(cmd))
+    report = {"recalc_cli": _med(clis), "openpyxl_load": _med(loads)}
+    report["ratio_wall"] = round(report["recalc_cli"]["wall_s"] / report["openpyxl_load"]["wall_s"], 2)
+    report["ratio_cpu"] = round(report["recalc_cli"]["cpu_s"] / report["openpyxl_load"]["cpu_s"], 2)
+    report["goal_ratio"] = 0.5
+    try:
+        from python_calamine import CalamineWorkbook
+
+        def calamine():
+            book = CalamineWorkbook.from_path(str(path))
+            for name in book.sheet_names:
+                book.get_sheet_by_name(name).to_python()
+        for _ in range(runs):
+            cal.append(_timed(calamine))
+        report["floor_calamine_values"] = _med(cal)
+    except ImportError:
+        report["floor_calamine_values"] = "python-calamine not installed"
+    try:
+        from addin.xlsxscan import read_book
+        for _ in range(runs):
+            scans.append(_timed(lambda: read_book(path)))
+        report["xlsxscan_read"] = _med(scans)
+    except ImportError:
+        report["xlsxscan_read"] = "addin.xlsxscan not present"
+    dumps = [_timed(lambda: json.dumps(result, ensure_ascii=False, allow_nan=False)) for _ in range(runs)]
+    report["json_cells"] = len(result)
+    report["json_dumps"] = _med(dumps)
+    try:
+        import orjson
+        report["floor_orjson_dumps"] = _med([_timed(lambda: orjson.dumps(result)) for _ in range(runs)])
+    except ImportError:
+        report["floor_orjson_dumps"] = "orjson not installed"
+    return report
+
+
+def imports(runs: int) -> dict:
+    code = "import sys, addin.cli; print('numpy' in sys.modules)"
+    numpy = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                           cwd=ROOT).stdout.strip() == "True"
+    bare = _med([_proc([sys.executable, "-c", "pass"]) for _ in range(runs)])
+    cli = _med([_proc([sys.executable, "-c", "import addin.cli"]) for _ in range(runs)])
+    return {"python_alone": bare, "import_addin_cli": cli, "imports_numpy": numpy}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--no-libreoffice", action="store_true")
+    ap.add_argument("--ledger", choices=("register", "full"), default="register")
+    ap.add_argument("--keep", type=Path, help="write the generated books here (kept)")
     ns = ap.parse_args()
-    import openpyxl  # noqa: F401  (imports outside the timings)
-    import addin.catalog  # noqa: F401
-    _recalc(REGISTER)                                   # warm-up: imports, caches
-    loads, recalcs = [], []
-    formula_cells = 0
-    for _ in range(ns.runs):
-        loads.append(_load(REGISTER))
-        elapsed, formula_cells = _recalc(REGISTER)
-        recalcs.append(elapsed)
-    load, recalc = statistics.median(loads), statistics.median(recalcs)
-    exe = str(Path(sys.executable))
-    cli_runs = max(1, ns.runs // 2)
-    cli_load = statistics.median(_proc([exe, "-c", f"import openpyxl; openpyxl.load_workbook({str(REGISTER)!r})"])
-                                 for _ in range(cli_runs))
-    cli_recalc = statistics.median(_proc([exe, "-m", "addin.cli", "recalc", str(REGISTER), "--json"])
-                                   for _ in range(cli_runs))
-    # the same register with native formulas (what LibreOffice is timed on), through our recalculation
-    from addin.recalc import recalc_file  # noqa: PLC0415
+    ledger = REGISTER_LEDGER if ns.ledger == "register" else ledger_rows()
+    report: dict = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+                    "runs": ns.runs, "ledger": ns.ledger, "startup": imports(ns.runs), "books": []}
     with tempfile.TemporaryDirectory() as tmp:
-        native = Path(tmp) / "register_native.xlsx"
-        n_native = _native_register(native)
-        native_load = statistics.median(_load(native) for _ in range(max(1, ns.runs // 2)))
-        times = []
-        for _ in range(max(1, ns.runs // 2)):
-            t = time.perf_counter()
-            _, res = recalc_file(native)
-            times.append(time.perf_counter() - t)
-        native_report = {"native_formulas": n_native, "openpyxl_load_s": round(native_load, 3),
-                         "warrants_recalc_s": round(statistics.median(times), 3),
-                         "total_shares": res["Results!H1"], "total_aggregate_price": res["Results!H2"]}
-    report = {
-        "workbook": str(REGISTER.relative_to(ROOT)),
-        "warrants": 10_000,
-        "formula_cells": formula_cells,
-        "runs": ns.runs,
-        "openpyxl_load_s": round(load, 3),
-        "warrants_recalc_s": round(recalc, 3),
-        "ratio": round(recalc / load, 2),
-        "goal_ratio": 2.0,
-        "cli": {"openpyxl_load_s": round(cli_load, 3), "warrants_recalc_s": round(cli_recalc, 3),
-                "ratio": round(cli_recalc / cli_load, 2)},
-        "native_formulas_register": native_report,
-        "libreoffice": {"skipped": "--no-libreoffice"} if ns.no_libreoffice else _libreoffice(max(1, ns.runs // 2)),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-    }
+        folder = ns.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for rows in ns.rows:
+            path = folder / f"register_{rows}.xlsx"
+            info = make_book(path, rows, ledger)
+            report["books"].append({**info, **measure(path, ns.runs)})
     print(json.dumps(report, indent=2))
 
 

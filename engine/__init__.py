@@ -29,6 +29,13 @@ __all__ += ["BLOCKED", "EXERCISABLE", "EXPIRED", "NO_PERFORMANCE_DEFAULT", "NOT_
             "CASH", "MIXED", "NET", "SURRENDER", "ExerciseRequest", "Market", "Position", "Settlement",
             "holding_period_end", "previous_trading_day", "settle",
             "Optionee", "Reallocation", "ReallocationRow", "agreement_optionees", "pro_rata_whole", "reallocate"]
-from .register import register
+from .ledger import forget_answers
+from .register import forget_programs, register
 
-__all__ += ["register"]
+__all__ += ["register", "clear_caches"]
+
+
+def clear_caches() -> None:
+    """Forget every cached answer and compiled program: the next call sees its ledger for the first time."""
+    forget_answers()
+    forget_programs()

@@ -16,11 +16,14 @@ combinations and mergers into today's share units; it is the price returned.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Mapping, Sequence
+from typing import Sequence
 
+from . import capital as cap
+from .capital import Capital
 from .errors import WarrantError, fail, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
                      Treasury, alternative_history, amended_terms, expired_terms, sort_events)
@@ -69,20 +72,6 @@ class Adjusted:
 
 
 @dataclass(frozen=True, slots=True)
-class _GrantState:
-    grant: Grant                 # with every amendment so far applied
-    issued: Fraction             # shares already issued on its exercise or conversion (§4(e)(i))
-    expired: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _RightsState:
-    shares: Fraction             # the maximum issuable on their exercise, deemed a dividend (§4(c))
-    issued: Fraction             # shares issued on their exercise so far
-    expired: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class State:
     price: Fraction
     shares: Fraction
@@ -91,20 +80,13 @@ class State:
     lowest: Fraction
     pending_units: Fraction      # split/combination factor on the price not yet made (carried)
     security: str
-    outstanding: Fraction | None
-    fully_diluted: Fraction | None
-    management: Fraction         # Management Securities so far (§4(a)(i)(A))
-    grants: Mapping[str, _GrantState]
+    capital: Capital             # counts, grants, rights and floor (engine.capital)
     cash_per_share: Fraction
-    floor: Fraction | None       # the terms' Price Floor restated through later splits (None = none)
-    rights: Mapping[str, _RightsState]
 
 
 def initial_state(terms: Terms) -> State:
     p, s = terms.exercise_price, terms.warrant_shares
-    out = None if terms.common_outstanding is None else Fraction(terms.common_outstanding)
-    fd = None if terms.fully_diluted is None else Fraction(terms.fully_diluted)
-    return State(p, s, p, s, p, Fraction(1), terms.security, out, fd, Fraction(0), {}, Fraction(0), terms.price_floor, {})
+    return State(p, s, p, s, p, Fraction(1), terms.security, cap.initial(terms), Fraction(0))
 
 
 def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
@@ -112,31 +94,85 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     if not isinstance(day, date):
         raise fail("As Of", as_of, "must be a date")
-    check_as_of(terms, day)
+    cap.check_as_of(terms, day)
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
+    try:
+        key = (terms, ledger, day)
+        hit = _ADJUSTED.get(key)
+    except TypeError:                             # an unhashable value somewhere: no cache
+        key = hit = None
+    if hit is not None:
+        _ADJUSTED.move_to_end(key)
+        return hit
     state, trail = fold(terms, ledger, explain=True)
-    return Adjusted(
+    result = Adjusted(
         price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
-        outstanding=state.outstanding, fully_diluted=state.fully_diluted, price_in_effect=state.price,
+        outstanding=state.capital.outstanding, fully_diluted=state.capital.fully_diluted, price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
     )
+    if key is not None:
+        _ADJUSTED[key] = result
+        if len(_ADJUSTED) > ADJUSTED_CACHE_SIZE:
+            _ADJUSTED.popitem(last=False)
+    return result
 
 
-def check_as_of(terms: Terms, day: date) -> None:
-    """A price or share count exists only from the Issue Date on."""
-    if day < terms.issue_date:
-        raise fail("As Of", day, f"is before the Issue Date ({terms.issue_date.isoformat()})")
+# Answers already given, by (terms, ledger content, as_of): everything here is immutable, so a
+# ledger seen before (a workbook recalculated, the same warrant asked again) is not folded again.
+_ADJUSTED: OrderedDict[tuple, Adjusted] = OrderedDict()
+ADJUSTED_CACHE_SIZE = 256
+
+
+def forget_answers() -> None:
+    """Empty the cache of answers (for a benchmark of a ledger never seen)."""
+    _ADJUSTED.clear()
 
 
 def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tuple[State, list[TrailRow]]:
     """The reference fold over an already sorted ledger."""
     state = initial_state(terms)
     trail: list[TrailRow] = []
+    states = [state]                              # states[k]: after the first k events
+    histories = _Histories(terms, ledger, states)
     for i, event in enumerate(ledger):
-        state, row = _apply(terms, ledger, i, state, explain)
+        state, row = _apply(terms, ledger, i, state, explain, histories)
+        states.append(state)
         if explain:
             trail.append(row)
     return state, trail
+
+
+class _Histories:
+    """The folds done so far in one ledger, so that a §4(e)(ii) recomputation folds only what is new.
+
+    The alternative history of an AMEND or EXPIRE begins with the same events as the ledger (up
+    to its first AMEND or EXPIRE) or as an earlier recomputation's history (up to the first grant
+    whose terms differ); the fold is a pure function of the events, so it continues from the
+    state reached after that common prefix.
+    """
+
+    __slots__ = ("terms", "known")
+
+    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list[State]) -> None:
+        self.terms = terms
+        self.known: list[tuple[Sequence[Event], list[State]]] = [(ledger, states)]
+
+    def fold(self, events: Sequence[Event]) -> State:
+        k, start = 0, None
+        # The ledger itself and the latest histories share the longest prefixes (the latest amendments).
+        for seq, states in self.known[:1] + self.known[-3:]:
+            n, top = 0, min(len(seq), len(events), len(states) - 1)
+            while n < top and (seq[n] is events[n] or seq[n] == events[n]) and not isinstance(seq[n], (Amend, Expire)):
+                n += 1
+            if n > k:
+                k, start = n, states
+        states = start[:k + 1] if start is not None else [initial_state(self.terms)]
+        state = states[-1]
+        for i in range(k, len(events)):
+            state, _ = _apply(self.terms, events, i, state, False, None)   # no AMEND/EXPIRE in a history
+            states.append(state)
+        self.known.append((events, states))
+        return state
 
 
 # --------------------------------------------------------------------------- the step
@@ -175,7 +211,8 @@ class _Step:
                         b.shares, after.shares, " ".join(self.parts), self.flag, self.event.row)
 
 
-def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool) -> tuple[State, TrailRow | None]:
+def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool,
+           histories: _Histories | None) -> tuple[State, TrailRow | None]:
     event = ledger[i]
     step = _Step(event, state, explain, terms.par_value)
     if event.date < terms.issue_date:
@@ -190,7 +227,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
     if isinstance(event, Grant):
         return _grant(terms, event, state, step)
     if isinstance(event, (Amend, Expire)):
-        return _recompute(terms, ledger, i, event, state, step)
+        return _recompute(terms, ledger, i, event, state, step, histories)
     if isinstance(event, Treasury):
         return _treasury(event, state, step)
     if isinstance(event, Merger):
@@ -213,51 +250,30 @@ def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[St
     step.clause = "§4(e)"
     step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
                               f"events \"after the date hereof\"); ignored.")
-    if isinstance(e, Grant) or (isinstance(e, StockDividend) and e.ref):
-        _check_new_ref(state, e)
-        if isinstance(e, Grant):
-            state = replace(state, grants={**state.grants, e.ref: _GrantState(e, Fraction(0))})
-        else:
-            state = replace(state, rights={**state.rights, e.ref: _RightsState(e.shares, Fraction(0))})
-    return state, step.row(NO_EFFECT, state)
-
-
-def _check_new_ref(state: State, e: Grant | StockDividend) -> None:
-    if e.ref in state.grants or e.ref in state.rights:
-        raise fail("Ref", e.ref, "is already used by an earlier grant or rights dividend", table="Events", row=e.row)
+    after = replace(state, capital=cap.before_issue(state.capital, e))
+    return after, step.row(NO_EFFECT, after)
 
 
 def _stated_outstanding(event: Event, state: State, step: _Step) -> State:
     """A stated Outstanding wins; a disagreement with the carried count is flagged on the row."""
-    stated = event.outstanding
-    if stated is None:
+    if event.outstanding is None:
         return state
-    carried = state.outstanding
-    fd = state.fully_diluted
-    if carried is not None and carried != stated:
-        step.flag = f"stated Outstanding {count(stated)} differs from the carried count {count(carried)}; the stated count is used"
-        if fd is not None:
-            fd = fd + (stated - carried)
-    return replace(state, outstanding=stated, fully_diluted=fd)
-
-
-def _need(value: Fraction | None, what: str, purpose: str, event: Event) -> Fraction:
-    if value is None:
-        label = "Outstanding" if what == "outstanding" else "Fully Diluted"
-        raise WarrantError(f"{where('Events', event.row)}{label} (blank) must be known for {purpose}: state Outstanding on the row "
-                           f"or give Common Outstanding and Fully Diluted in the terms")
-    return value
+    c, carried = cap.stated(state.capital, event)
+    if carried is not None:
+        step.flag = (f"stated Outstanding {count(event.outstanding)} differs from the carried count {count(carried)}; "
+                     f"the stated count is used")
+    return replace(state, capital=c)
 
 
 def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_calc_shares: Fraction, *,
-            upward_allowed: bool = False, units: Fraction = Fraction(1), counts: dict | None = None,
+            upward_allowed: bool = False, units: Fraction = Fraction(1), capital: Capital | None = None,
             rounding: bool = False) -> tuple[State, TrailRow | None]:
     """Make, carry forward (§4(g)(iii)) or block (§4(g)(iv)) a calculated price change.
 
     ``rounding``: a §4(d)/(e) price move, rounded to the terms' Price Increment when one is set
     (§4(b)/(c) moves stay exact, so a split and its reverse always restore the price).
     """
-    counts = counts or {}
+    counts = {} if capital is None else {"capital": capital}
     if new_calc > state.calc_price and not upward_allowed:
         # §4(g)(iv): the price is never adjusted upward except by a combination.
         step.explain and step.say(f"§4(g)(iv): the calculated {money(new_calc)} is above {money(state.calc_price)}; no upward adjustment.")
@@ -302,17 +318,13 @@ def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, 
     name = "combination" if combination else "subdivision (split)"
     step.explain and step.say(f"§4(b) {name} {count(e.new)}-for-{count(e.old)}: price × {count(e.old)}/{count(e.new)}, "
              f"shares × {count(e.new)}/{count(e.old)}.")
-    counts = dict(outstanding=_scaled(state.outstanding, ratio), fully_diluted=_scaled(state.fully_diluted, ratio),
-                  management=state.management * ratio, floor=_scaled(state.floor, 1 / ratio))
     return _settle(terms, state, step, state.calc_price / ratio, state.calc_shares * ratio,
-                   upward_allowed=combination, units=1 / ratio, counts=counts)
+                   upward_allowed=combination, units=1 / ratio, capital=cap.resized(state.capital, e))
 
 
 def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tuple[State, TrailRow | None]:
     step.clause = "§4(c)"
-    before = _need(state.outstanding, "outstanding", "a §4(c) stock dividend", e)
-    if before == 0:
-        raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
+    after, before = cap.dividend(state.capital, e)
     after_count = before + e.shares
     what = (f"§4(c) dividend of rights{' ' + e.ref if e.ref else ''} to acquire {count(e.shares)} shares for no consideration, "
             f"deemed a stock dividend of {count(e.shares)}" if e.rights else f"§4(c) stock dividend of {count(e.shares)}")
@@ -322,55 +334,11 @@ def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tupl
         # Unexercised rights are not "shares of Common Stock outstanding": the count waits for their exercise.
         step.explain and step.say(f"The rights are not Common outstanding until exercised (an ISSUE with Ref {e.ref or 'naming them'}); "
                                   f"they join the fully diluted count.")
-        counts = dict(fully_diluted=_plus(state.fully_diluted, e.shares))
-        if e.ref:
-            _check_new_ref(state, e)
-            counts["rights"] = {**state.rights, e.ref: _RightsState(e.shares, Fraction(0))}
-    else:
-        counts = dict(outstanding=after_count, fully_diluted=_plus(state.fully_diluted, e.shares))
     factor = before / after_count
-    return _settle(terms, state, step, state.calc_price * factor, state.calc_shares / factor, counts=counts)
+    return _settle(terms, state, step, state.calc_price * factor, state.calc_shares / factor, capital=after)
 
 
 # --------------------------------------------------------------------------- §4(d), §4(e), §4(a)
-
-def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_after: Fraction | None,
-                   step: _Step | None = None) -> tuple[Fraction, Fraction]:
-    """(shares counted as Additional Shares, management aggregate after) under §4(a)(i)'s exclusions.
-
-    Shared by the reference fold (which passes ``step`` to explain) and the register's compiler.
-    """
-    say = step is not None and step.explain
-    if e.category == "EXCLUDED":
-        say and step.say("Excluded: not an Additional Share of Common Stock or Option (§4(a)(iii)-(iv)).")
-        return Fraction(0), management
-    if e.category == "SERIES_D":
-        if terms.series_d_cutoff is not None and e.date <= terms.series_d_cutoff:
-            say and step.say(f"Excluded: arises from the Series D closing on {e.date.isoformat()}, on or before "
-                             f"{terms.series_d_cutoff.isoformat()} (§4(a)(i)(B)).")
-            return Fraction(0), management
-        cutoff = terms.series_d_cutoff.isoformat() if terms.series_d_cutoff else "none"
-        say and step.say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
-        return e.shares, management
-    if e.category == "MANAGEMENT":
-        if terms.management_cap is None:
-            raise WarrantError(f"{where('Events', e.row)}Category MANAGEMENT needs the terms' Management Cap (§4(a)(i)(A)): "
-                               f"enter the cap (D-1: 10%), 100% to exclude every management grant, or clear the Category")
-        fd = _need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
-        cap = terms.management_cap * fd
-        room = max(Fraction(0), cap - management)
-        excluded = min(e.shares, room)
-        total = management + e.shares
-        if excluded == e.shares:
-            say and step.say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
-                             f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")
-        else:
-            say and step.say(f"Management Securities (§4(a)(i)(A)): aggregate {count(total)} exceeds the cap of "
-                             f"{pct(terms.management_cap)} × {count(fd)} = {count(cap)}; the {count(e.shares - excluded)} "
-                             f"shares beyond the cap count as Additional Shares.")
-        return e.shares - excluded, total
-    return e.shares, management
-
 
 def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, shares: Fraction,
                 consideration: Fraction, a_outstanding: Fraction | None, a_diluted: Fraction | None) -> tuple[Fraction, Fraction]:
@@ -391,124 +359,91 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         step.explain and step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
     else:
         broad = method == BROAD_WEIGHTED_AVERAGE
-        a = _need(a_diluted if broad else a_outstanding, "fully_diluted" if broad else "outstanding",
+        a = cap.need(a_diluted if broad else a_outstanding, "fully_diluted" if broad else "outstanding",
                   "a weighted-average adjustment", e)
         b = consideration / cp1
         new = cp1 * (a + b) / (a + shares)
         step.explain and step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
                  f"{money(cp1)} × ({count(a)} + {count(b)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
                  f"A = {'fully diluted' if broad else 'Common outstanding'}, B = {money(consideration)} / {money(cp1)}, C = {count(shares)}.")
-    if state.floor is not None and new < state.floor:
-        new = state.floor
-        step.explain and step.say(f"Floored at the terms' Price Floor, {money(state.floor)} in today's shares.")
+    floor = state.capital.floor
+    if floor is not None and new < floor:
+        new = floor
+        step.explain and step.say(f"Floored at the terms' Price Floor, {money(floor)} in today's shares.")
     new_shares = state.calc_shares
     if terms.share_adjustment == KEEP_AGGREGATE and new != cp1:
         if new == 0:
-            raise fail("Share Adjustment", KEEP_AGGREGATE, "cannot keep the aggregate price at a price of 0", table="Events", row=e.row)
+            raise cap.zero_price(e.row)
         new_shares = state.calc_shares * cp1 / new
         step.explain and step.say(f"Shares × {money(cp1)} / {money(new)} to keep the aggregate price (KEEP_AGGREGATE).")
     return new, new_shares
 
 
 def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, TrailRow | None]:
-    out_after = _plus(state.outstanding, e.shares)
-    fd_after = _plus(state.fully_diluted, e.shares)
-    if e.ref in state.rights:
-        return _rights_exercised(e, state, step, out_after)
+    c = state.capital
+    if e.ref in c.rights:
+        after = replace(state, capital=cap.rights_exercised(c, e)[0])
+        step.clause = "§4(c)"
+        step.explain and step.say(f"§4(c) issue of {count(e.shares)} shares on exercise of the rights {e.ref}, already deemed a "
+                                  f"stock dividend: no further adjustment; the shares join the Common outstanding.")
+        return after, step.row(NO_EFFECT, after)
     if e.ref:
-        grant = state.grants.get(e.ref)
-        if grant is None:
-            raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
-        if grant.expired is not None:
-            raise fail("Ref", e.ref, f"expired on {grant.expired.isoformat()}", table="Events", row=e.row)
-        step.clause = "§4(e)(i)"
-        step.explain and step.say(f"§4(e)(i) issue of {count(e.shares)} shares on exercise or conversion of {e.ref}, already deemed issued: "
-                 f"no further adjustment.")
-        grants = dict(state.grants)
-        grants[e.ref] = replace(grant, issued=grant.issued + e.shares)
         # The shares were already counted as issuable in the fully diluted figure.
-        after = replace(state, outstanding=out_after, grants=grants)
+        after = replace(state, capital=cap.grant_exercised(c, e))
+        step.clause = "§4(e)(i)"
+        step.explain and step.say(f"§4(e)(i) issue of {count(e.shares)} shares on exercise or conversion of {e.ref}, already deemed "
+                                  f"issued: no further adjustment.")
         return after, step.row(NO_EFFECT, after)
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
-    counted, management = counted_shares(terms, e, state.management, fd_after, step)
-    counts = dict(outstanding=out_after, fully_diluted=fd_after, management=management)
+    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares),
+                                             step.say if step.explain else None)
+    after_capital = cap.issued(c, e, management)
     if counted == 0:
-        after = replace(state, **counts)
+        after = replace(state, capital=after_capital)
         return after, step.row(EXCLUDED, after)
     consideration = e.consideration * counted / e.shares
-    new, new_shares = _price_move(terms, e, state, step, counted, consideration, state.outstanding, state.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, counts=counts, rounding=True)
-
-
-def _rights_exercised(e: Issue, state: State, step: _Step, out_after: Fraction | None) -> tuple[State, TrailRow | None]:
-    """ISSUE on the exercise of rights already deemed a stock dividend (§4(c)): the count only."""
-    rights = state.rights[e.ref]
-    if rights.expired is not None:
-        raise fail("Ref", e.ref, f"expired on {rights.expired.isoformat()}", table="Events", row=e.row)
-    left = rights.shares - rights.issued
-    if e.shares > left:
-        raise fail("Shares", e.shares, f"exceeds the {count(left)} shares left to issue under the rights {e.ref}",
-                   table="Events", row=e.row)
-    step.clause = "§4(c)"
-    step.explain and step.say(f"§4(c) issue of {count(e.shares)} shares on exercise of the rights {e.ref}, already deemed a stock "
-                              f"dividend: no further adjustment; the shares join the Common outstanding.")
-    after = replace(state, outstanding=out_after, rights={**state.rights, e.ref: replace(rights, issued=rights.issued + e.shares)})
-    return after, step.row(NO_EFFECT, after)
-
-
-def _rights_expired(e: Expire, state: State, step: _Step) -> tuple[State, TrailRow | None]:
-    rights = state.rights[e.ref]
-    if rights.expired is not None:
-        raise fail("Ref", e.ref, f"expired on {rights.expired.isoformat()}", table="Events", row=e.row)
-    step.clause = "§4(g)(iv)"
-    step.explain and step.say(f"The rights {e.ref} lapsed with {count(rights.shares - rights.issued)} shares unissued: unexercised "
-                              f"rights were never Common outstanding, so no count changes, and the price is not adjusted "
-                              f"upward (§4(g)(iv)).")
-    after = replace(state, rights={**state.rights, e.ref: replace(rights, expired=e.date)})
-    return after, step.row(NO_EFFECT, after)
+    new, new_shares = _price_move(terms, e, state, step, counted, consideration, c.outstanding, c.fully_diluted)
+    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
 
 
 def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, TrailRow | None]:
-    _check_new_ref(state, e)
+    c = state.capital
+    cap.check_new_ref(c, e)
     step.clause = "§4(e)"
     total = e.consideration + e.additional
     kind = "Convertible Securities" if e.convertible else "Options"
     step.explain and step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
              f"({money(e.consideration)} + {money(e.additional)}) / {count(e.shares)} = {money(total / e.shares)} per share (§4(f)(ii)).")
-    fd_after = _plus(state.fully_diluted, e.shares)
-    grants = dict(state.grants)
-    grants[e.ref] = _GrantState(e, Fraction(0))
-    counted, management = counted_shares(terms, e, state.management, fd_after, step)
-    counts = dict(fully_diluted=fd_after, management=management, grants=grants)
+    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares),
+                                             step.say if step.explain else None)
+    after_capital = cap.granted(c, e, management)
     if counted == 0:
-        after = replace(state, **counts)
+        after = replace(state, capital=after_capital)
         return after, step.row(EXCLUDED, after)
-    new, new_shares = _price_move(terms, e, state, step, counted, total * counted / e.shares,
-                                  state.outstanding, state.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, counts=counts, rounding=True)
+    new, new_shares = _price_move(terms, e, state, step, counted, total * counted / e.shares, c.outstanding, c.fully_diluted)
+    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
-               step: _Step) -> tuple[State, TrailRow | None]:
+               step: _Step, histories: _Histories) -> tuple[State, TrailRow | None]:
     """AMEND (§4(e)(ii)) or EXPIRE: recompute as if the grant's new terms had applied from its issue."""
-    if e.ref in state.rights:
-        if isinstance(e, Expire):
-            return _rights_expired(e, state, step)
-        raise fail("Ref", e.ref, "names rights (RIGHTS_DIVIDEND), which AMEND cannot change: enter their exercise as an ISSUE "
-                   "with this Ref, their lapse as an EXPIRE", table="Events", row=e.row)
-    current = state.grants.get(e.ref)
-    if current is None:
-        raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
-    if current.expired is not None:
-        raise fail("Ref", e.ref, f"expired on {current.expired.isoformat()}", table="Events", row=e.row)
+    c = state.capital
+    if isinstance(e, Expire) and e.ref in c.rights:
+        after_capital, rights = cap.rights_expired(c, e)
+        step.clause = "§4(g)(iv)"
+        step.explain and step.say(f"The rights {e.ref} lapsed with {count(rights.shares - rights.issued)} shares unissued: "
+                                  f"unexercised rights were never Common outstanding, so no count changes, and the price is "
+                                  f"not adjusted upward (§4(g)(iv)).")
+        after = replace(state, capital=after_capital)
+        return after, step.row(NO_EFFECT, after)
+    current = cap.recompute_target(c, e)
     grant = current.grant
     step.clause = "§4(e)(ii)"
     if isinstance(e, Amend):
         new_grant = amended_terms(grant, e)
         if new_grant.shares < current.issued:
-            raise fail("Shares", e.shares, f"is below the {count(current.issued)} shares already issued under {e.ref}",
-                       table="Events", row=e.row)
+            raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
         step.explain and step.say(f"§4(e)(ii) amendment of {e.ref}: maximum {count(new_grant.shares)} shares, consideration "
                  f"{money(new_grant.consideration)} + {money(new_grant.additional)}, read in the grant's own units, without regard "
                  f"to its anti-dilution provisions (§4(e), §4(f)(ii)); the price is recomputed as if these "
@@ -520,14 +455,12 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         new_grant = expired_terms(grant, current.issued)
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
-    redone, _ = fold(terms, alternative_history(ledger[:i], e.ref, new_grant))
-    grants = dict(state.grants)
-    grants[e.ref] = replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)
-    counts = dict(outstanding=redone.outstanding, fully_diluted=redone.fully_diluted, management=redone.management,
-                  grants=grants)
+    redone = histories.fold(alternative_history(ledger[:i], e.ref, new_grant))
+    grants = {**c.grants, e.ref: replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)}
+    after_capital = replace(redone.capital, grants=grants, rights=c.rights)
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")
     return _settle(terms, state, step, redone.calc_price, redone.calc_shares if redone.calc_price != state.calc_price
-                   else state.calc_shares, counts=counts, rounding=True)
+                   else state.calc_shares, capital=after_capital, rounding=True)
 
 
 def _flag_split_units(prefix: Sequence[Event], grant: Grant, e: Amend, step: _Step) -> None:
@@ -547,13 +480,10 @@ def _flag_split_units(prefix: Sequence[Event], grant: Grant, e: Amend, step: _St
 
 def _treasury(e: Treasury, state: State, step: _Step) -> tuple[State, TrailRow | None]:
     step.clause = "§4(g)(i)"
-    before = _need(state.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
-    if e.shares > before:
-        raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
-    after_count = before - e.shares
+    after_capital, before = cap.treasury(state.capital, e)
     step.explain and step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
-             f"{count(before)} → {count(after_count)}; no price adjustment.")
-    after = replace(state, outstanding=after_count, fully_diluted=_plus(state.fully_diluted, -e.shares))
+             f"{count(before)} → {count(after_capital.outstanding)}; no price adjustment.")
+    after = replace(state, capital=after_capital)
     return after, step.row(NO_EFFECT, after)
 
 
@@ -569,8 +499,7 @@ def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | Non
     after = State(
         price=state.price / ratio, shares=state.shares * ratio, calc_price=state.calc_price / ratio,
         calc_shares=state.calc_shares * ratio, lowest=state.lowest / ratio, pending_units=state.pending_units,
-        security=e.successor, outstanding=None, fully_diluted=None, management=Fraction(0), grants={}, cash_per_share=cash,
-        floor=_scaled(state.floor, 1 / ratio), rights={},
+        security=e.successor, capital=cap.merged(state.capital, ratio), cash_per_share=cash,
     )
     step.explain and step.say("Later events are the successor's: state its Outstanding on their rows.")
     return after, step.row(APPLIED, after)
@@ -579,21 +508,11 @@ def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | Non
 def _exercise(e: Exercise, state: State, step: _Step) -> tuple[State, TrailRow | None]:
     step.clause = "§1(c)"
     if e.shares > state.shares:
-        raise fail("Shares", e.shares, f"exceeds the {count(state.shares)} Warrant Shares remaining", table="Events", row=e.row)
+        raise cap.exercise_exceeds(e.shares, state.shares, e.row)
     step.explain and step.say(f"§1(c) the holder exercised {count(e.shares)} Warrant Shares; a new warrant calls for the remaining "
              f"{count(state.shares - e.shares)} (§1(c)(ii)).")
     # The calculated count (which may hold a carried §4(b)/(c) change) keeps its proportion.
     remaining = state.shares - e.shares
     after = replace(state, shares=remaining, calc_shares=state.calc_shares * remaining / state.shares,
-                    outstanding=_plus(state.outstanding, e.shares))
+                    capital=cap.exercised_by_holder(state.capital, e))
     return after, step.row(APPLIED, after)
-
-
-# --------------------------------------------------------------------------- helpers
-
-def _plus(value: Fraction | None, delta: Fraction) -> Fraction | None:
-    return None if value is None else value + delta
-
-
-def _scaled(value: Fraction | None, ratio: Fraction) -> Fraction | None:
-    return None if value is None else value * ratio

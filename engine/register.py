@@ -16,21 +16,23 @@ this path equal to it with hypothesis.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import OrderedDict
+from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
 from math import gcd
 from typing import Sequence
 
-from .errors import WarrantError, fail, where
+from . import capital as cap
+from .capital import Capital
+from .errors import WarrantError, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, amended_terms, expired_terms, sort_events)
-from .ledger import _need, _plus, check_as_of, counted_shares
-from .numbers import count, round_to_increment
+from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 # Op codes of the compiled program.
-_RESIZE, _DIVIDEND, _RATCHET, _WEIGHTED, _NONE, _RECOMPUTE, _MERGER, _EXERCISE, _OTHER, _FAIL = range(10)
+_RESIZE, _DIVIDEND, _RATCHET, _WEIGHTED, _NONE, _RECOMPUTE, _MERGER, _EXERCISE, _OTHER, _FAIL, _MARK = range(11)
 
 # Terms that decide the price path; the others (names, dates of exercise, settlement) do not.
 _PATH_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "management_cap", "series_d_cutoff",
@@ -38,14 +40,32 @@ _PATH_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "mana
                 "issue_date")
 
 
-@dataclass(frozen=True, slots=True)
-class _Counts:
-    outstanding: Fraction | None
-    fully_diluted: Fraction | None
-    management: Fraction
-    grants: dict            # ref -> (grant as amended, issued, expired)
-    rights: dict            # ref -> [maximum shares, issued, expired] of a RIGHTS_DIVIDEND
-    floor: Fraction | None  # the Price Floor in today's shares
+# Compiled programs by (ledger content, company terms): a ledger seen before is not compiled again.
+_PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
+PROGRAM_CACHE_SIZE = 64
+
+
+def forget_programs() -> None:
+    """Empty the cache of compiled programs (for a benchmark of a ledger never seen)."""
+    _PROGRAMS.clear()
+
+
+def path_key(terms: Terms) -> tuple:
+    """The terms that decide a ledger's program: the company-level settings of :data:`_PATH_FIELDS`."""
+    return tuple(getattr(terms, f) for f in _PATH_FIELDS)
+
+
+def program_for(terms: Terms, ledger: tuple) -> tuple:
+    """The compiled program of a sorted ledger, from the cache when the same ledger and settings were seen."""
+    key = (ledger, path_key(terms))
+    program = _PROGRAMS.get(key)
+    if program is None:
+        program = _PROGRAMS[key] = compile_ledger(terms, ledger)
+        if len(_PROGRAMS) > PROGRAM_CACHE_SIZE:
+            _PROGRAMS.popitem(last=False)
+    else:
+        _PROGRAMS.move_to_end(key)
+    return program
 
 
 def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | datetime) -> list[tuple[Fraction, Fraction]]:
@@ -57,11 +77,11 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     memo: dict[tuple, tuple[Fraction, Fraction]] = {}
     out: list[tuple[Fraction, Fraction]] = []
     for t in terms:
-        check_as_of(t, day)
-        key = tuple(getattr(t, f) for f in _PATH_FIELDS)
+        cap.check_as_of(t, day)
+        key = path_key(t)
         program = programs.get(key)
         if program is None:
-            program = programs[key] = compile_ledger(t, ledger)
+            program = programs[key] = program_for(t, ledger)
         if linear:
             run_key = (key, t.exercise_price)
             hit = memo.get(run_key)
@@ -75,10 +95,74 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
 
 def run(program: tuple, terms: Terms, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
     """Run a compiled program for one warrant; returns (price after §4(h), shares)."""
-    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld = _run(program, terms, price, shares)
+    p, s = price, shares
+    start = (p.numerator, p.denominator, s.numerator, s.denominator) * 2 + (p.numerator, p.denominator, 1, 1)
+    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = _run(program, terms, start, {0: start})
     if ln * pd < pn * ld:  # §4(h): the lowest price made, restated to today's units
         pn, pd = ln, ld
     return Fraction(pn, pd), Fraction(sn, sd)
+
+
+def _shared(program: tuple) -> tuple:
+    """The program with each recomputation's run starting from a state already reached.
+
+    A §4(e)(ii) recomputation folds an alternative history whose first events are the same as
+    the main ledger's or an earlier recomputation's (everything before the amended grant), so
+    its first operations are identical. Each ``_RECOMPUTE`` op becomes ``(_RECOMPUTE, key,
+    rest)``: continue from the snapshot ``key`` (0 = the warrant's starting state) and run only
+    ``rest``; ``(_MARK, key)`` ops record those snapshots where they are reached. A run is a pure
+    function of its ops and its start, so the answers are the same ops' answers.
+    """
+    def signature(op: tuple) -> tuple:
+        return tuple(str(x) if isinstance(x, Exception) else x for x in op)
+
+    def common(a: list, b: list) -> int:
+        k, n = 0, min(len(a), len(b))
+        while k < n and a[k] == b[k] and a[k][0] not in (_RECOMPUTE, _FAIL):
+            k += 1
+        return k
+
+    subs = [op[1] for op in program if op[0] == _RECOMPUTE]
+    sigs = [[signature(op) for op in program]] + [[signature(op) for op in sub] for sub in subs]
+    parent, start, marks = [None], [0], [dict() for _ in sigs]   # marks[p][k] = snapshot key after k ops of p
+    keys = 0
+    wanted = [0]
+    for j in range(1, len(sigs)):
+        best, k = 0, 0
+        for cand in range(j):
+            n = common(sigs[cand], sigs[j])
+            if n > k:
+                best, k = cand, n
+        parent.append(best)
+        start.append(k)
+        while best != 0 and k <= start[best]:      # that state is the parent's own, earlier in the chain
+            best = parent[best]
+        if k == 0:
+            wanted.append(0)
+        else:
+            if k not in marks[best]:
+                keys += 1
+                marks[best][k] = keys
+            wanted.append(marks[best][k])
+
+    def with_marks(ops: tuple, offset: int, mine: dict) -> list:
+        out = []
+        for i, op in enumerate(ops):
+            if offset + i in mine:
+                out.append((_MARK, mine[offset + i]))
+            out.append(op)
+        if offset + len(ops) in mine:
+            out.append((_MARK, mine[offset + len(ops)]))
+        return out
+
+    main = with_marks(program, 0, marks[0])
+    j = 0
+    for pos, op in enumerate(main):
+        if op[0] == _RECOMPUTE:
+            j += 1
+            rest = with_marks(subs[j - 1][start[j]:], start[j], marks[j])
+            main[pos] = (_RECOMPUTE, wanted[j], tuple(rest))
+    return tuple(main)
 
 
 def _lowered(program: tuple) -> tuple:
@@ -98,9 +182,17 @@ def _lowered(program: tuple) -> tuple:
             floor = op[2]
             out.append((code, op[1].numerator, op[1].denominator) + _pair(floor) + (op[3],))
         elif code == _WEIGHTED:
-            out.append((code, op[1].numerator, op[1].denominator) + op[2:6] + _pair(op[6]) + (op[7],))
+            # (CP x A + K) / (A + C) on int pairs: (cpn X + cpd Y) g / (cpd h), X, Y, g/h precomputed
+            _, per_share, k, a, c, missing, floor, zero = op
+            if a is None:
+                x = y = gn = gd = 0
+            else:
+                x, y = a.numerator * k.denominator, k.numerator * a.denominator
+                g = Fraction(c.denominator, k.denominator * (a.numerator * c.denominator + c.numerator * a.denominator))
+                gn, gd = g.numerator, g.denominator
+            out.append((code, per_share.numerator, per_share.denominator, x, y, gn, gd, missing) + _pair(floor) + (zero,))
         elif code == _RECOMPUTE:
-            out.append((code, _lowered(op[1])))
+            out.append((code, op[1], _lowered(op[2])))
         elif code == _EXERCISE:
             out.append((code, op[1].numerator, op[1].denominator, op[2], op[1]))
         else:
@@ -112,13 +204,12 @@ def _pair(value: Fraction | None) -> tuple:
     return (None, None) if value is None else (value.numerator, value.denominator)
 
 
-def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
-    """The fold of ledger._settle on int pairs (n, d), d > 0, kept in lowest terms."""
-    pn = cpn = ln = p0.numerator
-    pd = cpd = ld = p0.denominator
-    sn = csn = s0.numerator
-    sd = csd = s0.denominator
-    en = ed = 1                                   # pending split/combination units
+def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
+    """The fold of ledger._settle on int pairs (n, d), d > 0, kept in lowest terms, from ``state``.
+
+    ``snaps`` collects the states the program's ``_MARK`` ops record, for the recomputations.
+    """
+    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = state   # en/ed: pending split/combination units
     mn, md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
     increment = terms.price_increment
     keep = terms.share_adjustment == KEEP_AGGREGATE
@@ -132,10 +223,14 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
             nn, nd = cpn * rd, cpd * rn                   # price / ratio
             xn, xd = csn * rn, csd * rd                   # shares * ratio
             upward, un, ud = op[3], rd, rn
+            g = gcd(nn, nd); nn, nd = nn // g, nd // g
+            g = gcd(xn, xd); xn, xd = xn // g, xd // g
         elif code == _DIVIDEND:
             fn, fd = op[1], op[2]
             nn, nd = cpn * fn, cpd * fd
             xn, xd = csn * fd, csd * fn
+            g = gcd(nn, nd); nn, nd = nn // g, nd // g
+            g = gcd(xn, xd); xn, xd = xn // g, xd // g
         elif code == _RATCHET or code == _WEIGHTED:
             qn, qd = op[1], op[2]                          # price per share of the issue
             if qn * cpd >= cpn * qd:
@@ -145,13 +240,11 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
                 nn, nd = qn, qd
                 fn, fd = op[3], op[4]
             else:
-                a = op[4]
-                if a is None:
-                    raise op[6]
-                cp = Fraction(cpn, cpd)
-                new = cp * (a + op[3] / cp) / (a + op[5])
-                nn, nd = new.numerator, new.denominator
-                fn, fd = op[7], op[8]
+                if op[7] is not None:
+                    raise op[7]                            # a count the weighted average needs is unknown
+                nn, nd = (cpn * op[3] + cpd * op[4]) * op[5], cpd * op[6]
+                g = gcd(nn, nd); nn, nd = nn // g, nd // g
+                fn, fd = op[8], op[9]
             if fn is not None and nn * fd < fn * nd:       # the terms' Price Floor, restated
                 nn, nd = fn, fd
             xn, xd = csn, csd
@@ -159,10 +252,14 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
                 if nn == 0:
                     raise op[-1]
                 xn, xd = csn * cpn * nd, csd * cpd * nn    # shares * cp / new
+                g = gcd(xn, xd); xn, xd = xn // g, xd // g
         elif code == _NONE:
             continue
+        elif code == _MARK:
+            snaps[op[1]] = (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
+            continue
         elif code == _RECOMPUTE:
-            r = _run(op[1], terms, p0, s0)
+            r = _run(op[2], terms, snaps[op[1]], snaps)
             nn, nd = r[4], r[5]
             if nn * cpd != cpn * nd:
                 xn, xd = r[6], r[7]
@@ -182,8 +279,7 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
         elif code == _EXERCISE:
             xn, xd = op[1], op[2]
             if xn * sd > sn * xd:
-                raise fail("Shares", op[4], f"exceeds the {count(Fraction(sn, sd))} Warrant Shares remaining",
-                           table="Events", row=op[3])
+                raise cap.exercise_exceeds(op[4], Fraction(sn, sd), op[3])
             rest = sn * xd - xn * sd                          # (s - x) * sd * xd
             csn, csd = csn * rest, csd * xd * sn              # cs * (s - x) / s
             g = gcd(csn, csd); csn, csd = csn // g, csd // g
@@ -195,8 +291,7 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
             xn, xd = csn, csd
         else:  # _FAIL
             raise op[1]
-        g = gcd(nn, nd); nn, nd = nn // g, nd // g
-        g = gcd(xn, xd); xn, xd = xn // g, xd // g
+        # Every pair is in lowest terms here (the ops' own numbers are; each branch reduced what it made).
         # §4(g)(iv), §4(g)(iii), §4(h): the same decisions as ledger._settle
         if not upward and nn * cpd > cpn * nd:
             continue
@@ -222,33 +317,23 @@ def _run(program: tuple, terms: Terms, p0: Fraction, s0: Fraction):
         sn = csn = xn
         sd = csd = xd
         en = ed = 1
-    return pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld
+    return pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed
 
 
 def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
     """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings."""
-    return _lowered(_compile(terms, tuple(ledger))[0])
+    return _lowered(_shared(_compile(terms, tuple(ledger))[0]))
 
 
-def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, _Counts]:
-    c = _Counts(None if terms.common_outstanding is None else Fraction(terms.common_outstanding),
-                None if terms.fully_diluted is None else Fraction(terms.fully_diluted), Fraction(0), {}, {},
-                terms.price_floor)
+def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, Capital]:
+    c = cap.initial(terms)
     ops: list[tuple] = []
     for i, e in enumerate(ledger):
-        if e.date < terms.issue_date:
-            try:
-                c = _before_issue(e, c)
-            except WarrantError as err:
-                ops.append((_FAIL, err))
-                break
-            continue
-        if e.outstanding is not None:
-            fd = c.fully_diluted
-            if c.outstanding is not None and fd is not None and c.outstanding != e.outstanding:
-                fd = fd + (e.outstanding - c.outstanding)
-            c = replace(c, outstanding=e.outstanding, fully_diluted=fd)
         try:
+            if e.date < terms.issue_date:
+                c = cap.before_issue(c, e)
+                continue
+            c = cap.stated(c, e)[0]
             op, c = _compile_one(terms, ledger, i, e, c)
         except WarrantError as err:
             # The reference fold raises when it reaches this event: so does the program.
@@ -258,128 +343,64 @@ def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, _Counts]:
     return tuple(ops), c
 
 
-def _before_issue(e: Event, c: _Counts) -> _Counts:
-    """As ledger._before_issue: no adjustment; a grant or rights dividend is recorded under its Ref."""
-    if isinstance(e, Grant) or (isinstance(e, StockDividend) and e.ref):
-        _check_new_ref(c, e)
-        if isinstance(e, Grant):
-            return replace(c, grants={**c.grants, e.ref: (e, Fraction(0), None)})
-        return replace(c, rights={**c.rights, e.ref: (e.shares, Fraction(0), None)})
-    return c
-
-
-def _check_new_ref(c: _Counts, e: Grant | StockDividend) -> None:
-    if e.ref in c.grants or e.ref in c.rights:
-        raise fail("Ref", e.ref, "is already used by an earlier grant or rights dividend", table="Events", row=e.row)
-
-
-def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: _Counts) -> tuple[tuple, _Counts]:
+def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital) -> tuple[tuple, Capital]:
     if isinstance(e, Resize):
-        ratio = e.new / e.old
-        scale = (lambda v: None if v is None else v * ratio)
-        return (_RESIZE, ratio, e.new < e.old), replace(c, outstanding=scale(c.outstanding),
-                                                        fully_diluted=scale(c.fully_diluted), management=c.management * ratio,
-                                                        floor=None if c.floor is None else c.floor / ratio)
+        return (_RESIZE, e.new / e.old, e.new < e.old), cap.resized(c, e)
     if isinstance(e, StockDividend):
-        before = _need(c.outstanding, "outstanding", "a §4(c) stock dividend", e)
-        if before == 0:
-            raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
-        op = (_DIVIDEND, before / (before + e.shares))
-        if not e.rights:
-            return op, replace(c, outstanding=before + e.shares, fully_diluted=_plus(c.fully_diluted, e.shares))
-        if e.ref:
-            _check_new_ref(c, e)
-            return op, replace(c, fully_diluted=_plus(c.fully_diluted, e.shares),
-                               rights={**c.rights, e.ref: (e.shares, Fraction(0), None)})
-        return op, replace(c, fully_diluted=_plus(c.fully_diluted, e.shares))
+        after, before = cap.dividend(c, e)
+        return (_DIVIDEND, before / (before + e.shares)), after
     if isinstance(e, Issue):
-        out_after, fd_after = _plus(c.outstanding, e.shares), _plus(c.fully_diluted, e.shares)
         if e.ref in c.rights:
-            shares, issued, expired = c.rights[e.ref]
-            if expired is not None:
-                raise fail("Ref", e.ref, f"expired on {expired.isoformat()}", table="Events", row=e.row)
-            if e.shares > shares - issued:
-                raise fail("Shares", e.shares, f"exceeds the {count(shares - issued)} shares left to issue under the rights {e.ref}",
-                           table="Events", row=e.row)
-            return (_NONE,), replace(c, outstanding=out_after, rights={**c.rights, e.ref: (shares, issued + e.shares, None)})
+            return (_NONE,), cap.rights_exercised(c, e)[0]
         if e.ref:
-            g = c.grants.get(e.ref)
-            if g is None:
-                raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
-            if g[2] is not None:
-                raise fail("Ref", e.ref, f"expired on {g[2].isoformat()}", table="Events", row=e.row)
-            grants = dict(c.grants)
-            grants[e.ref] = (g[0], g[1] + e.shares, g[2])
-            return (_NONE,), replace(c, outstanding=out_after, grants=grants)
-        counted, management = counted_shares(terms, e, c.management, fd_after)
+            return (_NONE,), cap.grant_exercised(c, e)
+        counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares))
         op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
-        return op, replace(c, outstanding=out_after, fully_diluted=fd_after, management=management)
+        return op, cap.issued(c, e, management)
     if isinstance(e, Grant):
-        _check_new_ref(c, e)
-        fd_after = _plus(c.fully_diluted, e.shares)
-        grants = dict(c.grants)
-        grants[e.ref] = (e, Fraction(0), None)
-        counted, management = counted_shares(terms, e, c.management, fd_after)
+        cap.check_new_ref(c, e)
+        counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares))
         op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
-        return op, replace(c, fully_diluted=fd_after, management=management, grants=grants)
+        return op, cap.granted(c, e, management)
     if isinstance(e, (Amend, Expire)):
         return _compile_recompute(terms, ledger, i, e, c)
     if isinstance(e, Treasury):
-        before = _need(c.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
-        if e.shares > before:
-            raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
-        return (_NONE,), replace(c, outstanding=before - e.shares, fully_diluted=_plus(c.fully_diluted, -e.shares))
+        return (_NONE,), cap.treasury(c, e)[0]
     if isinstance(e, Merger):
         ratio = e.new / e.old
-        return (_MERGER, ratio), _Counts(None, None, Fraction(0), {}, {}, None if c.floor is None else c.floor / ratio)
+        return (_MERGER, ratio), cap.merged(c, ratio)
     if isinstance(e, Exercise):
-        return (_EXERCISE, e.shares, e.row), replace(c, outstanding=_plus(c.outstanding, e.shares))
+        return (_EXERCISE, e.shares, e.row), cap.exercised_by_holder(c, e)
     if isinstance(e, Other):
         return (_OTHER, e.price), c
     raise WarrantError(f"{where('Events', e.row)}unsupported event {e!r}")  # pragma: no cover
 
 
-def _price_op(terms: Terms, e: Issue | Grant, c: _Counts, counted: Fraction, consideration: Fraction) -> tuple:
+def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, consideration: Fraction) -> tuple:
     if not counted or terms.anti_dilution == "NONE":
         return (_NONE,)
-    zero = fail("Share Adjustment", KEEP_AGGREGATE, "cannot keep the aggregate price at a price of 0", table="Events", row=e.row)
+    zero = cap.zero_price(e.row)
     per_share = consideration / counted
     if terms.anti_dilution == FULL_RATCHET:
         return (_RATCHET, per_share, c.floor, zero)
     broad = terms.anti_dilution == BROAD_WEIGHTED_AVERAGE
     a = c.fully_diluted if broad else c.outstanding
-    missing = None
-    if a is None:
-        try:
-            _need(None, "fully_diluted" if broad else "outstanding", "a weighted-average adjustment", e)
-        except WarrantError as err:
-            missing = err
+    missing = None if a is not None else cap.unknown_count("fully_diluted" if broad else "outstanding",
+                                                           "a weighted-average adjustment", e.row)
     return (_WEIGHTED, per_share, consideration, a, counted, missing, c.floor, zero)
 
 
-def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: _Counts) -> tuple[tuple, _Counts]:
-    if e.ref in c.rights:
-        shares, issued, expired = c.rights[e.ref]
-        if isinstance(e, Amend):
-            raise fail("Ref", e.ref, "names rights (RIGHTS_DIVIDEND), which AMEND cannot change: enter their exercise as an ISSUE "
-                       "with this Ref, their lapse as an EXPIRE", table="Events", row=e.row)
-        if expired is not None:
-            raise fail("Ref", e.ref, f"expired on {expired.isoformat()}", table="Events", row=e.row)
-        return (_NONE,), replace(c, rights={**c.rights, e.ref: (shares, issued, e.date)})
-    current = c.grants.get(e.ref)
-    if current is None:
-        raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
-    grant, issued, expired = current
-    if expired is not None:
-        raise fail("Ref", e.ref, f"expired on {expired.isoformat()}", table="Events", row=e.row)
+def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: Capital) -> tuple[tuple, Capital]:
+    if isinstance(e, Expire) and e.ref in c.rights:
+        return (_NONE,), cap.rights_expired(c, e)[0]
+    current = cap.recompute_target(c, e)
     if isinstance(e, Amend):
-        new_grant = amended_terms(grant, e)
-        if new_grant.shares < issued:
-            raise fail("Shares", e.shares, f"is below the {count(issued)} shares already issued under {e.ref}",
-                       table="Events", row=e.row)
+        new_grant = amended_terms(current.grant, e)
+        if new_grant.shares < current.issued:
+            raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
     else:
-        new_grant = expired_terms(grant, issued)
+        new_grant = expired_terms(current.grant, current.issued)
     sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant))
-    grants = dict(c.grants)
-    grants[e.ref] = (new_grant or grant, issued, e.date if isinstance(e, Expire) else None)
+    grants = {**c.grants, e.ref: replace(current, grant=new_grant or current.grant,
+                                         expired=e.date if isinstance(e, Expire) else None)}
     return (_RECOMPUTE, sub), replace(redone, grants=grants, rights=c.rights)

@@ -14,6 +14,8 @@ ISSUE_DATES = (date(2001, 2, 7), date(2001, 6, 1))
 
 ratios = st.tuples(st.integers(1, 12), st.integers(1, 12)).filter(lambda nm: nm[0] != nm[1])
 amounts = st.integers(0, 2_000_000)
+# A price per share near the warrants' prices ($0.00001-$0.05), so that issues and grants move them.
+per_share = st.integers(0, 6000).map(lambda k: F(k, 100_000))
 counts = st.integers(1, 3_000_000)
 
 
@@ -22,7 +24,14 @@ def event_rows(draw, kinds=None, refs=("O1", "O2", "C1", "R1", "R2")):
     kinds = kinds or ["SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
                       "AMEND", "EXPIRE", "TREASURY", "MERGER", "EXERCISE", "OTHER"]
     n = draw(st.integers(0, 14))
-    rows, granted, rights = [], [], []
+    rows, granted, rights, granted_on = [], [], [], {}
+
+    def after_grant(ref):
+        """Mostly a day on or after the grant's (so the row refers to it), sometimes any day."""
+        if draw(st.integers(0, 3)) == 0:
+            return row["date"]
+        return granted_on[ref] + timedelta(days=draw(st.integers(0, 400)))
+
     for _ in range(n):
         kind = draw(st.sampled_from(kinds))
         # Often the day of an earlier row, so same-day rows come in every order.
@@ -47,13 +56,15 @@ def event_rows(draw, kinds=None, refs=("O1", "O2", "C1", "R1", "R2")):
                 row["ref"] = draw(st.sampled_from(free))
                 granted.append(row["ref"])
                 rights.append(row["ref"])
+                granted_on[row["ref"]] = day
         elif kind == "ISSUE":
             row["shares"] = draw(counts)
-            row["consideration"] = draw(amounts)
+            row["consideration"] = draw(amounts) if draw(st.booleans()) else row["shares"] * draw(per_share)
             row["category"] = draw(st.sampled_from(["", "", "MANAGEMENT", "SERIES_D", "EXCLUDED"]))
             if granted and draw(st.integers(0, 2)) == 0:
                 # The exercise of a grant (§4(e)(i)) or of rights (§4(c)), sometimes beyond what is left.
                 row["ref"] = draw(st.sampled_from(granted))
+                row["date"] = after_grant(row["ref"])
                 if row["ref"] in rights:
                     row["shares"] = draw(st.integers(1, 300_000))
         elif kind in ("OPTIONS", "CONVERTIBLE"):
@@ -62,14 +73,19 @@ def event_rows(draw, kinds=None, refs=("O1", "O2", "C1", "R1", "R2")):
                 continue
             ref = draw(st.sampled_from(free))
             granted.append(ref)
-            row.update(ref=ref, shares=draw(counts), consideration=draw(amounts), additional_consideration=draw(amounts),
+            granted_on[ref] = day
+            shares = draw(counts)
+            row.update(ref=ref, shares=shares, consideration=draw(amounts) // 100,
+                       additional_consideration=draw(amounts) if draw(st.booleans()) else shares * draw(per_share),
                        category=draw(st.sampled_from(["", "", "MANAGEMENT", "EXCLUDED"])))
         elif kind in ("AMEND", "EXPIRE"):
             if not granted:
                 continue
             row["ref"] = draw(st.sampled_from(granted))
+            row["date"] = after_grant(row["ref"])
             if kind == "AMEND":
-                row["additional_consideration"] = draw(amounts)
+                how = draw(st.integers(0, 2))            # any amount, a price per share, or nothing more to pay
+                row["additional_consideration"] = draw(amounts) if how == 0 else draw(counts) * draw(per_share) if how == 1 else 0
                 if draw(st.booleans()):
                     row["shares"] = draw(counts)
         elif kind == "EXERCISE":

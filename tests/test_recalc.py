@@ -305,10 +305,8 @@ def _expr(depth: int = 0):
     return st.one_of(
         _numbers,
         st.tuples(sub, st.sampled_from(["+", "-", "*"]), sub).map(lambda t: (
-            f"{t[0][0]}{t[1]}{t[2][0]}",
-            {"+": t[0][1] + t[2][1], "-": t[0][1] - t[2][1], "*": t[0][1] * t[2][1]}[t[1]]) if "%" not in t[2][0]
-            else (f"{t[0][0]}{t[1]}({t[2][0]})", {"+": t[0][1] + t[2][1], "-": t[0][1] - t[2][1],
-                                                 "*": t[0][1] * t[2][1]}[t[1]])),
+            f"({t[0][0]}{t[1]}{t[2][0]})",
+            {"+": t[0][1] + t[2][1], "-": t[0][1] - t[2][1], "*": t[0][1] * t[2][1]}[t[1]])),
         sub.map(lambda e: (f"-({e[0]})", -e[1])),
         st.tuples(st.sampled_from(["MIN", "MAX", "SUM"]), sub, sub).map(
             lambda t: (f"{t[0]}({t[1][0]},{t[2][0]})",

@@ -69,6 +69,22 @@ CASES = [
     ('=FIND("b","abc",5)', "#VALUE!"),     # FIND: start_num beyond the text
     ("=VLOOKUP(3,A1:A2,1,FALSE)", 3),
     ("=CHOOSE(0,1,2)", "#VALUE!"),         # CHOOSE: index below 1
+    ("=SLN(10000,1000,5)", 1800),          # (10000 - 1000) / 5
+    ("=PMT(0,4,100)", -25),                # rate 0: -(pv + fv) / nper
+    ("=ROUND(PMT(0.1,2,100),10)", -57.619047619),  # -0.1 * 100 * 1.1^2 / (1.1^2 - 1) = -12.1 / 0.21
+    ("=PMT(0.1,0,100)", "#NUM!"),
+    ("=NPV(0.1,110,121)", 200),            # 110/1.1 + 121/1.21
+    ("=NPV(0.1,A1:A2)", 1 / 1.1 + 3 / 1.21),   # a range: only its numbers (1 and 3)
+    ("=EDATE(DATE(2020,1,31),1)", 43890),  # clipped to 2020-02-29 (2020-01-01 is 43831)
+    ("=EOMONTH(DATE(2020,1,15),-1)", 43830),   # 2019-12-31
+    ('=DAYS("2020-03-01","2020-02-01")', 29),
+    ("=DEGREES(PI())", 180),
+    ("=ROUND(0.125-0.1,2)", 0.03),         # ROUND works on 15 significant digits (0.025), not binary noise
+    ("=ROW()", 1),                         # ROW/COLUMN of the formula's own cell (B1)
+    ("=COLUMN()", 2),
+    ("=ROW(C7)", 7),
+    ("=COLUMN(D1:F1)", 4),                 # a plain formula shows the first of the array
+    ("=ROW(5)", "#VALUE!"),                # not a reference
 ]
 
 
@@ -78,6 +94,8 @@ def test_excel_answers(formula, expected):
     got = r["S!B1"]
     if isinstance(expected, str) and expected.startswith("#"):
         assert isinstance(got, XLError) and got == expected
+    elif isinstance(expected, float) or (isinstance(expected, int) and not isinstance(expected, bool)):
+        assert got == pytest.approx(expected, rel=1e-12) and not isinstance(got, (XLError, bool))
     else:
         assert got == expected and not isinstance(got, XLError)
 
@@ -143,15 +161,20 @@ def test_only_dynamic_array_formulas_spill(tmp_path):
     assert [r[f"S!D{i}"] for i in (1, 2, 3)] == [10, 20, 30] and ("S", 1, 4) not in r.spill_shape
 
 
-def test_a_chain_of_100000_cells_read_from_its_top():
+def chain_book(n: int, reader: str = "B1"):
+    """A running total down column A (A1 = 1, Ai = A(i-1) + 1) read from the top by ``reader``."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
-    ws["B1"] = "=A100000"
+    ws[reader] = f"=A{n}"
     ws["A1"] = 1
-    for i in range(2, 100_001):
+    for i in range(2, n + 1):
         ws.cell(row=i, column=1, value=f"=A{i - 1}+1")
-    r = recalc_workbook(wb, None)
+    return wb
+
+
+def test_a_chain_of_100000_cells_read_from_its_top():
+    r = recalc_workbook(chain_book(100_000), None)
     assert r["S!B1"] == 100_000 and r["S!A50000"] == 50_000 and not r.unsupported
 
 

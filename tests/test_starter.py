@@ -92,7 +92,11 @@ def test_a_user_fills_a_generic_warrant_and_recalculates(tmp_path, capsys):
         for c, v in enumerate(row, start=1):
             ev.cell(row=r, column=c, value=v)
     fill(wb["Exercise"], 1, {"Exercise Date": datetime(2021, 6, 30), "Shares": 1000, "Method": "CASH"})
+    # a user fills the book in Excel, which keeps its dynamic arrays; openpyxl drops the marks
+    from addin.recalc.bookio import dynamic_anchors, mark_dynamic
+    spills = dynamic_anchors(path)
     wb.save(path)
+    mark_dynamic(path, spills)
 
     wb, result = recalc_file(path)
     assert not result.exceptions

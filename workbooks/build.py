@@ -67,6 +67,8 @@ class Sheet:
     def put(self, ref: str, value: object, fmt: str | None = None) -> None:
         r, c = _rc(ref)
         dynamic = isinstance(value, str) and value.startswith("=") and bool(CATALOG_CALL.search(value))
+        if fmt == "check" and isinstance(value, str) and value.startswith("="):
+            value, dynamic = honest_check(value), True
         self.cells[(r, c)] = Cell(value, fmt, dynamic)
 
     def row(self, ref: str, values, fmts=None) -> None:
@@ -255,6 +257,21 @@ def build(book: Book, outdir: Path, *, verify: bool = True) -> Path:
 
 # ----------------------------------------------------------------------------- helpers for checks
 
+def honest_check(formula: str) -> str:
+    """A check formula that reads FALSE, never TRUE, when a result it compares is an error.
+
+    Written as a (one-cell) array formula: LibreOffice recalculates array formulas on load but
+    shows plain formulas' cached values, so a plain check would keep its cached TRUE over results
+    that became #NAME? in a copy opened without the add-in (the same for the Checks sheet's sums).
+    """
+    return f"=IFERROR({formula[1:]},FALSE)"
+
+
+def _put_recalculated(sh: Sheet, ref: str, formula: str, fmt: str | None = None) -> None:
+    """A Checks-sheet formula written as an array formula, recalculated on load (see honest_check)."""
+    sh.put(ref, formula, fmt)
+    sh.cells[_rc(ref)].dynamic = True
+
 def check_row(sh: Sheet, r: int, result: str, expected: str, note: str, digits: int | None,
               cols=("A", "B", "C", "D"), label: str | None = None, fmt: str | None = None) -> str:
     """Label | Result | Expected | Check | Note on row r; returns the check cell."""
@@ -281,17 +298,17 @@ def checks_sheet(book: Book, groups: list[tuple[str, str, str]], key_results: li
     r = 4
     for label, check_rng, result_rng in groups:
         sh.put(f"A{r}", label)
-        sh.put(f"B{r}", f"=COUNTA({check_rng})")
-        sh.put(f"C{r}", f"=COUNTIF({check_rng},TRUE)")
-        sh.put(f"D{r}", f"=B{r}-C{r}")
-        sh.put(f"E{r}", f'=SUMPRODUCT(--ISERROR({result_rng}))+COUNTIF({result_rng},"#WARRANT*")'
-                        f'+SUMPRODUCT(--ISERROR({check_rng}))')
+        _put_recalculated(sh, f"B{r}", f"=COUNTA({check_rng})")
+        _put_recalculated(sh, f"C{r}", f"=COUNTIF({check_rng},TRUE)")
+        _put_recalculated(sh, f"D{r}", f"=B{r}-C{r}")
+        _put_recalculated(sh, f"E{r}", f'=SUMPRODUCT(--ISERROR({result_rng}))+COUNTIF({result_rng},"#WARRANT*")'
+                                       f'+SUMPRODUCT(--ISERROR({check_rng}))')
         sh.put(f"F{r}", f"checks {check_rng}; results {result_rng}", "note")
         r += 1
     total = r
     sh.put(f"A{total}", "Total", "header")
     for col in "BCDE":
-        sh.put(f"{col}{total}", f"=SUM({col}4:{col}{total - 1})", "header")
+        _put_recalculated(sh, f"{col}{total}", f"=SUM({col}4:{col}{total - 1})", "header")
     sh.put(f"A{total + 2}", "All checks pass", "header")
     sh.put(f"B{total + 2}", "Verdict", "header")   # a summary of the check cells, not one itself (docs/workbooks.md)
     sh.put(f"A{total + 3}", "Every check TRUE and no error cell (a #WARRANT: text is 0 inside a SUM, so it is counted)")
@@ -301,7 +318,7 @@ def checks_sheet(book: Book, groups: list[tuple[str, str, str]], key_results: li
     first = k
     for label, formula, fmt in key_results:
         sh.put(f"A{k}", label)
-        sh.put(f"B{k}", formula, fmt)
+        _put_recalculated(sh, f"B{k}", formula, fmt)
         k += 1
     book.names["KeyResults"] = f"Checks!$A${first}:$B${k - 1}"
     book.sheets.insert(0, sh)

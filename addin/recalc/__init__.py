@@ -45,8 +45,9 @@ def recalc_workbook(wb, catalog=_DEFAULT, **options) -> Recalc:
     return _recalc_workbook(wb, DEFAULT_CATALOG if catalog is _DEFAULT else catalog, **options)
 
 
-def recalc_file(path, catalog=_DEFAULT, *, caps: Caps = CAPS, **options) -> tuple[object, Recalc]:
-    """Load ``path`` (see bookio.load_book for its checks and caps) and recalculate it."""
+def recalc_file(path, catalog=_DEFAULT, *, caps: Caps = CAPS, read_only: bool = False,
+                **options) -> tuple[object, Recalc]:
+    """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it."""
     with no_gc():
-        wb = load_book(path, caps=caps)
+        wb = load_book(path, caps=caps, read_only=read_only)
         return wb, recalc_workbook(wb, catalog, caps=caps, **options)

@@ -24,7 +24,7 @@ from pathlib import Path
 from .parse import parse_area
 
 __all__ = ["BookError", "Caps", "CAPS", "BookCells", "Terminated", "check_output", "load_book", "read_cells",
-           "require_names", "save_atomic", "named_range"]
+           "require_names", "save_atomic", "named_range", "dynamic_anchors", "mark_dynamic"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -84,16 +84,40 @@ def _check_sizes(path: Path, caps: Caps) -> None:
         raise BookError(f"{path}: {total:,} bytes uncompressed, over the cap of {caps.max_total_bytes:,}")
 
 
-def load_book(path, *, data_only: bool = False, caps: Caps = CAPS):
+def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bool = False):
     """Open a workbook with openpyxl (formulas kept), or raise BookError with one line.
+
+    ``read_only``: the book is only read (recalculated, checked), never saved: it is scanned
+    by :mod:`addin.xlsxscan` (the same cells, names and settings as openpyxl reads, several
+    times faster), or by openpyxl when the scan does not model the file.
 
     A defined name that refers to a deleted range (``#REF!``) is kept: it is an error only in
     the cells of a formula that uses it, as in Excel."""
-    import openpyxl  # noqa: PLC0415
-
     path = Path(path)
     _sniff(path)
     _check_sizes(path, caps)
+    wb = _scanned(path) if read_only and not data_only else None
+    if wb is None:
+        wb = _openpyxl_book(path, data_only)
+    for ws in wb.worksheets:
+        if ws.max_row * ws.max_column > caps.max_cells:
+            raise BookError(f"{path}: sheet {ws.title} uses {ws.dimensions} "
+                            f"({ws.max_row * ws.max_column:,} cells), over the cap of {caps.max_cells:,}")
+    return wb
+
+
+def _scanned(path: Path):
+    """The scanned book, or None when openpyxl must read it (anything the scan does not model,
+    and any failure of the scan: openpyxl then reads the file or names what is wrong with it)."""
+    from addin.xlsxscan import open_book  # noqa: PLC0415
+    try:
+        return open_book(path)
+    except Exception:  # noqa: BLE001 - Unsupported, or a broken part openpyxl will report
+        return None
+
+
+def _openpyxl_book(path: Path, data_only: bool):
+    import openpyxl  # noqa: PLC0415
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # openpyxl warns about extensions it drops
@@ -106,10 +130,6 @@ def load_book(path, *, data_only: bool = False, caps: Caps = CAPS):
         text = " ".join(str(exc).split())[:160]
         raise BookError(f"{path}: cannot read workbook ({type(exc).__name__}: {text})") from None
     wb._warrants_path = path       # noqa: SLF001 - read_cells scans the file for dynamic-array marks
-    for ws in wb.worksheets:
-        if ws.max_row * ws.max_column > caps.max_cells:
-            raise BookError(f"{path}: sheet {ws.title} uses {ws.dimensions} "
-                            f"({ws.max_row * ws.max_column:,} cells), over the cap of {caps.max_cells:,}")
     return wb
 
 
@@ -133,35 +153,42 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     whose ``xl/metadata.xml`` marks ``fDynamic``) spills; any other array formula is a legacy
     (Ctrl-Shift-Enter) one that fills its own stored range."""
     from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415
+
+    from addin.xlsxscan import ScanWorkbook  # noqa: PLC0415
     errors = errors or {}
+    if isinstance(wb, ScanWorkbook):
+        return _scanned_cells(wb, errors)
     book = BookCells()
+    formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
         title = ws.title
-        max_row = max_col = 1
         for row in ws.iter_rows():
             for cell in row:
                 v = cell.value
                 if v is None:
                     continue
-                r, c = cell.row, cell.column
-                max_row = max(max_row, r)
-                max_col = max(max_col, c)
-                key = (title, r, c)
                 kind = cell.data_type
-                if isinstance(v, ArrayFormula):
-                    book.formulas[key] = v.text or "="
-                    if v.ref:
-                        bounds = parse_area(v.ref)
-                        if bounds:
-                            book.array_ref[key] = bounds
-                elif kind == "f" or (kind == "s" and v[:1] == "=" and len(v) > 1):
-                    book.formulas[key] = v
+                if kind == "n" or kind == "d" or kind == "b":
+                    constants[(title, cell.row, cell.column)] = v
+                elif kind == "s":
+                    if v[:1] == "=" and len(v) > 1:
+                        formulas[(title, cell.row, cell.column)] = v
+                    else:
+                        constants[(title, cell.row, cell.column)] = v
+                elif isinstance(v, ArrayFormula):
+                    key = (title, cell.row, cell.column)
+                    formulas[key] = v.text or "="
+                    bounds = parse_area(v.ref) if v.ref else None
+                    if bounds:
+                        array_ref[key] = bounds
+                elif kind == "f":
+                    formulas[(title, cell.row, cell.column)] = v
                 elif kind == "e":
                     text = str(v).upper()
-                    book.constants[key] = errors.get(text, text)
+                    constants[(title, cell.row, cell.column)] = errors.get(text, text)
                 else:
-                    book.constants[key] = v
-        book.extent[title] = (max_row, max_col)
+                    constants[(title, cell.row, cell.column)] = v
+        book.extent[title] = (max(ws.max_row, 1), max(ws.max_column, 1))   # as the scanned reader
     for name, target in _defined_names(wb):
         book.names[(None, name.upper())] = target
     for ws in wb.worksheets:
@@ -174,36 +201,128 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     return book
 
 
+def _scanned_cells(wb, errors: dict) -> BookCells:
+    """read_cells for a scanned book, straight from the scan's dicts (same rules as above)."""
+    book = BookCells()
+    for title in wb.sheetnames:
+        sheet = wb.scan.sheets[title]
+        for (r, c), v in sheet.values.items():
+            if isinstance(v, str) and v[:1] == "=" and len(v) > 1:
+                book.formulas[(title, r, c)] = v
+            else:
+                book.constants[(title, r, c)] = v
+        for (r, c), v in sheet.errors.items():
+            text = v.upper()
+            book.constants[(title, r, c)] = errors.get(text, text)
+        for (r, c), f in sheet.formulas.items():
+            book.formulas[(title, r, c)] = f
+        for (r, c), ref in sheet.arrays.items():
+            bounds = parse_area(ref) if ref else None
+            if bounds:
+                book.array_ref[(title, r, c)] = bounds
+        book.dynamic.update((title, r, c) for (r, c) in sheet.dynamic if (title, r, c) in book.array_ref)
+        book.extent[title] = (max(sheet.max_row, 1), max(sheet.max_col, 1))     # ws.max_row, ws.max_column
+        for name, text in sheet.names.items():
+            book.names[(title, name.upper())] = text
+    for name, text in wb.scan.names.items():
+        book.names[(None, name.upper())] = text
+    calc = wb.calculation
+    if calc.iterate:
+        book.iterate = (int(calc.iterateCount or 100), float(calc.iterateDelta or 0.001))
+    return book
+
+
 def _dynamic_anchors(wb, array_ref) -> set:
     """Array-formula anchors carrying dynamic-array cell metadata in the file the book came from."""
     path = getattr(wb, "_warrants_path", None)
     if path is None or not array_ref:
         return set()
+    return dynamic_anchors(path) & set(array_ref)
+
+
+_METADATA = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<metadata xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main" xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+             '<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" copy="1" pasteAll="1" '
+             'pasteValues="1" merge="1" splitFirst="1" rowColShift="1" clearFormats="1" clearComments="1" assign="1" '
+             'coerce="1" cellMeta="1"/></metadataTypes><futureMetadata name="XLDAPR" count="1"><bk><extLst><ext '
+             'uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}"><xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/>'
+             '</ext></extLst></bk></futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
+             '</metadata>')
+
+
+def dynamic_anchors(path) -> set:
+    """(sheet, row, col) of every formula a file stores as a dynamic array."""
     from openpyxl.utils.cell import column_index_from_string  # noqa: PLC0415
+    found = set()
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "xl/metadata.xml" not in names or b'fDynamic="1"' not in zf.read("xl/metadata.xml"):
-                return set()
-            parts = _sheet_parts(zf)
-            found = set()
-            for title, part in parts.items():
-                if part not in names or not any(k[0] == title for k in array_ref):
+                return found
+            for title, part in _sheet_parts(zf).items():
+                if part not in names:
                     continue
                 data = zf.read(part)
                 pos = data.find(b' cm="')
                 while pos >= 0:
-                    start = data.rfind(b"<c ", 0, pos)
-                    tag = data[start:data.find(b">", pos) + 1]
-                    m = re.search(rb'\br="([A-Z]+)(\d+)"', tag)
+                    start = data.rfind(b"<c ", 0, pos + 1)
+                    m = re.search(rb'\br="([A-Z]+)(\d+)"', data[start:data.find(b">", pos) + 1])
                     if m:
-                        key = (title, int(m.group(2)), column_index_from_string(m.group(1).decode()))
-                        if key in array_ref:
-                            found.add(key)
+                        found.add((title, int(m.group(2)), column_index_from_string(m.group(1).decode())))
                     pos = data.find(b' cm="', pos + 5)
-            return found
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return set()
+    return found
+
+
+def mark_dynamic(path, anchors) -> None:
+    """Mark ``anchors`` (array formulas in a file openpyxl saved) as dynamic arrays again, as
+    Excel 365 stores them: openpyxl drops the cell metadata, which turns a spill into a legacy
+    array formula of its stored range."""
+    from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
+    if not anchors:
+        return
+    path = Path(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {title: part for title, part in _sheet_parts(zf).items()}
+        items = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    by_part: dict = {}
+    for title, r, c in anchors:
+        if title in parts:
+            by_part.setdefault(parts[title], set()).add(f"{get_column_letter(c)}{r}".encode())
+    out = []
+    for info, data in items:
+        name = info.filename
+        if name in by_part:
+            cells = by_part[name]
+
+            def add_cm(m, cells=cells):
+                tag = m.group(0)
+                ref = re.search(rb'\br="([A-Z]+\d+)"', tag)
+                if ref and ref.group(1) in cells and b" cm=" not in tag:
+                    return tag[:2] + b' cm="1"' + tag[2:]
+                return tag
+            data = re.sub(rb"<c\b[^>]*>(?=<f\b[^>]*\bt=\"array\")", add_cm, data)
+        elif name == "[Content_Types].xml" and b"/xl/metadata.xml" not in data:
+            data = data.replace(b"</Types>", b'<Override PartName="/xl/metadata.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"/></Types>')
+        elif name == "xl/_rels/workbook.xml.rels" and b"sheetMetadata" not in data:
+            data = data.replace(b"</Relationships>", b'<Relationship Id="rIdWarrantsMeta" Type="http://schemas.'
+                                b'openxmlformats.org/officeDocument/2006/relationships/sheetMetadata" '
+                                b'Target="metadata.xml"/></Relationships>')
+        elif name == "xl/metadata.xml":
+            continue
+        out.append((info, data))
+    tmp = path.with_name(path.name + ".marks")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in out:
+                zf.writestr(info, data)
+            zf.writestr("xl/metadata.xml", _METADATA)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _sheet_parts(zf) -> dict:
@@ -292,6 +411,12 @@ def save_atomic(wb, out) -> Path:
     restore = _on_sigterm_raise()
     try:
         wb.save(tmp)
+        source = getattr(wb, "_warrants_path", None)
+        if source is not None:       # openpyxl drops dynamic-array marks: put back those still array formulas
+            from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415
+            keep = {k for k in dynamic_anchors(source) if k[0] in wb.sheetnames
+                    and isinstance(wb[k[0]].cell(row=k[1], column=k[2]).value, ArrayFormula)}
+            mark_dynamic(tmp, keep)
         os.chmod(tmp, _umask_mode())
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())

@@ -49,6 +49,7 @@ ARRAY_PARAMS: dict[str, frozenset | None] = {
     "SUM": None, "AVERAGE": None, "MIN": None, "MAX": None, "COUNT": None, "COUNTA": None, "AND": None,
     "OR": None, "CONCAT": None, "SUMPRODUCT": None, "COUNTIF": frozenset({0}), "SUMIF": frozenset({0, 2}),
     "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1}), "ROWS": None, "COLUMNS": None,
+    "NPV": None,
 }
 # parameters Excel evaluates as arrays even in a plain formula
 ARRAY_MODE = {"SUMPRODUCT": None, "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1})}
@@ -81,6 +82,7 @@ class _Deeper(Exception):
     def __init__(self, key):
         super().__init__(key)
         self.key = key
+        self.path: list = []         # the cells cut on the way out, deepest first
 
 
 @dataclass
@@ -159,6 +161,8 @@ class Evaluator:
         self.pending = {s: len(v) for s, v in self.by_sheet_dynamic.items()}   # dynamic anchors not yet evaluated
         self.trees: dict[str, Node | Exception] = {}
         self.name_trees: dict[str, Node | Exception] = {}
+        self.cell_trees: dict[tuple[str, int, int], Node] = {}
+        self.areas: dict[tuple[str, str], Rng] = {}
         self.templates: dict[str, tuple[Node | Exception, tuple[int, int]]] = {}
         self.state: dict[tuple[str, int, int], int] = {}   # 1 = in progress, 2 = done
         self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = {}
@@ -188,6 +192,9 @@ class Evaluator:
     def resolve(self, text: str, sheet: str, depth: int = 0):
         """A reference as written: a range (``Rng``), an error, or the parsed formula of a defined
         name that holds a constant or a formula."""
+        hit = self.areas.get((text, sheet))
+        if hit is not None:
+            return hit
         spill = text.endswith("#")
         if spill:
             text = text[:-1]
@@ -216,7 +223,10 @@ class Evaluator:
                 return rng
             return self._spill_range(rng)
         rng = Rng(target, *bounds)
-        return self._spill_range(rng) if spill else rng
+        if spill:
+            return self._spill_range(rng)
+        self.areas[(text, sheet)] = rng
+        return rng
 
     def _name_tree(self, text: str):
         tree = self.name_trees.get(text)
@@ -353,8 +363,53 @@ class Evaluator:
         del self.result.delegated[d:]
 
     def compute(self, key: tuple[str, int, int]) -> None:
-        """Evaluate ``key`` from an explicit stack: a chain too deep for one pass is cut, its
-        deepest cell evaluated first, and the chain retried."""
+        """Evaluate ``key`` after its precedents, found from the formulas' references with an
+        explicit stack (a 100,000-cell chain never recurses). Precedents hidden from that walk
+        (inside large ranges, behind names) are evaluated on demand; a chain of those too deep
+        for one pass is cut, its deepest cell evaluated first, and the chain retried."""
+        stack = [(key, False)]
+        seen = set()
+        while stack:
+            k, expanded = stack.pop()
+            if self.state.get(k) is not None:
+                continue
+            if expanded:
+                self._compute_cut(k)
+                continue
+            if k in seen:
+                continue
+            seen.add(k)
+            stack.append((k, True))
+            for p in self._precedents(k):
+                if p not in seen and self.state.get(p) is None:
+                    stack.append((p, False))
+
+    def _precedents(self, key) -> list:
+        """Formula cells that ``key`` reads through a single cell or a small range reference."""
+        try:
+            tree = self._tree(self.formulas[key], key)
+        except Unsupported:
+            return []
+        found = []
+        todo = [tree]
+        formulas = self.formulas
+        while todo:
+            node = todo.pop()
+            t = type(node)
+            if t is Ref:
+                if node.text.endswith("#"):
+                    continue
+                rng = self.resolve(node.text, key[0])
+                if isinstance(rng, Rng) and (rng.r2 - rng.r1 + 1) * (rng.c2 - rng.c1 + 1) <= 64:
+                    for r in range(rng.r1, rng.r2 + 1):
+                        for c in range(rng.c1, rng.c2 + 1):
+                            if (rng.sheet, r, c) in formulas:
+                                found.append((rng.sheet, r, c))
+            elif t is Op or t is Call:
+                todo.extend(node.args)
+        return found
+
+    def _compute_cut(self, key: tuple[str, int, int]) -> None:
         stack = [key]
         on_stack = {key}
         while stack:
@@ -367,9 +422,12 @@ class Evaluator:
             except _Deeper as deeper:
                 if deeper.key in on_stack:
                     self.max_depth *= 2      # a long cycle: allow deeper passes (bounded below)
-                else:
-                    stack.append(deeper.key)
-                    on_stack.add(deeper.key)
+                    continue
+                # the cut chain, deepest last on the stack: each cell then finds its precedent done
+                for cut in reversed([deeper.key] + deeper.path[:-1]):
+                    if cut not in on_stack:
+                        stack.append(cut)
+                        on_stack.add(cut)
 
     def _evaluate(self, key: tuple[str, int, int]) -> object:
         if self.depth >= self.max_depth:
@@ -421,6 +479,9 @@ class Evaluator:
             self.current, self.implicit = prev, prev_implicit
             self.depth -= 1
             if not done:                     # cut (_Deeper) or failed: evaluated again later
+                exc = sys.exc_info()[1]
+                if isinstance(exc, _Deeper):
+                    exc.path.append(key)
                 self.state.pop(key, None)
                 self.result.unsupported.pop(key, None)
                 if dynamic:
@@ -441,9 +502,16 @@ class Evaluator:
             return self.unsupported("range", "an array result beyond the used area")
         return v[0][0]
 
-    def _tree(self, formula: str, key: tuple[str, int, int] | None = None) -> Node:
-        """The parsed formula. Formulas that differ only by relative references (a column of
-        copied formulas) share one parse: the cached tree is re-based to this cell."""
+    def _tree(self, formula: str, key: tuple[str, int, int]) -> Node:
+        """The parsed formula, kept per cell (a cut chain is retried). Formulas that differ only
+        by relative references (a column of copied formulas) share one parse: the cached tree is
+        re-based to this cell."""
+        tree = self.cell_trees.get(key)
+        if tree is None:
+            tree = self.cell_trees[key] = self._template_tree(formula, key)
+        return tree
+
+    def _template_tree(self, formula: str, key: tuple[str, int, int]) -> Node:
         if key is not None:
             tmpl = template(formula, key[1], key[2])
             hit = self.templates.get(tmpl)

@@ -48,8 +48,24 @@ def split_sheet(ref: str) -> tuple[str | None, str]:
 _A1_RE = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)?$")
 
 
+_CELL_ONLY = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9]\d{0,6})$")
+_COLUMNS: dict[str, int] = {}
+
+
+def _column(letters: str) -> int:
+    c = _COLUMNS.get(letters)
+    if c is None:
+        c = _COLUMNS[letters] = column_index_from_string(letters.upper())
+    return c
+
+
 def parse_area(text: str) -> tuple[int, int, int, int] | None:
-    """``A1`` / ``$A$1:$B$9`` / ``A:A`` / ``3:3`` -> (r1, c1, r2, c2), or None when not an area."""
+    """``A1`` / ``$A$1:$B$9`` / ``A:A`` / ``3:3`` -> (r1, c1, r2, c2), or None when not an area
+    (a defined name, or beyond Excel's 1,048,576 rows and 16,384 columns)."""
+    m = _CELL_ONLY.match(text)
+    if m:
+        r, c = int(m.group(2)), _column(m.group(1))
+        return (r, c, r, c) if r <= MAX_ROW and c <= MAX_COL else None
     parts = text.split(":")
     if len(parts) > 2 or not all(_A1_RE.match(p) for p in parts):
         return None
@@ -64,6 +80,8 @@ def parse_area(text: str) -> tuple[int, int, int, int] | None:
         r1, r2 = 1, MAX_ROW
     if c1 is None:
         c1, c2 = 1, MAX_COL
+    if max(r1, r2) > MAX_ROW or max(c1, c2) > MAX_COL:
+        return None
     return r1, c1, r2, c2
 
 

@@ -3,7 +3,7 @@ its own stored range (Excel's rules for both)."""
 from __future__ import annotations
 
 from .parse import MAX_COL, MAX_ROW
-from .values import NA, SPILL, VALUE, XLError, is_grid, none_to_zero
+from .values import NA, SPILL, VALUE, ClippedGrid, XLError, is_grid, none_to_zero
 
 
 def place_spill(ev, key, v):
@@ -19,6 +19,8 @@ def place_spill(ev, key, v):
         return none_to_zero(v[0][0])
     if rows * cols > ev.caps.max_range_cells:
         return ev.unsupported("spill", f"{rows * cols:,} cells, over the cap of {ev.caps.max_range_cells:,}")
+    if isinstance(v, ClippedGrid):
+        return ev.unsupported("spill", "a range beyond the used area would spill its full size")
     sheet, r0, c0 = key
     if r0 + rows - 1 > MAX_ROW or c0 + cols - 1 > MAX_COL:
         return SPILL

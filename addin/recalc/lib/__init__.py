@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import date_time, info, logical, lookup, math, stats, text
+from . import date_time, finance, info, logical, lookup, math, stats, text
 
 NATIVE: dict[str, Callable[[Any, list], object]] = {}
-for _module in (math, stats, logical, info, text, date_time, lookup):
+for _module in (math, stats, logical, info, text, date_time, lookup, finance):
     NATIVE.update(_module.FUNCTIONS)
 
 # functions whose arguments are ranges even when one cell (COUNTIF(A1:A1, ...))
 RANGE_FUNCTIONS = frozenset({"COUNTIF", "SUMIF", "SUMPRODUCT", "INDEX", "MATCH", "VLOOKUP"})
 # functions that take the reference itself, never its values (ROWS(A:A) is 1,048,576)
-REFERENCE_FUNCTIONS = frozenset({"ROWS", "COLUMNS"})
+REFERENCE_FUNCTIONS = frozenset({"ROWS", "COLUMNS", "ROW", "COLUMN"})
 
 __all__ = ["NATIVE", "RANGE_FUNCTIONS", "REFERENCE_FUNCTIONS"]

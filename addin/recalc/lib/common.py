@@ -33,17 +33,17 @@ def numbers_from(args, epoch):
             yield to_number(v, epoch)
 
 
-def agg(fn):
+def agg(fn, empty=None):
+    """SUM-style aggregate of the numbers in the arguments (the first error wins); ``empty``: the
+    result when there are no numbers (MIN/MAX give 0), else ``fn([])``."""
     def run(ev, args):
         nums = []
         for n in numbers_from(args, ev.epoch):
             if isinstance(n, XLError):
                 return n
             nums.append(n)
-        return fn(nums)
+        return fn(nums) if nums or empty is None else empty
     return run
-
-
 
 
 def criteria(crit: object, epoch) -> Callable[[object], bool]:
@@ -95,8 +95,6 @@ def criteria(crit: object, epoch) -> Callable[[object], bool]:
                       and to_number(x, epoch) == num)
 
 
-
-
 def scalar_fn(fn, nargs: tuple[int, int], kinds: str):
     """A function of scalars (n = number, t = text, b = bool, a = any), mapped over grids in arg 0."""
     lo, hi = nargs
@@ -135,21 +133,6 @@ def scalar_fn(fn, nargs: tuple[int, int], kinds: str):
             return grid_map(one, conv[0][1])
         return one(None if not conv else conv[0][1])
     return run
-
-
-
-
-def minmax(fn):
-    def run(ev, args):
-        nums = []
-        for n in numbers_from(args, ev.epoch):
-            if isinstance(n, XLError):
-                return n
-            nums.append(n)
-        return fn(nums) if nums else 0.0
-    return run
-
-
 
 
 def wildcard(pattern: str) -> "re.Pattern[str]":

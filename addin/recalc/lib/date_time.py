@@ -66,7 +66,48 @@ def _part(i: int, name: str):
     return run
 
 
+def _shift_months(ev, start, months, end_of_month: bool):
+    parts = ymd(ev, start)
+    if parts is None:
+        return NUM
+    y, m, d = parts
+    total = y * 12 + (m - 1) + int(months)
+    y, m = divmod(total, 12)
+    m += 1
+    if not 1900 <= y <= 9999:
+        return NUM
+    last = (_dt.date(y + (m == 12), m % 12 + 1, 1) - _dt.timedelta(days=1)).day
+    n = serial(ev, y, m, last if end_of_month else min(d, last))
+    return NUM if n < 0 or n > MAX_SERIAL else float(n)
+
+
+def _edate(ev, start, months):
+    """EDATE(start_date, months): the same day months later or earlier, clipped to the month's
+    last day; months is truncated; a start or result outside Excel's dates is #NUM!."""
+    if ymd(ev, start) == (1900, 1, 0) or ymd(ev, start) == (1900, 2, 29):
+        return ev.unsupported("EDATE", "a start on Excel's fictitious dates 1900-01-00 or 1900-02-29")
+    return _shift_months(ev, start, months, False)
+
+
+def _eomonth(ev, start, months):
+    """EOMONTH(start_date, months): the last day of the month months later or earlier."""
+    if ymd(ev, start) == (1900, 1, 0) or ymd(ev, start) == (1900, 2, 29):
+        return ev.unsupported("EOMONTH", "a start on Excel's fictitious dates 1900-01-00 or 1900-02-29")
+    return _shift_months(ev, start, months, True)
+
+
+def _days(ev, end, start):
+    """DAYS(end_date, start_date) = end_date - start_date (dates as serial numbers, text as
+    DATEVALUE); a date outside Excel's range is #NUM!."""
+    if ymd(ev, end) is None or ymd(ev, start) is None:
+        return NUM
+    return float(int(end // 1) - int(start // 1))
+
+
 FUNCTIONS = {
+    "EDATE": scalar_fn(_edate, (2, 2), "n"),
+    "EOMONTH": scalar_fn(_eomonth, (2, 2), "n"),
+    "DAYS": scalar_fn(_days, (2, 2), "n"),
     "DATE": scalar_fn(_date, (3, 3), "n"),
     "YEAR": scalar_fn(_part(0, "YEAR"), (1, 1), "n"),
     "MONTH": scalar_fn(_part(1, "MONTH"), (1, 1), "n"),

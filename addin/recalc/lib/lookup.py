@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from ..parse import Rng
 from ..values import NA, REF, VALUE, XLError, compare, grid_map, is_grid, shape_of, to_number
 from .common import wildcard
 
@@ -184,7 +185,25 @@ def _columns(ev, args):
     return float(ev.shape(args[0])[1])
 
 
+def _row_or_column(index: int):
+    def run(ev, args):
+        """ROW([reference]) / COLUMN([reference]): of the formula's own cell when omitted; of a
+        range, its rows (a column of numbers) or columns (a row of numbers); a value that is not
+        a reference is #VALUE!."""
+        if not args or (len(args) == 1 and args[0][1] is None and not args[0][0]):
+            return float(ev.current[index])
+        if len(args) != 1 or not isinstance(args[0][1], Rng):
+            return VALUE
+        rng = args[0][1]
+        if index == 1:
+            return [[float(r)] for r in range(rng.r1, rng.r2 + 1)] if rng.r2 > rng.r1 else float(rng.r1)
+        return [[float(c) for c in range(rng.c1, rng.c2 + 1)]] if rng.c2 > rng.c1 else float(rng.c1)
+    return run
+
+
 FUNCTIONS = {
+    "ROW": _row_or_column(1),
+    "COLUMN": _row_or_column(2),
     "INDEX": _index,
     "MATCH": _match,
     "VLOOKUP": _vlookup,

@@ -28,7 +28,8 @@ def power(x: float, y: float) -> float | XLError:
 
 def _round_fn(mode: str):
     """ROUND/ROUNDDOWN/ROUNDUP: half away from zero, toward zero, away from zero; negative
-    digits round to the left of the decimal point. Rounding is done on the decimal text."""
+    digits round to the left of the decimal point. Rounding is done on the number's 15 significant
+    digits, as Excel sees it (so binary noise beyond them never flips a half)."""
     rounding = {"ROUND": ROUND_HALF_UP, "ROUNDDOWN": ROUND_DOWN, "ROUNDUP": ROUND_UP}[mode]
 
     def run(ev, args):
@@ -44,7 +45,7 @@ def _round_fn(mode: str):
                 return n
             if math.isinf(n) or math.isnan(n):
                 return NUM
-            d = Decimal(repr(n))
+            d = Decimal(f"{n:.15g}")     # the 15 significant digits Excel works to (0.125-0.1 is 0.025)
             q = Decimal(1).scaleb(-int(digits))
             try:
                 return float(d.quantize(q, rounding=rounding))
@@ -87,7 +88,7 @@ def _atan2(ev, x, y):
 
 def _trig(fn):
     def run(ev, x):
-        """COS, COSH, SIN, TAN, ATAN: a number too large for the function is #NUM!."""
+        """COS, COSH, SIN, ATAN, EXP: a result too large is #NUM!."""
         r = fn(x)
         return r if math.isfinite(r) else NUM
     return run
@@ -111,4 +112,7 @@ FUNCTIONS = {
     "COSH": scalar_fn(_trig(math.cosh), (1, 1), "n"),
     "SIN": scalar_fn(_trig(math.sin), (1, 1), "n"),
     "PI": lambda ev, args: math.pi if not args else VALUE,
+    "EXP": scalar_fn(_trig(math.exp), (1, 1), "n"),          # overflow: #NUM!
+    "DEGREES": scalar_fn(lambda ev, x: math.degrees(x), (1, 1), "n"),
+    "RADIANS": scalar_fn(lambda ev, x: math.radians(x), (1, 1), "n"),
 }

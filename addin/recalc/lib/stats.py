@@ -5,7 +5,7 @@ import datetime as _dt
 import math
 
 from ..values import DIV0, VALUE, XLError, flatten, is_grid, shape_of, to_number
-from .common import agg, criteria, minmax
+from .common import agg, criteria
 
 
 def _countif(ev, args):
@@ -93,8 +93,8 @@ def _sumproduct(ev, args):
 FUNCTIONS = {
     "SUM": agg(lambda xs: float(math.fsum(xs))),
     "AVERAGE": agg(lambda xs: math.fsum(xs) / len(xs) if xs else DIV0),   # no numbers: #DIV/0!
-    "MIN": minmax(min),          # no numbers: 0
-    "MAX": minmax(max),
+    "MIN": agg(min, empty=0.0),          # no numbers: 0
+    "MAX": agg(max, empty=0.0),
     "COUNT": _count,
     "COUNTA": _counta,
     "COUNTIF": _countif,

@@ -1,0 +1,272 @@
+"""The company's capital as §4 counts it, and the refusals it speaks: one set of rules for both paths.
+
+The reference fold (:mod:`engine.ledger`) and the register's compiler
+(:mod:`engine.register`) keep the same bookkeeping — Common outstanding, fully
+diluted, the §4(a)(i)(A) management aggregate, the grants (§4(e)) and rights
+(§4(c)) by Ref, the Price Floor in today's shares — through the functions here,
+and refuse a ledger with the same messages. Each function takes a
+:class:`Capital` and an event and returns the new :class:`Capital` (or raises a
+:class:`~engine.errors.WarrantError` naming the row); neither path writes a count
+itself. Readings: docs/interpretations.md ("Outstanding and fully diluted counts",
+"Issue 8: §4 readings").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from fractions import Fraction
+from typing import Callable, Mapping
+
+from .errors import WarrantError, fail, where
+from .events import Event, Grant, Issue, Resize, StockDividend
+from .numbers import count, pct
+from .terms import Terms
+
+ZERO = Fraction(0)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantState:
+    """An OPTIONS/CONVERTIBLE grant under its Ref: its terms as amended so far (§4(e)(ii))."""
+    grant: Grant
+    issued: Fraction = ZERO         # shares already issued on its exercise or conversion (§4(e)(i))
+    expired: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RightsState:
+    """Rights paid as a dividend under its Ref, deemed a stock dividend of ``shares`` (§4(c))."""
+    shares: Fraction
+    issued: Fraction = ZERO         # shares issued on their exercise so far
+    expired: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Capital:
+    outstanding: Fraction | None    # Common outstanding (None = unknown until a row states it)
+    fully_diluted: Fraction | None
+    management: Fraction            # Management Securities so far (§4(a)(i)(A))
+    grants: Mapping[str, GrantState]
+    rights: Mapping[str, RightsState]
+    floor: Fraction | None          # the terms' Price Floor restated into today's shares (None = none)
+
+
+def initial(terms: Terms) -> Capital:
+    """The counts the terms give for the Issue Date."""
+    out = None if terms.common_outstanding is None else Fraction(terms.common_outstanding)
+    fd = None if terms.fully_diluted is None else Fraction(terms.fully_diluted)
+    return Capital(out, fd, ZERO, {}, {}, terms.price_floor)
+
+
+# --------------------------------------------------------------------------- small helpers
+
+def check_as_of(terms: Terms, day: date) -> None:
+    """A price or share count exists only from the Issue Date on."""
+    if day < terms.issue_date:
+        raise fail("As Of", day, f"is before the Issue Date ({terms.issue_date.isoformat()})")
+
+
+def plus(value: Fraction | None, delta: Fraction) -> Fraction | None:
+    return None if value is None else value + delta
+
+
+def scaled(value: Fraction | None, ratio: Fraction) -> Fraction | None:
+    return None if value is None else value * ratio
+
+
+def need(value: Fraction | None, what: str, purpose: str, event: Event) -> Fraction:
+    """A count a rule cannot do without, else the refusal that says how to give it."""
+    if value is None:
+        raise unknown_count(what, purpose, event.row)
+    return value
+
+
+# --------------------------------------------------------------------------- the rules
+
+def stated(c: Capital, e: Event) -> tuple[Capital, Fraction | None]:
+    """A stated Outstanding wins; returns the carried count it replaced when the two disagree."""
+    if e.outstanding is None:
+        return c, None
+    carried, fd = c.outstanding, c.fully_diluted
+    if carried is None or carried == e.outstanding:
+        return replace(c, outstanding=e.outstanding), None
+    if fd is not None:
+        fd = fd + (e.outstanding - carried)      # the fully diluted count moves by the same difference
+    return replace(c, outstanding=e.outstanding, fully_diluted=fd), carried
+
+
+def before_issue(c: Capital, e: Event) -> Capital:
+    """An event before the Issue Date adjusts nothing; a grant or rights dividend is still recorded by Ref."""
+    if isinstance(e, Grant):
+        check_new_ref(c, e)
+        return replace(c, grants={**c.grants, e.ref: GrantState(e)})
+    if isinstance(e, StockDividend) and e.ref:
+        check_new_ref(c, e)
+        return replace(c, rights={**c.rights, e.ref: RightsState(e.shares)})
+    return c
+
+
+def check_new_ref(c: Capital, e: Grant | StockDividend) -> None:
+    if e.ref in c.grants or e.ref in c.rights:
+        raise fail("Ref", e.ref, "is already used by an earlier grant or rights dividend", table="Events", row=e.row)
+
+
+def resized(c: Capital, e: Resize) -> Capital:
+    """§4(b): every count scales by the ratio; the floor, a price, by its inverse."""
+    ratio = e.new / e.old
+    return replace(c, outstanding=scaled(c.outstanding, ratio), fully_diluted=scaled(c.fully_diluted, ratio),
+                   management=c.management * ratio, floor=scaled(c.floor, 1 / ratio))
+
+
+def merged(c: Capital, ratio: Fraction) -> Capital:
+    """§4(b) merger: the successor's counts are unknown until a row states them; grants and rights end."""
+    return Capital(None, None, ZERO, {}, {}, scaled(c.floor, 1 / ratio))
+
+
+def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
+    """§4(c): (capital after, Common outstanding immediately before). Rights are not outstanding."""
+    before = need(c.outstanding, "outstanding", "a §4(c) stock dividend", e)
+    if before == 0:
+        raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
+    if not e.rights:
+        return replace(c, outstanding=before + e.shares, fully_diluted=plus(c.fully_diluted, e.shares)), before
+    if e.ref:
+        check_new_ref(c, e)
+        return replace(c, fully_diluted=plus(c.fully_diluted, e.shares),
+                       rights={**c.rights, e.ref: RightsState(e.shares)}), before
+    return replace(c, fully_diluted=plus(c.fully_diluted, e.shares)), before
+
+
+def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:
+    """§4(g)(i): (capital after, outstanding before); the shares leave both counts."""
+    before = need(c.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
+    if e.shares > before:
+        raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
+    return replace(c, outstanding=before - e.shares, fully_diluted=plus(c.fully_diluted, -e.shares)), before
+
+
+def exercised_by_holder(c: Capital, e: Event) -> Capital:
+    """§1(c): the holder's own Warrant Shares join the outstanding count."""
+    return replace(c, outstanding=plus(c.outstanding, e.shares))
+
+
+def rights_exercised(c: Capital, e: Issue) -> tuple[Capital, Fraction]:
+    """§4(c): an ISSUE naming rights adds to the outstanding count only; (capital after, shares left before)."""
+    r = c.rights[e.ref]
+    if r.expired is not None:
+        raise expired(e.ref, r.expired, e.row)
+    left = r.shares - r.issued
+    if e.shares > left:
+        raise fail("Shares", e.shares, f"exceeds the {count(left)} shares left to issue under the rights {e.ref}",
+                   table="Events", row=e.row)
+    return replace(c, outstanding=plus(c.outstanding, e.shares),
+                   rights={**c.rights, e.ref: replace(r, issued=r.issued + e.shares)}), left
+
+
+def rights_expired(c: Capital, e: Event) -> tuple[Capital, RightsState]:
+    """§4(c), §4(g)(iv): the rights lapse; no count changes."""
+    r = c.rights[e.ref]
+    if r.expired is not None:
+        raise expired(e.ref, r.expired, e.row)
+    return replace(c, rights={**c.rights, e.ref: replace(r, expired=e.date)}), r
+
+
+def grant_exercised(c: Capital, e: Issue) -> Capital:
+    """§4(e)(i): an ISSUE naming a grant; the shares were already in the fully diluted count."""
+    g = c.grants.get(e.ref)
+    if g is None:
+        raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
+    if g.expired is not None:
+        raise expired(e.ref, g.expired, e.row)
+    return replace(c, outstanding=plus(c.outstanding, e.shares),
+                   grants={**c.grants, e.ref: replace(g, issued=g.issued + e.shares)})
+
+
+def issued(c: Capital, e: Issue, management: Fraction) -> Capital:
+    """§4(d): a new issue adds to both counts."""
+    return replace(c, outstanding=plus(c.outstanding, e.shares), fully_diluted=plus(c.fully_diluted, e.shares),
+                   management=management)
+
+
+def granted(c: Capital, e: Grant, management: Fraction) -> Capital:
+    """§4(e): the maximum shares join the fully diluted count; the grant is recorded under its Ref.
+
+    The caller has checked the Ref first (:func:`check_new_ref`), before the §4(a) exclusions.
+    """
+    return replace(c, fully_diluted=plus(c.fully_diluted, e.shares), management=management,
+                   grants={**c.grants, e.ref: GrantState(e)})
+
+
+def recompute_target(c: Capital, e: Event) -> GrantState:
+    """The grant an AMEND or EXPIRE recomputes (§4(e)(ii)); rights are the caller's other branch."""
+    if e.ref in c.rights:
+        raise fail("Ref", e.ref, "names rights (RIGHTS_DIVIDEND), which AMEND cannot change: enter their exercise as an "
+                   "ISSUE with this Ref, their lapse as an EXPIRE", table="Events", row=e.row)
+    g = c.grants.get(e.ref)
+    if g is None:
+        raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
+    if g.expired is not None:
+        raise expired(e.ref, g.expired, e.row)
+    return g
+
+
+def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_after: Fraction | None,
+                   say: Callable[[str], None] | None = None) -> tuple[Fraction, Fraction]:
+    """(shares counted as Additional Shares, management aggregate after) under §4(a)(i)'s exclusions.
+
+    ``say`` receives the trail's sentences (the reference fold passes it; the compiler does not).
+    """
+    if e.category == "EXCLUDED":
+        say and say("Excluded: not an Additional Share of Common Stock or Option (§4(a)(iii)-(iv)).")
+        return ZERO, management
+    if e.category == "SERIES_D":
+        if terms.series_d_cutoff is not None and e.date <= terms.series_d_cutoff:
+            say and say(f"Excluded: arises from the Series D closing on {e.date.isoformat()}, on or before "
+                        f"{terms.series_d_cutoff.isoformat()} (§4(a)(i)(B)).")
+            return ZERO, management
+        cutoff = terms.series_d_cutoff.isoformat() if terms.series_d_cutoff else "none"
+        say and say(f"Series D closing on {e.date.isoformat()} is after the cutoff ({cutoff}), so it counts (§4(a)(i)(B)).")
+        return e.shares, management
+    if e.category == "MANAGEMENT":
+        if terms.management_cap is None:
+            raise WarrantError(f"{where('Events', e.row)}Category MANAGEMENT needs the terms' Management Cap (§4(a)(i)(A)): "
+                               f"enter the cap (D-1: 10%), 100% to exclude every management grant, or clear the Category")
+        fd = need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
+        cap = terms.management_cap * fd
+        room = max(ZERO, cap - management)
+        excluded = min(e.shares, room)
+        total = management + e.shares
+        if say and excluded == e.shares:
+            say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
+                f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")
+        elif say:
+            say(f"Management Securities (§4(a)(i)(A)): aggregate {count(total)} exceeds the cap of "
+                f"{pct(terms.management_cap)} × {count(fd)} = {count(cap)}; the {count(e.shares - excluded)} "
+                f"shares beyond the cap count as Additional Shares.")
+        return e.shares - excluded, total
+    return e.shares, management
+
+
+# --------------------------------------------------------------------------- message texts
+
+def unknown_count(what: str, purpose: str, row: int | None) -> WarrantError:
+    label = "Outstanding" if what == "outstanding" else "Fully Diluted"
+    return WarrantError(f"{where('Events', row)}{label} (blank) must be known for {purpose}: state Outstanding on the row "
+                        f"or give Common Outstanding and Fully Diluted in the terms")
+
+
+def expired(ref: str, day: date, row: int | None) -> WarrantError:
+    return fail("Ref", ref, f"expired on {day.isoformat()}", table="Events", row=row)
+
+
+def zero_price(row: int | None) -> WarrantError:
+    return fail("Share Adjustment", "KEEP_AGGREGATE", "cannot keep the aggregate price at a price of 0", table="Events", row=row)
+
+
+def exercise_exceeds(shares: Fraction, remaining: Fraction, row: int | None) -> WarrantError:
+    return fail("Shares", shares, f"exceeds the {count(remaining)} Warrant Shares remaining", table="Events", row=row)
+
+
+def amend_below_issued(shares: Fraction | None, issued_so_far: Fraction, ref: str, row: int | None) -> WarrantError:
+    return fail("Shares", shares, f"is below the {count(issued_so_far)} shares already issued under {ref}",
+                table="Events", row=row)

@@ -1,0 +1,211 @@
+"""addin.xlsxscan reads what openpyxl reads: every cell's value (and its type), formula, array
+range and number format, the defined names, date1904 and calcPr, on the sample workbooks and
+on Excel-saved books (xlcalculator's fixtures, shared and array formulas among them)."""
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.worksheet.formula import ArrayFormula
+
+from addin.xlsxscan import Unsupported, read_book
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "xlcalculator"    # Excel-saved books of xlcalculator (MIT, LICENSE there)
+BOOKS = sorted((ROOT / "workbooks").glob("*.xlsx")) + sorted(FIXTURES.glob("*.xls[xm]"))
+CATALOG_CALL = re.compile(r"\b(?:WARRANT_[A-Z]+|OPTION_REALLOCATE)\(")
+
+
+@functools.lru_cache(maxsize=None)
+def _openpyxl(path: Path):
+    return openpyxl.load_workbook(path)      # loaded once per book for the tests below (read only)
+
+
+def _openpyxl_view(path: Path) -> dict:
+    """What openpyxl gives, cell by cell, in the shape of the scan's fields."""
+    wb = _openpyxl(path)
+    view = {"sheetnames": wb.sheetnames, "date1904": wb.epoch == CALENDAR_MAC_1904,
+            "names": {n: d.attr_text for n, d in wb.defined_names.items()}, "sheets": {}}
+    for ws in wb.worksheets:
+        sheet = {"max": (ws.max_row, ws.max_column),          # (1, 1) for an empty sheet
+                 "names": {n: d.attr_text for n, d in ws.defined_names.items()},
+                 "values": {}, "formulas": {}, "arrays": {}, "errors": {}, "formats": {}}
+        for row in ws.iter_rows():
+            for cell in row:
+                key, v = (cell.row, cell.column), cell.value
+                if cell.number_format != "General":
+                    sheet["formats"][key] = cell.number_format
+                if v is None:
+                    continue
+                if isinstance(v, ArrayFormula):
+                    sheet["formulas"][key] = v.text
+                    sheet["arrays"][key] = v.ref
+                elif cell.data_type == "f":
+                    sheet["formulas"][key] = v
+                elif cell.data_type == "e":
+                    sheet["errors"][key] = v
+                else:
+                    sheet["values"][key] = (type(v).__name__, v)
+        view["sheets"][ws.title] = sheet
+    view["calc"] = wb.calculation
+    return view
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name)
+def test_same_as_openpyxl(path):
+    expected = _openpyxl_view(path)
+    book = read_book(path)
+    assert book.sheetnames == expected["sheetnames"]
+    assert book.date1904 == expected["date1904"]
+    assert book.names == expected["names"]
+    for title, want in expected["sheets"].items():
+        got = book.sheets[title]
+        assert {k: (type(v).__name__, v) for k, v in got.values.items()} == want["values"], title
+        assert got.formulas == want["formulas"], title
+        assert got.arrays == want["arrays"], title
+        assert got.errors == want["errors"], title
+        assert got.names == want["names"], title
+        assert (max(got.max_row, 1), max(got.max_col, 1)) == want["max"], title
+        formats = {k: book.number_format(title, *k) for k in set(got.styles) | set(want["formats"])}
+        assert {k: f for k, f in formats.items() if f != "General"} == want["formats"], title
+    calc = expected["calc"]
+    if "iterate" in book.calc:
+        assert (book.calc["iterate"] in ("1", "true")) == calc.iterate
+    if "iterateCount" in book.calc:
+        assert int(book.calc["iterateCount"]) == calc.iterateCount
+    if "iterateDelta" in book.calc:
+        assert float(book.calc["iterateDelta"]) == calc.iterateDelta
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "workbooks").glob("*.xlsx")), ids=lambda p: p.name)
+def test_catalog_calls_are_dynamic_arrays(path):
+    # workbooks/build.py writes every catalog call with write_dynamic_array_formula (cm="1" ->
+    # metadata.xml XLDAPR fDynamic="1"); a dynamic array is always an array formula
+    book = read_book(path)
+    seen = 0
+    for title, sheet in book.sheets.items():
+        calls = {k for k, f in sheet.formulas.items() if CATALOG_CALL.search(f)}
+        assert calls <= sheet.dynamic <= set(sheet.arrays), title
+        seen += len(calls)
+    assert seen        # every sample book calls the catalog
+
+
+def test_shared_formulas_translated():
+    # BASES.xlsx (Excel-saved) writes most formulas as t="shared"; openpyxl's Translator moves
+    # each to its cell, so no two cells of a shared group may hold the same text with relative refs.
+    path = FIXTURES / "BASES.xlsx"
+    raw = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert raw.count('t="shared"') > 100
+    book = read_book(path)
+    assert len(book.sheets[book.sheetnames[0]].formulas) >= raw.count('t="shared"')
+
+
+def _rewrite(path: Path, part: str, fn) -> io.BytesIO:
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, fn(data.decode()).encode() if item.filename == part else data)
+    out.seek(0)
+    return out
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda s: s.replace('<c r="A1"', '<c', 1), "cell tags"),                     # a cell without r
+    (lambda s: s.replace("<c r=", "<c foo=\"1\" r=", 1), "cell tag"),            # r not first
+    (lambda s: s.replace("<sheetData", "<x:sheetData", 1).replace("</sheetData", "</x:sheetData"), "namespace"),
+    (lambda s: s.replace('<c r="A10"><f>', '<c r="A10"><f t="dataTable" ref="A10">', 1), "data-table"),
+])
+def test_unmodelled_parts_are_refused(tmp_path, change, reason):
+    path = FIXTURES / "SUM.xlsx"
+    book = tmp_path / "changed.xlsx"
+    book.write_bytes(_rewrite(path, "xl/worksheets/sheet1.xml", change).getvalue())
+    with pytest.raises(Unsupported, match=reason):
+        read_book(book)
+
+
+def test_values_typed_as_openpyxl_types_them(tmp_path):
+    # one cell of each kind, written by XlsxWriter; the expected values are the literals written
+    import datetime as dt
+
+    import xlsxwriter
+    path = tmp_path / "kinds.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_number("A1", 42)                                   # <v>42</v> -> int
+    ws.write_number("A2", 0.1)                                  # -> float
+    ws.write_string("A3", "a & b <c>\nd")                       # escaped, newline kept
+    ws.write_boolean("A4", True)
+    ws.write_datetime("A5", dt.datetime(2002, 6, 3, 12, 30), wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+    ws.write_formula("A6", '=IF(A1>1,"x&y",NA())')
+    ws.write_array_formula("B1:B2", "{=A1:A2*2}")
+    ws.write_blank("C9", None, wb.add_format({"bold": True}))   # a styled blank widens the extent
+    wb.define_name("S!Local", "=S!$A$1")
+    wb.close()
+    book = read_book(path)
+    s = book.sheets["S"]
+    assert s.values[(1, 1)] == 42 and type(s.values[(1, 1)]) is int
+    assert s.values[(2, 1)] == 0.1
+    assert s.values[(3, 1)] == "a & b <c>\nd"
+    assert s.values[(4, 1)] is True
+    assert s.values[(5, 1)] == dt.datetime(2002, 6, 3, 12, 30)
+    assert s.formulas[(6, 1)] == '=IF(A1>1,"x&y",NA())'
+    assert s.formulas[(1, 2)] == "=A1:A2*2" and s.arrays[(1, 2)] == "B1:B2"
+    assert (s.max_row, s.max_col) == (9, 3)
+    assert s.names == {"Local": "S!$A$1"}
+    assert book.number_format("S", 5, 1) == "yyyy-mm-dd hh:mm"
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name)
+def test_workbook_api_reads_as_openpyxl(path):
+    # the command reads a book through sheetnames, wb[title], ws.cell(), iter_rows(), max_row,
+    # defined_names, epoch and calculation: each answer as openpyxl's
+    from addin.xlsxscan import open_book
+    want = _openpyxl(path)
+    got = open_book(path)
+    assert got.sheetnames == want.sheetnames and got.epoch == want.epoch
+    assert {n: d.attr_text for n, d in got.defined_names.items()} == {n: d.attr_text for n, d in want.defined_names.items()}
+    for attr in ("iterate", "iterateCount", "iterateDelta"):
+        assert getattr(got.calculation, attr) == getattr(want.calculation, attr), attr
+    for title in want.sheetnames:
+        w, g = want[title], got[title]
+        assert (g.max_row, g.max_column) == (w.max_row, w.max_column), title
+        for wrow, grow in zip(w.iter_rows(), g.iter_rows(), strict=True):
+            for wc, gc in zip(wrow, grow, strict=True):
+                assert (gc.row, gc.column, gc.data_type, gc.number_format) == \
+                       (wc.row, wc.column, wc.data_type, wc.number_format), (title, wc.coordinate)
+                if isinstance(wc.value, ArrayFormula):
+                    assert (gc.value.text, gc.value.ref) == (wc.value.text, wc.value.ref), (title, wc.coordinate)
+                else:
+                    assert gc.value == wc.value and type(gc.value) is type(wc.value), (title, wc.coordinate)
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name)
+def test_recalculation_reads_the_same_cells_and_answers_the_same(path):
+    # bookio.read_cells of the scanned book equals read_cells of openpyxl's, field by field,
+    # and the recalculation's JSON is the same either way
+    from addin.recalc import recalc_workbook
+    from addin.recalc.bookio import load_book, read_cells
+    from addin.recalc.values import ERRORS
+    from addin.xlsxscan import ScanWorkbook
+    scanned, loaded = load_book(path, read_only=True), load_book(path)
+    assert isinstance(scanned, ScanWorkbook)
+    got, want = read_cells(scanned, ERRORS), read_cells(loaded, ERRORS)
+    for attr in ("formulas", "array_ref", "dynamic", "constants", "extent", "names", "iterate"):
+        assert getattr(got, attr) == getattr(want, attr), attr
+    assert recalc_workbook(scanned).as_json() == recalc_workbook(loaded).as_json()
+
+
+def test_character_references_resolved_as_xml_does(tmp_path):
+    # &#x80; is U+0080 in XML (HTML would read it as the euro sign); &amp; is &
+    book = tmp_path / "refs.xlsx"
+    book.write_bytes(_rewrite(FIXTURES / "SUM.xlsx", "xl/worksheets/sheet1.xml", lambda s: s.replace(
+        '<c r="A1"><v>1</v></c>', '<c r="A1" t="inlineStr"><is><t>x&#x80;&amp;y&#65;</t></is></c>', 1)).getvalue())
+    got = read_book(book).sheets["Sheet1"].values[(1, 1)]
+    assert got == "x\x80&yA" == openpyxl.load_workbook(book)["Sheet1"]["A1"].value
