@@ -5,6 +5,7 @@
     warrants check [PATH ...]                    (default: workbooks/)
     warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
     warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
+    warrants lite FOLDER                         (xlwings Lite: main.py, requirements.txt)
     warrants --version
 
 Exit codes: 0 ok, 1 a check failed (FALSE, an error value, a ``#WARRANT:`` text
@@ -26,8 +27,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from addin.bookio import BookError, load_book, require_names, save_atomic
-from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
+from addin.lightimport import import_openpyxl_without_numpy
+
+import_openpyxl_without_numpy()         # before addin.recalc imports openpyxl
+
+from addin.bookio import BookError, load_book, require_names, save_atomic  # noqa: E402
+from addin.recalc.bookio import CAPS, check_output  # noqa: E402
+from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook.",
@@ -81,8 +87,9 @@ def _show(v: object, number_format: str | None = None) -> str:
 @dataclass
 class Finding:
     where: str          # Sheet!A1
-    what: str           # FALSE | error text | exception
+    what: str           # FALSE | error text | exception | why unsupported
     label: str = ""
+    kind: str = "error"   # "failed check" | "error" | "unsupported"
 
 
 @dataclass
@@ -90,6 +97,7 @@ class BookReport:
     path: Path
     checks: int = 0
     passed: int = 0
+    formulas: int = 0
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None     # a bad file (exit 2)
 
@@ -124,7 +132,10 @@ def _label(wb, sheet: str, row: int) -> str:
 
 
 def evaluate_checks(wb, result: Recalc, path: Path) -> BookReport:
-    report = BookReport(path)
+    """Failed checks (a check cell not TRUE), errors (an error value or a ``#WARRANT:`` text in
+    any formula or spilled cell, an exception inside a catalog function) and unsupported cells
+    (a value this recalculation cannot compute exactly as Excel does), each with its cell."""
+    report = BookReport(path, formulas=len(result.formula_cells))
     checks = check_cells(wb)
     report.checks = len(checks)
     seen = set()
@@ -133,14 +144,20 @@ def evaluate_checks(wb, result: Recalc, path: Path) -> BookReport:
         seen.add(key)
         if v is True:
             report.passed += 1
+        elif key in result.unsupported:
+            report.findings.append(Finding(cell_key(*key), f"unsupported: {result.unsupported[key]}",
+                                           _label(wb, key[0], key[1]), "unsupported"))
         else:
             report.findings.append(Finding(cell_key(*key), _show(v) if v is not None else "blank",
-                                           _label(wb, key[0], key[1])))
+                                           _label(wb, key[0], key[1]), "failed check"))
     for key in result.cells():
         if key in seen:
             continue
         v = result.values.get(key)
-        if isinstance(v, XLError) or (isinstance(v, str) and v.startswith("#WARRANT")):
+        if key in result.unsupported:
+            report.findings.append(Finding(cell_key(*key), f"unsupported: {result.unsupported[key]}",
+                                           _label(wb, key[0], key[1]), "unsupported"))
+        elif isinstance(v, XLError) or (isinstance(v, str) and v.startswith("#WARRANT")):
             report.findings.append(Finding(cell_key(*key), str(v), _label(wb, key[0], key[1])))
     for exc in result.exceptions:
         report.findings.append(Finding(f"{exc.sheet}!{exc.cell}", f"exception in {exc.function}: {exc.message}"))
@@ -173,16 +190,19 @@ def _key_results(wb, result: Recalc) -> tuple[list[KeyRow], int]:
 
     Returns the rows and how many cells the fallback table left out."""
     from addin.bookio import named_range  # noqa: PLC0415
-    from addin.recalc import parse_area, split_sheet  # noqa: PLC0415
+    from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
     dates = _DateTracer(wb, result)
     target = named_range(wb, "KeyResults")
     rows: list[KeyRow] = []
     if target:
-        sheet, area = split_sheet(target.lstrip("="))
-        bounds = parse_area(area) if sheet else None
+        sheet, area = _split_sheet(target.lstrip("="))
+        bounds = _parse_area(area) if sheet else None
         if bounds and sheet in wb.sheetnames:
             r1, c1, r2, c2 = bounds
             ws = wb[sheet]
+            # over the used area only, and at most KEY_RESULTS_MAX rows (a name over a million rows)
+            r2 = min(r2, max(ws.max_row, max((k[1] for k in result.cells() if k[0] == sheet), default=0)),
+                     r1 + KEY_RESULTS_MAX - 1)
             for r in range(r1, r2 + 1):
                 label = ws.cell(row=r, column=c1).value
                 key = (sheet, r, c2)
@@ -239,12 +259,12 @@ class _DateTracer:
         self._seen: dict[tuple[str, int, int], frozenset[str]] = {}
 
     def _named_value(self, name, named_range):
-        from addin.recalc import parse_area, split_sheet  # noqa: PLC0415
+        from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
         target = named_range(self.wb, name)
         if not target:
             return None
-        sheet, area = split_sheet(target.lstrip("="))
-        bounds = parse_area(area) if sheet else None
+        sheet, area = _split_sheet(target.lstrip("="))
+        bounds = _parse_area(area) if sheet else None
         if not bounds or sheet not in self.wb.sheetnames:
             return None
         r1, c1, r2, c2 = bounds
@@ -310,10 +330,10 @@ def _day(v) -> str:
 def _preset(wb) -> str | None:
     """The Terms range's Preset value, if any (so the table says whose figures filled the gaps)."""
     from addin.bookio import named_range  # noqa: PLC0415
-    from addin.recalc import parse_area, split_sheet  # noqa: PLC0415
+    from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
     target = named_range(wb, "Terms")
-    sheet, area = split_sheet((target or "").lstrip("="))
-    bounds = parse_area(area) if sheet else None
+    sheet, area = _split_sheet((target or "").lstrip("="))
+    bounds = _parse_area(area) if sheet else None
     if not bounds or sheet not in wb.sheetnames:
         return None
     r1, c1, r2, c2 = bounds
@@ -355,6 +375,14 @@ def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: i
                   f"are; name a KeyResults range to choose, or use --json for all).", markup=False, soft_wrap=True)
 
 
+KEY_RESULTS_MAX = 200
+
+CAPS_HELP = (f"Caps: a book is refused (exit 2) when one part of the file inflates beyond "
+             f"{CAPS.max_part_bytes // 2**20:,} MiB, all parts beyond {CAPS.max_total_bytes // 2**20:,} MiB, or its "
+             f"sheets' used areas exceed {CAPS.max_cells:,} cells; a formula reading or producing more than "
+             f"{CAPS.max_range_cells:,} cells gets #VALUE! in that cell only (reported as unsupported).")
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
@@ -362,16 +390,25 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@app.command(epilog=_epilog("warrants recalc workbooks/performance_warrant_d1.xlsx",
+@app.command(short_help="Recalculate a workbook headless and print its key results (or -o a values copy).",
+             help="Recalculate BOOK headless and print its key results (the KeyResults named range, else "
+                   "the first formula cells). A values copy (-o) is written atomically: a new regular .xlsx file "
+                   "(macro-free) or, of an .xlsm, .xlsm; an existing output that is not a regular file is refused. "
+                   + CAPS_HELP,
+             epilog=_epilog("warrants recalc workbooks/performance_warrant_d1.xlsx",
                             "warrants recalc my.xlsx -o my.values.xlsx --json > values.json"))
 def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to recalculate; never modified."),
            output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write a values copy here (atomically)."),
            as_json: bool = typer.Option(False, "--json", help="Print only a JSON object {\"Sheet!A1\": value}.")):
-    """Recalculate BOOK headless and print its key results."""
-    if output is not None and _same_file(book, output):
-        raise _fail(f"{output}: refusing to overwrite the input workbook")
+    if output is not None:
+        if _same_file(book, output):
+            raise _fail(f"{output}: refusing to overwrite the input workbook")
+        try:
+            check_output(output, book)
+        except BookError as exc:
+            raise _fail(str(exc)) from None
     try:
-        wb, result = recalc_file(book)
+        wb, result = recalc_file(book, read_only=output is None)     # a values copy needs openpyxl's book
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows, left_out = ([], 0) if as_json else _key_results(wb, result)
@@ -379,20 +416,30 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         write_values(wb, result)          # the in-memory copy; the input file is never written
         try:
             save_atomic(wb, output)
+        except BookError as exc:
+            raise _fail(str(exc)) from None
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, allow_nan=False))
         sys.stdout.write("\n")
         sys.stdout.flush()
-        for exc in result.exceptions:       # standard output stays one JSON object
-            err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
+        _notes(result)                      # standard output stays one JSON object
         return
     _print_table(book, wb, result, rows, left_out)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
-              + (f", values copy written to {output}" if output else ""))
+              + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
+              + (f", values copy written to {output}" if output else ""), soft_wrap=True)
+    _notes(result)
+
+
+def _notes(result: Recalc) -> None:
     for exc in result.exceptions:
-        err.print(f"exception recorded: {exc}", markup=False)
+        err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
+    for key, why in list(result.unsupported.items())[:20]:
+        err.print(f"unsupported: {cell_key(*key)}: {why}", markup=False, soft_wrap=True)
+    if len(result.unsupported) > 20:
+        err.print(f"unsupported: {len(result.unsupported) - 20} more cells", markup=False, soft_wrap=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -408,15 +455,19 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def check_book(path: Path) -> BookReport:
     try:
-        wb, result = recalc_file(path)
+        wb, result = recalc_file(path, read_only=True)
     except BookError as exc:
         return BookReport(path, error=str(exc))
     return evaluate_checks(wb, result, path)
 
 
-@app.command(epilog=_epilog("warrants check workbooks/", "warrants check my.xlsx other.xlsx"))
+@app.command(short_help="Recalculate workbooks and report every failed check, error and unsupported cell.",
+             help="Recalculate each workbook and report its failed checks (a cell under a 'Check' header that "
+                   "is not TRUE), errors and unsupported cells, each with its sheet and cell. Exit 0 when all pass, "
+                   "1 when any check fails, any cell is an error or unsupported, or a book has nothing to check "
+                   "(no formulas: a values copy), 2 when a file cannot be read. " + CAPS_HELP,
+             epilog=_epilog("warrants check workbooks/", "warrants check my.xlsx other.xlsx"))
 def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: workbooks/).")):
-    """Recalculate each workbook and report every check that is FALSE or an error."""
     paths = paths or [Path("workbooks")]
     files = _expand(paths)
     if not files:
@@ -440,12 +491,17 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
             bad += 1
             err.print(f"warrants: error: {rep.error}", markup=False, soft_wrap=True)
             continue
+        if not rep.formulas:
+            failed += 1
+            out.print(f"[red]FAIL[/red] {rep.path}: nothing to check (no formulas: a values copy?)", soft_wrap=True)
+            continue
         if rep.findings:
             failed += 1
-            out.print(f"[red]FAIL[/red] {rep.path}: {rep.passed}/{rep.checks} checks pass, "
-                      f"{len(rep.findings)} problem(s)", soft_wrap=True)
-            for f in rep.findings:
-                out.print(f"  {f.where}: {f.what}" + (f"  ({f.label})" if f.label else ""), markup=False,
+            kinds = [(k, sum(1 for f in rep.findings if f.kind == k)) for k in ("failed check", "error", "unsupported")]
+            summary = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds if n)
+            out.print(f"[red]FAIL[/red] {rep.path}: {rep.passed}/{rep.checks} checks pass; {summary}", soft_wrap=True)
+            for f in sorted(rep.findings, key=lambda f: ("failed check", "error", "unsupported").index(f.kind)):
+                out.print(f"  {f.kind}: {f.where}: {f.what}" + (f"  ({f.label})" if f.label else ""), markup=False,
                           soft_wrap=True)
         else:
             out.print(f"[green]ok[/green]   {rep.path}: {rep.passed}/{rep.checks} checks pass", soft_wrap=True)
@@ -577,6 +633,64 @@ def _version(value: bool) -> None:
 def _options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")) -> None:
     """Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook."""
+
+
+@app.command("lite")
+def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and requirements.txt into "
+                                                 "(created if missing).")):
+    """Write the xlwings Lite bundle (Mac, Excel on the web): main.py and requirements.txt for Lite's editor."""
+    import base64
+    import hashlib
+    import io
+    import zipfile
+
+    import addin
+    import engine
+    from addin import lite as lite_module
+
+    targets = [folder / "main.py", folder / "requirements.txt"]
+    if folder.exists() and not folder.is_dir():
+        raise _fail(f"{folder}: not a folder")
+    if any(t.exists() for t in targets):
+        raise _fail(f"{folder}: already has main.py or requirements.txt; choose an empty folder")
+    addin_dir, engine_dir = Path(addin.__file__).parent, Path(engine.__file__).parent
+    files = [("engine/" + p.name, p) for p in sorted(engine_dir.glob("*.py"))]
+    files += [("addin/" + n, addin_dir / n) for n in lite_module.ADDIN_CORE]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        for arcname, path in files:  # fixed timestamps: the same sources give the same bundle
+            z.writestr(zipfile.ZipInfo(arcname, date_time=(2000, 1, 1, 0, 0, 0)), path.read_bytes(),
+                       compress_type=zipfile.ZIP_DEFLATED)
+    data = packed.getvalue()
+    text = base64.b64encode(data).decode("ascii")
+    lines = "\n".join(text[i:i + 100] for i in range(0, len(text), 100))
+    main_py = (
+        f"# main.py for xlwings Lite, written by `warrants lite` (engine {engine.__version__}).\n"
+        "# Paste this whole file into the main.py tab of the xlwings Lite editor and requirements.txt\n"
+        "# into its requirements.txt tab (README, \"Mac and Excel on the web\").\n"
+        "# The string below is a zip of these unmodified source files of the warrants package; it is\n"
+        "# written to a temporary file and put on sys.path. The functions follow (addin/lite.py).\n"
+        + "".join(f"#   {arcname}\n" for arcname, _ in files)
+        + "import base64 as _base64\nimport os as _os\nimport sys as _sys\nimport tempfile as _tempfile\n\n"
+        f'_WARRANTS_ZIP = """\n{lines}\n"""\n\n\n'
+        "def _unpack_warrants():\n"
+        f'    path = _os.path.join(_tempfile.gettempdir(), "warrants-{hashlib.sha256(data).hexdigest()[:16]}.zip")\n'
+        '    with open(path, "wb") as fh:\n'
+        "        fh.write(_base64.b64decode(_WARRANTS_ZIP))\n"
+        "    for name in [m for m in _sys.modules if m.split(\".\")[0] in (\"engine\", \"addin\")]:\n"
+        "        del _sys.modules[name]  # a previous bundle's modules\n"
+        '    _sys.path[:] = [p for p in _sys.path if "warrants-" not in _os.path.basename(p)]\n'
+        "    _sys.path.insert(0, path)\n\n\n"
+        "_unpack_warrants()\n\n"
+        "# " + "-" * 75 + " addin/lite.py\n"
+        + (addin_dir / "lite.py").read_text(encoding="utf-8"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        targets[0].write_text(main_py, encoding="utf-8")
+        targets[1].write_text("\n".join(lite_module.REQUIREMENTS) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{folder}: cannot write ({exc.strerror or exc})") from None
+    out.print(f"wrote {targets[0]} ({len(main_py) // 1024} KB) and {targets[1]}")
 
 
 def main() -> None:
