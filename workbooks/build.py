@@ -290,6 +290,38 @@ def check_row(sh: Sheet, r: int, result: str, expected: str, note: str, digits: 
     return f"{chk}{r}"
 
 
+def trail_check(sh: Sheet, i: int, status: str, price: str, shares: str) -> None:
+    """Check cell: trail row i (WARRANT_ADJUSTMENTS on the Trail sheet) has row i's event, the expected
+    status, price after and shares after (columns ``status``, ``price``, ``shares`` of row i)."""
+    sh.put(f"{chr(ord(shares) + 1)}{i}",
+           f'=AND(Trail!B{i}=B{i},Trail!D{i}={status}{i},ROUND(Trail!F{i},{PRICE_DIGITS})=ROUND({price}{i},{PRICE_DIGITS}),'
+           f'ROUND(Trail!H{i},{SHARE_DIGITS})=ROUND({shares}{i},{SHARE_DIGITS}))', "check")
+
+
+def settlement_checks(x: Sheet, first: int, expected: list[tuple]) -> None:
+    """Expected | Check | Derivation (columns D-F) beside a WARRANT_EXERCISE spill starting at row ``first``.
+
+    Each row is (expected, digits, format, derivation): digits compare ROUND(result, digits); "text"
+    compares exactly; None compares the first three characters (a venue word inside a sentence)."""
+    for i, (e, digits, fmt, note) in enumerate(expected, start=first):
+        x.put(f"D{i}", e, fmt)
+        if digits is None:
+            x.put(f"E{i}", f'=LEFT(B{i},3)=D{i}', "check")
+        elif digits == "text":
+            x.put(f"E{i}", f"=B{i}=D{i}", "check")
+        else:
+            x.put(f"E{i}", f"=ROUND(B{i},{digits})=ROUND(D{i},{digits})", "check")
+        x.put(f"F{i}", note, "note")
+
+
+def trail_sheet() -> Sheet:
+    """The Trail sheet: WARRANT_ADJUSTMENTS spilled from A1, its columns formatted."""
+    tr = Sheet("Trail", widths={0: 11, 1: 16, 2: 10, 3: 17, 4: 16, 5: 16, 6: 14, 7: 14, 8: 120})
+    tr.put("A1", "=WARRANT_ADJUSTMENTS(Terms,Events,AsOf)")
+    tr.col_formats = {0: "date", 4: "price", 5: "price", 6: "shares", 7: "shares"}
+    return tr
+
+
 def checks_sheet(book: Book, groups: list[tuple[str, str, str]], key_results: list[tuple[str, str, str | None]]) -> None:
     """``Checks``: per group (label, check range, result range) count checks, passes and error cells."""
     sh = Sheet("Checks", widths={0: 34, 1: 12, 2: 12, 3: 12, 4: 14, 5: 60})
@@ -571,8 +603,7 @@ def d1_book() -> Book:
         ev.put(f"M{i}", status)
         ev.put(f"N{i}", price, "price")
         ev.put(f"O{i}", shares, "shares")
-        ev.put(f"P{i}", f'=AND(Trail!B{i}=B{i},Trail!D{i}=M{i},ROUND(Trail!F{i},{PRICE_DIGITS})=ROUND(N{i},{PRICE_DIGITS}),'
-                        f'ROUND(Trail!H{i},{SHARE_DIGITS})=ROUND(O{i},{SHARE_DIGITS}))', "check")
+        trail_check(ev, i, "M", "N", "O")
         ev.put(f"Q{i}", note, "note")
     book.names["Events"] = f"Events!$A$1:$K${n + 1}"
     book.sheets.append(ev)
@@ -614,13 +645,7 @@ def d1_book() -> Book:
         ("=DATE(2004,6,15)+20", 0, "date", "§1(c): 20 calendar days after payment on 2004-06-15 = 2004-07-05."),
         ("=0", SHARE_DIGITS, "shares", "§1(c)(ii): exercised in whole: no new warrant."),
     ]
-    for i, (e, digits, fmt, note) in enumerate(exp, start=22):
-        x.put(f"D{i}", e, fmt)
-        if digits is None:
-            x.put(f"E{i}", f'=LEFT(B{i},3)=D{i}', "check")
-        else:
-            x.put(f"E{i}", f"=ROUND(B{i},{digits})=ROUND(D{i},{digits})", "check")
-        x.put(f"F{i}", note, "note")
+    settlement_checks(x, 22, exp)
 
     # a second request: part of the warrant, paid by surrendering Common Stock (§3(a))
     x.put("A35", "Second request: 20,000 shares paid by surrender (§3) - ILLUSTRATIVE (range A36:B42)", "title")
@@ -649,19 +674,11 @@ def d1_book() -> Book:
         ("=49596.595-20000", SHARE_DIGITS, "shares",
          "§1(c)(ii): a new warrant for 49,596.595 - 20,000 = 29,596.595. The lot acquired 2003-12-15 qualifies on 2004-06-15 (six months, §3(a))."),
     ]
-    for i, (e, digits, fmt, note) in enumerate(exp2, start=46):
-        x.put(f"D{i}", e, fmt)
-        if digits == "text":
-            x.put(f"E{i}", f"=B{i}=D{i}", "check")
-        else:
-            x.put(f"E{i}", f"=ROUND(B{i},{digits})=ROUND(D{i},{digits})", "check")
-        x.put(f"F{i}", note, "note")
+    settlement_checks(x, 46, exp2)
     book.sheets.append(x)
 
     # Trail ---------------------------------------------------------------
-    tr = Sheet("Trail", widths={0: 11, 1: 16, 2: 10, 3: 17, 4: 16, 5: 16, 6: 14, 7: 14, 8: 120})
-    tr.put("A1", "=WARRANT_ADJUSTMENTS(Terms,Events,AsOf)")
-    tr.col_formats = {0: "date", 4: "price", 5: "price", 6: "shares", 7: "shares"}
+    tr = trail_sheet()
     last = n + 1
     tr.charts.append({
         "at": f"B{last + 3}", "title": "D-1: Per Share Exercise Price and Warrant Shares after each event",
@@ -804,16 +821,12 @@ def generic_book() -> Book:
         ev.put(f"G{i}", status)
         ev.put(f"H{i}", price, "price")
         ev.put(f"I{i}", shares, "shares")
-        ev.put(f"J{i}", f'=AND(Trail!B{i}=B{i},Trail!D{i}=G{i},ROUND(Trail!F{i},{PRICE_DIGITS})=ROUND(H{i},{PRICE_DIGITS}),'
-                        f'ROUND(Trail!H{i},{SHARE_DIGITS})=ROUND(I{i},{SHARE_DIGITS}))', "check")
+        trail_check(ev, i, "G", "H", "I")
         ev.put(f"K{i}", note, "note")
     book.names["Events"] = f"Events!$A$1:$E${n + 1}"
     book.sheets.append(ev)
 
-    tr = Sheet("Trail", widths={0: 11, 1: 16, 2: 10, 3: 17, 4: 16, 5: 16, 6: 14, 7: 14, 8: 120})
-    tr.put("A1", "=WARRANT_ADJUSTMENTS(Terms,Events,AsOf)")
-    tr.col_formats = {0: "date", 4: "price", 5: "price", 6: "shares", 7: "shares"}
-    book.sheets.append(tr)
+    book.sheets.append(trail_sheet())
 
     x = Sheet("Exercise", widths={0: 26, 1: 40, 2: 2, 3: 22, 4: 7, 5: 100})
     x.put("A1", "Exercise (key/value, named Exercise) - ILLUSTRATIVE request", "title")
@@ -838,13 +851,7 @@ def generic_book() -> Book:
         ("=DATE(2024,6,17)+3", 0, "date", "Delivery Days 3: 2024-06-20."),
         ("=6160000/27-50000", SHARE_DIGITS, "shares", "228,148.148... - 50,000 = 4,810,000/27 = 178,148.148... remain."),
     ]
-    for i, (e, digits, fmt, note) in enumerate(exp, start=9):
-        x.put(f"D{i}", e, fmt)
-        if digits == "text":
-            x.put(f"E{i}", f"=B{i}=D{i}", "check")
-        else:
-            x.put(f"E{i}", f"=ROUND(B{i},{digits})=ROUND(D{i},{digits})", "check")
-        x.put(f"F{i}", note, "note")
+    settlement_checks(x, 9, exp)
     x.col_formats = {1: None}
     book.sheets.append(x)
 
