@@ -94,6 +94,11 @@ HOW_TO = [
     ("Windows with the xlwings add-in: install it once (pip install warrants; xlwings addin install), open this "
      "workbook: the xlwings.conf sheet names the module (addin.xl) that provides the WARRANT_ functions. The "
      "certificate and purchase form buttons run the macros make_adjustment_certificate and make_purchase_form.", None),
+    ("Mac or Excel on the web (xlwings Lite, Microsoft 365): on a computer with this project installed, run "
+     "warrants lite lite-bundle once; in Excel add the xlwings Lite add-in (Home > Add-ins), paste "
+     "lite-bundle/main.py into its main.py tab and add the lines of lite-bundle/requirements.txt to its "
+     "requirements.txt tab. The same formulas then calculate. Keep the workbook on the 1900 date system "
+     "(Excel's default). The README's \"Mac and Excel on the web\" section has the details and limits.", None),
     ("Without Excel: warrants recalc THIS.xlsx prints the answers; warrants certificate THIS.xlsx --pdf "
      "certificate.pdf writes the officer's certificate; warrants check THIS.xlsx runs any Check columns you add.",
      None),
