@@ -15,6 +15,7 @@ internal error, 130 interrupted.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import re
@@ -408,14 +409,16 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         except BookError as exc:
             raise _fail(str(exc)) from None
     try:
-        wb, result = recalc_file(book, read_only=output is None)     # a values copy needs openpyxl's book
+        with _stage(book, "reading and recalculating"):
+            wb, result = recalc_file(book, read_only=output is None)     # a values copy needs openpyxl's book
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows, left_out = ([], 0) if as_json else _key_results(wb, result)
     if output is not None:
         write_values(wb, result)          # the in-memory copy; the input file is never written
         try:
-            save_atomic(wb, output)
+            with _stage(book, f"writing {output.name}"):
+                save_atomic(wb, output)
         except BookError as exc:
             raise _fail(str(exc)) from None
         except OSError as exc:
@@ -431,6 +434,13 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
               + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
               + (f", values copy written to {output}" if output else ""), soft_wrap=True)
     _notes(result)
+
+
+def _stage(book: Path, what: str):
+    """Progress of one long step on standard error, only on a terminal (a spinner naming the step)."""
+    if not err.is_terminal:
+        return contextlib.nullcontext()
+    return err.status(f"{book.name}: {what}", spinner="line")
 
 
 def _notes(result: Recalc) -> None:
@@ -542,14 +552,16 @@ def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: 
             raise _fail(f"{target}: refusing to overwrite the input workbook")
     if pdf is not None and pdf.suffix.lower() != ".pdf":
         raise _fail(f"--pdf {pdf}: the file name must end in .pdf")
-    wb = _load(book)
+    with _stage(book, "reading"):
+        wb = _load(book)
     try:
         require_names(wb, names, book)
     except BookError as exc:
         raise _fail(str(exc)) from None
     macros = _macros()
     # formula cells in the named ranges are read through the headless recalculation
-    result = recalc_workbook(wb)
+    with _stage(book, "recalculating"):
+        result = recalc_workbook(wb)
     values = {cell_key(*k): (str(v) if isinstance(v, XLError) else v) for k, v in result.values.items()}
     adapter = macros.OpenpyxlBook(wb, values)
     try:
@@ -558,7 +570,8 @@ def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: 
         raise _fail(f"{book}: {' '.join(str(exc).split())}") from None
     if pdf is not None:
         try:
-            macros.write_pdf(doc, pdf, fp)
+            with _stage(book, f"writing {pdf.name}"):
+                macros.write_pdf(doc, pdf, fp)
         except OSError as exc:
             raise _fail(f"{pdf}: cannot write ({exc.strerror or exc})") from None
         out.print(f"wrote {pdf}", markup=False)

@@ -130,3 +130,21 @@ def test_pdf_and_sheet_copy_together(tmp_path, capsys):
     code, out, _err = run(capsys, "certificate", GENERIC, "--pdf", pdf, "-o", copy)
     assert code == 0 and pdf.exists() and copy.exists()
     assert "Certificate" in openpyxl.load_workbook(copy).sheetnames
+
+
+def test_a_long_step_shows_progress_on_a_terminal_only(monkeypatch, tmp_path, capsys):
+    # Issue 12: long work shows progress on standard error, and only on a terminal.
+    import io
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=100))
+    out = tmp_path / "values.xlsx"
+    code, _out, _err = run(capsys, "recalc", str(D1), "-o", str(out))
+    assert code == 0 and out.exists()
+    shown = screen.getvalue()
+    assert "reading and recalculating" in shown and f"writing {out.name}" in shown
+    monkeypatch.setattr(cli, "err", Console(file=io.StringIO(), force_terminal=False))
+    code, stdout, stderr = run(capsys, "recalc", str(D1), "--json")
+    assert code == 0 and stderr == "" and stdout.lstrip().startswith("{")
