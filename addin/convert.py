@@ -658,6 +658,10 @@ TERMS_DEFAULTS: dict[str, Any] = {
     if f.default is not dataclasses_MISSING
 }
 GIVEN, PRESET, DEFAULT = "given", "preset", "default"
+# Terms that are amounts, never rates: a percent typed there is a mistake, not 0.1 of a share or dollar.
+_NOT_A_RATE = {"warrant_shares": "a number of shares", "exercise_price": "a price per share",
+               "par_value": "a price per share", "price_floor": "a price per share",
+               "price_increment": "a price step such as 0.0001"}
 
 
 def _convert(kind: str, value: Any, label: str, name: str | None, pos: int | None, date1904: bool,
@@ -716,6 +720,9 @@ def _terms_fields(values: Mapping[str, tuple[Any, int | None]], name: str, axis:
             v = hit
         else:
             v = _convert(kind, raw, _TERMS_FIELD_LABEL[f], name, pos, date1904, axis)
+        if f in _NOT_A_RATE and isinstance(_plain(raw), str) and _plain(raw).strip().endswith("%"):
+            raise WarrantError(f"{_where(name, pos, axis)}{_TERMS_FIELD_LABEL[f]} ({_plain(raw).strip()!r}) is a "
+                               f"percentage; enter {_NOT_A_RATE[f]}")
         if f == "time_zone" and v is not None and v not in _zone_keys():
             # Checked here as well as in the engine: zoneinfo raises OSError (not ValueError) for
             # a directory name such as "America" or an over-long name.
@@ -753,7 +760,16 @@ def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: s
         kw.update(fields)
         return Terms(**kw)
     except WarrantError as exc:
-        raise WarrantError(f"{prefix}{exc}") from None
+        raise WarrantError(f"{_term_where(str(exc), values, name, axis, prefix)}{exc}") from None
+
+
+def _term_where(message: str, values: Mapping[str, tuple[Any, int | None]], name: str, axis: str,
+                prefix: str) -> str:
+    """Where the engine's refusal of a term points: the row of the label it names, when given."""
+    for label, (f, _k) in TERMS_LABELS.items():
+        if message.startswith(label + " (") and f in values and values[f][1] is not None:
+            return prefix if prefix.startswith(f"{name} row ") else _where(name, values[f][1], axis)
+    return prefix
 
 
 _MISS = object()

@@ -585,3 +585,22 @@ WHOLE_SHARES = [  # issue 8 §2: the Shares of a STOCK_DIVIDEND are shares, neve
 def test_a_dividend_typed_as_a_rate_is_refused_as_typed(shares, message):
     events = [EVENTS_HEADER, ev(datetime(2002, 6, 3), "STOCK_DIVIDEND", shares=shares)]
     assert call("WARRANT_PRICE", D1_TERMS, events, AS_OF) == f"#WARRANT: Events row 2: {message}"
+
+
+AMOUNT_NOT_RATE = [  # a percent typed where an amount belongs is refused, naming the row (issue 8 §2)
+    ("Warrant Shares", "10%", "#WARRANT: Terms row 1: Warrant Shares ('10%') is a percentage; enter a number of shares"),
+    ("Exercise Price", "10%", "#WARRANT: Terms row 2: Exercise Price ('10%') is a percentage; enter a price per share"),
+    ("Exercise Price", -1.0, "#WARRANT: Terms row 2: Exercise Price (-1) must not be negative"),
+]
+
+
+@pytest.mark.parametrize("label, value, expected", AMOUNT_NOT_RATE, ids=[f"{a}-{b}" for a, b, _ in AMOUNT_NOT_RATE])
+def test_an_amount_is_not_a_rate(label, value, expected):
+    terms = [[lab, value if lab == label else v] for lab, v in PLAIN]  # Warrant Shares row 1, Exercise Price row 2
+    assert call("WARRANT_PRICE", terms, None, datetime(2021, 1, 1)) == expected
+
+
+def test_a_rate_term_takes_a_percent():
+    # Minimum Adjustment is a rate: "1%" is 1/100 (D-1 §4(g)(iii)'s one percent).
+    grid = call("WARRANT_TERMS", PLAIN + [["Minimum Adjustment", "1%"]])
+    assert {r[0]: r[1] for r in grid[1:]}["Minimum Adjustment"] == 0.01
