@@ -68,12 +68,11 @@ _MAX_EXPONENT = 400  # text numbers beyond 1e400 are refused (a double tops out 
 # --------------------------------------------------------------------------- cells
 
 def _plain(value: Any) -> Any:
-    """Unwrap numpy scalars and str subclasses (the `formulas` package's tokens)."""
+    """Unwrap numpy scalars (xlwings may hand them over) and str subclasses to plain Python values."""
     if value is None or type(value) in (str, float, int, bool, datetime, date, time):
         return value
     if isinstance(value, str):
-        text = str.__str__(value)
-        return None if text == "empty" and type(value).__name__ == "Token" else text
+        return str.__str__(value)
     item = getattr(value, "item", None)
     if item is not None and type(value).__module__ == "numpy":
         try:

@@ -2,9 +2,8 @@
 
 openpyxl imports numpy when it is installed (only to accept numpy scalars as cell
 values), which is ~40% of the command's import time. The command never hands openpyxl
-a numpy value: the recalculation turns what the ``formulas`` package returns into
-Python numbers first. So the command imports openpyxl with numpy hidden; numpy is
-then imported only if a formula needs the ``formulas`` package.
+a numpy value (the recalculation computes in plain Python numbers), so it imports
+openpyxl with numpy hidden.
 """
 from __future__ import annotations
 

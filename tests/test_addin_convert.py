@@ -201,15 +201,6 @@ def test_grid_shapes():
     assert cv.to_number(np.float64(0.01), "X") == Fraction(1, 100)
 
 
-def test_formulas_package_tokens():
-    """The `formulas` package passes empty cells as a str-subclass token 'empty' and errors as XlError."""
-    schedula = pytest.importorskip("schedula")
-    operand = pytest.importorskip("formulas.tokens.operand")
-    assert cv.is_blank(schedula.EMPTY)
-    with pytest.raises(WarrantError, match="Excel error #N/A"):
-        cv.to_number(operand.Error.errors["#N/A"], "X")
-
-
 # --------------------------------------------------------------------------- results
 
 def test_results():
