@@ -752,6 +752,12 @@ def _terms_from(values: Mapping[str, tuple[Any, int | None]], name: str, axis: s
                 prefix: str = "", cache: dict | None = None, required: Iterable[str] = ADJUST_REQUIRED) -> Terms:
     """{field: (raw, pos)} -> engine.Terms: given values over the preset's, or over the plain defaults."""
     fields, base, _explicit = _terms_fields(values, name, axis, date1904, prefix, required, cache)
+    return _build_terms(fields, base, values, name, axis, prefix)
+
+
+def _build_terms(fields: dict[str, Any], base: Terms | None, values: Mapping[str, tuple[Any, int | None]],
+                 name: str, axis: str, prefix: str) -> Terms:
+    """The converted fields over the preset's terms (or the plain defaults), validated by the engine."""
     try:
         if base is None:
             return Terms(**fields)
@@ -815,7 +821,7 @@ def terms_sources(value: Any, *, date1904: bool = False) -> list[tuple[str, Any,
     """(Label, value as a cell, Source) for every term the engine uses; Source is given / preset / default."""
     kv = key_values(value, _TERMS_LABEL_FIELD, "Terms")
     fields, base, explicit = _terms_fields(kv.values, "Terms", kv.axis, date1904, "Terms: ", ADJUST_REQUIRED)
-    terms = _terms_from(kv.values, "Terms", kv.axis, date1904, prefix="Terms: ")
+    terms = _build_terms(fields, base, kv.values, "Terms", kv.axis, "Terms: ")
     out: list[tuple[str, Any, str]] = []
     for label, (f, _k) in TERMS_LABELS.items():
         if f == "preset":
