@@ -20,7 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Sequence
+from typing import Callable, Sequence
 
 from . import capital as cap
 from .capital import Capital
@@ -38,19 +38,54 @@ BLOCKED_UPWARD = "BLOCKED_UPWARD"
 STATUSES = (APPLIED, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, BLOCKED_UPWARD)
 
 
-@dataclass(frozen=True, slots=True)
 class TrailRow:
-    date: date
-    event: str
-    clause: str
-    status: str
-    price_before: Fraction
-    price_after: Fraction
-    shares_before: Fraction
-    shares_after: Fraction
-    explanation: str
-    flag: str | None = None
-    row: int | None = None
+    """One row of the adjustment trail: the event, its clause and status, the price and shares before and after.
+
+    A value object: rows compare, hash and print by their fields. The fast path
+    (:mod:`engine.trail`) gives ``render`` instead of the sentences: ``explanation`` and
+    ``flag`` are then rendered when first read, by :func:`explain_step`.
+    """
+
+    __slots__ = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
+                 "_explanation", "_flag", "row", "_render")
+    FIELDS = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
+              "explanation", "flag", "row")
+
+    def __init__(self, date: date, event: str, clause: str, status: str, price_before: Fraction, price_after: Fraction,
+                 shares_before: Fraction, shares_after: Fraction, explanation: str = "", flag: str | None = None,
+                 row: int | None = None, *, render: Callable[[], tuple[str, str | None]] | None = None) -> None:
+        self.date, self.event, self.clause, self.status = date, event, clause, status
+        self.price_before, self.price_after, self.shares_before, self.shares_after = (price_before, price_after,
+                                                                                      shares_before, shares_after)
+        self._explanation, self._flag, self.row, self._render = explanation, flag, row, render
+
+    @property
+    def explanation(self) -> str:
+        if self._render is not None:
+            self._draw()
+        return self._explanation
+
+    @property
+    def flag(self) -> str | None:
+        if self._render is not None:
+            self._draw()
+        return self._flag
+
+    def _draw(self) -> None:
+        self._explanation, self._flag = self._render()
+        self._render = None
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, TrailRow) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"TrailRow({', '.join(f'{f}={v!r}' for f, v in zip(self.FIELDS, self._values()))})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +139,34 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     if hit is not None:
         _ADJUSTED.move_to_end(key)
         return hit
-    state, trail = fold(terms, ledger, explain=True)
-    result = Adjusted(
-        price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
-        outstanding=state.capital.outstanding, fully_diluted=state.capital.fully_diluted, price_in_effect=state.price,
-        carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
-    )
+    result = adjusted(terms, ledger, day)
     if key is not None:
         _ADJUSTED[key] = result
         if len(_ADJUSTED) > ADJUSTED_CACHE_SIZE:
             _ADJUSTED.popitem(last=False)
     return result
+
+
+def adjusted(terms: Terms, ledger: Sequence[Event], day: date) -> Adjusted:
+    """The answer of a sorted ledger, through the fast path (engine.trail, proven equal to :func:`fold`)."""
+    from .trail import fast_fold, to_state                 # engine.trail builds on this module's State and rows
+    fast, trail = fast_fold(terms, ledger)
+    return answer(to_state(fast), trail, day)
+
+
+def answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
+    """The :class:`Adjusted` of a fold's final state and trail."""
+    return Adjusted(
+        price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
+        outstanding=state.capital.outstanding, fully_diluted=state.capital.fully_diluted, price_in_effect=state.price,
+        carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
+    )
+
+
+def reference_adjust(terms: Terms, ledger: Sequence[Event], day: date) -> Adjusted:
+    """The answer of a sorted ledger through the reference fold (the specification; no cache)."""
+    state, trail = fold(terms, ledger, explain=True)
+    return answer(state, trail, day)
 
 
 # Answers already given, by (terms, ledger content, as_of): everything here is immutable, so a
@@ -173,6 +225,28 @@ class _Histories:
             states.append(state)
         self.known.append((events, states))
         return state
+
+
+def explain_step(terms: Terms, ledger: Sequence[Event], i: int, before: State, redone: State | None) -> tuple[str, str | None]:
+    """(explanation, flag) of the trail row of ``ledger[i]`` applied to the state ``before`` it.
+
+    The fast path (engine.trail) renders its rows' sentences here when they are read, so each
+    sentence is written once. ``redone``: an AMEND/EXPIRE's recomputed state, already folded.
+    """
+    row = _apply(terms, ledger, i, before, True, _Known(redone))[1]
+    return row.explanation, row.flag
+
+
+class _Known:
+    """The histories of :func:`explain_step`: the one recomputation needed is already known."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: State | None) -> None:
+        self.state = state
+
+    def fold(self, events: Sequence[Event]) -> State:
+        return self.state
 
 
 # --------------------------------------------------------------------------- the step
