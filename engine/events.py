@@ -8,7 +8,7 @@ column and the value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Mapping, Sequence, Union
@@ -367,9 +367,9 @@ class _Row:
 
 def amended_terms(grant: Grant, amend: Amend) -> Grant:
     """The grant with an AMEND's new terms; a blank field keeps the old term."""
-    return replace(grant, shares=amend.shares if amend.shares is not None else grant.shares,
-                   consideration=amend.consideration if amend.consideration is not None else grant.consideration,
-                   additional=amend.additional if amend.additional is not None else grant.additional)
+    return _regranted(grant, amend.shares if amend.shares is not None else grant.shares,
+                      amend.consideration if amend.consideration is not None else grant.consideration,
+                      amend.additional if amend.additional is not None else grant.additional)
 
 
 def expired_terms(grant: Grant, issued: Fraction) -> Grant | None:
@@ -377,7 +377,12 @@ def expired_terms(grant: Grant, issued: Fraction) -> Grant | None:
     if not issued:
         return None
     scale = issued / grant.shares
-    return replace(grant, shares=issued, consideration=grant.consideration * scale, additional=grant.additional * scale)
+    return _regranted(grant, issued, grant.consideration * scale, grant.additional * scale)
+
+
+def _regranted(g: Grant, shares: Fraction, consideration: Fraction, additional: Fraction) -> Grant:
+    """``g`` with new shares and considerations (a constructor call: a §4(e)(ii) recomputation makes many)."""
+    return Grant(g.date, g.row, g.note, g.outstanding, g.convertible, g.ref, shares, consideration, additional, g.category)
 
 
 def alternative_history(prefix: Sequence[Event], ref: str, replacement: Grant | None) -> tuple[Event, ...]:

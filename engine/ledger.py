@@ -158,9 +158,14 @@ def answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
     """The :class:`Adjusted` of a fold's final state and trail."""
     return Adjusted(
         price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
-        outstanding=state.capital.outstanding, fully_diluted=state.capital.fully_diluted, price_in_effect=state.price,
+        outstanding=_fraction(state.capital.outstanding), fully_diluted=_fraction(state.capital.fully_diluted),
+        price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
     )
+
+
+def _fraction(value: Fraction | int | None) -> Fraction | None:
+    return None if value is None else Fraction(value)
 
 
 def reference_adjust(terms: Terms, ledger: Sequence[Event], day: date) -> Adjusted:
