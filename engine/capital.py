@@ -81,7 +81,11 @@ def whole(value: Fraction | int) -> Fraction | int:
 
 
 def plus(value: Fraction | int | None, delta: Fraction | int) -> Fraction | int | None:
-    return None if value is None else whole(value + whole(delta))
+    """``value + delta``; an int stays an int when ``delta`` is whole (the counts are whole
+    unless a split made them fractional, see :func:`whole`)."""
+    if value is None:
+        return None
+    return value + (delta.numerator if delta.denominator == 1 else delta)
 
 
 def scaled(value: Fraction | int | None, ratio: Fraction) -> Fraction | int | None:
@@ -227,6 +231,14 @@ def recompute_target(c: Capital, e: Event) -> GrantState:
     if g.expired is not None:
         raise expired(e.ref, g.expired, e.row)
     return g
+
+
+def additional_shares(terms: Terms, e: Issue | Grant, c: Capital,
+                      say: Callable[[str], None] | None = None) -> tuple[Fraction, Fraction]:
+    """:func:`counted_shares` of an issue or grant on ``c``: the fully diluted count after it is
+    worked out only for a MANAGEMENT row, the one rule that needs it (§4(a)(i)(A))."""
+    fd_after = plus(c.fully_diluted, e.shares) if e.category == "MANAGEMENT" else None
+    return counted_shares(terms, e, c.management, fd_after, say)
 
 
 def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_after: Fraction | None,

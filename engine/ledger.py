@@ -475,7 +475,7 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         return after, step.row(NO_EFFECT, after)
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
-    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares),
+    counted, management = cap.additional_shares(terms, e, c,
                                              step.say if step.explain else None)
     after_capital = cap.issued(c, e, management)
     if counted == 0:
@@ -494,7 +494,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
     kind = "Convertible Securities" if e.convertible else "Options"
     step.explain and step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
              f"({money(e.consideration)} + {money(e.additional)}) / {count(e.shares)} = {money(total / e.shares)} per share (§4(f)(ii)).")
-    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares),
+    counted, management = cap.additional_shares(terms, e, c,
                                              step.say if step.explain else None)
     after_capital = cap.granted(c, e, management)
     if counted == 0:

@@ -138,37 +138,39 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
         return _with_capital(s, cap.before_issue(c, e)), NO_EFFECT, "§4(e)", None     # §4(e): "after the date hereof"
     if e.outstanding is not None:
         c = cap.stated(c, e)[0]
-    if isinstance(e, Issue):
-        return _issue(terms, e, s, c)
-    if isinstance(e, Grant):
-        return _grant(terms, e, s, c)
-    if isinstance(e, Resize):
-        # §4(b): price × old/new, shares × new/old; a combination may raise the price.
-        new, old = e.new, e.old
-        rn, rd = _reduced(new.numerator * old.denominator, new.denominator * old.numerator)
-        nn, nd = _reduced(s[4] * rd, s[5] * rn)
-        xn, xd = _reduced(s[6] * rn, s[7] * rd)
-        return _settle(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=rn < rd, un=rd, ud=rn) + ("§4(b)", None)
-    if isinstance(e, StockDividend):
-        after, before = cap.dividend(c, e)
-        total = before + e.shares
-        # §4(c): price × before/total, shares × total/before
-        fn, fd = _reduced(before.numerator * total.denominator, before.denominator * total.numerator)
-        nn, nd = _reduced(s[4] * fn, s[5] * fd)
-        xn, xd = _reduced(s[6] * fd, s[7] * fn)
-        return _settle(terms, s, nn, nd, xn, xd, after) + ("§4(c)", None)
-    if isinstance(e, (Amend, Expire)):
-        return _recompute(terms, ledger, i, e, s, c, histories)
-    if isinstance(e, Treasury):
-        return _with_capital(s, cap.treasury(c, e)[0]), NO_EFFECT, "§4(g)(i)", None
-    if isinstance(e, Merger):
-        return _merger(e, s, c), APPLIED, "§4(b)", None
-    if isinstance(e, Exercise):
-        return _exercise(e, s, c), APPLIED, "§1(c)", None
-    if isinstance(e, Other):
-        p = e.price                                                # §4(g)(ii) the Board's adjustment
-        return _settle(terms, s, p.numerator, p.denominator, s[6], s[7], c) + ("§4(g)(ii)", None)
-    raise TypeError(f"unsupported event {e!r}")  # pragma: no cover - the parser makes only the kinds above
+    return _KINDS[type(e)](terms, ledger, i, e, s, c, histories)
+
+
+def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
+            histories: _Histories | None) -> tuple[FastState, str, str, None]:
+    """§4(b): price × old/new, shares × new/old; a combination may raise the price."""
+    new, old = e.new, e.old
+    rn, rd = _reduced(new.numerator * old.denominator, new.denominator * old.numerator)
+    nn, nd = _reduced(s[4] * rd, s[5] * rn)
+    xn, xd = _reduced(s[6] * rn, s[7] * rd)
+    return _settle(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=rn < rd, un=rd, ud=rn) + ("§4(b)", None)
+
+
+def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s: FastState, c: Capital,
+              histories: _Histories | None) -> tuple[FastState, str, str, None]:
+    """§4(c): price × before/total, shares × total/before (rights counted at their maximum)."""
+    after, before = cap.dividend(c, e)
+    total = before + e.shares
+    fn, fd = _reduced(before.numerator * total.denominator, before.denominator * total.numerator)
+    nn, nd = _reduced(s[4] * fn, s[5] * fd)
+    xn, xd = _reduced(s[6] * fd, s[7] * fn)
+    return _settle(terms, s, nn, nd, xn, xd, after) + ("§4(c)", None)
+
+
+def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, s: FastState, c: Capital,
+              histories: _Histories | None) -> tuple[FastState, str, str, None]:
+    return _with_capital(s, cap.treasury(c, e)[0]), NO_EFFECT, "§4(g)(i)", None
+
+
+def _other(terms: Terms, ledger: Sequence[Event], i: int, e: Other, s: FastState, c: Capital,
+           histories: _Histories | None) -> tuple[FastState, str, str, None]:
+    p = e.price                                                # §4(g)(ii) the Board's adjustment
+    return _settle(terms, s, p.numerator, p.denominator, s[6], s[7], c) + ("§4(g)(ii)", None)
 
 
 def _settle(terms: Terms, s: FastState, nn: int, nd: int, xn: int, xd: int, c: Capital, *, upward: bool = False,
@@ -228,21 +230,23 @@ def _price_move(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, qn: in
     return nn, nd, csn, csd
 
 
-def _issue(terms: Terms, e: Issue, s: FastState, c: Capital) -> tuple[FastState, str, str, None]:
+def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState, c: Capital,
+           histories: _Histories | None) -> tuple[FastState, str, str, None]:
     if e.ref in c.rights:
         return _with_capital(s, cap.rights_exercised(c, e)[0]), NO_EFFECT, "§4(c)", None
     if e.ref:
         return _with_capital(s, cap.grant_exercised(c, e)), NO_EFFECT, "§4(e)(i)", None
-    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares))
+    counted, management = cap.additional_shares(terms, e, c)
     after = cap.issued(c, e, management)
     if counted == 0:
         return _with_capital(s, after), EXCLUDED, "§4(d)", None
     return _moved(terms, e, s, c, after, e.consideration, counted) + ("§4(d)", None)
 
 
-def _grant(terms: Terms, e: Grant, s: FastState, c: Capital) -> tuple[FastState, str, str, None]:
+def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
+           histories: _Histories | None) -> tuple[FastState, str, str, None]:
     cap.check_new_ref(c, e)
-    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares))
+    counted, management = cap.additional_shares(terms, e, c)
     after = cap.granted(c, e, management)
     if counted == 0:
         return _with_capital(s, after), EXCLUDED, "§4(e)", None
@@ -283,7 +287,8 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     return _settle(terms, s, nn, nd, xn, xd, after, rounding=True) + ("§4(e)(ii)", redone)
 
 
-def _merger(e: Merger, s: FastState, c: Capital) -> FastState:
+def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, s: FastState, c: Capital,
+            histories: _Histories | None) -> tuple[FastState, str, str, None]:
     """§4(b) merger: shares × new/old, every price × old/new; the successor's counts start unknown."""
     ratio = e.new / e.old
     rn, rd = ratio.numerator, ratio.denominator
@@ -295,10 +300,12 @@ def _merger(e: Merger, s: FastState, c: Capital) -> FastState:
     cpn, cpd = _reduced(s[4] * rd, s[5] * rn)
     csn, csd = _reduced(s[6] * rn, s[7] * rd)
     ln, ld = _reduced(s[8] * rd, s[9] * rn)
-    return (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, s[10], s[11], cap.merged(c, ratio), e.successor, cash)
+    after = (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, s[10], s[11], cap.merged(c, ratio), e.successor, cash)
+    return after, APPLIED, "§4(b)", None
 
 
-def _exercise(e: Exercise, s: FastState, c: Capital) -> FastState:
+def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, s: FastState, c: Capital,
+              histories: _Histories | None) -> tuple[FastState, str, str, None]:
     """§1(c): the holder's exercise; the calculated count keeps its proportion to the count in effect."""
     sn, sd = s[2], s[3]
     x = e.shares
@@ -308,4 +315,10 @@ def _exercise(e: Exercise, s: FastState, c: Capital) -> FastState:
     rest = sn * xd - xn * sd                                  # (shares - x) × sd × xd
     csn, csd = _reduced(s[6] * rest, s[7] * xd * sn)           # calc_shares × (shares - x) / shares
     rn, rd = _reduced(rest, sd * xd)
-    return (s[0], s[1], rn, rd, s[4], s[5], csn, csd) + s[8:12] + (cap.exercised_by_holder(c, e), s[13], s[14])
+    after = (s[0], s[1], rn, rd, s[4], s[5], csn, csd) + s[8:12] + (cap.exercised_by_holder(c, e), s[13], s[14])
+    return after, APPLIED, "§1(c)", None
+
+
+# The step of each event kind (the parser makes only these).
+_KINDS = {Issue: _issue, Grant: _grant, Resize: _resize, StockDividend: _dividend, Amend: _recompute,
+          Expire: _recompute, Treasury: _treasury, Merger: _merger, Exercise: _exercise, Other: _other}
