@@ -85,7 +85,13 @@ def plus(value: Fraction | int | None, delta: Fraction | int) -> Fraction | int 
     unless a split made them fractional, see :func:`whole`)."""
     if value is None:
         return None
-    return value + (delta.numerator if delta.denominator == 1 else delta)
+    if delta.denominator != 1:
+        return value + delta
+    k = delta.numerator
+    if type(value) is int:
+        return value + k
+    d = value.denominator
+    return Fraction(value.numerator + k * d, d)      # n/d + k: one constructor instead of Fraction's addition
 
 
 def scaled(value: Fraction | int | None, ratio: Fraction) -> Fraction | int | None:

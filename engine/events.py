@@ -392,29 +392,23 @@ def alternative_history(prefix: Sequence[Event], ref: str, replacement: Grant | 
     grant ``ref`` by ``replacement`` (``None`` drops it), and the AMEND/EXPIRE rows disappear, so
     the history folds in one pass (docs/interpretations.md, "Recomputation").
     """
-    current: dict[int, Grant | None] = {}
-    latest: dict[str, int] = {}
-    issued: dict[int, Fraction] = {}
-    for pos, e in enumerate(prefix):
-        if isinstance(e, Grant):
-            current[pos], latest[e.ref] = e, pos
-        elif isinstance(e, (Amend, Expire, Issue)) and e.ref in latest:
-            at = latest[e.ref]
-            if current[at] is None:
-                continue
-            if isinstance(e, Amend):
-                current[at] = amended_terms(current[at], e)
-            elif isinstance(e, Expire):
-                current[at] = expired_terms(current[at], issued.get(at, Fraction(0)))
-            else:
-                issued[at] = issued.get(at, Fraction(0)) + e.shares
-    if ref in latest:
-        current[latest[ref]] = replacement
-    out: list[Event] = []
-    for pos, e in enumerate(prefix):
-        if isinstance(e, Grant):
-            if current[pos] is not None:
-                out.append(current[pos])
-        elif not isinstance(e, (Amend, Expire)):
+    out: list[Event | Grant | None] = []
+    at: dict[str, int] = {}                  # Ref -> the place of its (latest) grant in ``out``
+    issued: dict[str, Fraction] = {}
+    for e in prefix:
+        t = type(e)
+        if t is Grant:
+            at[e.ref] = len(out)
+            issued.pop(e.ref, None)
             out.append(e)
-    return tuple(out)
+        elif t is Amend or t is Expire:
+            k = at.get(e.ref)
+            if k is not None and out[k] is not None:
+                out[k] = amended_terms(out[k], e) if t is Amend else expired_terms(out[k], issued.get(e.ref, Fraction(0)))
+        else:
+            if t is Issue and e.ref in at and out[at[e.ref]] is not None:
+                issued[e.ref] = issued.get(e.ref, Fraction(0)) + e.shares
+            out.append(e)
+    if ref in at:
+        out[at[ref]] = replacement
+    return tuple(e for e in out if e is not None)
