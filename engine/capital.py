@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
+from math import gcd
 from typing import Callable, Mapping
 
 from .errors import WarrantError, fail, where
@@ -94,10 +95,6 @@ def plus(value: Fraction | int | None, delta: Fraction | int) -> Fraction | int 
     return Fraction(value.numerator + k * d, d)      # n/d + k: one constructor instead of Fraction's addition
 
 
-def scaled(value: Fraction | int | None, ratio: Fraction) -> Fraction | int | None:
-    return None if value is None else whole(value * ratio)
-
-
 def _restated(floor: Fraction | None, ratio: Fraction) -> Fraction | None:
     """The Price Floor, a price, in the new shares: divided by the ratio (kept a Fraction)."""
     return None if floor is None else floor / ratio
@@ -141,10 +138,21 @@ def check_new_ref(c: Capital, e: Grant | StockDividend) -> None:
 
 
 def resized(c: Capital, e: Resize) -> Capital:
-    """§4(b): every count scales by the ratio; the floor, a price, by its inverse."""
-    ratio = e.new / e.old
-    return Capital(scaled(c.outstanding, ratio), scaled(c.fully_diluted, ratio), whole(c.management * ratio), c.grants, c.rights,
-                   _restated(c.floor, ratio))
+    """§4(b): every count scales by the ratio new/old; the floor, a price, by its inverse."""
+    new, old = e.new, e.old
+    rn, rd = new.numerator * old.denominator, new.denominator * old.numerator
+    floor = c.floor
+    return Capital(_times(c.outstanding, rn, rd), _times(c.fully_diluted, rn, rd), _times(c.management, rn, rd),
+                   c.grants, c.rights, None if floor is None else Fraction(floor.numerator * rd, floor.denominator * rn))
+
+
+def _times(value: Fraction | int | None, rn: int, rd: int) -> Fraction | int | None:
+    """``value × rn/rd`` (a count, so an int when whole), on ints: a split scales every count."""
+    if value is None:
+        return None
+    n, d = value.numerator * rn, value.denominator * rd
+    g = gcd(n, d)
+    return n // g if d == g else Fraction(n // g, d // g)
 
 
 def merged(c: Capital, ratio: Fraction) -> Capital:
