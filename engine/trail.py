@@ -238,9 +238,10 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
         return _with_capital(s, cap.grant_exercised(c, e)), NO_EFFECT, "§4(e)(i)", None
     counted, management = cap.additional_shares(terms, e, c)
     after = cap.issued(c, e, management)
-    if counted == 0:
+    if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(d)", None
-    return _moved(terms, e, s, c, after, e.consideration, counted) + ("§4(d)", None)
+    k = e.consideration
+    return _moved(terms, e, s, c, after, k.numerator, k.denominator, counted) + ("§4(d)", None)
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
@@ -248,15 +249,17 @@ def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState
     cap.check_new_ref(c, e)
     counted, management = cap.additional_shares(terms, e, c)
     after = cap.granted(c, e, management)
-    if counted == 0:
+    if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(e)", None
-    return _moved(terms, e, s, c, after, e.consideration + e.additional, counted) + ("§4(e)", None)
+    k, a = e.consideration, e.additional                       # §4(f)(ii): consideration + additional consideration
+    return _moved(terms, e, s, c, after, k.numerator * a.denominator + a.numerator * k.denominator,
+                  k.denominator * a.denominator, counted) + ("§4(e)", None)
 
 
-def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, total: Fraction,
+def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, tn: int, td: int,
            counted: Fraction) -> tuple[FastState, str]:
-    """An issue or grant of ``e.shares`` for ``total``, of which ``counted`` shares are Additional Shares."""
-    tn, td, sh = total.numerator, total.denominator, e.shares
+    """An issue or grant of ``e.shares`` for ``tn/td`` in aggregate, of which ``counted`` shares are Additional Shares."""
+    sh = e.shares
     qn, qd = _reduced(tn * sh.denominator, td * sh.numerator)          # per share: total / shares
     k = (tn * counted.numerator * sh.denominator, td * counted.denominator * sh.numerator)  # total × counted / shares
     nn, nd, xn, xd = _price_move(terms, e, s, c, qn, qd, counted, k)
