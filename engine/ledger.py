@@ -125,12 +125,12 @@ def initial_state(terms: Terms) -> State:
 
 
 def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
-    """Per Share Exercise Price, Warrant Shares and the trail as of ``as_of`` (events on or before it)."""
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
-    if not isinstance(day, date):
-        raise fail("As Of", as_of, "must be a date")
-    cap.check_as_of(terms, day)
-    ledger = tuple(e for e in sort_events(events) if e.date <= day)
+    """Per Share Exercise Price, Warrant Shares and the trail as of ``as_of`` (events on or before it).
+
+    Answered by the fast path (:mod:`engine.trail`), proven equal to the reference fold
+    (:func:`reference_adjust`) by tests/test_trail.py; an answer already given is kept.
+    """
+    ledger, day = _ledger(terms, events, as_of)
     try:
         key = (terms, ledger, day)
         hit = _ADJUSTED.get(key)
@@ -139,7 +139,9 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     if hit is not None:
         _ADJUSTED.move_to_end(key)
         return hit
-    result = adjusted(terms, ledger, day)
+    from .trail import fast_fold, to_state        # engine.trail builds on this module's State and rows
+    fast, trail = fast_fold(terms, ledger)
+    result = _answer(to_state(fast), trail, day)
     if key is not None:
         _ADJUSTED[key] = result
         if len(_ADJUSTED) > ADJUSTED_CACHE_SIZE:
@@ -147,31 +149,31 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     return result
 
 
-def adjusted(terms: Terms, ledger: Sequence[Event], day: date) -> Adjusted:
-    """The answer of a sorted ledger, through the fast path (engine.trail, proven equal to :func:`fold`)."""
-    from .trail import fast_fold, to_state                 # engine.trail builds on this module's State and rows
-    fast, trail = fast_fold(terms, ledger)
-    return answer(to_state(fast), trail, day)
+def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
+    """:func:`adjust` through the reference fold, the specification (no cache): for the tests."""
+    ledger, day = _ledger(terms, events, as_of)
+    state, trail = fold(terms, ledger, explain=True)
+    return _answer(state, trail, day)
 
 
-def answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
-    """The :class:`Adjusted` of a fold's final state and trail."""
+def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> tuple[tuple[Event, ...], date]:
+    """The sorted events on or before ``as_of``, and its day."""
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    if not isinstance(day, date):
+        raise fail("As Of", as_of, "must be a date")
+    cap.check_as_of(terms, day)
+    return tuple(e for e in sort_events(events) if e.date <= day), day
+
+
+def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
+    """The :class:`Adjusted` of a fold's final state and trail (counts leave the engine as Fractions)."""
+    c = state.capital
     return Adjusted(
         price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
-        outstanding=_fraction(state.capital.outstanding), fully_diluted=_fraction(state.capital.fully_diluted),
-        price_in_effect=state.price,
+        outstanding=None if c.outstanding is None else Fraction(c.outstanding),
+        fully_diluted=None if c.fully_diluted is None else Fraction(c.fully_diluted), price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
     )
-
-
-def _fraction(value: Fraction | int | None) -> Fraction | None:
-    return None if value is None else Fraction(value)
-
-
-def reference_adjust(terms: Terms, ledger: Sequence[Event], day: date) -> Adjusted:
-    """The answer of a sorted ledger through the reference fold (the specification; no cache)."""
-    state, trail = fold(terms, ledger, explain=True)
-    return answer(state, trail, day)
 
 
 # Answers already given, by (terms, ledger content, as_of): everything here is immutable, so a

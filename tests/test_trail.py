@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from engine import WarrantError, adjust, clear_caches, d1_terms
 from engine import ledger as reference
 from engine import trail as fast
-from engine.events import sort_events
 from tests.ledger_text import ledger
 from tests.strategies import event_rows, events, terms
 
@@ -26,30 +25,36 @@ AS_OF = date(2006, 1, 1)
 
 
 def _answer(how, t, book):
-    """(final numbers, rows) or ("error", message)."""
+    """(final numbers, rows) or ("error", message); ``how``: adjust or the reference fold's reference_adjust."""
+    clear_caches()
     try:
-        a = how(t, tuple(e for e in sort_events(book) if e.date <= AS_OF), AS_OF)
+        a = how(t, book, AS_OF)
     except WarrantError as e:
         return ("error", str(e))
     numbers = (a.price, a.shares, a.security, a.outstanding, a.fully_diluted, a.price_in_effect, a.carried_price,
                a.cash_per_share)
-    return numbers, [r._values() for r in a.trail]
+    return numbers, list(a.trail)          # rows compare by every field, sentences included
 
 
 def _check(t, rows):
     book = events(rows)
     expected = _answer(reference.reference_adjust, t, book)
-    got = _answer(reference.adjusted, t, book)
+    got = _answer(adjust, t, book)
     assert got == expected
 
 
-@settings(max_examples=300)
+# CI: a few hundred examples; HYPOTHESIS_PROFILE=thorough raises them to the profile's thousands.
+def _examples(n: int) -> int:
+    return max(n, settings.default.max_examples)
+
+
+@settings(max_examples=_examples(300))
 @given(terms, event_rows())
 def test_fast_trail_equals_reference_fold(t, rows):
     _check(t, rows)
 
 
-@settings(max_examples=200)
+@settings(max_examples=_examples(200))
 @given(terms, event_rows(kinds=["ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT", "COMBINATION",
                                 "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "EXERCISE", "MERGER"],
                          refs=("O1", "O2", "O3", "C1", "R1")))
@@ -58,18 +63,18 @@ def test_fast_trail_equals_reference_fold_through_recomputations(t, rows):
     _check(t, rows)
 
 
-@settings(max_examples=100)
+@settings(max_examples=_examples(100))
 @given(terms, event_rows(kinds=["SPLIT", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
                                 "AMEND", "EXPIRE", "TREASURY", "OTHER"]))
 def test_fast_recomputations_sharing_a_prefix_equal_a_fresh_fold(t, rows):
     """Continuing a fast recomputation from a state already reached gives the fast fold from scratch."""
     book = events(rows)
-    shared = _answer(reference.adjusted, t, book)
+    shared = _answer(adjust, t, book)
 
     def fresh(self, history):
         return fast.fast_fold(self.terms, history)[0]
     with mock.patch.object(fast._Histories, "fold", fresh):
-        assert _answer(reference.adjusted, t, book) == shared
+        assert _answer(adjust, t, book) == shared
 
 
 # Reference cases written by hand: the numbers the fast rows must show, clause by clause.
@@ -88,6 +93,9 @@ CASES = [
     ("§4(g)(iii): $0.00999 is 0.1% below $0.01, carried; then §4(d) $0.005 made",
      "2001-06-01 | ISSUE | shares=100000 | consideration=999\n2001-07-01 | ISSUE | shares=1000000 | consideration=5000",
      [("CARRIED_FORWARD", F(1, 100), F(161_290)), ("APPLIED", F(1, 200), F(161_290))]),
+    ("§4(g)(iii) at exactly 1%: $9,900 / 1,000,000 = $0.0099, $0.0001 off $0.01 is not under 1%: made",
+     "2001-06-01 | ISSUE | shares=1000000 | consideration=9900",
+     [("APPLIED", F(99, 10_000), F(161_290))]),
     ("§4(g)(iv) then §4(e)(ii): $0.005 options, amended to $0.02: recomputed $0.01 is upward, blocked",
      "2001-06-01 | OPTIONS | ref=O1 | shares=1000000 | consideration=0 | additional_consideration=5000\n"
      "2001-07-01 | AMEND | ref=O1 | additional_consideration=20000",
@@ -114,3 +122,17 @@ def test_sentences_are_rendered_when_first_read():
         assert "§4(d) full ratchet" in row.explanation
         assert row.flag is None and render.call_count == 1  # rendered once, then kept
         assert str(row) == repr(row) and "explanation='Issue of 1,000,000 shares" in repr(row)
+
+
+@pytest.mark.parametrize("text, message", [
+    # §1(c): 200,000 > the 161,290 Warrant Shares
+    ("2001-06-01 | EXERCISE | shares=200000", "Events row 2: Shares (200000) exceeds the 161,290 Warrant Shares remaining"),
+    # §4(e)(ii): an AMEND must name an earlier grant
+    ("2001-06-01 | AMEND | ref=O9 | shares=5", "Events row 2: Ref ('O9') names no earlier OPTIONS or CONVERTIBLE grant to AMEND"),
+])
+def test_fast_refusals_are_the_reference_folds(text, message):
+    for how in (adjust, reference.reference_adjust):
+        clear_caches()
+        with pytest.raises(WarrantError) as refused:
+            how(D1, ledger(text), AS_OF)
+        assert str(refused.value) == message
