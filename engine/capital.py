@@ -44,9 +44,9 @@ class RightsState:
 
 @dataclass(frozen=True, slots=True)
 class Capital:
-    outstanding: Fraction | None    # Common outstanding (None = unknown until a row states it)
-    fully_diluted: Fraction | None
-    management: Fraction            # Management Securities so far (§4(a)(i)(A))
+    outstanding: Fraction | int | None  # Common outstanding (None = unknown until a row states it); see whole()
+    fully_diluted: Fraction | int | None
+    management: Fraction | int          # Management Securities so far (§4(a)(i)(A))
     grants: Mapping[str, GrantState]
     rights: Mapping[str, RightsState]
     floor: Fraction | None          # the terms' Price Floor restated into today's shares (None = none)

@@ -1,7 +1,10 @@
 """§4 anti-dilution: a pure fold over the sorted ledger, with a clause-by-clause trail.
 
-``adjust(terms, events, as_of)`` folds every event dated on or before ``as_of``
-through :func:`_apply`, one trail row per event. The state keeps two prices
+The reference fold (:func:`fold`, the specification) applies every event dated on or
+before ``as_of`` through :func:`_apply`, one trail row per event. :func:`adjust`
+answers through the fast path of :mod:`engine.trail`, which takes the same decisions on
+int pairs and renders each row's sentences, when read, with this module's own step
+(:func:`explain_step`); ``tests/test_trail.py`` proves the two equal. The state keeps two prices
 (docs/interpretations.md, "§4(g)(iii) carry-forward"):
 
 * ``price``/``shares`` — the Per Share Exercise Price and Warrant Shares *in
