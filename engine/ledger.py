@@ -195,7 +195,7 @@ def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tup
     state = initial_state(terms)
     trail: list[TrailRow] = []
     states = [state]                              # states[k]: after the first k events
-    histories = _Histories(terms, ledger, states)
+    histories = Histories(terms, ledger, states, initial_state, _history_step)
     for i, event in enumerate(ledger):
         state, row = _apply(terms, ledger, i, state, explain, histories)
         states.append(state)
@@ -204,22 +204,24 @@ def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tup
     return state, trail
 
 
-class _Histories:
+class Histories:
     """The folds done so far in one ledger, so that a §4(e)(ii) recomputation folds only what is new.
 
     The alternative history of an AMEND or EXPIRE begins with the same events as the ledger (up
     to its first AMEND or EXPIRE) or as an earlier recomputation's history (up to the first grant
     whose terms differ); the fold is a pure function of the events, so it continues from the
-    state reached after that common prefix.
+    state reached after that common prefix. ``start(terms)`` is a fold's first state and
+    ``step(terms, events, i, state)`` the state after ``events[i]``: the reference fold's here,
+    the fast path's in :mod:`engine.trail`.
     """
 
-    __slots__ = ("terms", "known")
+    __slots__ = ("terms", "known", "start", "step")
 
-    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list[State]) -> None:
-        self.terms = terms
-        self.known: list[tuple[Sequence[Event], list[State]]] = [(ledger, states)]
+    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable) -> None:
+        self.terms, self.start, self.step = terms, start, step
+        self.known: list[tuple[Sequence[Event], list]] = [(ledger, states)]
 
-    def fold(self, events: Sequence[Event]) -> State:
+    def fold(self, events: Sequence[Event]):
         k, start = 0, None
         # The ledger itself and the latest histories share the longest prefixes (the latest amendments).
         for seq, states in self.known[:1] + self.known[-3:]:
@@ -228,13 +230,17 @@ class _Histories:
                 n += 1
             if n > k:
                 k, start = n, states
-        states = start[:k + 1] if start is not None else [initial_state(self.terms)]
-        state = states[-1]
+        states = start[:k + 1] if start is not None else [self.start(self.terms)]
+        state, step, terms = states[-1], self.step, self.terms
         for i in range(k, len(events)):
-            state, _ = _apply(self.terms, events, i, state, False, None)   # no AMEND/EXPIRE in a history
+            state = step(terms, events, i, state)         # no AMEND/EXPIRE in a history
             states.append(state)
         self.known.append((events, states))
         return state
+
+
+def _history_step(terms: Terms, events: Sequence[Event], i: int, state: State) -> State:
+    return _apply(terms, events, i, state, False, None)[0]
 
 
 def explain_step(terms: Terms, ledger: Sequence[Event], i: int, before: State, redone: State | None) -> tuple[str, str | None]:
@@ -296,7 +302,7 @@ class _Step:
 
 
 def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool,
-           histories: _Histories | None) -> tuple[State, TrailRow | None]:
+           histories: Histories | None) -> tuple[State, TrailRow | None]:
     event = ledger[i]
     step = _Step(event, state, explain, terms.par_value)
     if event.date < terms.issue_date:
@@ -510,7 +516,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
-               step: _Step, histories: _Histories) -> tuple[State, TrailRow | None]:
+               step: _Step, histories: Histories) -> tuple[State, TrailRow | None]:
     """AMEND (§4(e)(ii)) or EXPIRE: recompute as if the grant's new terms had applied from its issue."""
     c = state.capital
     if isinstance(e, Expire) and e.ref in c.rights:

@@ -27,7 +27,8 @@ from . import capital as cap
 from .capital import Capital
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, amended_terms, expired_terms)
-from .ledger import (APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, State, TrailRow, explain_step)
+from .ledger import (APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, Histories, State, TrailRow,
+                     explain_step)
 from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
@@ -58,7 +59,7 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
     """The reference fold's final state and trail (``fold(terms, ledger, explain=True)``), fast."""
     s = initial(terms)
     states = [s]
-    histories = _Histories(terms, ledger, states)
+    histories = Histories(terms, ledger, states, initial, _history_step)
     rows: list[TrailRow] = []
     price = _fraction(shown_price(s))
     shares = Fraction(s[2], s[3])
@@ -86,36 +87,8 @@ def _explain(terms: Terms, ledger: Sequence[Event], i: int, before: FastState,
     return explain_step(terms, ledger, i, to_state(before), None if redone is None else to_state(redone))
 
 
-class _Histories:
-    """The folds done so far in one ledger: a §4(e)(ii) recomputation folds only what is new.
-
-    The same reading as the reference fold's ``_Histories``: an alternative history begins with
-    the same events as the ledger (up to its first AMEND or EXPIRE) or as an earlier
-    recomputation's history; the fold is a pure function of the events, so it continues from the
-    state reached after that common prefix.
-    """
-
-    __slots__ = ("terms", "known")
-
-    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list[FastState]) -> None:
-        self.terms = terms
-        self.known: list[tuple[Sequence[Event], list[FastState]]] = [(ledger, states)]
-
-    def fold(self, events: Sequence[Event]) -> FastState:
-        k, start = 0, None
-        for seq, states in self.known[:1] + self.known[-3:]:
-            n, top = 0, min(len(seq), len(events), len(states) - 1)
-            while n < top and (seq[n] is events[n] or seq[n] == events[n]) and not isinstance(seq[n], (Amend, Expire)):
-                n += 1
-            if n > k:
-                k, start = n, states
-        states = start[:k + 1] if start is not None else [initial(self.terms)]
-        s = states[-1]
-        for i in range(k, len(events)):
-            s = _step(self.terms, events, i, s, None)[0]        # no AMEND/EXPIRE in a history
-            states.append(s)
-        self.known.append((events, states))
-        return s
+def _history_step(terms: Terms, events: Sequence[Event], i: int, s: FastState) -> FastState:
+    return _step(terms, events, i, s, None)[0]
 
 
 # --------------------------------------------------------------------------- the step
@@ -130,7 +103,7 @@ def _with_capital(s: FastState, c: Capital) -> FastState:
 
 
 def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
-          histories: _Histories | None) -> tuple[FastState, str, str, FastState | None]:
+          histories: Histories | None) -> tuple[FastState, str, str, FastState | None]:
     """(state after, status, clause, recomputed state or None): the reference ``_apply`` on int pairs."""
     e = ledger[i]
     c = s[12]
@@ -142,7 +115,7 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
 
 
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
-            histories: _Histories | None) -> tuple[FastState, str, str, None]:
+            histories: Histories | None) -> tuple[FastState, str, str, None]:
     """§4(b): price × old/new, shares × new/old; a combination may raise the price."""
     new, old = e.new, e.old
     rn, rd = _reduced(new.numerator * old.denominator, new.denominator * old.numerator)
@@ -152,7 +125,7 @@ def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastSta
 
 
 def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s: FastState, c: Capital,
-              histories: _Histories | None) -> tuple[FastState, str, str, None]:
+              histories: Histories | None) -> tuple[FastState, str, str, None]:
     """§4(c): price × before/total, shares × total/before (rights counted at their maximum)."""
     after, before = cap.dividend(c, e)
     total = before + e.shares
@@ -163,12 +136,12 @@ def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s
 
 
 def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, s: FastState, c: Capital,
-              histories: _Histories | None) -> tuple[FastState, str, str, None]:
+              histories: Histories | None) -> tuple[FastState, str, str, None]:
     return _with_capital(s, cap.treasury(c, e)[0]), NO_EFFECT, "§4(g)(i)", None
 
 
 def _other(terms: Terms, ledger: Sequence[Event], i: int, e: Other, s: FastState, c: Capital,
-           histories: _Histories | None) -> tuple[FastState, str, str, None]:
+           histories: Histories | None) -> tuple[FastState, str, str, None]:
     p = e.price                                                # §4(g)(ii) the Board's adjustment
     return _settle(terms, s, p.numerator, p.denominator, s[6], s[7], c) + ("§4(g)(ii)", None)
 
@@ -231,7 +204,7 @@ def _price_move(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, qn: in
 
 
 def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState, c: Capital,
-           histories: _Histories | None) -> tuple[FastState, str, str, None]:
+           histories: Histories | None) -> tuple[FastState, str, str, None]:
     if e.ref in c.rights:
         return _with_capital(s, cap.rights_exercised(c, e)[0]), NO_EFFECT, "§4(c)", None
     if e.ref:
@@ -245,7 +218,7 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
-           histories: _Histories | None) -> tuple[FastState, str, str, None]:
+           histories: Histories | None) -> tuple[FastState, str, str, None]:
     cap.check_new_ref(c, e)
     counted, management = cap.additional_shares(terms, e, c)
     after = cap.granted(c, e, management)
@@ -267,7 +240,7 @@ def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capi
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, s: FastState, c: Capital,
-               histories: _Histories | None) -> tuple[FastState, str, str, FastState | None]:
+               histories: Histories | None) -> tuple[FastState, str, str, FastState | None]:
     """AMEND (§4(e)(ii)) or EXPIRE: the price as if the grant's new terms had applied from its issue."""
     if isinstance(e, Expire) and e.ref in c.rights:
         return _with_capital(s, cap.rights_expired(c, e)[0]), NO_EFFECT, "§4(g)(iv)", None
@@ -291,7 +264,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
 
 
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, s: FastState, c: Capital,
-            histories: _Histories | None) -> tuple[FastState, str, str, None]:
+            histories: Histories | None) -> tuple[FastState, str, str, None]:
     """§4(b) merger: shares × new/old, every price × old/new; the successor's counts start unknown."""
     ratio = e.new / e.old
     rn, rd = ratio.numerator, ratio.denominator
@@ -308,7 +281,7 @@ def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, s: FastSta
 
 
 def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, s: FastState, c: Capital,
-              histories: _Histories | None) -> tuple[FastState, str, str, None]:
+              histories: Histories | None) -> tuple[FastState, str, str, None]:
     """§1(c): the holder's exercise; the calculated count keeps its proportion to the count in effect."""
     sn, sd = s[2], s[3]
     x = e.shares

@@ -83,7 +83,7 @@ def test_recomputations_sharing_a_prefix_equal_a_fresh_fold(t, rows):
     clear_caches()
     shared = _outcome(t, ledger)
     clear_caches()
-    with mock.patch.object(fold_module._Histories, "fold", lambda self, history: fold_module.fold(self.terms, history)[0]):
+    with mock.patch.object(fold_module.Histories, "fold", lambda self, history: fold_module.fold(self.terms, history)[0]):
         fresh = _outcome(t, ledger)
     clear_caches()
     assert shared == fresh
