@@ -374,25 +374,47 @@ def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
     return _lowered(_shared(_compile(terms, tuple(ledger))[0]))
 
 
-def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, Capital]:
-    c = cap.initial(terms)
-    ops: list[tuple] = []
-    for i, e in enumerate(ledger):
+def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tuple, Capital]:
+    """The ops of a sorted ledger, and the capital after it.
+
+    ``seen`` holds the histories already compiled in this program (the main ledger, then each
+    §4(e)(ii) alternative history), each as ``(events, before)`` where ``before[i]`` is (a list
+    whose first n ops are the ops so far, n, capital) just before its event ``i``. An alternative history keeps the main
+    ledger's events up to its first changed grant (and an earlier alternative's up to the
+    first grant they amend differently), so its compilation resumes from the longest prefix
+    of equal events already compiled: the fold is pure, so resuming gives
+    exactly the ops and capital compiling from scratch gives.
+    """
+    seen = [] if seen is None else seen
+    start, before = 0, [([], 0, cap.initial(terms))]
+    for events, known in seen:
+        n = min(len(events), len(ledger), len(known) - 1)
+        k = 0
+        while k < n and (events[k] is ledger[k] or events[k] == ledger[k]):
+            k += 1
+        if k > start:
+            start, before = k, known[:k + 1]
+    done, n, c = before[start]
+    ops = done[:n]
+    seen.append((ledger, before))
+    for i in range(start, len(ledger)):
+        e = ledger[i]
         try:
             if e.date < terms.issue_date:
                 c = cap.before_issue(c, e)
-                continue
-            c = cap.stated(c, e)[0]
-            op, c = _compile_one(terms, ledger, i, e, c)
+            else:
+                c = cap.stated(c, e)[0]
+                op, c = _compile_one(terms, ledger, i, e, c, seen)
+                ops.append(op)
         except WarrantError as err:
             # The reference fold raises when it reaches this event: so does the program.
             ops.append((_FAIL, err))
             break
-        ops.append(op)
+        before.append((ops, len(ops), c))      # ``ops`` only grows: its first n ops stay these
     return tuple(ops), c
 
 
-def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital) -> tuple[tuple, Capital]:
+def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen: list) -> tuple[tuple, Capital]:
     if isinstance(e, Resize):
         return (_RESIZE, e.new / e.old, e.new < e.old), cap.resized(c, e)
     if isinstance(e, StockDividend):
@@ -412,7 +434,7 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital) -> t
         op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
         return op, cap.granted(c, e, management)
     if isinstance(e, (Amend, Expire)):
-        return _compile_recompute(terms, ledger, i, e, c)
+        return _compile_recompute(terms, ledger, i, e, c, seen)
     if isinstance(e, Treasury):
         return (_NONE,), cap.treasury(c, e)[0]
     if isinstance(e, Merger):
@@ -439,7 +461,8 @@ def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, con
     return (_WEIGHTED, per_share, consideration, a, counted, missing, c.floor, zero)
 
 
-def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: Capital) -> tuple[tuple, Capital]:
+def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: Capital,
+                       seen: list) -> tuple[tuple, Capital]:
     if isinstance(e, Expire) and e.ref in c.rights:
         return (_NONE,), cap.rights_expired(c, e)[0]
     current = cap.recompute_target(c, e)
@@ -449,7 +472,7 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
             raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
     else:
         new_grant = expired_terms(current.grant, current.issued)
-    sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant))
+    sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant), seen)
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or current.grant,
                                          expired=e.date if isinstance(e, Expire) else None)}
     return (_RECOMPUTE, sub), replace(redone, grants=grants, rights=c.rights)
