@@ -518,7 +518,17 @@ class _IntPairs:
         return f"{dst}n, {dst}d = {src}n, {src}d"
 
     def mul(self, dst: str, src: str, k: tuple) -> str:      # dst = src * k
-        return f"{dst}n, {dst}d = {src}n * {k[0]}, {src}d * {k[1]}; " + self.reduce(dst)
+        # Both in lowest terms: cancelling across (gcd with the small constant) leaves the product
+        # in lowest terms, as reducing it afterwards would (a gcd of two large ints costs several times more).
+        kn, kd = k
+        if kd == 1 and kn == 1:
+            return self.copy(dst, src)
+        if kd == 1:
+            return f"h = gcd({src}d, {kn}); {dst}n, {dst}d = {src}n * ({kn} // h), {src}d // h"
+        if kn == 1:
+            return f"g = gcd({src}n, {kd}); {dst}n, {dst}d = {src}n // g, {src}d * ({kd} // g)"
+        return (f"g = gcd({src}n, {kd}); h = gcd({src}d, {kn}); "
+                f"{dst}n, {dst}d = {src}n // g * ({kn} // h), {src}d // h * ({kd} // g)")
 
     def cmp(self, a: str, op: str, b: str) -> str:
         return f"{a}n * {b}d {op} {b}n * {a}d"
@@ -786,7 +796,7 @@ def translated(program: tuple, terms: Terms, dialect=None):
 def _restate(q, v: dict) -> str:
     """The lowest price restated through the pending split/combination units (§4(h))."""
     if isinstance(q, _IntPairs):
-        return "{l}n, {l}d = {l}n * {e}n, {l}d * {e}d; ".format(**v) + q.reduce(v["l"])
+        return "g = gcd({l}n, {e}d); h = gcd({l}d, {e}n); {l}n, {l}d = {l}n // g * ({e}n // h), {l}d // h * ({e}d // g)".format(**v)
     return "{l} = {l} * {e}".format(**v)
 
 
