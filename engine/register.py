@@ -267,19 +267,18 @@ def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
         un = ud = 1
         upward = False
         rounding = False
-        if code == _RESIZE:
-            rn, rd = op[1], op[2]
-            nn, nd = cpn * rd, cpd * rn                   # price / ratio
-            xn, xd = csn * rn, csd * rd                   # shares * ratio
-            upward, un, ud = op[3], rd, rn
-            g = gcd(nn, nd); nn, nd = nn // g, nd // g
-            g = gcd(xn, xd); xn, xd = xn // g, xd // g
-        elif code == _DIVIDEND:
-            fn, fd = op[1], op[2]
-            nn, nd = cpn * fn, cpd * fd
-            xn, xd = csn * fd, csd * fn
-            g = gcd(nn, nd); nn, nd = nn // g, nd // g
-            g = gcd(xn, xd); xn, xd = xn // g, xd // g
+        if code == _RESIZE or code == _DIVIDEND:
+            # price x f, shares / f (a split's f = old/new): every pair in lowest terms, so cancelling
+            # across with the small factor leaves the products in lowest terms
+            if code == _RESIZE:
+                fn, fd = op[2], op[1]
+                upward, un, ud = op[3], fn, fd
+            else:
+                fn, fd = op[1], op[2]
+            g, h = gcd(cpn, fd), gcd(cpd, fn)
+            nn, nd = cpn // g * (fn // h), cpd // h * (fd // g)
+            g, h = gcd(csn, fn), gcd(csd, fd)
+            xn, xd = csn // g * (fd // h), csd // h * (fn // g)
         elif code == _RATCHET or code == _WEIGHTED:
             qn, qd = op[1], op[2]                          # price per share of the issue
             if qn * cpd >= cpn * qd:
