@@ -172,37 +172,6 @@ def _settle(terms: Terms, s: FastState, nn: int, nd: int, xn: int, xd: int, c: C
     return (nn, nd, xn, xd, nn, nd, xn, xd, ln, ld, 1, 1, c, security, cash), APPLIED
 
 
-def _price_move(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, qn: int, qd: int, counted: Fraction,
-                consideration: tuple[int, int]) -> tuple[int, int, int, int]:
-    """The reference ``_price_move``: §4(d) or the weighted average, for ``counted`` shares at ``consideration``.
-
-    ``qn/qd`` is the price per share (the consideration over the counted shares).
-    """
-    cpn, cpd, csn, csd = s[4], s[5], s[6], s[7]
-    method = terms.anti_dilution
-    if method == "NONE" or qn * cpd >= cpn * qd:
-        return cpn, cpd, csn, csd                             # §4(d): not less than the price otherwise applicable
-    if method == FULL_RATCHET:
-        nn, nd = qn, qd
-    else:
-        broad = method == BROAD_WEIGHTED_AVERAGE
-        a = cap.need(c.fully_diluted if broad else c.outstanding, "fully_diluted" if broad else "outstanding",
-                     "a weighted-average adjustment", e)
-        # CP2 = CP1 × (A + B) / (A + C), B = K / CP1: (CP1 × A + K) / (A + C) exactly (CP1 > 0 here).
-        an, ad = a.numerator, a.denominator
-        kn, kd = consideration
-        cn, cd = counted.numerator, counted.denominator
-        nn, nd = _reduced((cpn * an * kd + kn * cpd * ad) * ad * cd, cpd * ad * kd * (an * cd + cn * ad))
-    floor = c.floor
-    if floor is not None and nn * floor.denominator < floor.numerator * nd:
-        nn, nd = floor.numerator, floor.denominator           # the terms' Price Floor, in today's shares
-    if terms.share_adjustment == KEEP_AGGREGATE and nn * cpd != cpn * nd:
-        if nn == 0:
-            raise cap.zero_price(e.row)
-        csn, csd = _reduced(csn * cpn * nd, csd * cpd * nn)   # shares × CP1 / CP2
-    return nn, nd, csn, csd
-
-
 def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState, c: Capital,
            histories: Histories | None) -> tuple[FastState, str, str, None]:
     if e.ref in c.rights:
@@ -231,12 +200,36 @@ def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState
 
 def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, tn: int, td: int,
            counted: Fraction) -> tuple[FastState, str]:
-    """An issue or grant of ``e.shares`` for ``tn/td`` in aggregate, of which ``counted`` shares are Additional Shares."""
+    """The reference ``_price_move`` and ``_settle``: §4(d) or the weighted average, for an issue or grant of
+    ``e.shares`` for ``tn/td`` in aggregate, of which ``counted`` shares are Additional Shares."""
+    cpn, cpd, csn, csd = s[4], s[5], s[6], s[7]
     sh = e.shares
-    qn, qd = _reduced(tn * sh.denominator, td * sh.numerator)          # per share: total / shares
-    k = (tn * counted.numerator * sh.denominator, td * counted.denominator * sh.numerator)  # total × counted / shares
-    nn, nd, xn, xd = _price_move(terms, e, s, c, qn, qd, counted, k)
-    return _settle(terms, s, nn, nd, xn, xd, after, rounding=True)
+    qn, qd = tn * sh.denominator, td * sh.numerator          # the price per share: total / shares
+    method = terms.anti_dilution
+    if method == "NONE" or qn * cpd >= cpn * qd:
+        # §4(d): not less than the price otherwise applicable (or no adjustment in the terms): what
+        # _settle makes of an unchanged calculated price and count.
+        return _with_capital(s, after), NO_EFFECT
+    if method == FULL_RATCHET:
+        nn, nd = _reduced(qn, qd)
+    else:
+        broad = method == BROAD_WEIGHTED_AVERAGE
+        a = cap.need(c.fully_diluted if broad else c.outstanding, "fully_diluted" if broad else "outstanding",
+                     "a weighted-average adjustment", e)
+        # CP2 = CP1 × (A + B) / (A + C), B = K / CP1, K = total × counted / shares:
+        # (CP1 × A + K) / (A + C) exactly (CP1 > 0 here).
+        an, ad = a.numerator, a.denominator
+        cn, cd = counted.numerator, counted.denominator
+        kn, kd = tn * cn * sh.denominator, td * cd * sh.numerator
+        nn, nd = _reduced((cpn * an * kd + kn * cpd * ad) * ad * cd, cpd * ad * kd * (an * cd + cn * ad))
+    floor = c.floor
+    if floor is not None and nn * floor.denominator < floor.numerator * nd:
+        nn, nd = floor.numerator, floor.denominator           # the terms' Price Floor, in today's shares
+    if terms.share_adjustment == KEEP_AGGREGATE and nn * cpd != cpn * nd:
+        if nn == 0:
+            raise cap.zero_price(e.row)
+        csn, csd = _reduced(csn * cpn * nd, csd * cpd * nn)   # shares × CP1 / CP2
+    return _settle(terms, s, nn, nd, csn, csd, after, rounding=True)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, s: FastState, c: Capital,
