@@ -76,7 +76,7 @@ def whole(value: Fraction | int) -> Fraction | int:
 
     The counts are exact rationals either way; a whole count (nearly every count) is kept as an
     ``int`` because int arithmetic costs a twentieth of ``Fraction``'s. Answers leave the engine
-    as ``Fraction`` (``engine.ledger.answer``).
+    as ``Fraction`` (:func:`engine.ledger.adjust`).
     """
     return value.numerator if value.denominator == 1 else value
 

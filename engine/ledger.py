@@ -44,7 +44,7 @@ STATUSES = (APPLIED, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, BLOCKED_UPWARD)
 class TrailRow:
     """One row of the adjustment trail: the event, its clause and status, the price and shares before and after.
 
-    A value object: rows compare, hash and print by their fields. The fast path
+    An immutable value object: rows compare, hash and print by their fields. The fast path
     (:mod:`engine.trail`) gives ``render`` instead of the sentences: ``explanation`` and
     ``flag`` are then rendered when first read, by :func:`explain_step`.
     """
@@ -57,10 +57,22 @@ class TrailRow:
     def __init__(self, date: date, event: str, clause: str, status: str, price_before: Fraction, price_after: Fraction,
                  shares_before: Fraction, shares_after: Fraction, explanation: str = "", flag: str | None = None,
                  row: int | None = None, *, render: Callable[[], tuple[str, str | None]] | None = None) -> None:
-        self.date, self.event, self.clause, self.status = date, event, clause, status
-        self.price_before, self.price_after, self.shares_before, self.shares_after = (price_before, price_after,
-                                                                                      shares_before, shares_after)
-        self._explanation, self._flag, self.row, self._render = explanation, flag, row, render
+        put = object.__setattr__                      # immutable: rows are shared by the cache of answers
+        put(self, "date", date)
+        put(self, "event", event)
+        put(self, "clause", clause)
+        put(self, "status", status)
+        put(self, "price_before", price_before)
+        put(self, "price_after", price_after)
+        put(self, "shares_before", shares_before)
+        put(self, "shares_after", shares_after)
+        put(self, "_explanation", explanation)
+        put(self, "_flag", flag)
+        put(self, "row", row)
+        put(self, "_render", render)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"TrailRow is immutable: cannot set {name}")
 
     @property
     def explanation(self) -> str:
@@ -75,8 +87,10 @@ class TrailRow:
         return self._flag
 
     def _draw(self) -> None:
-        self._explanation, self._flag = self._render()
-        self._render = None
+        explanation, flag = self._render()
+        object.__setattr__(self, "_explanation", explanation)
+        object.__setattr__(self, "_flag", flag)
+        object.__setattr__(self, "_render", None)
 
     def _values(self) -> tuple:
         return tuple(getattr(self, f) for f in self.FIELDS)

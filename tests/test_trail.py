@@ -125,6 +125,8 @@ def test_sentences_are_rendered_when_first_read():
         assert "§4(d) full ratchet" in row.explanation
         assert row.flag is None and render.call_count == 1  # rendered once, then kept
         assert str(row) == repr(row) and "explanation='Issue of 1,000,000 shares" in repr(row)
+        with pytest.raises(AttributeError):
+            row.status = "APPLIED"                     # rows are shared by the cache of answers
 
 
 @pytest.mark.parametrize("text, message", [
