@@ -315,3 +315,8 @@ def exercise_exceeds(shares: Fraction, remaining: Fraction, row: int | None) -> 
 def amend_below_issued(shares: Fraction | None, issued_so_far: Fraction, ref: str, row: int | None) -> WarrantError:
     return fail("Shares", shares, f"is below the {count(issued_so_far)} shares already issued under {ref}",
                 table="Events", row=row)
+
+
+def unsupported(e: object) -> WarrantError:
+    """An object in the ledger that is none of the event kinds (only an API caller can pass one)."""
+    return WarrantError(f"{where('Events', getattr(e, 'row', None))}unsupported event {e!r}")

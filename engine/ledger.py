@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 
 from . import capital as cap
 from .capital import Capital
-from .errors import WarrantError, fail, where
+from .errors import fail
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
                      Treasury, alternative_history, amended_terms, expired_terms, sort_events)
 from .numbers import count, money, pct, round_to_increment
@@ -342,7 +342,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
         step.clause = "§4(g)(ii)"
         step.explain and step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(event.price)} ({event.note}).")
         return _settle(terms, state, step, event.price, state.calc_shares)
-    raise WarrantError(f"{where('Events', event.row)}unsupported event {event!r}")  # pragma: no cover
+    raise cap.unsupported(event)  # pragma: no cover
 
 
 def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[State, TrailRow | None]:

@@ -120,7 +120,10 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
         return _with_capital(s, cap.before_issue(c, e)), NO_EFFECT, "§4(e)", None     # §4(e): "after the date hereof"
     if e.outstanding is not None:
         c = cap.stated(c, e)[0]
-    return _KINDS[type(e)](terms, ledger, i, e, s, c, histories)
+    kind = _KINDS.get(type(e))
+    if kind is None:
+        raise cap.unsupported(e)
+    return kind(terms, ledger, i, e, s, c, histories)
 
 
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
