@@ -392,23 +392,49 @@ def alternative_history(prefix: Sequence[Event], ref: str, replacement: Grant | 
     grant ``ref`` by ``replacement`` (``None`` drops it), and the AMEND/EXPIRE rows disappear, so
     the history folds in one pass (docs/interpretations.md, "Recomputation").
     """
-    out: list[Event | Grant | None] = []
-    at: dict[str, int] = {}                  # Ref -> the place of its (latest) grant in ``out``
-    issued: dict[str, Fraction] = {}
-    for e in prefix:
-        t = type(e)
-        if t is Grant:
-            at[e.ref] = len(out)
-            issued.pop(e.ref, None)
-            out.append(e)
-        elif t is Amend or t is Expire:
-            k = at.get(e.ref)
-            if k is not None and out[k] is not None:
-                out[k] = amended_terms(out[k], e) if t is Amend else expired_terms(out[k], issued.get(e.ref, Fraction(0)))
-        else:
-            if t is Issue and e.ref in at and out[at[e.ref]] is not None:
-                issued[e.ref] = issued.get(e.ref, Fraction(0)) + e.shares
-            out.append(e)
-    if ref in at:
-        out[at[ref]] = replacement
-    return tuple(e for e in out if e is not None)
+    return AlternativeHistories(prefix).of(len(prefix), ref, replacement)
+
+
+class AlternativeHistories:
+    """:func:`alternative_history` of the growing prefixes of one ledger, as a fold reaches them.
+
+    A fold asks for the history before each AMEND or EXPIRE in ledger order; the grants' terms so
+    far are kept from one question to the next, so the ledger is read once, not once per question.
+    """
+
+    __slots__ = ("ledger", "done", "out", "at", "issued")
+
+    def __init__(self, ledger: Sequence[Event]) -> None:
+        self.ledger, self.done = ledger, 0
+        self.out: list[Event | None] = []        # the history so far; None: a grant expired unexercised
+        self.at: dict[str, int] = {}             # Ref -> the place of its (latest) grant in ``out``
+        self.issued: dict[str, Fraction] = {}    # Ref -> shares issued under its grant so far
+
+    def of(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
+        """``alternative_history(ledger[:i], ref, replacement)``."""
+        if i < self.done:
+            return AlternativeHistories(self.ledger).of(i, ref, replacement)
+        out, at, issued = self.out, self.at, self.issued
+        for e in self.ledger[self.done:i]:
+            t = type(e)
+            if t is Grant:
+                at[e.ref] = len(out)
+                issued.pop(e.ref, None)
+                out.append(e)
+            elif t is Amend or t is Expire:
+                k = at.get(e.ref)
+                if k is not None and out[k] is not None:
+                    out[k] = amended_terms(out[k], e) if t is Amend else expired_terms(out[k], issued.get(e.ref, Fraction(0)))
+            else:
+                if t is Issue and e.ref in at and out[at[e.ref]] is not None:
+                    issued[e.ref] = issued.get(e.ref, Fraction(0)) + e.shares
+                out.append(e)
+        self.done = i
+        k = at.get(ref)
+        if k is None:
+            return tuple([e for e in out if e is not None])
+        kept, out[k] = out[k], replacement
+        try:
+            return tuple([e for e in out if e is not None])
+        finally:
+            out[k] = kept

@@ -29,7 +29,7 @@ from . import capital as cap
 from .capital import Capital
 from .errors import fail
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
-                     Treasury, alternative_history, amended_terms, expired_terms, sort_events)
+                     Treasury, AlternativeHistories, amended_terms, expired_terms, sort_events)
 from .numbers import count, money, pct, round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
@@ -229,11 +229,16 @@ class Histories:
     the fast path's in :mod:`engine.trail`.
     """
 
-    __slots__ = ("terms", "known", "start", "step")
+    __slots__ = ("terms", "known", "start", "step", "alternatives")
 
     def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable) -> None:
         self.terms, self.start, self.step = terms, start, step
         self.known: list[tuple[Sequence[Event], list]] = [(ledger, states)]
+        self.alternatives = AlternativeHistories(ledger)
+
+    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
+        """The ledger's :func:`~engine.events.alternative_history` before its event ``i``."""
+        return self.alternatives.of(i, ref, replacement)
 
     def fold(self, events: Sequence[Event]):
         k, start = 0, None
@@ -274,6 +279,9 @@ class _Known:
 
     def __init__(self, state: State | None) -> None:
         self.state = state
+
+    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
+        return ()
 
     def fold(self, events: Sequence[Event]) -> State:
         return self.state
@@ -559,7 +567,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         new_grant = expired_terms(grant, current.issued)
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
-    redone = histories.fold(alternative_history(ledger[:i], e.ref, new_grant))
+    redone = histories.fold(histories.alternative(i, e.ref, new_grant))
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)}
     after_capital = replace(redone.capital, grants=grants, rights=c.rights)
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")

@@ -35,7 +35,7 @@ from typing import Sequence
 from . import capital as cap
 from .capital import Capital
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
-                     alternative_history, amended_terms, expired_terms)
+                     amended_terms, expired_terms)
 from .ledger import (APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, Histories, State, TrailRow,
                      explain_step)
 from .numbers import round_to_increment
@@ -258,7 +258,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     else:
         new_grant = expired_terms(grant, current.issued)
     assert histories is not None, "an alternative history holds no AMEND or EXPIRE"
-    redone = histories.fold(alternative_history(ledger[:i], e.ref, new_grant))
+    redone = histories.fold(histories.alternative(i, e.ref, new_grant))
     r = redone[12]
     grants = {**c.grants, e.ref: cap.GrantState(new_grant or grant, current.issued,
                                                 e.date if isinstance(e, Expire) else None)}

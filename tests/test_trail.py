@@ -141,3 +141,19 @@ def test_fast_refusals_are_the_reference_folds(text, message):
         with pytest.raises(WarrantError) as refused:
             how(D1, ledger(text), AS_OF)
         assert str(refused.value) == message
+
+
+@settings(max_examples=_examples(200))
+@given(event_rows(kinds=["ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT"],
+                  refs=("O1", "O2", "O3", "C1", "C2")))
+def test_alternative_histories_kept_across_a_fold_equal_one_read(rows):
+    """§4(e)(ii): the histories asked for in ledger order, kept from one question to the next, are each
+    the history read from the ledger's start (amended grants, expired ones dropped or cut to their issues)."""
+    from engine.events import Amend, AlternativeHistories, Expire, Grant
+    book = events(rows)
+    kept = AlternativeHistories(book)
+    replacement = Grant(date(2001, 3, 1), None, "", None, False, "O1", F(7), F(1), F(0), "")
+    for i, e in enumerate(book):
+        if isinstance(e, (Amend, Expire)):
+            for repl in (None, replacement):
+                assert kept.of(i, e.ref, repl) == AlternativeHistories(book).of(i, e.ref, repl)
