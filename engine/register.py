@@ -121,7 +121,7 @@ class _Runner:
         fn = self.translated
         if fn is None:
             self.runs += 1
-            if self.runs > TRANSLATE_AFTER:
+            if self.runs > TRANSLATE_AFTER and _length(self.program) <= TRANSLATE_MAX_OPS:
                 self.dialect = _fast_rationals() or _INT_PAIRS
                 fn = self.translated = translated(self.program, self.terms, self.dialect)
             else:
@@ -484,6 +484,16 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
 # shared prices, one trail) stays with the interpreter :func:`_run`; a register of distinct
 # prices runs it thousands of times.
 TRANSLATE_AFTER = 48
+
+# A longer program (a ledger of thousands of events and amendments) stays with the interpreter:
+# its source would take seconds to compile and megabytes to hold.
+TRANSLATE_MAX_OPS = 20_000
+
+
+def _length(program: tuple) -> int:
+    """The ops one run executes, recomputations included (about 13 lines of source each)."""
+    return sum(1 + (_length(op[2]) if op[0] == _RECOMPUTE else 0) for op in program)
+
 
 _STATE = ("p", "s", "cp", "cs", "l", "e")   # price, shares, carried price/shares (§4(g)(iii)), lowest (§4(h)), units
 
