@@ -110,10 +110,11 @@ class _Runner:
     """One compiled program with what runs it: the interpreter :func:`_run` for its first
     :data:`TRANSLATE_AFTER` runs, then the program :func:`translated` into Python."""
 
-    __slots__ = ("program", "terms", "runs", "translated", "dialect", "memo")
+    __slots__ = ("program", "terms", "runs", "translated", "translatable", "dialect", "memo")
 
     def __init__(self, program: tuple, terms: Terms) -> None:
         self.program, self.terms, self.runs, self.translated, self.dialect = program, terms, 0, None, _INT_PAIRS
+        self.translatable = True
         self.memo: dict[tuple[int, int], tuple[Fraction, Fraction]] = {}   # linear runs at one share, by price
 
     def __call__(self, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
@@ -121,7 +122,9 @@ class _Runner:
         fn = self.translated
         if fn is None:
             self.runs += 1
-            if self.runs > TRANSLATE_AFTER and _length(self.program) <= TRANSLATE_MAX_OPS:
+            if self.runs > TRANSLATE_AFTER and self.translatable:
+                self.translatable = _length(self.program) <= TRANSLATE_MAX_OPS
+            if self.runs > TRANSLATE_AFTER and self.translatable:
                 self.dialect = _fast_rationals() or _INT_PAIRS
                 fn = self.translated = translated(self.program, self.terms, self.dialect)
             else:
