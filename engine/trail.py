@@ -70,7 +70,7 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
     states = [s]
     histories = Histories(terms, ledger, states, initial, _history_step)
     rows: list[TrailRow] = []
-    price = _fraction(shown_price(s))
+    price = Fraction(*shown_price(s))
     shares = Fraction(s[2], s[3])
     for i, e in enumerate(ledger):
         after, status, clause, redone = _step(terms, ledger, i, s, histories)
@@ -85,10 +85,6 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
                              render=partial(_explain, terms, ledger, i, s, redone)))
         s, price, shares = after, new_price, new_shares
     return s, rows
-
-
-def _fraction(pair: tuple[int, int]) -> Fraction:
-    return Fraction(pair[0], pair[1])
 
 
 def _explain(terms: Terms, ledger: Sequence[Event], i: int, before: FastState,
