@@ -28,9 +28,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from addin.lightimport import import_openpyxl_without_numpy
+from addin.lightimport import import_openpyxl_lazily
 
-import_openpyxl_without_numpy()         # before addin.recalc imports openpyxl
+import_openpyxl_lazily()         # before addin.recalc imports openpyxl's tokenizer
 
 from addin.bookio import BookError, load_book, require_names, save_atomic  # noqa: E402
 from addin.recalc.bookio import CAPS, check_output  # noqa: E402

@@ -187,9 +187,41 @@ def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
     return [_rich_text(m.group(1)).replace("x005F_", "") if m.group(1) else "" for m in _SI.finditer(text)]
 
 
+# openpyxl's number-format tests (openpyxl/styles/numbers.py, MIT licence, (c) 2010-2024 openpyxl),
+# copied so that reading a book does not import openpyxl.styles (and with it openpyxl's whole
+# package body); tests/test_xlsxscan.py proves them equal to openpyxl's own.
+BUILTIN_FORMATS = {
+    0: 'General', 1: '0', 2: '0.00', 3: '#,##0', 4: '#,##0.00', 5: '"$"#,##0_);("$"#,##0)',
+    6: '"$"#,##0_);[Red]("$"#,##0)', 7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: '0%', 10: '0.00%', 11: '0.00E+00', 12: '# ?/?', 13: '# ??/??', 14: 'mm-dd-yy', 15: 'd-mmm-yy',
+    16: 'd-mmm', 17: 'mmm-yy', 18: 'h:mm AM/PM', 19: 'h:mm:ss AM/PM', 20: 'h:mm', 21: 'h:mm:ss',
+    22: 'm/d/yy h:mm', 37: '#,##0_);(#,##0)', 38: '#,##0_);[Red](#,##0)', 39: '#,##0.00_);(#,##0.00)',
+    40: '#,##0.00_);[Red](#,##0.00)', 41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)',
+    42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
+    43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)',
+    44: r'_("$"* #,##0.00_)_("$"* \(#,##0.00\)_("$"* "-"??_)_(@_)', 45: 'mm:ss', 46: '[h]:mm:ss',
+    47: 'mmss.0', 48: '##0.0E+0', 49: '@'}
+_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')   # quoted text; brackets other than [h] [m] [s]
+_TIMEDELTA = re.compile(r'\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?', re.I)
+_DATE_PART = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+
+
+def is_date_format(fmt: str | None) -> bool:
+    """openpyxl's ``is_date_format``: the first section, literals stripped, names a date or time part."""
+    if fmt is None:
+        return False
+    return _DATE_PART.search(_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+def is_timedelta_format(fmt: str | None) -> bool:
+    """openpyxl's ``is_timedelta_format``: the first section holds an elapsed [h], [m] or [s]."""
+    if fmt is None:
+        return False
+    return _TIMEDELTA.search(fmt.split(";")[0]) is not None
+
+
 def _formats(reader: _Reader, part: str | None) -> tuple[list[str], set[int], set[int]]:
     """Number format code per style index, and the indexes openpyxl reads as dates / durations."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
     if part is None or part not in reader.parts:
         return ["General"], set(), set()
     text = reader.text(part)

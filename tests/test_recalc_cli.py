@@ -224,3 +224,47 @@ def test_a_book_saved_again_keeps_its_dynamic_arrays(tmp_path):
     assert dynamic_anchors(src) == dynamic_anchors(out) == {("S", 1, 2)}
     r = recalc_workbook(load_book(out), None)
     assert r.spill_shape == {("S", 1, 2): (3, 1)} and r["S!C3"] == 30
+
+
+# ----------------------------------------------------------------------------- start-up: openpyxl's body only when used
+
+FRESH = """
+import contextlib, io, json, sys
+sys.argv = ["warrants"] + sys.argv[1:]
+from addin.cli import main
+from addin.lightimport import openpyxl_body_loaded
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+sys.stderr.write(json.dumps({"code": code, "body": openpyxl_body_loaded(), "numpy": "numpy" in sys.modules}))
+sys.stdout.write(out.getvalue())
+"""
+
+
+def fresh(*args):
+    proc = subprocess.run([sys.executable, "-c", FRESH, *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, env={**os.environ, "CI": "true"})
+    import json
+    return json.loads(proc.stderr.strip().splitlines()[-1]), proc.stdout
+
+
+def test_a_fresh_process_reads_with_openpyxls_body_only_to_write(tmp_path):
+    # --json reads with the scan and openpyxl's tokenizer: the package body (reader, writer, styles)
+    # and numpy are never imported; -o imports the body when it is first used, and writes the same values
+    import json
+    book = ROOT / "workbooks" / "warrant_register.xlsx"
+    state, text = fresh("recalc", book, "--json")
+    assert state == {"code": 0, "body": False, "numpy": False}
+    values = json.loads(text)
+    out = tmp_path / "v.xlsx"
+    state, _ = fresh("recalc", book, "-o", out)
+    assert state == {"code": 0, "body": True, "numpy": False}
+    wb = openpyxl.load_workbook(out, data_only=True)
+    for key in [k for k, v in values.items() if isinstance(v, (int, str)) and not isinstance(v, bool)][:50]:
+        sheet, ref = key.split("!")
+        assert wb[sheet][ref].value == values[key]
+    state, _ = fresh("check", book)
+    assert state["code"] == 0 and not state["numpy"]

@@ -10,7 +10,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import openpyxl.styles.numbers
 import pytest
+from hypothesis import given, strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -209,3 +211,32 @@ def test_character_references_resolved_as_xml_does(tmp_path):
         '<c r="A1"><v>1</v></c>', '<c r="A1" t="inlineStr"><is><t>x&#x80;&amp;y&#65;</t></is></c>', 1)).getvalue())
     got = read_book(book).sheets["Sheet1"].values[(1, 1)]
     assert got == "x\x80&yA" == openpyxl.load_workbook(book)["Sheet1"]["A1"].value
+
+
+# ----------------------------------------------------------------------------- number formats, without openpyxl.styles
+
+FORMAT_CODES = [
+    "General", "0.00", "yyyy-mm-dd", "dd/mm/yyyy h:mm", "[h]:mm:ss", "[mm]:ss", "[ss].000", "mm:ss",
+    '"Date: "0', '0.00" days"', "[Red]0.00", "[$-409]mmmm d, yyyy", "[$EUR ]#,##0.00_-", r"\d0", "_d0",
+    "0;[Red]dd-mm", "[hh]:mm;@", "#,##0.00_);(#,##0.00)", "@", "", "h", "[h]", "[H]:MM", "0.0E+0", "yy", 'mm"x"',
+] + list(openpyxl.styles.numbers.BUILTIN_FORMATS.values())
+
+
+def test_number_format_tests_equal_openpyxls():
+    # the copies in addin.xlsxscan (so that a scan does not import openpyxl.styles) against openpyxl's own
+    from openpyxl.styles import numbers
+
+    from addin.xlsxscan import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+    assert BUILTIN_FORMATS == numbers.BUILTIN_FORMATS
+    for code in FORMAT_CODES + [None]:
+        assert is_date_format(code) == numbers.is_date_format(code), code
+        assert is_timedelta_format(code) == numbers.is_timedelta_format(code), code
+
+
+@given(st.text(alphabet='dmhysDMHYS0#.,;:[]"\\_ $-@EeAPap/x', max_size=14))
+def test_number_format_tests_equal_openpyxls_on_any_code(code):
+    from openpyxl.styles import numbers
+
+    from addin.xlsxscan import is_date_format, is_timedelta_format
+    assert is_date_format(code) == numbers.is_date_format(code)
+    assert is_timedelta_format(code) == numbers.is_timedelta_format(code)
