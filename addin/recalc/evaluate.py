@@ -25,6 +25,8 @@ import gc
 import re
 import sys
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -39,6 +41,7 @@ from .spill import fill_array, place_spill
 from .values import (CIRC, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
+_INFINITIES = (float("inf"), float("-inf"))
 MAX_DEPTH = 150          # cells evaluated inside one another before the chain is cut
 
 PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
@@ -110,14 +113,31 @@ class Recalc:
     def cells(self) -> list[tuple[str, int, int]]:
         """Formula cells and spilled cells, sheet by sheet in workbook order, row-major."""
         order = {s: i for i, s in enumerate(self.sheet_order)}
-        keys = set(self.formula_cells) | set(self.spilled)
-        return sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[1], k[2]))
+        keys = set(self.formula_cells)
+        keys.update(self.spilled)
+        # sorted as tuples (no key function per cell), then each sheet's run moved to its place
+        runs = [(order.get(sheet), list(run)) for sheet, run in groupby(sorted(keys), itemgetter(0))]
+        if any(rank is None for rank, _run in runs):        # a sheet not in the book's order: the plain rule
+            return sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[1], k[2]))
+        runs.sort(key=itemgetter(0))
+        return [key for _rank, run in runs for key in run]
 
     def as_json(self) -> dict[str, object]:
         """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text."""
         out: dict[str, object] = {}
+        values = self.values
+        columns: dict[tuple[str, int], str] = {}           # (sheet, column) -> "Sheet!A", built once
         for key in self.cells():
-            out[cell_key(*key)] = json_value(self.values.get(key))
+            sheet, row, col = key
+            head = columns.get((sheet, col))
+            if head is None:
+                head = columns[(sheet, col)] = cell_key(sheet, row, col)[:-len(str(row))]
+            v = values.get(key)
+            if type(v) is float and v.is_integer() and abs(v) < 2 ** 53:   # json_value's common case, inline
+                v = int(v)
+            elif type(v) is not float or v != v or v in _INFINITIES:
+                v = json_value(v)
+            out[head + str(row)] = v
         return out
 
 
