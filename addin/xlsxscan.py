@@ -31,9 +31,13 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 __all__ = ["ScanBook", "ScanCell", "ScanSheet", "ScanWorkbook", "ScanWorksheet", "Unsupported", "open_book", "read_book"]
+
+
+_NOT_READ = object()
 
 
 class Unsupported(Exception):
@@ -83,6 +87,7 @@ _PHONETIC = re.compile(r"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*/>", re.S)
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _COLS: dict[str, int] = {}
+_ROW, _COLUMN = itemgetter(0), itemgetter(1)
 
 
 def _col(letters: str) -> int:
@@ -270,6 +275,7 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
     body = text[start:end] if end > 0 else ""
     values, formulas, arrays, errors, styles = sheet.values, sheet.formulas, sheet.arrays, sheet.errors, sheet.styles
     shared: dict[str, object] = {}
+    moments: dict[tuple[str, int], object] = {}
     matched = 0
     blanks: list[tuple[int, int]] = []
     cols = _COLS
@@ -325,14 +331,20 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             blanks.append(key)          # openpyxl keeps the cell (its value None)
             continue
         if t is None or t == "n":
-            number = _number(v)
             if style in dates:
-                try:
-                    values[key] = from_excel(number, epoch, timedelta=style in durations)
-                except (OverflowError, ValueError):
+                moment = moments.get((v, style), _NOT_READ)   # a register repeats its dates: each read once
+                if moment is _NOT_READ:
+                    try:
+                        moment = from_excel(_number(v), epoch, timedelta=style in durations)
+                    except (OverflowError, ValueError):
+                        moment = None
+                    moments[(v, style)] = moment
+                if moment is None:
                     errors[key] = "#VALUE!"     # openpyxl: a date serial out of range reads as #VALUE!
+                else:
+                    values[key] = moment
                 continue
-            values[key] = number
+            values[key] = _number(v)
         elif t == "s":
             values[key] = strings[int(v)]
         elif t == "str":
@@ -351,8 +363,8 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
     max_row = max_col = 0
     for d in (values, formulas, errors, styles, blanks):
         if d:
-            max_row = max(max_row, max(k[0] for k in d))
-            max_col = max(max_col, max(k[1] for k in d))
+            max_row = max(max_row, max(map(_ROW, d)))
+            max_col = max(max_col, max(map(_COLUMN, d)))
     for m in _MERGE.finditer(text[end:] if end > 0 else ""):
         c1, r1 = _col(m.group(1)), int(m.group(2))
         c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)

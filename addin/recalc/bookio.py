@@ -206,11 +206,14 @@ def _scanned_cells(wb, errors: dict) -> BookCells:
     book = BookCells()
     for title in wb.sheetnames:
         sheet = wb.scan.sheets[title]
-        for (r, c), v in sheet.values.items():
-            if isinstance(v, str) and v[:1] == "=" and len(v) > 1:
-                book.formulas[(title, r, c)] = v
-            else:
-                book.constants[(title, r, c)] = v
+        # the scan's values are plain types: a str starting "=" (and longer) is a formula, as above
+        constants = {(title, r, c): v for (r, c), v in sheet.values.items()
+                     if type(v) is not str or v[:1] != "=" or len(v) < 2}
+        book.constants.update(constants)
+        if len(constants) < len(sheet.values):
+            for (r, c), v in sheet.values.items():
+                if type(v) is str and v[:1] == "=" and len(v) > 1:
+                    book.formulas[(title, r, c)] = v
         for (r, c), v in sheet.errors.items():
             text = v.upper()
             book.constants[(title, r, c)] = errors.get(text, text)
