@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -764,5 +765,23 @@ def main() -> None:
         sys.exit(3)
 
 
+def command() -> None:
+    """The ``warrants`` console script: :func:`main`. After ``recalc BOOK --json`` (which writes no
+    file) the process ends as soon as its output is flushed, without the interpreter's teardown
+    of the recalculated book's objects (~0.08 s for a 10,000-row register)."""
+    direct = _recalc_json_book(sys.argv[1:]) is not None
+    try:
+        main()
+    except SystemExit as exc:
+        if not direct or not (exc.code is None or isinstance(exc.code, int)):
+            raise
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):        # a closed pipe: the interpreter's own exit reports it
+            raise exc from None
+        os._exit(exc.code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    command()
