@@ -10,7 +10,9 @@ Every figure is printed beside its floor, measured in the same run:
   per run, the engine's caches emptied first); floor: 100 bare
   ``Decimal`` multiply-compares (one per event);
 * ``register_shared`` / ``register_distinct``: ``engine.register`` in warrant-events per
-  second, the engine's caches emptied before each run (programs compiled every time);
+  second, the engine's caches emptied before each run (programs compiled, and translated
+  where run many times, every time), on the pure-Python path (``WARRANTS_PURE=1``, the
+  default install) and, when the ``warrants[fast]`` extra is installed, on gmpy2's ``mpq``;
   floors: a bare ``Decimal`` multiply-compare per warrant-event (inexact), and
   exact price operations on ``int`` numerator/denominator pairs and on ``Fraction``;
 * ``reference_fold``: the same warrants one by one through ``engine.adjust`` (sampled).
@@ -38,6 +40,12 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from engine import adjust, clear_caches, parse_events, register  # noqa: E402
+try:
+    import gmpy2  # noqa: F401  (the warrants[fast] extra: figures with and without it)
+    HAVE_GMPY2 = True
+except ImportError:
+    HAVE_GMPY2 = False
+
 from workloads import AS_OF, distinct_register, ledger_rows, price_paths, shared_register, terms_of  # noqa: E402
 
 
@@ -128,11 +136,18 @@ def trail(ledger, terms, runs: int, cold_ledgers: list) -> dict:
 
 
 def register_figure(rows: list[tuple], ledger, runs: int, floors: dict) -> dict:
+    """The register in warrant-events/s on the pure-Python path (the default), and with gmpy2 when installed."""
     book = terms_of(rows)
     we = len(book) * len(ledger)
-    seconds = median_time(runs, lambda: register(book, ledger, AS_OF), fresh=True)   # programs compiled each run
-    return {"warrants": len(book), "warrant_events": we, "distinct_price_paths": price_paths(rows),
-            "seconds": round(seconds, 3), "warrant_events_per_second": per_second(we, seconds), **floors}
+    figure = {"warrants": len(book), "warrant_events": we, "distinct_price_paths": price_paths(rows)}
+    for label, pure in (("", True), ("fast_gmpy2_", False)):
+        if not pure and not HAVE_GMPY2:
+            continue
+        os.environ["WARRANTS_PURE"] = "1" if pure else ""       # read when a program is translated
+        seconds = median_time(runs, lambda: register(book, ledger, AS_OF), fresh=True)   # programs compiled each run
+        figure.update({f"{label}seconds": round(seconds, 3), f"{label}warrant_events_per_second": per_second(we, seconds)})
+    os.environ.pop("WARRANTS_PURE", None)
+    return {**figure, **floors}
 
 
 def main() -> None:
@@ -149,8 +164,8 @@ def main() -> None:
     floors = {"floor_decimal_multiply_compare_per_second": rate(ns.runs, ops, decimal_ops),
               "floor_int_pair_ops_per_second": rate(ns.runs, ops, int_pair_ops),
               "floor_fraction_ops_per_second": rate(ns.runs, ops, fraction_ops)}
-    try:
-        import gmpy2  # noqa: PLC0415  (optional: only a floor)
+    if HAVE_GMPY2:
+        import gmpy2  # noqa: PLC0415  (the warrants[fast] extra)
 
         def mpq_ops(n: int) -> None:
             factors = [gmpy2.mpq(a, b) for a, b in FACTORS]
@@ -162,8 +177,6 @@ def main() -> None:
                     if p < bound:
                         p = bound
         floors["floor_gmpy2_mpq_ops_per_second"] = rate(ns.runs, ops, mpq_ops)
-    except ImportError:
-        pass
     report = {
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(), "runs": ns.runs,
         "trail": trail(ledger, one, ns.runs, cold_ledgers),

@@ -16,11 +16,13 @@ this path equal to it with hypothesis.
 """
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
 from math import gcd
+from operator import attrgetter
 from typing import Sequence
 
 from . import capital as cap
@@ -46,13 +48,17 @@ PROGRAM_CACHE_SIZE = 64
 
 
 def forget_programs() -> None:
-    """Empty the cache of compiled programs (for a benchmark of a ledger never seen)."""
+    """Empty the caches of compiled programs and their runners (for a benchmark of a ledger never seen)."""
     _PROGRAMS.clear()
+    _RUNNERS.clear()
+
+
+_path_fields = attrgetter(*_PATH_FIELDS)
 
 
 def path_key(terms: Terms) -> tuple:
     """The terms that decide a ledger's program: the company-level settings of :data:`_PATH_FIELDS`."""
-    return tuple(getattr(terms, f) for f in _PATH_FIELDS)
+    return _path_fields(terms)
 
 
 def program_for(terms: Terms, ledger: tuple) -> tuple:
@@ -73,34 +79,77 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     linear = not any(isinstance(e, Exercise) for e in ledger)
-    programs: dict[tuple, tuple] = {}
-    memo: dict[tuple, tuple[Fraction, Fraction]] = {}
+    runners: dict[tuple, _Runner] = {}
     out: list[tuple[Fraction, Fraction]] = []
+    append = out.append
+    last_key, runner = None, None
     for t in terms:
-        cap.check_as_of(t, day)
-        key = path_key(t)
-        program = programs.get(key)
-        if program is None:
-            program = programs[key] = program_for(t, ledger)
+        if day < t.issue_date:
+            cap.check_as_of(t, day)
+        key = _path_fields(t)
+        if key != last_key:          # a register's rows share their company terms: compared by identity first
+            runner = runners.get(key)
+            if runner is None:
+                runner = runners[key] = runner_for(t, ledger, key)
+            last_key = key
+        p = t.exercise_price
         if linear:
-            run_key = (key, t.exercise_price)
-            hit = memo.get(run_key)
+            hit = runner.memo.get((p.numerator, p.denominator))
             if hit is None:
-                hit = memo[run_key] = run(program, t, t.exercise_price, Fraction(1))
-            out.append((hit[0], hit[1] * t.warrant_shares))
+                hit = runner.memo[(p.numerator, p.denominator)] = runner(p, _ONE)
+            append((hit[0], hit[1] * t.warrant_shares))
         else:
-            out.append(run(program, t, t.exercise_price, t.warrant_shares))
+            append(runner(p, t.warrant_shares))
     return out
 
 
+_ONE = Fraction(1)
+
+
+class _Runner:
+    """One compiled program with what runs it: the interpreter :func:`_run` for its first
+    :data:`TRANSLATE_AFTER` runs, then the program :func:`translated` into Python."""
+
+    __slots__ = ("program", "terms", "runs", "translated", "dialect", "memo")
+
+    def __init__(self, program: tuple, terms: Terms) -> None:
+        self.program, self.terms, self.runs, self.translated, self.dialect = program, terms, 0, None, _INT_PAIRS
+        self.memo: dict[tuple[int, int], tuple[Fraction, Fraction]] = {}   # linear runs at one share, by price
+
+    def __call__(self, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
+        """Run the program for one warrant; returns (price after §4(h), shares)."""
+        fn = self.translated
+        if fn is None:
+            self.runs += 1
+            if self.runs > TRANSLATE_AFTER:
+                self.dialect = _fast_rationals() or _INT_PAIRS
+                fn = self.translated = translated(self.program, self.terms, self.dialect)
+            else:
+                start = _INT_PAIRS.start(price, shares)
+                return _INT_PAIRS.answer(_run(self.program, self.terms, start, {0: start}))
+        return self.dialect.answer(fn(*self.dialect.start(price, shares)))
+
+
+# Runners by the same key as the programs: a ledger seen before keeps its translation.
+_RUNNERS: OrderedDict[tuple, _Runner] = OrderedDict()
+
+
+def runner_for(terms: Terms, ledger: tuple, key: tuple | None = None) -> _Runner:
+    """The runner of a sorted ledger's program for warrants sharing ``terms``' company-level settings."""
+    cache_key = (ledger, path_key(terms) if key is None else key)
+    r = _RUNNERS.get(cache_key)
+    if r is None:
+        r = _RUNNERS[cache_key] = _Runner(program_for(terms, ledger), terms)
+        if len(_RUNNERS) > PROGRAM_CACHE_SIZE:
+            _RUNNERS.popitem(last=False)
+    else:
+        _RUNNERS.move_to_end(cache_key)
+    return r
+
+
 def run(program: tuple, terms: Terms, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
-    """Run a compiled program for one warrant; returns (price after §4(h), shares)."""
-    p, s = price, shares
-    start = (p.numerator, p.denominator, s.numerator, s.denominator) * 2 + (p.numerator, p.denominator, 1, 1)
-    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = _run(program, terms, start, {0: start})
-    if ln * pd < pn * ld:  # §4(h): the lowest price made, restated to today's units
-        pn, pd = ln, ld
-    return Fraction(pn, pd), Fraction(sn, sd)
+    """Run a compiled program for one warrant with the interpreter; returns (price after §4(h), shares)."""
+    return _Runner(program, terms)(price, shares)
 
 
 def _shared(program: tuple) -> tuple:
@@ -218,19 +267,18 @@ def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
         un = ud = 1
         upward = False
         rounding = False
-        if code == _RESIZE:
-            rn, rd = op[1], op[2]
-            nn, nd = cpn * rd, cpd * rn                   # price / ratio
-            xn, xd = csn * rn, csd * rd                   # shares * ratio
-            upward, un, ud = op[3], rd, rn
-            g = gcd(nn, nd); nn, nd = nn // g, nd // g
-            g = gcd(xn, xd); xn, xd = xn // g, xd // g
-        elif code == _DIVIDEND:
-            fn, fd = op[1], op[2]
-            nn, nd = cpn * fn, cpd * fd
-            xn, xd = csn * fd, csd * fn
-            g = gcd(nn, nd); nn, nd = nn // g, nd // g
-            g = gcd(xn, xd); xn, xd = xn // g, xd // g
+        if code == _RESIZE or code == _DIVIDEND:
+            # price x f, shares / f (a split's f = old/new): every pair in lowest terms, so cancelling
+            # across with the small factor leaves the products in lowest terms
+            if code == _RESIZE:
+                fn, fd = op[2], op[1]
+                upward, un, ud = op[3], fn, fd
+            else:
+                fn, fd = op[1], op[2]
+            g, h = gcd(cpn, fd), gcd(cpd, fn)
+            nn, nd = cpn // g * (fn // h), cpd // h * (fd // g)
+            g, h = gcd(csn, fn), gcd(csd, fd)
+            xn, xd = csn // g * (fd // h), csd // h * (fn // g)
         elif code == _RATCHET or code == _WEIGHTED:
             qn, qd = op[1], op[2]                          # price per share of the issue
             if qn * cpd >= cpn * qd:
@@ -325,25 +373,47 @@ def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
     return _lowered(_shared(_compile(terms, tuple(ledger))[0]))
 
 
-def _compile(terms: Terms, ledger: tuple) -> tuple[tuple, Capital]:
-    c = cap.initial(terms)
-    ops: list[tuple] = []
-    for i, e in enumerate(ledger):
+def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tuple, Capital]:
+    """The ops of a sorted ledger, and the capital after it.
+
+    ``seen`` holds the histories already compiled in this program (the main ledger, then each
+    §4(e)(ii) alternative history), each as ``(events, before)`` where ``before[i]`` is (a list
+    whose first n ops are the ops so far, n, capital) just before its event ``i``. An alternative history keeps the main
+    ledger's events up to its first changed grant (and an earlier alternative's up to the
+    first grant they amend differently), so its compilation resumes from the longest prefix
+    of equal events already compiled: the fold is pure, so resuming gives
+    exactly the ops and capital compiling from scratch gives.
+    """
+    seen = [] if seen is None else seen
+    start, before = 0, [([], 0, cap.initial(terms))]
+    for events, known in seen:
+        n = min(len(events), len(ledger), len(known) - 1)
+        k = 0
+        while k < n and (events[k] is ledger[k] or events[k] == ledger[k]):
+            k += 1
+        if k > start:
+            start, before = k, known[:k + 1]
+    done, n, c = before[start]
+    ops = done[:n]
+    seen.append((ledger, before))
+    for i in range(start, len(ledger)):
+        e = ledger[i]
         try:
             if e.date < terms.issue_date:
                 c = cap.before_issue(c, e)
-                continue
-            c = cap.stated(c, e)[0]
-            op, c = _compile_one(terms, ledger, i, e, c)
+            else:
+                c = cap.stated(c, e)[0]
+                op, c = _compile_one(terms, ledger, i, e, c, seen)
+                ops.append(op)
         except WarrantError as err:
             # The reference fold raises when it reaches this event: so does the program.
             ops.append((_FAIL, err))
             break
-        ops.append(op)
+        before.append((ops, len(ops), c))      # ``ops`` only grows: its first n ops stay these
     return tuple(ops), c
 
 
-def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital) -> tuple[tuple, Capital]:
+def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen: list) -> tuple[tuple, Capital]:
     if isinstance(e, Resize):
         return (_RESIZE, e.new / e.old, e.new < e.old), cap.resized(c, e)
     if isinstance(e, StockDividend):
@@ -363,7 +433,7 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital) -> t
         op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
         return op, cap.granted(c, e, management)
     if isinstance(e, (Amend, Expire)):
-        return _compile_recompute(terms, ledger, i, e, c)
+        return _compile_recompute(terms, ledger, i, e, c, seen)
     if isinstance(e, Treasury):
         return (_NONE,), cap.treasury(c, e)[0]
     if isinstance(e, Merger):
@@ -390,7 +460,8 @@ def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, con
     return (_WEIGHTED, per_share, consideration, a, counted, missing, c.floor, zero)
 
 
-def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: Capital) -> tuple[tuple, Capital]:
+def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: Capital,
+                       seen: list) -> tuple[tuple, Capital]:
     if isinstance(e, Expire) and e.ref in c.rights:
         return (_NONE,), cap.rights_expired(c, e)[0]
     current = cap.recompute_target(c, e)
@@ -400,7 +471,335 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
             raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
     else:
         new_grant = expired_terms(current.grant, current.issued)
-    sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant))
+    sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant), seen)
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or current.grant,
                                          expired=e.date if isinstance(e, Expire) else None)}
     return (_RECOMPUTE, sub), replace(redone, grants=grants, rights=c.rights)
+
+
+# ----------------------------------------------------------------------------- the program as Python source
+
+# A program run this many times is translated into a Python function (below) and run as that.
+# Translating costs tens of milliseconds, so a program run only a few times (a register of
+# shared prices, one trail) stays with the interpreter :func:`_run`; a register of distinct
+# prices runs it thousands of times.
+TRANSLATE_AFTER = 48
+
+_STATE = ("p", "s", "cp", "cs", "l", "e")   # price, shares, carried price/shares (§4(g)(iii)), lowest (§4(h)), units
+
+
+class _IntPairs:
+    """Rationals as (numerator, denominator) pairs of plain ``int``, d > 0, in lowest terms: what :func:`_run` does."""
+
+    def names(self, v: str) -> tuple[str, ...]:
+        return (v + "n", v + "d")
+
+    def const(self, n: int, d: int, consts: list) -> tuple[int, int]:
+        return (n, d)
+
+    def start(self, p: Fraction, s: Fraction) -> tuple:
+        pn, pd, sn, sd = p.numerator, p.denominator, s.numerator, s.denominator
+        return (pn, pd, sn, sd, pn, pd, sn, sd, pn, pd, 1, 1)
+
+    def answer(self, state: tuple) -> tuple[Fraction, Fraction]:
+        pn, pd, sn, sd, _, _, _, _, ln, ld, _, _ = state
+        if ln * pd < pn * ld:  # §4(h): the lowest price made, restated to today's units
+            pn, pd = ln, ld
+        return Fraction(pn, pd), Fraction(sn, sd)
+
+    def fraction(self, v: str) -> str:
+        return f"Fraction({v}n, {v}d)"
+
+    def reduce(self, v: str) -> str:
+        return f"g = gcd({v}n, {v}d); {v}n //= g; {v}d //= g"
+
+    def copy(self, dst: str, src: str) -> str:
+        return f"{dst}n, {dst}d = {src}n, {src}d"
+
+    def mul(self, dst: str, src: str, k: tuple) -> str:      # dst = src * k
+        # Both in lowest terms: cancelling across (gcd with the small constant) leaves the product
+        # in lowest terms, as reducing it afterwards would (a gcd of two large ints costs several times more).
+        kn, kd = k
+        if kd == 1 and kn == 1:
+            return self.copy(dst, src)
+        if kd == 1:
+            return f"h = gcd({src}d, {kn}); {dst}n, {dst}d = {src}n * ({kn} // h), {src}d // h"
+        if kn == 1:
+            return f"g = gcd({src}n, {kd}); {dst}n, {dst}d = {src}n // g, {src}d * ({kd} // g)"
+        return (f"g = gcd({src}n, {kd}); h = gcd({src}d, {kn}); "
+                f"{dst}n, {dst}d = {src}n // g * ({kn} // h), {src}d // h * ({kd} // g)")
+
+    def cmp(self, a: str, op: str, b: str) -> str:
+        return f"{a}n * {b}d {op} {b}n * {a}d"
+
+    def cmp_const(self, a: str, op: str, k: tuple) -> str:
+        return f"{a}n * {k[1]} {op} {k[0]} * {a}d"
+
+    def weighted(self, dst: str, cp: str, x: int, y: int, g: tuple) -> str:   # dst = (cp X + Y) g
+        return f"{dst}n, {dst}d = ({cp}n * {x} + {cp}d * {y}) * {g[0]}, {cp}d * {g[1]}; " + self.reduce(dst)
+
+    def kept(self, dst: str, cs: str, cp: str, new: str) -> str:                # dst = cs cp / new
+        return f"{dst}n, {dst}d = {cs}n * {cp}n * {new}d, {cs}d * {cp}d * {new}n; " + self.reduce(dst)
+
+    def below_minimum(self, new: str, p: str, m: tuple) -> str:                 # |new - p| < m p
+        return f"abs({new}n * {p}d - {p}n * {new}d) * {m[1]} < {m[0]} * {p}n * {new}d"
+
+    def is_zero(self, v: str) -> str:
+        return f"{v}n == 0"
+
+    def is_one(self, v: str) -> str:
+        return f"{v}n == {v}d"
+
+    def set_one(self, v: str) -> str:
+        return f"{v}n = {v}d = 1"
+
+    def rounded(self, v: str, call: str) -> str:
+        return f"m = {call}; {v}n, {v}d = m.numerator, m.denominator"
+
+    def exercised(self, s: str, cs: str, k: tuple) -> list[str]:              # cs = cs (s - k) / s; s = s - k
+        xn, xd = k
+        return [f"m = {s}n * {xd} - {xn} * {s}d",
+                f"{cs}n, {cs}d = {cs}n * m, {cs}d * {xd} * {s}n; " + self.reduce(cs),
+                f"{s}n, {s}d = m, {s}d * {xd}; " + self.reduce(s)]
+
+
+class _Rationals:
+    """Rationals as one exact object each (``gmpy2.mpq``, the ``warrants[fast]`` extra): one C call per operation."""
+
+    def __init__(self, q) -> None:
+        self.q = q
+
+    def names(self, v: str) -> tuple[str, ...]:
+        return (v,)
+
+    def const(self, n: int, d: int, consts: list) -> str:
+        consts.append(self.q(n, d))
+        return f"_K{len(consts) - 1}"
+
+    def start(self, p: Fraction, s: Fraction) -> tuple:
+        p, s = self.q(p.numerator, p.denominator), self.q(s.numerator, s.denominator)
+        return (p, s, p, s, p, self.q(1))
+
+    def answer(self, state: tuple) -> tuple[Fraction, Fraction]:
+        p, s, _, _, low, _ = state
+        if low < p:            # §4(h): the lowest price made, restated to today's units
+            p = low
+        return Fraction(int(p.numerator), int(p.denominator)), Fraction(int(s.numerator), int(s.denominator))
+
+    def fraction(self, v: str) -> str:
+        return f"Fraction(int({v}.numerator), int({v}.denominator))"
+
+    def copy(self, dst: str, src: str) -> str:
+        return f"{dst} = {src}"
+
+    def mul(self, dst: str, src: str, k: str) -> str:
+        return f"{dst} = {src} * {k}"
+
+    def cmp(self, a: str, op: str, b: str) -> str:
+        return f"{a} {op} {b}"
+
+    def cmp_const(self, a: str, op: str, k: str) -> str:
+        return f"{a} {op} {k}"
+
+    def weighted(self, dst: str, cp: str, a: str, b: str) -> str:             # dst = cp A + B, A = X g, B = Y g
+        return f"{dst} = {cp} * {a} + {b}"
+
+    def kept(self, dst: str, cs: str, cp: str, new: str) -> str:
+        return f"{dst} = {cs} * {cp} / {new}"
+
+    def below_minimum(self, new: str, p: str, m: str) -> str:
+        return f"abs({new} - {p}) < {m} * {p}"
+
+    def is_zero(self, v: str) -> str:
+        return f"{v} == 0"
+
+    def is_one(self, v: str) -> str:
+        return f"{v} == 1"
+
+    def set_one(self, v: str) -> str:
+        return f"{v} = _ONE"
+
+    def rounded(self, v: str, call: str) -> str:
+        return f"m = {call}; {v} = _Q(m.numerator, m.denominator)"
+
+    def exercised(self, s: str, cs: str, k: str) -> list[str]:
+        return [f"m = {s} - {k}", f"{cs} = {cs} * m / {s}", f"{s} = m"]
+
+
+_INT_PAIRS = _IntPairs()
+
+
+def _fast_rationals():
+    """``gmpy2.mpq`` when the ``warrants[fast]`` extra is installed (and ``WARRANTS_PURE`` is not set), else None."""
+    if os.environ.get("WARRANTS_PURE"):
+        return None
+    try:
+        import gmpy2  # noqa: PLC0415  (optional, absent under Pyodide)
+    except ImportError:
+        return None
+    return _Rationals(gmpy2.mpq)
+
+
+def translated(program: tuple, terms: Terms, dialect=None):
+    """``program`` as one Python function of a warrant's start state, doing exactly what :func:`_run` does.
+
+    Every op of :func:`_run` becomes straight-line code with its numbers as literals (int pairs)
+    or named constants (``mpq``), and the decisions the company-level terms fix (the minimum
+    adjustment, the share rule, the price increment, a split's direction) are taken here once;
+    each ``continue`` of :func:`_run` becomes the end of that op's block. A recomputation's run
+    is inlined with its own variables (suffix = depth), starting from a snapshot ``_s<key>``.
+    Returns ``(function, dialect)``: the function maps ``dialect.start(...)`` to a state that
+    ``dialect.answer`` turns into (price, shares). ``tests/test_register.py`` proves both
+    dialects equal to the reference fold.
+    """
+    q = dialect or _INT_PAIRS
+    consts: list = []
+    lines: list[str] = []
+    k = lambda n, d: q.const(n, d, consts)       # noqa: E731
+    minimum = terms.minimum_adjustment
+    keep = terms.share_adjustment == KEEP_AGGREGATE
+    increment = terms.price_increment
+    m_const = k(minimum.numerator, minimum.denominator) if minimum else None
+    consts.append(increment)
+    consts.append(terms.price_rounding)
+    rounding_call = f"_round({q.fraction('{new}')}, _K{len(consts) - 2}, _K{len(consts) - 1})"
+
+    def emit(depth: int, ops: tuple, indent: int) -> None:
+        v = {name: f"{name}_{depth}" for name in _STATE + ("new", "x")}
+
+        def put(level: int, text: str) -> None:
+            lines.append("    " * level + text.format(**v))
+
+        def tail(level: int, upward: bool, unit, rounding: bool) -> None:
+            # §4(g)(iv), §4(g)(iii), §4(h): the decisions of _run's common tail, in its order
+            if not upward:
+                put(level, "if " + q.cmp("{new}", "<=", "{cp}") + ":")
+                level += 1
+            if unit is not None:
+                put(level, q.mul("{e}", "{e}", unit))
+            put(level, "if " + q.cmp("{new}", "!=", "{cp}") + " or " + q.cmp("{x}", "!=", "{cs}") + ":")
+            level += 1
+            if m_const is not None:   # with a minimum of 0 no change is below it
+                put(level, "if " + q.below_minimum("{new}", "{p}", m_const) + ":")
+                put(level + 1, q.copy("{cp}", "{new}") + "; " + q.copy("{cs}", "{x}"))
+                put(level, "else:")
+                level += 1
+            if rounding and increment is not None:
+                put(level, q.rounded("{new}", rounding_call))
+            if not upward:
+                put(level, "if " + q.cmp("{new}", ">", "{p}") + ":")
+                put(level + 1, q.copy("{new}", "{p}"))
+            put(level, "if not (" + q.is_one("{e}") + "):")      # lowest, restated through pending units
+            put(level + 1, _restate(q, v))
+            put(level + 1, q.set_one("{e}"))
+            put(level, "if " + q.cmp("{new}", "<", "{l}") + ":")
+            put(level + 1, q.copy("{l}", "{new}"))
+            put(level, "; ".join((q.copy("{p}", "{new}"), q.copy("{cp}", "{new}"), q.copy("{s}", "{x}"),
+                                  q.copy("{cs}", "{x}"))))
+
+        def price_floor(level: int, fn, fd) -> None:
+            if fn is not None:
+                f = k(fn, fd)
+                put(level, "if " + q.cmp_const("{new}", "<", f) + ":")
+                put(level + 1, _set_const(q, "{new}", f))
+
+        for op in ops:
+            code = op[0]
+            if code == _RESIZE:
+                rn, rd, upward = op[1], op[2], op[3]
+                put(indent, q.mul("{new}", "{cp}", k(rd, rn)))
+                put(indent, q.mul("{x}", "{cs}", k(rn, rd)))
+                tail(indent, upward, k(rd, rn), False)
+            elif code == _DIVIDEND:
+                fn, fd = op[1], op[2]
+                put(indent, q.mul("{new}", "{cp}", k(fn, fd)))
+                put(indent, q.mul("{x}", "{cs}", k(fd, fn)))
+                tail(indent, False, None, False)
+            elif code == _RATCHET or code == _WEIGHTED:
+                price = k(op[1], op[2])
+                put(indent, "if " + q.cmp_const("{cp}", ">", price) + ":")   # §4(d): below the price otherwise applicable
+                level = indent + 1
+                if code == _RATCHET:
+                    put(level, _set_const(q, "{new}", price))
+                    floor = op[3], op[4]
+                else:
+                    if op[7] is not None:      # a count the weighted average needs is unknown
+                        consts.append(op[7])
+                        put(level, f"raise _K{len(consts) - 1}")
+                        continue
+                    x, y, gn, gd = op[3], op[4], op[5], op[6]
+                    if isinstance(q, _IntPairs):
+                        put(level, q.weighted("{new}", "{cp}", x, y, (gn, gd)))
+                    else:
+                        put(level, q.weighted("{new}", "{cp}", k(x * gn, gd), k(y * gn, gd)))
+                    floor = op[8], op[9]
+                price_floor(level, *floor)
+                put(level, q.copy("{x}", "{cs}"))
+                if keep:                                # KEEP_AGGREGATE: shares x price unchanged
+                    put(level, "if " + q.cmp("{new}", "!=", "{cp}") + ":")
+                    put(level + 1, "if " + q.is_zero("{new}") + ":")
+                    consts.append(op[-1])
+                    put(level + 2, f"raise _K{len(consts) - 1}")
+                    put(level + 1, q.kept("{x}", "{cs}", "{cp}", "{new}"))
+                tail(level, False, None, True)
+            elif code == _NONE:
+                pass
+            elif code == _MARK:
+                put(indent, f"_s{op[1]} = (" + ", ".join(n for s in _STATE for n in q.names("{%s}" % s)) + ")")
+            elif code == _RECOMPUTE:
+                sub = {name: f"{name}_{depth + 1}" for name in _STATE}
+                lines.append("    " * indent + ", ".join(n for s in _STATE for n in q.names(sub[s])) + f" = _s{op[1]}")
+                emit(depth + 1, op[2], indent)
+                put(indent, q.copy("{new}", sub["cp"]))
+                put(indent, "if " + q.cmp("{new}", "!=", "{cp}") + ":")
+                put(indent + 1, q.copy("{x}", sub["cs"]))
+                put(indent, "else:")
+                put(indent + 1, q.copy("{x}", "{cs}"))
+                tail(indent, False, None, True)
+            elif code == _MERGER:
+                down, up = k(op[2], op[1]), k(op[1], op[2])
+                for name in ("p", "cp", "l"):
+                    put(indent, q.mul("{%s}" % name, "{%s}" % name, down))
+                for name in ("s", "cs"):
+                    put(indent, q.mul("{%s}" % name, "{%s}" % name, up))
+            elif code == _EXERCISE:
+                shares = k(op[1], op[2])
+                consts.append(op[4])
+                consts.append(op[3])
+                put(indent, "if " + q.cmp_const("{s}", "<", shares) + ":")
+                put(indent + 1, f"raise _exceeds(_K{len(consts) - 2}, {q.fraction('{s}')}, _K{len(consts) - 1})")
+                for line in q.exercised("{s}", "{cs}", shares):
+                    put(indent, line)
+            elif code == _OTHER:
+                put(indent, _set_const(q, "{new}", k(op[1], op[2])))
+                put(indent, q.copy("{x}", "{cs}"))
+                tail(indent, False, None, False)
+            else:  # _FAIL
+                consts.append(op[1])
+                put(indent, f"raise _K{len(consts) - 1}")
+                break
+
+    state = ", ".join(n for s in _STATE for n in q.names(f"{s}_0"))
+    lines.append(f"def _translated({state}):")
+    lines.append(f"    _s0 = ({state})")
+    emit(0, program, 1)
+    lines.append(f"    return ({state})")
+    namespace = {"gcd": gcd, "Fraction": Fraction, "_round": round_to_increment, "_exceeds": cap.exercise_exceeds,
+                 **{f"_K{i}": c for i, c in enumerate(consts)}}
+    if isinstance(q, _Rationals):
+        namespace.update(_Q=q.q, _ONE=q.q(1))
+    exec(compile("\n".join(lines), "<register program>", "exec"), namespace)   # noqa: S102  (our own numbers only)
+    return namespace["_translated"]
+
+
+def _restate(q, v: dict) -> str:
+    """The lowest price restated through the pending split/combination units (§4(h))."""
+    if isinstance(q, _IntPairs):
+        return "g = gcd({l}n, {e}d); h = gcd({l}d, {e}n); {l}n, {l}d = {l}n // g * ({e}n // h), {l}d // h * ({e}d // g)".format(**v)
+    return "{l} = {l} * {e}".format(**v)
+
+
+def _set_const(q, dst: str, k) -> str:
+    if isinstance(q, _IntPairs):
+        return f"{dst}n, {dst}d = {k[0]}, {k[1]}"
+    return f"{dst} = {k}"
