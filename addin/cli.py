@@ -444,7 +444,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     if as_json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, allow_nan=False))
+        sys.stdout.write(result.json_text())
         sys.stdout.write("\n")
         sys.stdout.flush()
         _notes(result)                      # standard output stays one JSON object

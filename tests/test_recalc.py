@@ -330,9 +330,11 @@ def test_evaluator_agrees_with_exact_arithmetic_on_operators_and_natives(case):
 
 # ----------------------------------------------------------------------------- the JSON's cells and order (issue 11)
 
+import json  # noqa: E402
+
 from addin.recalc import Recalc, cell_key, json_value  # noqa: E402
 
-_SHEETS = ["S", "Results", "T 2", "Z"]
+_SHEETS = ["S", "Résultats", 'T "2" \\ \u2028', "Z"]
 _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**60, 2**60), st.floats(allow_nan=True),
                     st.sampled_from([2.0 ** 53, -2.0 ** 53, 2.0 ** 53 - 1, 1e300, -0.0, 0.5]), st.text(max_size=5),
                     st.sampled_from([dt.datetime(2003, 1, 2), dt.datetime(2003, 1, 2, 9, 30), dt.date(2001, 2, 7),
@@ -358,3 +360,4 @@ def test_cells_and_json_as_the_plain_rules_give_them(formulas, spilled, values, 
     for k in plain:
         want, have = json_value(result.values.get(k)), got[cell_key(*k)]
         assert type(have) is type(want) and (have == want or have != have and want != want)
+    assert result.json_text() == json.dumps(got, ensure_ascii=False, allow_nan=False)

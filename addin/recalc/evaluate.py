@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import re
 import sys
 from dataclasses import dataclass, field
 from itertools import groupby
+from json.encoder import encode_basestring
 from operator import itemgetter
 
 from openpyxl.utils.cell import get_column_letter
@@ -122,9 +124,8 @@ class Recalc:
         runs.sort(key=itemgetter(0))
         return [key for _rank, run in runs for key in run]
 
-    def as_json(self) -> dict[str, object]:
-        """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text."""
-        out: dict[str, object] = {}
+    def _json_cells(self):
+        """(``"Sheet!A"``, row, JSON value) of every cell, in :meth:`cells` order."""
         values = self.values
         columns: dict[tuple[str, int], str] = {}           # (sheet, column) -> "Sheet!A", built once
         for key in self.cells():
@@ -137,10 +138,29 @@ class Recalc:
                 v = int(v)
             elif type(v) is not float or v != v or v in _INFINITIES:
                 v = json_value(v)
-            out[head + str(row)] = v
-        return out
+            yield head, row, v
 
+    def as_json(self) -> dict[str, object]:
+        """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text."""
+        return {head + str(row): v for head, row, v in self._json_cells()}
 
+    def json_text(self) -> str:
+        """``json.dumps(self.as_json(), ensure_ascii=False, allow_nan=False)``, written cell by cell
+        (each sheet-and-column prefix escaped once; the values are never NaN or infinite)."""
+        parts = []
+        heads: dict[str, str] = {}
+        encode, number, whole = encode_basestring, float.__repr__, int.__repr__
+        for head, row, v in self._json_cells():
+            quoted = heads.get(head)
+            if quoted is None:
+                quoted = heads[head] = encode(head)[:-1]       # '"Sheet!A' (digits need no escaping)
+            t = type(v)
+            text = number(v) if t is float else whole(v) if t is int else encode(v) if t is str else \
+                "true" if v is True else "false" if v is False else "null" if v is None else None
+            if text is None:                                    # another type: json's own rules
+                text = json.dumps(v, ensure_ascii=False, allow_nan=False)
+            parts.append(f'{quoted}{row}": {text}')
+        return "{" + ", ".join(parts) + "}"
 
 
 class Evaluator:
