@@ -192,6 +192,7 @@ class Evaluator:
                     key = (sheet, r, c)
                     if key != anchor and key not in self.formulas:
                         self.cache_owner[key] = anchor
+        self.formula_sheets = {k[0] for k in self.formulas}
         order = {s: i for i, s in enumerate(wb.sheetnames)}
         self.result.formula_cells = sorted(self.formulas, key=lambda k: (order[k[0]], k[1], k[2]))
         self.by_sheet_dynamic: dict[str, list[tuple[int, int]]] = {}
@@ -310,6 +311,14 @@ class Evaluator:
                                         f"of {self.caps.max_range_cells:,}")
         sheet = rng.sheet
         formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
+        if sheet not in self.formula_sheets:
+            # no formula on the sheet: nothing spills or fills into it, every cell is its constant
+            get, across = constants.get, range(rng.c1, c2 + 1)
+            out = [[get((sheet, r, c)) for c in across] for r in range(rng.r1, r2 + 1)]
+            if clipped:
+                out = ClippedGrid(out)
+                out.shape = (rows, cols)
+            return out
         values = self.result.values
         unsettled = bool(self.pending.get(sheet))
         out = ClippedGrid() if clipped else []
