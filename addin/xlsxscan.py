@@ -290,6 +290,14 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
         key = (int(row_text), cols.get(letters) or _col(letters))
         if style:
             styles[key] = style
+        if v:                           # <v> alone: the common cases first (the rules below, in short)
+            if t is None:
+                if style not in dates:
+                    values[key] = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                    continue
+            elif t == "s":
+                values[key] = strings[int(v)]
+                continue
         f = None
         if v is None:
             if not inner:
