@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import json
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from typing import List, Optional
 
 import typer
 
+from addin import launch
 from addin.lightimport import import_openpyxl_lazily
 
 import_openpyxl_lazily()         # before addin.recalc imports openpyxl's tokenizer
@@ -42,26 +41,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                          "warrants check workbooks/")
 
 
-class _Console:
-    """A rich Console made when first used (importing rich is ~0.03 s of the command's start-up,
-    and ``recalc --json`` usually prints nothing through it)."""
-
-    def __init__(self, **options) -> None:
-        self._options, self._console = options, None
-
-    def __getattr__(self, name: str):
-        return getattr(self.made(), name)
-
-    def made(self):
-        """The rich Console itself (for rich objects that take one)."""
-        if self._console is None:
-            from rich.console import Console  # noqa: PLC0415
-            self._console = Console(**self._options)
-        return self._console
-
-
-out = _Console()
-err = _Console(stderr=True, highlight=False)
+out = launch.out
+err = launch.err
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad input "
@@ -75,7 +56,7 @@ def _epilog(*examples: str) -> str:
 
 
 def _fail(message: str, code: int = 2) -> "typer.Exit":
-    err.print(f"warrants: error: {message}", markup=False, soft_wrap=True)
+    launch.report_error(message, err)
     return typer.Exit(code)
 
 
@@ -444,16 +425,13 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     if as_json:
-        sys.stdout.write(result.json_text())
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-        _notes(result)                      # standard output stays one JSON object
+        launch.print_json(result, err)       # standard output stays one JSON object
         return
     _print_table(book, wb, result, rows, left_out)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
               + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
               + (f", values copy written to {output}" if output else ""), soft_wrap=True)
-    _notes(result)
+    launch.print_notes(result, err)
 
 
 def _stage(book: Path, what: str):
@@ -461,15 +439,6 @@ def _stage(book: Path, what: str):
     if not err.is_terminal:
         return contextlib.nullcontext()
     return err.status(f"{book.name}: {what}", spinner="line")
-
-
-def _notes(result: Recalc) -> None:
-    for exc in result.exceptions:
-        err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
-    for key, why in list(result.unsupported.items())[:20]:
-        err.print(f"unsupported: {cell_key(*key)}: {why}", markup=False, soft_wrap=True)
-    if len(result.unsupported) > 20:
-        err.print(f"unsupported: {len(result.unsupported) - 20} more cells", markup=False, soft_wrap=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -506,7 +475,7 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
     if len(files) > 1:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err.made() if isinstance(err, _Console) else err, transient=True,
+                      TimeElapsedColumn(), console=err.made() if isinstance(err, launch.Console) else err, transient=True,
                       disable=not err.is_terminal) as progress:   # progress only on a terminal
             task = progress.add_task("checking", total=len(files))
             for f in files:
@@ -726,25 +695,11 @@ def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and re
     out.print(f"wrote {targets[0]} ({len(main_py) // 1024} KB) and {targets[1]}")
 
 
-def _recalc_json_book(args: list[str]) -> Path | None:
-    """The BOOK of ``warrants recalc BOOK --json`` (options in either order) when that is the whole
-    command line, else None. That command runs without typer's parameter conversion, which
-    imports pydantic (~0.15 s of a one-second command); any other command line goes through typer."""
-    if len(args) != 3 or args[0] != "recalc" or args.count("--json") != 1:
-        return None
-    book = args[2] if args[1] == "--json" else args[1]
-    return Path(book) if book and not book.startswith("-") else None
-
-
 def main() -> None:
     """Console entry point: bad files and unexpected errors become one line, never a traceback."""
     if len(sys.argv) <= 1:          # a bare `warrants`: the help, on standard output, and no error line
         sys.argv.append("--help")
     try:
-        book = _recalc_json_book(sys.argv[1:])
-        if book is not None:
-            recalc(book, None, True)
-            sys.exit(0)
         code = app(standalone_mode=False, prog_name="warrants")
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
@@ -752,7 +707,7 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        err.print("warrants: interrupted")
+        launch.interrupted(err)
         sys.exit(130)
     except Exception as exc:  # click usage errors and anything unforeseen
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):   # click's usage errors
@@ -760,28 +715,9 @@ def main() -> None:
             sys.exit(2)
         if type(exc).__name__ == "Abort":
             sys.exit(1)
-        err.print(f"warrants: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}",
-                  markup=False)
+        launch.internal_error(exc, err)
         sys.exit(3)
 
 
-def command() -> None:
-    """The ``warrants`` console script: :func:`main`. After ``recalc BOOK --json`` (which writes no
-    file) the process ends as soon as its output is flushed, without the interpreter's teardown
-    of the recalculated book's objects (~0.08 s for a 10,000-row register)."""
-    direct = _recalc_json_book(sys.argv[1:]) is not None
-    try:
-        main()
-    except SystemExit as exc:
-        if not direct or not (exc.code is None or isinstance(exc.code, int)):
-            raise
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except (OSError, ValueError):        # a closed pipe: the interpreter's own exit reports it
-            raise exc from None
-        os._exit(exc.code or 0)
-
-
 if __name__ == "__main__":
-    command()
+    launch.command()
