@@ -68,9 +68,12 @@ _MAX_EXPONENT = 400  # text numbers beyond 1e400 are refused (a double tops out 
 
 # --------------------------------------------------------------------------- cells
 
+_PLAIN_TYPES = frozenset({type(None), str, float, int, bool, datetime, date, time})
+
+
 def _plain(value: Any) -> Any:
     """Unwrap numpy scalars (xlwings may hand them over) and str subclasses to plain Python values."""
-    if value is None or type(value) in (str, float, int, bool, datetime, date, time):
+    if type(value) in _PLAIN_TYPES:
         return value
     if isinstance(value, str):
         return str.__str__(value)
@@ -137,7 +140,8 @@ def grid(value: Any) -> list[list[Any]]:
         if not value:
             return []
         if all(isinstance(r, (list, tuple)) or _is_array(r) for r in value):
-            return [[_plain(c) for c in (r.tolist() if _is_array(r) else r)] for r in value]
+            return [[c if type(c) in _PLAIN_TYPES else _plain(c) for c in (r.tolist() if _is_array(r) else r)]
+                    for r in value]
         return [[_plain(c) for c in value]]  # a 1-D sequence is one row
     return [[value]]
 

@@ -366,7 +366,8 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             values[key] = from_ISO8601(v)
         else:
             raise Unsupported(f"sheet {sheet.title}: cell type {t!r} at {letters}{row_text}")
-    if matched != body.count("<c ") + body.count("<c>") + body.count("<c/>"):
+    # every cell tag matched (the quick count is exact unless the sheet holds other "<c..." tags: rich text's <color>)
+    if body.count("<c") != matched and matched != body.count("<c ") + body.count("<c>") + body.count("<c/>"):
         raise Unsupported(f"sheet {sheet.title}: cell tags this reader does not model (no r reference, or r not first)")
     max_row = max_col = 0
     for d in (values, formulas, errors, styles, blanks):

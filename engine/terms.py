@@ -220,7 +220,7 @@ def _warrant_shares(value: object) -> Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
             raise fail("Warrant Shares", value, "must be an exact number (int or Fraction)")
         value = Fraction(value)
-    if value <= 0:
+    if value.numerator <= 0:            # a Fraction's sign is its numerator's (no Fraction comparison)
         raise fail("Warrant Shares", value, "must be positive")
     return value
 
@@ -231,7 +231,7 @@ def _exercise_price(value: object) -> Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
             raise fail("Exercise Price", value, "must be an exact number (int or Fraction)")
         value = Fraction(value)
-    if value < 0:
+    if value.numerator < 0:
         raise fail("Exercise Price", value, "must not be negative")
     return value
 
