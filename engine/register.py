@@ -110,10 +110,11 @@ class _Runner:
     """One compiled program with what runs it: the interpreter :func:`_run` for its first
     :data:`TRANSLATE_AFTER` runs, then the program :func:`translated` into Python."""
 
-    __slots__ = ("program", "terms", "runs", "translated", "dialect", "memo")
+    __slots__ = ("program", "terms", "runs", "translated", "translatable", "dialect", "memo")
 
     def __init__(self, program: tuple, terms: Terms) -> None:
         self.program, self.terms, self.runs, self.translated, self.dialect = program, terms, 0, None, _INT_PAIRS
+        self.translatable = True
         self.memo: dict[tuple[int, int], tuple[Fraction, Fraction]] = {}   # linear runs at one share, by price
 
     def __call__(self, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
@@ -121,7 +122,9 @@ class _Runner:
         fn = self.translated
         if fn is None:
             self.runs += 1
-            if self.runs > TRANSLATE_AFTER:
+            if self.runs > TRANSLATE_AFTER and self.translatable:
+                self.translatable = _length(self.program) <= TRANSLATE_MAX_OPS
+            if self.runs > TRANSLATE_AFTER and self.translatable:
                 self.dialect = _fast_rationals() or _INT_PAIRS
                 fn = self.translated = translated(self.program, self.terms, self.dialect)
             else:
@@ -485,6 +488,16 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
 # prices runs it thousands of times.
 TRANSLATE_AFTER = 48
 
+# A longer program (a ledger of thousands of events and amendments) stays with the interpreter:
+# its source would take seconds to compile and megabytes to hold.
+TRANSLATE_MAX_OPS = 20_000
+
+
+def _length(program: tuple) -> int:
+    """The ops one run executes, recomputations included (about 13 lines of source each)."""
+    return sum(1 + (_length(op[2]) if op[0] == _RECOMPUTE else 0) for op in program)
+
+
 _STATE = ("p", "s", "cp", "cs", "l", "e")   # price, shares, carried price/shares (§4(g)(iii)), lowest (§4(h)), units
 
 
@@ -541,8 +554,12 @@ class _IntPairs:
     def kept(self, dst: str, cs: str, cp: str, new: str) -> str:                # dst = cs cp / new
         return f"{dst}n, {dst}d = {cs}n * {cp}n * {new}d, {cs}d * {cp}d * {new}n; " + self.reduce(dst)
 
-    def below_minimum(self, new: str, p: str, m: tuple) -> str:                 # |new - p| < m p
-        return f"abs({new}n * {p}d - {p}n * {new}d) * {m[1]} < {m[0]} * {p}n * {new}d"
+    def sides(self, a: str, b: str, tag: str) -> tuple[str, str, str]:
+        """Two cross products computed once, so that ``a op b`` is ``tag_a op tag_b`` for every op."""
+        return f"{tag}a = {a}n * {b}d; {tag}b = {b}n * {a}d", f"{tag}a", f"{tag}b"
+
+    def below_minimum(self, new: str, p: str, m: tuple) -> str:   # |new - p| < m p, on sides(new, p)
+        return f"abs({new} - {p}) * {m[1]} < {m[0]} * {p}"
 
     def is_zero(self, v: str) -> str:
         return f"{v}n == 0"
@@ -606,6 +623,9 @@ class _Rationals:
 
     def kept(self, dst: str, cs: str, cp: str, new: str) -> str:
         return f"{dst} = {cs} * {cp} / {new}"
+
+    def sides(self, a: str, b: str, tag: str) -> tuple[str, str, str]:
+        return "", a, b
 
     def below_minimum(self, new: str, p: str, m: str) -> str:
         return f"abs({new} - {p}) < {m} * {p}"
@@ -672,22 +692,31 @@ def translated(program: tuple, terms: Terms, dialect=None):
 
         def tail(level: int, upward: bool, unit, rounding: bool) -> None:
             # §4(g)(iv), §4(g)(iii), §4(h): the decisions of _run's common tail, in its order
+            setup, a, b = q.sides("{new}", "{cp}", "c")          # new against the carried price, once
+            if setup:
+                put(level, setup)
             if not upward:
-                put(level, "if " + q.cmp("{new}", "<=", "{cp}") + ":")
+                put(level, f"if {a} <= {b}:")
                 level += 1
             if unit is not None:
                 put(level, q.mul("{e}", "{e}", unit))
-            put(level, "if " + q.cmp("{new}", "!=", "{cp}") + " or " + q.cmp("{x}", "!=", "{cs}") + ":")
+            put(level, f"if {a} != {b} or " + q.cmp("{x}", "!=", "{cs}") + ":")
             level += 1
+            against_p = None
             if m_const is not None:   # with a minimum of 0 no change is below it
-                put(level, "if " + q.below_minimum("{new}", "{p}", m_const) + ":")
+                setup, a, b = against_p = q.sides("{new}", "{p}", "u")
+                if setup:
+                    put(level, setup)
+                put(level, "if " + q.below_minimum(a, b, m_const) + ":")
                 put(level + 1, q.copy("{cp}", "{new}") + "; " + q.copy("{cs}", "{x}"))
                 put(level, "else:")
                 level += 1
             if rounding and increment is not None:
                 put(level, q.rounded("{new}", rounding_call))
+                against_p = None
             if not upward:
-                put(level, "if " + q.cmp("{new}", ">", "{p}") + ":")
+                above = f"{against_p[1]} > {against_p[2]}" if against_p else q.cmp("{new}", ">", "{p}")
+                put(level, f"if {above}:")
                 put(level + 1, q.copy("{new}", "{p}"))
             put(level, "if not (" + q.is_one("{e}") + "):")      # lowest, restated through pending units
             put(level + 1, _restate(q, v))

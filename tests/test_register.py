@@ -199,3 +199,18 @@ def test_minimum_adjustment_edge_in_translated_programs(name, shares, considerat
         clear_caches()
         assert register([d1_terms()], book, AS_OF) == [(price, d1_terms().warrant_shares)]
         clear_caches()
+
+
+def test_a_program_too_long_to_translate_stays_interpreted():
+    from engine import d1_terms
+    from tests.ledger_text import ledger
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=5000\n2001-07-01 | SPLIT | ratio=3-for-2")
+    many = [d1_terms(exercise_price=F(k, 1000)) for k in range(1, 20)]
+    with mock.patch.object(_REGISTER, "TRANSLATE_AFTER", 0), mock.patch.object(_REGISTER, "TRANSLATE_MAX_OPS", 1):
+        clear_caches()
+        got = register(many, book, AS_OF)
+        (runner,) = _REGISTER._RUNNERS.values()
+        assert runner.translated is None          # two ops > 1: interpreted
+    # §4(d) $0.005 replaces every price above it; §4(b) 3-for-2: price x 2/3
+    assert [p for p, _ in got] == [min(t.exercise_price, F(1, 200)) * F(2, 3) for t in many]
+    clear_caches()
