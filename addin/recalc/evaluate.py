@@ -187,11 +187,11 @@ class Evaluator:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > caps.max_range_cells:
                 continue                     # the anchor gets its error; the cached cells stay as they are
             sheet = anchor[0]
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    key = (sheet, r, c)
-                    if key != anchor and key not in self.formulas:
-                        self.cache_owner[key] = anchor
+            owned = dict.fromkeys([(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)], anchor)
+            owned.pop(anchor, None)
+            for key in self.formulas.keys() & owned.keys():     # a formula inside the range owns itself
+                del owned[key]
+            self.cache_owner.update(owned)
         self.formula_sheets = {k[0] for k in self.formulas}
         order = {s: i for i, s in enumerate(wb.sheetnames)}
         self.result.formula_cells = sorted(self.formulas, key=lambda k: (order[k[0]], k[1], k[2]))
