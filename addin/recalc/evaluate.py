@@ -115,10 +115,12 @@ class Recalc:
     def cells(self) -> list[tuple[str, int, int]]:
         """Formula cells and spilled cells, sheet by sheet in workbook order, row-major."""
         order = {s: i for i, s in enumerate(self.sheet_order)}
-        keys = set(self.formula_cells)
-        keys.update(self.spilled)
-        # sorted as tuples (no key function per cell), then each sheet's run moved to its place
-        runs = [(order.get(sheet), list(run)) for sheet, run in groupby(sorted(keys), itemgetter(0))]
+        # formula cells come sorted and each spill row by row: kept in that order, the sort below
+        # mostly merges runs; sorted as tuples (no key function per cell), each sheet's run then
+        # moved to its place
+        keys = list(dict.fromkeys([*self.formula_cells, *self.spilled]))
+        keys.sort()
+        runs = [(order.get(sheet), list(run)) for sheet, run in groupby(keys, itemgetter(0))]
         if any(rank is None for rank, _run in runs):        # a sheet not in the book's order: the plain rule
             return sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[1], k[2]))
         runs.sort(key=itemgetter(0))
