@@ -46,14 +46,16 @@ class Unsupported(Exception):
 
 @dataclass(slots=True)
 class ScanSheet:
+    """One sheet's cells, each keyed (title, row, column) as the recalculation keys them."""
+
     title: str
-    values: dict[tuple[int, int], object] = field(default_factory=dict)     # constants
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)      # "=..." text
-    arrays: dict[tuple[int, int], str] = field(default_factory=dict)        # anchor -> ref ("A1:D9")
-    dynamic: set[tuple[int, int]] = field(default_factory=set)              # dynamic-array anchors
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)        # error constants ("#N/A")
-    styles: dict[tuple[int, int], int] = field(default_factory=dict)        # cell -> style index (non-zero)
-    names: dict[str, str] = field(default_factory=dict)                     # sheet-scoped defined names
+    values: dict[tuple[str, int, int], object] = field(default_factory=dict)     # constants
+    formulas: dict[tuple[str, int, int], str] = field(default_factory=dict)      # "=..." text
+    arrays: dict[tuple[str, int, int], str] = field(default_factory=dict)        # anchor -> ref ("A1:D9")
+    dynamic: set[tuple[str, int, int]] = field(default_factory=set)              # dynamic-array anchors
+    errors: dict[tuple[str, int, int], str] = field(default_factory=dict)        # error constants ("#N/A")
+    styles: dict[tuple[str, int, int], int] = field(default_factory=dict)        # cell -> style index (non-zero)
+    names: dict[str, str] = field(default_factory=dict)                          # sheet-scoped defined names
     max_row: int = 0
     max_col: int = 0
 
@@ -68,7 +70,7 @@ class ScanBook:
     formats: list[str]                    # style index -> number format code
 
     def number_format(self, sheet: str, row: int, col: int) -> str:
-        idx = self.sheets[sheet].styles.get((row, col), 0)
+        idx = self.sheets[sheet].styles.get((sheet, row, col), 0)
         return self.formats[idx] if idx < len(self.formats) else "General"
 
 
@@ -87,7 +89,7 @@ _PHONETIC = re.compile(r"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*/>", re.S)
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _COLS: dict[str, int] = {}
-_ROW, _COLUMN = itemgetter(0), itemgetter(1)
+_ROW, _COLUMN = itemgetter(1), itemgetter(2)
 
 
 def _col(letters: str) -> int:
@@ -277,7 +279,8 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
     shared: dict[str, object] = {}
     moments: dict[tuple[str, int], object] = {}
     matched = 0
-    blanks: list[tuple[int, int]] = []
+    blanks: list[tuple[str, int, int]] = []
+    title = sheet.title
     cols = _COLS
     for m in _CELL.finditer(body):
         matched += 1
@@ -287,7 +290,7 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             a = _attrs(attr_text)
             parsed = _CELL_ATTRS[attr_text] = (int(a.get("s") or 0), a.get("t"), int(a.get("cm") or 0))
         style, t, cm = parsed
-        key = (int(row_text), cols.get(letters) or _col(letters))
+        key = (title, int(row_text), cols.get(letters) or _col(letters))
         if style:
             styles[key] = style
         if v:                           # <v> alone: the common cases first (the rules below, in short)
@@ -381,7 +384,7 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             for c in range(c1, c2 + 1):
                 if (r, c) != (r1, c1):
                     for d in (values, formulas, arrays, errors):
-                        d.pop((r, c), None)
+                        d.pop((title, r, c), None)
         max_row, max_col = max(max_row, r2), max(max_col, c2)
     sheet.max_row, sheet.max_col = max_row, max_col
 
@@ -480,7 +483,7 @@ class ScanWorksheet:
         return f"A1:{get_column_letter(self.max_column)}{self.max_row}"
 
     def cell(self, row: int, column: int) -> ScanCell:
-        s, key = self._sheet, (row, column)
+        s, key = self._sheet, (self.title, row, column)
         style, formats = s.styles.get(key, 0), self._book.scan.formats
         if key in s.formulas:
             ref = s.arrays.get(key)
