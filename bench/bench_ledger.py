@@ -7,7 +7,8 @@ Every figure is printed beside its floor, measured in the same run:
 
 * ``trail``: one ledger with its full §4 trail through ``engine.adjust``, the ledger already
   seen (warm: the engine answers from its cache) and never seen before (cold: a fresh ledger
-  per run, the engine's caches emptied first); floor: 100 bare
+  per run, the engine's caches emptied first; the rows' sentences are rendered when first
+  read, so ``cold_then_every_sentence_read_ms`` adds reading all of them); floor: 100 bare
   ``Decimal`` multiply-compares (one per event);
 * ``register_shared`` / ``register_distinct``: ``engine.register`` in warrant-events per
   second, the engine's caches emptied before each run (programs compiled, and translated
@@ -15,7 +16,8 @@ Every figure is printed beside its floor, measured in the same run:
   default install) and, when the ``warrants[fast]`` extra is installed, on gmpy2's ``mpq``;
   floors: a bare ``Decimal`` multiply-compare per warrant-event (inexact), and
   exact price operations on ``int`` numerator/denominator pairs and on ``Fraction``;
-* ``reference_fold``: the same warrants one by one through ``engine.adjust`` (sampled).
+* ``reference_fold``: the same warrants one by one through the reference fold (sampled;
+  ``engine.adjust`` answers through the fast trail, proven equal to it).
 
 Medians of ``--runs`` runs.
 
@@ -40,6 +42,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from engine import adjust, clear_caches, parse_events, register  # noqa: E402
+from engine.ledger import reference_adjust  # noqa: E402
 try:
     import gmpy2  # noqa: F401  (the warrants[fast] extra: figures with and without it)
     HAVE_GMPY2 = True
@@ -123,15 +126,20 @@ def rate(runs: int, ops: int, fn) -> int:
 def trail(ledger, terms, runs: int, cold_ledgers: list) -> dict:
     adjust(terms, ledger, AS_OF)                                   # seen once: its answer is cached
     warm = median_time(max(runs, 9), lambda: adjust(terms, ledger, AS_OF))
-    cold = []
+    cold, read = [], []
     for other in cold_ledgers:                                     # each ledger's first call
         clear_caches()
         t0 = time.perf_counter()
-        adjust(terms, other, AS_OF)
+        answer = adjust(terms, other, AS_OF)
         cold.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for row in answer.trail:                                   # the sentences are rendered when read
+            row.explanation
+        read.append(time.perf_counter() - t0)
     floor = median_time(max(runs, 9), lambda: decimal_ops(len(ledger)))
     return {"events": len(ledger), "warm_ms": round(warm * 1000, 3), "cold_ms": round(statistics.median(cold) * 1000, 3),
             "cold_ledgers": len(cold_ledgers), "goal_warm_ms": 1, "goal_cold_ms": 5,
+            "cold_then_every_sentence_read_ms": round((statistics.median(cold) + statistics.median(read)) * 1000, 3),
             "floor_decimal_ops_per_event_ms": round(floor * 1000, 4)}
 
 
@@ -186,7 +194,7 @@ def main() -> None:
         report["register_distinct"] = {**register_figure(distinct_register(ns.warrants), ledger, ns.runs, floors),
                                        "goal_per_second": 500_000}
     sample = terms_of(shared[:50])
-    t_ref = median_time(1, lambda: [adjust(t, ledger, AS_OF) for t in sample], fresh=True)
+    t_ref = median_time(1, lambda: [reference_adjust(t, ledger, AS_OF) for t in sample], fresh=True)
     report["reference_fold"] = {"sampled_warrants": len(sample),
                                 "warrant_events_per_second": per_second(len(sample) * len(ledger), t_ref)}
     print(json.dumps(report, indent=2))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
+from math import gcd
 from typing import Callable, Mapping
 
 from .errors import WarrantError, fail, where
@@ -43,19 +44,23 @@ class RightsState:
 
 @dataclass(frozen=True, slots=True)
 class Capital:
-    outstanding: Fraction | None    # Common outstanding (None = unknown until a row states it)
-    fully_diluted: Fraction | None
-    management: Fraction            # Management Securities so far (§4(a)(i)(A))
+    outstanding: Fraction | int | None  # Common outstanding (None = unknown until a row states it); see whole()
+    fully_diluted: Fraction | int | None
+    management: Fraction | int          # Management Securities so far (§4(a)(i)(A))
     grants: Mapping[str, GrantState]
     rights: Mapping[str, RightsState]
     floor: Fraction | None          # the terms' Price Floor restated into today's shares (None = none)
 
+    def counts(self, outstanding: Fraction | None, fully_diluted: Fraction | None) -> Capital:
+        """The same capital with new counts (a constructor call: ``dataclasses.replace`` costs twice as much)."""
+        return Capital(outstanding, fully_diluted, self.management, self.grants, self.rights, self.floor)
+
 
 def initial(terms: Terms) -> Capital:
     """The counts the terms give for the Issue Date."""
-    out = None if terms.common_outstanding is None else Fraction(terms.common_outstanding)
-    fd = None if terms.fully_diluted is None else Fraction(terms.fully_diluted)
-    return Capital(out, fd, ZERO, {}, {}, terms.price_floor)
+    out = None if terms.common_outstanding is None else whole(Fraction(terms.common_outstanding))
+    fd = None if terms.fully_diluted is None else whole(Fraction(terms.fully_diluted))
+    return Capital(out, fd, 0, {}, {}, terms.price_floor)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -66,12 +71,33 @@ def check_as_of(terms: Terms, day: date) -> None:
         raise fail("As Of", day, f"is before the Issue Date ({terms.issue_date.isoformat()})")
 
 
-def plus(value: Fraction | None, delta: Fraction) -> Fraction | None:
-    return None if value is None else value + delta
+def whole(value: Fraction | int) -> Fraction | int:
+    """A count as an ``int`` when it is whole, else the exact ``Fraction``.
+
+    The counts are exact rationals either way; a whole count (nearly every count) is kept as an
+    ``int`` because int arithmetic costs a twentieth of ``Fraction``'s. Answers leave the engine
+    as ``Fraction`` (:func:`engine.ledger.adjust`).
+    """
+    return value.numerator if value.denominator == 1 else value
 
 
-def scaled(value: Fraction | None, ratio: Fraction) -> Fraction | None:
-    return None if value is None else value * ratio
+def plus(value: Fraction | int | None, delta: Fraction | int) -> Fraction | int | None:
+    """``value + delta``; an int stays an int when ``delta`` is whole (the counts are whole
+    unless a split made them fractional, see :func:`whole`)."""
+    if value is None:
+        return None
+    if delta.denominator != 1:
+        return value + delta
+    k = delta.numerator
+    if type(value) is int:
+        return value + k
+    d = value.denominator
+    return Fraction(value.numerator + k * d, d)      # n/d + k: one constructor instead of Fraction's addition
+
+
+def _restated(floor: Fraction | None, ratio: Fraction) -> Fraction | None:
+    """The Price Floor, a price, in the new shares: divided by the ratio (kept a Fraction)."""
+    return None if floor is None else floor / ratio
 
 
 def need(value: Fraction | None, what: str, purpose: str, event: Event) -> Fraction:
@@ -89,10 +115,10 @@ def stated(c: Capital, e: Event) -> tuple[Capital, Fraction | None]:
         return c, None
     carried, fd = c.outstanding, c.fully_diluted
     if carried is None or carried == e.outstanding:
-        return replace(c, outstanding=e.outstanding), None
+        return c.counts(whole(e.outstanding), c.fully_diluted), None
     if fd is not None:
-        fd = fd + (e.outstanding - carried)      # the fully diluted count moves by the same difference
-    return replace(c, outstanding=e.outstanding, fully_diluted=fd), carried
+        fd = whole(fd + (e.outstanding - carried))      # the fully diluted count moves by the same difference
+    return c.counts(whole(e.outstanding), fd), carried
 
 
 def before_issue(c: Capital, e: Event) -> Capital:
@@ -112,15 +138,26 @@ def check_new_ref(c: Capital, e: Grant | StockDividend) -> None:
 
 
 def resized(c: Capital, e: Resize) -> Capital:
-    """§4(b): every count scales by the ratio; the floor, a price, by its inverse."""
-    ratio = e.new / e.old
-    return replace(c, outstanding=scaled(c.outstanding, ratio), fully_diluted=scaled(c.fully_diluted, ratio),
-                   management=c.management * ratio, floor=scaled(c.floor, 1 / ratio))
+    """§4(b): every count scales by the ratio new/old; the floor, a price, by its inverse."""
+    new, old = e.new, e.old
+    rn, rd = new.numerator * old.denominator, new.denominator * old.numerator
+    floor = c.floor
+    return Capital(_times(c.outstanding, rn, rd), _times(c.fully_diluted, rn, rd), _times(c.management, rn, rd),
+                   c.grants, c.rights, None if floor is None else Fraction(floor.numerator * rd, floor.denominator * rn))
+
+
+def _times(value: Fraction | int | None, rn: int, rd: int) -> Fraction | int | None:
+    """``value × rn/rd`` (a count, so an int when whole), on ints: a split scales every count."""
+    if value is None:
+        return None
+    n, d = value.numerator * rn, value.denominator * rd
+    g = gcd(n, d)
+    return n // g if d == g else Fraction(n // g, d // g)
 
 
 def merged(c: Capital, ratio: Fraction) -> Capital:
     """§4(b) merger: the successor's counts are unknown until a row states them; grants and rights end."""
-    return Capital(None, None, ZERO, {}, {}, scaled(c.floor, 1 / ratio))
+    return Capital(None, None, 0, {}, {}, _restated(c.floor, ratio))
 
 
 def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
@@ -129,12 +166,12 @@ def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
     if before == 0:
         raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
     if not e.rights:
-        return replace(c, outstanding=before + e.shares, fully_diluted=plus(c.fully_diluted, e.shares)), before
+        return c.counts(plus(before, e.shares), plus(c.fully_diluted, e.shares)), before
     if e.ref:
         check_new_ref(c, e)
         return replace(c, fully_diluted=plus(c.fully_diluted, e.shares),
                        rights={**c.rights, e.ref: RightsState(e.shares)}), before
-    return replace(c, fully_diluted=plus(c.fully_diluted, e.shares)), before
+    return c.counts(c.outstanding, plus(c.fully_diluted, e.shares)), before
 
 
 def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:
@@ -142,12 +179,12 @@ def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:
     before = need(c.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
     if e.shares > before:
         raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
-    return replace(c, outstanding=before - e.shares, fully_diluted=plus(c.fully_diluted, -e.shares)), before
+    return c.counts(plus(before, -e.shares), plus(c.fully_diluted, -e.shares)), before
 
 
 def exercised_by_holder(c: Capital, e: Event) -> Capital:
     """§1(c): the holder's own Warrant Shares join the outstanding count."""
-    return replace(c, outstanding=plus(c.outstanding, e.shares))
+    return c.counts(plus(c.outstanding, e.shares), c.fully_diluted)
 
 
 def rights_exercised(c: Capital, e: Issue) -> tuple[Capital, Fraction]:
@@ -178,14 +215,14 @@ def grant_exercised(c: Capital, e: Issue) -> Capital:
         raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
     if g.expired is not None:
         raise expired(e.ref, g.expired, e.row)
-    return replace(c, outstanding=plus(c.outstanding, e.shares),
-                   grants={**c.grants, e.ref: replace(g, issued=g.issued + e.shares)})
+    return Capital(plus(c.outstanding, e.shares), c.fully_diluted, c.management,
+                   {**c.grants, e.ref: GrantState(g.grant, g.issued + e.shares, g.expired)}, c.rights, c.floor)
 
 
 def issued(c: Capital, e: Issue, management: Fraction) -> Capital:
     """§4(d): a new issue adds to both counts."""
-    return replace(c, outstanding=plus(c.outstanding, e.shares), fully_diluted=plus(c.fully_diluted, e.shares),
-                   management=management)
+    return Capital(plus(c.outstanding, e.shares), plus(c.fully_diluted, e.shares), management, c.grants, c.rights,
+                   c.floor)
 
 
 def granted(c: Capital, e: Grant, management: Fraction) -> Capital:
@@ -193,8 +230,8 @@ def granted(c: Capital, e: Grant, management: Fraction) -> Capital:
 
     The caller has checked the Ref first (:func:`check_new_ref`), before the §4(a) exclusions.
     """
-    return replace(c, fully_diluted=plus(c.fully_diluted, e.shares), management=management,
-                   grants={**c.grants, e.ref: GrantState(e)})
+    return Capital(c.outstanding, plus(c.fully_diluted, e.shares), management, {**c.grants, e.ref: GrantState(e)},
+                   c.rights, c.floor)
 
 
 def recompute_target(c: Capital, e: Event) -> GrantState:
@@ -208,6 +245,14 @@ def recompute_target(c: Capital, e: Event) -> GrantState:
     if g.expired is not None:
         raise expired(e.ref, g.expired, e.row)
     return g
+
+
+def additional_shares(terms: Terms, e: Issue | Grant, c: Capital,
+                      say: Callable[[str], None] | None = None) -> tuple[Fraction, Fraction]:
+    """:func:`counted_shares` of an issue or grant on ``c``: the fully diluted count after it is
+    worked out only for a MANAGEMENT row, the one rule that needs it (§4(a)(i)(A))."""
+    fd_after = plus(c.fully_diluted, e.shares) if e.category == "MANAGEMENT" else None
+    return counted_shares(terms, e, c.management, fd_after, say)
 
 
 def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_after: Fraction | None,
@@ -235,7 +280,7 @@ def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_afte
         cap = terms.management_cap * fd
         room = max(ZERO, cap - management)
         excluded = min(e.shares, room)
-        total = management + e.shares
+        total = whole(management + e.shares)
         if say and excluded == e.shares:
             say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
                 f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")
@@ -270,3 +315,8 @@ def exercise_exceeds(shares: Fraction, remaining: Fraction, row: int | None) -> 
 def amend_below_issued(shares: Fraction | None, issued_so_far: Fraction, ref: str, row: int | None) -> WarrantError:
     return fail("Shares", shares, f"is below the {count(issued_so_far)} shares already issued under {ref}",
                 table="Events", row=row)
+
+
+def unsupported(e: object) -> WarrantError:
+    """An object in the ledger that is none of the event kinds (only an API caller can pass one)."""
+    return WarrantError(f"{where('Events', getattr(e, 'row', None))}unsupported event {e!r}")

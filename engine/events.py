@@ -8,7 +8,7 @@ column and the value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Mapping, Sequence, Union
@@ -367,9 +367,9 @@ class _Row:
 
 def amended_terms(grant: Grant, amend: Amend) -> Grant:
     """The grant with an AMEND's new terms; a blank field keeps the old term."""
-    return replace(grant, shares=amend.shares if amend.shares is not None else grant.shares,
-                   consideration=amend.consideration if amend.consideration is not None else grant.consideration,
-                   additional=amend.additional if amend.additional is not None else grant.additional)
+    return _regranted(grant, amend.shares if amend.shares is not None else grant.shares,
+                      amend.consideration if amend.consideration is not None else grant.consideration,
+                      amend.additional if amend.additional is not None else grant.additional)
 
 
 def expired_terms(grant: Grant, issued: Fraction) -> Grant | None:
@@ -377,7 +377,12 @@ def expired_terms(grant: Grant, issued: Fraction) -> Grant | None:
     if not issued:
         return None
     scale = issued / grant.shares
-    return replace(grant, shares=issued, consideration=grant.consideration * scale, additional=grant.additional * scale)
+    return _regranted(grant, issued, grant.consideration * scale, grant.additional * scale)
+
+
+def _regranted(g: Grant, shares: Fraction, consideration: Fraction, additional: Fraction) -> Grant:
+    """``g`` with new shares and considerations (a constructor call: a §4(e)(ii) recomputation makes many)."""
+    return Grant(g.date, g.row, g.note, g.outstanding, g.convertible, g.ref, shares, consideration, additional, g.category)
 
 
 def alternative_history(prefix: Sequence[Event], ref: str, replacement: Grant | None) -> tuple[Event, ...]:
@@ -387,29 +392,49 @@ def alternative_history(prefix: Sequence[Event], ref: str, replacement: Grant | 
     grant ``ref`` by ``replacement`` (``None`` drops it), and the AMEND/EXPIRE rows disappear, so
     the history folds in one pass (docs/interpretations.md, "Recomputation").
     """
-    current: dict[int, Grant | None] = {}
-    latest: dict[str, int] = {}
-    issued: dict[int, Fraction] = {}
-    for pos, e in enumerate(prefix):
-        if isinstance(e, Grant):
-            current[pos], latest[e.ref] = e, pos
-        elif isinstance(e, (Amend, Expire, Issue)) and e.ref in latest:
-            at = latest[e.ref]
-            if current[at] is None:
-                continue
-            if isinstance(e, Amend):
-                current[at] = amended_terms(current[at], e)
-            elif isinstance(e, Expire):
-                current[at] = expired_terms(current[at], issued.get(at, Fraction(0)))
+    return AlternativeHistories(prefix).of(len(prefix), ref, replacement)
+
+
+class AlternativeHistories:
+    """:func:`alternative_history` of the growing prefixes of one ledger, as a fold reaches them.
+
+    A fold asks for the history before each AMEND or EXPIRE in ledger order; the grants' terms so
+    far are kept from one question to the next, so the ledger is read once, not once per question.
+    """
+
+    __slots__ = ("ledger", "done", "out", "at", "issued")
+
+    def __init__(self, ledger: Sequence[Event]) -> None:
+        self.ledger, self.done = ledger, 0
+        self.out: list[Event | None] = []        # the history so far; None: a grant expired unexercised
+        self.at: dict[str, int] = {}             # Ref -> the place of its (latest) grant in ``out``
+        self.issued: dict[str, Fraction] = {}    # Ref -> shares issued under its grant so far
+
+    def of(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
+        """``alternative_history(ledger[:i], ref, replacement)``."""
+        if i < self.done:
+            return AlternativeHistories(self.ledger).of(i, ref, replacement)
+        out, at, issued = self.out, self.at, self.issued
+        for e in self.ledger[self.done:i]:
+            t = type(e)
+            if t is Grant:
+                at[e.ref] = len(out)
+                issued.pop(e.ref, None)
+                out.append(e)
+            elif t is Amend or t is Expire:
+                k = at.get(e.ref)
+                if k is not None and out[k] is not None:
+                    out[k] = amended_terms(out[k], e) if t is Amend else expired_terms(out[k], issued.get(e.ref, Fraction(0)))
             else:
-                issued[at] = issued.get(at, Fraction(0)) + e.shares
-    if ref in latest:
-        current[latest[ref]] = replacement
-    out: list[Event] = []
-    for pos, e in enumerate(prefix):
-        if isinstance(e, Grant):
-            if current[pos] is not None:
-                out.append(current[pos])
-        elif not isinstance(e, (Amend, Expire)):
-            out.append(e)
-    return tuple(out)
+                if t is Issue and e.ref in at and out[at[e.ref]] is not None:
+                    issued[e.ref] = issued.get(e.ref, Fraction(0)) + e.shares
+                out.append(e)
+        self.done = i
+        k = at.get(ref)
+        if k is None:
+            return tuple([e for e in out if e is not None])
+        kept, out[k] = out[k], replacement
+        try:
+            return tuple([e for e in out if e is not None])
+        finally:
+            out[k] = kept

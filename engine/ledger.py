@@ -1,7 +1,10 @@
 """§4 anti-dilution: a pure fold over the sorted ledger, with a clause-by-clause trail.
 
-``adjust(terms, events, as_of)`` folds every event dated on or before ``as_of``
-through :func:`_apply`, one trail row per event. The state keeps two prices
+The reference fold (:func:`fold`, the specification) applies every event dated on or
+before ``as_of`` through :func:`_apply`, one trail row per event. :func:`adjust`
+answers through the fast path of :mod:`engine.trail`, which takes the same decisions on
+int pairs and renders each row's sentences, when read, with this module's own step
+(:func:`explain_step`); ``tests/test_trail.py`` proves the two equal. The state keeps two prices
 (docs/interpretations.md, "§4(g)(iii) carry-forward"):
 
 * ``price``/``shares`` — the Per Share Exercise Price and Warrant Shares *in
@@ -20,13 +23,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Sequence
+from typing import Callable, Sequence
 
 from . import capital as cap
 from .capital import Capital
-from .errors import WarrantError, fail, where
+from .errors import fail
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
-                     Treasury, alternative_history, amended_terms, expired_terms, sort_events)
+                     Treasury, AlternativeHistories, amended_terms, expired_terms, sort_events)
 from .numbers import count, money, pct, round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
@@ -38,19 +41,68 @@ BLOCKED_UPWARD = "BLOCKED_UPWARD"
 STATUSES = (APPLIED, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, BLOCKED_UPWARD)
 
 
-@dataclass(frozen=True, slots=True)
 class TrailRow:
-    date: date
-    event: str
-    clause: str
-    status: str
-    price_before: Fraction
-    price_after: Fraction
-    shares_before: Fraction
-    shares_after: Fraction
-    explanation: str
-    flag: str | None = None
-    row: int | None = None
+    """One row of the adjustment trail: the event, its clause and status, the price and shares before and after.
+
+    An immutable value object: rows compare, hash and print by their fields. The fast path
+    (:mod:`engine.trail`) gives ``render`` instead of the sentences: ``explanation`` and
+    ``flag`` are then rendered when first read, by :func:`explain_step`.
+    """
+
+    __slots__ = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
+                 "_explanation", "_flag", "row", "_render")
+    FIELDS = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
+              "explanation", "flag", "row")
+
+    def __init__(self, date: date, event: str, clause: str, status: str, price_before: Fraction, price_after: Fraction,
+                 shares_before: Fraction, shares_after: Fraction, explanation: str = "", flag: str | None = None,
+                 row: int | None = None, *, render: Callable[[], tuple[str, str | None]] | None = None) -> None:
+        put = object.__setattr__                      # immutable: rows are shared by the cache of answers
+        put(self, "date", date)
+        put(self, "event", event)
+        put(self, "clause", clause)
+        put(self, "status", status)
+        put(self, "price_before", price_before)
+        put(self, "price_after", price_after)
+        put(self, "shares_before", shares_before)
+        put(self, "shares_after", shares_after)
+        put(self, "_explanation", explanation)
+        put(self, "_flag", flag)
+        put(self, "row", row)
+        put(self, "_render", render)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"TrailRow is immutable: cannot set {name}")
+
+    @property
+    def explanation(self) -> str:
+        if self._render is not None:
+            self._draw()
+        return self._explanation
+
+    @property
+    def flag(self) -> str | None:
+        if self._render is not None:
+            self._draw()
+        return self._flag
+
+    def _draw(self) -> None:
+        explanation, flag = self._render()
+        object.__setattr__(self, "_explanation", explanation)
+        object.__setattr__(self, "_flag", flag)
+        object.__setattr__(self, "_render", None)
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, TrailRow) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"TrailRow({', '.join(f'{f}={v!r}' for f, v in zip(self.FIELDS, self._values()))})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +142,12 @@ def initial_state(terms: Terms) -> State:
 
 
 def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
-    """Per Share Exercise Price, Warrant Shares and the trail as of ``as_of`` (events on or before it)."""
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
-    if not isinstance(day, date):
-        raise fail("As Of", as_of, "must be a date")
-    cap.check_as_of(terms, day)
-    ledger = tuple(e for e in sort_events(events) if e.date <= day)
+    """Per Share Exercise Price, Warrant Shares and the trail as of ``as_of`` (events on or before it).
+
+    Answered by the fast path (:mod:`engine.trail`), proven equal to the reference fold
+    (:func:`reference_adjust`) by tests/test_trail.py; an answer already given is kept.
+    """
+    ledger, day = _ledger(terms, events, as_of)
     try:
         key = (terms, ledger, day)
         hit = _ADJUSTED.get(key)
@@ -104,17 +156,41 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     if hit is not None:
         _ADJUSTED.move_to_end(key)
         return hit
-    state, trail = fold(terms, ledger, explain=True)
-    result = Adjusted(
-        price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
-        outstanding=state.capital.outstanding, fully_diluted=state.capital.fully_diluted, price_in_effect=state.price,
-        carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
-    )
+    from .trail import fast_fold, to_state        # engine.trail builds on this module's State and rows
+    fast, trail = fast_fold(terms, ledger)
+    result = _answer(to_state(fast), trail, day)
     if key is not None:
         _ADJUSTED[key] = result
         if len(_ADJUSTED) > ADJUSTED_CACHE_SIZE:
             _ADJUSTED.popitem(last=False)
     return result
+
+
+def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
+    """:func:`adjust` through the reference fold, the specification (no cache): for the tests."""
+    ledger, day = _ledger(terms, events, as_of)
+    state, trail = fold(terms, ledger, explain=True)
+    return _answer(state, trail, day)
+
+
+def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> tuple[tuple[Event, ...], date]:
+    """The sorted events on or before ``as_of``, and its day."""
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    if not isinstance(day, date):
+        raise fail("As Of", as_of, "must be a date")
+    cap.check_as_of(terms, day)
+    return tuple(e for e in sort_events(events) if e.date <= day), day
+
+
+def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
+    """The :class:`Adjusted` of a fold's final state and trail (counts leave the engine as Fractions)."""
+    c = state.capital
+    return Adjusted(
+        price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
+        outstanding=None if c.outstanding is None else Fraction(c.outstanding),
+        fully_diluted=None if c.fully_diluted is None else Fraction(c.fully_diluted), price_in_effect=state.price,
+        carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
+    )
 
 
 # Answers already given, by (terms, ledger content, as_of): everything here is immutable, so a
@@ -133,7 +209,7 @@ def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tup
     state = initial_state(terms)
     trail: list[TrailRow] = []
     states = [state]                              # states[k]: after the first k events
-    histories = _Histories(terms, ledger, states)
+    histories = Histories(terms, ledger, states, initial_state, _history_step)
     for i, event in enumerate(ledger):
         state, row = _apply(terms, ledger, i, state, explain, histories)
         states.append(state)
@@ -142,22 +218,29 @@ def fold(terms: Terms, ledger: Sequence[Event], *, explain: bool = False) -> tup
     return state, trail
 
 
-class _Histories:
+class Histories:
     """The folds done so far in one ledger, so that a §4(e)(ii) recomputation folds only what is new.
 
     The alternative history of an AMEND or EXPIRE begins with the same events as the ledger (up
     to its first AMEND or EXPIRE) or as an earlier recomputation's history (up to the first grant
     whose terms differ); the fold is a pure function of the events, so it continues from the
-    state reached after that common prefix.
+    state reached after that common prefix. ``start(terms)`` is a fold's first state and
+    ``step(terms, events, i, state)`` the state after ``events[i]``: the reference fold's here,
+    the fast path's in :mod:`engine.trail`.
     """
 
-    __slots__ = ("terms", "known")
+    __slots__ = ("terms", "known", "start", "step", "alternatives")
 
-    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list[State]) -> None:
-        self.terms = terms
-        self.known: list[tuple[Sequence[Event], list[State]]] = [(ledger, states)]
+    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable) -> None:
+        self.terms, self.start, self.step = terms, start, step
+        self.known: list[tuple[Sequence[Event], list]] = [(ledger, states)]
+        self.alternatives = AlternativeHistories(ledger)
 
-    def fold(self, events: Sequence[Event]) -> State:
+    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
+        """The ledger's :func:`~engine.events.alternative_history` before its event ``i``."""
+        return self.alternatives.of(i, ref, replacement)
+
+    def fold(self, events: Sequence[Event]):
         k, start = 0, None
         # The ledger itself and the latest histories share the longest prefixes (the latest amendments).
         for seq, states in self.known[:1] + self.known[-3:]:
@@ -166,13 +249,42 @@ class _Histories:
                 n += 1
             if n > k:
                 k, start = n, states
-        states = start[:k + 1] if start is not None else [initial_state(self.terms)]
-        state = states[-1]
+        states = start[:k + 1] if start is not None else [self.start(self.terms)]
+        state, step, terms = states[-1], self.step, self.terms
         for i in range(k, len(events)):
-            state, _ = _apply(self.terms, events, i, state, False, None)   # no AMEND/EXPIRE in a history
+            state = step(terms, events, i, state)         # no AMEND/EXPIRE in a history
             states.append(state)
         self.known.append((events, states))
         return state
+
+
+def _history_step(terms: Terms, events: Sequence[Event], i: int, state: State) -> State:
+    return _apply(terms, events, i, state, False, None)[0]
+
+
+def explain_step(terms: Terms, ledger: Sequence[Event], i: int, before: State, redone: State | None) -> tuple[str, str | None]:
+    """(explanation, flag) of the trail row of ``ledger[i]`` applied to the state ``before`` it.
+
+    The fast path (engine.trail) renders its rows' sentences here when they are read, so each
+    sentence is written once. ``redone``: an AMEND/EXPIRE's recomputed state, already folded.
+    """
+    row = _apply(terms, ledger, i, before, True, _Known(redone))[1]
+    return row.explanation, row.flag
+
+
+class _Known:
+    """The histories of :func:`explain_step`: the one recomputation needed is already known."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: State | None) -> None:
+        self.state = state
+
+    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
+        return ()
+
+    def fold(self, events: Sequence[Event]) -> State:
+        return self.state
 
 
 # --------------------------------------------------------------------------- the step
@@ -212,7 +324,7 @@ class _Step:
 
 
 def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain: bool,
-           histories: _Histories | None) -> tuple[State, TrailRow | None]:
+           histories: Histories | None) -> tuple[State, TrailRow | None]:
     event = ledger[i]
     step = _Step(event, state, explain, terms.par_value)
     if event.date < terms.issue_date:
@@ -238,7 +350,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
         step.clause = "§4(g)(ii)"
         step.explain and step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(event.price)} ({event.note}).")
         return _settle(terms, state, step, event.price, state.calc_shares)
-    raise WarrantError(f"{where('Events', event.row)}unsupported event {event!r}")  # pragma: no cover
+    raise cap.unsupported(event)  # pragma: no cover
 
 
 def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[State, TrailRow | None]:
@@ -396,7 +508,7 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         return after, step.row(NO_EFFECT, after)
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
-    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares),
+    counted, management = cap.additional_shares(terms, e, c,
                                              step.say if step.explain else None)
     after_capital = cap.issued(c, e, management)
     if counted == 0:
@@ -415,7 +527,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
     kind = "Convertible Securities" if e.convertible else "Options"
     step.explain and step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
              f"({money(e.consideration)} + {money(e.additional)}) / {count(e.shares)} = {money(total / e.shares)} per share (§4(f)(ii)).")
-    counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares),
+    counted, management = cap.additional_shares(terms, e, c,
                                              step.say if step.explain else None)
     after_capital = cap.granted(c, e, management)
     if counted == 0:
@@ -426,7 +538,7 @@ def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, Tr
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
-               step: _Step, histories: _Histories) -> tuple[State, TrailRow | None]:
+               step: _Step, histories: Histories) -> tuple[State, TrailRow | None]:
     """AMEND (§4(e)(ii)) or EXPIRE: recompute as if the grant's new terms had applied from its issue."""
     c = state.capital
     if isinstance(e, Expire) and e.ref in c.rights:
@@ -455,7 +567,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         new_grant = expired_terms(grant, current.issued)
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
-    redone = histories.fold(alternative_history(ledger[:i], e.ref, new_grant))
+    redone = histories.fold(histories.alternative(i, e.ref, new_grant))
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)}
     after_capital = replace(redone.capital, grants=grants, rights=c.rights)
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")

@@ -134,11 +134,11 @@ def to_plain_decimal(value: Fraction, places: int = 28) -> Decimal:
 
 def _decimal_text(value: Fraction, places: int, min_places: int = 0) -> str:
     """Exact decimal text when the value terminates within 12 places, else ``places`` decimals and an ellipsis."""
-    sign = "-" if value < 0 else ""
-    num, den = abs(value.numerator), value.denominator
-    d, twos, fives = den, 0, 0
-    while d % 2 == 0:
-        d, twos = d // 2, twos + 1
+    num, den = value.numerator, value.denominator
+    sign = "-" if num < 0 else ""
+    num = abs(num)
+    twos = (den & -den).bit_length() - 1          # the power of 2 in the denominator
+    d, fives = den >> twos, 0
     while d % 5 == 0:
         d, fives = d // 5, fives + 1
     exact_places = max(twos, fives, min_places)
@@ -150,14 +150,19 @@ def _decimal_text(value: Fraction, places: int, min_places: int = 0) -> str:
     return f"{sign}{whole:,}" + (f".{frac:0{p}d}" if p else "") + ellipsis
 
 
-def count(value: Fraction) -> str:
+def _rational(value: Fraction | int) -> Fraction | int:
+    """An int or Fraction as it is (both give numerator and denominator), anything else as a Fraction."""
+    return value if type(value) is Fraction or type(value) is int else Fraction(value)
+
+
+def count(value: Fraction | int) -> str:
     """A share count for the trail: ``1,000,000`` or ``27,272.7272727272…``."""
-    return _decimal_text(Fraction(value), 10)
+    return _decimal_text(_rational(value), 10)
 
 
-def money(value: Fraction) -> str:
+def money(value: Fraction | int) -> str:
     """A price or amount for the trail: ``$0.01`` or ``$0.0090909090…``."""
-    text = _decimal_text(Fraction(value), 10, min_places=2)
+    text = _decimal_text(_rational(value), 10, min_places=2)
     return f"-${text[1:]}" if text.startswith("-") else f"${text}"
 
 

@@ -421,7 +421,7 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen
         return (_RESIZE, e.new / e.old, e.new < e.old), cap.resized(c, e)
     if isinstance(e, StockDividend):
         after, before = cap.dividend(c, e)
-        return (_DIVIDEND, before / (before + e.shares)), after
+        return (_DIVIDEND, Fraction(before) / (before + e.shares)), after
     if isinstance(e, Issue):
         if e.ref in c.rights:
             return (_NONE,), cap.rights_exercised(c, e)[0]

