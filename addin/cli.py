@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -25,12 +24,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from addin.lightimport import import_openpyxl_without_numpy
+from addin import launch
+from addin.lightimport import import_openpyxl_lazily
 
-import_openpyxl_without_numpy()         # before addin.recalc imports openpyxl
+import_openpyxl_lazily()         # before addin.recalc imports openpyxl's tokenizer
 
 from addin.bookio import BookError, load_book, require_names, save_atomic  # noqa: E402
 from addin.recalc.bookio import CAPS, check_output  # noqa: E402
@@ -41,8 +39,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   epilog="Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad "
                          "input; 3 an internal error; 130 interrupted.\n\nExample: warrants new my.xlsx; "
                          "warrants check workbooks/")
-out = Console()
-err = Console(stderr=True, highlight=False)
+
+
+out = launch.out
+err = launch.err
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad input "
@@ -56,7 +56,7 @@ def _epilog(*examples: str) -> str:
 
 
 def _fail(message: str, code: int = 2) -> "typer.Exit":
-    err.print(f"warrants: error: {message}", markup=False, soft_wrap=True)
+    launch.report_error(message, err)
     return typer.Exit(code)
 
 
@@ -356,6 +356,7 @@ def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: i
     out.print(f"{book.name}: {as_of}" + (f"; terms preset {preset}" if preset else ""), markup=False,
               soft_wrap=True)
     dated = {part for r in rows if r.on for part in r.on.split("; ")}
+    from rich.table import Table  # noqa: PLC0415
     table = Table(title=f"{book.name}: key results", title_justify="left")
     table.add_column("Item", min_width=24)
     table.add_column("Cell", style="dim", no_wrap=True)
@@ -424,16 +425,13 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     if as_json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, allow_nan=False))
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-        _notes(result)                      # standard output stays one JSON object
+        launch.print_json(result, err)       # standard output stays one JSON object
         return
     _print_table(book, wb, result, rows, left_out)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
               + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
               + (f", values copy written to {output}" if output else ""), soft_wrap=True)
-    _notes(result)
+    launch.print_notes(result, err)
 
 
 def _stage(book: Path, what: str):
@@ -441,15 +439,6 @@ def _stage(book: Path, what: str):
     if not err.is_terminal:
         return contextlib.nullcontext()
     return err.status(f"{book.name}: {what}", spinner="line")
-
-
-def _notes(result: Recalc) -> None:
-    for exc in result.exceptions:
-        err.print(f"exception recorded: {exc}", markup=False, soft_wrap=True)
-    for key, why in list(result.unsupported.items())[:20]:
-        err.print(f"unsupported: {cell_key(*key)}: {why}", markup=False, soft_wrap=True)
-    if len(result.unsupported) > 20:
-        err.print(f"unsupported: {len(result.unsupported) - 20} more cells", markup=False, soft_wrap=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -486,7 +475,7 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
     if len(files) > 1:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err, transient=True,
+                      TimeElapsedColumn(), console=err.made() if isinstance(err, launch.Console) else err, transient=True,
                       disable=not err.is_terminal) as progress:   # progress only on a terminal
             task = progress.add_task("checking", total=len(files))
             for f in files:
@@ -718,7 +707,7 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        err.print("warrants: interrupted")
+        launch.interrupted(err)
         sys.exit(130)
     except Exception as exc:  # click usage errors and anything unforeseen
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):   # click's usage errors
@@ -726,10 +715,9 @@ def main() -> None:
             sys.exit(2)
         if type(exc).__name__ == "Abort":
             sys.exit(1)
-        err.print(f"warrants: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}",
-                  markup=False)
+        launch.internal_error(exc, err)
         sys.exit(3)
 
 
 if __name__ == "__main__":
-    main()
+    launch.command()

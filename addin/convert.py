@@ -29,6 +29,7 @@ from dataclasses import MISSING as dataclasses_MISSING, dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, Iterable, Mapping
 
 from engine.errors import WarrantError
@@ -67,9 +68,12 @@ _MAX_EXPONENT = 400  # text numbers beyond 1e400 are refused (a double tops out 
 
 # --------------------------------------------------------------------------- cells
 
+_PLAIN_TYPES = frozenset({type(None), str, float, int, bool, datetime, date, time})
+
+
 def _plain(value: Any) -> Any:
     """Unwrap numpy scalars (xlwings may hand them over) and str subclasses to plain Python values."""
-    if value is None or type(value) in (str, float, int, bool, datetime, date, time):
+    if type(value) in _PLAIN_TYPES:
         return value
     if isinstance(value, str):
         return str.__str__(value)
@@ -136,7 +140,8 @@ def grid(value: Any) -> list[list[Any]]:
         if not value:
             return []
         if all(isinstance(r, (list, tuple)) or _is_array(r) for r in value):
-            return [[_plain(c) for c in (r.tolist() if _is_array(r) else r)] for r in value]
+            return [[c if type(c) in _PLAIN_TYPES else _plain(c) for c in (r.tolist() if _is_array(r) else r)]
+                    for r in value]
         return [[_plain(c) for c in value]]  # a 1-D sequence is one row
     return [[value]]
 
@@ -191,6 +196,19 @@ def table(value: Any, columns: Mapping[str, str], name: str, *, required: Iterab
     spaces, underscores and hyphens; any order; a column with a blank header is
     ignored; blank rows are skipped; an unknown or repeated header is an error.
     """
+    rows, index, seen = _table_header(value, columns, name, required)
+    out = []
+    for i, r in enumerate(rows[1:], start=2):
+        values = {f: (r[j] if j < len(r) else None) for j, f in index}
+        if all(is_blank(v) for v in values.values()):
+            continue
+        out.append((i, values))
+    return Table(name, tuple(out), tuple(seen))
+
+
+def _table_header(value: Any, columns: Mapping[str, str], name: str, required: Iterable[str]
+                  ) -> tuple[list[list[Any]], list[tuple[int, str]], dict[str, str]]:
+    """A table's grid, its columns as (position, field) and the fields seen (header row checked)."""
     whole_error(value, name)
     rows = grid(value)
     if not rows or all(is_blank(c) for c in rows[0]):
@@ -214,13 +232,7 @@ def table(value: Any, columns: Mapping[str, str], name: str, *, required: Iterab
     missing = [h for h, f in columns.items() if f in set(required) and f not in seen]
     if missing:
         raise WarrantError(f"{name} row 1: missing header {', '.join(repr(m) for m in missing)}")
-    out = []
-    for i, r in enumerate(rows[1:], start=2):
-        values = {f: (r[j] if j < len(r) else None) for j, f in index}
-        if all(is_blank(v) for v in values.values()):
-            continue
-        out.append((i, values))
-    return Table(name, tuple(out), tuple(seen))
+    return rows, index, seen
 
 
 @dataclass(frozen=True)
@@ -1009,6 +1021,23 @@ def parse_optionees(value: Any) -> tuple:
 
 
 _HOLDING = ("warrant", "warrant_shares", "exercise_price")  # what differs between warrants of one class
+_EXACT_CELLS = (int, float)    # a share count or price cell converted without a look at text (no percent, no blank)
+
+
+def register_row_terms(values: Mapping[str, Any], row: int, *, date1904: bool = False, cache: dict | None = None
+                       ) -> Terms:
+    """One register row ({field: raw cell}) -> engine.Terms, every cell converted and validated
+    on its own: the rule :func:`parse_register` follows for every row."""
+    return _terms_from({f: (raw, row) for f, raw in values.items()}, "Register", "row", date1904,
+                       prefix=f"Register row {row}: ", cache=cache)
+
+
+def _picker(positions: list[int]):
+    """A function: row -> tuple of the cells at ``positions`` (itemgetter's one-position result is a tuple too)."""
+    if len(positions) == 1:
+        (p,) = positions
+        return lambda r: (r[p],)
+    return itemgetter(*positions) if positions else (lambda r: ())
 
 
 def parse_register(value: Any, *, date1904: bool = False) -> tuple:
@@ -1016,48 +1045,85 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple:
 
     The table needs a ``Preset`` column or every required column (Warrant Shares,
     Exercise Price, Issue Date, Anti-Dilution); a row whose Preset is blank needs
-    every required value. A register repeats a few classes of terms over many
-    warrants: each class is converted and validated once, and a row of a known
-    class differs only in its Warrant, Warrant Shares and Exercise Price
-    (``Terms.with_holding``).
+    every required value. Every row answers as :func:`register_row_terms` converts it
+    alone. A register repeats a few classes of terms over many warrants: each class is
+    converted and validated once, and a row of a known class whose Warrant is text and
+    whose Warrant Shares and Exercise Price are numbers differs from it only in those
+    (``Terms.with_holding``); any other row is converted whole.
     """
-    t = table(value, _TERMS_LABEL_FIELD, "Register")
-    if "preset" not in t.fields:
-        missing = [label for label in ADJUST_REQUIRED if _TERMS_LABEL_FIELD[label] not in t.fields]
+    rows, index, seen = _table_header(value, _TERMS_LABEL_FIELD, "Register", ())
+    if "preset" not in seen:
+        missing = [label for label in ADJUST_REQUIRED if _TERMS_LABEL_FIELD[label] not in seen]
         if missing:
             raise WarrantError(f"Register row 1: missing column {', '.join(repr(m) for m in missing)}: a register "
                                f"needs a Preset column or the columns {', '.join(ADJUST_REQUIRED)}")
+    fields = [f for _j, f in index]
+    width = max((j for j, _f in index), default=-1) + 1
+    take = _picker([j for j, _f in index])
+    take_class = _picker([j for j, f in index if f not in _HOLDING])
+    at = {f: j for j, f in index}
+    name_at, shares_at, price_at = at.get("warrant"), at.get("warrant_shares"), at.get("exercise_price")
+    price_first = shares_at is not None and price_at is not None and price_at < shares_at   # the header's order
     cache: dict = {}
     classes: dict[tuple, Terms] = {}
     numbers: dict[tuple, Fraction] = {}  # a cell's number, converted once (the same cell value converts the same)
     out = []
-    for row, r in t.rows:
-        prefix = f"Register row {row}: "
-        name, shares, price = r.get("warrant"), r.get("warrant_shares"), r.get("exercise_price")
+    for row, r in enumerate(rows[1:], start=2):
+        if len(r) < width:
+            r = list(r) + [None] * (width - len(r))
+        if all(map(is_blank, take(r))):
+            continue
+        terms = None
+        shares = r[shares_at] if shares_at is not None else None
+        price = r[price_at] if price_at is not None else None
         try:
-            key = tuple((f, type(raw), raw) for f, raw in r.items() if f not in _HOLDING)
+            key = take_class(r)
+            key = (key, tuple(map(type, key)))
             template = classes.get(key)
         except TypeError:  # an unhashable cell value: no class
             key, template = None, None
-        if template is None or is_blank(shares) or is_blank(price):
-            terms = _terms_from({f: (raw, row) for f, raw in r.items()}, "Register", "row", date1904,
-                                prefix=prefix, cache=cache)
+        if template is not None and type(shares) in _EXACT_CELLS and type(price) in _EXACT_CELLS \
+                and shares == shares and price == price:                      # NaN is a blank cell
+            name = r[name_at] if name_at is not None else None
+            warrant = name.strip() if type(name) is str else ""
+            if warrant and warrant[0] != "#":                                  # text, neither blank nor an error
+                terms = _holding(template, warrant, shares, price, row, numbers, price_first)
+        if terms is None:
+            terms = register_row_terms(dict(zip(fields, take(r))), row, date1904=date1904, cache=cache)
             if key is not None and not is_blank(shares) and not is_blank(price):
                 classes[key] = terms
-        else:
-            warrant = to_text(name, "Warrant", "Register", row) or ""
-            count = numbers.get((type(shares), shares))
-            if count is None:
-                count = numbers[(type(shares), shares)] = to_number(shares, "Warrant Shares", "Register", row)
-            per_share = numbers.get((type(price), price))
-            if per_share is None:
-                per_share = numbers[(type(price), price)] = to_number(price, "Exercise Price", "Register", row)
-            try:
-                terms = template.with_holding(warrant, count, per_share)
-            except WarrantError as exc:
-                raise WarrantError(f"{prefix}{exc}") from None
         out.append(terms)
     return tuple(out)
+
+
+def _exact_number(raw: int | float, field: str, row: int, numbers: dict) -> Fraction:
+    """``to_number`` of an int or float register cell (not NaN), each value converted once."""
+    number = numbers.get((type(raw), raw))
+    if number is None:
+        if type(raw) is int:
+            number = Fraction(raw)
+        elif math.isfinite(raw):
+            number = Fraction(Decimal(repr(raw)))                       # to_number's rule for a float
+        else:
+            number = to_number(raw, _TERMS_FIELD_LABEL[field], "Register", row)   # refused, naming the row
+        numbers[(type(raw), raw)] = number
+    return number
+
+
+def _holding(template: Terms, warrant: str, shares: int | float, price: int | float, row: int,
+             numbers: dict, price_first: bool) -> Terms:
+    """``template`` for the warrant of one register row: its share count and price converted
+    (in the header's order, as the whole row would be) and validated as the constructor does."""
+    if price_first:
+        per_share = _exact_number(price, "exercise_price", row, numbers)
+        count = _exact_number(shares, "warrant_shares", row, numbers)
+    else:
+        count = _exact_number(shares, "warrant_shares", row, numbers)
+        per_share = _exact_number(price, "exercise_price", row, numbers)
+    try:
+        return template.with_holding(warrant, count, per_share)
+    except WarrantError as exc:
+        raise WarrantError(f"Register row {row}: {exc}") from None
 
 
 def parse_as_of(value: Any, field: str = "As Of", *, date1904: bool = False, moment: bool = True):

@@ -10,6 +10,7 @@ No contract rule lives here: every rule is the engine's.
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Callable
 
 from engine.errors import WarrantError
@@ -190,8 +191,22 @@ def warrant_register(register: Any, events: Any, as_of: Any, *, date1904: bool =
     out: list[list[Any]] = [list(REGISTER_HEADER)]
     for t, (price, shares) in zip(terms, answers):
         out.append([t.warrant, cv.out_number(price, "Price"), cv.out_shares(shares, "Shares"),
-                    cv.out_number(cents_half_up(price * shares), "Aggregate Price")])
+                    aggregate_price(price, shares)])
     return out
+
+
+def aggregate_price(price: Fraction, shares: Fraction) -> float | str:
+    """``out_number(cents_half_up(price * shares))`` on the integers: a register's amounts are not
+    negative, so half up is floor(100 x + 1/2); whole cents / 100 is the nearest double, as the
+    exact Decimal's float is (an amount beyond a double, or below zero, takes the general path)."""
+    n = price.numerator * shares.numerator
+    if n >= 0:
+        d = price.denominator * shares.denominator
+        try:
+            return (200 * n + d) // (2 * d) / 100
+        except OverflowError:
+            pass
+    return cv.out_number(cents_half_up(price * shares), "Aggregate Price")
 
 
 # --------------------------------------------------------------------------- reallocation

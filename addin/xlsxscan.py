@@ -31,9 +31,13 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 __all__ = ["ScanBook", "ScanCell", "ScanSheet", "ScanWorkbook", "ScanWorksheet", "Unsupported", "open_book", "read_book"]
+
+
+_NOT_READ = object()
 
 
 class Unsupported(Exception):
@@ -42,14 +46,16 @@ class Unsupported(Exception):
 
 @dataclass(slots=True)
 class ScanSheet:
+    """One sheet's cells, each keyed (title, row, column) as the recalculation keys them."""
+
     title: str
-    values: dict[tuple[int, int], object] = field(default_factory=dict)     # constants
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)      # "=..." text
-    arrays: dict[tuple[int, int], str] = field(default_factory=dict)        # anchor -> ref ("A1:D9")
-    dynamic: set[tuple[int, int]] = field(default_factory=set)              # dynamic-array anchors
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)        # error constants ("#N/A")
-    styles: dict[tuple[int, int], int] = field(default_factory=dict)        # cell -> style index (non-zero)
-    names: dict[str, str] = field(default_factory=dict)                     # sheet-scoped defined names
+    values: dict[tuple[str, int, int], object] = field(default_factory=dict)     # constants
+    formulas: dict[tuple[str, int, int], str] = field(default_factory=dict)      # "=..." text
+    arrays: dict[tuple[str, int, int], str] = field(default_factory=dict)        # anchor -> ref ("A1:D9")
+    dynamic: set[tuple[str, int, int]] = field(default_factory=set)              # dynamic-array anchors
+    errors: dict[tuple[str, int, int], str] = field(default_factory=dict)        # error constants ("#N/A")
+    styles: dict[tuple[str, int, int], int] = field(default_factory=dict)        # cell -> style index (non-zero)
+    names: dict[str, str] = field(default_factory=dict)                          # sheet-scoped defined names
     max_row: int = 0
     max_col: int = 0
 
@@ -64,7 +70,7 @@ class ScanBook:
     formats: list[str]                    # style index -> number format code
 
     def number_format(self, sheet: str, row: int, col: int) -> str:
-        idx = self.sheets[sheet].styles.get((row, col), 0)
+        idx = self.sheets[sheet].styles.get((sheet, row, col), 0)
         return self.formats[idx] if idx < len(self.formats) else "General"
 
 
@@ -83,6 +89,7 @@ _PHONETIC = re.compile(r"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*/>", re.S)
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _COLS: dict[str, int] = {}
+_ROW, _COLUMN = itemgetter(1), itemgetter(2)
 
 
 def _col(letters: str) -> int:
@@ -187,9 +194,41 @@ def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
     return [_rich_text(m.group(1)).replace("x005F_", "") if m.group(1) else "" for m in _SI.finditer(text)]
 
 
+# openpyxl's number-format tests (openpyxl/styles/numbers.py, MIT licence, (c) 2010-2024 openpyxl),
+# copied so that reading a book does not import openpyxl.styles (and with it openpyxl's whole
+# package body); tests/test_xlsxscan.py proves them equal to openpyxl's own.
+BUILTIN_FORMATS = {
+    0: 'General', 1: '0', 2: '0.00', 3: '#,##0', 4: '#,##0.00', 5: '"$"#,##0_);("$"#,##0)',
+    6: '"$"#,##0_);[Red]("$"#,##0)', 7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: '0%', 10: '0.00%', 11: '0.00E+00', 12: '# ?/?', 13: '# ??/??', 14: 'mm-dd-yy', 15: 'd-mmm-yy',
+    16: 'd-mmm', 17: 'mmm-yy', 18: 'h:mm AM/PM', 19: 'h:mm:ss AM/PM', 20: 'h:mm', 21: 'h:mm:ss',
+    22: 'm/d/yy h:mm', 37: '#,##0_);(#,##0)', 38: '#,##0_);[Red](#,##0)', 39: '#,##0.00_);(#,##0.00)',
+    40: '#,##0.00_);[Red](#,##0.00)', 41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)',
+    42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
+    43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)',
+    44: r'_("$"* #,##0.00_)_("$"* \(#,##0.00\)_("$"* "-"??_)_(@_)', 45: 'mm:ss', 46: '[h]:mm:ss',
+    47: 'mmss.0', 48: '##0.0E+0', 49: '@'}
+_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')   # quoted text; brackets other than [h] [m] [s]
+_TIMEDELTA = re.compile(r'\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?', re.I)
+_DATE_PART = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+
+
+def is_date_format(fmt: str | None) -> bool:
+    """openpyxl's ``is_date_format``: the first section, literals stripped, names a date or time part."""
+    if fmt is None:
+        return False
+    return _DATE_PART.search(_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+def is_timedelta_format(fmt: str | None) -> bool:
+    """openpyxl's ``is_timedelta_format``: the first section holds an elapsed [h], [m] or [s]."""
+    if fmt is None:
+        return False
+    return _TIMEDELTA.search(fmt.split(";")[0]) is not None
+
+
 def _formats(reader: _Reader, part: str | None) -> tuple[list[str], set[int], set[int]]:
     """Number format code per style index, and the indexes openpyxl reads as dates / durations."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
     if part is None or part not in reader.parts:
         return ["General"], set(), set()
     text = reader.text(part)
@@ -238,8 +277,10 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
     body = text[start:end] if end > 0 else ""
     values, formulas, arrays, errors, styles = sheet.values, sheet.formulas, sheet.arrays, sheet.errors, sheet.styles
     shared: dict[str, object] = {}
+    moments: dict[tuple[str, int], object] = {}
     matched = 0
-    blanks: list[tuple[int, int]] = []
+    blanks: list[tuple[str, int, int]] = []
+    title = sheet.title
     cols = _COLS
     for m in _CELL.finditer(body):
         matched += 1
@@ -249,9 +290,17 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             a = _attrs(attr_text)
             parsed = _CELL_ATTRS[attr_text] = (int(a.get("s") or 0), a.get("t"), int(a.get("cm") or 0))
         style, t, cm = parsed
-        key = (int(row_text), cols.get(letters) or _col(letters))
+        key = (title, int(row_text), cols.get(letters) or _col(letters))
         if style:
             styles[key] = style
+        if v:                           # <v> alone: the common cases first (the rules below, in short)
+            if t is None:
+                if style not in dates:
+                    values[key] = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                    continue
+            elif t == "s":
+                values[key] = strings[int(v)]
+                continue
         f = None
         if v is None:
             if not inner:
@@ -293,14 +342,20 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             blanks.append(key)          # openpyxl keeps the cell (its value None)
             continue
         if t is None or t == "n":
-            number = _number(v)
             if style in dates:
-                try:
-                    values[key] = from_excel(number, epoch, timedelta=style in durations)
-                except (OverflowError, ValueError):
+                moment = moments.get((v, style), _NOT_READ)   # a register repeats its dates: each read once
+                if moment is _NOT_READ:
+                    try:
+                        moment = from_excel(_number(v), epoch, timedelta=style in durations)
+                    except (OverflowError, ValueError):
+                        moment = None
+                    moments[(v, style)] = moment
+                if moment is None:
                     errors[key] = "#VALUE!"     # openpyxl: a date serial out of range reads as #VALUE!
+                else:
+                    values[key] = moment
                 continue
-            values[key] = number
+            values[key] = _number(v)
         elif t == "s":
             values[key] = strings[int(v)]
         elif t == "str":
@@ -314,13 +369,14 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             values[key] = from_ISO8601(v)
         else:
             raise Unsupported(f"sheet {sheet.title}: cell type {t!r} at {letters}{row_text}")
-    if matched != body.count("<c ") + body.count("<c>") + body.count("<c/>"):
+    # every cell tag matched (the quick count is exact unless the sheet holds other "<c..." tags: rich text's <color>)
+    if body.count("<c") != matched and matched != body.count("<c ") + body.count("<c>") + body.count("<c/>"):
         raise Unsupported(f"sheet {sheet.title}: cell tags this reader does not model (no r reference, or r not first)")
     max_row = max_col = 0
     for d in (values, formulas, errors, styles, blanks):
         if d:
-            max_row = max(max_row, max(k[0] for k in d))
-            max_col = max(max_col, max(k[1] for k in d))
+            max_row = max(max_row, max(map(_ROW, d)))
+            max_col = max(max_col, max(map(_COLUMN, d)))
     for m in _MERGE.finditer(text[end:] if end > 0 else ""):
         c1, r1 = _col(m.group(1)), int(m.group(2))
         c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
@@ -328,7 +384,7 @@ def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int]
             for c in range(c1, c2 + 1):
                 if (r, c) != (r1, c1):
                     for d in (values, formulas, arrays, errors):
-                        d.pop((r, c), None)
+                        d.pop((title, r, c), None)
         max_row, max_col = max(max_row, r2), max(max_col, c2)
     sheet.max_row, sheet.max_col = max_row, max_col
 
@@ -427,7 +483,7 @@ class ScanWorksheet:
         return f"A1:{get_column_letter(self.max_column)}{self.max_row}"
 
     def cell(self, row: int, column: int) -> ScanCell:
-        s, key = self._sheet, (row, column)
+        s, key = self._sheet, (self.title, row, column)
         style, formats = s.styles.get(key, 0), self._book.scan.formats
         if key in s.formulas:
             ref = s.arrays.get(key)

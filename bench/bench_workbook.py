@@ -14,9 +14,13 @@ makes the engine's compute the whole story). Then, in one run and interleaved:
 * ``openpyxl_load``: ``openpyxl.load_workbook(BOOK)`` in this process (the bare read);
 * ``ratio``: recalc_cli ÷ openpyxl_load, wall and CPU (goal: at most 0.5);
 * floors: ``python-calamine`` reading every value of the book; our reader
-  (addin/xlsxscan.py: values and formulas, names, calcPr); ``json.dumps`` of the
-  recalculation's JSON object against ``orjson.dumps``;
-* ``import_s``: ``python -c "import addin.cli"`` as a process, and whether it imports numpy.
+  (addin/xlsxscan.py: values and formulas, names, calcPr); the command's JSON text
+  (``Recalc.json_text``, cells and order included) beside ``json.dumps`` of the finished JSON
+  object and its floor ``orjson.dumps``. Our reader and the JSON text are timed as the command
+  runs them, with the cyclic GC paused (addin/launch.py);
+* ``startup``: ``python -c "import addin.cli"`` as a process (the typer command's modules), and
+  whether it imports numpy; ``recalc_json_one_cell``: ``warrants recalc BOOK --json`` of a book of
+  two cells, as a process (the command's start-up and imports as a user meets them).
 
 Medians of ``--runs`` runs.
 """
@@ -110,6 +114,13 @@ def _timed(fn) -> tuple[float, float]:
     return time.perf_counter() - w, time.process_time() - c
 
 
+def _timed_no_gc(fn) -> tuple[float, float]:
+    """As the command runs its reading and writing: with the cyclic GC paused (addin/launch.py)."""
+    from addin.recalc import no_gc
+    with no_gc():
+        return _timed(fn)
+
+
 def _proc(args: list[str]) -> tuple[float, float]:
     """Wall and CPU (user + sys of the child) seconds of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -162,13 +173,16 @@ def measure(path: Path, runs: int) -> dict:
     try:
         from addin.xlsxscan import read_book
         for _ in range(runs):
-            scans.append(_timed(lambda: read_book(path)))
+            scans.append(_timed_no_gc(lambda: read_book(path)))
         report["xlsxscan_read"] = _med(scans)
     except ImportError:
         report["xlsxscan_read"] = "addin.xlsxscan not present"
     dumps = [_timed(lambda: json.dumps(result, ensure_ascii=False, allow_nan=False)) for _ in range(runs)]
     report["json_cells"] = len(result)
     report["json_dumps"] = _med(dumps)
+    from addin.recalc import recalc_file
+    _wb, recalculated = recalc_file(path, read_only=True)
+    report["json_text"] = _med([_timed_no_gc(recalculated.json_text) for _ in range(runs)])    # what the command writes
     try:
         import orjson
         report["floor_orjson_dumps"] = _med([_timed(lambda: orjson.dumps(result)) for _ in range(runs)])
@@ -177,13 +191,21 @@ def measure(path: Path, runs: int) -> dict:
     return report
 
 
-def imports(runs: int) -> dict:
+def imports(runs: int, folder: Path) -> dict:
+    import xlsxwriter
     code = "import sys, addin.cli; print('numpy' in sys.modules)"
     numpy = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                            cwd=ROOT).stdout.strip() == "True"
+    tiny = folder / "one_cell.xlsx"
+    wb = xlsxwriter.Workbook(str(tiny))
+    ws = wb.add_worksheet("S")
+    ws.write(0, 0, 1)
+    ws.write_formula(1, 0, "=A1+1", None, 2)
+    wb.close()
     bare = _med([_proc([sys.executable, "-c", "pass"]) for _ in range(runs)])
     cli = _med([_proc([sys.executable, "-c", "import addin.cli"]) for _ in range(runs)])
-    return {"python_alone": bare, "import_addin_cli": cli, "imports_numpy": numpy}
+    one = _med([_proc(_warrants_command() + ["recalc", str(tiny), "--json"]) for _ in range(runs)])
+    return {"python_alone": bare, "import_addin_cli": cli, "imports_numpy": numpy, "recalc_json_one_cell": one}
 
 
 def main() -> None:
@@ -195,10 +217,11 @@ def main() -> None:
     ns = ap.parse_args()
     ledger = REGISTER_LEDGER if ns.ledger == "register" else ledger_rows()
     report: dict = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-                    "runs": ns.runs, "ledger": ns.ledger, "startup": imports(ns.runs), "books": []}
+                    "runs": ns.runs, "ledger": ns.ledger, "books": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = ns.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        report["startup"] = imports(ns.runs, folder)
         for rows in ns.rows:
             path = folder / f"register_{rows}.xlsx"
             info = make_book(path, rows, ledger)

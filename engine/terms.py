@@ -7,9 +7,12 @@ keyword overrides, or build :class:`Terms` directly.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, time
 from fractions import Fraction
+from itertools import repeat
+from operator import attrgetter, call
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import WarrantError, fail
@@ -181,8 +184,8 @@ class Terms:
         shares = _warrant_shares(warrant_shares)
         price = self.exercise_price if exercise_price is None else _exercise_price(exercise_price)
         new = object.__new__(Terms)
-        for slot in _SLOTS:  # the slots' own descriptors: a frozen dataclass's __setattr__ refuses
-            slot.__set__(new, slot.__get__(self))
+        # every slot through its own descriptor (a frozen dataclass's __setattr__ refuses), in C
+        deque(map(call, _SETTERS, repeat(new), _ALL_FIELDS(self)), maxlen=0)
         _SLOT["warrant"].__set__(new, warrant)
         _SLOT["warrant_shares"].__set__(new, shares)
         _SLOT["exercise_price"].__set__(new, price)
@@ -207,6 +210,8 @@ class Terms:
 _FIELD_NAMES = tuple(Terms.__dataclass_fields__)  # type: ignore[attr-defined]
 _SLOT = {name: Terms.__dict__[name] for name in _FIELD_NAMES}
 _SLOTS = tuple(_SLOT.values())
+_SETTERS = tuple(slot.__set__ for slot in _SLOTS)
+_ALL_FIELDS = attrgetter(*_FIELD_NAMES)
 
 
 def _warrant_shares(value: object) -> Fraction:
@@ -215,7 +220,7 @@ def _warrant_shares(value: object) -> Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
             raise fail("Warrant Shares", value, "must be an exact number (int or Fraction)")
         value = Fraction(value)
-    if value <= 0:
+    if value.numerator <= 0:            # a Fraction's sign is its numerator's (no Fraction comparison)
         raise fail("Warrant Shares", value, "must be positive")
     return value
 
@@ -226,7 +231,7 @@ def _exercise_price(value: object) -> Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
             raise fail("Exercise Price", value, "must be an exact number (int or Fraction)")
         value = Fraction(value)
-    if value < 0:
+    if value.numerator < 0:
         raise fail("Exercise Price", value, "must not be negative")
     return value
 

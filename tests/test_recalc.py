@@ -326,3 +326,38 @@ def test_evaluator_agrees_with_exact_arithmetic_on_operators_and_natives(case):
     expression, exact = case
     ours = calc(book({"A1": "=" + expression}))["S!A1"]
     assert ours == pytest.approx(float(exact), rel=1e-12, abs=1e-12), expression
+
+
+# ----------------------------------------------------------------------------- the JSON's cells and order (issue 11)
+
+import json  # noqa: E402
+
+from addin.recalc import Recalc, cell_key, json_value  # noqa: E402
+
+_SHEETS = ["S", "Résultats", 'T "2" \\ \u2028', "Z"]
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**60, 2**60), st.floats(allow_nan=True),
+                    st.sampled_from([2.0 ** 53, -2.0 ** 53, 2.0 ** 53 - 1, 1e300, -0.0, 0.5]), st.text(max_size=5),
+                    st.sampled_from([dt.datetime(2003, 1, 2), dt.datetime(2003, 1, 2, 9, 30), dt.date(2001, 2, 7),
+                                     dt.time(17, 0)]),
+                    st.sampled_from([XLError("#N/A"), XLError("#SPILL!")]))
+_KEYS = st.tuples(st.sampled_from(_SHEETS), st.integers(1, 1_048_576), st.integers(1, 16_384))
+
+
+@given(st.lists(_KEYS, max_size=30), st.lists(_KEYS, max_size=30), st.lists(_VALUES, min_size=60, max_size=60),
+       st.permutations(_SHEETS[:3]))
+def test_cells_and_json_as_the_plain_rules_give_them(formulas, spilled, values, order):
+    # cells(): sheet by sheet in workbook order (a sheet not in the book last), then row, then column;
+    # as_json(): {cell_key: json_value} over them. The plain rules, written out, against the fast ones.
+    result = Recalc(sheet_order=list(order), formula_cells=list(formulas),
+                    spilled={k: k for k in spilled})
+    for key, v in zip(formulas + spilled, values):
+        result.values[key] = v
+    rank = {s: i for i, s in enumerate(order)}
+    plain = sorted(set(formulas) | set(spilled), key=lambda k: (rank.get(k[0], len(rank)), k[1], k[2]))
+    assert result.cells() == plain
+    got = result.as_json()
+    assert list(got) == [cell_key(*k) for k in plain]
+    for k in plain:
+        want, have = json_value(result.values.get(k)), got[cell_key(*k)]
+        assert type(have) is type(want) and (have == want or have != have and want != want)
+    assert result.json_text() == json.dumps(got, ensure_ascii=False, allow_nan=False)

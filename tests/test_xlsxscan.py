@@ -10,7 +10,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import openpyxl.styles.numbers
 import pytest
+from hypothesis import given, strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -57,6 +59,11 @@ def _openpyxl_view(path: Path) -> dict:
     return view
 
 
+def _cells(d: dict) -> dict:
+    """A scan's dict keyed (row, column), as the openpyxl view is (the scan keys (title, row, column))."""
+    return {k[1:]: v for k, v in d.items()}
+
+
 @pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name)
 def test_same_as_openpyxl(path):
     expected = _openpyxl_view(path)
@@ -66,13 +73,14 @@ def test_same_as_openpyxl(path):
     assert book.names == expected["names"]
     for title, want in expected["sheets"].items():
         got = book.sheets[title]
-        assert {k: (type(v).__name__, v) for k, v in got.values.items()} == want["values"], title
-        assert got.formulas == want["formulas"], title
-        assert got.arrays == want["arrays"], title
-        assert got.errors == want["errors"], title
+        assert all(k[0] == title for d in (got.values, got.formulas, got.arrays, got.errors, got.styles) for k in d)
+        assert {k[1:]: (type(v).__name__, v) for k, v in got.values.items()} == want["values"], title
+        assert _cells(got.formulas) == want["formulas"], title
+        assert _cells(got.arrays) == want["arrays"], title
+        assert _cells(got.errors) == want["errors"], title
         assert got.names == want["names"], title
         assert (max(got.max_row, 1), max(got.max_col, 1)) == want["max"], title
-        formats = {k: book.number_format(title, *k) for k in set(got.styles) | set(want["formats"])}
+        formats = {k: book.number_format(title, *k) for k in set(_cells(got.styles)) | set(want["formats"])}
         assert {k: f for k, f in formats.items() if f != "General"} == want["formats"], title
     calc = expected["calc"]
     if "iterate" in book.calc:
@@ -150,13 +158,13 @@ def test_values_typed_as_openpyxl_types_them(tmp_path):
     wb.close()
     book = read_book(path)
     s = book.sheets["S"]
-    assert s.values[(1, 1)] == 42 and type(s.values[(1, 1)]) is int
-    assert s.values[(2, 1)] == 0.1
-    assert s.values[(3, 1)] == "a & b <c>\nd"
-    assert s.values[(4, 1)] is True
-    assert s.values[(5, 1)] == dt.datetime(2002, 6, 3, 12, 30)
-    assert s.formulas[(6, 1)] == '=IF(A1>1,"x&y",NA())'
-    assert s.formulas[(1, 2)] == "=A1:A2*2" and s.arrays[(1, 2)] == "B1:B2"
+    assert s.values[("S", 1, 1)] == 42 and type(s.values[("S", 1, 1)]) is int
+    assert s.values[("S", 2, 1)] == 0.1
+    assert s.values[("S", 3, 1)] == "a & b <c>\nd"
+    assert s.values[("S", 4, 1)] is True
+    assert s.values[("S", 5, 1)] == dt.datetime(2002, 6, 3, 12, 30)
+    assert s.formulas[("S", 6, 1)] == '=IF(A1>1,"x&y",NA())'
+    assert s.formulas[("S", 1, 2)] == "=A1:A2*2" and s.arrays[("S", 1, 2)] == "B1:B2"
     assert (s.max_row, s.max_col) == (9, 3)
     assert s.names == {"Local": "S!$A$1"}
     assert book.number_format("S", 5, 1) == "yyyy-mm-dd hh:mm"
@@ -207,5 +215,34 @@ def test_character_references_resolved_as_xml_does(tmp_path):
     book = tmp_path / "refs.xlsx"
     book.write_bytes(_rewrite(FIXTURES / "SUM.xlsx", "xl/worksheets/sheet1.xml", lambda s: s.replace(
         '<c r="A1"><v>1</v></c>', '<c r="A1" t="inlineStr"><is><t>x&#x80;&amp;y&#65;</t></is></c>', 1)).getvalue())
-    got = read_book(book).sheets["Sheet1"].values[(1, 1)]
+    got = read_book(book).sheets["Sheet1"].values[("Sheet1", 1, 1)]
     assert got == "x\x80&yA" == openpyxl.load_workbook(book)["Sheet1"]["A1"].value
+
+
+# ----------------------------------------------------------------------------- number formats, without openpyxl.styles
+
+FORMAT_CODES = [
+    "General", "0.00", "yyyy-mm-dd", "dd/mm/yyyy h:mm", "[h]:mm:ss", "[mm]:ss", "[ss].000", "mm:ss",
+    '"Date: "0', '0.00" days"', "[Red]0.00", "[$-409]mmmm d, yyyy", "[$EUR ]#,##0.00_-", r"\d0", "_d0",
+    "0;[Red]dd-mm", "[hh]:mm;@", "#,##0.00_);(#,##0.00)", "@", "", "h", "[h]", "[H]:MM", "0.0E+0", "yy", 'mm"x"',
+] + list(openpyxl.styles.numbers.BUILTIN_FORMATS.values())
+
+
+def test_number_format_tests_equal_openpyxls():
+    # the copies in addin.xlsxscan (so that a scan does not import openpyxl.styles) against openpyxl's own
+    from openpyxl.styles import numbers
+
+    from addin.xlsxscan import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+    assert BUILTIN_FORMATS == numbers.BUILTIN_FORMATS
+    for code in FORMAT_CODES + [None]:
+        assert is_date_format(code) == numbers.is_date_format(code), code
+        assert is_timedelta_format(code) == numbers.is_timedelta_format(code), code
+
+
+@given(st.text(alphabet='dmhysDMHYS0#.,;:[]"\\_ $-@EeAPap/x', max_size=14))
+def test_number_format_tests_equal_openpyxls_on_any_code(code):
+    from openpyxl.styles import numbers
+
+    from addin.xlsxscan import is_date_format, is_timedelta_format
+    assert is_date_format(code) == numbers.is_date_format(code)
+    assert is_timedelta_format(code) == numbers.is_timedelta_format(code)

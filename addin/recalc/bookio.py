@@ -205,22 +205,20 @@ def _scanned_cells(wb, errors: dict) -> BookCells:
     """read_cells for a scanned book, straight from the scan's dicts (same rules as above)."""
     book = BookCells()
     for title in wb.sheetnames:
-        sheet = wb.scan.sheets[title]
-        for (r, c), v in sheet.values.items():
-            if isinstance(v, str) and v[:1] == "=" and len(v) > 1:
-                book.formulas[(title, r, c)] = v
-            else:
-                book.constants[(title, r, c)] = v
-        for (r, c), v in sheet.errors.items():
+        sheet = wb.scan.sheets[title]            # keyed (title, row, column), as here
+        constants = {key: v for key, v in sheet.values.items() if type(v) is not str or v[:1] != "=" or len(v) < 2}
+        book.constants.update(constants)
+        if len(constants) < len(sheet.values):   # the scan's values are plain types: "=..." text is a formula
+            book.formulas.update((key, v) for key, v in sheet.values.items() if key not in constants)
+        for key, v in sheet.errors.items():
             text = v.upper()
-            book.constants[(title, r, c)] = errors.get(text, text)
-        for (r, c), f in sheet.formulas.items():
-            book.formulas[(title, r, c)] = f
-        for (r, c), ref in sheet.arrays.items():
+            book.constants[key] = errors.get(text, text)
+        book.formulas.update(sheet.formulas)
+        for key, ref in sheet.arrays.items():
             bounds = parse_area(ref) if ref else None
             if bounds:
-                book.array_ref[(title, r, c)] = bounds
-        book.dynamic.update((title, r, c) for (r, c) in sheet.dynamic if (title, r, c) in book.array_ref)
+                book.array_ref[key] = bounds
+        book.dynamic.update(key for key in sheet.dynamic if key in book.array_ref)
         book.extent[title] = (max(sheet.max_row, 1), max(sheet.max_col, 1))     # ws.max_row, ws.max_column
         for name, text in sheet.names.items():
             book.names[(title, name.upper())] = text

@@ -22,9 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import re
 import sys
 from dataclasses import dataclass, field
+from itertools import groupby
+from json.encoder import encode_basestring
+from operator import itemgetter
 
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -39,6 +43,7 @@ from .spill import fill_array, place_spill
 from .values import (CIRC, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
+_INFINITIES = (float("inf"), float("-inf"))
 MAX_DEPTH = 150          # cells evaluated inside one another before the chain is cut
 
 PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
@@ -110,17 +115,54 @@ class Recalc:
     def cells(self) -> list[tuple[str, int, int]]:
         """Formula cells and spilled cells, sheet by sheet in workbook order, row-major."""
         order = {s: i for i, s in enumerate(self.sheet_order)}
-        keys = set(self.formula_cells) | set(self.spilled)
-        return sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[1], k[2]))
+        # formula cells come sorted and each spill row by row: kept in that order, the sort below
+        # mostly merges runs; sorted as tuples (no key function per cell), each sheet's run then
+        # moved to its place
+        keys = list(dict.fromkeys([*self.formula_cells, *self.spilled]))
+        keys.sort()
+        runs = [(order.get(sheet), list(run)) for sheet, run in groupby(keys, itemgetter(0))]
+        if any(rank is None for rank, _run in runs):        # a sheet not in the book's order: the plain rule
+            return sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[1], k[2]))
+        runs.sort(key=itemgetter(0))
+        return [key for _rank, run in runs for key in run]
+
+    def _json_cells(self):
+        """(``"Sheet!A"``, row, JSON value) of every cell, in :meth:`cells` order."""
+        values = self.values
+        columns: dict[tuple[str, int], str] = {}           # (sheet, column) -> "Sheet!A", built once
+        for key in self.cells():
+            sheet, row, col = key
+            head = columns.get((sheet, col))
+            if head is None:
+                head = columns[(sheet, col)] = cell_key(sheet, row, col)[:-len(str(row))]
+            v = values.get(key)
+            if type(v) is float and v.is_integer() and abs(v) < 2 ** 53:   # json_value's common case, inline
+                v = int(v)
+            elif type(v) is not float or v != v or v in _INFINITIES:
+                v = json_value(v)
+            yield head, row, v
 
     def as_json(self) -> dict[str, object]:
         """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text."""
-        out: dict[str, object] = {}
-        for key in self.cells():
-            out[cell_key(*key)] = json_value(self.values.get(key))
-        return out
+        return {head + str(row): v for head, row, v in self._json_cells()}
 
-
+    def json_text(self) -> str:
+        """``json.dumps(self.as_json(), ensure_ascii=False, allow_nan=False)``, written cell by cell
+        (each sheet-and-column prefix escaped once; the values are never NaN or infinite)."""
+        parts = []
+        heads: dict[str, str] = {}
+        encode, number, whole = encode_basestring, float.__repr__, int.__repr__
+        for head, row, v in self._json_cells():
+            quoted = heads.get(head)
+            if quoted is None:
+                quoted = heads[head] = encode(head)[:-1]       # '"Sheet!A' (digits need no escaping)
+            t = type(v)
+            text = number(v) if t is float else whole(v) if t is int else encode(v) if t is str else \
+                "true" if v is True else "false" if v is False else "null" if v is None else None
+            if text is None:                                    # another type: json's own rules
+                text = json.dumps(v, ensure_ascii=False, allow_nan=False)
+            parts.append(f'{quoted}{row}": {text}')
+        return "{" + ", ".join(parts) + "}"
 
 
 class Evaluator:
@@ -147,11 +189,12 @@ class Evaluator:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > caps.max_range_cells:
                 continue                     # the anchor gets its error; the cached cells stay as they are
             sheet = anchor[0]
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    key = (sheet, r, c)
-                    if key != anchor and key not in self.formulas:
-                        self.cache_owner[key] = anchor
+            owned = dict.fromkeys([(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)], anchor)
+            owned.pop(anchor, None)
+            for key in self.formulas.keys() & owned.keys():     # a formula inside the range owns itself
+                del owned[key]
+            self.cache_owner.update(owned)
+        self.formula_sheets = {k[0] for k in self.formulas}
         order = {s: i for i, s in enumerate(wb.sheetnames)}
         self.result.formula_cells = sorted(self.formulas, key=lambda k: (order[k[0]], k[1], k[2]))
         self.by_sheet_dynamic: dict[str, list[tuple[int, int]]] = {}
@@ -270,6 +313,14 @@ class Evaluator:
                                         f"of {self.caps.max_range_cells:,}")
         sheet = rng.sheet
         formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
+        if sheet not in self.formula_sheets:
+            # no formula on the sheet: nothing spills or fills into it, every cell is its constant
+            get, across = constants.get, range(rng.c1, c2 + 1)
+            out = [[get((sheet, r, c)) for c in across] for r in range(rng.r1, r2 + 1)]
+            if clipped:
+                out = ClippedGrid(out)
+                out.shape = (rows, cols)
+            return out
         values = self.result.values
         unsettled = bool(self.pending.get(sheet))
         out = ClippedGrid() if clipped else []

@@ -24,19 +24,15 @@ def place_spill(ev, key, v):
     sheet, r0, c0 = key
     if r0 + rows - 1 > MAX_ROW or c0 + cols - 1 > MAX_COL:
         return SPILL
-    targets = []
+    # row-major, the anchor (the first cell) left out
+    targets = [(sheet, r, c) for r in range(r0, r0 + rows) for c in range(c0, c0 + cols)][1:]
     formulas, claimed, constants, cache_owner = ev.formulas, ev.claimed, ev.constants, ev.cache_owner
-    for dr in range(rows):
-        for dc in range(cols):
-            if dr == 0 and dc == 0:
-                continue
-            t = (sheet, r0 + dr, c0 + dc)
-            if t in formulas or t in claimed:
-                return SPILL
-            if t in constants and cache_owner.get(t) != key:
-                return SPILL
-            targets.append((t, dr, dc))
-    _claim(ev, key, targets, v)
+    if not formulas.keys().isdisjoint(targets) or not claimed.keys().isdisjoint(targets):
+        return SPILL
+    # a constant in the way blocks, unless it is this formula's own cached spill
+    if not set(map(cache_owner.get, filter(constants.__contains__, targets))) <= {key}:
+        return SPILL
+    _claim(ev, key, targets, v, cols)
     ev.result.spill_shape[key] = (rows, cols)
     return none_to_zero(v[0][0])
 
@@ -72,10 +68,14 @@ def fill_array(ev, key, v):
     return at(0, 0)
 
 
-def _claim(ev, key, targets, v):
-    for t, dr, dc in targets:
-        row = v[dr]
-        x = row[dc] if dc < len(row) else NA
-        ev.claimed[t] = key
-        ev.result.spilled[t] = key
-        ev.result.values[t] = none_to_zero(x) if not is_grid(x) else VALUE
+def _claim(ev, key, targets, v, cols):
+    cells = []
+    for row in v:
+        cells.extend(row)
+        if len(row) < cols:
+            cells.extend([NA] * (cols - len(row)))
+    cells = [0.0 if x is None else VALUE if is_grid(x) else x for x in cells[1:]]   # none_to_zero; no nesting
+    owner = dict.fromkeys(targets, key)
+    ev.claimed.update(owner)
+    ev.result.spilled.update(owner)
+    ev.result.values.update(zip(targets, cells))

@@ -287,6 +287,13 @@ def from_catalog(v):
 
 
 def _cell_from_catalog(x):
+    t = type(x)                          # the common plain types first (the rules below, in short)
+    if t is float:
+        return NUM if (math.isnan(x) or math.isinf(x)) else x
+    if t is str:
+        return ERRORS.get(x, x)
+    if t is int:
+        return float(x)
     if isinstance(x, XLError) or x is None or isinstance(x, (bool, str, _dt.datetime, _dt.time)):
         if isinstance(x, str) and not isinstance(x, XLError) and x in ERRORS:
             return ERRORS[x]
