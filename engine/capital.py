@@ -20,7 +20,7 @@ from typing import Callable, Mapping
 
 from .errors import WarrantError, fail, where
 from .events import Event, Grant, Issue, Resize, StockDividend
-from .numbers import count, pct
+from .numbers import coprime, count, pct
 from .terms import Terms
 
 ZERO = Fraction(0)
@@ -92,7 +92,7 @@ def plus(value: Fraction | int | None, delta: Fraction | int) -> Fraction | int 
     if type(value) is int:
         return value + k
     d = value.denominator
-    return Fraction(value.numerator + k * d, d)      # n/d + k: one constructor instead of Fraction's addition
+    return coprime(value.numerator + k * d, d)       # n/d + k: still in lowest terms
 
 
 def _restated(floor: Fraction | None, ratio: Fraction) -> Fraction | None:
@@ -152,7 +152,7 @@ def _times(value: Fraction | int | None, rn: int, rd: int) -> Fraction | int | N
         return None
     n, d = value.numerator * rn, value.denominator * rd
     g = gcd(n, d)
-    return n // g if d == g else Fraction(n // g, d // g)
+    return n // g if d == g else coprime(n // g, d // g)
 
 
 def merged(c: Capital, ratio: Fraction) -> Capital:

@@ -169,3 +169,19 @@ def money(value: Fraction | int) -> str:
 def pct(value: Fraction) -> str:
     """A rate for the trail: ``10%`` or ``9.090909…%``."""
     return f"{_decimal_text(Fraction(value) * 100, 6)}%"
+
+
+def coprime(n: int, d: int) -> Fraction:
+    """The ``Fraction`` n/d of a pair already in lowest terms with d > 0, without reducing it again.
+
+    ``Fraction(n, d)`` checks the types and takes a gcd on every call; the fast paths keep their
+    pairs reduced, so this sets the two slots ``Fraction`` itself sets (``_numerator``,
+    ``_denominator``, unchanged from Python 3.8 to 3.13). tests/test_numbers_coprime.py proves
+    the result equal to ``Fraction(n, d)`` in value, hash and text.
+    """
+    f = _new(Fraction)
+    f._numerator, f._denominator = n, d
+    return f
+
+
+_new = object.__new__

@@ -38,7 +38,7 @@ from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other
                      amended_terms, expired_terms)
 from .ledger import (APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, Histories, State, TrailRow,
                      explain_step)
-from .numbers import round_to_increment
+from .numbers import coprime, round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 # A state is a tuple: the reference State's fields with each number an (n, d) int pair.
@@ -55,8 +55,8 @@ def initial(terms: Terms) -> FastState:
 
 def to_state(s: FastState) -> State:
     """The reference fold's :class:`~engine.ledger.State` of a fast state."""
-    return State(Fraction(s[0], s[1]), Fraction(s[2], s[3]), Fraction(s[4], s[5]), Fraction(s[6], s[7]),
-                 Fraction(s[8], s[9]), Fraction(s[10], s[11]), s[13], s[12], s[14])
+    return State(coprime(s[0], s[1]), coprime(s[2], s[3]), coprime(s[4], s[5]), coprime(s[6], s[7]),
+                 coprime(s[8], s[9]), coprime(s[10], s[11]), s[13], s[12], s[14])
 
 
 def shown_price(s: FastState) -> tuple[int, int]:
@@ -70,17 +70,17 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
     states = [s]
     histories = Histories(terms, ledger, states, initial, _history_step)
     rows: list[TrailRow] = []
-    price = Fraction(*shown_price(s))
-    shares = Fraction(s[2], s[3])
+    price = coprime(*shown_price(s))
+    shares = coprime(s[2], s[3])
     for i, e in enumerate(ledger):
         after, status, clause, redone = _step(terms, ledger, i, s, histories)
         states.append(after)
         new_price, new_shares = price, shares
         pair = shown_price(after)
         if pair[0] != new_price.numerator or pair[1] != new_price.denominator:
-            new_price = Fraction(*pair)
+            new_price = coprime(*pair)
         if after[2] != shares.numerator or after[3] != shares.denominator:
-            new_shares = Fraction(after[2], after[3])
+            new_shares = coprime(after[2], after[3])
         rows.append(TrailRow(e.date, e.kind, clause, status, price, new_price, shares, new_shares, row=e.row,
                              render=partial(_explain, terms, ledger, i, s, redone)))
         s, price, shares = after, new_price, new_shares
