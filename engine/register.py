@@ -30,7 +30,7 @@ from .capital import Capital
 from .errors import WarrantError, where
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, amended_terms, expired_terms, sort_events)
-from .numbers import round_to_increment
+from .numbers import coprime, round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 # Op codes of the compiled program.
@@ -97,7 +97,8 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
             hit = runner.memo.get((p.numerator, p.denominator))
             if hit is None:
                 hit = runner.memo[(p.numerator, p.denominator)] = runner(p, _ONE)
-            append((hit[0], hit[1] * t.warrant_shares))
+            price, factor = hit
+            append((price, t.warrant_shares if factor == 1 else factor * t.warrant_shares))
         else:
             append(runner(p, t.warrant_shares))
     return out
@@ -518,7 +519,7 @@ class _IntPairs:
         pn, pd, sn, sd, _, _, _, _, ln, ld, _, _ = state
         if ln * pd < pn * ld:  # §4(h): the lowest price made, restated to today's units
             pn, pd = ln, ld
-        return Fraction(pn, pd), Fraction(sn, sd)
+        return coprime(pn, pd), coprime(sn, sd)        # the run keeps every pair in lowest terms
 
     def fraction(self, v: str) -> str:
         return f"Fraction({v}n, {v}d)"
@@ -601,7 +602,7 @@ class _Rationals:
         p, s, _, _, low, _ = state
         if low < p:            # §4(h): the lowest price made, restated to today's units
             p = low
-        return Fraction(int(p.numerator), int(p.denominator)), Fraction(int(s.numerator), int(s.denominator))
+        return coprime(int(p.numerator), int(p.denominator)), coprime(int(s.numerator), int(s.denominator))
 
     def fraction(self, v: str) -> str:
         return f"Fraction(int({v}.numerator), int({v}.denominator))"
