@@ -151,11 +151,6 @@ def runner_for(terms: Terms, ledger: tuple, key: tuple | None = None) -> _Runner
     return r
 
 
-def run(program: tuple, terms: Terms, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
-    """Run a compiled program for one warrant with the interpreter; returns (price after §4(h), shares)."""
-    return _Runner(program, terms)(price, shares)
-
-
 def _shared(program: tuple) -> tuple:
     """The program with each recomputation's run starting from a state already reached.
 
@@ -549,8 +544,19 @@ class _IntPairs:
     def cmp_const(self, a: str, op: str, k: tuple) -> str:
         return f"{a}n * {k[1]} {op} {k[0]} * {a}d"
 
-    def weighted(self, dst: str, cp: str, x: int, y: int, g: tuple) -> str:   # dst = (cp X + Y) g
-        return f"{dst}n, {dst}d = ({cp}n * {x} + {cp}d * {y}) * {g[0]}, {cp}d * {g[1]}; " + self.reduce(dst)
+    def set_const(self, dst: str, k: tuple) -> str:
+        return f"{dst}n, {dst}d = {k[0]}, {k[1]}"
+
+    def names_needed(self) -> dict:
+        return {}
+
+    def weighted(self, dst: str, cp: str, x: int, y: int, gn: int, gd: int, consts: list) -> str:
+        """dst = (cp X + Y) g with g = gn/gd: the lowered _WEIGHTED op on int pairs."""
+        return f"{dst}n, {dst}d = ({cp}n * {x} + {cp}d * {y}) * {gn}, {cp}d * {gd}; " + self.reduce(dst)
+
+    def restate(self, low: str, e: str) -> str:                                 # low = low x e
+        return (f"g = gcd({low}n, {e}d); h = gcd({low}d, {e}n); "
+                f"{low}n, {low}d = {low}n // g * ({e}n // h), {low}d // h * ({e}d // g)")
 
     def kept(self, dst: str, cs: str, cp: str, new: str) -> str:                # dst = cs cp / new
         return f"{dst}n, {dst}d = {cs}n * {cp}n * {new}d, {cs}d * {cp}d * {new}n; " + self.reduce(dst)
@@ -619,8 +625,18 @@ class _Rationals:
     def cmp_const(self, a: str, op: str, k: str) -> str:
         return f"{a} {op} {k}"
 
-    def weighted(self, dst: str, cp: str, a: str, b: str) -> str:             # dst = cp A + B, A = X g, B = Y g
-        return f"{dst} = {cp} * {a} + {b}"
+    def set_const(self, dst: str, k: str) -> str:
+        return f"{dst} = {k}"
+
+    def names_needed(self) -> dict:
+        return {"_Q": self.q, "_ONE": self.q(1)}
+
+    def weighted(self, dst: str, cp: str, x: int, y: int, gn: int, gd: int, consts: list) -> str:
+        """dst = cp A + B with A = X g and B = Y g: the same rational as (cp X + Y) g."""
+        return f"{dst} = {cp} * {self.const(x * gn, gd, consts)} + {self.const(y * gn, gd, consts)}"
+
+    def restate(self, low: str, e: str) -> str:
+        return f"{low} = {low} * {e}"
 
     def kept(self, dst: str, cs: str, cp: str, new: str) -> str:
         return f"{dst} = {cs} * {cp} / {new}"
@@ -720,7 +736,7 @@ def translated(program: tuple, terms: Terms, dialect=None):
                 put(level, f"if {above}:")
                 put(level + 1, q.copy("{new}", "{p}"))
             put(level, "if not (" + q.is_one("{e}") + "):")      # lowest, restated through pending units
-            put(level + 1, _restate(q, v))
+            put(level + 1, q.restate("{l}", "{e}"))
             put(level + 1, q.set_one("{e}"))
             put(level, "if " + q.cmp("{new}", "<", "{l}") + ":")
             put(level + 1, q.copy("{l}", "{new}"))
@@ -731,7 +747,7 @@ def translated(program: tuple, terms: Terms, dialect=None):
             if fn is not None:
                 f = k(fn, fd)
                 put(level, "if " + q.cmp_const("{new}", "<", f) + ":")
-                put(level + 1, _set_const(q, "{new}", f))
+                put(level + 1, q.set_const("{new}", f))
 
         for op in ops:
             code = op[0]
@@ -750,18 +766,14 @@ def translated(program: tuple, terms: Terms, dialect=None):
                 put(indent, "if " + q.cmp_const("{cp}", ">", price) + ":")   # §4(d): below the price otherwise applicable
                 level = indent + 1
                 if code == _RATCHET:
-                    put(level, _set_const(q, "{new}", price))
+                    put(level, q.set_const("{new}", price))
                     floor = op[3], op[4]
                 else:
                     if op[7] is not None:      # a count the weighted average needs is unknown
                         consts.append(op[7])
                         put(level, f"raise _K{len(consts) - 1}")
                         continue
-                    x, y, gn, gd = op[3], op[4], op[5], op[6]
-                    if isinstance(q, _IntPairs):
-                        put(level, q.weighted("{new}", "{cp}", x, y, (gn, gd)))
-                    else:
-                        put(level, q.weighted("{new}", "{cp}", k(x * gn, gd), k(y * gn, gd)))
+                    put(level, q.weighted("{new}", "{cp}", *op[3:7], consts))
                     floor = op[8], op[9]
                 price_floor(level, *floor)
                 put(level, q.copy("{x}", "{cs}"))
@@ -801,7 +813,7 @@ def translated(program: tuple, terms: Terms, dialect=None):
                 for line in q.exercised("{s}", "{cs}", shares):
                     put(indent, line)
             elif code == _OTHER:
-                put(indent, _set_const(q, "{new}", k(op[1], op[2])))
+                put(indent, q.set_const("{new}", k(op[1], op[2])))
                 put(indent, q.copy("{x}", "{cs}"))
                 tail(indent, False, None, False)
             else:  # _FAIL
@@ -816,20 +828,6 @@ def translated(program: tuple, terms: Terms, dialect=None):
     lines.append(f"    return ({state})")
     namespace = {"gcd": gcd, "Fraction": Fraction, "_round": round_to_increment, "_exceeds": cap.exercise_exceeds,
                  **{f"_K{i}": c for i, c in enumerate(consts)}}
-    if isinstance(q, _Rationals):
-        namespace.update(_Q=q.q, _ONE=q.q(1))
+    namespace.update(q.names_needed())
     exec(compile("\n".join(lines), "<register program>", "exec"), namespace)   # noqa: S102  (our own numbers only)
     return namespace["_translated"]
-
-
-def _restate(q, v: dict) -> str:
-    """The lowest price restated through the pending split/combination units (§4(h))."""
-    if isinstance(q, _IntPairs):
-        return "g = gcd({l}n, {e}d); h = gcd({l}d, {e}n); {l}n, {l}d = {l}n // g * ({e}n // h), {l}d // h * ({e}d // g)".format(**v)
-    return "{l} = {l} * {e}".format(**v)
-
-
-def _set_const(q, dst: str, k) -> str:
-    if isinstance(q, _IntPairs):
-        return f"{dst}n, {dst}d = {k[0]}, {k[1]}"
-    return f"{dst} = {k}"
