@@ -42,14 +42,8 @@ _PATH_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "mana
                 "issue_date")
 
 
-# Compiled programs by (ledger content, company terms): a ledger seen before is not compiled again.
-_PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
-PROGRAM_CACHE_SIZE = 64
-
-
 def forget_programs() -> None:
-    """Empty the caches of compiled programs and their runners (for a benchmark of a ledger never seen)."""
-    _PROGRAMS.clear()
+    """Empty the cache of compiled programs and their runners (for a benchmark of a ledger never seen)."""
     _RUNNERS.clear()
 
 
@@ -59,19 +53,6 @@ _path_fields = attrgetter(*_PATH_FIELDS)
 def path_key(terms: Terms) -> tuple:
     """The terms that decide a ledger's program: the company-level settings of :data:`_PATH_FIELDS`."""
     return _path_fields(terms)
-
-
-def program_for(terms: Terms, ledger: tuple) -> tuple:
-    """The compiled program of a sorted ledger, from the cache when the same ledger and settings were seen."""
-    key = (ledger, path_key(terms))
-    program = _PROGRAMS.get(key)
-    if program is None:
-        program = _PROGRAMS[key] = compile_ledger(terms, ledger)
-        if len(_PROGRAMS) > PROGRAM_CACHE_SIZE:
-            _PROGRAMS.popitem(last=False)
-    else:
-        _PROGRAMS.move_to_end(key)
-    return program
 
 
 def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | datetime) -> list[tuple[Fraction, Fraction]]:
@@ -125,17 +106,19 @@ class _Runner:
             self.runs += 1
             if self.runs > TRANSLATE_AFTER and self.translatable:
                 self.translatable = _length(self.program) <= TRANSLATE_MAX_OPS
-            if self.runs > TRANSLATE_AFTER and self.translatable:
-                self.dialect = _fast_rationals() or _INT_PAIRS
-                fn = self.translated = translated(self.program, self.terms, self.dialect)
-            else:
+                if self.translatable:
+                    self.dialect = _fast_rationals() or _INT_PAIRS
+                    fn = self.translated = translated(self.program, self.terms, self.dialect)
+            if fn is None:
                 start = _INT_PAIRS.start(price, shares)
                 return _INT_PAIRS.answer(_run(self.program, self.terms, start, {0: start}))
         return self.dialect.answer(fn(*self.dialect.start(price, shares)))
 
 
-# Runners by the same key as the programs: a ledger seen before keeps its translation.
+# Compiled programs with their runners by (ledger content, company terms): a ledger seen before
+# is neither compiled nor translated again.
 _RUNNERS: OrderedDict[tuple, _Runner] = OrderedDict()
+PROGRAM_CACHE_SIZE = 64
 
 
 def runner_for(terms: Terms, ledger: tuple, key: tuple | None = None) -> _Runner:
@@ -143,7 +126,7 @@ def runner_for(terms: Terms, ledger: tuple, key: tuple | None = None) -> _Runner
     cache_key = (ledger, path_key(terms) if key is None else key)
     r = _RUNNERS.get(cache_key)
     if r is None:
-        r = _RUNNERS[cache_key] = _Runner(program_for(terms, ledger), terms)
+        r = _RUNNERS[cache_key] = _Runner(compile_ledger(terms, ledger), terms)
         if len(_RUNNERS) > PROGRAM_CACHE_SIZE:
             _RUNNERS.popitem(last=False)
     else:
