@@ -34,7 +34,10 @@ from .numbers import coprime, round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
 
 # Op codes of the compiled program.
-_RESIZE, _DIVIDEND, _RATCHET, _WEIGHTED, _NONE, _RECOMPUTE, _MERGER, _EXERCISE, _OTHER, _FAIL, _MARK = range(11)
+from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, MARK as _MARK,
+                  MERGER as _MERGER, NONE as _NONE, OTHER as _OTHER, RATCHET as _RATCHET, RECOMPUTE as _RECOMPUTE,
+                  RESIZE as _RESIZE, WEIGHTED as _WEIGHTED)
+from .piecewise import run as _piecewise_run
 
 # Terms that decide the price path; the others (names, dates of exercise, settlement) do not.
 _PATH_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "management_cap", "series_d_cutoff",
@@ -61,6 +64,8 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     linear = not any(isinstance(e, Exercise) for e in ledger)
     runners: dict[tuple, _Runner] = {}
+    if linear and len(terms) >= PIECEWISE_AFTER:
+        _run_piecewise(terms, ledger, runners)
     out: list[tuple[Fraction, Fraction]] = []
     append = out.append
     last_key, runner = None, None
@@ -79,6 +84,8 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
             if hit is None:
                 hit = runner.memo[(p.numerator, p.denominator)] = runner(p, _ONE)
             price, factor = hit
+            if price is None:
+                raise factor             # the ledger cannot be applied to this warrant (piecewise.run's refusal)
             append((price, t.warrant_shares if factor == 1 else factor * t.warrant_shares))
         else:
             append(runner(p, t.warrant_shares))
@@ -86,6 +93,34 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
 
 
 _ONE = Fraction(1)
+
+# A program with at least this many new starting prices in one register runs once per branch of
+# warrants taking the same decisions (engine.piecewise) instead of once per price.
+PIECEWISE_AFTER = 48
+
+
+def _run_piecewise(terms: Sequence[Terms], ledger: tuple, runners: dict) -> None:
+    """Fill each runner's memo with the answers for the register's prices, by :func:`engine.piecewise.run`."""
+    prices: dict[tuple, dict] = {}
+    first: dict[tuple, Terms] = {}
+    last_key, mine = None, None
+    for t in terms:
+        key = _path_fields(t)
+        if key != last_key:
+            mine = prices.get(key)
+            if mine is None:
+                mine = prices[key] = {}
+                first[key] = t
+            last_key = key
+        p = t.exercise_price
+        mine[(p.numerator, p.denominator)] = p
+    for key, mine in prices.items():
+        runner = runners.get(key)
+        if runner is None:
+            runner = runners[key] = runner_for(first[key], ledger, key)
+        new = [p for k, p in mine.items() if k not in runner.memo]
+        if len(new) >= PIECEWISE_AFTER:
+            runner.memo.update(_piecewise_run(runner.program, runner.terms, new))
 
 
 class _Runner:

@@ -120,6 +120,11 @@ ledger = engine.parse_events([{"date": date(2001, 6, 1), "event": "ISSUE", "shar
 holdings = [engine.d1_terms(exercise_price=Fraction(k, 1000)) for k in (3, 10)]
 out["translated"] = [[str(p), str(s)] for p, s in engine.register(holdings, ledger, date(2006, 1, 1))]
 out["translated_by"] = type(sys.modules["engine.register"]._RUNNERS.popitem()[1].dialect).__name__
+# ... and the same register run once per branch of warrants taking the same decisions (engine.piecewise)
+sys.modules["engine.register"].PIECEWISE_AFTER = 1
+engine.clear_caches()
+out["per_branch"] = [[str(p), str(s)] for p, s in engine.register(holdings, ledger, date(2006, 1, 1))]
+out["per_branch_runs"] = sys.modules["engine.register"]._RUNNERS.popitem()[1].runs
 json.dumps(out, default=str)
 """
 
@@ -251,6 +256,12 @@ def test_a_translated_register_program_runs_in_pyodide(pyodide_run):
     # §4(d): the $5,000 / 1,000,000 = $0.005 issue lowers $0.01 to $0.005 and leaves $0.003 (below it);
     # §4(b) 3-for-2: prices x 2/3, shares x 3/2 (161,290 x 3/2 = 241,935)
     assert r["translated"] == [["1/500", "241935"], ["1/300", "241935"]]
+
+
+def test_a_register_run_per_branch_runs_in_pyodide(pyodide_run):
+    r = pyodide_run["result"]
+    assert r["per_branch_runs"] == 0                 # no price run on its own: both answered by their branches
+    assert r["per_branch"] == [["1/500", "241935"], ["1/300", "241935"]]     # as above, by hand
 
 
 def test_nyse_calendar_from_the_holidays_wheel(pyodide_run):

@@ -1,6 +1,7 @@
 """The register's fast path gives exactly what the reference fold gives (hypothesis), errors included."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction as F
 
@@ -169,7 +170,8 @@ def test_translation_waits_for_a_program_run_many_times():
     (runner,) = _REGISTER._RUNNERS.values()
     assert runner.translated is None
     many = [d1_terms(exercise_price=F(k, 1000)) for k in range(1, _REGISTER.TRANSLATE_AFTER + 10)]
-    got = register(many, book, AS_OF)
+    with mock.patch.object(_REGISTER, "PIECEWISE_AFTER", 10**9):     # run price by price, not per branch
+        got = register(many, book, AS_OF)
     assert runner.translated is not None
     # §4(d): $5,000 / 1,000,000 = $0.005 replaces every price above it; §4(b) 3-for-2: price x 2/3, shares x 3/2
     for t, (price, shares) in zip(many, got):
@@ -214,4 +216,170 @@ def test_a_program_too_long_to_translate_stays_interpreted():
         assert runner.translated is None          # two ops > 1: interpreted
     # §4(d) $0.005 replaces every price above it; §4(b) 3-for-2: price x 2/3
     assert [p for p, _ in got] == [min(t.exercise_price, F(1, 200)) * F(2, 3) for t in many]
+    clear_caches()
+
+
+# ----------------------------------------------------------------------------- the program run per branch
+
+# engine.piecewise runs a program once per branch of warrants taking the same decisions. Its
+# warrants are many prices under one company's terms, on the same $0.00001 grid as the ledger's
+# prices per share, so that prices land exactly on an issue's price, a Price Floor or the 1% edge.
+_KINDS_LINEAR = ["SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "ISSUE", "OPTIONS",
+                 "CONVERTIBLE", "AMEND", "EXPIRE", "TREASURY", "MERGER", "OTHER"]   # no EXERCISE: shares linear
+
+
+@st.composite
+def _companies(draw, max_companies=2):
+    """Warrants of one or two companies' terms at many starting prices, interleaved in the register's order."""
+    templates = draw(st.lists(terms, min_size=1, max_size=max_companies))
+    grid = st.integers(1, 6000).map(lambda c: F(c, 100_000))
+    per_share = st.integers(1, 600).map(lambda c: F(c * 10, 100_000))   # coarser: several warrants share a price
+    prices = draw(st.lists(grid | per_share, min_size=12, max_size=40))
+    return [replace(templates[draw(st.integers(0, len(templates) - 1))], exercise_price=p,
+                    warrant_shares=F(draw(st.integers(1, 500_000)))) for p in prices]
+
+
+def _piecewise(ts, rows):
+    with mock.patch.object(_REGISTER, "PIECEWISE_AFTER", 1):
+        clear_caches()
+        test_fast_path_equals_reference_fold.hypothesis.inner_test(ts, rows)
+        clear_caches()
+
+
+def test_program_run_per_branch_equals_reference_fold():
+    """A register run per branch (from its first price) gives the fold's answers and refusals, warrant by warrant."""
+
+    @settings(max_examples=_EXAMPLES, deadline=None)
+    @given(_companies(), event_rows(kinds=_KINDS_LINEAR))
+    def every_kind(ts, rows):
+        _piecewise(ts, rows)
+
+    @settings(max_examples=_EXAMPLES, deadline=None)
+    @given(_companies(max_companies=1),
+           event_rows(kinds=["ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT",
+                             "STOCK_DIVIDEND", "OTHER"], refs=("O1", "O2", "O3", "C1", "C2")))
+    def dense_in_recomputations(ts, rows):
+        _piecewise(ts, rows)
+
+    every_kind()
+    dense_in_recomputations()
+
+
+# D-1 (full ratchet, §4(d); shares fixed; §4(g)(iii) one percent) and one issue of 1,000,000
+# shares for $9,900: $0.0099 a share. Each warrant's price, derived by hand; one register, run
+# per branch, holds all of them, so its branches split exactly at $0.0099 and at the 1% edges.
+RATCHET_EDGES = [
+    # (starting price, expected price)                                                   clause
+    (F(99, 10_000), F(99, 10_000)),            # $0.0099: not less than the price -> unchanged       §4(d)
+    (F(995, 100_000), F(995, 100_000)),        # $0.00995: $0.00005 = 0.50% -> carried              §4(g)(iii)
+    (F(9_999, 1_000_000), F(9_999, 1_000_000)),  # $0.009999: $0.000099 < 1% ($0.00009999) -> carried  §4(g)(iii)
+    (F(1, 100), F(99, 10_000)),                # $0.01: $0.0001 = exactly 1%, not less -> adjusted     §4(g)(iii), §4(d)
+    (F(100_001, 10_000_000), F(99, 10_000)),   # $0.0100001: above 1% -> adjusted                     §4(d)
+    (F(2, 100), F(99, 10_000)),                # $0.02 -> $0.0099                                     §4(d)
+    (F(1, 100_000), F(1, 100_000)),            # $0.00001, far below -> unchanged                     §4(d)
+]
+
+
+@pytest.mark.parametrize("share_rule", ["NONE", "KEEP_AGGREGATE"])
+def test_program_run_per_branch_at_the_edges(share_rule):
+    from engine import d1_terms
+    from tests.ledger_text import ledger
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=9900")
+    # more prices than PIECEWISE_AFTER, so the register runs per branch unpatched
+    fill = [F(k, 100) for k in range(3, 3 + _REGISTER.PIECEWISE_AFTER)]    # $0.03 and up: all -> $0.0099
+    ts = [d1_terms(exercise_price=p, share_adjustment=share_rule, warrant_shares=1000)
+          for p in [p for p, _ in RATCHET_EDGES] + fill]
+    clear_caches()
+    got = register(ts, book, AS_OF)
+    (runner,) = _REGISTER._RUNNERS.values()
+    assert runner.runs == 0 and len(runner.memo) == len(ts)     # every price answered by the branches
+    for t, (price, shares), expected in zip(ts, got, [e for _, e in RATCHET_EDGES] + [F(99, 10_000)] * len(fill)):
+        assert price == expected
+        # KEEP_AGGREGATE: shares x old price / new price when the price moved (§4(d)); else unchanged
+        moved = expected != t.exercise_price
+        assert shares == (1000 * t.exercise_price / expected if share_rule == "KEEP_AGGREGATE" and moved else 1000)
+    clear_caches()
+
+
+# The same issue style with a Price Increment of $0.0001 (half up): an issue at $0.000155 a share.
+ROUNDING_EDGES = [
+    # (starting price, expected price)                                                   clause
+    (F(16, 100_000), F(16, 100_000)),     # -> $0.000155 rounds up to $0.0002, above $0.00016: no upward  §4(g)(iv)
+    (F(3, 10_000), F(2, 10_000)),         # -> $0.000155 rounds to $0.0002                            §4(d), increment
+    (F(1, 10_000), F(1, 10_000)),         # $0.0001: not less than $0.000155 -> unchanged             §4(d)
+    (F(156, 1_000_000), F(156, 1_000_000)),  # $0.000001 = 0.64% -> carried                           §4(g)(iii)
+]
+
+
+def test_program_run_per_branch_rounds_warrant_by_warrant():
+    from engine import d1_terms
+    from tests.ledger_text import ledger
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=155")
+    fill = [F(k, 100) for k in range(3, 3 + _REGISTER.PIECEWISE_AFTER)]    # all -> $0.0002
+    ts = [d1_terms(exercise_price=p, price_increment=F(1, 10_000)) for p in [p for p, _ in ROUNDING_EDGES] + fill]
+    clear_caches()
+    got = register(ts, book, AS_OF)
+    (runner,) = _REGISTER._RUNNERS.values()
+    assert runner.runs == 0
+    assert [p for p, _ in got] == [e for _, e in ROUNDING_EDGES] + [F(2, 10_000)] * len(fill)
+    clear_caches()
+
+
+@pytest.mark.parametrize("share_rule", ["NONE", "KEEP_AGGREGATE"])
+def test_program_run_per_branch_at_a_zero_price(share_rule):
+    """An issue for no consideration takes a full-ratchet price to $0 (§4(d)); a 2-for-1 split then leaves
+    the price at $0 but doubles the shares (§4(b)): the price is unchanged, the shares are not. Under
+    KEEP_AGGREGATE a $0 price cannot keep the aggregate: refused, as the reference fold refuses."""
+    from engine import d1_terms
+    from tests.ledger_text import ledger
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=0\n2001-07-01 | SPLIT | ratio=2-for-1")
+    ts = [d1_terms(exercise_price=F(k, 100), share_adjustment=share_rule, warrant_shares=1000)
+          for k in range(1, 1 + _REGISTER.PIECEWISE_AFTER)]
+    clear_caches()
+    if share_rule == "NONE":
+        assert register(ts, book, AS_OF) == [(F(0), F(2000))] * len(ts)
+    else:
+        with pytest.raises(WarrantError) as refused:
+            register(ts, book, AS_OF)
+        assert str(refused.value) == _reference(ts[0], book)[1]
+    (runner,) = _REGISTER._RUNNERS.values()
+    assert runner.runs == 0
+    clear_caches()
+
+
+def test_split_of_a_branch_at_a_point():
+    """engine.piecewise._split on prices $1, $2, $3 against the form x - 2 (α = 1, β = -2 on x = n/d)."""
+    from engine import piecewise
+    xs = [(1, 1), (2, 1), (3, 1)]
+
+    def parts(sign, rel):
+        b = piecewise._Branch(list(xs), (None,) * 6, {})
+        yes, no = piecewise._split(b, sign, rel)
+        return (yes.xs if yes else []), (no.xs if no else [])
+
+    assert parts((1, -2), ">") == ([(3, 1)], [(1, 1), (2, 1)])          # x > 2
+    assert parts((-1, 2), ">") == ([(1, 1)], [(2, 1), (3, 1)])          # 2 - x > 0
+    assert parts((1, -2), "==") == ([(2, 1)], [(1, 1), (3, 1)])
+    assert parts((-1, 2), "==") == ([(2, 1)], [(1, 1), (3, 1)])
+    assert parts((2, -3), "==") == ([], xs)                             # 2x = 3 at $1.50: no warrant there
+    assert parts((0, 1), ">") == (xs, []) and parts((0, 0), ">") == ([], xs)
+
+
+def test_program_run_per_branch_through_an_amendment_keeping_the_aggregate():
+    """§4(e)(ii) with KEEP_AGGREGATE, full ratchet: options for 1,000,000 shares at $5,000 in all
+    ($0.005 a share, §4(e)) take $0.01 to $0.005 and 1,000 shares to 2,000; amended to $2,000
+    ($0.002 a share), the price is what it would have been had $0.002 been the price at grant:
+    $0.002, and the shares those of that history, 1,000 x 0.01 / 0.002 = 5,000."""
+    from engine import d1_terms
+    from tests.ledger_text import ledger
+    book = ledger("""2001-06-01 | OPTIONS | ref=O1 | shares=1000000 | consideration=0 | additional_consideration=5000
+                     2001-07-01 | AMEND | ref=O1 | additional_consideration=2000""")
+    ts = [d1_terms(exercise_price=F(k, 100), share_adjustment="KEEP_AGGREGATE", warrant_shares=1000)
+          for k in range(1, 1 + _REGISTER.PIECEWISE_AFTER)]
+    clear_caches()
+    got = register(ts, book, AS_OF)
+    (runner,) = _REGISTER._RUNNERS.values()
+    assert runner.runs == 0
+    assert got[0] == (F(2, 1000), F(5000))
+    assert got == [(F(2, 1000), 1000 * t.exercise_price / F(2, 1000)) for t in ts]
     clear_caches()

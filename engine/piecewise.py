@@ -1,0 +1,399 @@
+"""One compiled program run once for many starting prices: a register of distinct prices.
+
+Within one program (one ledger, one set of company terms) every price a run makes is
+*affine* in the warrant's starting price ``x``: a split or a dividend multiplies the price by a
+constant, a weighted average makes ``cp·A/(A+C) + K/(A+C)`` (§4(d)), an issue at a lower price,
+a Price Floor or a Board adjustment replaces it by a constant. Every decision a run takes
+(§4(d) "less than the price otherwise applicable", the Price Floor, §4(g)(iv) no upward
+adjustment, §4(g)(iii) the one percent, §4(h) the lowest price) compares two such prices, so it
+holds on one side of one point of ``x``. The warrants of a register, sorted by starting price,
+are therefore split at those points into *branches* that take the same decisions; the program
+runs once per branch, on forms ``a·x + b`` instead of numbers, and each warrant's answer is its
+branch's final form evaluated at its price. A register of ten thousand prices to the cent over
+the 100-event ledger of the benchmark takes a few dozen branches per set of terms.
+
+Shares (run at one share: the register's linear case, no ``EXERCISE`` in the ledger) are
+``c·Π(x + r)^k``: KEEP_AGGREGATE multiplies the count by the old price and divides it by the
+new one, every other share move multiplies it by a constant. Kept with the exponents merged
+(monic factors, cancelled), two forms are the same function exactly when they are the same
+tuple. Where a decision is not a comparison of prices — two share counts compared, a price
+rounded to the terms' increment — each warrant of the branch is evaluated on its own and the
+branch regrouped by the outcome.
+
+:func:`run` mirrors :func:`engine.register._run` op by op and decision by decision; the reference
+fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from fractions import Fraction
+from math import gcd
+from typing import Iterable
+
+from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
+                  OTHER as _OTHER, RATCHET as _RATCHET, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE,
+                  WEIGHTED as _WEIGHTED)
+from .numbers import coprime, round_to_increment
+from .terms import KEEP_AGGREGATE, Terms
+
+_ZERO, _ONE = Fraction(0), Fraction(1)
+_GT, _EQ = ">", "=="
+
+
+# ----------------------------------------------------------------------------- forms
+
+# A warrant's starting price x is an int pair (n, d), d > 0. A price form is (A, B, D), D > 0, with
+# no common factor: the price (A·x + B) / D. A comparison of prices reduces to the sign of a
+# "sign form" (α, β): α·x + β, times a positive number. A share form is (c, factors), c a Fraction:
+# c·Π(x + r)^k over a sorted tuple of (r, k), r a Fraction, k != 0; no factors when c is 0.
+
+def _form(a: int, b: int, d: int) -> tuple:
+    g = gcd(a, b, d)
+    return (a // g, b // g, d // g) if g != 1 else (a, b, d)
+
+
+def _constant(n: int, d: int) -> tuple:
+    return (0, n, d)
+
+
+def _scaled(f: tuple, kn: int, kd: int) -> tuple:
+    """The price f x kn/kd (kd > 0)."""
+    return _form(f[0] * kn, f[1] * kn, f[2] * kd)
+
+
+def _above(f: tuple, g: tuple) -> tuple:
+    """The sign form of f - g: positive where the price f is above the price g."""
+    return (f[0] * g[2] - g[0] * f[2], f[1] * g[2] - g[1] * f[2])
+
+
+def _price_at(f: tuple, x: tuple) -> Fraction:
+    n, d = x
+    num, den = f[0] * n + f[1] * d, f[2] * d
+    g = gcd(num, den)
+    return coprime(num // g, den // g)
+
+
+def _shares_at(form: tuple, x: tuple) -> Fraction:
+    c, factors = form
+    if not factors:
+        return c
+    n, d = x
+    num, den = c.numerator, c.denominator
+    for r, k in factors:
+        fn, fd = n * r.denominator + r.numerator * d, d * r.denominator   # x + r
+        if k < 0:
+            fn, fd, k = fd, fn, -k          # a divisor is never 0 on its branch (see _kept)
+        num, den = num * fn ** k, den * fd ** k
+    if den < 0:
+        num, den = -num, -den
+    g = gcd(num, den)
+    return coprime(num // g, den // g)
+
+
+def _shares_scaled(form: tuple, k: Fraction) -> tuple:
+    c = form[0] * k
+    return (c, form[1]) if c else (_ZERO, ())
+
+
+def _times(form: tuple, price: tuple, k: int) -> tuple:
+    """``form`` x price^k (k = 1 or -1), the price's factor made monic and merged with the others."""
+    c, factors = form
+    a, b, d = price
+    if not a:
+        c = c * Fraction(b, d) if k > 0 else c * Fraction(d, b)
+        return (c, factors) if c else (_ZERO, ())
+    c = c * Fraction(a, d) if k > 0 else c * Fraction(d, a)        # (a x + b)/d = (a/d)(x + b/a)
+    if not c:
+        return (_ZERO, ())
+    r = Fraction(b, a)
+    merged = dict(factors)
+    e = merged.get(r, 0) + k
+    if e:
+        merged[r] = e
+    else:
+        del merged[r]
+    return (c, tuple(sorted(merged.items())))
+
+
+def _kept(cs: tuple, cp: tuple, new: tuple) -> tuple:
+    """KEEP_AGGREGATE: shares x old price / new price. ``new`` is not 0 anywhere on the branch
+    (the program refuses a zero price first), so the divisor it adds never vanishes there."""
+    return _times(_times(cs, cp, 1), new, -1)
+
+
+# ----------------------------------------------------------------------------- branches
+
+class _Branch:
+    """Warrants (their starting prices ``xs``, sorted) that took the same decisions so far, with their state as forms."""
+
+    __slots__ = ("xs", "p", "s", "cp", "cs", "l", "e", "snaps", "new", "x")
+
+    def __init__(self, xs: list, state: tuple, snaps: dict) -> None:
+        self.xs, self.snaps = xs, snaps
+        self.p, self.s, self.cp, self.cs, self.l, self.e = state
+        self.new = self.x = None
+
+    def state(self) -> tuple:
+        return (self.p, self.s, self.cp, self.cs, self.l, self.e)
+
+    def fork(self, xs: list) -> "_Branch":
+        """The same state for other warrants, with its own snapshots (each branch records its own)."""
+        b = _Branch(xs, self.state(), dict(self.snaps))
+        b.new, b.x = self.new, self.x
+        return b
+
+
+def _split(b: _Branch, sign: tuple, rel: str) -> tuple[_Branch | None, _Branch | None]:
+    """(the warrants where the sign form is > 0 (or == 0), the others), each None when empty.
+
+    α·x + β is monotone in x, so its values at the branch's two ends settle most splits; the
+    others bisect the sorted prices."""
+    xs = b.xs
+    al, be = sign
+    if not al:
+        holds = be > 0 if rel == _GT else be == 0
+        return (b, None) if holds else (None, b)
+    (n0, d0), (n1, d1) = xs[0], xs[-1]
+    v0, v1 = al * n0 + be * d0, al * n1 + be * d1
+    if rel == _GT:
+        if v0 > 0 and v1 > 0:
+            return b, None
+        if v0 <= 0 and v1 <= 0:
+            return None, b
+        if al > 0:                                   # increasing: the yes side is on the right
+            i = bisect_right(xs, 0, key=lambda x: al * x[0] + be * x[1])
+            yes, no = xs[i:], xs[:i]
+        else:
+            i = bisect_left(xs, 0, key=lambda x: -(al * x[0] + be * x[1]))
+            yes, no = xs[:i], xs[i:]
+    else:
+        if (v0 > 0 and v1 > 0) or (v0 < 0 and v1 < 0):
+            return None, b
+        s = 1 if al > 0 else -1
+        i = bisect_left(xs, 0, key=lambda x: s * (al * x[0] + be * x[1]))
+        if i == len(xs) or al * xs[i][0] + be * xs[i][1]:
+            return None, b
+        yes, no = [xs[i]], xs[:i] + xs[i + 1:]
+    if not no:
+        return b, None
+    if not yes:
+        return None, b
+    b.xs = yes
+    return b, b.fork(no)
+
+
+def _by_warrant(b: _Branch, value) -> list[tuple[object, _Branch]]:
+    """The branch regrouped by ``value(x)`` warrant by warrant: [(value, branch)], each group still sorted."""
+    groups: dict = {}
+    for x in b.xs:
+        groups.setdefault(value(x), []).append(x)
+    out, first = [], True
+    for v, xs in groups.items():
+        if first:
+            b.xs, first = xs, False
+            out.append((v, b))
+        else:
+            out.append((v, b.fork(xs)))
+    return out
+
+
+class _Context:
+    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed")
+
+    def __init__(self, terms: Terms) -> None:
+        self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
+        self.keep = terms.share_adjustment == KEEP_AGGREGATE
+        self.increment = terms.price_increment
+        self.rounding = terms.price_rounding
+        self.failed: list[tuple[list, Exception]] = []
+
+
+# ----------------------------------------------------------------------------- the run
+
+def run(program: tuple, terms: Terms, prices: Iterable[Fraction]) -> dict:
+    """``{(numerator, denominator): (price, shares) or (None, error)}`` for a warrant of one share at
+    each starting price: what :func:`engine.register._run` gives (or raises) for each, run per branch."""
+    xs = [(p.numerator, p.denominator) for p in sorted(set(prices))]
+    if not xs:
+        return {}
+    ctx = _Context(terms)
+    price, shares = (1, 0, 1), (_ONE, ())                     # x, and one share
+    start = (price, shares, price, shares, price, _ONE)
+    out: dict = {}
+    for b in _walk(program, [_Branch(xs, start, {0: start})], ctx):
+        # §4(h): the lowest price made, restated to today's units, if below the current one
+        lower, rest = _split(b, _above(b.p, b.l), _GT)
+        for branch, form in ((lower, "l"), (rest, "p")):
+            if branch is not None:
+                pf, sf = getattr(branch, form), branch.s
+                for x in branch.xs:
+                    out[x] = (_price_at(pf, x), _shares_at(sf, x))
+    for failed, error in ctx.failed:
+        for x in failed:
+            out[x] = (None, error)
+    return out
+
+
+def _walk(program: tuple, branches: list, ctx: _Context) -> list:
+    for op in program:
+        code = op[0]
+        out: list = []
+        for b in branches:
+            if code == _RESIZE:                                # price x old/new, shares x new/old
+                b.new, b.x = _scaled(b.cp, op[2], op[1]), _shares_scaled(b.cs, Fraction(op[1], op[2]))
+                _tail(b, op[3], Fraction(op[2], op[1]), False, ctx, out)
+            elif code == _DIVIDEND:
+                b.new, b.x = _scaled(b.cp, op[1], op[2]), _shares_scaled(b.cs, Fraction(op[2], op[1]))
+                _tail(b, False, None, False, ctx, out)
+            elif code == _RATCHET or code == _WEIGHTED:
+                _issue(op, b, ctx, out)
+            elif code == _NONE:
+                out.append(b)
+            elif code == _MARK:
+                b.snaps[op[1]] = b.state()
+                out.append(b)
+            elif code == _RECOMPUTE:
+                _recompute(op, b, ctx, out)
+            elif code == _MERGER:                              # prices x old/new, shares x new/old
+                rn, rd = op[1], op[2]
+                b.p, b.cp, b.l = _scaled(b.p, rd, rn), _scaled(b.cp, rd, rn), _scaled(b.l, rd, rn)
+                b.s, b.cs = _shares_scaled(b.s, Fraction(rn, rd)), _shares_scaled(b.cs, Fraction(rn, rd))
+                out.append(b)
+            elif code == _OTHER:
+                b.new, b.x = _constant(op[1], op[2]), b.cs
+                _tail(b, False, None, False, ctx, out)
+            elif code == _FAIL:
+                ctx.failed.append((b.xs, op[1]))
+            else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
+                raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
+        branches = out
+        if not branches:
+            break
+    return branches
+
+
+def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
+    q = _constant(op[1], op[2])                               # the issue's price per share
+    below, b = _split(b, _above(b.cp, q), _GT)                # §4(d): less than the price otherwise applicable
+    if b is not None:
+        out.append(b)
+    if below is None:
+        return
+    b = below
+    if op[0] == _RATCHET:
+        b.new = q
+        floor = op[3], op[4]
+    else:
+        if op[7] is not None:                                 # a count the weighted average needs is unknown
+            ctx.failed.append((b.xs, op[7]))
+            return
+        a, c, d = b.cp                                        # (cp X + Y) gn / gd
+        x, y, gn, gd = op[3:7]
+        b.new = _form(a * x * gn, (c * x + y * d) * gn, d * gd)
+        floor = op[8], op[9]
+    parts = [b]
+    if floor[0] is not None:                                  # the terms' Price Floor
+        f = _constant(*floor)
+        under, rest = _split(b, _above(f, b.new), _GT)
+        if under is not None:
+            under.new = f
+        parts = [p for p in (under, rest) if p is not None]
+    for b in parts:
+        b.x = b.cs
+        if ctx.keep:                                          # KEEP_AGGREGATE: shares x price unchanged
+            same, moved = _split(b, _above(b.new, b.cp), _EQ)
+            if same is not None:
+                _tail(same, False, None, True, ctx, out)
+            if moved is None:
+                continue
+            zero, moved = _split(moved, moved.new[:2], _EQ)
+            if zero is not None:
+                ctx.failed.append((zero.xs, op[-1]))
+            if moved is None:
+                continue
+            moved.x = _kept(moved.cs, moved.cp, moved.new)
+            b = moved
+        _tail(b, False, None, True, ctx, out)
+
+
+def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
+    """§4(e)(ii): the alternative history run from its snapshot, for each branch it makes."""
+    for sub in _walk(op[2], [_Branch(b.xs, b.snaps[op[1]], b.snaps)], ctx):
+        mine = _Branch(sub.xs, b.state(), sub.snaps)
+        mine.new = sub.cp
+        same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)
+        if moved is not None:
+            moved.x = sub.cs
+            _tail(moved, False, None, True, ctx, out)
+        if same is not None:
+            same.x = same.cs
+            _tail(same, False, None, True, ctx, out)
+
+
+def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list) -> None:
+    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``_run``'s common tail, in its order, per branch."""
+    if not upward:                                            # §4(g)(iv): no upward adjustment
+        up, b = _split(b, _above(b.new, b.cp), _GT)
+        if up is not None:
+            out.append(up)
+        if b is None:
+            return
+    if unit is not None and unit != 1:
+        b.e = b.e * unit
+    work = []
+    same, moved = _split(b, _above(b.new, b.cp), _EQ)
+    if moved is not None:
+        work.append(moved)
+    if same is not None:                                      # the price unchanged: the shares?
+        if same.x == same.cs:
+            out.append(same)
+        else:
+            x, cs = same.x, same.cs
+            for unchanged, part in _by_warrant(same, lambda v: _shares_at(x, v) == _shares_at(cs, v)):
+                (out if unchanged else work).append(part)
+    mn, md = ctx.mn, ctx.md
+    for b in work:
+        # §4(g)(iii): |new - p| < m p carries the change forward. Over the positive denominator
+        # md Dn Dp: m p - (new - p) > 0 and m p + (new - p) > 0.
+        (pa, pb, _), dn = b.p, b.new[2]
+        da, db = _above(b.new, b.p)
+        ma, mb = mn * dn * pa, mn * dn * pb
+        small, big = _split(b, (ma - md * da, mb - md * db), _GT)
+        if small is not None:
+            small, more = _split(small, (ma + md * da, mb + md * db), _GT)
+            if small is not None:
+                small.cp, small.cs = small.new, small.x
+                out.append(small)
+            if more is not None:
+                _apply(more, upward, rounding, ctx, out)
+        if big is not None:
+            _apply(big, upward, rounding, ctx, out)
+
+
+def _apply(b: _Branch, upward: bool, rounding: bool, ctx: _Context, out: list) -> None:
+    parts = [b]
+    if rounding and ctx.increment is not None:               # the terms' Price Increment, warrant by warrant
+        new, inc, mode = b.new, ctx.increment, ctx.rounding
+        parts = []
+        for made, part in _by_warrant(b, lambda v: round_to_increment(_price_at(new, v), inc, mode)):
+            part.new = _constant(made.numerator, made.denominator)
+            parts.append(part)
+    for b in parts:
+        pieces = [b]
+        if not upward:
+            above, rest = _split(b, _above(b.new, b.p), _GT)
+            if above is not None:
+                above.new = above.p
+            pieces = [p for p in (above, rest) if p is not None]
+        for b in pieces:
+            if b.e != 1:                                      # lowest, restated through pending units
+                b.l = _scaled(b.l, b.e.numerator, b.e.denominator)
+                b.e = _ONE
+            lower, rest = _split(b, _above(b.l, b.new), _GT)
+            if lower is not None:
+                lower.l = lower.new
+            for b in (lower, rest):
+                if b is not None:
+                    b.p = b.cp = b.new
+                    b.s = b.cs = b.x
+                    out.append(b)
