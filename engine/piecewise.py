@@ -210,10 +210,11 @@ class _Context:
 
 # ----------------------------------------------------------------------------- the run
 
-def run(program: tuple, terms: Terms, prices: Iterable[Fraction]) -> dict:
+def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]]) -> dict:
     """``{(numerator, denominator): (price, shares) or (None, error)}`` for a warrant of one share at
-    each starting price: what :func:`engine.register._run` gives (or raises) for each, run per branch."""
-    xs = [(p.numerator, p.denominator) for p in sorted(set(prices))]
+    each starting price (distinct ``(numerator, denominator)`` pairs in lowest terms): what
+    :func:`engine.register._run` gives (or raises) for each, run per branch."""
+    xs = _ascending(prices)
     if not xs:
         return {}
     ctx = _Context(terms)
@@ -231,6 +232,22 @@ def run(program: tuple, terms: Terms, prices: Iterable[Fraction]) -> dict:
     for failed, error in ctx.failed:
         for x in failed:
             out[x] = (None, error)
+    return out
+
+
+def _ascending(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The prices in ascending order, exactly: by ``floor(x·2^64)`` (int compares, not ``Fraction``'s),
+    then each run of equal keys (prices less than 2^-64 apart) ordered by its exact values."""
+    keyed = sorted(((n << 64) // d, n, d) for n, d in pairs)
+    out = [(n, d) for _, n, d in keyed]
+    i = 0
+    while i < len(keyed) - 1:
+        j = i + 1
+        while j < len(keyed) and keyed[j][0] == keyed[i][0]:
+            j += 1
+        if j - i > 1:
+            out[i:j] = sorted(out[i:j], key=lambda x: Fraction(*x))
+        i = j
     return out
 
 

@@ -63,9 +63,9 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     linear = not any(isinstance(e, Exercise) for e in ledger)
-    runners: dict[tuple, _Runner] = {}
+    runner_of = _runner_lookup(ledger)
     if linear and len(terms) >= PIECEWISE_AFTER:
-        _run_piecewise(terms, ledger, runners)
+        _run_piecewise(terms, runner_of)
     out: list[tuple[Fraction, Fraction]] = []
     append = out.append
     last_key, runner = None, None
@@ -74,9 +74,7 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
             cap.check_as_of(t, day)
         key = _path_fields(t)
         if key != last_key:          # a register's rows share their company terms: compared by identity first
-            runner = runners.get(key)
-            if runner is None:
-                runner = runners[key] = runner_for(t, ledger, key)
+            runner = runner_of(t, key)
             last_key = key
         p = t.exercise_price
         if linear:
@@ -92,6 +90,25 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     return out
 
 
+def _runner_lookup(ledger: tuple):
+    """``runner_of(terms, key)``: the runner of ``ledger`` for the company terms ``key``, found by the
+    identities of the key's values first (the rows of one register share their objects: no hashing of
+    the Fractions in the key), then by value. The identities stay valid while the caller's terms live."""
+    by_ids: dict[tuple, _Runner] = {}
+    by_key: dict[tuple, _Runner] = {}
+
+    def runner_of(t: Terms, key: tuple) -> _Runner:
+        ids = tuple(map(id, key))
+        r = by_ids.get(ids)
+        if r is None:
+            r = by_key.get(key)
+            if r is None:
+                r = by_key[key] = runner_for(t, ledger, key)
+            by_ids[ids] = r
+        return r
+    return runner_of
+
+
 _ONE = Fraction(1)
 
 # A program with at least this many new starting prices in one register runs once per branch of
@@ -99,28 +116,22 @@ _ONE = Fraction(1)
 PIECEWISE_AFTER = 48
 
 
-def _run_piecewise(terms: Sequence[Terms], ledger: tuple, runners: dict) -> None:
-    """Fill each runner's memo with the answers for the register's prices, by :func:`engine.piecewise.run`."""
-    prices: dict[tuple, dict] = {}
-    first: dict[tuple, Terms] = {}
+def _run_piecewise(terms: Sequence[Terms], runner_of) -> None:
+    """Fill each runner's memo with the answers for the register's new prices, by :func:`engine.piecewise.run`."""
+    prices: dict[_Runner, dict] = {}
     last_key, mine = None, None
     for t in terms:
         key = _path_fields(t)
         if key != last_key:
-            mine = prices.get(key)
-            if mine is None:
-                mine = prices[key] = {}
-                first[key] = t
+            mine = prices.setdefault(runner_of(t, key), {})
             last_key = key
         p = t.exercise_price
-        mine[(p.numerator, p.denominator)] = p
-    for key, mine in prices.items():
-        runner = runners.get(key)
-        if runner is None:
-            runner = runners[key] = runner_for(first[key], ledger, key)
-        new = [p for k, p in mine.items() if k not in runner.memo]
+        mine[(p.numerator, p.denominator)] = None
+    for runner, mine in prices.items():
+        memo = runner.memo
+        new = [k for k in mine if k not in memo]
         if len(new) >= PIECEWISE_AFTER:
-            runner.memo.update(_piecewise_run(runner.program, runner.terms, new))
+            memo.update(_piecewise_run(runner.program, runner.terms, new))
 
 
 class _Runner:

@@ -383,3 +383,12 @@ def test_program_run_per_branch_through_an_amendment_keeping_the_aggregate():
     assert got[0] == (F(2, 1000), F(5000))
     assert got == [(F(2, 1000), 1000 * t.exercise_price / F(2, 1000)) for t in ts]
     clear_caches()
+
+
+def test_prices_in_ascending_order_exactly():
+    """engine.piecewise._ascending: ordered by a 64-bit fixed-point key, then exactly where keys tie."""
+    from engine import piecewise
+    a, b = F(1, 3), F(1, 3) + F(1, 2 ** 80)          # less than 2^-64 apart: the same fixed-point key
+    pairs = [(x.numerator, x.denominator) for x in (F(2), b, F(1, 100), a, F(0), F(199, 100))]
+    assert piecewise._ascending(pairs) == [(x.numerator, x.denominator)
+                                           for x in (F(0), F(1, 100), a, b, F(199, 100), F(2))]
