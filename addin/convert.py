@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+from math import gcd
 import re
 from dataclasses import MISSING as dataclasses_MISSING, dataclass
 from datetime import date, datetime, time, timedelta
@@ -33,6 +34,7 @@ from operator import itemgetter
 from typing import Any, Iterable, Mapping
 
 from engine.errors import WarrantError
+from engine.numbers import coprime
 from engine.events import parse_events as engine_parse_events
 from engine.exercisability import Facts, TestResult
 from engine.reallocation import Optionee
@@ -307,6 +309,18 @@ def key_values(value: Any, labels: Mapping[str, str], name: str) -> KeyValues:
 
 # --------------------------------------------------------------------------- scalars
 
+def float_fraction(x: float) -> Fraction:
+    """``Fraction(Decimal(repr(x)))`` of a finite float: the number its shortest repr shows (what Excel
+    displays), read from the digits of that repr (``tests/test_addin_convert.py`` proves it equal)."""
+    text = repr(x)
+    whole, dot, tail = text.partition(".")
+    if not dot or "e" in tail:                     # 1e+16, 5e-324, 1.5e-07: the general rule
+        return Fraction(Decimal(text))
+    n, d = int(whole + tail), 10 ** len(tail)
+    g = gcd(n, d)
+    return coprime(n // g, d // g)
+
+
 def to_number(value: Any, field: str, table: str | None = None, row: int | None = None,
               *, axis: str = "row") -> Fraction | None:
     """A cell -> exact ``Fraction`` (``None`` when blank). Floats go through ``Decimal(repr(x))`` once."""
@@ -320,7 +334,7 @@ def to_number(value: Any, field: str, table: str | None = None, row: int | None 
     if isinstance(v, float):
         if not math.isfinite(v):
             raise WarrantError(f"{_where(table, row, axis)}{field} ({v!r}) must be a finite number")
-        return Fraction(Decimal(repr(v)))
+        return float_fraction(v)
     if isinstance(v, Fraction):
         return v
     if isinstance(v, Decimal):
@@ -1103,7 +1117,7 @@ def _exact_number(raw: int | float, field: str, row: int, numbers: dict) -> Frac
         if type(raw) is int:
             number = Fraction(raw)
         elif math.isfinite(raw):
-            number = Fraction(Decimal(repr(raw)))                       # to_number's rule for a float
+            number = float_fraction(raw)                                # to_number's rule for a float
         else:
             number = to_number(raw, _TERMS_FIELD_LABEL[field], "Register", row)   # refused, naming the row
         numbers[(type(raw), raw)] = number

@@ -63,19 +63,14 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     linear = not any(isinstance(e, Exercise) for e in ledger)
-    runner_of = _runner_lookup(ledger)
+    rows = _runners(terms, ledger)
     if linear and len(terms) >= PIECEWISE_AFTER:
-        _run_piecewise(terms, runner_of)
+        _run_piecewise(terms, rows)
     out: list[tuple[Fraction, Fraction]] = []
     append = out.append
-    last_key, runner = None, None
-    for t in terms:
+    for t, runner in zip(terms, rows):
         if day < t.issue_date:
             cap.check_as_of(t, day)
-        key = _path_fields(t)
-        if key != last_key:          # a register's rows share their company terms: compared by identity first
-            runner = runner_of(t, key)
-            last_key = key
         p = t.exercise_price
         if linear:
             hit = runner.memo.get((p.numerator, p.denominator))
@@ -87,6 +82,20 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
             append((price, t.warrant_shares if factor == 1 else factor * t.warrant_shares))
         else:
             append(runner(p, t.warrant_shares))
+    return out
+
+
+def _runners(terms: Sequence[Terms], ledger: tuple) -> list[_Runner]:
+    """Each row's runner of ``ledger`` (by its company terms)."""
+    runner_of = _runner_lookup(ledger)
+    out = []
+    last_key, runner = None, None
+    for t in terms:
+        key = _path_fields(t)
+        if key != last_key:          # a register's rows share their company terms: compared by identity first
+            runner = runner_of(t, key)
+            last_key = key
+        out.append(runner)
     return out
 
 
@@ -116,15 +125,13 @@ _ONE = Fraction(1)
 PIECEWISE_AFTER = 48
 
 
-def _run_piecewise(terms: Sequence[Terms], runner_of) -> None:
+def _run_piecewise(terms: Sequence[Terms], rows: list) -> None:
     """Fill each runner's memo with the answers for the register's new prices, by :func:`engine.piecewise.run`."""
     prices: dict[_Runner, dict] = {}
-    last_key, mine = None, None
-    for t in terms:
-        key = _path_fields(t)
-        if key != last_key:
-            mine = prices.setdefault(runner_of(t, key), {})
-            last_key = key
+    for t, runner in zip(terms, rows):
+        mine = prices.get(runner)
+        if mine is None:
+            mine = prices[runner] = {}
         p = t.exercise_price
         mine[(p.numerator, p.denominator)] = None
     for runner, mine in prices.items():

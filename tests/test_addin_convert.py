@@ -6,6 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from addin import convert as cv
 from engine.errors import WarrantError
@@ -236,3 +238,13 @@ def test_terms_labels_preset_and_plain_defaults():
         cv.parse_terms([["Preset", "D-1"], ["Time Zone", "America"]])
     with pytest.raises(WarrantError, match=r"^Terms: Anti-Dilution is missing: this function needs it"):
         cv.parse_terms(required)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-10**8, 10**8).map(lambda c: c / 100))
+def test_a_float_reads_as_the_decimal_of_its_repr(x):
+    """convert.float_fraction is to_number's rule for a float, Fraction(Decimal(repr(x))), read faster."""
+    got = cv.float_fraction(x)
+    assert got == Fraction(Decimal(repr(x))) and type(got) is Fraction
+    assert (got.numerator, got.denominator) == (Fraction(Decimal(repr(x))).numerator, Fraction(Decimal(repr(x))).denominator)
+    assert hash(got) == hash(Fraction(Decimal(repr(x))))
