@@ -121,8 +121,10 @@ def _runner_lookup(ledger: tuple):
 _ONE = Fraction(1)
 
 # A program with at least this many new starting prices in one register runs once per branch of
-# warrants taking the same decisions (engine.piecewise) instead of once per price.
-PIECEWISE_AFTER = 48
+# warrants taking the same decisions (engine.piecewise) instead of once per price. A branch costs
+# two to three price runs; over the benchmark ledger the branches pay from 4 to 8 prices (full
+# ratchet) and from 8 to 32 (weighted average, where prices share fewer decisions).
+PIECEWISE_AFTER = 16
 
 
 def _run_piecewise(terms: Sequence[Terms], rows: list) -> None:
