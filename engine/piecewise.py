@@ -197,15 +197,32 @@ def _by_warrant(b: _Branch, value) -> list[tuple[object, _Branch]]:
     return out
 
 
-class _Context:
-    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed")
+def _scattered(groups: int, warrants: int) -> bool:
+    """Whether regrouping leaves most warrants on their own: each then costs a branch run (two to
+    three times a price run), so they are left to the price-by-price path."""
+    return groups > 4 and 2 * groups > warrants
 
-    def __init__(self, terms: Terms) -> None:
+
+def _most_branches(warrants: int) -> int:
+    """A branch costs two to three price runs: beyond a third of the warrants, branches do not pay."""
+    return max(8, warrants // 3)
+
+
+class _TooManyBranches(Exception):
+    """The run has more branches than :func:`run` repays (prices that share few decisions): every
+    price is left to the price-by-price path."""
+
+
+class _Context:
+    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most")
+
+    def __init__(self, terms: Terms, warrants: int) -> None:
         self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
         self.rounding = terms.price_rounding
         self.failed: list[tuple[list, Exception]] = []
+        self.most = _most_branches(warrants)
 
 
 # ----------------------------------------------------------------------------- the run
@@ -213,15 +230,22 @@ class _Context:
 def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]]) -> dict:
     """``{(numerator, denominator): (price, shares) or (None, error)}`` for a warrant of one share at
     each starting price (distinct ``(numerator, denominator)`` pairs in lowest terms): what
-    :func:`engine.register._run` gives (or raises) for each, run per branch."""
+    :func:`engine.register._run` gives (or raises) for each, run per branch. A price missing from
+    the answer is left to the caller's price-by-price run: a price rounded to an increment that
+    left most warrants of its branch on their own (:func:`_scattered`), or every price when the
+    branches outnumber a third of them (:class:`_TooManyBranches`)."""
     xs = _ascending(prices)
     if not xs:
         return {}
-    ctx = _Context(terms)
+    ctx = _Context(terms, len(xs))
     price, shares = (1, 0, 1), (_ONE, ())                     # x, and one share
     start = (price, shares, price, shares, price, _ONE)
+    try:
+        leaves = _walk(program, [_Branch(xs, start, {0: start})], ctx)
+    except _TooManyBranches:
+        return {}
     out: dict = {}
-    for b in _walk(program, [_Branch(xs, start, {0: start})], ctx):
+    for b in leaves:
         # §4(h): the lowest price made, restated to today's units, if below the current one
         lower, rest = _split(b, _above(b.p, b.l), _GT)
         for branch, form in ((lower, "l"), (rest, "p")):
@@ -283,6 +307,8 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
                 ctx.failed.append((b.xs, op[1]))
             else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
                 raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
+        if len(out) > ctx.most:
+            raise _TooManyBranches
         branches = out
         if not branches:
             break
@@ -391,8 +417,11 @@ def _apply(b: _Branch, upward: bool, rounding: bool, ctx: _Context, out: list) -
     parts = [b]
     if rounding and ctx.increment is not None:               # the terms' Price Increment, warrant by warrant
         new, inc, mode = b.new, ctx.increment, ctx.rounding
+        regrouped = _by_warrant(b, lambda v: round_to_increment(_price_at(new, v), inc, mode))
+        if _scattered(len(regrouped), sum(len(part.xs) for _, part in regrouped)):
+            return                                            # no answer: left to the price-by-price run
         parts = []
-        for made, part in _by_warrant(b, lambda v: round_to_increment(_price_at(new, v), inc, mode)):
+        for made, part in regrouped:
             part.new = _constant(made.numerator, made.denominator)
             parts.append(part)
     for b in parts:

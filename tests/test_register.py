@@ -102,6 +102,7 @@ def test_a_ledger_seen_before_gives_the_same_answer_object():
 
 # ----------------------------------------------------------------------------- the translated program
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from unittest import mock  # noqa: E402
@@ -239,27 +240,35 @@ def _companies(draw, max_companies=2):
                     warrant_shares=F(draw(st.integers(1, 500_000)))) for p in prices]
 
 
-def _piecewise(ts, rows):
-    with mock.patch.object(_REGISTER, "PIECEWISE_AFTER", 1):
+def _piecewise(ts, rows, whole):
+    """The register with every company's prices run per branch; ``whole``: with no price left to the
+    price-by-price run (no limit on branches, no regrouping given up), else with the limits as shipped."""
+    from engine import piecewise
+    limits = (mock.patch.object(piecewise, "_most_branches", lambda n: 10 ** 9),
+              mock.patch.object(piecewise, "_scattered", lambda groups, n: False)) if whole else ()
+    with mock.patch.object(_REGISTER, "PIECEWISE_AFTER", 1), contextlib.ExitStack() as stack:
+        for limit in limits:
+            stack.enter_context(limit)
         clear_caches()
         test_fast_path_equals_reference_fold.hypothesis.inner_test(ts, rows)
         clear_caches()
 
 
-def test_program_run_per_branch_equals_reference_fold():
+@pytest.mark.parametrize("whole", [True, False], ids=["every price per branch", "limits as shipped"])
+def test_program_run_per_branch_equals_reference_fold(whole):
     """A register run per branch (from its first price) gives the fold's answers and refusals, warrant by warrant."""
 
     @settings(max_examples=_EXAMPLES, deadline=None)
     @given(_companies(), event_rows(kinds=_KINDS_LINEAR))
     def every_kind(ts, rows):
-        _piecewise(ts, rows)
+        _piecewise(ts, rows, whole)
 
     @settings(max_examples=_EXAMPLES, deadline=None)
     @given(_companies(max_companies=1),
            event_rows(kinds=["ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT",
                              "STOCK_DIVIDEND", "OTHER"], refs=("O1", "O2", "O3", "C1", "C2")))
     def dense_in_recomputations(ts, rows):
-        _piecewise(ts, rows)
+        _piecewise(ts, rows, whole)
 
     every_kind()
     dense_in_recomputations()
@@ -392,3 +401,28 @@ def test_prices_in_ascending_order_exactly():
     pairs = [(x.numerator, x.denominator) for x in (F(2), b, F(1, 100), a, F(0), F(199, 100))]
     assert piecewise._ascending(pairs) == [(x.numerator, x.denominator)
                                            for x in (F(0), F(1, 100), a, b, F(199, 100), F(2))]
+
+
+def test_prices_that_share_few_decisions_are_left_to_the_price_by_price_run():
+    """Where branches would not pay, prices go back to the price-by-price run, answered as the fold answers:
+    (a) a weighted average rounded to the cent gives nearly every warrant its own price (regrouping given up);
+    (b) issues at $1 to $10 put warrants between each pair of them on their own decisions (too many branches)."""
+    from engine import d1_terms
+    from tests.ledger_text import ledger
+    cases = [
+        (ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=500000"),
+         [d1_terms(exercise_price=F(k, 100), anti_dilution="BROAD_WEIGHTED_AVERAGE", price_increment=F(1, 100),
+                   common_outstanding=10_000_000, fully_diluted=12_000_000)
+          for k in range(100, 100 + _REGISTER.PIECEWISE_AFTER + 5)]),
+        (ledger("\n".join(f"2001-{m:02d}-01 | ISSUE | shares=100000 | consideration={100000 * (m - 1)}"
+                          for m in range(2, 12))),
+         [d1_terms(exercise_price=F(k, 2), anti_dilution="NARROW_WEIGHTED_AVERAGE", common_outstanding=10_000_000)
+          for k in range(1, 23)]),
+    ]
+    for book, ts in cases:
+        clear_caches()
+        got = register(ts, book, AS_OF)
+        (runner,) = _REGISTER._RUNNERS.values()
+        assert runner.runs > 0                                  # some prices run one by one
+        assert got == [_reference(t, book) for t in ts]
+        clear_caches()
