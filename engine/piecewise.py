@@ -281,10 +281,10 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
         out: list = []
         for b in branches:
             if code == _RESIZE:                                # price x old/new, shares x new/old
-                b.new, b.x = _scaled(b.cp, op[2], op[1]), _shares_scaled(b.cs, Fraction(op[1], op[2]))
-                _tail(b, op[3], Fraction(op[2], op[1]), False, ctx, out)
+                b.new, b.x = _scaled(b.cp, op[2], op[1]), _shares_scaled(b.cs, coprime(op[1], op[2]))
+                _tail(b, op[3], coprime(op[2], op[1]), False, ctx, out)
             elif code == _DIVIDEND:
-                b.new, b.x = _scaled(b.cp, op[1], op[2]), _shares_scaled(b.cs, Fraction(op[2], op[1]))
+                b.new, b.x = _scaled(b.cp, op[1], op[2]), _shares_scaled(b.cs, coprime(op[2], op[1]))
                 _tail(b, False, None, False, ctx, out)
             elif code == _RATCHET or code == _WEIGHTED:
                 _issue(op, b, ctx, out)
@@ -298,7 +298,7 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
             elif code == _MERGER:                              # prices x old/new, shares x new/old
                 rn, rd = op[1], op[2]
                 b.p, b.cp, b.l = _scaled(b.p, rd, rn), _scaled(b.cp, rd, rn), _scaled(b.l, rd, rn)
-                b.s, b.cs = _shares_scaled(b.s, Fraction(rn, rd)), _shares_scaled(b.cs, Fraction(rn, rd))
+                b.s, b.cs = _shares_scaled(b.s, coprime(rn, rd)), _shares_scaled(b.cs, coprime(rn, rd))
                 out.append(b)
             elif code == _OTHER:
                 b.new, b.x = _constant(op[1], op[2]), b.cs
@@ -375,8 +375,9 @@ def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
 
 def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list) -> None:
     """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``_run``'s common tail, in its order, per branch."""
+    moved = _above(b.new, b.cp)                                 # new - cp, for both decisions below
     if not upward:                                            # §4(g)(iv): no upward adjustment
-        up, b = _split(b, _above(b.new, b.cp), _GT)
+        up, b = _split(b, moved, _GT)
         if up is not None:
             out.append(up)
         if b is None:
@@ -384,7 +385,7 @@ def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: 
     if unit is not None and unit != 1:
         b.e = b.e * unit
     work = []
-    same, moved = _split(b, _above(b.new, b.cp), _EQ)
+    same, moved = _split(b, moved, _EQ)
     if moved is not None:
         work.append(moved)
     if same is not None:                                      # the price unchanged: the shares?
@@ -408,12 +409,13 @@ def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: 
                 small.cp, small.cs = small.new, small.x
                 out.append(small)
             if more is not None:
-                _apply(more, upward, rounding, ctx, out)
+                _apply(more, upward, rounding, (da, db), ctx, out)
         if big is not None:
-            _apply(big, upward, rounding, ctx, out)
+            _apply(big, upward, rounding, (da, db), ctx, out)
 
 
-def _apply(b: _Branch, upward: bool, rounding: bool, ctx: _Context, out: list) -> None:
+def _apply(b: _Branch, upward: bool, rounding: bool, above_p: tuple, ctx: _Context, out: list) -> None:
+    """The change made (§4(g)(iv) against the price, §4(h) the lowest); ``above_p``: new - p's sign form."""
     parts = [b]
     if rounding and ctx.increment is not None:               # the terms' Price Increment, warrant by warrant
         new, inc, mode = b.new, ctx.increment, ctx.rounding
@@ -424,10 +426,11 @@ def _apply(b: _Branch, upward: bool, rounding: bool, ctx: _Context, out: list) -
         for made, part in regrouped:
             part.new = _constant(made.numerator, made.denominator)
             parts.append(part)
+        above_p = None                                        # new has changed
     for b in parts:
         pieces = [b]
         if not upward:
-            above, rest = _split(b, _above(b.new, b.p), _GT)
+            above, rest = _split(b, above_p or _above(b.new, b.p), _GT)
             if above is not None:
                 above.new = above.p
             pieces = [p for p in (above, rest) if p is not None]
