@@ -8,7 +8,7 @@ a Price Floor or a Board adjustment replaces it by a constant. Every decision a 
 adjustment, §4(g)(iii) the one percent, §4(h) the lowest price) compares two such prices, so it
 holds on one side of one point of ``x``. The warrants of a register, sorted by starting price,
 are therefore split at those points into *branches* that take the same decisions; the program
-runs once per branch, on forms ``a·x + b`` instead of numbers, and each warrant's answer is its
+runs once per branch, on forms ``(A·x + B)/D`` instead of numbers, and each warrant's answer is its
 branch's final form evaluated at its price. A register of ten thousand prices to the cent over
 the 100-event ledger of the benchmark takes a few dozen branches per set of terms.
 
@@ -18,7 +18,9 @@ new one, every other share move multiplies it by a constant. Kept with the expon
 (monic factors, cancelled), two forms are the same function exactly when they are the same
 tuple. Where a decision is not a comparison of prices — two share counts compared, a price
 rounded to the terms' increment — each warrant of the branch is evaluated on its own and the
-branch regrouped by the outcome.
+branch regrouped by the outcome. A branch costs two to three runs of one price, so where prices
+share few decisions (a rounding that leaves most warrants of a branch on their own, more
+branches than a third of the prices) they are left to the caller's price-by-price run.
 
 :func:`run` mirrors :func:`engine.register._run` op by op and decision by decision; the reference
 fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.

@@ -86,36 +86,26 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
 
 
 def _runners(terms: Sequence[Terms], ledger: tuple) -> list[_Runner]:
-    """Each row's runner of ``ledger`` (by its company terms)."""
-    runner_of = _runner_lookup(ledger)
+    """Each row's runner of ``ledger`` (by its company terms). A register's rows share their company
+    terms, and mostly their objects: a key is compared by identity first, then looked up by the
+    identities of its values (valid while ``terms`` lives), and only then hashed by value."""
+    by_ids: dict[tuple, _Runner] = {}
+    by_key: dict[tuple, _Runner] = {}
     out = []
     last_key, runner = None, None
     for t in terms:
         key = _path_fields(t)
-        if key != last_key:          # a register's rows share their company terms: compared by identity first
-            runner = runner_of(t, key)
+        if key != last_key:
+            ids = tuple(map(id, key))
+            runner = by_ids.get(ids)
+            if runner is None:
+                runner = by_key.get(key)
+                if runner is None:
+                    runner = by_key[key] = runner_for(t, ledger, key)
+                by_ids[ids] = runner
             last_key = key
         out.append(runner)
     return out
-
-
-def _runner_lookup(ledger: tuple):
-    """``runner_of(terms, key)``: the runner of ``ledger`` for the company terms ``key``, found by the
-    identities of the key's values first (the rows of one register share their objects: no hashing of
-    the Fractions in the key), then by value. The identities stay valid while the caller's terms live."""
-    by_ids: dict[tuple, _Runner] = {}
-    by_key: dict[tuple, _Runner] = {}
-
-    def runner_of(t: Terms, key: tuple) -> _Runner:
-        ids = tuple(map(id, key))
-        r = by_ids.get(ids)
-        if r is None:
-            r = by_key.get(key)
-            if r is None:
-                r = by_key[key] = runner_for(t, ledger, key)
-            by_ids[ids] = r
-        return r
-    return runner_of
 
 
 _ONE = Fraction(1)
@@ -152,7 +142,8 @@ class _Runner:
     def __init__(self, program: tuple, terms: Terms) -> None:
         self.program, self.terms, self.runs, self.translated, self.dialect = program, terms, 0, None, _INT_PAIRS
         self.translatable = True
-        self.memo: dict[tuple[int, int], tuple[Fraction, Fraction]] = {}   # linear runs at one share, by price
+        # linear runs at one share, by price: (price, shares), or (None, the refusal) from engine.piecewise
+        self.memo: dict[tuple[int, int], tuple] = {}
 
     def __call__(self, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
