@@ -1,5 +1,6 @@
-"""Conformance against Excel's own numbers: 58 workbooks saved by Microsoft Excel (the
-xlcalculator project's test files, MIT licence; provenance in the fixtures' README).
+"""Conformance against Excel's own numbers: workbooks saved by Microsoft Excel, in two folders
+under ``tests/fixtures/`` (``xlcalculator/``: that project's 58 test files, MIT licence;
+``ironcalc/``: IronCalc's 206, MIT or Apache-2.0; provenance in each folder's README).
 
 Every formula cell is recalculated and compared with the value Excel cached in the file: as
 the README defines a match, numbers to a relative 1e-9, text and booleans exactly, error
@@ -17,7 +18,9 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "xlcalculator"
+FIXTURE_ROOT = Path(__file__).resolve().parent / "fixtures"
+FOLDERS = ("xlcalculator", "ironcalc")
+FIXTURES = FIXTURE_ROOT / "xlcalculator"
 
 
 def _serial(v, epoch):
@@ -43,14 +46,15 @@ def matches(expected, got, epoch) -> bool:
     return got == expected
 
 
-def conformance(fallback=None):
-    """``fallback``: an object with ``delegate(ev, key, formula)`` (see addin.recalc.fallback), to
-    measure a candidate."""
+def conformance(fallback=None, folder: Path = FIXTURES):
+    """Recalculate every book of ``folder`` and compare with Excel's cached values. ``fallback``:
+    an object with ``delegate(ev, key, formula)`` (see addin.recalc.fallback), to measure a
+    candidate."""
     import openpyxl
     from addin.recalc import XLError, load_book, recalc_workbook
     counts = {"matched": 0, "unsupported": 0, "wrong": 0, "books": 0, "failed_books": 0}
     rows = []
-    for path in sorted(FIXTURES.glob("*.xls*")):
+    for path in sorted(folder.glob("*.xls*")):
         counts["books"] += 1
         try:
             wb = load_book(path)
@@ -91,9 +95,11 @@ def test_every_value_matches_excel_or_is_an_unsupported_error(capsys):
 
 
 if __name__ == "__main__":
+    # python tests/test_conformance.py [FOLDER ...] [-v]: FOLDER is xlcalculator or ironcalc (default both)
     sys.path.insert(0, str(ROOT))
-    counts, rows = conformance()
-    for row in rows:
-        if row[0] != "matched" or "-v" in sys.argv:
-            print(" | ".join(map(str, row)))
-    print(counts)
+    for name in [a for a in sys.argv[1:] if not a.startswith("-")] or FOLDERS:
+        counts, rows = conformance(folder=FIXTURE_ROOT / name)
+        for row in rows:
+            if row[0] != "matched" or "-v" in sys.argv:
+                print(name, "|", " | ".join(map(str, row)))
+        print(name, counts)
