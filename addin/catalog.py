@@ -131,8 +131,9 @@ _ENTRIES: tuple[tuple[str, Callable[..., Any], str, tuple[Arg, ...], str, bool],
                     "Warrant, Outside Terms, Notes, Trading Calendar.", optional=True)),
      "Spill of two columns, label | value, no header row: Effective At, Shares Exercised, Full Shares Issued, "
      "Fractional Share, Aggregate Price, Cash Due, Shares To Surrender, Fraction Cash, Fraction Price Source, "
-     "Certificates Due, Remaining Warrant Shares (then the detail rows, then \"Exercisability | not checked (no "
-     "tests given)\" where a Performance Default is required and no tests are given). Refused with \"#WARRANT: "
+     "Certificates Due, Remaining Warrant Shares (then the detail rows; then, where they apply, Merger Cash and "
+     "Unit Delivered after a MERGER (§4(b)) and Events Note when an EXERCISE row records this exercise; then "
+     "\"Exercisability | not checked (no tests given)\" where a Performance Default is required and no tests are given). Refused with \"#WARRANT: "
      "Not exercisable: ...\" when tests are given and the warrant is not exercisable.", True),
     ("WARRANT_REGISTER", F.warrant_register,
      "Price and shares of many warrants over one shared ledger, in one call.",

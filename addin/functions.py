@@ -19,7 +19,7 @@ from engine.ledger import adjust
 from engine.numbers import cents_half_up
 from engine.reallocation import reallocate
 from engine.register import register as engine_register
-from engine.settlement import Position, settle
+from engine.settlement import exercise_position, settle
 
 from . import convert as cv
 
@@ -137,8 +137,7 @@ def exercise_settlement(terms: Any, events: Any, exercise: Any, market: Any = No
         if not verdict.exercisable:
             raise WarrantError(f"Not exercisable: {cv.one_line(verdict.sentence)}")
     checked = given(tests) or not t.requires_performance_default
-    adjusted = adjust(t, ev, request.exercise_date)
-    position = Position(price=adjusted.price, shares=adjusted.shares, security=adjusted.security)
+    position = exercise_position(t, ev, request)
     s = settle(t, position, request, mk)
     return t, position, request, s, checked
 
@@ -175,6 +174,12 @@ def warrant_exercise(terms: Any, events: Any, exercise: Any, market: Any = None,
             ["Notes", cv.one_line("; ".join(s.notes))],
             ["Trading Calendar", s.trading_calendar],
         ]
+    # Rows are positional: these appear only when they apply, at the end (issue 18).
+    if s.merged:
+        rows.append(["Merger Cash", cv.out_number(s.merger_cash, "Merger Cash")])
+        rows.append(["Unit Delivered", cv.one_line(s.security)])
+    if s.before_position:
+        rows.append(["Events Note", cv.one_line(s.before_position)])
     if not checked:
         # Rows are positional: appended at the end, never inserted (issue 8).
         rows.append(["Exercisability", NOT_CHECKED])

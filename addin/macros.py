@@ -471,6 +471,8 @@ def certificate_document(book: WorkbookAdapter, as_of: Any = None) -> tuple[D.Do
         _price_field("Adjusted Per Share Exercise Price", adjusted.price, terms, always_exact=True),
         _shares_field("Warrant Shares", adjusted.shares),
         D.Field("Security", adjusted.security),
+        *((D.Field(f"Merger cash per unit of {adjusted.security}", D.exact(adjusted.cash_per_share, money=True),
+                   "", cv.out_number(adjusted.cash_per_share, "Merger Cash")),) if adjusted.cash_per_share else ()),
         _price_field("Per Share Exercise Price at issue", terms.exercise_price, terms),
         _shares_field("Warrant Shares at issue", terms.warrant_shares),
     ))
@@ -577,6 +579,8 @@ def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
         _shares_field(f"Fractional share paid in cash{_ref(terms, '§5')}", s.fractional_share),
         _money_field(f"Cash in lieu of the fraction{_ref(terms, '§5')}", s.fraction_cash),
         D.Field("Fraction price source", cv.one_line(s.fraction_price_source or "none")),
+        *((_money_field(f"Merger cash delivered{_ref(terms, '§4(b)')}", s.merger_cash, s.merger_cash_exact),
+           D.Field("Each unit delivered", cv.one_line(s.security))) if s.merged else ()),
         D.Field(f"Deemed effected{_ref(terms, '§1(b)')}", D.moment_text(s.effective_at, terms.time_zone), "",
                 cv.out_datetime(s.effective_at), 'mmmm d, yyyy, h:mm AM/PM'),
         D.Field(f"Certificates due by{_ref(terms, '§1(c)')}", D.date_text(s.certificates_due) or "not stated", "",
@@ -585,6 +589,8 @@ def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
     ]
     if s.quote_warning:
         fields.append(D.Field("Quote warning", cv.one_line(s.quote_warning)))
+    if s.before_position:
+        fields.append(D.Field("Events", cv.one_line(s.before_position)))
     if s.outside_terms:
         fields.append(D.Field("Outside the warrant's own terms", cv.one_line("; ".join(s.notes))))
     doc.add("fields", fields=tuple(fields))

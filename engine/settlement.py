@@ -14,7 +14,7 @@ Readings are written in docs/interpretations.md.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,7 +22,9 @@ from fractions import Fraction
 
 from .calendars import NYSE, nyse_trading_day
 from .errors import WarrantError, fail, where
+from .events import Event, Exercise, sort_events
 from .exercisability import fmt_number
+from .ledger import adjust
 from .numbers import cents_half_up, exact, whole_shares_down
 from .terms import Terms
 
@@ -146,10 +148,19 @@ class Position:
     price: Fraction
     shares: Fraction
     security: str = "Common Stock"
+    # §4(b): cash the holder receives with each unit of ``security`` after a MERGER with a Price
+    # (the ledger's ``cash_per_share``); ``security`` is the MERGER's Note, which describes one
+    # unit, property other than cash included.
+    cash_per_unit: Fraction = Fraction(0)
+    merged: bool = False       # a MERGER replaced the Common Stock: ``security`` is the successor's
+    note: str = ""             # how the position was found (an EXERCISE row set aside: see exercise_position)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "price", exact(self.price, "Per Share Exercise Price"))
         object.__setattr__(self, "shares", exact(self.shares, "Warrant Shares"))
+        object.__setattr__(self, "cash_per_unit", exact(self.cash_per_unit, "Merger Cash Per Unit"))
+        if self.cash_per_unit < 0:
+            raise fail("Merger Cash Per Unit", self.cash_per_unit, "must not be negative")
         if self.price < 0:
             raise fail("Per Share Exercise Price", self.price, "must not be negative")
         if self.shares <= 0:
@@ -183,6 +194,11 @@ class Settlement:
     cash_due_exact: Fraction = Fraction(0)
     shares_withheld: Fraction = Fraction(0)   # NET: Warrant Shares withheld in payment (Y - X)
     trading_calendar: str = ""                # §5: the calendar that fixed "the trading day immediately prior"
+    security: str = "Common Stock"            # what one delivered unit is (after a MERGER, its Note)
+    merger_cash: Decimal = Decimal("0.00")    # §4(b): cash delivered with the units, to the cent ROUND_HALF_UP
+    merger_cash_exact: Fraction = Fraction(0)
+    merged: bool = False
+    before_position: str = ""                 # where the position came from when an EXERCISE row was set aside
 
 
 def holding_period_end(acquired: date, months: int) -> date:
@@ -236,7 +252,7 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
                                            f"that remain (§1(a), §1(c)(ii))", table=t)
     price = position.price
     aggregate_exact = shares * price
-    notes: list[str] = []
+    notes: list[str] = [position.note] if position.note else []
 
     # §1(b): deemed effected immediately prior to the close of business that day; the close
     # of business is taken as the terms' cut-off hour (17:00 New York time for D-1).
@@ -304,6 +320,15 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
     if warning:
         notes.append(warning)
 
+    # §4(b): "the kind and number of shares ... and cash or other property" a holder of the
+    # shares would have received: the merger cash rides on every unit delivered, the fraction
+    # included (§5 pays the fraction of a unit's shares, not of its cash).
+    merger_cash_exact = delivered * position.cash_per_unit
+    if position.merged:
+        notes.append(f"§4(b): each unit delivered is {position.security}"
+                     + (f", with {_money(position.cash_per_unit)} cash per unit: {_num(delivered)} units "
+                        f"carry {_money(merger_cash_exact)} of merger cash" if merger_cash_exact else ""))
+
     # §1(c): certificates within 20 calendar days after the price is paid.
     paid = request.payment_date or day
     due = None
@@ -348,7 +373,55 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
         cash_due_exact=cash_exact,
         shares_withheld=withheld,
         trading_calendar=calendar_used,
+        security=position.security,
+        merger_cash=cents_half_up(merger_cash_exact),      # to the cent, ROUND_HALF_UP
+        merger_cash_exact=merger_cash_exact,
+        merged=position.merged,
+        before_position=position.note,
     )
+
+
+def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRequest) -> Position:
+    """The position an exercise settles from: the §4 ledger on the exercise date.
+
+    An exercise entered twice (an EXERCISE row of the events with the request's date and
+    shares, or, for ALL, the shares that remained before that row) is one exercise: the
+    position is the one immediately before that row, and the note says "Events row N
+    records this exercise". Every other EXERCISE row on the same date is counted as an
+    earlier exercise, and the note says so.
+    """
+    day = request.exercise_date
+    ordered = sort_events(events)
+    same_day = [(i, e) for i, e in enumerate(ordered) if isinstance(e, Exercise) and e.date == day]
+    match = None
+    for i, e in same_day:
+        if request.shares is not None and e.shares == request.shares:
+            match = i
+            break
+        if request.shares is None and adjust(terms, ordered[:i], day).shares == e.shares:
+            match = i           # ALL: the row exercised every share that remained
+            break
+    notes = []
+    if match is not None:
+        adjusted = adjust(terms, ordered[:match], day)
+        notes.append(f"{_row_name(ordered[match])} records this exercise: the settlement starts from the "
+                     f"position immediately before it ({_num(adjusted.shares)} Warrant Shares)")
+        others = [e for i, e in same_day if i != match]
+    else:
+        adjusted = adjust(terms, ordered, day)
+        others = [e for _i, e in same_day]
+    for e in others:
+        notes.append(f"{_row_name(e)} records an exercise of {_num(e.shares)} Warrant Shares on {day}, "
+                     f"which does not match this one (Shares "
+                     f"{'ALL' if request.shares is None else _num(request.shares)}): counted as a separate "
+                     f"exercise before it")
+    return Position(price=adjusted.price, shares=adjusted.shares, security=adjusted.security,
+                    cash_per_unit=adjusted.cash_per_share, merged=adjusted.security != terms.security,
+                    note="; ".join(notes))
+
+
+def _row_name(e: Event) -> str:
+    return f"Events row {e.row}" if e.row is not None else "An EXERCISE event"
 
 
 def _fraction_price(fraction: Fraction, day: date, market: Market | None,
@@ -406,5 +479,5 @@ def _money(value: Fraction) -> str:
 __all__ = [
     "CASH", "SURRENDER", "MIXED", "NET", "METHODS", "OTC", "EXCHANGE", "NO_MARKET", "VENUES",
     "ExerciseRequest", "Market", "Position", "Settlement",
-    "settle", "holding_period_end", "previous_trading_day", "NET_NOTE",
+    "settle", "exercise_position", "holding_period_end", "previous_trading_day", "NET_NOTE",
 ]

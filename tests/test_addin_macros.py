@@ -335,3 +335,49 @@ def test_classic_macros_save_a_pdf_beside_the_workbook(tmp_path):
     unsaved = _FakeBook()                      # no file (a new book, or xlwings Lite): the sheet only
     adjustment_certificate(XlwingsBook(unsaved))
     assert "PDF copy" not in unsaved.sheets["Certificate"].cells.values()
+
+
+def _set_events(wb, rows):
+    led = wb["Ledger"]
+    for row in led.iter_rows():
+        for c in row:
+            c.value = None
+    for i, row in enumerate([EVENTS_HEADER, *rows], start=1):
+        for j, v in enumerate(row, start=1):
+            led.cell(i, j, v)
+
+
+def test_purchase_form_and_exercise_deliver_merger_cash():
+    # Issue 18 item 5, §4(b): 1 acquirer share plus $0.002 per Common share, 1 for every 4. Exercising ALL of
+    # D-1's 161,290: 40,322.5 units -> 40,322 full, the half at the $12.00 close = $6.00 (§5), and
+    # 161,290 x $0.002 = $322.58 merger cash.
+    from addin.functions import warrant_exercise
+    wb = build_book()
+    merger = ev(datetime(2003, 1, 1), "MERGER", ratio="1-for-4", note="Acquirer Common Stock")
+    merger[9] = 0.002
+    _set_events(wb, [merger])
+    wb["Exercise"]["B11"] = 12.0
+    ws = wb[purchase_form(OpenpyxlBook(wb))]
+    assert label_value(ws, "Full shares to be issued (§1(c)(i))")[0] == 40322
+    assert label_value(ws, "Cash in lieu of the fraction (§5)")[0] == 6.0
+    assert label_value(ws, "Merger cash delivered (§4(b))")[0] == 322.58
+    assert label_value(ws, "Each unit delivered")[0] == "Acquirer Common Stock"
+    rows = warrant_exercise(D1_TERMS, [EVENTS_HEADER, merger], [["Exercise Date", datetime(2004, 6, 15)],
+                                                                 ["Shares", "ALL"]],
+                            [["Venue", "EXCHANGE"], ["Quote Date", datetime(2004, 6, 14)], ["Closing Price", 12.0]],
+                            perf_tests(buildings=118.0))
+    got = dict((r[0], r[1]) for r in rows)
+    assert (got["Full Shares Issued"], got["Fraction Cash"], got["Merger Cash"]) == (40322, 6.0, 322.58)
+    assert got["Unit Delivered"] == "Acquirer Common Stock"
+    cert = wb[adjustment_certificate(OpenpyxlBook(wb))]
+    assert label_value(cert, "Merger cash per unit of Acquirer Common Stock")[0] == 0.008  # $0.002 x 4
+
+
+def test_purchase_form_of_an_exercise_entered_twice():
+    # Issue 18 item 8: the Exercise block (2004-06-15, ALL = 161,290) is also Events row 2: the form starts
+    # from 161,290 (not 0) and says which row records it.
+    wb = build_book()
+    _set_events(wb, [ev(datetime(2004, 6, 15), "EXERCISE", shares=161_290.0)])
+    ws = wb[purchase_form(OpenpyxlBook(wb))]
+    assert label_value(ws, "Aggregate Price")[0] == 1612.9   # 161,290 x $0.01
+    assert label_value(ws, "Events")[0].startswith("Events row 2 records this exercise")

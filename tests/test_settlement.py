@@ -355,3 +355,94 @@ def test_certificates_due_is_calendar_days():
     # §1(c) "20 calendar days": weekends count.
     s = settle(D1, D1_POSITION, req(10, day=date(2004, 12, 31)))
     assert s.certificates_due - date(2004, 12, 31) == timedelta(days=20)
+
+
+# ---------------------------------------------------------------- issue 18: merger cash and an exercise entered twice
+from engine.settlement import EXCHANGE, exercise_position  # noqa: E402
+from tests.ledger_text import ledger  # noqa: E402
+
+# §4(b): 1 acquirer share plus $0.002 cash for every ... Common share, 1 share for every 4.
+MERGED = ledger("2003-01-01 | MERGER | ratio=1-for-4 | note=Acquirer Common Stock | price=0.002")
+CLOSE_12 = Market(EXCHANGE, quote_date=date(2004, 6, 14), closing_price=Fraction(12))
+
+
+def test_merger_cash_is_delivered_on_exercise():
+    # By hand: 161,290 Common / 4 = 40,322.5 acquirer shares: 40,322 full, 1/2 paid at the $12.00 close = $6.00
+    # (§5); cash 161,290 x $0.002 = $322.58 (§4(b) "cash or other property"); price per unit $0.01 x 4 = $0.04,
+    # aggregate 40,322.5 x $0.04 = $1,612.90 (unchanged by the merger).
+    position = exercise_position(D1, MERGED, req(None))
+    assert (position.price, position.shares, position.security) == (Fraction(4, 100), Fraction(80_645, 2),
+                                                                    "Acquirer Common Stock")
+    assert position.cash_per_unit == Fraction(8, 1000) and position.merged
+    s = settle(D1, position, req(None), CLOSE_12)
+    assert (s.full_shares, s.fractional_share, s.fraction_cash) == (40_322, Fraction(1, 2), D("6.00"))
+    assert (s.merger_cash, s.merger_cash_exact) == (D("322.58"), Fraction(32_258, 100))
+    assert s.aggregate_price == D("1612.90") and s.security == "Acquirer Common Stock"
+    assert any("$0.008 cash per unit" in n and "$322.58" in n for n in s.notes)
+
+
+def test_merger_cash_on_a_partial_exercise_and_none_without_a_merger():
+    # 10,000 units x $0.008 = $80.00; no merger: no cash, not merged.
+    s = settle(D1, exercise_position(D1, MERGED, req(10_000)), req(10_000))
+    assert (s.merger_cash, s.remaining_shares) == (D("80.00"), Fraction(80_645, 2) - 10_000)
+    plain = settle(D1, exercise_position(D1, (), req(1000)), req(1000))
+    assert (plain.merger_cash, plain.merged, plain.notes) == (D("0.00"), False, ())
+
+
+def test_merger_without_cash_states_the_unit_only():
+    # A share-for-share merger with property described in the Note: the unit is stated, no cash.
+    events = ledger("2003-01-01 | MERGER | ratio=1-for-1 | note=1 Acquirer share and 1 contingent value right")
+    s = settle(D1, exercise_position(D1, events, req(1000)), req(1000))
+    assert s.merged and s.merger_cash == D("0.00")
+    assert "each unit delivered is 1 Acquirer share and 1 contingent value right" in s.notes[0]
+
+
+WARRANT_393750 = d1_terms(warrant_shares=393_750)
+
+
+def test_an_exercise_entered_twice_starts_before_its_row():
+    # 393,750 Warrant Shares; the holder exercises 40,000 on 2004-06-15 and the user records it both as an
+    # EXERCISE row and in the Exercise block: 393,750 - 40,000 = 353,750 remain (not 313,750).
+    events = ledger("2004-06-15 | EXERCISE | shares=40000")
+    position = exercise_position(WARRANT_393750, events, req(40_000))
+    assert position.shares == 393_750
+    s = settle(WARRANT_393750, position, req(40_000))
+    assert s.remaining_shares == 353_750
+    assert s.notes[0].startswith("Events row 2 records this exercise")
+    assert s.before_position == s.notes[0]
+
+
+def test_an_exercise_row_of_all_matches_an_exercise_of_all():
+    # Events row 3 (the header is row 1) exercises the 393,750 - 40,000 = 353,750 left after row 2
+    # (2004-06-01): Shares ALL on that day matches it.
+    events = ledger("""
+        2004-06-01 | EXERCISE | shares=40000
+        2004-06-15 | EXERCISE | shares=353750
+    """)
+    s = settle(WARRANT_393750, exercise_position(WARRANT_393750, events, req(None)), req(None))
+    assert (s.shares_exercised, s.remaining_shares) == (353_750, 0)
+    assert "Events row 3 records this exercise" in s.notes[0]
+
+
+@pytest.mark.parametrize("text, shares, start, note", [
+    ("2004-06-15 | EXERCISE | shares=10000", 40_000, 383_750,
+     "Events row 2 records an exercise of 10,000 Warrant Shares on 2004-06-15, which does not match this one "
+     "(Shares 40,000): counted as a separate exercise before it"),
+    ("2004-06-14 | EXERCISE | shares=40000", 40_000, 353_750, None),     # another day: an earlier exercise, as ever
+])
+def test_other_exercise_rows(text, shares, start, note):
+    position = exercise_position(WARRANT_393750, ledger(text), req(shares))
+    assert position.shares == start
+    assert position.note == (note or "")
+
+
+def test_two_matching_rows_one_is_this_exercise_the_other_noted():
+    # Two rows of 40,000 on the day: the first is this exercise (position 393,750); the second is noted.
+    events = ledger("""
+        2004-06-15 | EXERCISE | shares=40000
+        2004-06-15 | EXERCISE | shares=40000
+    """)
+    position = exercise_position(WARRANT_393750, events, req(40_000))
+    assert position.shares == 393_750
+    assert "Events row 2 records this exercise" in position.note
+    assert "Events row 3 records an exercise of 40,000" in position.note
