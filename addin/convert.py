@@ -899,16 +899,33 @@ def parse_tests(value: Any, terms, *, date1904: bool = False) -> tuple:
 
 
 FACTS_LABELS = {"Other Warrant Exercised Or Waived": "other_warrant_exercised_or_waived",
-                "Realized Valuation Event": "realized_valuation_event"}
+                "Realized Valuation Event": "realized_valuation_event",
+                "Force Majeure From": "force_majeure_from", "Force Majeure To": "force_majeure_to"}
+# §2(f): more Force Majeure periods as "Force Majeure From 2" | "Force Majeure To 2", ... up to 9.
+FORCE_MAJEURE_PERIODS = 9
+FACTS_ALL_LABELS = {**FACTS_LABELS, **{f"Force Majeure {end} {n}": f"force_majeure_{end.lower()}_{n}"
+                                       for n in range(2, FORCE_MAJEURE_PERIODS + 1) for end in ("From", "To")}}
 
 
 def parse_facts(value: Any, *, date1904: bool = False):
     """The ``facts`` key/value range -> engine.Facts (blank = the fact did not happen)."""
-    kv = key_values(value, FACTS_LABELS, "Facts")
-    label = {f: lab for lab, f in FACTS_LABELS.items()}
-    args = {f: to_date(kv.get(f), label[f], "Facts", kv.pos(f), date1904=date1904, axis=kv.axis)
-            for f in FACTS_LABELS.values() if kv.has(f)}
-    return Facts(**args)
+    kv = key_values(value, FACTS_ALL_LABELS, "Facts")
+    label = {f: lab for lab, f in FACTS_ALL_LABELS.items()}
+    dates = {f: to_date(kv.get(f), label[f], "Facts", kv.pos(f), date1904=date1904, axis=kv.axis)
+             for f in FACTS_ALL_LABELS.values() if kv.has(f)}
+    periods = []
+    for n in range(1, FORCE_MAJEURE_PERIODS + 1):
+        start_f, end_f = ("force_majeure_from", "force_majeure_to") if n == 1 else \
+            (f"force_majeure_from_{n}", f"force_majeure_to_{n}")
+        start, end = dates.get(start_f), dates.get(end_f)
+        if start is None and end is not None:
+            raise WarrantError(f"Facts {kv.axis} {kv.pos(end_f)}: {label[end_f]} ({end}) needs its "
+                               f"{label[start_f]} date (a Force Majeure period has a start)")
+        if start is not None:
+            periods.append((start, end))
+    return Facts(other_warrant_exercised_or_waived=dates.get("other_warrant_exercised_or_waived"),
+                 realized_valuation_event=dates.get("realized_valuation_event"),
+                 force_majeure=tuple(periods))
 
 
 EVENTS_COLUMNS = {"Date": "date", "Event": "event", "Shares": "shares", "Ratio": "ratio",

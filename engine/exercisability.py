@@ -85,18 +85,45 @@ class Facts:
 
     other_warrant_exercised_or_waived: date | None = None
     realized_valuation_event: date | None = None
+    # §2(f) first limb: periods of an event of Force Majeure, (from, to); ``to`` None = still in progress.
+    force_majeure: tuple[tuple[date, date | None], ...] = ()
 
     def __post_init__(self) -> None:
         for name, label in (("other_warrant_exercised_or_waived", "Other Warrant Exercised Or Waived"),
                             ("realized_valuation_event", "Realized Valuation Event")):
-            value = getattr(self, name)
-            if isinstance(value, datetime) and value.tzinfo is not None:
-                # §1(a) counts days in New York time: an aware moment is dated there.
-                object.__setattr__(self, name, value.astimezone(ZoneInfo("America/New_York")).date())
-            elif isinstance(value, datetime):
-                object.__setattr__(self, name, value.date())
-            elif value is not None and not isinstance(value, date):
-                raise fail(label, value, "must be a date or blank", table="Facts")
+            object.__setattr__(self, name, _fact_date(getattr(self, name), label))
+        periods = []
+        for n, period in enumerate(self.force_majeure, start=1):
+            suffix = "" if n == 1 else f" {n}"
+            start, end = period
+            start = _fact_date(start, f"Force Majeure From{suffix}")
+            end = _fact_date(end, f"Force Majeure To{suffix}")
+            if start is None:
+                raise fail(f"Force Majeure From{suffix}", None,
+                           "must be the date the Force Majeure period began", table="Facts")
+            if end is not None and end < start:
+                raise fail(f"Force Majeure To{suffix}", end, f"must not be before its From date ({start})",
+                           table="Facts")
+            periods.append((start, end))
+        object.__setattr__(self, "force_majeure", tuple(periods))
+
+    def force_majeure_covering(self, day: date) -> tuple[date, date | None] | None:
+        """The first Force Majeure period that includes ``day`` (both ends inclusive), else None."""
+        for start, end in self.force_majeure:
+            if start <= day and (end is None or day <= end):
+                return start, end
+        return None
+
+
+def _fact_date(value: object, label: str) -> date | None:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # §1(a) counts days in New York time: an aware moment is dated there.
+        return value.astimezone(ZoneInfo("America/New_York")).date()
+    if isinstance(value, datetime):
+        return value.date()
+    if value is not None and not isinstance(value, date):
+        raise fail(label, value, "must be a date or blank", table="Facts")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +256,20 @@ def exercisability(terms: Terms, results: Sequence[TestResult], as_of: date | da
     # §1(a) proviso, §2: a Performance Default (not excused under §2(f)) is needed.
     counting = [d for d in defaults if d.counts]
     excused = [d for d in defaults if d.excused]
-    if terms.requires_performance_default:
+    # §2(f) first limb: "No Performance Default shall be deemed to occur during any period of an event
+    # of Force Majeure" (no causation needed): a period covering the Test Date leaves none (the as-of
+    # day where the terms give no Test Date).
+    measured_on = terms.test_date or day
+    force_majeure = facts.force_majeure_covering(measured_on)
+    if terms.requires_performance_default and counting and force_majeure is not None:
+        start, end = force_majeure
+        through = end.isoformat() if end is not None else "in progress"
+        failures.append((NO_PERFORMANCE_DEFAULT, Reason(
+            "§2(f)", f"no Performance Default is deemed to occur during a period of Force Majeure "
+                     f"({start.isoformat()} to {through}) that includes "
+                     f"{'the Test Date' if terms.test_date else 'the date'} {measured_on.isoformat()} (§2(f))",
+            measured_on, force_majeure)))
+    elif terms.requires_performance_default:
         if counting:
             for d in counting:
                 supports.append(Reason(d.clause, _default_words(d), d.actual, d.threshold))

@@ -248,3 +248,15 @@ def test_a_float_reads_as_the_decimal_of_its_repr(x):
     assert got == Fraction(Decimal(repr(x))) and type(got) is Fraction
     assert (got.numerator, got.denominator) == (Fraction(Decimal(repr(x))).numerator, Fraction(Decimal(repr(x))).denominator)
     assert hash(got) == hash(Fraction(Decimal(repr(x))))
+
+
+def test_facts_force_majeure_periods_from_the_sheet():
+    # Issue 18 item 6: "Force Majeure From" | "Force Majeure To" (blank = in progress), and numbered periods.
+    from datetime import date, datetime
+
+    from addin.convert import parse_facts
+    facts = parse_facts([["Force Majeure From", datetime(2001, 12, 1)], ["Force Majeure To", None],
+                         ["Force Majeure From 2", datetime(2000, 1, 1)], ["Force Majeure To 2", datetime(2000, 2, 1)]])
+    assert facts.force_majeure == ((date(2001, 12, 1), None), (date(2000, 1, 1), date(2000, 2, 1)))
+    with pytest.raises(WarrantError, match=r"Facts row 1: Force Majeure To \(2002-01-01\) needs its Force Majeure From"):
+        parse_facts([["Force Majeure To", datetime(2002, 1, 1)]])

@@ -293,3 +293,40 @@ def test_an_aware_valuation_event_is_dated_in_new_york():
     from engine import Facts
     facts = Facts(realized_valuation_event=datetime(2002, 1, 1, 3, 0, tzinfo=timezone.utc))
     assert facts.realized_valuation_event == date(2001, 12, 31)
+
+
+# ---------------------------------------------------------------- §2(f) first limb: Force Majeure periods (issue 18)
+@pytest.mark.parametrize("periods, exercisable, why", [
+    (((date(2001, 12, 1), date(2002, 1, 15)),), False, "2001-12-31 lies in Dec 1 - Jan 15: no default deemed"),
+    (((date(2001, 12, 31), date(2001, 12, 31)),), False, "a one-day period on the Test Date itself (ends inclusive)"),
+    (((date(2001, 10, 1), None),), False, "To blank: in progress since Oct 1, so it covers Dec 31"),
+    (((date(2001, 1, 1), date(2001, 12, 30)),), True, "ended the day before the Test Date: changes nothing"),
+    (((date(2002, 1, 1), None),), True, "began the day after the Test Date: changes nothing"),
+    (((date(2001, 1, 1), date(2001, 3, 1)), (date(2001, 12, 20), date(2002, 2, 1))), False,
+     "the second of two periods covers the Test Date"),
+])
+def test_force_majeure_period_covering_the_test_date(periods, exercisable, why):
+    # §2(f): "No Performance Default shall be deemed to occur during any period of an event of Force Majeure";
+    # D-1's tests are measured "as of December 31, 2001" (§2); 118 buildings < 120 would be a default.
+    verdict = exercisability(D1, ONE_DEFAULT, INSIDE, Facts(force_majeure=periods))
+    assert verdict.exercisable is exercisable, why
+    if not exercisable:
+        assert verdict.status == NO_PERFORMANCE_DEFAULT
+        assert "period of Force Majeure" in verdict.sentence and "Test Date 2001-12-31 (§2(f))" in verdict.sentence
+
+
+def test_force_majeure_period_in_progress_is_named():
+    verdict = exercisability(D1, ONE_DEFAULT, INSIDE, Facts(force_majeure=((date(2001, 10, 1), None),)))
+    assert verdict.sentence == ("Not exercisable: no Performance Default is deemed to occur during a period of "
+                                "Force Majeure (2001-10-01 to in progress) that includes the Test Date 2001-12-31 "
+                                "(§2(f))")
+
+
+@pytest.mark.parametrize("periods, message", [
+    (((None, date(2002, 1, 1)),), r"Facts: Force Majeure From \(blank\) must be the date"),
+    (((date(2002, 1, 2), date(2002, 1, 1)),), r"Force Majeure To \(2002-01-01\) must not be before its From"),
+    (((date(2001, 1, 1), None), ("x", None)), r"Force Majeure From 2 \('x'\) must be a date"),
+])
+def test_force_majeure_period_refusals(periods, message):
+    with pytest.raises(WarrantError, match=message):
+        Facts(force_majeure=periods)

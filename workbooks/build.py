@@ -565,6 +565,17 @@ def d1_book() -> Book:
     for i, (name, comp, thr, act, fm, note) in enumerate(rows, start=36):
         tests.row(f"A{i}", [name, comp, thr, act, name == "Building Test"], [None, None, "input_int", "input_int", "input"])
     tests.put("F36", "ILLUSTRATIVE: Force Majeure marked on the Building Test.", "illustrative")
+    tests.put("A41", "§2(f) first limb: Force Majeure periods (ILLUSTRATIVE facts)", "title")
+    for i, (facts_rng, exp, note) in enumerate((
+            ("Facts!A14:B15", "=FALSE", "§2(f): a Force Majeure period from 2001-12-01, still in progress (To blank), includes the "
+                                        "Test Date 2001-12-31: no Performance Default is deemed to occur, so not exercisable."),
+            ("Facts!A17:B18", "=TRUE", "§2(f): a period 2002-01-02 to 2002-03-31 does not include the Test Date: changes nothing.")),
+            start=42):
+        tests.put(f"A{i}", "=AsOf", "date")
+        tests.put(f"B{i}", f"=WARRANT_EXERCISABLE(Terms,Tests,A{i},{facts_rng})")
+        tests.put(f"C{i}", exp)
+        tests.put(f"D{i}", f"=B{i}=C{i}", "check")
+        tests.put(f"E{i}", note, "note")
     book.sheets.append(tests)
 
     # Facts ---------------------------------------------------------------
@@ -584,6 +595,15 @@ def d1_book() -> Book:
             facts.put(f"B{r0}", other, "input_date")
         if rve is not None:
             facts.put(f"B{r0 + 1}", rve, "input_date")
+    facts.put("A13", "Force Majeure periods for Tests!A42:B43 (ILLUSTRATIVE; more periods: Force Majeure From 2 | To 2, ...)", "title")
+    for r0, start, end in ((14, dt.date(2001, 12, 1), None), (17, dt.date(2002, 1, 2), dt.date(2002, 3, 31))):
+        facts.put(f"A{r0}", "Force Majeure From")
+        facts.put(f"B{r0}", start, "input_date")
+        facts.put(f"A{r0 + 1}", "Force Majeure To")
+        if end is not None:
+            facts.put(f"B{r0 + 1}", end, "input_date")
+        else:
+            facts.put(f"C{r0 + 1}", "blank: the period is still in progress", "note")
     book.sheets.append(facts)
 
     # Events --------------------------------------------------------------
