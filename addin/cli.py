@@ -1,11 +1,12 @@
 """The ``warrants`` command: recalculate, check and run the macros on workbooks headless.
 
-    warrants new OUT.xlsx [--preset D-1]
+    warrants new OUT.xlsx [--preset D-1] [--terms terms.csv] [--events events.csv]
     warrants recalc BOOK [-o OUT] [--json]
     warrants check [PATH ...]                    (default: workbooks/)
     warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
     warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
     warrants lite FOLDER                         (xlwings Lite: main.py, requirements.txt)
+    warrants repair BOOK -o OUT                  (tables cut to one cell: back to dynamic arrays)
     warrants --version
 
 Exit codes: 0 ok, 1 a check failed (FALSE, an error value, a ``#WARRANT:`` text
@@ -428,10 +429,61 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         launch.print_json(result, err)       # standard output stays one JSON object
         return
     _print_table(book, wb, result, rows, left_out)
+    errors = error_cells(result)
     out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
+              + (f", {errors} error cell{'s' if errors != 1 else ''}" if errors else "")
               + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
               + (f", values copy written to {output}" if output else ""), soft_wrap=True)
+    for line in ignored_events(wb, result):
+        out.print(line, markup=False, soft_wrap=True)
     launch.print_notes(result, err)
+    _report_cut_tables(book, wb)
+
+
+def error_cells(result: Recalc) -> int:
+    """Formula and spilled cells holding an error value or a ``#WARRANT:`` text."""
+    return sum(1 for key in result.cells() if isinstance(v := result.values.get(key), XLError)
+               or (isinstance(v, str) and v.startswith("#WARRANT")))
+
+
+def _report_cut_tables(book: Path, wb) -> None:
+    from addin import tables  # noqa: PLC0415
+    cuts = tables.cut_tables(wb)
+    for cut in cuts:
+        err.print(f"warrants: warning: {cut.where}: {tables.cut_message(cut)}", markup=False, soft_wrap=True)
+    if cuts:
+        err.print(f"warrants: warning: {tables.fix_hint(book)}", markup=False, soft_wrap=True)
+
+
+def ignored_events(wb, result: Recalc) -> list[str]:
+    """The events of the ranges named Terms and Events dated before the Issue Date (§4: not
+    adjustments, ignored), one summary line; nothing when the book has no such ranges or they
+    do not parse (the cells that use them say why)."""
+    from addin import convert as cv  # noqa: PLC0415
+    from addin.bookio import named_range  # noqa: PLC0415
+    tracer = _DateTracer(wb, result)
+    terms_raw = tracer._named_value("Terms", named_range)
+    events_raw = tracer._named_value("Events", named_range)
+    if not isinstance(terms_raw, list) or not isinstance(events_raw, list):
+        return []
+    try:
+        terms = cv.parse_terms(terms_raw, date1904=result.date1904)
+        rows = cv.event_rows(events_raw, date1904=result.date1904)
+    except ValueError:
+        return []
+    issue = terms.issue_date
+    before = [r for r in rows if isinstance(r.get("date"), _dt.date) and _as_day(r["date"]) < issue]
+    if not before:
+        return []
+    listed = ", ".join(f"row {r['row']} ({_as_day(r['date'])} {r.get('event') or ''})".replace(" )", ")")
+                       for r in before[:10])
+    more = f" and {len(before) - 10} more" if len(before) > 10 else ""
+    return [f"{len(before)} event{'s' if len(before) != 1 else ''} before the Issue Date {issue} ignored "
+            f"(not adjustments): Events {listed}{more}"]
+
+
+def _as_day(v) -> _dt.date:
+    return v.date() if isinstance(v, _dt.datetime) else v
 
 
 def _stage(book: Path, what: str):
@@ -457,7 +509,16 @@ def check_book(path: Path) -> BookReport:
         wb, result = recalc_file(path, read_only=True)
     except BookError as exc:
         return BookReport(path, error=str(exc))
-    return evaluate_checks(wb, result, path)
+    report = evaluate_checks(wb, result, path)
+    from addin import tables  # noqa: PLC0415
+    for cut in tables.cut_tables(wb):     # issue 18: a table cut to its first cell fails the book
+        report.findings.append(Finding(cut.where, f"{tables.cut_message(cut)}; {tables.fix_hint(path)}",
+                                       "", CUT_TABLE))
+    return report
+
+
+CUT_TABLE = "cut table"
+FINDING_KINDS = ("failed check", "error", "unsupported", CUT_TABLE)
 
 
 @app.command(short_help="Recalculate workbooks and report every failed check, error and unsupported cell.",
@@ -496,18 +557,40 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
             continue
         if rep.findings:
             failed += 1
-            kinds = [(k, sum(1 for f in rep.findings if f.kind == k)) for k in ("failed check", "error", "unsupported")]
+            kinds = [(k, sum(1 for f in rep.findings if f.kind == k)) for k in FINDING_KINDS]
             summary = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds if n)
             out.print(f"[red]FAIL[/red] {rep.path}: {rep.passed}/{rep.checks} checks pass; {summary}", soft_wrap=True)
-            for f in sorted(rep.findings, key=lambda f: ("failed check", "error", "unsupported").index(f.kind)):
-                out.print(f"  {f.kind}: {f.where}: {f.what}" + (f"  ({f.label})" if f.label else ""), markup=False,
-                          soft_wrap=True)
+            for line in finding_lines(rep.findings):
+                out.print(line, markup=False, soft_wrap=True)
         else:
             out.print(f"[green]ok[/green]   {rep.path}: {rep.passed}/{rep.checks} checks pass", soft_wrap=True)
     if bad:
         raise typer.Exit(2)
     if failed:
         raise typer.Exit(1)
+
+
+CELLS_LISTED = 12     # cells named after one distinct message; the rest are counted
+
+
+def finding_lines(findings: list[Finding]) -> list[str]:
+    """One line per distinct message (kind and text), with every cell it is in (issue 18: a message
+    repeated in 120 cells is printed once); a failed check keeps one line per cell, with its label."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: FINDING_KINDS.index(f.kind)):
+        key = (f.kind, f.where if f.kind == "failed check" else f.what)
+        groups.setdefault(key, []).append(f)
+    lines = []
+    for (kind, _key), group in groups.items():
+        what = group[0].what
+        if len(group) == 1:
+            f = group[0]
+            lines.append(f"  {kind}: {f.where}: {what}" + (f"  ({f.label})" if f.label else ""))
+            continue
+        cells = ", ".join(f.where for f in group[:CELLS_LISTED])
+        more = f" and {len(group) - CELLS_LISTED:,} more" if len(group) > CELLS_LISTED else ""
+        lines.append(f"  {kind} in {len(group):,} cells ({cells}{more}): {what}")
+    return lines
 
 
 def _macros():
@@ -602,7 +685,12 @@ def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ran
 @app.command(epilog=_epilog("warrants new my_warrant.xlsx", "warrants new d1_copy.xlsx --preset D-1"))
 def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); an existing file is refused."),
         preset: Optional[str] = typer.Option(None, "--preset",
-                                             help="D-1: the Preset term set to D-1, plus Tests and Facts ranges.")):
+                                             help="D-1: the Preset term set to D-1, plus Tests and Facts ranges."),
+        terms_csv: Optional[Path] = typer.Option(None, "--terms", help="Fill the terms from a CSV of Label,Value "
+                                                                        "rows (the Warrant sheet's labels)."),
+        events_csv: Optional[Path] = typer.Option(None, "--events", help="Fill the Events table from a CSV: a "
+                                                                          "header of Events columns (Date,Event,"
+                                                                          "...), one row per event.")):
     """Write a starter workbook: the terms block, events table, exercise, answers and a How to use sheet."""
     from addin import starter  # noqa: PLC0415
     if output.suffix.lower() != ".xlsx":
@@ -611,12 +699,52 @@ def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); 
         raise _fail(f"{output}: exists; refusing to overwrite it (choose another name)")
     if preset is not None and preset.upper() not in starter.PRESETS:
         raise _fail(f"--preset {preset!r}: known presets are {', '.join(starter.PRESETS)}")
+    terms, events = _csv_inputs(starter, terms_csv, events_csv)
     try:
-        starter.new_workbook(output, preset=preset.upper() if preset else None)
+        starter.new_workbook(output, preset=preset.upper() if preset else None, terms=terms, events=events)
     except OSError as exc:
         raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     out.print(f"wrote {output}: type the terms on the Warrant sheet, then the events; "
               f"see its How to use sheet", markup=False, soft_wrap=True)
+
+
+@app.command(epilog=_epilog("warrants repair filled.xlsx -o repaired.xlsx"))
+def repair(book: Path = typer.Argument(..., help="Workbook whose tables were cut to one cell; never modified."),
+           output: Path = typer.Option(..., "-o", "--output", help="The repaired copy to write (atomically).")):
+    """Rewrite catalog table functions stored as single-cell formulas as dynamic arrays, on a copy."""
+    from addin import tables  # noqa: PLC0415
+    if _same_file(book, output):
+        raise _fail(f"{output}: refusing to overwrite the input workbook")
+    if output.suffix.lower() != book.suffix.lower():
+        raise _fail(f"{output}: the copy keeps the workbook's type; the file name must end in {book.suffix}")
+    try:
+        check_output(output, book)
+    except BookError as exc:
+        raise _fail(str(exc)) from None
+    wb = _load(book)
+    cuts = tables.repair(wb)
+    try:
+        tables.save_repaired(wb, output, cuts)
+    except BookError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+    for cut in cuts:
+        out.print(f"repaired {cut.where}: {cut.formula}", markup=False, soft_wrap=True)
+    out.print(f"wrote {output}: {len(cuts)} table formula{'s' if len(cuts) != 1 else ''} rewritten as dynamic "
+              f"arrays", markup=False, soft_wrap=True)
+
+
+def _csv_inputs(starter, terms_csv: Optional[Path], events_csv: Optional[Path]):
+    """The --terms and --events files read (None when not given); a bad file is one line, exit 2."""
+    try:
+        terms = starter.read_terms_csv(terms_csv) if terms_csv is not None else None
+        events = starter.read_events_csv(events_csv) if events_csv is not None else None
+    except starter.CsvError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename}: cannot read ({exc.strerror or exc})") from None
+    return terms, events
 
 
 def _version(value: bool) -> None:

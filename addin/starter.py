@@ -15,6 +15,7 @@ Tests, Facts with a performance condition).
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from fractions import Fraction
 from pathlib import Path
@@ -99,6 +100,13 @@ HOW_TO = [
      "lite-bundle/main.py into its main.py tab and add the lines of lite-bundle/requirements.txt to its "
      "requirements.txt tab. The same formulas then calculate. Keep the workbook on the 1900 date system "
      "(Excel's default). The README's \"Mac and Excel on the web\" section has the details and limits.", None),
+    ("Filling this book from a program: a program that re-saves it without Excel's dynamic-array marks (openpyxl "
+     "does) cuts every table (Adjustments, WARRANT_TERMS, the settlement) to its first cell; warrants check then "
+     "fails and names the cells. warrants repair THIS.xlsx -o REPAIRED.xlsx puts the tables back as dynamic "
+     "arrays (this file is never modified). Better, fill a new book from data without any script: warrants new "
+     "OUT.xlsx --terms terms.csv --events events.csv (terms.csv: Label,Value rows with this sheet's labels and As Of; "
+     "events.csv: a header of the Events columns, Date,Event,Shares,..., then one row per event; dates as "
+     "YYYY-MM-DD).", None),
     ("Without Excel: warrants recalc THIS.xlsx prints the answers; warrants certificate THIS.xlsx --pdf "
      "certificate.pdf writes the officer's certificate; warrants check THIS.xlsx runs any Check columns you add.",
      None),
@@ -161,7 +169,123 @@ def _preset_values(preset: str | None) -> dict[str, object]:
     return out
 
 
-def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: bool) -> None:
+# --------------------------------------------------------------------------- filling from CSV files
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+AS_OF_LABEL = "As Of"     # also accepted in terms.csv: the date the answers are for
+
+
+class CsvError(ValueError):
+    """A CSV file that cannot fill the starter: the message names the file, the row and the value."""
+
+
+def csv_value(text: str) -> object:
+    """A CSV field as the cell a person would type: ISO date -> date, number -> number, else text.
+
+    A number is written as Excel holds it (a double: 0.004 reads back as exactly 0.004, as typed);
+    a whole number beyond 2^53, which a double cannot hold, stays text (the engine reads text exactly)."""
+    text = text.strip()
+    if text == "":
+        return None
+    if _ISO_DATE.match(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if _NUMBER.match(text.replace(",", "")):
+        plain = text.replace(",", "")
+        if re.fullmatch(r"[+-]?\d+", plain):
+            n = int(plain)
+            return n if abs(n) < 2**53 else text
+        return float(plain)
+    return text
+
+
+def _rows(path: Path | str) -> list[list[str]]:
+    import csv  # noqa: PLC0415
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return [row for row in csv.reader(fh)]
+    except UnicodeDecodeError as exc:
+        raise CsvError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise CsvError(f"{path}: not a CSV file ({exc})") from None
+
+
+def read_terms_csv(path: Path | str) -> dict[str, object]:
+    """``Label,Value`` rows (a first row ``Label,Value`` or ``Term,Value`` is a header) -> {label: cell}."""
+    known = {k.casefold(): k for k in (*TERMS_LABELS, AS_OF_LABEL)}
+    out: dict[str, object] = {}
+    for i, row in enumerate(_rows(path), start=1):
+        cells = [c for c in row]
+        if not any(c.strip() for c in cells):
+            continue
+        label = cells[0].strip()
+        if i == 1 and label.casefold() in ("label", "term") and len(cells) > 1 \
+                and cells[1].strip().casefold() == "value":
+            continue
+        if label.casefold() not in known:
+            raise CsvError(f"{path} row {i}: unknown terms label {label!r}; known labels: "
+                           f"{', '.join(TERMS_LABELS)}, and {AS_OF_LABEL}")
+        if any(c.strip() for c in cells[2:]):
+            raise CsvError(f"{path} row {i}: expected two columns, Label,Value; found {len(cells)}")
+        official = known[label.casefold()]
+        if official in out:
+            raise CsvError(f"{path} row {i}: label {official!r} appears twice")
+        out[official] = csv_value(cells[1] if len(cells) > 1 else "")
+    return out
+
+
+def read_events_csv(path: Path | str) -> list[list[object]]:
+    """A header row of Events columns (any order, any subset with Date and Event) and one row per
+    event -> rows of cells in the Events sheet's column order."""
+    rows = _rows(path)
+    if not rows:
+        raise CsvError(f"{path}: empty; expected a header row (Date,Event,...) and one row per event")
+    columns = list(EVENTS_COLUMNS)
+    known = {c.casefold(): c for c in columns}
+    header = [h.strip() for h in rows[0]]
+    for h in header:
+        if h and h.casefold() not in known:
+            raise CsvError(f"{path} row 1: unknown column {h!r}; the Events columns are {', '.join(columns)}")
+    for need in ("Date", "Event"):
+        if need.casefold() not in {h.casefold() for h in header}:
+            raise CsvError(f"{path} row 1: the header needs a {need} column")
+    where = {i: columns.index(known[h.casefold()]) for i, h in enumerate(header) if h}
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            raise CsvError(f"{path} row {n}: more values than the header has columns")
+        cells: list[object] = [None] * len(columns)
+        for i, text in enumerate(row):
+            if i in where:
+                value = csv_value(text)
+                # Ratio ("2-for-1"), Event, Category, Ref and Note stay text as typed
+                if columns[where[i]] in ("Ratio", "Event", "Category", "Ref", "Note") and value is not None:
+                    value = text.strip()
+                cells[where[i]] = value
+        out.append(cells)
+    return out
+
+
+def _write_cell(ws, r: int, c: int, value: object, fmt) -> None:
+    if value is None:
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, datetime):
+        ws.write_datetime(r, c, value, fmt)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(r, c, value, fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: bool,
+                 given: dict[str, object] | None = None) -> None:
     ws = wb.add_worksheet("Warrant")
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 34)
@@ -169,7 +293,7 @@ def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: 
     ws.write(0, 0, "Warrant terms and answers", f["title"])
     ws.write_row(1, 0, ["Term", "Value", "Meaning"], f["header"])
     required = set(ADJUST_REQUIRED) | set(EXERCISE_REQUIRED)
-    preset_values = _preset_values(preset)
+    preset_values = {**_preset_values(preset), **(given or {})}
     first = 2
     for i, (label, (_field, kind)) in enumerate(TERMS_LABELS.items()):
         r = first + i
@@ -199,7 +323,7 @@ def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: 
 
     r = last + 2
     ws.write(r, 0, "As Of", f["required"])
-    ws.write_blank(r, 1, None, f["input_date"])
+    _write_cell(ws, r, 1, (given or {}).get(AS_OF_LABEL), f["input_date"])
     ws.write(r, 2, "The date the answers are for: every event on or before it counts.", f["note"])
     names["AsOf"] = f"Warrant!$B${r + 1}"
 
@@ -227,20 +351,21 @@ def _terms_sheet(wb, f, preset: str | None, names: dict[str, str], performance: 
     ws.fit_to_pages(1, 0)       # printed one page wide
 
 
-def _events_sheet(wb, f, names: dict[str, str]) -> None:
+def _events_sheet(wb, f, names: dict[str, str], events: list[list[object]] | None = None) -> None:
     ws = wb.add_worksheet("Events")
     headers = list(EVENTS_COLUMNS)
     for c, h in enumerate(headers):
         ws.set_column(c, c, EVENT_WIDTHS.get(h, 14))
     ws.write_row(0, 0, headers, f["header"])
-    last = EVENT_ROWS
+    events = events or []
+    last = max(EVENT_ROWS, len(events) + EVENT_ROWS // 4)   # room to type more below the CSV's rows
     kinds = {"Date": "input_date", "Shares": "input_number", "Consideration": "input_number",
              "Additional Consideration": "input_number", "Outstanding": "input_int", "Price": "input_number"}
     for c, h in enumerate(headers):
         fmt = f[kinds.get(h, "input")]
         ws.set_column(c, c, EVENT_WIDTHS.get(h, 14), fmt)
         for r in range(1, last + 1):    # the cells themselves carry the format too (not only the column)
-            ws.write_blank(r, c, None, fmt)
+            _write_cell(ws, r, c, events[r - 1][c] if r <= len(events) else None, fmt)
     _list(ws, 1, headers.index("Event"), list(EVENT_KINDS), last)
     _list(ws, 1, headers.index("Category"), [c for c in CATEGORIES if c], last)
     ws.freeze_panes(1, 0)
@@ -332,8 +457,13 @@ def _how_to_sheet(wb, f) -> None:
         ws.write(i * 2, 0, text, f[style] if style else f["wrap"])
 
 
-def new_workbook(path: Path | str, *, preset: str | None = None) -> Path:
-    """Write a starter workbook at ``path``; ``preset`` "D-1" fills the Preset term and adds Tests and Facts."""
+def new_workbook(path: Path | str, *, preset: str | None = None, terms: dict[str, object] | None = None,
+                 events: list[list[object]] | None = None) -> Path:
+    """Write a starter workbook at ``path``; ``preset`` "D-1" fills the Preset term and adds Tests and Facts.
+
+    ``terms`` ({label: cell}, e.g. from :func:`read_terms_csv`) and ``events`` (rows in the Events
+    columns' order, from :func:`read_events_csv`) fill the book as it is written: the catalog
+    formulas stay dynamic arrays (no program re-saves the book)."""
     import xlsxwriter
 
     if preset is not None and preset not in PRESETS:
@@ -344,8 +474,8 @@ def new_workbook(path: Path | str, *, preset: str | None = None) -> Path:
     wb.set_properties({"title": "Warrant workbook", "author": "warrants new"})
     f = _formats(wb)
     names: dict[str, str] = {}
-    _terms_sheet(wb, f, preset, names, performance)
-    _events_sheet(wb, f, names)
+    _terms_sheet(wb, f, preset, names, performance, terms)
+    _events_sheet(wb, f, names, events)
     _exercise_sheet(wb, f, names, performance)
     if performance:
         _tests_sheet(wb, f, names)
