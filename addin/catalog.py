@@ -15,7 +15,7 @@ from typing import Any, Callable
 from engine.errors import WarrantError
 
 from . import functions as F
-from .convert import one_line
+from .convert import name_cell, one_line
 
 ERROR_PREFIX = "#WARRANT: "
 
@@ -42,12 +42,18 @@ def error_text(exc: WarrantError) -> str:
     return ERROR_PREFIX + one_line(str(exc))
 
 
+NAMES_CELLS = True   # call() takes ``origins``: a refusal names the worksheet cell (issue 18)
+
+
 def _safe(name: str, raw: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(raw)
-    def wrapper(*args: Any, date1904: bool = False) -> Any:
+    def wrapper(*args: Any, date1904: bool = False, origins: Any = None) -> Any:
         try:
             return raw(*args, date1904=bool(date1904))
         except WarrantError as exc:
+            if origins:
+                arg_names = [a.name for a in CATALOG[name].args]
+                return ERROR_PREFIX + one_line(name_cell(str(exc), args, arg_names, origins))
             return error_text(exc)
 
     wrapper.__name__ = name
@@ -160,13 +166,17 @@ CATALOG: dict[str, Entry] = {
 }
 
 
-def call(name: str, *args: Any, date1904: bool = False) -> object:
+def call(name: str, *args: Any, date1904: bool = False, origins: Any = None) -> object:
     """Call a catalog function by its Excel name (case-insensitive) with raw cell values.
 
     Omitted trailing optional arguments may be left out. Returns a scalar, a
-    2-D list for spilling functions, or a ``#WARRANT: `` text.
+    2-D list for spilling functions, or a ``#WARRANT: `` text. ``origins``: for each
+    argument, the (sheet, row, column) of the worksheet range it was read from, or None;
+    a refusal then names the cell (``Warrant!B9: Exercise Price ...``).
     """
     entry = CATALOG.get(name.upper())
     if entry is None:
         raise KeyError(f"{name} is not a catalog function")
+    if origins:
+        return entry.func(*args, date1904=date1904, origins=origins)
     return entry.func(*args, date1904=date1904)

@@ -31,7 +31,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from operator import itemgetter
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from engine.errors import WarrantError
 from engine.numbers import coprime
@@ -1173,3 +1173,52 @@ def _single(value: Any, field: str) -> Any:
             raise WarrantError(f"{field}: a range of {len(g)} values; expected one cell")
         return g[0] if g else None
     return value
+
+
+# --------------------------------------------------------------------------- messages that name the cell
+
+KEY_VALUE_TABLES = frozenset({"terms", "facts", "exercise", "market"})
+_WHERE = re.compile(r"^(?P<table>[A-Za-z][A-Za-z ]*?) (?P<axis>row|column) (?P<pos>\d+): (?P<rest>.*)$", re.DOTALL)
+
+
+def name_cell(message: str, args: Sequence[Any], arg_names: Sequence[str],
+              origins: Sequence[tuple[str, int, int] | None]) -> str:
+    """``"Terms row 7: Exercise Price ..."`` -> ``"Warrant!B9: Exercise Price ..."`` when the Terms
+    argument was read from a worksheet range starting at Warrant!A3 (issue 18: messages point at
+    the sheet). A key/value range names its value cell; a table, the cell of the row under the
+    column the message names (its first cell when no header matches). Any other message, or an
+    argument that was not a range, is returned unchanged."""
+    m = _WHERE.match(message)
+    if not m:
+        return message
+    table = m.group("table").strip().casefold()
+    index = next((i for i, n in enumerate(arg_names) if n.casefold() == table), None)
+    if index is None or index >= len(origins) or origins[index] is None:
+        return message
+    sheet, r1, c1 = origins[index]
+    pos = int(m.group("pos"))
+    rest = m.group("rest")
+    if table in KEY_VALUE_TABLES:
+        row, col = (r1 + pos - 1, c1 + 1) if m.group("axis") == "row" else (r1 + 1, c1 + pos - 1)
+    else:
+        row, col = r1 + pos - 1, c1
+        rows = grid(args[index]) if index < len(args) else []
+        field = rest.split(" (", 1)[0].strip().casefold()
+        for j, head in enumerate(rows[0] if rows else []):
+            if isinstance(_plain(head), str) and norm(head) == norm(field):
+                col = c1 + j
+                break
+    return f"{_sheet_ref(sheet)}!{_column_letters(col)}{row}: {rest}"
+
+
+def _sheet_ref(sheet: str) -> str:
+    return sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) else "'" + sheet.replace("'", "''") + "'"
+
+
+def _column_letters(col: int) -> str:
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+

@@ -10,13 +10,15 @@ No contract rule lives here: every rule is the engine's.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable
 
-from engine.errors import WarrantError
-from engine.exercisability import Facts, exercisability, performance_defaults
+from engine.errors import WarrantError, percent_dividend_shares
+from engine.events import parse_events
+from engine.exercisability import Facts, exercisability, fmt_number, performance_defaults
 from engine.ledger import adjust
-from engine.numbers import cents_half_up
+from engine.numbers import cents_half_up, pct
 from engine.reallocation import reallocate
 from engine.register import register as engine_register
 from engine.settlement import exercise_position, settle
@@ -85,9 +87,52 @@ def warrant_defaults(terms: Any, tests: Any, *, date1904: bool = False) -> list[
 
 # --------------------------------------------------------------------------- §4
 
+def parse_events_for(terms, events: Any, date1904: bool) -> tuple:
+    """The events table parsed for these terms: a percentage typed as a STOCK_DIVIDEND's Shares is
+    refused with the share count it would mean when the Common outstanding on its date is known
+    (the row's Outstanding, else the ledger's count from the terms and the events before it)."""
+    if not given(events):
+        return ()
+    rows = cv.event_rows(events, date1904=date1904)
+    try:
+        return tuple(parse_events(rows, table="Events"))
+    except WarrantError as exc:
+        better = _percent_dividend(terms, rows, str(exc))
+        if better is None:
+            raise
+        raise WarrantError(better) from None
+
+
+def _percent_dividend(terms, rows: list[dict], message: str) -> str | None:
+    for i, row in enumerate(rows):
+        kind = str(row.get("event") or "").strip().upper().replace(" ", "_")
+        shares = row.get("shares")
+        typed_rate = isinstance(shares, str) and shares.strip().endswith("%")
+        fraction_rate = isinstance(shares, (int, Fraction, Decimal)) and 0 < shares < 1     # 0.1 for 10%
+        if kind != "STOCK_DIVIDEND" or not (typed_rate or fraction_rate):
+            continue
+        if not message.startswith(f"Events row {row['row']}: Shares"):
+            return None
+        try:
+            rate = Fraction(Decimal(shares.strip()[:-1].strip())) / 100 if typed_rate else Fraction(shares)
+            earlier = parse_events(rows[:i], table="Events")
+            day = parse_events([{**row, "shares": 1}], table="Events")[0].date
+            stated = row.get("outstanding")
+            outstanding = Fraction(stated) if isinstance(stated, (int, Fraction, Decimal)) else \
+                adjust(terms, [e for e in earlier if e.date <= day], day).outstanding
+        except (ValueError, ArithmeticError):   # the rest does not parse: the plain message stands
+            return None
+        if outstanding is None:
+            return None
+        count = rate * outstanding
+        shown = fmt_number(count) if count.denominator == 1 else f"{fmt_number(count)} (not whole)"
+        return percent_dividend_shares(message, pct(rate), int(outstanding), day, shown)
+    return None
+
+
 def _adjusted(terms, events, as_of, date1904):
     t = cv.parse_terms(terms, date1904=date1904)
-    ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
+    ev = parse_events_for(t, events, date1904)
     day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
     return adjust(t, ev, day)
 
@@ -127,7 +172,7 @@ def exercise_settlement(terms: Any, events: Any, exercise: Any, market: Any = No
     Performance Default and no tests were given (the caller must say so).
     """
     t = cv.parse_terms(terms, date1904=date1904, required=cv.EXERCISE_REQUIRED)
-    ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
+    ev = parse_events_for(t, events, date1904)
     request = cv.parse_exercise(exercise, date1904=date1904)
     mk = cv.parse_market(market, date1904=date1904) if given(market) else None
     if given(tests):

@@ -32,3 +32,10 @@ def _show(value: object) -> str:
     if isinstance(value, str):
         return repr(value)
     return str(value)
+
+
+def percent_dividend_shares(message: str, percent: str, outstanding: int, on: object, shares: object) -> str:
+    """A percentage typed as a stock dividend's Shares, with the count it would mean (issue 18):
+    ``"... enter 5% of the Common outstanding (5% of the 1,000,000 Common outstanding on 2002-06-03
+    is 50,000 shares)"``."""
+    return f"{message} ({percent} of the {outstanding:,} Common outstanding on {on} is {shares} shares)"

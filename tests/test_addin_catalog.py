@@ -572,10 +572,11 @@ def test_a_column_with_a_blank_header_is_the_users_own():
 
 
 WHOLE_SHARES = [  # issue 8 §2: the Shares of a STOCK_DIVIDEND are shares, never a rate (§4(c))
+    # issue 18: D-1's terms here give 3,000,000 Common outstanding: 10% of it is 300,000 shares
     ("10%", "Shares ('10%') must be a whole number of shares: for a 10% stock dividend enter 10% of the Common "
-            "outstanding"),
+            "outstanding (10% of the 3,000,000 Common outstanding on 2002-06-03 is 300,000 shares)"),
     (0.1, "Shares (0.1) must be a whole number of shares: for a 10% stock dividend enter 10% of the Common "
-          "outstanding"),
+          "outstanding (10% of the 3,000,000 Common outstanding on 2002-06-03 is 300,000 shares)"),
     (2.5, "Shares (2.5) must be a whole number of shares"),
     (-5.0, "Shares (-5) must be a whole number of shares, not negative"),
 ]

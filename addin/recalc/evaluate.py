@@ -744,6 +744,7 @@ class Evaluator:
         implicit = self.implicit
         whole = ARRAY_PARAMS.get(name, ()) if native else None
         array_mode = ARRAY_MODE.get(name, ()) if (native and implicit) else ()
+        ranges = []
         for i, a in enumerate(node.args):
             if array_mode == () or (array_mode is not None and i not in array_mode):
                 v = self.eval(a, sheet, keep_ref=True)
@@ -753,6 +754,7 @@ class Evaluator:
                     v = self.eval(a, sheet, keep_ref=True)
                 finally:
                     self.implicit = implicit
+            ranges.append(v)
             if isinstance(v, Rng):
                 if as_ref:
                     args.append((True, v))
@@ -769,7 +771,9 @@ class Evaluator:
                 args.append((False, v))
         if native:
             return NATIVE[name](self, args)
-        return self.call_catalog(name, [v for _, v in args])
+        # where each range argument starts, so that a refusal can name the cell (issue 18)
+        origins = [(a.sheet, a.r1, a.c1) if isinstance(a, Rng) else None for a in ranges]
+        return self.call_catalog(name, [v for _, v in args], origins)
 
     def _lazy_if(self, name, node, sheet):
         # IF evaluates only the branch it takes, as Excel does (a catalog call in the
@@ -788,9 +792,12 @@ class Evaluator:
         args = [(False, self.eval(a, sheet)) for a in node.args]
         return NATIVE[name](self, args)
 
-    def call_catalog(self, name: str, args: list):
+    def call_catalog(self, name: str, args: list, origins: list | None = None):
         try:
-            v = self.catalog.call(name, *args, date1904=self.date1904)
+            if origins and any(origins) and getattr(self.catalog, "NAMES_CELLS", False):
+                v = self.catalog.call(name, *args, date1904=self.date1904, origins=origins)
+            else:
+                v = self.catalog.call(name, *args, date1904=self.date1904)
         except Exception as exc:  # a bug in the catalog: record it, never hide it
             sheet, r, c = self.current
             self.result.exceptions.append(RecordedException(
