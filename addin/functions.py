@@ -24,6 +24,7 @@ from engine.register import register as engine_register
 from engine.settlement import exercise_position, settle
 
 from . import convert as cv
+from .clauses import ClauseNames
 
 DEFAULTS_HEADER = ["Test", "Actual", "Threshold", "Default", "Excused", "Clause"]
 TRAIL_HEADER = ["Date", "Event", "Clause", "Status", "Price Before", "Price After", "Shares Before",
@@ -131,10 +132,14 @@ def _percent_dividend(terms, rows: list[dict], message: str) -> str | None:
 
 
 def _adjusted(terms, events, as_of, date1904):
+    return _terms_adjusted(terms, events, as_of, date1904)[1]
+
+
+def _terms_adjusted(terms, events, as_of, date1904):
     t = cv.parse_terms(terms, date1904=date1904)
     ev = parse_events_for(t, events, date1904)
     day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
-    return adjust(t, ev, day)
+    return t, adjust(t, ev, day)
 
 
 def warrant_price(terms: Any, events: Any, as_of: Any, *, date1904: bool = False) -> float | str:
@@ -145,12 +150,16 @@ def warrant_shares(terms: Any, events: Any, as_of: Any, *, date1904: bool = Fals
     return cv.out_shares(_adjusted(terms, events, as_of, date1904).shares, "Warrant Shares")
 
 
-def trail_rows(adjusted) -> list[list[Any]]:
-    """The trail as a grid with its header row (also used by the certificate macro)."""
+def trail_rows(adjusted, names: ClauseNames | None = None) -> list[list[Any]]:
+    """The trail as a grid with its header row. ``names``: how the warrant names clauses (issue 18:
+    D-1's sections for D-1, what each clause does for another warrant)."""
     out: list[list[Any]] = [list(TRAIL_HEADER)]
     for r in adjusted.trail:
         text = r.explanation if not getattr(r, "flag", None) else f"{r.explanation} [{r.flag}]"
-        out.append([cv.out_date(r.date), r.event, r.clause, r.status,
+        clause = r.clause
+        if names is not None:
+            clause, text = names.row_clause(r.event, r.clause), names.text(text)
+        out.append([cv.out_date(r.date), r.event, clause, r.status,
                     cv.out_number(r.price_before, "Price Before"), cv.out_number(r.price_after, "Price After"),
                     cv.out_shares(r.shares_before, "Shares Before"), cv.out_shares(r.shares_after, "Shares After"),
                     cv.one_line(text)])
@@ -158,7 +167,8 @@ def trail_rows(adjusted) -> list[list[Any]]:
 
 
 def warrant_adjustments(terms: Any, events: Any, as_of: Any, *, date1904: bool = False) -> list[list[Any]]:
-    return trail_rows(_adjusted(terms, events, as_of, date1904))
+    t, adjusted = _terms_adjusted(terms, events, as_of, date1904)
+    return trail_rows(adjusted, ClauseNames(t))
 
 
 # --------------------------------------------------------------------------- §1(b)-(c), §3, §5

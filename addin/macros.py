@@ -33,9 +33,11 @@ import engine
 from engine import adjust
 from engine import parse_events as engine_parse_events
 from engine.errors import WarrantError
+from engine.settlement import NET_NOTE
 
 from . import convert as cv
 from . import documents as D
+from .clauses import D1_ONLY_TERMS, ClauseNames, is_d1
 from . import functions as F
 
 CERTIFICATE_SHEET = "Certificate"
@@ -358,11 +360,22 @@ def _optional(book: WorkbookAdapter, name: str) -> list[list[Any]] | None:
 
 def _is_d1(terms: Any) -> bool:
     """Section numbers and D-1's own wording are printed only for D-1 itself (its preset)."""
-    return getattr(terms, "preset", None) == "D-1"
+    return is_d1(terms)
 
 
-def _ref(terms: Any, clause: str) -> str:
-    return f" ({clause})" if _is_d1(terms) else ""
+def clause_names(book: WorkbookAdapter, terms: Any) -> ClauseNames:
+    """How this warrant's documents name clauses: D-1's sections for D-1; else plain words, or the
+    warrant's own references from an optional range named ``Clauses`` (what it does | reference)."""
+    own: dict[str, str] = {}
+    grid = _optional(book, "Clauses")
+    for row in (grid if F.given(grid) else []):
+        cells = [c for c in row if not cv.is_blank(c)]
+        if len(cells) >= 2:
+            own[str(cells[0])] = str(cells[1])
+        elif cells:
+            raise WarrantError(f"Clauses: {cells[0]!r} needs the warrant's own reference beside it "
+                               f"(two columns: what the clause does | its reference)")
+    return ClauseNames(terms, own)
 
 
 def instrument_title(terms: Any) -> str:
@@ -380,9 +393,12 @@ def _address_lines(terms: Any) -> list[str]:
 def terms_table(terms: Any, terms_raw: Any, date1904: bool) -> tuple[tuple[str, ...], ...]:
     """Term | Value | Source for every term the engine used (the rows of WARRANT_TERMS), values exact."""
     rows = []
+    d1 = is_d1(terms)
     for label, cell_value, source in cv.terms_sources(terms_raw, date1904=date1904):
         field_name = cv.TERMS_LABELS.get(label, (None,))[0]
         value = getattr(terms, field_name) if field_name and field_name != "tests" else cell_value
+        if not d1 and value in (None, "") and label in (*D1_ONLY_TERMS, "Preset"):
+            continue      # D-1's own terms are not listed as "none" for another warrant (issue 18)
         if field_name == "issuer_address" and value:
             value = "; ".join(_address_lines(terms))
         rows.append((label, D.value_text(value), source))
@@ -397,9 +413,8 @@ SECTION_4I = ("Section 4(i): whenever the Per Share Exercise Price is adjusted, 
               "upon which such adjustment is based.")
 GENERIC_CERTIFICATE = ("Certificate of an officer of the Company setting forth the adjusted exercise price and the "
                        "number of shares purchasable under the {title}, and showing in detail the facts on which "
-                       "each adjustment is based. The clause on each adjustment names the section of Performance "
-                       "Warrant No. D-1 whose rule the calculation applies; read it against the corresponding "
-                       "provision of this warrant.")
+                       "each adjustment is based. Each adjustment names the provision it applies by what it "
+                       "does (a split, a stock dividend, an issue below the price ...){own}.")
 FINGERPRINT_METHOD = ("SHA-256 of addin.macros.canonical_inputs(Terms, Events, As Of): the converted inputs as "
                       "canonical JSON (exact fractions as text, ISO dates, sorted keys)")
 
@@ -461,10 +476,13 @@ def certificate_document(book: WorkbookAdapter, as_of: Any = None) -> tuple[D.Do
     adjusted = adjust(terms, events, day)
     fp = fingerprint(terms, rows, day)
     d1 = _is_d1(terms)
+    names = clause_names(book, terms)
 
     doc = D.Document("OFFICER'S CERTIFICATE OF ADJUSTMENT")
     _header(doc, terms)
-    doc.add("para", SECTION_4I if d1 else GENERIC_CERTIFICATE.format(title=instrument_title(terms)))
+    doc.add("para", SECTION_4I if d1 else GENERIC_CERTIFICATE.format(
+        title=instrument_title(terms), own=", or by the warrant's own section where the workbook's Clauses range "
+                                           "gives it" if names.own else ""))
     doc.add("fields", fields=(
         D.Field("To the Registered Holder", terms.holder or "(not named in the terms)"),
         D.Field("As of", D.date_text(day), "", cv.out_date(day), "mmmm d, yyyy"),
@@ -484,10 +502,11 @@ def certificate_document(book: WorkbookAdapter, as_of: Any = None) -> tuple[D.Do
         doc.add("para", f"No capital event on or before {D.date_text(day)} adjusts the Per Share Exercise Price or "
                         f"the Warrant Shares; they stand as issued.")
     for i, r in enumerate(adjusted.trail, start=1):
-        doc.add("heading", f"{i}. {D.date_text(r.date)}: {r.event} ({r.clause}, {r.status})")
+        doc.add("heading", f"{i}. {D.date_text(r.date)}: {r.event} ({names.row_clause(r.event, r.clause)}, "
+                           f"{r.status})")
         doc.add("fields", fields=_change_fields(r, terms))
-        flag = f" [{r.flag}]" if getattr(r, "flag", None) else ""
-        doc.add("para", cv.one_line(r.explanation) + flag)
+        flag = f" [{names.text(r.flag)}]" if getattr(r, "flag", None) else ""
+        doc.add("para", names.text(cv.one_line(r.explanation)) + flag)
     doc.add("heading", "Terms used")
     doc.add("table", rows=terms_table(terms, terms_raw, d1904))
     doc.add("signature", lines=(terms.issuer or "The Company", "", "By: ______________________________",
@@ -524,8 +543,9 @@ EXHIBIT_A_INVESTMENT = ("The undersigned understands that the shares have not be
                         "represents to the Company that the undersigned is acquiring the shares for its own "
                         "account, for investment, and not with a view to, or for sale in connection with, the "
                         "distribution of any such shares.")
-GENERIC_REPRESENTATIONS = ("Add here any representation that this warrant's own form of exercise requires (D-1's "
-                           "Exhibit A wording is printed only for Performance Warrant No. D-1).")
+GENERIC_REPRESENTATIONS = "Add here any representation that this warrant's own form of exercise requires."
+GENERIC_NET_NOTE = ("Net issuance (X = Y(A-B)/A): Warrant Shares withheld in payment of the price; check that "
+                    "the warrant's own terms provide it")
 
 
 def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
@@ -544,6 +564,7 @@ def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
     rows = cv.event_rows(events_raw, date1904=d1904) if F.given(events_raw) else []
     fp = fingerprint(terms, rows, request)
     d1 = _is_d1(terms)
+    names = clause_names(book, terms)
     title = instrument_title(terms)
     short = "Performance Warrant" if d1 else "Warrant"
 
@@ -572,30 +593,45 @@ def purchase_form_document(book: WorkbookAdapter) -> tuple[D.Document, str]:
         _money_field("Aggregate Price", s.aggregate_price, s.aggregate_price_exact),
         D.Field("Method of payment", s.method),
         _money_field("Cash due", s.cash_due, s.cash_due_exact),
-        D.Field(f"Shares of {terms.security} to surrender{_ref(terms, '§3')}", f"{s.shares_to_surrender:,}", "",
+        D.Field(f"Shares of {terms.security} to surrender{names.ref('§3')}", f"{s.shares_to_surrender:,}", "",
                 s.shares_to_surrender, "#,##0"),
-        D.Field(f"Full shares to be issued{_ref(terms, '§1(c)(i)')}", f"{s.full_shares:,}", "", s.full_shares,
+        D.Field(f"Full shares to be issued{names.ref('§1(c)(i)')}", f"{s.full_shares:,}", "", s.full_shares,
                 "#,##0"),
-        _shares_field(f"Fractional share paid in cash{_ref(terms, '§5')}", s.fractional_share),
-        _money_field(f"Cash in lieu of the fraction{_ref(terms, '§5')}", s.fraction_cash),
+        _shares_field(f"Fractional share paid in cash{names.ref('§5')}", s.fractional_share),
+        _money_field(f"Cash in lieu of the fraction{names.ref('§5')}", s.fraction_cash),
         D.Field("Fraction price source", cv.one_line(s.fraction_price_source or "none")),
-        *((_money_field(f"Merger cash delivered{_ref(terms, '§4(b)')}", s.merger_cash, s.merger_cash_exact),
+        *((_money_field(f"Merger cash delivered{names.ref('§4(b)')}", s.merger_cash, s.merger_cash_exact),
            D.Field("Each unit delivered", cv.one_line(s.security))) if s.merged else ()),
-        D.Field(f"Deemed effected{_ref(terms, '§1(b)')}", D.moment_text(s.effective_at, terms.time_zone), "",
+        D.Field(f"Deemed effected{names.ref('§1(b)')}", D.moment_text(s.effective_at, terms.time_zone), "",
                 cv.out_datetime(s.effective_at), 'mmmm d, yyyy, h:mm AM/PM'),
-        D.Field(f"Certificates due by{_ref(terms, '§1(c)')}", D.date_text(s.certificates_due) or "not stated", "",
+        D.Field(f"Certificates due by{names.ref('§1(c)')}", D.date_text(s.certificates_due) or "not stated", "",
                 cv.out_date(s.certificates_due) or None, "mmmm d, yyyy"),
-        D.Field(f"New warrant{_ref(terms, '§1(c)(ii)')}", cv.one_line(s.new_warrant or "None: exercised in whole")),
+        _new_warrant_field(names, terms, position, s),
     ]
     if s.quote_warning:
-        fields.append(D.Field("Quote warning", cv.one_line(s.quote_warning)))
+        fields.append(D.Field("Quote warning", names.text(cv.one_line(s.quote_warning))))
     if s.before_position:
         fields.append(D.Field("Events", cv.one_line(s.before_position)))
     if s.outside_terms:
-        fields.append(D.Field("Outside the warrant's own terms", cv.one_line("; ".join(s.notes))))
+        notes = [n if d1 or n != NET_NOTE else GENERIC_NET_NOTE for n in s.notes]
+        fields.append(D.Field("Outside the warrant's own terms", names.text(cv.one_line("; ".join(notes)))))
     doc.add("fields", fields=tuple(fields))
     _auditor(doc, fp)
     return doc, fp
+
+
+def _new_warrant_field(names: ClauseNames, terms: Any, position: Any, s: Any) -> D.Field:
+    """§1(c)(ii): the new warrant for the rest, its price by the documents' one rule (six decimals, or
+    the Price Increment's) with the exact value beside."""
+    label = f"New warrant{names.ref('§1(c)(ii)')}"
+    if s.remaining_shares <= 0:
+        return D.Field(label, "None: exercised in whole")
+    price = position.price
+    inc = terms.price_increment
+    detail = "" if D.is_shown_exactly(price, D.increment_places(inc)) else "exact: " + D.exact(price, money=True)
+    return D.Field(label, f"New warrant of like tenor (dated {D.date_text(terms.issue_date)}) for "
+                          f"{D.shares_text(s.remaining_shares)} {position.security} Warrant Shares at "
+                          f"{D.price_text(price, inc)} per share", detail)
 
 
 def purchase_form(book: WorkbookAdapter) -> str:

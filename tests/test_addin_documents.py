@@ -110,9 +110,14 @@ def test_a_generic_warrant_prints_its_own_issuer_title_and_no_d1_wording():
     assert words.split("\n")[1] == "Common Stock Purchase Warrant No. W-7"   # the title under the heading
     for d1_only in ("Convergence", "Salt Lake City", "TCW/CCI", "Section 4(i):", "§4(i)"):
         assert d1_only not in words, d1_only
-    # the trail's clauses name the D-1 sections whose rules the engine applies, and the certificate says so
-    assert "names the section of Performance Warrant No. D-1 whose rule the calculation applies" in words
-    assert label_value(cert, "Preset")[:2] == ("none", "default")
+    # issue 18: another warrant's certificate names each clause by what it does, never D-1's sections
+    assert "names the provision it applies by what it does" in words
+    assert "1. January 15, 2020: SPLIT (split, APPLIED)" in words
+    assert "Subdivision (split) 2-for-1: price × 1/2, shares × 2/1." in words
+    for d1_only in ("D-1", "§", "Performance Warrant", "Series D Cutoff", "Valuation Event Cutoff", "Management Cap"):
+        assert d1_only not in words, d1_only
+    with pytest.raises(KeyError):
+        label_value(cert, "Preset")        # D-1's preset is not listed as "none"
 
     form = wb[purchase_form(book)]
     words = "\n".join(map(str, texts(form)))
