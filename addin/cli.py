@@ -646,6 +646,8 @@ def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: 
                 macros.write_pdf(doc, pdf, fp)
         except OSError as exc:
             raise _fail(f"{pdf}: cannot write ({exc.strerror or exc})") from None
+        except ValueError as exc:      # addin.documents.UnprintableText: names the character
+            raise _fail(f"{pdf}: not written: {exc}") from None
         out.print(f"wrote {pdf}", markup=False)
     if output is not None:
         name = macros.write_sheet(adapter, doc, suffix.replace("-", " ").title())

@@ -226,6 +226,14 @@ class SheetCell:
     height: float | None = None     # row height in points (wrapped merged text never auto-fits)
 
 
+MAX_ROW_HEIGHT = 409.0   # points: Excel's largest row height (a taller row is refused when the book opens)
+
+
+def _row_height(lines: int) -> float:
+    """15 points a line, at most Excel's 409 (a longer text scrolls inside its cell; the PDF prints it all)."""
+    return min(15.0 * lines, MAX_ROW_HEIGHT)
+
+
 def _lines_needed(text: str, chars: int) -> int:
     n = 0
     for para in str(text).split("\n"):
@@ -244,7 +252,7 @@ def sheet_layout(doc: Document) -> tuple[list[SheetCell], dict[int, float], int]
         if b.kind == "space":
             r += 1
         elif b.kind in ("para", "small", "heading", "title"):
-            h = 15.0 * _lines_needed(b.text, int(_SHEET_CHARS * 1.1))
+            h = _row_height(_lines_needed(b.text, int(_SHEET_CHARS * 1.1)))
             cells.append(SheetCell(r, 1, b.text, bold=b.kind in ("heading", "title"), wrap=True, merge_to=wide,
                                    height=h, size=9 if b.kind == "small" else None))
             r += 1
@@ -259,7 +267,7 @@ def sheet_layout(doc: Document) -> tuple[list[SheetCell], dict[int, float], int]
                 room = SHEET_WIDTHS[2] + (SHEET_WIDTHS[3] if span else 0)
                 lines = max(_lines_needed(f.label, SHEET_WIDTHS[1]), _lines_needed(str(value), room),
                             _lines_needed(f.detail, SHEET_WIDTHS[3]))
-                cells.append(SheetCell(r, 1, f.label, wrap=True, height=15.0 * lines if lines > 1 else None))
+                cells.append(SheetCell(r, 1, f.label, wrap=True, height=_row_height(lines) if lines > 1 else None))
                 cells.append(SheetCell(r, 2, value, number_format=f.number_format, wrap=f.value is None,
                                        merge_to=3 if span else None))
                 if f.detail:
@@ -270,7 +278,7 @@ def sheet_layout(doc: Document) -> tuple[list[SheetCell], dict[int, float], int]
                 lines = max(_lines_needed(v, SHEET_WIDTHS.get(j + 1, 20)) for j, v in enumerate(row))
                 for j, v in enumerate(row, start=1):
                     cells.append(SheetCell(r, j, v, bold=i == 0, wrap=True,
-                                           height=15.0 * lines if (lines > 1 and j == 1) else None))
+                                           height=_row_height(lines) if (lines > 1 and j == 1) else None))
                 r += 1
         else:  # pragma: no cover - a new block kind must be laid out here
             raise AssertionError(b.kind)
@@ -279,20 +287,98 @@ def sheet_layout(doc: Document) -> tuple[list[SheetCell], dict[int, float], int]
 
 # --------------------------------------------------------------------------- the PDF version
 
+# DejaVu Sans (Debian/Ubuntu fonts-dejavu-core; Fedora dejavu-sans-fonts; free licence, embeddable):
+# Latin, Greek, Cyrillic, Armenian, Georgian, symbols. Where it is not installed, Bitstream Vera,
+# shipped inside ReportLab (the same design, fewer characters). Either is embedded in the PDF.
+DEJAVU_FOLDERS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu-sans-fonts",
+                  "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF", "/usr/local/share/fonts",
+                  "/Library/Fonts", str(Path.home() / "Library" / "Fonts"), "C:/Windows/Fonts")
+
+
+def font_files() -> tuple[str, Path, Path]:
+    """(name, regular, bold) of the font the PDFs embed: DejaVu Sans where installed, else Vera."""
+    for folder in map(Path, DEJAVU_FOLDERS):
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            return "DejaVuSans", regular, bold
+    import reportlab  # noqa: PLC0415
+    folder = Path(reportlab.__file__).parent / "fonts"
+    return "Vera", folder / "Vera.ttf", folder / "VeraBd.ttf"
+
+
 def _fonts() -> tuple[str, str]:
-    """Bitstream Vera (shipped inside ReportLab): it has §, ≈, ≤, ≥ and … that Helvetica lacks."""
-    import reportlab
+    """The registered (regular, bold) font names: an embedded Unicode font (:func:`font_files`); it has
+    §, ≈, ≤, ≥ and … that Helvetica lacks."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if "Vera" not in pdfmetrics.getRegisteredFontNames():
-        folder = Path(reportlab.__file__).parent / "fonts"
-        pdfmetrics.registerFont(TTFont("Vera", str(folder / "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont("VeraBd", str(folder / "VeraBd.ttf")))
-    return "Vera", "VeraBd"
+    name, regular, bold = font_files()
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(regular)))
+        pdfmetrics.registerFont(TTFont(name + "-Bold", str(bold)))
+    return name, name + "-Bold"
 
 
-_REPLACE = {"→": "->", "\u2009": " ", "\u00a0": " "}
+class UnprintableText(ValueError):
+    """A character the PDF cannot print as written: the message names it and where it is."""
+
+
+def check_printable(doc: "Document", footer: str = "") -> None:
+    """Refuse (:class:`UnprintableText`) a document holding a character the embedded font has no
+    glyph for (an emoji, a script the font lacks) or right-to-left text (Hebrew, Arabic: ReportLab
+    would print its letters in the wrong order, Arabic unjoined), naming the character and the text
+    it is in: nothing vanishes silently and nothing prints reversed. The sheet copy shows them."""
+    import unicodedata  # noqa: PLC0415
+
+    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415
+    regular, bold = _fonts()
+    glyphs = [pdfmetrics.getFont(f).face.charToGlyph for f in (regular, bold)]
+    name = font_files()[0]
+    for where, text in _texts(doc, footer):
+        for ch in dict.fromkeys(_plain_text(text)):
+            if ch in "\n\t":
+                continue
+            code = f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+            snippet = " ".join(text.split())
+            snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+            if unicodedata.bidirectional(ch) in ("R", "AL", "AN"):
+                raise UnprintableText(f"{where} {snippet!r}: {code} is right-to-left text, which the PDF cannot "
+                                      f"print in its right order; write it in Latin letters for the PDF (the sheet "
+                                      f"copy keeps it as typed)")
+            # beyond U+FFFF (emoji and the like) ReportLab's font subsetting prints another character
+            # (U+1F600 came out as U+1F60): refused whatever the font's table says
+            if ord(ch) > 0xFFFF or not all(ord(ch) in g for g in glyphs):
+                raise UnprintableText(f"{where} {snippet!r}: {code} has no glyph in the embedded font ({name}), "
+                                      f"so the PDF cannot print it; remove or replace it (the sheet copy keeps it "
+                                      f"as typed)")
+
+
+def _texts(doc: "Document", footer: str):
+    yield "Title", doc.title
+    for b in doc.blocks:
+        if b.text:
+            yield b.kind.capitalize(), b.text
+        for line in b.lines:
+            yield "Line", line
+        for f in b.fields:
+            for text in (f.label, f.text, f.detail):
+                if text:
+                    yield f"Field {f.label!r}:", text
+        for row in b.rows:
+            for text in row:
+                if text:
+                    yield f"Table row {row[0]!r}:", text
+    if footer:
+        yield "Footer", footer
+
+
+def _plain_text(text: str) -> str:
+    for a, b in _REPLACE.items():
+        text = text.replace(a, b)
+    return text
+
+
+_REPLACE = {"→": "->", "\u2009": " ", "\u00a0": " ", "\t": " "}
 
 
 def _markup(text: str) -> str:
@@ -311,6 +397,7 @@ def write_pdf(doc: Document, path: Path | str, *, footer: str = "") -> None:
     from reportlab.lib.units import inch
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    check_printable(doc, footer)     # before the first byte: a refusal leaves no file
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5, spaceAfter=5)
     cell = ParagraphStyle("cell", parent=body, spaceAfter=0)
@@ -347,7 +434,7 @@ def write_pdf(doc: Document, path: Path | str, *, footer: str = "") -> None:
             story.append(KeepTogether(pending_heading + flow))
         elif b.kind == "fields":
             data = [[p(f.label, label), p(f.text, cell), p(f.detail, small)] for f in b.fields]
-            t = Table(data, colWidths=[width * 0.34, width * 0.28, width * 0.38], hAlign="LEFT")
+            t = Table(data, colWidths=[width * 0.34, width * 0.28, width * 0.38], hAlign="LEFT", splitInRow=1)
             t.setStyle(TableStyle(list(grid_style.getCommands()) + [   # a value with no detail may use both
                 ("SPAN", (1, i), (2, i)) for i, f in enumerate(b.fields) if not f.detail]))
             story.append(KeepTogether(pending_heading + [t]) if pending_heading else t)
@@ -355,7 +442,7 @@ def write_pdf(doc: Document, path: Path | str, *, footer: str = "") -> None:
             n = len(b.rows[0])
             data = [[p(v, label if i == 0 else cell) for v in row] for i, row in enumerate(b.rows)]
             shares = {2: [0.4, 0.6], 3: [0.30, 0.38, 0.32]}.get(n, [1 / n] * n)
-            t = Table(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT")
+            t = Table(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT", splitInRow=1)
             t.setStyle(TableStyle(list(grid_style.getCommands()) + [
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F2F2F2")])]))

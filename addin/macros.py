@@ -670,6 +670,8 @@ def _pdf_copy(book: WorkbookAdapter, doc: D.Document, fp: str, base: str) -> Non
         note = str(path)
     except OSError as exc:      # a read-only folder: the sheet is still written, and says so
         note = f"not written: {exc.strerror or exc}"
+    except D.UnprintableText as exc:   # a character the PDF cannot print: the sheet shows it, and says why
+        note = f"not written: {exc}"
     doc.add("fields", fields=(D.Field("PDF copy", note),))
 
 
