@@ -30,7 +30,7 @@ from addin.catalog import CATALOG
 
 REQUIREMENTS = ("tzdata", "holidays>=0.50")
 """What requirements.txt lists (as in pyproject.toml); micropip installs python-dateutil and six with holidays."""
-ADDIN_CORE = ("__init__.py", "catalog.py", "convert.py", "functions.py", "macros.py")
+ADDIN_CORE = ("__init__.py", "catalog.py", "clauses.py", "convert.py", "functions.py", "macros.py")
 """The add-in modules ``warrants lite`` packs with the engine: the catalog core and the buttons' macros."""
 DOC_LIMIT = 255  # Excel shows at most 255 characters of a function's or an argument's description
 

@@ -100,3 +100,10 @@ def test_new_refuses_a_bad_csv(capsys, tmp_path, name, text, message):
     assert code == 2
     assert __import__("re").search(message, err)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_starters_how_to_says_both_fixes(tmp_path):
+    wb = openpyxl.load_workbook(starter.new_workbook(tmp_path / "s.xlsx"))
+    how = " ".join(str(c.value) for row in wb["How to use"].iter_rows() for c in row if c.value)
+    assert "warrants repair THIS.xlsx -o REPAIRED.xlsx" in how
+    assert "warrants new OUT.xlsx --terms terms.csv --events events.csv" in how
