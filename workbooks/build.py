@@ -314,6 +314,65 @@ def settlement_checks(x: Sheet, first: int, expected: list[tuple]) -> None:
         x.put(f"F{i}", note, "note")
 
 
+def _request(x: Sheet, first: int, shares, day: dt.date) -> None:
+    """An exercise request (key/value) at A``first``: CASH, paid on the day."""
+    for i, (k, v, f) in enumerate([("Exercise Date", day, "input_date"), ("Shares", shares, "input"),
+                                   ("Payment Date", day, "input_date"), ("Method", "CASH", "input")], start=first):
+        x.put(f"A{i}", k)
+        x.put(f"B{i}", v, f)
+
+
+def _merger_exercise(x: Sheet) -> None:
+    """Issue 18: an exercise after the 2004-10-01 merger delivers successor units and the merger cash (§4(b))."""
+    x.put("A59", "Third request: ALL after the 2004-10-01 merger (§4(b)) - ILLUSTRATIVE (A60:B63; market A65:B67)", "title")
+    _request(x, 60, "ALL", dt.date(2004, 12, 15))
+    for i, (k, v, f) in enumerate([("Venue", "EXCHANGE", "input"), ("Quote Date", dt.date(2004, 12, 14), "input_date"),
+                                   ("Closing Price", 12, "input_money")], start=65):
+        x.put(f"A{i}", k)
+        x.put(f"B{i}", v, f)
+    x.row("A69", ["Item", "Result", None, "Expected", "Check", "Derivation"], "header")
+    x.put("A70", "=WARRANT_EXERCISE(Terms,Events,A60:B63,A65:B67,Tests,Facts)")
+    settlement_checks(x, 70, [
+        ("=DATE(2004,12,15)+17/24", 6, "datetime", "§1(b): close of business 2004-12-15."),
+        ("=49596.595/2", SHARE_DIGITS, "shares", "ALL: 49,596.595 Warrant Shares became 24,798.2975 successor units (1 for every 2, §4(b))."),
+        ("=24798", 0, "int", "§1(c)(i): full units, rounded down."),
+        ("=0.2975", SHARE_DIGITS, "shares", "§5: the fraction 24,798.2975 - 24,798."),
+        ("=ROUND(24798.2975*0.0096,2)", 2, "money", "24,798.2975 x $0.0096 per unit = $238.063656 -> $238.06 (unchanged by the merger)."),
+        ("=238.06", 2, "money", "CASH: the whole aggregate price."),
+        ("=0", 0, "int", "CASH: nothing surrendered."),
+        ("=ROUND(0.2975*12,2)", 2, "money", "§5 exchange close $12.00 on 2004-12-14 (the trading day before): 0.2975 x $12 = $3.57."),
+        ("exc", None, None, "§5: the exchange closing price."),
+        ("=DATE(2004,12,15)+20", 0, "date", "§1(c): 20 calendar days after payment."),
+        ("=0", SHARE_DIGITS, "shares", "Exercised in whole."),
+        ("=ROUND(49596.595*0.001,2)", 2, "money", "§4(b) \"cash or other property\": $0.001 per Common share, i.e. $0.002 per unit: "
+                                                  "24,798.2975 x $0.002 = 49,596.595 x $0.001 = $49.596595 -> $49.60."),
+        ("Successor Holdings, Inc. common stock", "text", None, "What one unit is: the MERGER's Note."),
+    ])
+
+
+def _exercise_entered_twice(x: Sheet) -> None:
+    """Issue 18: the Events' EXERCISE of 40,000 on 2004-03-01 (Events row 20) settled from the Exercise block too."""
+    x.put("A86", "Fourth request: the 2004-03-01 exercise of Events row 20, entered here too - ILLUSTRATIVE (A87:B90)", "title")
+    _request(x, 87, 40000, dt.date(2004, 3, 1))
+    x.row("A92", ["Item", "Result", None, "Expected", "Check", "Derivation"], "header")
+    x.put("A93", "=WARRANT_EXERCISE(Terms,Events,A87:B90,Market,Tests,Facts)")
+    settlement_checks(x, 93, [
+        ("=DATE(2004,3,1)+17/24", 6, "datetime", "§1(b): close of business 2004-03-01."),
+        ("=40000", SHARE_DIGITS, "shares", "The request."),
+        ("=40000", 0, "int", "Whole shares."),
+        ("=0", SHARE_DIGITS, "shares", "No fraction."),
+        ("=40000*0.0048", 2, "money", "40,000 x $0.0048 = $192.00."),
+        ("=192", 2, "money", "CASH."),
+        ("=0", 0, "int", "Nothing surrendered."),
+        ("=0", 2, "money", "No fraction."),
+        ("no fractional share", "text", None, "§5 does not apply."),
+        ("=DATE(2004,3,1)+20", 0, "date", "§1(c): 20 days after payment."),
+        ("=89596.595-40000", SHARE_DIGITS, "shares", "One exercise, not two: the settlement starts before Events row 20 "
+                                                     "(89,596.595), leaving 49,596.595 (not 9,596.595)."),
+        ("Eve", None, None, "The note: \"Events row 20 records this exercise ...\"."),
+    ])
+
+
 def trail_sheet() -> Sheet:
     """The Trail sheet: WARRANT_ADJUSTMENTS spilled from A1, its columns formatted."""
     tr = Sheet("Trail", widths={0: 11, 1: 16, 2: 10, 3: 17, 4: 16, 5: 16, 6: 14, 7: 14, 8: 120})
@@ -566,11 +625,12 @@ def d1_book() -> Book:
         tests.row(f"A{i}", [name, comp, thr, act, name == "Building Test"], [None, None, "input_int", "input_int", "input"])
     tests.put("F36", "ILLUSTRATIVE: Force Majeure marked on the Building Test.", "illustrative")
     tests.put("A41", "§2(f) first limb: Force Majeure periods (ILLUSTRATIVE facts)", "title")
+    tests.row("A42", ["As of", "Result", "Expected", "Check", "Derivation"], "header")
     for i, (facts_rng, exp, note) in enumerate((
             ("Facts!A14:B15", "=FALSE", "§2(f): a Force Majeure period from 2001-12-01, still in progress (To blank), includes the "
                                         "Test Date 2001-12-31: no Performance Default is deemed to occur, so not exercisable."),
             ("Facts!A17:B18", "=TRUE", "§2(f): a period 2002-01-02 to 2002-03-31 does not include the Test Date: changes nothing.")),
-            start=42):
+            start=43):
         tests.put(f"A{i}", "=AsOf", "date")
         tests.put(f"B{i}", f"=WARRANT_EXERCISABLE(Terms,Tests,A{i},{facts_rng})")
         tests.put(f"C{i}", exp)
@@ -595,7 +655,7 @@ def d1_book() -> Book:
             facts.put(f"B{r0}", other, "input_date")
         if rve is not None:
             facts.put(f"B{r0 + 1}", rve, "input_date")
-    facts.put("A13", "Force Majeure periods for Tests!A42:B43 (ILLUSTRATIVE; more periods: Force Majeure From 2 | To 2, ...)", "title")
+    facts.put("A13", "Force Majeure periods for Tests!A43:B44 (ILLUSTRATIVE; more periods: Force Majeure From 2 | To 2, ...)", "title")
     for r0, start, end in ((14, dt.date(2001, 12, 1), None), (17, dt.date(2002, 1, 2), dt.date(2002, 3, 31))):
         facts.put(f"A{r0}", "Force Majeure From")
         facts.put(f"B{r0}", start, "input_date")
@@ -695,6 +755,8 @@ def d1_book() -> Book:
          "§1(c)(ii): a new warrant for 49,596.595 - 20,000 = 29,596.595. The lot acquired 2003-12-15 qualifies on 2004-06-15 (six months, §3(a))."),
     ]
     settlement_checks(x, 46, exp2)
+    _merger_exercise(x)
+    _exercise_entered_twice(x)
     book.sheets.append(x)
 
     # Trail ---------------------------------------------------------------
@@ -753,6 +815,9 @@ def d1_book() -> Book:
         ("§2(e), §2(f) scenarios", "Tests!D28:D32", "Tests!B28:B32"),
         ("Exercise calculator", "Exercise!E22:E32", "Exercise!A22:B32"),
         ("Exercise by surrender", "Exercise!E46:E56", "Exercise!A46:B56"),
+        ("Exercise after the merger", "Exercise!E70:E82", "Exercise!A70:B82"),
+        ("Exercise entered twice", "Exercise!E93:E104", "Exercise!A93:B104"),
+        ("§2(f) Force Majeure periods", "Tests!D43:D44", "Tests!B43:B44"),
         ("Results", "Results!D2:D12", "Results!B2:B12"),
     ]
     checks_sheet(book, groups, [
