@@ -109,7 +109,9 @@ def _percent_dividend(terms, rows: list[dict], message: str) -> str | None:
         kind = str(row.get("event") or "").strip().upper().replace(" ", "_")
         shares = row.get("shares")
         typed_rate = isinstance(shares, str) and shares.strip().endswith("%")
-        fraction_rate = isinstance(shares, (int, Fraction, Decimal)) and 0 < shares < 1     # 0.1 for 10%
+        # 0.1 for 10% (a rate as typed: at most four decimals of a percent)
+        fraction_rate = (isinstance(shares, (int, Fraction, Decimal)) and 0 < shares < 1
+                         and (Fraction(shares) * 10**6).denominator == 1)
         if kind != "STOCK_DIVIDEND" or not (typed_rate or fraction_rate):
             continue
         if not message.startswith(f"Events row {row['row']}: Shares"):
