@@ -684,7 +684,8 @@ def purchase_form(book: Path = typer.Argument(..., help="Workbook with named ran
     _run_macro(book, output, pdf, "purchase-form", ("Terms", "Exercise"), lambda m, b: m.purchase_form_document(b))
 
 
-@app.command(epilog=_epilog("warrants new my_warrant.xlsx", "warrants new d1_copy.xlsx --preset D-1"))
+@app.command(epilog=_epilog("warrants new my_warrant.xlsx", "warrants new d1_copy.xlsx --preset D-1",
+                            "warrants new w7.xlsx --terms terms.csv --events events.csv"))
 def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); an existing file is refused."),
         preset: Optional[str] = typer.Option(None, "--preset",
                                              help="D-1: the Preset term set to D-1, plus Tests and Facts ranges."),
