@@ -438,7 +438,7 @@ def _tests_sheet(wb, f, names: dict[str, str]) -> None:
     ws.write(len(D1_TESTS) + 2, 0, "Type each test's Actual as of the Test Date; Comparator and Threshold blank "
                                     "= the terms' own.", f["note"])
     r = len(D1_TESTS) + 4
-    ws.write(r, 0, "Facts (§2(e))", f["required"])
+    ws.write(r, 0, "Facts (§2(e); §2(f) Force Majeure periods: To blank = in progress)", f["required"])
     for i, label in enumerate(FACTS_LABELS, start=r + 1):
         ws.write(i, 0, label)
         ws.write_blank(i, 1, None, f["input_date"])

@@ -121,3 +121,20 @@ def test_sheet_rows_stay_within_excels_row_height():
     doc = D.Document("T").add("fields", fields=(D.Field("Address", "\n".join(f"line {i}" for i in range(500))),))
     cells, _widths, _last = D.sheet_layout(doc)
     assert max(c.height or 0 for c in cells) == 409.0
+
+
+def test_the_classic_macro_still_writes_the_sheet_and_says_why_no_pdf(tmp_path):
+    # Issue 21: an issuer with an emoji: the sheet keeps it as typed; the PDF is refused by name, not written.
+    from addin.macros import XlwingsBook, adjustment_certificate
+    from tests.test_addin_macros import _FakeBook, _FakeName
+    from tests.test_addin_catalog import D1_TERMS
+
+    book = _FakeBook()
+    book.fullname = str(tmp_path / "book.xlsx")
+    terms = [r if r[0] != "Issuer" else ["Issuer", "Convergence 😀 Communications"] for r in D1_TERMS]
+    book.names[0] = _FakeName("Terms", terms)
+    adjustment_certificate(XlwingsBook(book))
+    values = [str(v) for v in book.sheets["Certificate"].cells.values()]
+    assert any("not written: " in v and "U+1F600 GRINNING FACE" in v for v in values)
+    assert any("Convergence 😀 Communications" in v for v in values)
+    assert not list(tmp_path.glob("*.pdf"))
