@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from .calendars import NYSE, nyse_trading_day
 from .errors import WarrantError, fail, where
-from .events import Event, Exercise, sort_events
+from .events import Event, Exercise
 from .exercisability import fmt_number
 from .ledger import adjust
 from .numbers import cents_half_up, exact, whole_shares_down
@@ -386,35 +386,45 @@ def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRe
 
     An exercise entered twice (an EXERCISE row of the events with the request's date and
     shares, or, for ALL, the shares that remained before that row) is one exercise: the
-    position is the one immediately before that row, and the note says "Events row N
-    records this exercise". Every other EXERCISE row on the same date is counted as an
-    earlier exercise, and the note says so.
+    position is the one immediately before that row (the earlier days' events and the rows
+    of the day listed above it), and the note says "Events row N records this exercise".
+    Every other EXERCISE row on the same date is named in the note: one listed above is an
+    earlier exercise, counted; one listed below is a later one, not counted.
     """
     day = request.exercise_date
-    ordered = sort_events(events)
-    same_day = [(i, e) for i, e in enumerate(ordered) if isinstance(e, Exercise) and e.date == day]
+    listed = list(enumerate(events))
+
+    def place(i: int, e: Event) -> int:       # the row's place among the day's rows (the user's order)
+        return e.row if e.row is not None else i
+
+    def before(i: int, e: Event) -> list[Event]:
+        return [x for j, x in listed if x.date < day or (x.date == day and place(j, x) < place(i, e))]
+
+    same_day = sorted(((i, e) for i, e in listed if isinstance(e, Exercise) and e.date == day),
+                      key=lambda pair: place(*pair))
     match = None
     for i, e in same_day:
         if request.shares is not None and e.shares == request.shares:
-            match = i
+            match = (i, e)
             break
-        if request.shares is None and adjust(terms, ordered[:i], day).shares == e.shares:
-            match = i           # ALL: the row exercised every share that remained
+        if request.shares is None and adjust(terms, before(i, e), day).shares == e.shares:
+            match = (i, e)      # ALL: the row exercised every share that remained
             break
     notes = []
     if match is not None:
-        adjusted = adjust(terms, ordered[:match], day)
-        notes.append(f"{_row_name(ordered[match])} records this exercise: the settlement starts from the "
+        adjusted = adjust(terms, before(*match), day)
+        notes.append(f"{_row_name(match[1])} records this exercise: the settlement starts from the "
                      f"position immediately before it ({_num(adjusted.shares)} Warrant Shares)")
-        others = [e for i, e in same_day if i != match]
     else:
-        adjusted = adjust(terms, ordered, day)
-        others = [e for _i, e in same_day]
-    for e in others:
+        adjusted = adjust(terms, events, day)
+    asked = 'ALL' if request.shares is None else _num(request.shares)
+    for i, e in same_day:
+        if match is not None and i == match[0]:
+            continue
+        counted = ("counted as a separate exercise before it" if match is None or place(i, e) < place(*match)
+                   else "listed after this one, so a later exercise, not counted in this settlement")
         notes.append(f"{_row_name(e)} records an exercise of {_num(e.shares)} Warrant Shares on {day}, "
-                     f"which does not match this one (Shares "
-                     f"{'ALL' if request.shares is None else _num(request.shares)}): counted as a separate "
-                     f"exercise before it")
+                     f"which does not match this one (Shares {asked}): {counted}")
     return Position(price=adjusted.price, shares=adjusted.shares, security=adjusted.security,
                     cash_per_unit=adjusted.cash_per_share, merged=adjusted.security != terms.security,
                     note="; ".join(notes))

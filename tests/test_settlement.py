@@ -445,4 +445,18 @@ def test_two_matching_rows_one_is_this_exercise_the_other_noted():
     position = exercise_position(WARRANT_393750, events, req(40_000))
     assert position.shares == 393_750
     assert "Events row 2 records this exercise" in position.note
-    assert "Events row 3 records an exercise of 40,000" in position.note
+    assert ("Events row 3 records an exercise of 40,000 Warrant Shares on 2004-06-15, which does not match this one "
+            "(Shares 40,000): listed after this one, so a later exercise, not counted in this settlement") \
+        in position.note
+
+
+def test_same_day_rows_after_the_matching_exercise_are_after_it():
+    # Row 2 exercises 40,000; row 3, the same day, splits 2-for-1. The exercise came first (the rows'
+    # order): the settlement starts from 393,750 at $0.01 (not 787,500 at $0.005): 40,000 x $0.01 = $400.00.
+    events = ledger("""
+        2004-06-15 | EXERCISE | shares=40000
+        2004-06-15 | SPLIT    | ratio=2-for-1
+    """)
+    position = exercise_position(WARRANT_393750, events, req(40_000))
+    assert (position.shares, position.price) == (393_750, Fraction(1, 100))
+    assert settle(WARRANT_393750, position, req(40_000)).aggregate_price == D("400.00")
