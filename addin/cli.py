@@ -448,11 +448,8 @@ def error_cells(result: Recalc) -> int:
 
 def _report_cut_tables(book: Path, wb) -> None:
     from addin import tables  # noqa: PLC0415
-    cuts = tables.cut_tables(wb)
-    for cut in cuts:
-        err.print(f"warrants: warning: {cut.where}: {tables.cut_message(cut)}", markup=False, soft_wrap=True)
-    if cuts:
-        err.print(f"warrants: warning: {tables.fix_hint(book)}", markup=False, soft_wrap=True)
+    for line in tables.cut_table_warnings(wb, book):
+        err.print(line, markup=False, soft_wrap=True)
 
 
 def ignored_events(wb, result: Recalc) -> list[str]:

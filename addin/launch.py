@@ -103,11 +103,14 @@ def _recalc_json(book: Path) -> int:
         import_openpyxl_lazily()
         from addin.recalc import BookError, recalc_file  # noqa: PLC0415
         try:
-            _wb, result = recalc_file(book, read_only=True)
+            wb, result = recalc_file(book, read_only=True)
         except BookError as exc:
             report_error(str(exc))
             return 2
         print_json(result)
+        from addin.tables import cut_table_warnings  # noqa: PLC0415
+        for line in cut_table_warnings(wb, book):     # issue 18: tables cut to one cell, on standard error
+            err.print(line, markup=False, soft_wrap=True)
         return 0
     except KeyboardInterrupt:
         interrupted()

@@ -103,6 +103,13 @@ def fix_hint(book: Path | str) -> str:
             f"each formula in Excel 365")
 
 
+def cut_table_warnings(wb, book: Path | str) -> list[str]:
+    """The standard-error lines of ``warrants recalc`` for a book with cut tables (none when it has none)."""
+    cuts = cut_tables(wb)
+    lines = [f"warrants: warning: {cut.where}: {cut_message(cut)}" for cut in cuts]
+    return lines + [f"warrants: warning: {fix_hint(book)}"] if cuts else []
+
+
 def repair(wb) -> list[CutTable]:
     """Rewrite every cut table of an openpyxl book (in memory) as a one-cell array formula, to be
     marked dynamic when saved by :func:`save_repaired` with every legacy array of a table

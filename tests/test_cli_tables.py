@@ -107,3 +107,15 @@ def test_the_starters_how_to_says_both_fixes(tmp_path):
     how = " ".join(str(c.value) for row in wb["How to use"].iter_rows() for c in row if c.value)
     assert "warrants repair THIS.xlsx -o REPAIRED.xlsx" in how
     assert "warrants new OUT.xlsx --terms terms.csv --events events.csv" in how
+
+
+def test_recalc_json_warns_on_standard_error_too(cut_book):
+    # the --json fast path (addin.launch) keeps standard output one JSON object and warns on standard error
+    import json
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", "from addin.launch import command; command()", "recalc",
+                           str(cut_book), "--json"], capture_output=True, text=True)
+    assert done.returncode == 0
+    json.loads(done.stdout)
+    assert "warrants: warning: Adjustments!A3: WARRANT_ADJUSTMENTS table stored as a single-cell formula" in done.stderr
