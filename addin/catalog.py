@@ -78,8 +78,9 @@ _AS_OF = Arg("as_of", "The date (or date and time, New York time) to judge: an E
                       "text. A date alone means that day before the 5:00 p.m. cut-off.")
 _AS_OF_DAY = Arg("as_of", "The date to evaluate the ledger on: an Excel date or ISO text; every event dated on or "
                           "before it counts.")
-_FACTS = Arg("facts", "Optional key/value range of the §2(e) facts: Other Warrant Exercised Or Waived (date or "
-                      "blank), Realized Valuation Event (date or blank).", optional=True)
+_FACTS = Arg("facts", "Optional key/value range of the §2(e) and §2(f) facts: Other Warrant Exercised Or Waived, "
+                      "Realized Valuation Event, Force Majeure From, Force Majeure To (dates or blank; To blank = "
+                      "in progress; more periods: Force Majeure From 2 | To 2, ...).", optional=True)
 _EVENTS = Arg("events", "Table of capital events; header Date | Event | Shares | Ratio | Consideration | "
                         "Additional Consideration | Outstanding | Category | Ref | Price | Note (any order, unused "
                         "columns may be left out). Blank = no events.")
