@@ -332,8 +332,12 @@ def _how_to_sheet(wb, f) -> None:
         ws.write(i * 2, 0, text, f[style] if style else f["wrap"])
 
 
-def new_workbook(path: Path | str, *, preset: str | None = None) -> Path:
-    """Write a starter workbook at ``path``; ``preset`` "D-1" fills the Preset term and adds Tests and Facts."""
+def new_workbook(path: Path | str, *, preset: str | None = None, extend=None) -> Path:
+    """Write a starter workbook at ``path``; ``preset`` "D-1" fills the Preset term and adds Tests and Facts.
+
+    ``extend(wb, formats, names)``, when given, fills in or adds sheets before the names are defined
+    (``warrants import-ocf`` writes the terms, events and its notes this way, addin/ocf/book.py).
+    """
     import xlsxwriter
 
     if preset is not None and preset not in PRESETS:
@@ -350,6 +354,8 @@ def new_workbook(path: Path | str, *, preset: str | None = None) -> Path:
     if performance:
         _tests_sheet(wb, f, names)
     _how_to_sheet(wb, f)
+    if extend is not None:
+        extend(wb, f, names)
     conf = wb.add_worksheet("xlwings.conf")
     conf.set_column(0, 0, 22)
     conf.set_column(1, 1, 30)
