@@ -327,6 +327,11 @@ class _Mapper:
 
     def _skip_issuance(self, it: Item) -> bool:
         sid = it.get("security_id")
+        first = self.t.issuance.get(sid)
+        if first is not None and first is not it:
+            self.note(it, f"security_id {sid} was already issued by {first.type} {first.id}: a security id names one "
+                          f"security, so this duplicate is left out (check the export)")
+            return True
         if sid == self.W:
             self.note(it, "the warrant itself: its terms are on the Warrant sheet")
             return True
