@@ -107,7 +107,7 @@ def write_book(path: Path | str, mapped: Mapped, settings: Mapping[str, object],
         _fill_terms(wb.get_worksheet_by_name("Warrant"), f, terms, mapped, as_of, names)
         names["Events"] = _fill_events(wb.get_worksheet_by_name("Events"), f, mapped.rows, "Events", 0, 0,
                                        starter.EVENT_ROWS)
-        _notes_sheet(wb, f, source, [mapped, *others])
+        names["OCFIds"] = _notes_sheet(wb, f, source, [mapped, *others])
         if others:
             _register(wb, f, [mapped, *others], settings, terms)
 
@@ -165,13 +165,31 @@ def _col(c: int) -> str:
     return s
 
 
-def _notes_sheet(wb, f, source: str, mapped: Sequence[Mapped]) -> None:
+def ocf_ids(m: Mapped) -> dict[str, str]:
+    """What ``warrants export-ocf`` needs to write the warrant's exercise back (kept in the book, name OCFIds)."""
+    w = m.warrant
+    trigger = next((t.get("trigger_id") for t in w.get("exercise_triggers") or ()
+                    if str(t.get("type", "")).startswith("ELECTIVE")), None) or \
+        next((t.get("trigger_id") for t in w.get("exercise_triggers") or ()), "")
+    return {"OCF security_id": w.get("security_id", ""), "OCF custom_id": w.get("custom_id", ""),
+            "OCF stakeholder_id": w.get("stakeholder_id", ""), "OCF stock_class_id": m.common_class,
+            "OCF trigger_id": trigger, "OCF currency": (w.get("exercise_price") or w.get("purchase_price") or {}).get(
+                "currency", "USD"), "OCF version": m.ocf_version or "", "OCF expiration": w.get("warrant_expiration_date", "")}
+
+
+def _notes_sheet(wb, f, source: str, mapped: Sequence[Mapped]) -> str:
+    """The OCF notes sheet; returns the range of the OCF ids block (for the OCFIds name)."""
     ws = wb.add_worksheet(NOTES_SHEET)
-    for c, w in enumerate([12, 44, 30, 26, 110]):
+    for c, w in enumerate([20, 44, 30, 26, 110]):
         ws.set_column(c, c, w)
     ws.write(0, 0, f"Imported from Open Cap Table Format: {source}", f["title"])
-    r = 2
     first = mapped[0]
+    ids = ocf_ids(first)
+    for i, (k, v) in enumerate(ids.items(), start=2):
+        ws.write_string(i, 0, k)
+        ws.write_string(i, 1, str(v))
+    block = f"'{NOTES_SHEET}'!$A$3:$B${2 + len(ids)}"
+    r = 3 + len(ids)
     lines = [f"Warrant {first.terms.get('Warrant')}: every other security's history is on the Events sheet; each "
              f"row's Note names its OCF object. Rows with a Confirm reason are candidates: the answers refuse until "
              f"you check each one and type OK at the start of its Confirm cell (or change the row and clear it)."]
@@ -184,6 +202,7 @@ def _notes_sheet(wb, f, source: str, mapped: Sequence[Mapped]) -> None:
     for n in first.notes:
         r += 1
         ws.write_row(r, 0, [n.date, n.object_type, n.id, n.file, n.reason])
+    return block
 
 
 def _register(wb, f, mapped: Sequence[Mapped], settings: Mapping[str, object], main_terms: Mapping) -> None:

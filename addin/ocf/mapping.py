@@ -122,6 +122,7 @@ class Mapped:
     notes: list[Note]
     warnings: list[str] = field(default_factory=list)
     required: list[str] = field(default_factory=list)   # labels OCF cannot give and the user must
+    ocf_version: str | None = None
 
 
 def warrants(pkg: Package) -> list[Item]:
@@ -310,7 +311,8 @@ class _Mapper:
             handler(it)
         self._lapses()
         terms, required = self._terms()
-        return Mapped(self.w, self.C, terms, self.rows, self.notes, self.warnings + self.pkg.warnings, required)
+        return Mapped(self.w, self.C, terms, self.rows, self.notes, self.warnings + self.pkg.warnings, required,
+                      self.pkg.ocf_version)
 
     def _by_family(self, t: str):
         if t.endswith("_RETRACTION"):
