@@ -206,3 +206,24 @@ def test_all_warrants_writes_a_register_each_over_every_other_security(tmp_path,
     ev = [wb["OCF W-2"].cell(row=r, column=14).value for r in range(2, 30)]      # Note: the 11th column from D
     assert "OCF TX_WARRANT_ISSUANCE tx-w1: warrant W-1 of Harbor Venture Lending LLC" in ev   # W-1 is W-2's OPTIONS
     assert _answers(book)[0] == 0.3
+
+
+def test_the_import_ocf_macro_adds_new_sheets_and_overwrites_nothing(tmp_path):
+    from addin import macros
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "OCF Events"              # the user's own sheet of that name stays as it is
+    wb["OCF Events"]["A1"] = "mine"
+    book = macros.OpenpyxlBook(wb)
+    names = macros.import_ocf(book, ACME, "W-1")
+    assert names == ["OCF Terms", "OCF Events (2)", "OCF notes"] and wb["OCF Events"]["A1"].value == "mine"
+    terms = {wb["OCF Terms"].cell(row=r, column=1).value: wb["OCF Terms"].cell(row=r, column=2).value
+             for r in range(2, 20)}
+    assert terms["Warrant"] == "W-1" and terms["Fully Diluted"] == 11_600_000
+    assert terms["Anti-Dilution"].startswith("Required")
+    grid = [[c.value for c in row] for row in wb["OCF Events (2)"].iter_rows()]
+    assert grid[0][-1] == "Confirm" and len(grid) == 1 + 17
+    with pytest.raises(cv.WarrantError, match="not confirmed"):    # the sheet reads as an Events table
+        cv.parse_events(grid)
+    with pytest.raises(cv.WarrantError, match=r"2 warrants in the package; name one \(W-2, W-1\)"):
+        macros.import_ocf(macros.OpenpyxlBook(openpyxl.Workbook()), ACME)
