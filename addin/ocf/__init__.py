@@ -45,6 +45,7 @@ def import_ocf(source: Path | str, output: Path | str, *, warrant: str | None = 
             raise OcfError(f"{source}: the package has no warrant (TX_WARRANT_ISSUANCE)")
         warrant = found[0].get("security_id")
     main = map_warrant(pkg, warrant, typed)
+    main.required = [label for label in main.required if typed.get(label) is None]
     others = [map_warrant(pkg, w.get("security_id"), typed) for w in found
               if all_warrants and w.get("security_id") != main.warrant.get("security_id")]
     if as_of is None and pkg.as_of:

@@ -111,6 +111,7 @@ class Grant:
     expiry: date | None = None
     ended: bool = False
     unit: Fraction = Fraction(1)  # shares of the warrant's class per OCF unit of the grant
+    source: Item | None = None    # the issuance object (its lapse's Note names it)
 
 
 @dataclass
@@ -506,7 +507,7 @@ class _Mapper:
         ex = num(price["amount"], "exercise_price.amount", it) if price else None
         add = ex * shares if (ex is not None and shares is not None) else None
         g = Grant(sid, "OPTIONS", date.fromisoformat(it.get("date")), None if shares is None else shares * per, paid,
-                  add or Fraction(0), expiry=_day(it.get("warrant_expiration_date")), unit=per)
+                  add or Fraction(0), expiry=_day(it.get("warrant_expiration_date")), unit=per, source=it)
         self.grants[sid] = g
         extra = f"warrant {it.get('custom_id', '')} of {self.holder(it)}" + (f", {shares} × ratio {per}" if per != 1 else "")
         self.row(it, "OPTIONS", extra, shares=g.shares, consideration=paid, additional=add, ref=sid, confirm=confirm)
@@ -645,7 +646,7 @@ class _Mapper:
                                                 "the maximum Shares (the answers refuse until then)")
         mgmt = self.management_reason(it)
         g = Grant(sid, "OPTIONS", date.fromisoformat(it.get("date")), shares, Fraction(0), qty * price,
-                  expiry=_day(it.get("expiration_date")))
+                  expiry=_day(it.get("expiration_date")), source=it)
         self.grants[sid] = g
         self.row(it, "OPTIONS", f"{ctype} of {self.holder(it)} at {_plain(price)} per share", shares=shares,
                  consideration=Fraction(0), additional=qty * price, ref=sid, category="MANAGEMENT" if mgmt else "",
@@ -689,8 +690,10 @@ class _Mapper:
             if g.ended or g.expiry is None or g.shares is None or g.issued >= g.shares:
                 continue
             day = g.expiry + timedelta(days=1)
-            self.rows.append(Row(day, "EXPIRE", f"OCF expiration of {g.ref} ({g.expiry}): lapsed unexercised, "
-                                                f"EXPIRE the day after", ref=g.ref, ocf_id=g.ref))
+            src = g.source
+            tag = f"OCF {src.type} {src.id}" if src is not None else f"OCF {g.ref}"
+            self.rows.append(Row(day, "EXPIRE", f"{tag}: lapsed unexercised at its expiration date {g.expiry}, "
+                                                f"EXPIRE the day after", ref=g.ref, ocf_id=src.id if src else g.ref))
         self.rows.sort(key=lambda r: r.date)   # stable: the file's same-day order kept
 
     # ------------------------------------------------------------------ terms

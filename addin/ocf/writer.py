@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import engine
-from engine import adjust, settle
-from engine.settlement import Position
+from engine import Position, adjust, settle
 
 from .. import convert as cv
 from . import validate
