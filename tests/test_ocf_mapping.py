@@ -2,6 +2,7 @@
 Register of every warrant over the coherent history."""
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from fractions import Fraction as F
@@ -227,3 +228,50 @@ def test_the_import_ocf_macro_adds_new_sheets_and_overwrites_nothing(tmp_path):
         cv.parse_events(grid)
     with pytest.raises(cv.WarrantError, match=r"2 warrants in the package; name one \(W-2, W-1\)"):
         macros.import_ocf(macros.OpenpyxlBook(openpyxl.Workbook()), ACME)
+
+
+def test_a_ratio_change_after_a_partial_conversion_amends_what_is_left(tmp_path):
+    pref = stock("t1", "p1", "2021-01-01", "1000", "2", cls="P")
+    classes_free = mapped(tmp_path, [pref])            # a lone file has no stock classes: P is not convertible
+    assert classes_free.rows == [] and "does not convert" in classes_free.notes[-1].reason
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    ratio = lambda n: {"type": "RATIO_CONVERSION", "conversion_price": USD("2"), "ratio": {"numerator": n,  # noqa: E731
+                                                                                       "denominator": "1"},
+                       "rounding_type": "NORMAL"}
+    classes = [{"object_type": "STOCK_CLASS", "id": "C", "name": "Common", "class_type": "COMMON",
+                "default_id_prefix": "C-", "initial_shares_authorized": "1000000", "votes_per_share": "1",
+                "seniority": "1"},
+               {"object_type": "STOCK_CLASS", "id": "P", "name": "Preferred", "class_type": "PREFERRED",
+                "default_id_prefix": "P-", "initial_shares_authorized": "1000000", "votes_per_share": "1",
+                "seniority": "2", "conversion_rights": [{"type": "STOCK_CLASS_CONVERSION_RIGHT",
+                                                         "conversion_mechanism": ratio("1"),
+                                                         "converts_to_stock_class_id": "C"}]}]
+    tx = [W, pref,
+          {"object_type": "TX_STOCK_CONVERSION", "id": "t2", "date": "2021-03-01", "security_id": "p1",
+           "quantity_converted": "400", "resulting_security_ids": ["c1"], "balance_security_id": "p2"},
+          stock("t3", "c1", "2021-03-01", "400", "0"), stock("t4", "p2", "2021-03-01", "600", "2", cls="P"),
+          {"object_type": "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT", "id": "t5", "date": "2021-06-01",
+           "stock_class_id": "P", "new_ratio_conversion_mechanism": ratio("1.5")}]
+    for name, ft, items in (("StockClasses.ocf.json", "OCF_STOCK_CLASSES_FILE", classes),
+                            ("Transactions.ocf.json", "OCF_TRANSACTIONS_FILE", tx)):
+        (folder / name).write_text(json.dumps({"file_type": ft, "items": items}), encoding="utf-8")
+    md5 = lambda name: hashlib.md5((folder / name).read_bytes()).hexdigest()  # noqa: E731
+    (folder / "Manifest.ocf.json").write_text(json.dumps({
+        "ocf_version": "1.2.0", "file_type": "OCF_MANIFEST_FILE", "as_of": "2022-01-01",
+        "generated_at": "2022-01-01T00:00:00Z",
+        "issuer": {"object_type": "ISSUER", "id": "i", "legal_name": "Small Co", "formation_date": "2020-01-01",
+                   "country_of_formation": "US"},
+        **{k: [] for k in ("stock_plans_files", "stock_legend_templates_files", "vesting_terms_files",
+                           "valuations_files", "stakeholders_files")},
+        "stock_classes_files": [{"filepath": "StockClasses.ocf.json", "md5": md5("StockClasses.ocf.json")}],
+        "transactions_files": [{"filepath": "Transactions.ocf.json", "md5": md5("Transactions.ocf.json")}]}),
+        encoding="utf-8")
+    pkg = read_package(folder)
+    assert pkg.refused == [] and pkg.warnings == []
+    m = map_warrant(pkg, "W")
+    # 1,000 preferred at 2.00 → CONVERTIBLE 1,000 for 2,000; 400 converted → ISSUE 400 Ref p1 (no adjustment);
+    # the new ratio 1.5 on the 600 still held: 400 + 600 × 1.5 = 1,300 (the converted 400 stay in the maximum)
+    assert kinds(m) == [("2021-01-01", "CONVERTIBLE", 1000, "p1"), ("2021-03-01", "ISSUE", 400, "p1"),
+                        ("2021-06-01", "AMEND", 1300, "p1")]
+    assert m.rows[1].confirm == "" and m.rows[0].consideration == 2000

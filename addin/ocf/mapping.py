@@ -433,8 +433,9 @@ class _Mapper:
         for g in self.grants.values():
             if g.stock_class != cls or g.ended:
                 continue
-            # AMEND in grant-date units: today's ratio undone by the Common splits since the grant.
-            shares = g.held * new / self.splits_between(g.date, day)
+            # AMEND in grant-date units: today's ratio undone by the Common splits since the grant; the
+            # shares already issued on conversion stay in the maximum (§4(e)(ii) never goes below them).
+            shares = g.issued + g.held * new / self.splits_between(g.date, day)
             if shares == g.shares:
                 continue
             changed = True
@@ -485,6 +486,9 @@ class _Mapper:
                  consideration=g.consideration, additional=g.additional, ref=g.ref)
 
     def _tx_stock_conversion(self, it: Item) -> None:
+        g = self.grants.get(self.t.root(it.get("security_id")))
+        if g is not None and g.stock_class and it.get("quantity_converted") is not None:
+            g.held -= num(it.get("quantity_converted"), "quantity_converted", it)   # later ratio changes see the rest
         self.note(it, "a conversion: its resulting issuances are the ISSUE rows")
 
     # warrants
