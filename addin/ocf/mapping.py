@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from .reader import Item, OcfError, Package
 

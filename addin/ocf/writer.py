@@ -105,6 +105,10 @@ def exercise_items(ids: dict[str, str], terms, price: Fraction, day: date, s) ->
     stamp = day.isoformat()
     stock_sid, new_sid = f"{w}.exercise-{stamp}.stock", f"{w}.exercise-{stamp}.remainder"
     cash = f"Cash Due {s.cash_due} {cur}" + (f"; fraction paid in cash {s.fraction_cash} {cur}" if s.fraction_cash else "")
+    if s.shares_to_surrender:       # which certificates are surrendered OCF cannot be told here: text only
+        cash += f"; {s.shares_to_surrender} shares of Common surrendered in payment"
+    if s.shares_withheld:
+        cash += f"; {exact_text(s.shares_withheld)} Warrant Shares withheld in payment (net exercise)"
     items: list[dict] = [{
         "object_type": "TX_WARRANT_EXERCISE", "id": f"{w}.exercise-{stamp}", "date": stamp, "security_id": w,
         "trigger_id": ids["OCF trigger_id"], "resulting_security_ids": [stock_sid],
