@@ -275,3 +275,14 @@ def test_a_ratio_change_after_a_partial_conversion_amends_what_is_left(tmp_path)
     assert kinds(m) == [("2021-01-01", "CONVERTIBLE", 1000, "p1"), ("2021-03-01", "ISSUE", 400, "p1"),
                         ("2021-06-01", "AMEND", 1300, "p1")]
     assert m.rows[1].confirm == "" and m.rows[0].consideration == 2000
+
+
+def test_an_option_remainder_must_match_exactly_else_it_is_a_new_grant(tmp_path):
+    exercise = {"object_type": "TX_EQUITY_COMPENSATION_EXERCISE", "id": "t2", "date": "2022-01-01",
+                "security_id": "o1", "quantity": "300", "resulting_security_ids": ["c1"]}
+    base = [option("t1", "o1", "2021-01-01", "1000", "0.50"), exercise, stock("t3", "c1", "2022-01-01", "300", "0.50")]
+    same = mapped(tmp_path, base + [option("t4", "o2", "2022-01-01", "700", "0.50")])
+    assert [r.ocf_id for r in same.rows] == ["t1", "t3", "t1"]          # the grant, its exercise, its lapse
+    assert any(n.id == "t4" and "remainder after TX_EQUITY_COMPENSATION_EXERCISE t2" in n.reason for n in same.notes)
+    refresh = mapped(tmp_path, base + [option("t4", "o2", "2022-01-01", "5000", "0.90")])   # a new grant that day
+    assert [(r.ocf_id, r.event) for r in refresh.rows][:3] == [("t1", "OPTIONS"), ("t3", "ISSUE"), ("t4", "OPTIONS")]

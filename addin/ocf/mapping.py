@@ -178,20 +178,29 @@ class _Traversal:
             if it.type in RESULTING:
                 for r in it.get("resulting_security_ids") or ():
                     self.result_of[r] = (sid, it)
-        # §4.4 of the mapping spec: an exercise has no balance id; a remainder re-issued to the same
-        # holder on the exercise date, of the same kind, is a continuation (reported on the notes).
+        # §4.4 of the mapping spec: an exercise has no balance id, so a remainder re-issued on the
+        # exercise date is linked by rule. An option's remainder must match exactly (same holder, same
+        # exercise price, the quantity left); a warrant's only by holder and date (platforms, and our
+        # own export, re-issue it at the adjusted price and count), and it is reported as a warning.
+        self.loose: dict[str, str] = {}
         for it in pkg.transactions:
             if it.type not in ("TX_WARRANT_EXERCISE", "TX_EQUITY_COMPENSATION_EXERCISE", "TX_PLAN_SECURITY_EXERCISE"):
                 continue
+            exercised = self.issuance.get(it.get("security_id"))
             src = self.issuance.get(self.root(it.get("security_id")))
-            if src is None:
+            if src is None or exercised is None:
                 continue
             for other in pkg.transactions:
                 osid = other.get("security_id")
-                if (other.type == src.type and other.get("date") == it.get("date") and osid != src.get("security_id")
+                if not (other.type == src.type and other.get("date") == it.get("date") and osid != src.get("security_id")
                         and other.get("stakeholder_id") == src.get("stakeholder_id") and osid not in self.parent
                         and osid not in self.result_of):
-                    self.parent[osid] = (it.get("security_id"), f"remainder after {it.type} {it.id} (same holder, same date)")
+                    continue
+                if it.type == "TX_WARRANT_EXERCISE":
+                    self.loose[osid] = it.id
+                elif not _same_remainder(exercised, it, other):
+                    continue
+                self.parent[osid] = (it.get("security_id"), f"remainder after {it.type} {it.id} (same holder, same date)")
 
     def root(self, sid: str | None) -> str | None:
         seen = set()
@@ -346,6 +355,10 @@ class _Mapper:
             return True
         if sid in self.t.parent:
             parent, why = self.t.parent[sid]
+            if sid in self.t.loose:
+                self.warnings.append(f"{it.file}: {it.id}: a warrant issued to the holder on the day of its exercise "
+                                     f"{self.t.loose[sid]} is read as the remainder of {self.t.root(sid)} (OCF has no "
+                                     f"balance id on an exercise); if it is a new warrant, add it to the Events")
             if self.t.root(sid) == self.W:
                 self.note(it, f"continues the warrant itself ({why}): not an event")
             else:
@@ -832,6 +845,16 @@ class _Mapper:
                 if it.get("stock_class_id") in ratios:
                     ratios[it.get("stock_class_id")] = num(r["numerator"], "ratio", it) / num(r["denominator"], "ratio", it)
         return ratios
+
+
+def _same_remainder(exercised: Item, exercise: Item, other: Item) -> bool:
+    """An option re-issued for exactly what its exercise left, at the same exercise price."""
+    try:
+        left = Fraction(Decimal(str(exercised.get("quantity")))) - Fraction(Decimal(str(exercise.get("quantity"))))
+        return (Fraction(Decimal(str(other.get("quantity")))) == left
+                and (other.get("exercise_price") or {}) == (exercised.get("exercise_price") or {}))
+    except (InvalidOperation, ValueError):
+        return False
 
 
 def _day(text: object) -> date | None:
