@@ -286,3 +286,12 @@ def test_an_option_remainder_must_match_exactly_else_it_is_a_new_grant(tmp_path)
     assert any(n.id == "t4" and "remainder after TX_EQUITY_COMPENSATION_EXERCISE t2" in n.reason for n in same.notes)
     refresh = mapped(tmp_path, base + [option("t4", "o2", "2022-01-01", "5000", "0.90")])   # a new grant that day
     assert [(r.ocf_id, r.event) for r in refresh.rows][:3] == [("t1", "OPTIONS"), ("t3", "ISSUE"), ("t4", "OPTIONS")]
+
+
+def test_free_warrants_to_several_holders_on_one_date_are_rights_dividend_candidates(tmp_path):
+    m = mapped(tmp_path, [warrant("t1", "r1", "2022-05-01", "100", "1", holder="a"),
+                          warrant("t2", "r2", "2022-05-01", "200", "1", holder="b"),
+                          warrant("t3", "r3", "2022-06-01", "50", "1", holder="a")])
+    confirm = {r.ocf_id: r.confirm for r in m.rows if r.event == "OPTIONS"}
+    assert "to 2 holders on 2022-05-01" in confirm["t1"] and "RIGHTS_DIVIDEND" in confirm["t2"]
+    assert confirm["t3"] == ""

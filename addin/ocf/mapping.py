@@ -517,7 +517,7 @@ class _Mapper:
             return
         per = self.ratios.get(cls, Fraction(1)) if cls != self.C else Fraction(1)
         paid, cur = self.money(it.get("purchase_price"), "purchase_price", it)
-        confirm = why or cur
+        confirm = why or cur or self._rights_dividend(it)
         if not price:
             confirm = confirm or "no exercise_price in OCF (a valuation- or price-per-share-based warrant): enter the " \
                                  "Additional Consideration"
@@ -528,6 +528,19 @@ class _Mapper:
         self.grants[sid] = g
         extra = f"warrant {it.get('custom_id', '')} of {self.holder(it)}" + (f", {shares} × ratio {per}" if per != 1 else "")
         self.row(it, "OPTIONS", extra, shares=g.shares, consideration=paid, additional=add, ref=sid, confirm=confirm)
+
+    def _rights_dividend(self, it: Item) -> str:
+        """Warrants given for nothing to several holders on one date may be a rights dividend (§4(c))."""
+        same = {x.get("stakeholder_id") for x in self.pkg.transactions
+                if x.type == "TX_WARRANT_ISSUANCE" and x.get("date") == it.get("date") and x.get("security_id") != self.W
+                and x.get("security_id") not in self.t.parent
+                and not num((x.get("purchase_price") or {}).get("amount", "0"), "purchase_price.amount", x)}
+        paid = num((it.get("purchase_price") or {}).get("amount", "0"), "purchase_price.amount", it)
+        if paid or len(same) < 2:
+            return ""
+        return (f"one of the warrants issued for no consideration to {len(same)} holders on {it.get('date')}: if they "
+                f"are rights given to the Common holders (OCF has no rights dividend), replace them with one "
+                f"RIGHTS_DIVIDEND row (§4(c)); otherwise each is a grant of OPTIONS")
 
     def _warrant_class(self, it: Item) -> str | None:
         for trig in it.get("exercise_triggers") or ():
