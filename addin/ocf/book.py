@@ -121,12 +121,27 @@ def _fill_terms(ws, f, terms: Mapping, mapped: Mapped, as_of: date | None, names
             _write(ws, FIRST_TERM_ROW + i, 1, terms[label], f, kind)
             if isinstance(terms[label], str) and "\n" in terms[label]:
                 ws.set_row(FIRST_TERM_ROW + i, 15 * (terms[label].count("\n") + 1))
+            if label in COUNT_NOTES and label in mapped.terms and label not in settings_given(terms, mapped):
+                ws.write(FIRST_TERM_ROW + i, 2, COUNT_NOTES[label], f["note"])
         elif label in mapped.required:
             ws.write(FIRST_TERM_ROW + i, 2, f"Required: not in OCF ({_why(label)}); type it, or import with "
                                             f"--set \"{label}=...\"", f["note"])
     if as_of is not None:
         m = re.match(r"Warrant!\$B\$(\d+)$", names["AsOf"])
         ws.write_datetime(int(m.group(1)) - 1, 1, datetime(as_of.year, as_of.month, as_of.day), f["input_date"])
+
+
+COUNT_NOTES = {
+    "Common Outstanding": "From OCF: Common live at the start of the Issue Date; the Events carry that day's own "
+                          "rows (docs/ocf.md, \"Counts\").",
+    "Fully Diluted": "From OCF: Common, every live grant's maximum, preferred as converted and this warrant, at the "
+                     "start of the Issue Date; no unissued pool (docs/ocf.md).",
+}
+
+
+def settings_given(terms: Mapping, mapped: Mapped) -> set[str]:
+    """Labels whose value is not OCF's (a --set changed it)."""
+    return {k for k, v in terms.items() if mapped.terms.get(k) != v}
 
 
 def _why(label: str) -> str:
