@@ -54,6 +54,17 @@ def num(text: object, what: str, item: Item) -> Fraction:
         raise OcfError(f"{item.file}: item {item.id} ({item.type}): {what} {text!r} is not a number") from None
 
 
+def ratio_value(r: object, what: str, item: Item) -> Fraction:
+    """An OCF Ratio ``{numerator, denominator}`` as numerator/denominator, both positive, else refused."""
+    if not isinstance(r, Mapping):
+        raise OcfError(f"{item.file}: item {item.id} ({item.type}): {what} is missing")
+    n, d = num(r.get("numerator"), what + ".numerator", item), num(r.get("denominator"), what + ".denominator", item)
+    if n <= 0 or d <= 0:
+        raise OcfError(f"{item.file}: item {item.id} ({item.type}): {what} {r.get('numerator')}/{r.get('denominator')} "
+                       f"must have a positive numerator and denominator")
+    return n / d
+
+
 def ratio_text(r: Mapping) -> str:
     """``{"numerator": "2", "denominator": "1"}`` -> ``"2-for-1"`` from the Numeric strings (never ``3/2-for-1``)."""
     def clean(s: object) -> str:
@@ -229,7 +240,7 @@ class _Mapper:
         self.splits: list[tuple[date, Fraction]] = []
         self.ratios: dict[str, Fraction] = {}   # preferred class -> shares of C per share, today
         for cid, sc in pkg.stock_classes.items():
-            r = self._class_ratio(sc.data)
+            r = self._class_ratio(sc)
             if r is not None:
                 self.ratios[cid] = r
         self.management = settings.get("Management Cap") not in (None, "")
@@ -247,15 +258,11 @@ class _Mapper:
                        f"converts_to_stock_class_id and the package has {len(commons)} COMMON classes: "
                        f"cannot tell which class the warrant buys")
 
-    def _class_ratio(self, sc: Mapping) -> Fraction | None:
+    def _class_ratio(self, sc: Item) -> Fraction | None:
         for right in sc.get("conversion_rights") or ():
             mech = right.get("conversion_mechanism") or {}
             if mech.get("type") == "RATIO_CONVERSION" and right.get("converts_to_stock_class_id") == self.C:
-                r = mech.get("ratio") or {}
-                try:
-                    return Fraction(Decimal(r["numerator"])) / Fraction(Decimal(r["denominator"]))
-                except (KeyError, InvalidOperation, ZeroDivisionError):
-                    return None
+                return ratio_value(mech.get("ratio"), "conversion_rights.ratio", sc)
         return None
 
     def tag(self, it: Item) -> str:
@@ -421,22 +428,21 @@ class _Mapper:
 
     def _tx_stock_class_split(self, it: Item) -> None:
         r = it.get("split_ratio") or {}
-        n, d = num(r.get("numerator"), "split_ratio.numerator", it), num(r.get("denominator"), "split_ratio.denominator", it)
+        ratio = ratio_value(r, "split_ratio", it)
         if it.get("stock_class_id") != self.C:
             self.note(it, f"a split of {self._class_name(it.get('stock_class_id'))}, not of the warrant's class "
                           f"(its conversion ratio changes carry any effect)")
             return
-        if n <= 0 or d <= 0 or n == d:
+        if ratio == 1:
             self.note(it, "split ratio is not a change: ignored")
             return
-        self.splits.append((date.fromisoformat(it.get("date")), n / d))
-        self.row(it, "SPLIT" if n > d else "COMBINATION", ratio=ratio_text(r))
+        self.splits.append((date.fromisoformat(it.get("date")), ratio))
+        self.row(it, "SPLIT" if ratio > 1 else "COMBINATION", ratio=ratio_text(r))
 
     def _tx_stock_class_conversion_ratio_adjustment(self, it: Item) -> None:
         cls = it.get("stock_class_id")
         mech = it.get("new_ratio_conversion_mechanism") or {}
-        r = mech.get("ratio") or {}
-        new = num(r.get("numerator"), "ratio.numerator", it) / num(r.get("denominator"), "ratio.denominator", it)
+        new = ratio_value(mech.get("ratio"), "new_ratio_conversion_mechanism.ratio", it)
         if cls not in self.ratios:
             self.note(it, f"{self._class_name(cls)} does not convert into the warrant's class")
             return
@@ -617,7 +623,7 @@ class _Mapper:
         if g is None or g.ended:
             self.note(it, f"cancels {it.get('security_id')}, which is not a grant of the Events")
             return
-        if g.shares is None:
+        if not g.shares:
             self.note(it, f"cancels {g.ref}, whose maximum share count OCF does not give")
             return
         if it.get("quantity") is not None:
@@ -851,12 +857,12 @@ class _Mapper:
         return whole(common, "Common Outstanding"), whole(diluted, "Fully Diluted"), caveats
 
     def _ratios_at(self, day: date) -> dict[str, Fraction]:
-        ratios = {cid: r for cid, sc in self.pkg.stock_classes.items() if (r := self._class_ratio(sc.data)) is not None}
+        ratios = {cid: r for cid, sc in self.pkg.stock_classes.items() if (r := self._class_ratio(sc)) is not None}
         for it in self.pkg.transactions:
             if it.type == "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT" and it.get("date", "") < day.isoformat():
-                r = (it.get("new_ratio_conversion_mechanism") or {}).get("ratio") or {}
                 if it.get("stock_class_id") in ratios:
-                    ratios[it.get("stock_class_id")] = num(r["numerator"], "ratio", it) / num(r["denominator"], "ratio", it)
+                    ratios[it.get("stock_class_id")] = ratio_value(
+                        (it.get("new_ratio_conversion_mechanism") or {}).get("ratio"), "new_ratio_conversion_mechanism.ratio", it)
         return ratios
 
 
