@@ -295,3 +295,12 @@ def test_free_warrants_to_several_holders_on_one_date_are_rights_dividend_candid
     confirm = {r.ocf_id: r.confirm for r in m.rows if r.event == "OPTIONS"}
     assert "to 2 holders on 2022-05-01" in confirm["t1"] and "RIGHTS_DIVIDEND" in confirm["t2"]
     assert confirm["t3"] == ""
+
+
+def test_cells_hold_exact_values():
+    from addin.ocf.book import cell_value
+    assert cell_value(F(3, 10)) == 0.3 and cell_value(F(600_000)) == 600_000
+    assert cell_value(F(1000, 3)) == "1000/3"                              # read back exactly by the add-in
+    assert cell_value(F("1234567890.1234567891")) == "1234567890.1234567891"   # beyond a double: exact text
+    for v in (F(1000, 3), F("1234567890.1234567891")):
+        assert cv.to_number(cell_value(v), "Shares") == v

@@ -59,8 +59,9 @@ def _typed(label: str, text: str, pair: str) -> object:
 def cell_value(v: object) -> object:
     """A value as the starter writes cells: dates as datetimes, exact decimals as numbers, else text.
 
-    A number a double cannot hold exactly (more than 15 significant digits) is written as its exact
-    decimal text, which the add-in reads exactly; nothing is rounded on the way into the book.
+    A number a double cannot hold exactly (more than 15 significant digits, or a fraction such as 1000/3)
+    is written as its exact text (decimal, or n/d), which the add-in reads exactly; nothing is rounded on
+    the way into the book.
     """
     if isinstance(v, Fraction):
         if v.denominator == 1:
@@ -79,8 +80,8 @@ def _decimal_text(v: Fraction) -> str:
     for p in (2, 5):
         while d % p == 0:
             d //= p
-    if d != 1:
-        raise OcfError(f"{v}: not a terminating decimal")      # OCF Numerics always are
+    if d != 1:      # e.g. a preferred's shares after a 3-for-1 split: the add-in reads "n/d" text exactly
+        return f"{v.numerator}/{v.denominator}"
     return format(Decimal(v.numerator) / Decimal(v.denominator), "f")
 
 
