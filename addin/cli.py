@@ -7,6 +7,8 @@
     warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
     warrants lite FOLDER                         (xlwings Lite: main.py, requirements.txt)
     warrants repair BOOK -o OUT                  (tables cut to one cell: back to dynamic arrays)
+    warrants import-ocf PATH --warrant ID -o OUT.xlsx [--set LABEL=VALUE ...] [--all-warrants]
+    warrants export-ocf BOOK -o DIR              (an exercise as OCF transactions + sidecar JSON)
     warrants --version
 
 Exit codes: 0 ok, 1 a check failed (FALSE, an error value, a ``#WARRANT:`` text
@@ -745,6 +747,70 @@ def _csv_inputs(starter, terms_csv: Optional[Path], events_csv: Optional[Path]):
     except OSError as exc:
         raise _fail(f"{exc.filename}: cannot read ({exc.strerror or exc})") from None
     return terms, events
+
+
+@app.command("import-ocf", epilog=_epilog(
+    "warrants import-ocf acme.ocf.zip --warrant W-1 -o w1.xlsx --set Anti-Dilution=BROAD_WEIGHTED_AVERAGE",
+    "warrants import-ocf acme/ --all-warrants -o register.xlsx"))
+def import_ocf(path: Path = typer.Argument(..., help="An OCF package: a folder with a manifest, a .zip of one, or a "
+                                                     "single transactions file; never modified."),
+               warrant: Optional[str] = typer.Option(None, "--warrant", help="The warrant's OCF security_id (or "
+                                                                             "custom_id)."),
+               output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (.xlsx); an existing "
+                                                                       "file is refused."),
+               settings: List[str] = typer.Option([], "--set", help="LABEL=VALUE: a term OCF lacks, e.g. "
+                                                                    "Anti-Dilution=FULL_RATCHET (repeatable)."),
+               all_warrants: bool = typer.Option(False, "--all-warrants", help="Also a Register sheet of every "
+                                                                              "warrant of the company."),
+               as_of: Optional[str] = typer.Option(None, "--as-of", help="The book's As Of (default: the "
+                                                                         "manifest's as_of)."),
+               skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Leave out items that fail their "
+                                                                               "schema (listed on the OCF notes "
+                                                                               "sheet) instead of refusing.")):
+    """Read a company's equity history from Open Cap Table Format into a warrant workbook (docs/ocf.md)."""
+    from addin import ocf  # noqa: PLC0415
+    if output.suffix.lower() != ".xlsx":
+        raise _fail(f"{output}: the file name must end in .xlsx")
+    if output.exists():
+        raise _fail(f"{output}: exists; refusing to overwrite it (choose another name)")
+    try:
+        done = ocf.import_ocf(path, output, warrant=warrant, settings=settings, all_warrants=all_warrants,
+                              as_of=_parse_date(as_of), skip_invalid=skip_invalid)
+    except ocf.OcfError as exc:
+        for line in str(exc).splitlines():
+            launch.report_error(line, err)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+    m = done.mapped
+    confirm = sum(1 for r in m.rows if r.confirm)
+    for w in done.warnings:
+        err.print(f"warrants: warning: {w}", markup=False, soft_wrap=True)
+    out.print(f"wrote {output}: warrant {m.terms.get('Warrant')}, {len(m.rows)} events, {len(m.notes)} OCF objects "
+              f"on the OCF notes sheet" + (f", {confirm} rows to confirm" if confirm else "")
+              + (f", required: {', '.join(m.required)}" if m.required else "")
+              + (f"; Register of {1 + len(done.others)} warrants" if done.others else ""), markup=False, soft_wrap=True)
+
+
+@app.command("export-ocf", epilog=_epilog("warrants export-ocf w1.xlsx -o exercise/"))
+def export_ocf(book: Path = typer.Argument(..., help="A workbook written by import-ocf, with its Exercise sheet "
+                                                     "filled in; never modified."),
+               output: Path = typer.Option(..., "-o", "--output", help="Folder to write the OCF transactions and "
+                                                                       "the sidecar JSON into.")):
+    """Write the book's exercise as OCF transactions, with the adjusted price, shares and trail in a sidecar JSON."""
+    from addin import ocf  # noqa: PLC0415
+    from addin.ocf import writer  # noqa: PLC0415
+    try:
+        files = writer.export_book(book, output)
+    except ocf.OcfError as exc:
+        for line in str(exc).splitlines():
+            launch.report_error(line, err)
+        raise typer.Exit(2) from None
+    except BookError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+    out.print(f"wrote {', '.join(str(f) for f in files)}", markup=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:

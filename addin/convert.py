@@ -938,6 +938,17 @@ _EVENT_KIND = {"date": "date", "event": "choice", "shares": "number", "ratio": "
 
 
 _EVENT_COUNTS = frozenset({"shares", "outstanding"})
+# A column the Events table may have (warrants import-ocf writes it): a row imported as a candidate
+# carries the reason in Confirm, and the answers refuse until the user confirms it (types OK) or
+# clears it after changing the row (docs/ocf.md, "Confirm").
+EVENTS_OPTIONAL = {"Confirm": "confirm"}
+CONFIRMED = ("OK", "YES", "CONFIRMED", "TRUE")
+
+
+def confirmed(text: str) -> bool:
+    """A Confirm cell is settled when blank or when it starts with OK (or Yes, Confirmed)."""
+    word = text.strip().upper()
+    return not word or any(word == c or word.startswith((c + " ", c + ":", c + "-", c + ",", c + ".")) for c in CONFIRMED)
 
 
 def _terminates(denominator: int) -> bool:
@@ -952,11 +963,18 @@ def event_rows(value: Any, *, date1904: bool = False) -> list[dict[str, Any]]:
     """The ``events`` table -> converted row dicts for ``engine.parse_events`` (with "row")."""
     if not isinstance(value, (list, tuple)) and not _is_array(value) and is_blank(value):
         return []  # no ledger at all: no events
-    t = table(value, EVENTS_COLUMNS, "Events")
+    t = table(value, {**EVENTS_COLUMNS, **EVENTS_OPTIONAL}, "Events")
     label = {f: lab for lab, f in EVENTS_COLUMNS.items()}
     out = []
     for row, r in t.rows:
         d: dict[str, Any] = {"row": row}
+        if "confirm" in r:
+            reason = to_text(r.pop("confirm"), "Confirm", "Events", row) or ""
+            if not confirmed(reason):
+                raise WarrantError(f"Events row {row}: not confirmed: {one_line(reason)} (check the row, then type OK "
+                                   f"at the start of its Confirm cell)")
+            if all(is_blank(v) for v in r.values()):
+                continue
         for f, raw in r.items():
             kind = _EVENT_KIND[f]
             if kind == "ratio":

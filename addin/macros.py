@@ -678,3 +678,53 @@ def _pdf_copy(book: WorkbookAdapter, doc: D.Document, fp: str, base: str) -> Non
 def write_pdf(doc: D.Document, path: Any, fp: str) -> None:
     """The print-ready PDF of ``doc``; the footer names the engine version and the input fingerprint."""
     D.write_pdf(doc, path, footer=f"warrants engine {engine.__version__}; input fingerprint {fp[:16]}…")
+
+
+# --------------------------------------------------------------------------- Import OCF (issue 20)
+
+OCF_SHEETS = ("OCF Terms", "OCF Events", "OCF notes")
+
+
+def import_ocf(book: WorkbookAdapter, source: Any, warrant: str | None = None, settings: Sequence[str] = ()) -> list[str]:
+    """The "Import OCF" macro: a warrant's terms, its Events (with Confirm) and the OCF notes on new sheets.
+
+    Nothing of the user's is overwritten: each sheet is new (``OCF Events (2)`` when one exists). The
+    OCF Events sheet is laid out as the Events table (same headers, plus Confirm), so the Events name
+    can be pointed at it or its rows copied. ``warrant`` blank: the package's only warrant. A refused
+    package raises WarrantError with its first problem (docs/ocf.md).
+    """
+    from .ocf import OcfError, map_warrant, read_package, warrants
+    from .ocf.book import cell_value, parse_settings
+
+    try:
+        pkg = read_package(source)
+        if pkg.refused:
+            more = f" (and {len(pkg.refused) - 1} more)" if len(pkg.refused) > 1 else ""
+            raise OcfError(pkg.refused[0] + more)
+        if not warrant:
+            found = warrants(pkg)
+            if len(found) != 1:
+                raise OcfError(f"{source}: {len(found)} warrants in the package; name one "
+                               f"({', '.join(str(w.get('custom_id') or w.get('security_id')) for w in found)})")
+            warrant = found[0].get("security_id")
+        m = map_warrant(pkg, warrant, parse_settings(settings))
+    except OcfError as exc:
+        raise WarrantError(str(exc)) from None
+    names = [unique_sheet_name(book, base) for base in OCF_SHEETS]
+    for name in names:
+        book.add_sheet(name)
+    terms_rows = [["Term", "Value"]] + [[label, cell_value(v)] for label, v in m.terms.items()]
+    terms_rows += [[label, f"Required: not in OCF (type it)"] for label in m.required]
+    book.write(names[0], 1, 1, terms_rows)
+    head = list(cv.EVENTS_COLUMNS) + ["Confirm"]
+    rows = [head] + [[cell_value(r.date), r.event, cell_value(r.shares), r.ratio, cell_value(r.consideration),
+                      cell_value(r.additional), None, r.category, r.ref, cell_value(r.price), r.note, r.confirm]
+                     for r in m.rows]
+    book.write(names[1], 1, 1, rows)
+    notes = [["Date", "OCF object", "Id", "File", "Why it is not an Events row"]]
+    notes += [[n.date, n.object_type, n.id, n.file, n.reason] for n in m.notes]
+    notes += [["Warning", w] for w in m.warnings]
+    book.write(names[2], 1, 1, notes)
+    book.set_widths(names[1], {1: 12, 2: 16, 11: 60, 12: 60})
+    book.set_widths(names[2], {2: 40, 3: 30, 5: 100})
+    return names

@@ -458,12 +458,15 @@ def _how_to_sheet(wb, f) -> None:
 
 
 def new_workbook(path: Path | str, *, preset: str | None = None, terms: dict[str, object] | None = None,
-                 events: list[list[object]] | None = None) -> Path:
+                 events: list[list[object]] | None = None, extend=None) -> Path:
     """Write a starter workbook at ``path``; ``preset`` "D-1" fills the Preset term and adds Tests and Facts.
 
     ``terms`` ({label: cell}, e.g. from :func:`read_terms_csv`) and ``events`` (rows in the Events
     columns' order, from :func:`read_events_csv`) fill the book as it is written: the catalog
-    formulas stay dynamic arrays (no program re-saves the book)."""
+    formulas stay dynamic arrays (no program re-saves the book). ``extend(wb, formats, names)``,
+    when given, fills in or adds sheets before the names are defined (``warrants import-ocf``
+    writes the terms, events and its notes this way, addin/ocf/book.py).
+    """
     import xlsxwriter
 
     if preset is not None and preset not in PRESETS:
@@ -480,6 +483,8 @@ def new_workbook(path: Path | str, *, preset: str | None = None, terms: dict[str
     if performance:
         _tests_sheet(wb, f, names)
     _how_to_sheet(wb, f)
+    if extend is not None:
+        extend(wb, f, names)
     conf = wb.add_worksheet("xlwings.conf")
     conf.set_column(0, 0, 22)
     conf.set_column(1, 1, 30)

@@ -104,3 +104,32 @@ def make_adjustment_certificate():
 def make_purchase_form():
     """Button: write the Exhibit A purchase form on a new sheet (reads Terms, Exercise, Market, Events)."""
     run_button(xw.Book.caller(), "purchase_form")
+
+
+@xw.script
+def import_ocf():
+    """Button "Import OCF" (Windows): pick an OCF package (.zip or a manifest/transactions .json); the warrant's
+    terms, Events and the OCF notes arrive on new sheets of this book (addin.macros.import_ocf, docs/ocf.md)."""
+    from engine.errors import WarrantError
+
+    from . import macros
+
+    book = xw.Book.caller()
+    try:
+        picked = book.app.api.GetOpenFilename("Open Cap Table Format (*.zip;*.json),*.zip;*.json", 1,
+                                              "Import OCF: the cap table package")
+    except Exception:  # noqa: BLE001 - no COM file picker (Mac, web): the command line does it
+        book.app.alert("Import OCF needs Excel on Windows; elsewhere run: warrants import-ocf PATH --warrant ID "
+                       "-o OUT.xlsx", title="Warrants")
+        return
+    if not picked:              # cancelled
+        return
+    warrant = book.app.api.InputBox("The warrant's OCF security_id or custom_id (blank: the package's only "
+                                    "warrant)", "Import OCF", "")
+    if warrant is False:        # cancelled
+        return
+    try:
+        names = macros.import_ocf(macros.XlwingsBook(book), picked, str(warrant).strip() or None)
+        book.sheets[names[1]].activate()
+    except WarrantError as exc:
+        book.app.alert(f"#WARRANT: {' '.join(str(exc).split())}", title="Warrants")

@@ -82,7 +82,7 @@ def test_windows_metadata_is_the_catalogs(windows_xl):
             assert got["doc"] == want.doc and len(want.doc) <= 255, (name, want.name)
             assert ("optional" in got) == want.optional, (name, want.name)  # [optional] in the wizard
         assert "optional" in args[-1]  # caller: filled by xlwings, hidden from Excel
-    for macro in ("make_adjustment_certificate", "make_purchase_form"):
+    for macro in ("make_adjustment_certificate", "make_purchase_form", "import_ocf"):
         meta = getattr(xl, macro).__xlfunc__
         assert meta["sub"] is True and meta["args"] == []
 
@@ -100,7 +100,7 @@ def test_windows_vba_written_by_import_functions(windows_xl):
         # caller is not an Excel argument: the wrapper passes Nothing and xlwings puts the range there.
         call = f'XLPy.CallUDF("addin.xl", "{name}", Array({", ".join(a.name for a in entry.args)}, Nothing)'
         assert call in text, name
-    assert re.findall(r"^Sub (\w+)\(\)$", text, flags=re.M) == ["make_adjustment_certificate",
+    assert re.findall(r"^Sub (\w+)\(\)$", text, flags=re.M) == ["import_ocf", "make_adjustment_certificate",
                                                                "make_purchase_form"]
     assert "expand" not in text.lower()
 
