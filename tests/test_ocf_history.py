@@ -194,7 +194,7 @@ def test_the_imported_book_answers_the_hand_calculation(tmp_path, capsys, method
     assert code == 0 and "17 events" in out and "1 rows to confirm" in out and "required" not in out, (out, err)
     # Until the repricing of eq-1 is confirmed, the answers refuse, naming the row and the reason.
     refused, _ = _answers(book)
-    assert isinstance(refused, str) and refused.startswith("#WARRANT: Events row 10: not confirmed: a split (× 2)")
+    assert isinstance(refused, str) and refused.startswith("#WARRANT: Events!A10: not confirmed: a split (× 2)")
     confirmed = tmp_path / "w1-confirmed.xlsx"
     _confirm_all(book, confirmed)
     got_price, got_shares = _answers(confirmed)
