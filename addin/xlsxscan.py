@@ -262,7 +262,7 @@ def _workbook_part(reader: _Reader) -> str:
             return target
     if "xl/workbook.xml" in reader.parts:
         return "xl/workbook.xml"
-    raise Refused("no workbook part (xl/workbook.xml)")
+    raise Refused("not an Excel workbook (no workbook part xl/workbook.xml)")
 
 
 class _RichText:
@@ -481,6 +481,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
     row_no = col_no = 0
     row_text = ""                            # the current row's r, as written
     max_row = max_col = 0
+    last = 0                                 # the last cell's column in row max_row
     in_cell = in_f = False
     key: tuple = (title, 0, 0)
     t = None
@@ -512,8 +513,13 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                                                                             "t", "r"))
         p.StartElementHandler = start
 
+    def _forget(key) -> None:
+        for d in (values, formulas, arrays, errors, styles, sheet.data_tables):
+            d.pop(key, None)
+        sheet.dynamic.discard(key)
+
     def start(name, a):
-        nonlocal row_no, col_no, row_text, max_row, max_col, in_cell, in_f, key, t, style, cm, v_text, f_attrs
+        nonlocal row_no, col_no, row_text, max_row, max_col, in_cell, in_f, key, t, style, cm, v_text, f_attrs, last
         nonlocal f_text, rich, inline
         if name == _V:
             buf.clear()
@@ -540,6 +546,11 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             key = (title, row, col_no)
             if row > max_row:
                 max_row = row
+                last = col_no
+            elif row < max_row or col_no <= last:
+                _forget(key)                     # a cell out of order may repeat one: the last one counts
+            else:
+                last = col_no
             if col_no > max_col:
                 max_col = col_no
             t = a.get("t")

@@ -235,3 +235,121 @@ def test_array_formulas_claiming_millions_of_cells_are_refused(tmp_path):
     assert os.path.getsize(path) < 2_000
     with pytest.raises(BookError, match=r"its array formulas claim 14,700,000 cells .*over the cap of 5,000,000"):
         load_book(path, read_only=True)
+
+
+# ----------------------------------------------------------------------------- hostile XML, against openpyxl
+
+from hypothesis import event, given, settings, strategies as st  # noqa: E402
+
+_XML_CHAR = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff")
+_TEXT = st.lists(_XML_CHAR | st.sampled_from(list("<>&'\"\t\n\r ]")) | st.just("]]>"), max_size=12).map("".join)
+_STYLES = (f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs count="3"><xf numFmtId="0"/>'
+           '<xf numFmtId="14"/><xf numFmtId="46"/></cellXfs></styleSheet>')     # General, a date, a duration
+
+
+@st.composite
+def _encoded(draw, text: str) -> str:
+    """``text`` as XML character data, each piece written one of the ways XML allows."""
+    out, i = [], 0
+    while i < len(text):
+        n = draw(st.integers(1, len(text) - i))
+        piece, i = text[i:i + n], i + n
+        way = draw(st.sampled_from(["escape", "cdata", "refs"]))
+        if way == "cdata" and "\r" not in piece:      # a raw CR in CDATA is a line end, as anywhere
+            out.append("<![CDATA[" + piece.replace("]]>", "]]]]><![CDATA[>") + "]]>")
+        elif way == "refs":
+            out.append("".join(draw(st.sampled_from([f"&#{ord(ch)};", f"&#x{ord(ch):X};"])) for ch in piece))
+        else:
+            out.append(piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;"))
+    return "".join(out)
+
+
+@st.composite
+def _cell(draw, p: str, strings: int) -> str:
+    kind = draw(st.sampled_from(["int", "float", "date", "inline", "str", "bool", "error", "formula", "shared"]))
+    attrs: dict[str, str] = {}
+    if kind in ("int", "float", "date"):
+        v = str(draw(st.integers(0, 2_000_000))) if kind != "float" else repr(draw(st.floats(-1e12, 1e12)))
+        body = f"<{p}v>{draw(_encoded(v))}</{p}v>"
+        if kind == "date":
+            attrs["s"] = draw(st.sampled_from(["1", "2"]))
+    elif kind == "inline":
+        attrs["t"] = "inlineStr"
+        body = f"<{p}is><{p}t>{draw(_encoded(draw(_TEXT)))}</{p}t></{p}is>"
+    elif kind == "str":
+        attrs["t"] = "str"
+        body = f"<{p}f>\"x\"</{p}f><{p}v>{draw(_encoded(draw(_TEXT)))}</{p}v>"
+    elif kind == "bool":
+        attrs["t"] = "b"
+        body = f"<{p}v>{draw(st.sampled_from(['0', '1']))}</{p}v>"
+    elif kind == "error":
+        attrs["t"] = "e"
+        body = f"<{p}v>{draw(st.sampled_from(['#N/A', '#DIV/0!', '#VALUE!']))}</{p}v>"
+    elif kind == "formula":
+        formula = 'IF(A1<>"&",1,' + draw(_TEXT).replace("\r", "") + ")"
+        body = f"<{p}f>{draw(_encoded(formula))}</{p}f>"
+    else:
+        attrs["t"] = "s"
+        body = f"<{p}v>{draw(st.integers(0, strings - 1))}</{p}v>"
+    col, row = draw(st.integers(1, 40)), draw(st.integers(1, 30))
+    if draw(st.booleans()):
+        attrs["r"] = f"{chr(64 + col) if col <= 26 else 'A' + chr(64 + col - 26)}{row}"
+    pairs = draw(st.permutations(list(attrs.items())))
+    gap = draw(st.sampled_from(["", " ", "\n  "]))
+    noise = draw(st.sampled_from(["", "<!-- <v>9</v> -->", "<?pi <v>9</v>?>", "\n"]))
+    return f"<{p}c" + "".join(f'{gap} {k}="{v}"' for k, v in pairs) + f">{noise}{body}{noise}</{p}c>"
+
+
+@st.composite
+def _hostile_book(draw) -> tuple[bytes, bool]:
+    """A workbook whose sheet is written in any way XML allows; and whether it was broken on purpose
+    (truncated, or given a DTD with an entity), which both readers must refuse."""
+    strings = [draw(_TEXT) for _ in range(draw(st.integers(1, 4)))]
+    mode = draw(st.sampled_from(["default", "root-prefix", "below-root"]))
+    p = {"default": "", "root-prefix": "x:", "below-root": "y:"}[mode]
+    rows = []
+    for _ in range(draw(st.integers(0, 6))):
+        row_attr = f' r="{draw(st.integers(1, 30))}"' if draw(st.booleans()) else ""
+        cells = draw(st.lists(_cell(p, len(strings)), max_size=6))
+        rows.append(f"<{p}row{row_attr}>" + "".join(cells) + f"</{p}row>")
+    data = "".join(rows)
+    if mode == "default":
+        sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{data}</sheetData></worksheet>'
+    elif mode == "root-prefix":
+        sheet = f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN}"><x:sheetData>{data}</x:sheetData></x:worksheet>'
+    else:
+        sheet = (f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData xmlns:y="{MAIN}">{data}</sheetData>'
+                 "</worksheet>")
+    broken = draw(st.sampled_from(["no", "no", "no", "truncated", "dtd"]))
+    if broken == "truncated":
+        sheet = sheet[:draw(st.integers(0, len(sheet) - 1))]
+    elif broken == "dtd":
+        sheet = sheet.replace('<?xml version="1.0"?>', '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e "ZZ">]>', 1)
+        sheet = sheet.replace("</sheetData>", f'<{p}row r="99"><{p}c r="A99" t="inlineStr"><{p}is><{p}t>&e;</{p}t>'
+                              f"</{p}is></{p}c></{p}row></sheetData>", 1)
+    shared = (f'<?xml version="1.0"?><sst xmlns="{MAIN}">'
+              + "".join(f"<si><t>{draw(_encoded(s))}</t></si>" for s in strings) + "</sst>")
+    return xlsx({"S": sheet}, shared=shared, styles=_STYLES), broken != "no", sheet, shared    # parts shown if it fails
+
+
+def _typed(cells: dict) -> dict:
+    return {k: (type(v).__name__, v) for k, v in cells.items()}
+
+
+@settings(max_examples=150)
+@given(_hostile_book())
+def test_hostile_xml_reads_as_openpyxl_reads_it_cell_by_cell(tmp_path_factory, case):
+    data, broken, _sheet, _shared = case
+    path = tmp_path_factory.mktemp("hostile") / "book.xlsx"
+    path.write_bytes(data)
+    try:
+        want = _typed(_openpyxl_cells(path))
+    except Exception:  # noqa: BLE001 - openpyxl refuses the file (whatever it raises): so must the scan
+        want = None
+    event("refused" if want is None or broken else "cells read" if want else "no cells")
+    if want is None or broken:
+        assert broken or want is not None
+        with pytest.raises(Refused):
+            read_book(path)
+        return
+    assert _typed(_scanned_cells(path)) == want

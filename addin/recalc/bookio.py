@@ -124,19 +124,23 @@ def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bo
 
 def _check_scan(path: Path, scan, caps: Caps) -> None:
     """Caps on what the cells claim: the extent a merged area reaches (openpyxl would build a
-    cell object for each of its cells), and the cells the legacy array formulas and data tables
-    of the whole book say they fill (each filled cell is computed and kept)."""
+    cell object for each of its cells), and the cells the array formulas and data tables of the
+    whole book say they fill (each filled cell is computed and kept); an array over the
+    per-formula cap is left out (that formula gets an error in its own cell)."""
     claimed = 0
     for title in scan.sheetnames:
         sheet = scan.sheets[title]
         if sheet.max_row * sheet.max_col > caps.max_cells:
-            raise BookError(f"{path}: sheet {title} uses {sheet.max_row:,} rows by {sheet.max_col:,} columns "
-                            f"({sheet.max_row * sheet.max_col:,} cells, merged areas included), over the cap "
-                            f"of {caps.max_cells:,}")
+            from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
+            raise BookError(f"{path}: sheet {title} uses A1:{get_column_letter(sheet.max_col)}{sheet.max_row} "
+                            f"({sheet.max_row * sheet.max_col:,} cells{', merged areas included' if sheet.merged else ''})"
+                            f", over the cap of {caps.max_cells:,}")
         for ref in sheet.arrays.values():
             bounds = parse_area(ref) if ref else None
             if bounds:
-                claimed += (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1)
+                cells = (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1)
+                if cells <= caps.max_range_cells:     # a larger one is an error in its own cell
+                    claimed += cells
         if claimed > caps.max_cells:
             raise BookError(f"{path}: its array formulas claim {claimed:,} cells (sheet {title} reached the cap), "
                             f"over the cap of {caps.max_cells:,}")
