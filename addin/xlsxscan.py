@@ -133,8 +133,7 @@ def _m(name: str) -> str:
     return f"{MAIN}}}{name}"
 
 
-_C, _V, _F, _IS, _T, _R, _RPH, _ROW, _SI = map(_m, ("c", "v", "f", "is", "t", "r", "rPh", "row", "si"))
-_MERGE_CELL, _SHEET_DATA = _m("mergeCell"), _m("sheetData")
+_T, _R, _SI = _m("t"), _m("r"), _m("si")       # the sheets' own names: _scan_sheet_as
 
 
 def _refuse_dtd(part: str):
