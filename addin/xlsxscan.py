@@ -1,10 +1,10 @@
 """Read an .xlsx workbook fast: every cell's value or formula, names and calculation settings.
 
-openpyxl builds a styled ``Cell`` object per cell through a full XML parser; for a
-10,000-row register that is most of a recalculation's time. This reader scans the
-sheet parts as text instead (one regular expression per cell) and returns plain
-dicts holding exactly what ``openpyxl.load_workbook(path)`` would give the
-recalculation, cell by cell:
+openpyxl builds a styled ``Cell`` object per cell; for a 10,000-row register that is most of
+a recalculation's time. This reader feeds each part through the standard library's expat
+parser (a real XML parser: CDATA sections, character and entity references, namespace
+prefixes, attributes in any order read as XML defines them) with plain callbacks, and returns
+plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculation, cell by cell:
 
 * constants typed as openpyxl types them: ``int`` when the stored number has no
   ``.``/``E``, else ``float``; date-formatted numbers as ``datetime``/``time``/
@@ -15,33 +15,45 @@ recalculation, cell by cell:
   ``Translator``, array formulas with their ``ref`` (:attr:`ScanSheet.arrays`), and
   dynamic-array anchors (the ``cm`` attribute naming ``XLDAPR`` metadata with
   ``fDynamic="1"``) in :attr:`ScanSheet.dynamic`;
+* data tables (``<f t="dataTable">``, What-If analysis) as the formula Excel shows,
+  ``=TABLE(row input, column input)``, over their range (an array formula), and listed in
+  :attr:`ScanSheet.data_tables` so that the evaluator reports them unsupported;
 * workbook and sheet-scoped defined names, ``date1904``, and ``calcPr`` as written
   (``calcMode``, ``fullCalcOnLoad``, ``iterate``, ``iterateCount``, ``iterateDelta``);
 * each cell's number format code (for the command's key-results table);
-* merged ranges: cells other than the top-left hold nothing (openpyxl's ``MergedCell``).
+* merged areas: unlike openpyxl (whose ``MergedCell`` drops them), a hidden cell of a merge
+  keeps its formula or value, since Excel keeps and computes it.
 
-Whatever the scan does not model raises :class:`Unsupported` with the reason, and the
-caller reads the book with openpyxl instead: a namespace prefix on the sheet's tags,
-cells without an ``r`` reference or with attributes in an unusual order, data-table
-formulas, chartsheets, a part not in UTF-8.
+Refused (:class:`Refused`, one line naming the part and the place): a part declaring a DTD or
+entities (as defusedxml refuses them: ``&xxe;`` never becomes cell text), XML that is not
+well-formed (an unclosed tag included: a linear scan finds it), a sheet the workbook lists
+whose part is missing, a cell outside Excel's grid, a value that does not fit its type, a
+damaged ``xl/metadata.xml``. Read with openpyxl instead (:class:`Unsupported`): chartsheets.
+Memory: the parser reads a part 1 MiB at a time; the caches are bounded.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
+from xml.parsers import expat
 
-__all__ = ["ScanBook", "ScanCell", "ScanSheet", "ScanWorkbook", "ScanWorksheet", "Unsupported", "open_book", "read_book"]
+__all__ = ["ScanBook", "ScanCell", "ScanSheet", "ScanWorkbook", "ScanWorksheet", "Refused", "Unsupported",
+           "open_book", "read_book"]
 
-
-_NOT_READ = object()
+MAX_ROW, MAX_COL = 1_048_576, 16_384     # Excel's sheet size
 
 
 class Unsupported(Exception):
     """The book uses something this reader does not model; read it with openpyxl."""
+
+
+class Refused(Exception):
+    """The file is not a workbook anyone should read (the message says why, in one line)."""
 
 
 @dataclass(slots=True)
@@ -56,6 +68,8 @@ class ScanSheet:
     errors: dict[tuple[str, int, int], str] = field(default_factory=dict)        # error constants ("#N/A")
     styles: dict[tuple[str, int, int], int] = field(default_factory=dict)        # cell -> style index (non-zero)
     names: dict[str, str] = field(default_factory=dict)                          # sheet-scoped defined names
+    data_tables: dict[tuple[str, int, int], str] = field(default_factory=dict)   # data-table anchor -> ref
+    merged: list[str] = field(default_factory=list)                              # merged areas ("A1:C3")
     max_row: int = 0
     max_col: int = 0
 
@@ -72,126 +86,6 @@ class ScanBook:
     def number_format(self, sheet: str, row: int, col: int) -> str:
         idx = self.sheets[sheet].styles.get((sheet, row, col), 0)
         return self.formats[idx] if idx < len(self.formats) else "General"
-
-
-# ----------------------------------------------------------------------------- the scan
-
-# r first (as Excel, XlsxWriter and openpyxl write it), the other attributes as one text; the
-# common <v>-only content as its own group.
-_CELL = re.compile(r'<c r="([A-Z]{1,3})(\d+)"((?:\s+[\w:]+="[^"]*")*)\s*(?:/>|><v>([^<]*)</v></c>|>(.*?)</c>)', re.S)
-_CELL_ATTRS: dict[str, tuple[int, str | None, int]] = {"": (0, None, 0)}    # attribute text -> (s, t, cm)
-_VALUE = re.compile(r"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
-_FORMULA = re.compile(r"<f(\s[^>]*?)?(?:/>|>(.*?)</f>)", re.S)
-_INLINE = re.compile(r"<is>(.*?)</is>", re.S)
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-_SI = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
-_PHONETIC = re.compile(r"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*/>", re.S)
-_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
-_MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_COLS: dict[str, int] = {}
-_ROW, _COLUMN = itemgetter(1), itemgetter(2)
-
-
-def _col(letters: str) -> int:
-    n = _COLS.get(letters)
-    if n is None:
-        n = 0
-        for ch in letters:
-            n = n * 26 + ord(ch) - 64
-        _COLS[letters] = n
-    return n
-
-
-_REFERENCE = re.compile(r"&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
-_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-
-
-def _reference(m: re.Match) -> str:
-    # XML's five entities and character references (html.unescape would remap &#x80;-&#x9F;)
-    if m.group(3):
-        return _NAMED[m.group(3)]
-    return chr(int(m.group(1))) if m.group(1) else chr(int(m.group(2), 16))
-
-
-def _unescape(s: str) -> str:
-    return _REFERENCE.sub(_reference, s) if "&" in s else s
-
-
-def _xml_text(s: str) -> str:
-    """Element text as an XML parser gives it: line ends normalised, references resolved."""
-    if "\r" in s:
-        s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return _unescape(s)
-
-
-def _attrs(text: str | None) -> dict[str, str]:
-    return {k: _unescape(v) for k, v in _ATTR.findall(text or "")}
-
-
-def _rich_text(inner: str) -> str:
-    """openpyxl's Text.content: the plain text and every run's text, phonetic runs dropped."""
-    if inner.startswith("<t>") and inner.endswith("</t>") and "<t" not in inner[3:]:
-        return _xml_text(inner[3:-4])
-    inner = _PHONETIC.sub("", inner)
-    return _xml_text("".join(m.group(1) or "" for m in _TEXT.finditer(inner)))
-
-
-def _number(text: str) -> int | float:
-    # openpyxl's _cast_number: a float when the text has a point or an exponent
-    if "." in text or "E" in text or "e" in text:
-        return float(text)
-    return int(text)
-
-
-class _Reader:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.zf = zipfile.ZipFile(path)
-        self.parts = set(self.zf.namelist())
-
-    def text(self, part: str) -> str:
-        try:
-            data = self.zf.read(part)
-        except KeyError:
-            raise Unsupported(f"missing part {part}") from None
-        head = data[:100].lower()
-        if b"encoding=" in head and b'encoding="utf-8"' not in head and b"encoding='utf-8'" not in head:
-            raise Unsupported(f"{part} is not UTF-8")
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Unsupported(f"{part} is not UTF-8") from None
-
-    def rels(self, part: str) -> dict[str, tuple[str, str]]:
-        folder, name = posixpath.split(part)
-        rels_part = posixpath.join(folder, "_rels", name + ".rels")
-        out = {}
-        if rels_part not in self.parts:
-            return out
-        for m in re.finditer(r"<Relationship\b([^>]*)/?>", self.text(rels_part)):
-            a = _attrs(m.group(1))
-            target = a.get("Target", "")
-            if a.get("TargetMode") == "External":
-                continue
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            out[a.get("Id", "")] = (a.get("Type", "").rsplit("/", 1)[-1], target)
-        return out
-
-
-def _workbook_part(reader: _Reader) -> str:
-    for _id, (kind, target) in reader.rels("").items():
-        if kind == "officeDocument":
-            return target
-    if "xl/workbook.xml" in reader.parts:
-        return "xl/workbook.xml"
-    raise Unsupported("no workbook part")
-
-
-def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
-    if part is None or part not in reader.parts:
-        return []
-    text = reader.text(part)
-    return [_rich_text(m.group(1)).replace("x005F_", "") if m.group(1) else "" for m in _SI.finditer(text)]
 
 
 # openpyxl's number-format tests (openpyxl/styles/numbers.py, MIT licence, (c) 2010-2024 openpyxl),
@@ -227,17 +121,244 @@ def is_timedelta_format(fmt: str | None) -> bool:
     return _TIMEDELTA.search(fmt.split(";")[0]) is not None
 
 
+# ----------------------------------------------------------------------------- XML, parsed safely
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CHUNK = 1 << 20                         # bytes inflated and parsed at a time
+
+
+def _m(name: str) -> str:
+    return f"{MAIN}}}{name}"
+
+
+_T, _R, _SI = _m("t"), _m("r"), _m("si")       # the sheets' own names: _scan_sheet_as
+
+
+def _refuse_dtd(part: str):
+    def handler(*_args) -> None:
+        raise Refused(f"{part} declares a DTD or entities (<!DOCTYPE>), which a workbook never needs: "
+                      "refused, as defusedxml refuses it")
+    return handler
+
+
+def _parser(part: str, namespaces: bool = True):
+    """An expat parser that refuses any DTD (and so any entity declaration) before it is read.
+
+    ``namespaces``: element names come as ``"{uri}}local"``; without, as written (``"c"``,
+    ``"x:c"``), which parses a sheet twice as fast (see :func:`_scan_sheet`)."""
+    p = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
+    p.buffer_text = True
+    p.buffer_size = 1 << 16
+    p.StartDoctypeDeclHandler = _refuse_dtd(part)
+    p.EntityDeclHandler = _refuse_dtd(part)
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return p
+
+
+_COLS: dict[str, int] = {}               # at most 18,278 entries: one per valid column name
+
+
+def _col(letters: str) -> int:
+    n = _COLS.get(letters)
+    if n is None:
+        if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()):
+            raise ValueError(letters)
+        n = 0
+        for ch in letters.upper():
+            n = n * 26 + ord(ch) - 64
+        _COLS[letters] = n
+    return n
+
+
+_DIGITS = "0123456789"
+
+
+def _coordinate(text: str) -> tuple[int, int]:
+    """``"B12"`` -> (12, 2), inside Excel's grid, else ValueError."""
+    letters = text.rstrip(_DIGITS)
+    digits = text[len(letters):]
+    col = _col(letters)
+    if not digits or digits[0] == "0" or len(digits) > 7:
+        raise ValueError(text)
+    row = int(digits)
+    if row > MAX_ROW or col > MAX_COL:
+        raise ValueError(text)
+    return row, col
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _number(text: str) -> int | float:
+    # openpyxl's _cast_number: a float when the text has a point or an exponent
+    if "." in text or "E" in text or "e" in text:
+        return float(text)
+    return int(text)
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.zf = zipfile.ZipFile(path)
+        self.parts = set(self.zf.namelist())
+
+    def parse(self, part: str, start=None, end=None, parser=None) -> int:
+        """Feed ``part`` through an expat parser (``start``/``end`` element handlers), a chunk at a
+        time; malformed XML, a DTD or a damaged entry is :class:`Refused` with its place.
+        Returns how many times ``xmlns`` occurs in the part's bytes."""
+        p = parser or _parser(part)
+        if start is not None:
+            p.StartElementHandler = start
+        if end is not None:
+            p.EndElementHandler = end
+        try:
+            fh = self.zf.open(part)
+        except KeyError:
+            raise Refused(f"part {part} is missing from the file") from None
+        xmlns, tail = 0, b""
+        try:
+            with fh:
+                while chunk := fh.read(_CHUNK):
+                    xmlns += chunk.count(b"xmlns") + (tail + chunk[:4]).count(b"xmlns")
+                    tail = chunk[-4:]
+                    p.Parse(chunk, False)
+                p.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise Refused(f"{part} is not well-formed XML (line {exc.lineno}, column {exc.offset}: "
+                          f"{expat.ErrorString(exc.code)})") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise Refused(f"{part} is damaged in the zip archive ({exc})") from None
+        return xmlns
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        out: dict[str, tuple[str, str]] = {}
+        if rels_part not in self.parts:
+            return out
+        tag = f"{_PKG}}}Relationship"
+
+        def start(name, a):
+            if name == tag and a.get("TargetMode") != "External":
+                target = a.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join(folder, target))
+                out[a.get("Id", "")] = (a.get("Type", "").rsplit("/", 1)[-1], target)
+        self.parse(rels_part, start)
+        return out
+
+
+def _workbook_part(reader: _Reader) -> str:
+    for _id, (kind, target) in reader.rels("").items():
+        if kind == "officeDocument":
+            return target
+    if "xl/workbook.xml" in reader.parts:
+        return "xl/workbook.xml"
+    raise Refused("not an Excel workbook (no workbook part xl/workbook.xml)")
+
+
+class _RichText:
+    """openpyxl's ``Text.content`` of an ``<si>`` or ``<is>``: its own ``<t>``, then each run's
+    ``<t>``; phonetic runs (``<rPh>``) dropped. Fed element by element while inside one; ``buf``
+    is the list the parser's character handler appends to."""
+
+    __slots__ = ("buf", "t_tag", "r_tag", "path", "plain", "runs", "target")
+
+    def __init__(self, buf: list, t_tag: str = _T, r_tag: str = _R) -> None:
+        self.buf, self.t_tag, self.r_tag = buf, t_tag, r_tag
+        self.path: list[str] = []
+        self.plain: str | None = None
+        self.runs: list[str] = []
+        self.target = 0                  # 1: the container's own <t>, 2: a run's <t>
+
+    def start(self, name: str) -> None:
+        path = self.path
+        if name == self.t_tag and not self.target:
+            if not path:
+                self.target = 1
+            elif len(path) == 1 and path[0] == self.r_tag:
+                self.target = 2
+            if self.target:
+                self.buf.clear()
+        path.append(name)
+
+    def end(self) -> None:
+        self.path.pop()
+        if self.target and len(self.path) == self.target - 1:
+            text = "".join(self.buf)
+            if self.target == 1:
+                self.plain = text
+            else:
+                self.runs.append(text)
+            self.target = 0
+
+    def content(self) -> str:
+        text = "".join(self.runs)
+        return text if self.plain is None else self.plain + text
+
+
+def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
+    if part is None or part not in reader.parts:
+        return []
+    strings: list[str] = []
+    p = _parser(part)
+    buf: list[str] = []
+    p.CharacterDataHandler = buf.append
+    rich: _RichText | None = None
+
+    def start(name, _a):
+        nonlocal rich
+        if rich is not None:
+            rich.start(name)
+        elif name == _SI:
+            rich = _RichText(buf)
+            buf.clear()
+
+    def end(name):
+        nonlocal rich
+        if rich is not None:
+            if rich.path:
+                rich.end()
+            else:
+                strings.append(rich.content().replace("x005F_", ""))
+                rich = None
+    reader.parse(part, start, end, p)
+    return strings
+
+
 def _formats(reader: _Reader, part: str | None) -> tuple[list[str], set[int], set[int]]:
     """Number format code per style index, and the indexes openpyxl reads as dates / durations."""
     if part is None or part not in reader.parts:
         return ["General"], set(), set()
-    text = reader.text(part)
-    custom = {int(a["numFmtId"]): a.get("formatCode", "")
-              for a in (_attrs(m.group(1)) for m in re.finditer(r"<numFmt\b([^>]*)/?>", text)) if "numFmtId" in a}
-    formats: list[str] = []
-    xfs = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", text, re.S)
-    for m in re.finditer(r"<xf\b([^>]*?)(?:/>|>)", xfs.group(1) if xfs else ""):
-        fid = int(_attrs(m.group(1)).get("numFmtId", "0"))
+    custom: dict[int, str] = {}
+    ids: list[str] = []
+    num_fmt, xfs_tag, xf_tag = _m("numFmt"), _m("cellXfs"), _m("xf")
+    inside = False
+
+    def start(name, a):
+        nonlocal inside
+        if name == num_fmt and "numFmtId" in a:
+            custom[_int(a["numFmtId"], part)] = a.get("formatCode", "")
+        elif name == xfs_tag:
+            inside = True
+        elif inside and name == xf_tag:
+            ids.append(a.get("numFmtId", "0"))
+
+    def end(name):
+        nonlocal inside
+        if name == xfs_tag:
+            inside = False
+    reader.parse(part, start, end)
+    formats = []
+    for text in ids:
+        fid = _int(text, part)
         formats.append(custom[fid] if fid in custom else BUILTIN_FORMATS.get(fid, "General"))
     if not formats:
         formats = ["General"]
@@ -246,164 +367,368 @@ def _formats(reader: _Reader, part: str | None) -> tuple[list[str], set[int], se
     return formats, dates, durations
 
 
+def _int(text: str, where: str) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise Refused(f"{where}: {text!r} is not a whole number") from None
+
+
 def _dynamic_metadata(reader: _Reader, part: str | None) -> set[int]:
-    """The ``cm`` indexes (1-based) that mark a dynamic-array formula."""
+    """The ``cm`` indexes (1-based) that mark a dynamic-array formula (``XLDAPR`` with ``fDynamic``)."""
     if part is None or part not in reader.parts:
         return set()
-    text = reader.text(part)
-    types = [_attrs(m.group(1)).get("name", "") for m in re.finditer(r"<metadataType\b([^>]*?)/?>", text)]
-    future = re.search(r'<futureMetadata\b[^>]*name="XLDAPR"[^>]*>(.*?)</futureMetadata>', text, re.S)
-    flags = [bool(re.search(r'fDynamic="(?:1|true)"', bk)) for bk in
-             re.findall(r"<bk>(.*?)</bk>", future.group(1), re.S)] if future else []
-    cells = re.search(r"<cellMetadata\b[^>]*>(.*?)</cellMetadata>", text, re.S)
+    types: list[str] = []
+    flags: list[bool] = []                       # per <bk> of futureMetadata name="XLDAPR"
+    cells: list[tuple[int, int] | None] = []     # per <bk> of cellMetadata: its first <rc t= v=>
+    section = ""
+    type_tag, future, cell_md, bk, rc = map(_m, ("metadataType", "futureMetadata", "cellMetadata", "bk", "rc"))
+
+    def start(name, a):
+        nonlocal section
+        if name == type_tag:
+            types.append(a.get("name", ""))
+        elif name == future:
+            section = "dapr" if a.get("name") == "XLDAPR" else "other"
+        elif name == cell_md:
+            section = "cells"
+        elif name == bk:
+            if section == "dapr":
+                flags.append(False)
+            elif section == "cells":
+                cells.append(None)
+        elif section == "dapr" and flags and name.endswith("}dynamicArrayProperties"):
+            flags[-1] = a.get("fDynamic", "0").strip().lower() in ("1", "true")
+        elif name == rc and section == "cells" and cells and cells[-1] is None:
+            if "t" not in a or "v" not in a:
+                raise Refused(f"{part}: cell metadata <rc> without its t and v")
+            cells[-1] = (_int(a["t"], part), _int(a["v"], part))
+
+    def end(name):
+        nonlocal section
+        if name in (future, cell_md):
+            section = ""
+    reader.parse(part, start, end)
     out = set()
-    for i, bk in enumerate(re.findall(r"<bk>(.*?)</bk>", cells.group(1), re.S) if cells else [], start=1):
-        rc = re.search(r'<rc t="(\d+)" v="(\d+)"', bk)
-        if rc:
-            t, v = int(rc.group(1)), int(rc.group(2))
-            if 0 < t <= len(types) and types[t - 1] == "XLDAPR" and v < len(flags) and flags[v]:
+    for i, tv in enumerate(cells, start=1):
+        if tv is not None:
+            t, v = tv
+            if 0 < t <= len(types) and types[t - 1] == "XLDAPR" and 0 <= v < len(flags) and flags[v]:
                 out.add(i)
     return out
 
 
-def _scan_sheet(sheet: ScanSheet, text: str, strings: list[str], dates: set[int], durations: set[int],
-                epoch, dynamic_cm: set[int]) -> None:
+@functools.lru_cache(maxsize=4096)
+def _moment(serial: str, epoch, duration: bool):
+    """A date-formatted number as openpyxl reads it (None: out of range, openpyxl's #VALUE!)."""
     from openpyxl.utils.datetime import from_excel
-    start, end = text.find("<sheetData"), text.rfind("</sheetData>")
-    if start < 0:
-        if re.search(r"<\w+:sheetData\b", text):
-            raise Unsupported(f"sheet {sheet.title}: namespace-prefixed tags")
-        return
-    body = text[start:end] if end > 0 else ""
+    try:
+        return from_excel(_number(serial), epoch, timedelta=duration)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _data_table_text(a: dict) -> str:
+    """A data table's formula as Excel shows it: ``TABLE(row input, column input)``."""
+    r1, r2 = a.get("r1", ""), a.get("r2", "")
+    if a.get("dt2D") in ("1", "true"):
+        return f"=TABLE({r1},{r2})"
+    return f"=TABLE({r1},)" if a.get("dtr") in ("1", "true") else f"=TABLE(,{r1})"
+
+
+_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")      # a cell reference as Excel writes it
+
+
+class _Namespaced(Exception):
+    """A namespace is declared below the root element: read the part with namespace processing."""
+
+
+def _scan_sheet(reader: _Reader, part: str, sheet: ScanSheet, strings: list[str], dates: set[int],
+                durations: set[int], epoch, dynamic_cm: set[int]) -> None:
+    """Read one worksheet part, cell by cell as openpyxl's ``WorkSheetParser.parse_cell`` does
+    (its rules for a cell or a row without ``r``, its types), with one difference: a merged
+    area's hidden cells keep what the file holds (Excel keeps and computes them).
+
+    expat's namespace processing halves the speed, so a part is first read with element names as
+    written, the main namespace's prefix taken from the root element; a part that declares any
+    namespace below its root (its bytes hold ``xmlns`` more often than the root's attributes) is
+    read again with namespace processing. Both readings name the same elements."""
+    try:
+        _scan_sheet_as(reader, part, sheet, strings, dates, durations, epoch, dynamic_cm, False)
+    except _Namespaced:
+        fresh = ScanSheet(sheet.title)
+        _scan_sheet_as(reader, part, fresh, strings, dates, durations, epoch, dynamic_cm, True)
+        for name in ScanSheet.__slots__:
+            setattr(sheet, name, getattr(fresh, name))
+
+
+def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[str], dates: set[int],
+                   durations: set[int], epoch, dynamic_cm: set[int], namespaces: bool) -> None:
+    """:func:`_scan_sheet` with or without expat's namespace processing. The handlers are kept
+    short (they run twice per element): the common cell, ``<c r= s=>`` holding one ``<v>``, costs
+    two calls each way."""
+    title = sheet.title
+    _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R = map(_m, ("c", "v", "f", "is", "row", "mergeCell", "t", "r"))
     values, formulas, arrays, errors, styles = sheet.values, sheet.formulas, sheet.arrays, sheet.errors, sheet.styles
     shared: dict[str, object] = {}
-    moments: dict[tuple[str, int], object] = {}
-    matched = 0
-    blanks: list[tuple[str, int, int]] = []
-    title = sheet.title
-    cols = _COLS
-    for m in _CELL.finditer(body):
-        matched += 1
-        letters, row_text, attr_text, v, inner = m.groups()
-        parsed = _CELL_ATTRS.get(attr_text)
-        if parsed is None:
-            a = _attrs(attr_text)
-            parsed = _CELL_ATTRS[attr_text] = (int(a.get("s") or 0), a.get("t"), int(a.get("cm") or 0))
-        style, t, cm = parsed
-        key = (title, int(row_text), cols.get(letters) or _col(letters))
+    p = _parser(part, namespaces)
+    buf: list[str] = []
+    p.CharacterDataHandler = buf.append      # every consumer clears it at its start tag
+    ref_match, cols = _REF.fullmatch, _COLS
+    root_xmlns = 0
+    prefixes: set[str] = set()               # declared on the root (names as written)
+    row_no = col_no = 0
+    row_text = ""                            # the current row's r, as written
+    max_row = max_col = 0
+    last = 0                                 # the last cell's column in row max_row
+    in_cell = in_f = False
+    key: tuple = (title, 0, 0)
+    t = None
+    style = cm = 0
+    v_text: str | None = None
+    f_attrs: dict | None = None
+    f_text: str | None = None
+    rich: _RichText | None = None
+    inline: str | None = None
+
+    def where() -> str:
+        return f"sheet {title!r} cell {_letters(key[2])}{key[1]}"
+
+    def root(name, a):
+        # the worksheet element: the main namespace's prefix, unless expat resolves names itself
+        nonlocal _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R, root_xmlns
+        if namespaces:
+            if name != _m("worksheet"):
+                raise Refused(f"sheet {title!r} ({part}) is not a worksheet of the Open XML spreadsheet namespace "
+                              "(Strict Open XML, or another format): save it as an Excel Workbook (.xlsx)")
+        else:
+            prefix, _, local = name.rpartition(":")
+            if local != "worksheet" or a.get(f"xmlns:{prefix}" if prefix else "xmlns") != MAIN:
+                raise _Namespaced               # the exact reading names what is wrong
+            root_xmlns = sum(1 for k in a if k.startswith("xmlns"))
+            prefixes.update(k[6:] for k in a if k.startswith("xmlns:"))
+            lead = prefix + ":" if prefix else ""
+            _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R = (lead + n for n in ("c", "v", "f", "is", "row", "mergeCell",
+                                                                            "t", "r"))
+        p.StartElementHandler = start
+
+    def _forget(key) -> None:
+        for d in (values, formulas, arrays, errors, styles, sheet.data_tables):
+            d.pop(key, None)
+        sheet.dynamic.discard(key)
+
+    def start(name, a):
+        nonlocal row_no, col_no, row_text, max_row, max_col, in_cell, in_f, key, t, style, cm, v_text, f_attrs, last
+        nonlocal f_text, rich, inline
+        if name == _V:
+            buf.clear()
+            return
+        if name == _C:
+            ref = a.get("r")
+            if ref and row_text and ref.endswith(row_text) and (col := cols.get(ref[:-len(row_text)])):
+                row, col_no = row_no, col       # the common case: the row's number after known letters
+            elif ref:
+                m = ref_match(ref)
+                try:
+                    if m is None:
+                        row, col_no = _coordinate(ref.replace("$", ""))    # openpyxl reads "a1", "$A$1"
+                    else:
+                        row, col_no = int(m.group(2)), _col(m.group(1))
+                except ValueError:
+                    row = 0
+                if not 0 < row <= MAX_ROW or col_no > MAX_COL:
+                    raise Refused(f"sheet {title!r}: cell reference {ref[:40]!r} is not a cell of Excel's grid")
+            else:
+                row, col_no = row_no, col_no + 1     # openpyxl: the next column of the current row
+                if not 0 < row <= MAX_ROW or col_no > MAX_COL:
+                    raise Refused(f"sheet {title!r}: a cell without a reference falls outside Excel's grid")
+            key = (title, row, col_no)
+            if row > max_row:
+                max_row = row
+                last = col_no
+            elif row < max_row or col_no <= last:
+                _forget(key)                     # a cell out of order may repeat one: the last one counts
+            else:
+                last = col_no
+            if col_no > max_col:
+                max_col = col_no
+            t = a.get("t")
+            s = a.get("s")
+            style = int(s) if s else 0
+            s = a.get("cm")
+            cm = int(s) if s else 0
+            in_cell, in_f, v_text, f_attrs, f_text, inline, rich = True, False, None, None, None, None, None
+            return
+        if not namespaces and ":" in name and name.partition(":")[0] not in prefixes:
+            raise _Namespaced                    # an undeclared prefix: the exact reading refuses it
+        if rich is not None:
+            rich.start(name)
+        elif name == _F:
+            if in_cell and f_attrs is None:
+                f_attrs, in_f = a, True
+                buf.clear()
+        elif name == _IS:
+            if in_cell and inline is None:
+                rich = _RichText(buf, _T, _R)
+        elif name == _ROW:
+            r = a.get("r")
+            if r is None:
+                row_no += 1
+                row_text = ""
+            else:
+                try:
+                    row_no = int(r)
+                except ValueError:
+                    f = float(r)
+                    if not f.is_integer():
+                        raise ValueError(f"row {r!r}") from None
+                    row_no = int(f)
+                row_text = str(row_no) if 0 < row_no <= MAX_ROW else ""
+            col_no = 0
+        elif name == _MERGE_CELL:
+            ref = a.get("ref", "")
+            try:
+                r2, c2 = _coordinate(ref.rpartition(":")[2].replace("$", ""))
+            except ValueError:
+                raise Refused(f"sheet {title!r}: merged area {ref[:40]!r} is not a range of Excel's grid") from None
+            sheet.merged.append(ref)
+            max_row, max_col = max(max_row, r2), max(max_col, c2)   # openpyxl counts a merge in the extent
+
+    def end(name):
+        nonlocal in_cell, in_f, v_text, f_text, rich, inline
+        if name == _V:
+            if in_cell and v_text is None and rich is None and not in_f:
+                v_text = "".join(buf)
+            return
+        if name != _C:
+            if rich is not None:
+                if rich.path:
+                    rich.end()
+                else:
+                    inline, rich = rich.content(), None
+            elif in_f and name == _F:
+                f_text, in_f = "".join(buf), False
+            return
+        if not in_cell:
+            return
+        in_cell = False
         if style:
             styles[key] = style
-        if v:                           # <v> alone: the common cases first (the rules below, in short)
-            if t is None:
-                if style not in dates:
-                    values[key] = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-                    continue
-            elif t == "s":
-                values[key] = strings[int(v)]
-                continue
-        f = None
-        if v is None:
-            if not inner:
-                blanks.append(key)
-                continue
-            f = _FORMULA.search(inner)
-            vm = _VALUE.search(inner)
-            v = vm.group(1) if vm else None
-        if t is None and f is None and v and style not in dates:     # the common case: a plain number
-            values[key] = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-            continue
-        if f is not None:
-            fa = _attrs(f.group(1))
-            formula = "=" + _xml_text(f.group(2)) if f.group(2) is not None else "="
-            kind = fa.get("t")
-            if kind == "array":
-                arrays[key] = fa.get("ref", "")
-                if cm in dynamic_cm:
-                    sheet.dynamic.add(key)
-            elif kind == "shared":
-                idx = fa.get("si")
-                if idx in shared:
-                    formula = shared[idx].translate_formula(f"{letters}{row_text}")
-                elif formula != "=":
-                    from openpyxl.formula.translate import Translator
-                    shared[idx] = Translator(formula, f"{letters}{row_text}")
-            elif kind == "dataTable":
-                raise Unsupported(f"sheet {sheet.title}: data-table formula at {letters}{row_text}")
-            formulas[key] = formula
-            continue
+        if f_attrs is None and v_text and (t is None or t == "n") and style not in dates:
+            v = v_text                       # the common case: a plain number
+            try:
+                values[key] = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+            except ValueError:
+                raise Refused(f"{where()}: value {v[:40]!r} is not a number") from None
+            return
+        if f_attrs is not None:
+            _formula(key, f_attrs, f_text)
+            return
         if t == "inlineStr":
-            im = _INLINE.search(inner)
-            if im is not None:
-                values[key] = _rich_text(im.group(1))
-            else:
-                blanks.append(key)
-            continue
-        if not v:
-            blanks.append(key)          # openpyxl keeps the cell (its value None)
-            continue
-        if t is None or t == "n":
-            if style in dates:
-                moment = moments.get((v, style), _NOT_READ)   # a register repeats its dates: each read once
-                if moment is _NOT_READ:
-                    try:
-                        moment = from_excel(_number(v), epoch, timedelta=style in durations)
-                    except (OverflowError, ValueError):
-                        moment = None
-                    moments[(v, style)] = moment
+            if inline is not None:
+                values[key] = inline
+            return
+        v = v_text or None
+        if v is None:
+            return
+        try:
+            if t is None or t == "n":
+                moment = _moment(v, epoch, style in durations)
                 if moment is None:
-                    errors[key] = "#VALUE!"     # openpyxl: a date serial out of range reads as #VALUE!
+                    errors[key] = "#VALUE!"   # openpyxl: a date serial out of range reads as #VALUE!
                 else:
                     values[key] = moment
-                continue
-            values[key] = _number(v)
-        elif t == "s":
-            values[key] = strings[int(v)]
-        elif t == "str":
-            values[key] = _xml_text(v)
-        elif t == "b":
-            values[key] = bool(int(v))
-        elif t == "e":
-            errors[key] = _xml_text(v)
-        elif t == "d":
-            from openpyxl.utils.datetime import from_ISO8601
-            values[key] = from_ISO8601(v)
-        else:
-            raise Unsupported(f"sheet {sheet.title}: cell type {t!r} at {letters}{row_text}")
-    # every cell tag matched (the quick count is exact unless the sheet holds other "<c..." tags: rich text's <color>)
-    if body.count("<c") != matched and matched != body.count("<c ") + body.count("<c>") + body.count("<c/>"):
-        raise Unsupported(f"sheet {sheet.title}: cell tags this reader does not model (no r reference, or r not first)")
-    max_row = max_col = 0
-    for d in (values, formulas, errors, styles, blanks):
-        if d:
-            max_row = max(max_row, max(map(_ROW, d)))
-            max_col = max(max_col, max(map(_COLUMN, d)))
-    for m in _MERGE.finditer(text[end:] if end > 0 else ""):
-        c1, r1 = _col(m.group(1)), int(m.group(2))
-        c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
-                    for d in (values, formulas, arrays, errors):
-                        d.pop((title, r, c), None)
-        max_row, max_col = max(max_row, r2), max(max_col, c2)
+            elif t == "s":
+                values[key] = strings[int(v)]
+            elif t == "str":
+                values[key] = v
+            elif t == "b":
+                values[key] = bool(int(v))
+            elif t == "e":
+                errors[key] = v
+            elif t == "d":
+                from openpyxl.utils.datetime import from_ISO8601
+                values[key] = from_ISO8601(v)
+            else:
+                raise Refused(f"{where()}: cell type {t[:20]!r} is not one of Excel's")
+        except (ValueError, IndexError, OverflowError):
+            raise Refused(f"{where()}: value {v[:40]!r} does not fit its type {t or 'n'!r}") from None
+
+    def _formula(key, fa, text):
+        formula = "=" + text if text else "="
+        kind = fa.get("t")
+        if kind == "array":
+            arrays[key] = fa.get("ref", "")
+            if cm in dynamic_cm:
+                sheet.dynamic.add(key)
+        elif kind == "shared":
+            idx = fa.get("si")
+            if idx in shared:
+                formula = shared[idx].translate_formula(f"{_letters(key[2])}{key[1]}")
+            elif formula != "=":
+                from openpyxl.formula.translate import Translator
+                shared[idx] = Translator(formula, f"{_letters(key[2])}{key[1]}")
+        elif kind == "dataTable":
+            ref = fa.get("ref") or f"{_letters(key[2])}{key[1]}"
+            sheet.data_tables[key] = ref
+            arrays[key] = ref
+            formula = _data_table_text(fa)
+        formulas[key] = formula
+
+    try:
+        xmlns = reader.parse(part, root, end, p)
+    except ValueError as exc:
+        raise Refused(f"sheet {title!r}: a malformed number in an attribute ({exc})") from None
+    if not namespaces and xmlns > root_xmlns:
+        raise _Namespaced
     sheet.max_row, sheet.max_col = max_row, max_col
 
 
+def _workbook(reader: _Reader, part: str) -> tuple[list[tuple[str, str]], bool, dict, list[tuple[dict, str]]]:
+    """The workbook part: its sheets (name, relationship id), date1904, calcPr, defined names."""
+    sheets: list[tuple[str, str]] = []
+    flags = {"date1904": False}
+    calc: dict[str, str] = {}
+    names: list[tuple[dict, str]] = []
+    buf: list[str] = []
+    p = _parser(part)
+    sheet_tag, pr_tag, calc_tag, name_tag = map(_m, ("sheet", "workbookPr", "calcPr", "definedName"))
+    rid = f"{_REL}}}id"
+    current: dict | None = None
+
+    def start(name, a):
+        nonlocal current
+        if name == sheet_tag:
+            sheets.append((a.get("name", ""), a.get(rid, "")))
+        elif name == pr_tag:
+            flags["date1904"] = a.get("date1904", "0").strip().lower() in ("1", "true")
+        elif name == calc_tag:
+            calc.update(a)
+        elif name == name_tag:
+            current = a
+            buf.clear()
+            p.CharacterDataHandler = buf.append
+
+    def end(name):
+        nonlocal current
+        if name == name_tag and current is not None:
+            names.append((current, "".join(buf)))
+            current = None
+            p.CharacterDataHandler = None
+    reader.parse(part, start, end, p)
+    return sheets, flags["date1904"], calc, names
+
+
 def read_book(path) -> ScanBook:
-    """Scan ``path`` (.xlsx/.xlsm); raises :class:`Unsupported` (read it with openpyxl then)
-    or ``zipfile.BadZipFile``/``OSError`` for a file that is no workbook at all."""
+    """Scan ``path`` (.xlsx/.xlsm). Raises :class:`Refused` for a file no reader should use (its
+    reason in one line), :class:`Unsupported` for what this reader does not model (read it with
+    openpyxl then), ``zipfile.BadZipFile``/``OSError`` for a file that is no zip at all."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
     reader = _Reader(Path(path))
     with reader.zf:
         wb_part = _workbook_part(reader)
-        wb_text = reader.text(wb_part)
-        if re.search(r"<\w+:sheets\b", wb_text):
-            raise Unsupported("workbook part with namespace-prefixed tags")
+        listed, date1904, calc, defined = _workbook(reader, wb_part)
         rels = reader.rels(wb_part)
-        pr = re.search(r"<workbookPr\b([^>]*?)/?>", wb_text)
-        date1904 = _attrs(pr.group(1) if pr else "").get("date1904", "0").lower() in ("1", "true")
-        calc_m = re.search(r"<calcPr\b([^>]*?)/?>", wb_text)
-        calc = _attrs(calc_m.group(1)) if calc_m else {}
         by_kind = {kind: target for kind, target in rels.values()}
         strings = _shared_strings(reader, by_kind.get("sharedStrings"))
         formats, dates, durations = _formats(reader, by_kind.get("styles"))
@@ -411,27 +736,35 @@ def read_book(path) -> ScanBook:
         epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
         sheetnames: list[str] = []
         sheets: dict[str, ScanSheet] = {}
-        for m in re.finditer(r"<sheet\b([^>]*?)/?>", wb_text):
-            a = _attrs(m.group(1))
-            kind, target = rels.get(a.get("r:id", ""), ("", ""))
+        for title, rid in listed:
+            kind, target = rels.get(rid, ("", ""))
+            if not kind:
+                raise Refused(f"sheet {title!r} is listed in {wb_part} but has no part in the file")
             if kind != "worksheet":
-                raise Unsupported(f"sheet {a.get('name')!r} is a {kind or 'missing part'}, not a worksheet")
-            sheet = ScanSheet(a.get("name", ""))
-            _scan_sheet(sheet, reader.text(target), strings, dates, durations, epoch, dynamic_cm)
-            sheetnames.append(sheet.title)
-            sheets[sheet.title] = sheet
+                raise Unsupported(f"sheet {title!r} is a {kind}, not a worksheet")
+            if target not in reader.parts:
+                raise Refused(f"sheet {title!r} is listed in {wb_part} but its part {target} is missing")
+            if title in sheets:
+                raise Refused(f"sheet {title!r} is listed twice in {wb_part}")
+            sheet = ScanSheet(title)
+            _scan_sheet(reader, target, sheet, strings, dates, durations, epoch, dynamic_cm)
+            sheetnames.append(title)
+            sheets[title] = sheet
+        if not sheetnames:
+            raise Refused(f"{wb_part} lists no worksheet")
         names: dict[str, str] = {}
-        block = re.search(r"<definedNames>(.*?)</definedNames>", wb_text, re.S)
-        for m in re.finditer(r"<definedName\b([^>]*)>(.*?)</definedName>", block.group(1) if block else "", re.S):
-            a, value = _attrs(m.group(1)), _xml_text(m.group(2))
+        for a, value in defined:
             name = a.get("name", "")
             if "localSheetId" in a:
-                idx = int(a["localSheetId"])
-                if idx < len(sheetnames) and not re.match(r"_xlnm\.[a-zA-Z]+", name):
+                idx = _int(a["localSheetId"], wb_part)
+                if 0 <= idx < len(sheetnames) and not _PRINT_NAME.match(name):
                     sheets[sheetnames[idx]].names[name] = value
             else:
                 names[name] = value
         return ScanBook(sheetnames, sheets, names, date1904, calc, formats)
+
+
+_PRINT_NAME = re.compile(r"_xlnm\.[a-zA-Z]+")
 
 
 # ----------------------------------------------------------------------------- openpyxl's reading API

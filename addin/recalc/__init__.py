@@ -12,6 +12,7 @@ functions Excel calls through xlwings. One job per module (see docs/workbooks.md
 * :mod:`.evaluate`: evaluation in dependency order without Python's recursion limit;
 * :mod:`.spill`: dynamic-array spills and legacy array formulas;
 * :mod:`.bookio`: reading and writing books, with the file-level caps;
+* :mod:`.values_copy`: the values copy (``recalc -o``), each value written as Excel shows it;
 * :mod:`.fallback`: the optional ``formulas`` package, behind the "exact or error" rule.
 
 Catalog functions are found under their plain name (``WARRANT_PRICE``), any dotted namespace
@@ -25,10 +26,11 @@ from __future__ import annotations
 from addin import catalog as _catalog
 
 from .bookio import CAPS, BookError, Caps, load_book
-from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _recalc_workbook, write_values
+from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _recalc_workbook
 from .lib import NATIVE
 from .parse import parse_area, parse_formula, split_sheet
 from .values import XLError, cell_key, is_error, json_value
+from .values_copy import write_values
 
 __all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_file", "cell_key", "is_error",
            "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "Caps", "BookError", "load_book"]

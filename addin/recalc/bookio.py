@@ -1,10 +1,13 @@
 """Load and write workbooks safely: one-line errors for bad files, caps, atomic writes.
 
-Bad files raise :class:`BookError` (one line, names the file): not a workbook,
-a corrupt zip, a password-protected file (an encrypted workbook is an OLE
-compound file, not a zip), a legacy ``.xls``, a missing named range, a book over
-one of the file-level caps (:class:`Caps`). openpyxl parses the XML with
-``defusedxml`` when it is installed (a declared dependency).
+Bad files raise :class:`BookError` (one line, names the file): not a regular file
+(a FIFO, a device), not a workbook, a corrupt zip, a password-protected file (an
+encrypted workbook is an OLE compound file, not a zip), a legacy ``.xls``, a missing
+named range, a book over one of the file-level caps (:class:`Caps`), and whatever
+the sheet reader (:mod:`addin.xlsxscan`) refuses: a part declaring a DTD or entities,
+XML that is not well-formed, a sheet listed without its part, a damaged
+``xl/metadata.xml``. Every book is read by that reader first, the one that is saved
+again (a values copy) by openpyxl as well, which parses with ``defusedxml``.
 
 Reading a loaded book's cells for the recalculation is one function,
 :func:`read_cells`, so that a faster reader can replace it.
@@ -18,6 +21,7 @@ import stat
 import tempfile
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +57,14 @@ def _sniff(path: Path) -> None:
     if path.is_dir():
         raise BookError(f"{path}: is a directory, not a workbook")
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; a workbook is a regular file
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise BookError(f"{path}: not a regular file (a FIFO, device or socket), not a workbook")
+            head = os.read(fd, 8)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise BookError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if head == _OLE_MAGIC:
@@ -85,20 +95,26 @@ def _check_sizes(path: Path, caps: Caps) -> None:
 
 
 def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bool = False):
-    """Open a workbook with openpyxl (formulas kept), or raise BookError with one line.
+    """Open a workbook (formulas kept), or raise BookError with one line.
 
-    ``read_only``: the book is only read (recalculated, checked), never saved: it is scanned
-    by :mod:`addin.xlsxscan` (the same cells, names and settings as openpyxl reads, several
-    times faster), or by openpyxl when the scan does not model the file.
+    Every book is read by :mod:`addin.xlsxscan` first (the cells, names and settings openpyxl
+    reads, several times faster, and the hidden cells of merged areas, which openpyxl drops),
+    which refuses what no reader should use. ``read_only``: the book is only read (recalculated,
+    checked), never saved, and the scan is the book; otherwise openpyxl loads it as well, to be
+    saved, and the recalculation still reads the scan's cells (:func:`read_cells`). openpyxl
+    alone reads what the scan does not model (chartsheets).
 
     A defined name that refers to a deleted range (``#REF!``) is kept: it is an error only in
     the cells of a formula that uses it, as in Excel."""
     path = Path(path)
     _sniff(path)
     _check_sizes(path, caps)
-    wb = _scanned(path) if read_only and not data_only else None
-    if wb is None:
-        wb = _openpyxl_book(path, data_only)
+    scanned = _scanned(path) if not data_only else None
+    if scanned is not None:
+        _check_scan(path, scanned.scan, caps)
+    wb = scanned if read_only and scanned is not None else _openpyxl_book(path, data_only)
+    if scanned is not None and wb is not scanned:
+        wb._warrants_scan = scanned          # noqa: SLF001 - read_cells reads the scan's cells
     for ws in wb.worksheets:
         if ws.max_row * ws.max_column > caps.max_cells:
             raise BookError(f"{path}: sheet {ws.title} uses {ws.dimensions} "
@@ -106,13 +122,45 @@ def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bo
     return wb
 
 
+def _check_scan(path: Path, scan, caps: Caps) -> None:
+    """Caps on what the cells claim: the extent a merged area reaches (openpyxl would build a
+    cell object for each of its cells), and the cells the array formulas and data tables of the
+    whole book say they fill (each filled cell is computed and kept); an array over the
+    per-formula cap is left out (that formula gets an error in its own cell)."""
+    claimed = 0
+    for title in scan.sheetnames:
+        sheet = scan.sheets[title]
+        if sheet.max_row * sheet.max_col > caps.max_cells:
+            from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
+            raise BookError(f"{path}: sheet {title} uses A1:{get_column_letter(sheet.max_col)}{sheet.max_row} "
+                            f"({sheet.max_row * sheet.max_col:,} cells{', merged areas included' if sheet.merged else ''})"
+                            f", over the cap of {caps.max_cells:,}")
+        for ref in sheet.arrays.values():
+            bounds = parse_area(ref) if ref else None
+            if bounds:
+                cells = (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1)
+                if cells <= caps.max_range_cells:     # a larger one is an error in its own cell
+                    claimed += cells
+        if claimed > caps.max_cells:
+            raise BookError(f"{path}: its array formulas claim {claimed:,} cells (sheet {title} reached the cap), "
+                            f"over the cap of {caps.max_cells:,}")
+
+
 def _scanned(path: Path):
-    """The scanned book, or None when openpyxl must read it (anything the scan does not model,
-    and any failure of the scan: openpyxl then reads the file or names what is wrong with it)."""
-    from addin.xlsxscan import open_book  # noqa: PLC0415
+    """The scanned book, or None when openpyxl must read it (what the scan does not model); a
+    file the scan refuses is a BookError."""
+    from addin.xlsxscan import Refused, Unsupported, open_book  # noqa: PLC0415
     try:
         return open_book(path)
-    except Exception:  # noqa: BLE001 - Unsupported, or a broken part openpyxl will report
+    except Refused as exc:
+        raise BookError(f"{path}: {exc}") from None
+    except Unsupported:
+        return None
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise BookError(f"{path}: corrupt workbook (damaged zip archive)") from None
+    except OSError as exc:
+        raise BookError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except Exception:  # noqa: BLE001 - a fault of the scan itself: openpyxl reads the file, or names its fault
         return None
 
 
@@ -144,6 +192,7 @@ class BookCells:
     extent: dict = field(default_factory=dict)          # sheet -> (max_row, max_col)
     names: dict = field(default_factory=dict)           # (sheet or None, NAME) -> "Sheet!$A$1" / "0.05"
     iterate: tuple | None = None                        # (count, delta) when calcPr iterate="1"
+    data_tables: dict = field(default_factory=dict)     # data-table anchor -> (r1, c1, r2, c2): unsupported
 
 
 def read_cells(wb, errors: dict | None = None) -> BookCells:
@@ -158,6 +207,9 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     errors = errors or {}
     if isinstance(wb, ScanWorkbook):
         return _scanned_cells(wb, errors)
+    scanned = getattr(wb, "_warrants_scan", None)
+    if scanned is not None:
+        return _scanned_cells(scanned, errors)
     book = BookCells()
     formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
@@ -219,6 +271,7 @@ def _scanned_cells(wb, errors: dict) -> BookCells:
             if bounds:
                 book.array_ref[key] = bounds
         book.dynamic.update(key for key in sheet.dynamic if key in book.array_ref)
+        book.data_tables.update((key, book.array_ref[key]) for key in sheet.data_tables if key in book.array_ref)
         book.extent[title] = (max(sheet.max_row, 1), max(sheet.max_col, 1))     # ws.max_row, ws.max_column
         for name, text in sheet.names.items():
             book.names[(title, name.upper())] = text

@@ -854,15 +854,3 @@ def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = Fals
         return ev.result
     finally:
         sys.setrecursionlimit(old)
-
-
-def write_values(wb, result: Recalc) -> None:
-    """Replace every formula by its value and fill the spilled cells (for a values copy)."""
-    for (sheet, r, c) in result.cells():
-        v = result.values.get((sheet, r, c))
-        cell = wb[sheet].cell(row=r, column=c)
-        if isinstance(v, XLError):
-            cell.value = str(v)
-            cell.data_type = "e"
-        else:
-            cell.value = v
