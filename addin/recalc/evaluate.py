@@ -60,6 +60,8 @@ ARRAY_PARAMS: dict[str, frozenset | None] = {
 ARRAY_MODE = {"SUMPRODUCT": None, "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1})}
 # natives that may return a reference: their multi-cell result in a plain formula is intersected
 # by Excel, which this evaluator (returning values) does not reproduce
+# functions whose value changes from one recalculation to the next (Excel's volatile functions)
+VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
 REFERENCE_RESULTS = frozenset({"INDEX", "CHOOSE", "IF", "IFERROR"})
 # natives that accept a range clipped to the used area (blanks beyond change nothing)
 CLIP_SAFE = frozenset({"SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "AND", "OR", "CONCAT", "SUMIF", "MATCH",
@@ -102,6 +104,10 @@ class Recalc:
     delegated: list[str] = field(default_factory=list)   # cells computed by the fallback
     unsupported: dict[tuple[str, int, int], str] = field(default_factory=dict)   # cell -> why (an error value)
     date1904: bool = False
+    # cells whose value changes from one recalculation to the next (TODAY, NOW, RAND and their readers)
+    volatile: set[tuple[str, int, int]] = field(default_factory=set)
+    # every array formula's stored range as Excel saved it: anchor -> (r1, c1, r2, c2)
+    array_areas: dict[tuple[str, int, int], tuple[int, int, int, int]] = field(default_factory=dict)
 
     def __getitem__(self, ref: str) -> object:
         sheet, area = split_sheet(ref)
@@ -184,6 +190,7 @@ class Evaluator:
         self.iterate = book.iterate
         self.dynamic = set(book.formulas) if all_dynamic else book.dynamic
         self.array_ref = {k: b for k, b in book.array_ref.items() if k not in self.dynamic}   # legacy arrays
+        self.result.array_areas = dict(book.array_ref)
         self.cache_owner: dict[tuple[str, int, int], tuple[str, int, int]] = {}
         for anchor, (r1, c1, r2, c2) in book.array_ref.items():
             if (r2 - r1 + 1) * (c2 - c1 + 1) > caps.max_range_cells:
@@ -354,6 +361,8 @@ class Evaluator:
                 v = self._evaluate(key)
             if self.result.unsupported and key in self.result.unsupported:
                 self._taint(key)
+            if self.result.volatile and key in self.result.volatile and self.current is not None:
+                self.result.volatile.add(self.current)
             return v
         owner = self.claimed.get(key)
         if owner is not None:
@@ -728,6 +737,8 @@ class Evaluator:
 
     def call(self, node: Call, sheet: str):
         kind, name = self.function_name(node.name)
+        if name in VOLATILE and self.current is not None:
+            self.result.volatile.add(self.current)
         if kind == "unknown":
             raise Unsupported(name)
         if name == "ANCHORARRAY" and len(node.args) == 1 and isinstance(node.args[0], Ref):
