@@ -46,12 +46,18 @@ def _serial(v, epoch):
         float(to_excel(v)) if isinstance(v, dt.time) else v
 
 
-def matches(expected, got, epoch) -> bool:
-    """The fixtures README's definition of a match (dates compared as their serial numbers)."""
+def matches(expected, got, epoch, error: bool | None = None) -> bool:
+    """The fixtures README's definition of a match (dates compared as their serial numbers).
+    ``error``: whether Excel cached an error value (``t="e"``) rather than text; None: text
+    starting with ``#`` is taken for an error."""
     from addin.recalc import XLError
     expected, got = _serial(expected, epoch), _serial(got, epoch)
-    if isinstance(expected, str) and expected.startswith("#"):
+    if error is None:
+        error = isinstance(expected, str) and expected.startswith("#")
+    if error:
         return isinstance(got, XLError) and str(got) == expected
+    if isinstance(expected, str) and isinstance(got, XLError):
+        return False
     if isinstance(got, XLError):
         return False
     if isinstance(expected, bool) or isinstance(got, bool):
@@ -103,12 +109,13 @@ def conformance(fallback=None, folder: Path = FIXTURES):
             continue
         for key, owner in _cells(result).items():
             sheet, r, c = key
-            expected = cached[sheet].cell(row=r, column=c).value
+            cell = cached[sheet].cell(row=r, column=c)
+            expected = cell.value
             got = result.values.get(key)
             where = f"{path.name} {sheet}!{openpyxl.utils.get_column_letter(c)}{r}"
             if key in result.volatile or owner in result.volatile:
                 outcome, note = "volatile", ""
-            elif matches(expected, got, wb.epoch):
+            elif matches(expected, got, wb.epoch, cell.data_type == "e"):
                 outcome, note = "matched", ""
             elif isinstance(got, XLError) and key in result.unsupported:
                 outcome, note = "unsupported", result.unsupported[key]

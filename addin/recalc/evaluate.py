@@ -34,13 +34,14 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from .bookio import CAPS, Caps, read_cells
-from .lib import NATIVE, RANGE_FUNCTIONS, REFERENCE_FUNCTIONS
+from .lib import FACTS, NATIVE, VOLATILE as _NATIVE_VOLATILE
+from .lib.common import Facts
 from .lib.math import power
 from .lib.text import join
 from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
 from .spill import fill_array, place_spill
-from .values import (CIRC, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
+from .values import (CIRC, NA, NUM, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
 _INFINITIES = (float("inf"), float("-inf"))
@@ -48,24 +49,12 @@ MAX_DEPTH = 150          # cells evaluated inside one another before the chain i
 
 PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 
-# where a plain (non-array) formula passes a multi-cell range whole instead of intersecting it:
-# function -> argument positions (None: all)
-ARRAY_PARAMS: dict[str, frozenset | None] = {
-    "SUM": None, "AVERAGE": None, "MIN": None, "MAX": None, "COUNT": None, "COUNTA": None, "AND": None,
-    "OR": None, "CONCAT": None, "SUMPRODUCT": None, "COUNTIF": frozenset({0}), "SUMIF": frozenset({0, 2}),
-    "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1}), "ROWS": None, "COLUMNS": None,
-    "NPV": None,
-}
-# parameters Excel evaluates as arrays even in a plain formula
-ARRAY_MODE = {"SUMPRODUCT": None, "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1})}
-# natives that may return a reference: their multi-cell result in a plain formula is intersected
-# by Excel, which this evaluator (returning values) does not reproduce
-# functions whose value changes from one recalculation to the next (Excel's volatile functions)
-VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
-REFERENCE_RESULTS = frozenset({"INDEX", "CHOOSE", "IF", "IFERROR"})
-# natives that accept a range clipped to the used area (blanks beyond change nothing)
-CLIP_SAFE = frozenset({"SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "AND", "OR", "CONCAT", "SUMIF", "MATCH",
-                       "VLOOKUP", "SUMPRODUCT", "COUNTIF", "INDEX"})
+# the facts of each native function (which arguments are ranges, references, broadcast...) are
+# declared beside its code and gathered in lib.FACTS; functions the evaluator itself provides:
+EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
+_PLAIN = Facts()
+_CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
+_SUBNORMAL = 2.2250738585072014e-308      # Excel has no subnormal numbers: smaller magnitudes are 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +266,10 @@ class Evaluator:
             return self._spill_range(rng)
         self.areas[(text, sheet)] = rng
         return rng
+
+    def structured(self, text: str, sheet: str, keep_ref: bool):
+        """A structured reference to a table (``Table1[Column]``): not read yet, so unsupported."""
+        return self.unsupported("structured reference", f"{text}: table references are not supported")
 
     def _name_tree(self, text: str):
         tree = self.name_trees.get(text)
@@ -556,7 +549,7 @@ class Evaluator:
         row or column; any other array shows its top-left value (Excel before dynamic arrays)."""
         if len(v) == 1 and len(v[0]) == 1:
             return v[0][0]
-        if isinstance(tree, Call) and self.function_name(tree.name)[1] in REFERENCE_RESULTS:
+        if isinstance(tree, Call) and FACTS.get(self.function_name(tree.name)[1], _PLAIN).returns_ref:
             return self.unsupported(tree.name.upper(), "a reference result in a non-array formula")
         if isinstance(v, ClippedGrid):
             return self.unsupported("range", "an array result beyond the used area")
@@ -649,6 +642,8 @@ class Evaluator:
         if t is Const:
             return node.value
         if t is Ref:
+            if "[" in node.text:
+                return self.structured(node.text, sheet, keep_ref)
             rng = self.resolve(node.text, sheet)
             if isinstance(rng, XLError):
                 return rng
@@ -737,7 +732,7 @@ class Evaluator:
 
     def call(self, node: Call, sheet: str):
         kind, name = self.function_name(node.name)
-        if name in VOLATILE and self.current is not None:
+        if (name in EVALUATOR_VOLATILE or name in _NATIVE_VOLATILE) and self.current is not None:
             self.result.volatile.add(self.current)
         if kind == "unknown":
             raise Unsupported(name)
@@ -748,39 +743,100 @@ class Evaluator:
             return self.deref(rng, sheet) if not self._keep_ref else rng
         if kind == "native" and name in ("IF", "IFERROR"):
             return self._lazy_if(name, node, sheet)
-        args = []
         native = kind == "native"
-        as_grid = native and name in RANGE_FUNCTIONS
-        as_ref = native and name in REFERENCE_FUNCTIONS
+        if not native:
+            args = self._arguments(node, sheet, _CATALOG)
+            return args if isinstance(args, XLError) else self.call_catalog(name, [v for _, v in args])
+        facts = FACTS.get(name, _PLAIN)
+        args = self._arguments(node, sheet, facts)
+        if isinstance(args, XLError):
+            return args
+        return self.apply(name, facts, args)
+
+    def _arguments(self, node: Call, sheet: str, facts: Facts):
+        """The arguments as ``(is_reference, value)`` pairs, each as its function's facts ask: a
+        reference kept, a range as a grid, or (in a plain formula) a range intersected."""
+        args = []
         implicit = self.implicit
-        whole = ARRAY_PARAMS.get(name, ()) if native else None
-        array_mode = ARRAY_MODE.get(name, ()) if (native and implicit) else ()
+        ranges, refs, array_mode = facts.ranges, facts.refs, facts.array_mode
         for i, a in enumerate(node.args):
-            if array_mode == () or (array_mode is not None and i not in array_mode):
-                v = self.eval(a, sheet, keep_ref=True)
-            else:
+            if implicit and i in array_mode:
                 self.implicit = False
                 try:
                     v = self.eval(a, sheet, keep_ref=True)
                 finally:
                     self.implicit = implicit
+            else:
+                v = self.eval(a, sheet, keep_ref=True)
             if isinstance(v, Rng):
-                if as_ref:
+                if i in refs:
                     args.append((True, v))
-                elif implicit and not v.single and not (whole is None or i in whole):
-                    args.append((True, self.intersect(v)))
-                elif as_grid or not v.single:
+                elif i in ranges or (i in array_mode and not v.single):
                     g = self.grid(v)
-                    if isinstance(g, ClippedGrid) and native and name not in CLIP_SAFE:
-                        return self.unsupported(name, "a range beyond the used area")
+                    if isinstance(g, ClippedGrid) and not facts.clip_safe:
+                        return self.unsupported(node.name.upper(), "a range beyond the used area")
                     args.append((True, g))
-                else:
+                elif v.single:
                     args.append((True, self.value((v.sheet, v.r1, v.c1))))
+                elif implicit and facts is not _CATALOG:
+                    args.append((True, self.intersect(v)))
+                else:
+                    g = self.grid(v)
+                    if isinstance(g, ClippedGrid) and facts is not _CATALOG:
+                        return self.unsupported(node.name.upper(), "a range beyond the used area")
+                    args.append((True, g))
             else:
                 args.append((False, v))
-        if native:
-            return NATIVE[name](self, args)
-        return self.call_catalog(name, [v for _, v in args])
+        return args
+
+    def apply(self, name: str, facts: Facts, args: list):
+        """Call a native function: errors in its scalar arguments passed on, arrays in them
+        broadcast (the function called per element), then Excel's number limits on the result."""
+        broadcast, errors, ranges, refs = facts.broadcast, facts.errors, facts.ranges, facts.refs
+        fn = NATIVE[name]
+        lifted = []
+        if broadcast:
+            for i, (_, v) in enumerate(args):
+                if i in broadcast and i not in ranges and i not in refs:
+                    if isinstance(v, XLError) and i not in errors:
+                        return v
+                    if is_grid(v):
+                        lifted.append(i)
+        if not lifted:
+            return _finite(fn(self, args))
+        shapes = [(len(args[i][1]), max((len(r) for r in args[i][1]), default=0)) for i in lifted]
+        if any(r == 0 or c == 0 for r, c in shapes):
+            return VALUE
+        rows, cols = max(r for r, _ in shapes), max(c for _, c in shapes)
+        if rows * cols > self.caps.max_range_cells:
+            return self.unsupported(name, f"an array of {rows * cols:,} cells, over the cap")
+        out = []
+        for r in range(rows):
+            line = []
+            for c in range(cols):
+                one = list(args)
+                v = None
+                for i, (gr, gc) in zip(lifted, shapes):
+                    g = args[i][1]
+                    rr, cc = (0 if gr == 1 else r), (0 if gc == 1 else c)
+                    if rr >= gr or cc >= len(g[rr]):
+                        v = NA               # beyond a smaller array: #N/A, as Excel pads
+                        break
+                    x = g[rr][cc]
+                    if isinstance(x, XLError) and i not in errors:
+                        v = x
+                        break
+                    one[i] = (args[i][0], x)
+                if v is None:
+                    v = fn(self, one)
+                    if isinstance(v, Rng):
+                        v = self.value((v.sheet, v.r1, v.c1)) if v.single else VALUE
+                    elif is_grid(v):
+                        v = v[0][0] if len(v) == 1 and len(v[0]) == 1 else VALUE
+                    v = _finite(v)
+                line.append(v)
+            out.append(line)
+        return out
 
     def _lazy_if(self, name, node, sheet):
         # IF evaluates only the branch it takes, as Excel does (a catalog call in the
@@ -797,7 +853,7 @@ class Evaluator:
                     v = self.eval(node.args[2], sheet) if len(node.args) > 2 else False
                 return 0.0 if v is None else v
         args = [(False, self.eval(a, sheet)) for a in node.args]
-        return NATIVE[name](self, args)
+        return self.apply(name, FACTS.get(name, _PLAIN), args)
 
     def call_catalog(self, name: str, args: list):
         try:
@@ -808,6 +864,16 @@ class Evaluator:
                 sheet, f"{get_column_letter(c)}{r}", name, f"{type(exc).__name__}: {exc}"))
             return VALUE
         return from_catalog(v)
+
+def _finite(v):
+    """Excel's number limits on a result: infinite or NaN is #NUM!, a subnormal number 0."""
+    if type(v) is float:
+        if v != v or v in _INFINITIES:
+            return NUM
+        if -_SUBNORMAL < v < _SUBNORMAL:
+            return 0.0
+    return v
+
 
 class _NotNumber(Exception):
     pass

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..values import VALUE, XLError, flatten, grid_map, is_grid, to_bool
-from .common import scalar_fn
+from .common import ALL, declare, scalar_fn
 
 
 def _if(ev, args):
@@ -50,10 +50,10 @@ def _logical(kind):
 
 
 FUNCTIONS = {
-    "IF": _if,
-    "IFERROR": _iferror,
-    "AND": _logical("AND"),
-    "OR": _logical("OR"),
+    "IF": declare(_if, broadcast=ALL, errors=(1, 2), returns_ref=True),
+    "IFERROR": declare(_iferror, broadcast=ALL, errors=ALL, returns_ref=True),
+    "AND": declare(_logical("AND"), ranges=ALL, clip_safe=True),
+    "OR": declare(_logical("OR"), ranges=ALL, clip_safe=True),
     "NOT": scalar_fn(lambda ev, b: not b, (1, 1), "b"),
     "TRUE": lambda ev, args: True,
     "FALSE": lambda ev, args: False,

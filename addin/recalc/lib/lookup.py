@@ -5,7 +5,7 @@ import datetime as _dt
 
 from ..parse import Rng
 from ..values import NA, REF, VALUE, XLError, compare, grid_map, is_grid, shape_of, to_number
-from .common import wildcard
+from .common import ALL, REST, declare, wildcard
 
 
 def _index(ev, args):
@@ -202,12 +202,12 @@ def _row_or_column(index: int):
 
 
 FUNCTIONS = {
-    "ROW": _row_or_column(1),
-    "COLUMN": _row_or_column(2),
-    "INDEX": _index,
-    "MATCH": _match,
-    "VLOOKUP": _vlookup,
-    "CHOOSE": _choose,
-    "ROWS": _rows,
-    "COLUMNS": _columns,
+    "ROW": declare(_row_or_column(1), refs=ALL),
+    "COLUMN": declare(_row_or_column(2), refs=ALL),
+    "INDEX": declare(_index, ranges=0, array_mode=0, broadcast=(1, 2), clip_safe=True, returns_ref=True),
+    "MATCH": declare(_match, ranges=1, array_mode=1, broadcast=(0, 2), clip_safe=True),
+    "VLOOKUP": declare(_vlookup, ranges=1, array_mode=1, broadcast=(0, 2, 3), clip_safe=True),
+    "CHOOSE": declare(_choose, refs=REST, broadcast=0, returns_ref=True),
+    "ROWS": declare(_rows, refs=ALL),
+    "COLUMNS": declare(_columns, refs=ALL),
 }

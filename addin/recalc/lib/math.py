@@ -5,7 +5,7 @@ import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from ..values import DIV0, NUM, VALUE, XLError, grid_map, to_number
-from .common import scalar_fn
+from .common import ALL, declare, scalar_fn
 
 
 def power(x: float, y: float) -> float | XLError:
@@ -52,7 +52,7 @@ def _round_fn(mode: str):
             except ArithmeticError:
                 return NUM
         return grid_map(one, args[0][1])
-    return run
+    return declare(run, broadcast=ALL, numbers=ALL)
 
 
 def _mod(ev, x, y):
