@@ -40,6 +40,7 @@ from .lib.math import power
 from .lib.text import join
 from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
+from . import values as _values
 from .spill import fill_array, place_spill
 from .values import (CIRC, NA, NUM, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
@@ -286,6 +287,9 @@ class Evaluator:
         if key not in self.formulas:
             return REF
         v = self.value(key)
+        if key in self.array_ref:            # a legacy array formula: its whole stored range
+            r1, c1, r2, c2 = self.array_ref[key]
+            return Rng(rng.sheet, r1, c1, r2, c2)
         shape = self.result.spill_shape.get(key)
         if shape is None:
             return rng if not isinstance(v, XLError) else v
@@ -915,14 +919,17 @@ def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = Fals
     """
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 20_000))
+    doubt = _values.on_doubt
     try:
         with no_gc():
             ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps)
+            _values.on_doubt = lambda why: ev.unsupported("text", why)
             for key in ev.result.formula_cells:
                 if ev.state.get(key) is None:
                     ev.compute(key)
         return ev.result
     finally:
+        _values.on_doubt = doubt
         sys.setrecursionlimit(old)
 
 

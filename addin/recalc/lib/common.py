@@ -143,57 +143,79 @@ def agg(fn, empty=None):
     return run
 
 
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, _dt.date, _dt.datetime, _dt.time)) and not isinstance(x, bool)
+
+
 def criteria(crit: object, epoch) -> Callable[[object], bool]:
-    """COUNTIF/SUMIF criteria: a value, or text with =, <>, <, >, <=, >= and wildcards * ?."""
+    """COUNTIF/SUMIF criteria: a value, or text with =, <>, <, >, <=, >= and wildcards * ?.
+
+    The text after the operator is read as Excel reads a typed constant: a number, TRUE/FALSE,
+    an error value (``"#N/A"``), else text. Equality with a number also finds text that reads
+    as that number (``COUNTIF(A:A, 23)`` counts ``"23"``); ``<>`` with a number excludes only
+    the numbers equal to it (text, logical values, blanks and errors are all "not equal");
+    ``<``/``>`` compare numbers with numbers and text with text only."""
+    from ..values import ERRORS
     if isinstance(crit, str) and not isinstance(crit, XLError):
         m = re.match(r"^(<=|>=|<>|<|>|=)?(.*)$", crit, re.S)
-        op, rest = m.group(1), m.group(2)
+        op, rest = m.group(1) or "=", m.group(2)
+        if rest == "":
+            if m.group(1) is None or op == "=":
+                return lambda x: x is None or (isinstance(x, str) and not isinstance(x, XLError) and x == "") \
+                    if m.group(1) is None else x is None
+            if op == "<>":
+                return lambda x: not (x is None)
+            return lambda x: False
         num = text_to_number(rest, epoch) if rest.strip() else VALUE
-        if isinstance(num, XLError):
-            num = None
-        if num is not None:
-            def test_num(x, op=op or "=", num=num):
-                if isinstance(x, bool) or isinstance(x, XLError):
-                    return False
-                if isinstance(x, (int, float)):
-                    return bool(compare(op, float(x), num, epoch))
-                if isinstance(x, (_dt.date, _dt.datetime)):
-                    return bool(compare(op, to_number(x, epoch), num, epoch))
-                if isinstance(x, str) and op in ("=", "<>"):
-                    return (text_to_number(x, epoch) == num) == (op == "=")
-                return op == "<>"
-            return test_num
-        if rest.upper() in ("TRUE", "FALSE") and op in (None, "=", "<>"):
-            want = rest.upper() == "TRUE"
-            return (lambda x: isinstance(x, bool) and x == want) if op != "<>" else \
-                (lambda x: not (isinstance(x, bool) and x == want))
-        if op in (None, "=", "<>"):
-            if rest == "" and op in (None, "="):
-                return lambda x: x is None or x == ""
-            if rest == "" and op == "<>":
-                return lambda x: not (x is None or x == "")
-            pat = wildcard(rest)
+        if not isinstance(num, XLError):
+            value: object = num
+        elif rest.upper() in ("TRUE", "FALSE"):
+            value = rest.upper() == "TRUE"
+        elif rest.upper() in ERRORS:
+            value = ERRORS[rest.upper()]
+        else:
+            value = rest
+    elif crit is None:
+        op, value = "=", 0.0
+    else:
+        op, value = "=", crit
+        if _is_number(crit):
+            value = to_number(crit, epoch)
+    if isinstance(value, XLError):
+        same = (lambda x: isinstance(x, XLError) and str(x) == str(value))
+        return same if op == "=" else (lambda x: not same(x)) if op == "<>" else (lambda x: False)
+    if isinstance(value, bool):
+        same = (lambda x: isinstance(x, bool) and x == value)
+        if op in ("=", "<>"):
+            return same if op == "=" else (lambda x: not same(x))
+        return lambda x: isinstance(x, bool) and bool(compare(op, x, value, epoch))
+    if isinstance(value, float):
+        def num_test(x):
+            if isinstance(x, XLError) or isinstance(x, bool):
+                return False
+            if _is_number(x):
+                return bool(compare(op, to_number(x, epoch), value, epoch))
+            if op == "=" and isinstance(x, str):
+                n = text_to_number(x, epoch)
+                return not isinstance(n, XLError) and bool(compare("=", n, value, epoch))
+            return False
+        if op == "<>":
+            return lambda x: not (_is_number(x) and bool(compare("=", to_number(x, epoch), value, epoch)))
+        return num_test
+    text = str(value)
+    if op in ("=", "<>"):
+        pat = wildcard(text)
 
-            def test_text(x):
-                if x is None or isinstance(x, bool) or isinstance(x, (int, float)):
-                    s = None
-                else:
-                    s = str(x)
-                hit = s is not None and bool(pat.match(s))
-                return hit if op != "<>" else not hit
-            return test_text
-        return lambda x: isinstance(x, str) and not isinstance(x, XLError) and bool(compare(op, x, rest, epoch))
-    if isinstance(crit, bool):
-        return lambda x: isinstance(x, bool) and x == crit
-    if isinstance(crit, XLError):
-        return lambda x: isinstance(x, XLError) and str(x) == str(crit)
-    num = to_number(crit, epoch)
-    return lambda x: (not isinstance(x, (bool, str)) and x is not None
-                      and to_number(x, epoch) == num)
+        def text_test(x):
+            hit = isinstance(x, str) and not isinstance(x, XLError) and bool(pat.match(x))
+            return hit if op == "=" else not hit
+        return text_test
+    return lambda x: isinstance(x, str) and not isinstance(x, XLError) and bool(compare(op, x, text, epoch))
 
 
 def scalar_fn(fn, nargs: tuple[int, int], kinds: str, **facts):
-    """A function of scalars (n = number, t = text, b = bool, a = any), mapped over grids in arg 0.
+    """A function of scalars (n = number, N = number but not a logical value, t = text, b = bool,
+    a = any), mapped over grids in arg 0.
 
     Its facts (see :class:`Facts`) follow from ``kinds``: every argument broadcasts over arrays,
     an error passes on except where the kind is ``a``, ``n`` arguments are numbers; ``facts``
@@ -219,6 +241,8 @@ def scalar_fn(fn, nargs: tuple[int, int], kinds: str, **facts):
                     return VALUE
                 if kind == "n":
                     v = to_number(v, ev.epoch)
+                elif kind == "N":            # a number, and a logical value is #VALUE! (EDATE, EOMONTH)
+                    v = VALUE if isinstance(v, bool) else to_number(v, ev.epoch)
                 elif kind == "t":
                     v = to_text(v, ev.epoch)
                 elif kind == "b":
@@ -237,8 +261,8 @@ def scalar_fn(fn, nargs: tuple[int, int], kinds: str, **facts):
     run.xl_facts = Facts(broadcast=Positions(ALL),
                          errors=Positions(tuple(i for i in range(width) if kinds[min(i, len(kinds) - 1)] == "a")
                                           + ((slice(len(kinds), None),) if kinds[-1] == "a" else ())),
-                         numbers=Positions(tuple(i for i in range(width) if kinds[min(i, len(kinds) - 1)] == "n")
-                                           + ((slice(len(kinds), None),) if kinds[-1] == "n" else ())),
+                         numbers=Positions(tuple(i for i in range(width) if kinds[min(i, len(kinds) - 1)] in "nN")
+                                           + ((slice(len(kinds), None),) if kinds[-1] in "nN" else ())),
                          declared=True)
     return declare(run, **facts) if facts else run
 

@@ -58,7 +58,13 @@ def _round_fn(mode: str):
 def _mod(ev, x, y):
     """MOD(number, divisor) = number - divisor*INT(number/divisor), the sign of the divisor;
     divisor 0 is #DIV/0!."""
-    return DIV0 if y == 0 else x - y * math.floor(x / y)
+    if y == 0:
+        return DIV0
+    r = x - y * math.floor(x / y)
+    if abs(x / y) > 1e9 or (r != 0 and abs(r) < abs(x) * 1e-9):
+        # the remainder is rounding noise: Excel's own noise differs (MOD(5,1E-10))
+        return ev.unsupported("MOD", "a remainder below the precision of the operands")
+    return r
 
 
 def _sqrt(ev, x):
@@ -88,8 +94,11 @@ def _atan2(ev, x, y):
 
 def _trig(fn):
     def run(ev, x):
-        """COS, COSH, SIN, ATAN, EXP: a result too large is #NUM!."""
+        """COS, COSH, SIN, ATAN, EXP: a result too large is #NUM!. A sine or cosine that
+        cancels to rounding noise (SIN(PI())) is not Excel's noise: unsupported."""
         r = fn(x)
+        if fn in (math.sin, math.cos) and r != 0 and abs(r) < 1e-9 * max(1.0, abs(x)):
+            return ev.unsupported(fn.__name__.upper(), "a result at the rounding noise of its argument")
         return r if math.isfinite(r) else NUM
     return run
 
