@@ -26,6 +26,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import groupby
 from json.encoder import encode_basestring
 from operator import itemgetter
@@ -55,6 +56,7 @@ PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
 _PLAIN = Facts()
 _CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
+_MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
 _SUBNORMAL = 2.2250738585072014e-308      # Excel has no subnormal numbers: smaller magnitudes are 0
 
 
@@ -73,7 +75,17 @@ class Unsupported(Exception):
     """A formula this evaluator does not read (handed to the fallback, if any)."""
 
 
-class _Deeper(Exception):
+class _Cycle(BaseException):
+    """A cell read a cell still being evaluated: a circular reference, unwound to that cell.
+    (BaseException: no ``except Exception`` in a function may swallow it.)"""
+
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+        self.members: list = []      # the cells between, innermost first
+
+
+class _Deeper(BaseException):
     """The chain of cells is too deep: evaluate ``key`` first, then retry."""
 
     def __init__(self, key):
@@ -175,6 +187,9 @@ class Evaluator:
         book = read_cells(wb, ERRORS)
         self.formulas = book.formulas
         self.constants = book.constants
+        durations = [k for k, v in self.constants.items() if type(v) is timedelta]
+        for k in durations:                  # a [h]:mm:ss duration is its number of days
+            self.constants[k] = self.constants[k].total_seconds() / 86400.0
         self.extent = book.extent
         self.names = book.names
         self.iterate = book.iterate
@@ -213,6 +228,7 @@ class Evaluator:
         self._keep_ref = False
         self.journal: list[tuple[str, int, int]] = []     # evaluation order, for speculative undo
         self.circ_hits = 0
+        self.speculating = 0           # inside a speculative evaluation (a spill that may cover a cell)
         self.deferred: set[tuple[str, int, int]] = set()
 
     # -- what cannot be computed exactly
@@ -303,6 +319,10 @@ class Evaluator:
         return (max([max_row] + [k[1] for k in claimed]), max([max_col] + [k[2] for k in claimed]))
 
     def grid(self, rng: Rng) -> list[list[object]]:
+        cur = self.current
+        if cur is not None and cur[0] == rng.sheet and rng.r1 <= cur[1] <= rng.r2 and rng.c1 <= cur[2] <= rng.c2 \
+                and not self.speculating and cur in self.formulas:
+            raise _Cycle(cur)                # a range holding its own formula cell: circular, as in Excel
         r2, c2 = rng.r2, rng.c2
         rows, cols = r2 - rng.r1 + 1, c2 - rng.c1 + 1
         clipped = False
@@ -353,7 +373,9 @@ class Evaluator:
                 v = self.result.values[key]
             elif st == 1:
                 self.circ_hits += 1
-                return CIRC
+                if self.speculating:
+                    return CIRC
+                raise _Cycle(key)
             else:
                 v = self._evaluate(key)
             if self.result.unsupported and key in self.result.unsupported:
@@ -390,11 +412,14 @@ class Evaluator:
                 # this empty cell), undo it; it is evaluated later in its turn. Spilling into the
                 # cell would have been a circular reference in Excel.
                 marks = (len(self.journal), self.circ_hits, len(self.result.exceptions), len(self.result.delegated))
+                self.speculating += 1
                 try:
                     self._evaluate(cand)
                 except _Deeper:
                     self._rollback(marks)
                     raise
+                finally:
+                    self.speculating -= 1
                 if self.circ_hits > marks[1]:
                     self._rollback(marks)
                     self.deferred.add(cand)
@@ -503,6 +528,15 @@ class Evaluator:
             try:
                 tree = self._tree(formula, key)
                 v = self.eval(tree, key[0], self.implicit)
+                if isinstance(v, Rng):
+                    v = self.intersect(v) if self.implicit else \
+                        self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
+            except _Cycle as exc:
+                if exc.key != key:
+                    exc.members.append(key)  # on the cycle: settled with it by its first cell
+                    raise
+                tree = None
+                v = self._circular(key, exc.members)
             except Unsupported as exc:
                 what = str(exc)
                 v = self.fallback.delegate(self, key, formula) if self.fallback is not None else None
@@ -512,10 +546,9 @@ class Evaluator:
                     v = NAME if known else VALUE     # a function Excel would not know is #NAME? there too
                 tree = None
             except RecursionError:
+                if self.depth > 1:           # deep inside a chain of cells: cut it here, retried later
+                    raise _Deeper(key) from None
                 v, tree = self.unsupported("formula", "nested too deeply"), None
-            if isinstance(v, Rng):
-                v = self.intersect(v) if self.implicit else \
-                    self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
             if self.implicit and is_grid(v):
                 v = self._legacy_result(v, tree)
             if self.result.unsupported and key in self.result.unsupported and not isinstance(v, XLError):
@@ -547,6 +580,23 @@ class Evaluator:
         self.state[key] = 2
         self.journal.append(key)
         return v
+
+    def _circular(self, key, members) -> XLError:
+        """A circular reference (a cell reads itself, directly or through a range that holds it,
+        as Excel's dependencies count): every cell on the cycle is #CIRC!, recorded. Excel shows
+        0 and a warning; the value it caches comes from its previous calculation."""
+        why = f"circular reference through {cell_key(*key)}"
+        if self.iterate:
+            why = "the book enables iterative calculation (calcPr iterate), which is not supported"
+        for m in members:
+            self.result.values[m] = CIRC
+            self.result.unsupported[m] = why
+            self.state[m] = 2
+            self.journal.append(m)
+            if m in self.dynamic:
+                self.pending[m[0]] -= 1
+        self.result.unsupported[key] = why
+        return CIRC
 
     def _legacy_result(self, v, tree):
         """A plain formula's array result: a range reference is intersected with the formula's
@@ -584,6 +634,11 @@ class Evaluator:
             except ParseError as exc:
                 tree = exc
             self.trees[formula] = tree
+        if key is not None and not isinstance(tree, Exception):
+            try:
+                rebase(tree, 1, 1)           # a tree too deep to re-base is too deep to evaluate
+            except RecursionError:
+                tree = self.trees[formula] = ParseError("nested too deeply")
         if key is not None:
             self.templates[tmpl] = (tree, (key[1], key[2]))
         if isinstance(tree, Exception):
@@ -707,14 +762,18 @@ class Evaluator:
             if isinstance(ny, XLError):
                 return ny
             if o == "+":
-                return nx + ny
-            if o == "-":
-                return nx - ny
-            if o == "*":
-                return nx * ny
-            if o == "/":
-                return DIV0 if ny == 0 else nx / ny
-            return power(nx, ny)
+                r = nx + ny
+            elif o == "-":
+                r = nx - ny
+            elif o == "*":
+                r = nx * ny
+            elif o == "/":
+                if ny == 0:
+                    return DIV0
+                r = nx / ny
+            else:
+                return power(nx, ny)
+            return r if -_MAX_NUMBER <= r <= _MAX_NUMBER else NUM      # 1E+308*10 is #NUM!
         return broadcast(arith, a, b)
 
     def function_name(self, written: str) -> tuple[str, str]:
@@ -740,7 +799,9 @@ class Evaluator:
             self.result.volatile.add(self.current)
         if kind == "unknown":
             raise Unsupported(name)
-        if name == "ANCHORARRAY" and len(node.args) == 1 and isinstance(node.args[0], Ref):
+        if name == "ANCHORARRAY":
+            if len(node.args) != 1 or not isinstance(node.args[0], Ref) or "[" in node.args[0].text:
+                return self.unsupported("ANCHORARRAY", "an argument that is not a cell reference")
             rng = self.resolve(node.args[0].text + "#", sheet)
             if isinstance(rng, XLError):
                 return rng
@@ -807,7 +868,7 @@ class Evaluator:
                     if is_grid(v):
                         lifted.append(i)
         if not lifted:
-            return _finite(fn(self, args))
+            return _finite(self._run(name, fn, args))
         shapes = [(len(args[i][1]), max((len(r) for r in args[i][1]), default=0)) for i in lifted]
         if any(r == 0 or c == 0 for r, c in shapes):
             return VALUE
@@ -832,7 +893,7 @@ class Evaluator:
                         break
                     one[i] = (args[i][0], x)
                 if v is None:
-                    v = fn(self, one)
+                    v = self._run(name, fn, one)
                     if isinstance(v, Rng):
                         v = self.value((v.sheet, v.r1, v.c1)) if v.single else VALUE
                     elif is_grid(v):
@@ -841,6 +902,21 @@ class Evaluator:
                 line.append(v)
             out.append(line)
         return out
+
+    def _run(self, name: str, fn, args: list):
+        """One call of a native function: an arithmetic overflow is #NUM! as in Excel; any other
+        exception is a bug, recorded (``Recalc.exceptions``) with the cell an unsupported error."""
+        try:
+            return fn(self, args)
+        except RecursionError:
+            raise
+        except ArithmeticError:              # OverflowError (fsum of 1E+308s), decimal's InvalidOperation
+            return NUM
+        except Exception as exc:  # noqa: BLE001 - one cell never stops the recalculation
+            sheet, r, c = self.current
+            self.result.exceptions.append(RecordedException(
+                sheet, f"{get_column_letter(c)}{r}", name, f"{type(exc).__name__}: {exc}"))
+            return self.unsupported(name, f"internal error ({type(exc).__name__})")
 
     def _lazy_if(self, name, node, sheet):
         # IF evaluates only the branch it takes, as Excel does (a catalog call in the
@@ -862,6 +938,8 @@ class Evaluator:
     def call_catalog(self, name: str, args: list):
         try:
             v = self.catalog.call(name, *args, date1904=self.date1904)
+        except RecursionError:
+            raise
         except Exception as exc:  # a bug in the catalog: record it, never hide it
             sheet, r, c = self.current
             self.result.exceptions.append(RecordedException(
@@ -917,8 +995,6 @@ def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = Fals
     formula as a dynamic array (Excel 365 entry), for books built in memory. The workbook is
     not modified.
     """
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 20_000))
     doubt = _values.on_doubt
     try:
         with no_gc():
@@ -930,7 +1006,6 @@ def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = Fals
         return ev.result
     finally:
         _values.on_doubt = doubt
-        sys.setrecursionlimit(old)
 
 
 def write_values(wb, result: Recalc) -> None:

@@ -8,15 +8,17 @@ moves a parsed tree to another cell.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from .values import ERRORS, XLError
+from .values import ERRORS, NUM, XLError
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384     # Excel's sheet size
+FORMULA_LIMIT = 8_192     # "Length of formula contents: 8,192 characters" (Excel specifications and limits)
 
 
 # ----------------------------------------------------------------------------- ranges
@@ -132,6 +134,8 @@ _SPILL_REF_RE = re.compile(r"((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{
 
 def parse_formula(formula: str) -> Node:
     """Parse ``=...`` into a tree; raises ParseError on anything we do not read."""
+    if len(formula) > FORMULA_LIMIT:
+        raise ParseError(f"longer than Excel's {FORMULA_LIMIT:,} characters")
     if "#" in formula and '"' not in formula:
         # Excel 365's spill operator A1# is stored as ANCHORARRAY(A1) in files.
         formula = _SPILL_REF_RE.sub(lambda m: f"ANCHORARRAY({m.group(1) or ''}{m.group(2)})", formula)
@@ -146,6 +150,8 @@ def parse_formula(formula: str) -> Node:
 
     def take():
         nonlocal pos
+        if pos >= len(items):
+            raise ParseError("unexpected end")      # =(1
         tok = items[pos]
         pos += 1
         return tok
@@ -161,7 +167,9 @@ def parse_formula(formula: str) -> Node:
         if tok.type == Token.OPERAND:
             take()
             if tok.subtype == Token.NUMBER:
-                node: Node = Const(float(tok.value))
+                number = float(tok.value)
+                # a constant beyond Excel's largest number (1E+400, a 401-digit integer) is #NUM!
+                node: Node = Const(number if math.isfinite(number) else NUM)
             elif tok.subtype == Token.TEXT:
                 node = Const(tok.value[1:-1].replace('""', '"'))
             elif tok.subtype == Token.LOGICAL:
@@ -220,7 +228,8 @@ def parse_formula(formula: str) -> Node:
                 if t.type != Token.OPERAND or t.subtype == Token.RANGE:
                     raise ParseError("bad array constant")
                 if t.subtype == Token.NUMBER:
-                    rows[-1].append(sign * float(t.value))
+                    number = sign * float(t.value)
+                    rows[-1].append(number if math.isfinite(number) else NUM)
                 elif t.subtype == Token.TEXT:
                     rows[-1].append(t.value[1:-1].replace('""', '"'))
                 elif t.subtype == Token.LOGICAL:
@@ -250,7 +259,10 @@ def parse_formula(formula: str) -> Node:
             right = expr(power)
             left = Op(tok.value, [left, right])
 
-    tree = expr(0)
+    try:
+        tree = expr(0)
+    except RecursionError:
+        raise ParseError("nested too deeply") from None
     if pos != len(items):
         raise ParseError(f"unexpected {items[pos].value!r}")
     return tree

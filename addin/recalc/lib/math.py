@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
 from ..values import DIV0, NUM, VALUE, XLError, grid_map, to_number
 from .common import ALL, declare, scalar_fn
+
+
+_WIDE = Context(prec=1000)      # room for any float quantized to 400 places
 
 
 def power(x: float, y: float) -> float | XLError:
@@ -46,9 +49,10 @@ def _round_fn(mode: str):
             if math.isinf(n) or math.isnan(n):
                 return NUM
             d = Decimal(f"{n:.15g}")     # the 15 significant digits Excel works to (0.125-0.1 is 0.025)
-            q = Decimal(1).scaleb(-int(digits))
+            # beyond 400 places either way the answer no longer changes (ROUND(2.5,1E9) is 2.5)
+            q = Decimal(1).scaleb(-int(max(-400.0, min(400.0, digits))))
             try:
-                return float(d.quantize(q, rounding=rounding))
+                return float(d.quantize(q, rounding=rounding, context=_WIDE))
             except ArithmeticError:
                 return NUM
         return grid_map(one, args[0][1])
