@@ -26,13 +26,13 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 from json.encoder import encode_basestring
 from operator import itemgetter
 
 from openpyxl.utils.cell import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
 
 from .bookio import CAPS, Caps, read_cells
 from .lib import FACTS, NATIVE, VOLATILE as _NATIVE_VOLATILE
@@ -174,8 +174,10 @@ class Recalc:
 
 
 class Evaluator:
-    def __init__(self, wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS):
+    def __init__(self, wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS,
+                 now=None):
         self.wb = wb
+        self.now = now                 # TODAY/NOW pinned to this datetime, else the clock
         self.epoch = wb.epoch
         self.date1904 = wb.epoch == CALENDAR_MAC_1904
         self.catalog = catalog
@@ -228,6 +230,7 @@ class Evaluator:
         self._keep_ref = False
         self.journal: list[tuple[str, int, int]] = []     # evaluation order, for speculative undo
         self.circ_hits = 0
+        self._table_defs: dict | None = None
         self.speculating = 0           # inside a speculative evaluation (a spill that may cover a cell)
         self.deferred: set[tuple[str, int, int]] = set()
 
@@ -285,8 +288,111 @@ class Evaluator:
         return rng
 
     def structured(self, text: str, sheet: str, keep_ref: bool):
-        """A structured reference to a table (``Table1[Column]``): not read yet, so unsupported."""
-        return self.unsupported("structured reference", f"{text}: table references are not supported")
+        """A structured reference to a table (``Table1[Column]``, ``[@Col]``, ``Table1[[#This Row],
+        [Jan]:[Dec]]``, ``[#All]``/``[#Data]``/``[#Headers]``/``[#Totals]``), resolved from the
+        table definitions (``xl/tables/*.xml``) to a range; unsupported when the book's reader
+        gives no table definitions or the form is not read."""
+        rng = self._table_range(text, sheet)
+        if isinstance(rng, str) and not isinstance(rng, XLError):
+            return self.unsupported("structured reference", f"{text}: {rng}")
+        if isinstance(rng, XLError) or keep_ref:
+            return rng
+        return self.deref(rng, sheet)
+
+    def three_d(self, text: str):
+        """``Sheet1:Sheet3!C1``: the same area on every sheet from the first to the last, in the
+        book's order (Areas3D), or #REF!."""
+        m = re.fullmatch(r"(?:'((?:[^']|'')+)'|([^'!]+))!(.+)", text)
+        if not m:
+            return REF
+        span = (m.group(1) or m.group(2)).replace("''", "'")
+        first, _, last = span.partition(":")
+        order = [ws.title for ws in self.wb.worksheets]
+        upper = [t.upper() for t in order]
+        bounds = parse_area(m.group(3))
+        if bounds is None or first.upper() not in upper or last.upper() not in upper:
+            return REF
+        a, b = sorted((upper.index(first.upper()), upper.index(last.upper())))
+        return Areas3D(Rng(order[i], *bounds) for i in range(a, b + 1))
+
+    def _tables(self) -> dict:
+        """NAME -> (sheet, r1, c1, r2, c2, header rows, totals rows, [column names]) of every table."""
+        if self._table_defs is None:
+            self._table_defs = {}
+            for ws in self.wb.worksheets:
+                for t in (getattr(ws, "tables", None) or {}).values():
+                    bounds = parse_area(t.ref)
+                    if bounds is None:
+                        continue
+                    header = 1 if t.headerRowCount is None else int(t.headerRowCount)
+                    totals = int(t.totalsRowCount or 0)
+                    self._table_defs[t.displayName.upper()] = (ws.title, *bounds, header, totals,
+                                                               [(c.name or "").upper() for c in t.tableColumns])
+        return self._table_defs
+
+    def _table_range(self, text: str, sheet: str):
+        """The range of a structured reference, an error value, or a reason (text) it is not read."""
+        tables = self._tables()
+        name, bracket, rest = text.partition("[")
+        name = name.strip()
+        _, name = split_sheet(name) if "!" in name else (None, name)
+        if not tables:
+            return "the reader gave no table definitions"
+        if not name:                         # [@Col] inside a table: the table holding this cell
+            cur = self.current
+            hits = [k for k, d in tables.items() if cur and d[0] == cur[0] and d[1] <= cur[1] <= d[3]
+                    and d[2] <= cur[2] <= d[4]]
+            if len(hits) != 1:
+                return "a table reference outside a table"
+            name = hits[0]
+        d = tables.get(name.upper())
+        if d is None:
+            return "no table of that name"
+        t_sheet, r1, c1, r2, c2, header, totals, columns = d
+        body = "[" + rest
+        items = _structured_items(body)
+        if items is None:
+            return "a form of table reference this evaluator does not read"
+        specials = [i for i in items if i[0] == "#"]
+        cols = [i for i in items if i[0] != "#"]
+        data1, data2 = r1 + header, r2 - totals
+        rows = []
+        for s in specials or ["#DATA"]:
+            if s == "#ALL":
+                rows.append((r1, r2))
+            elif s == "#DATA":
+                rows.append((data1, data2))
+            elif s == "#HEADERS":
+                if not header:
+                    return REF
+                rows.append((r1, r1))
+            elif s == "#TOTALS":
+                if not totals:
+                    return REF
+                rows.append((r2, r2))
+            elif s == "#THIS ROW":
+                cur = self.current
+                if cur is None or not data1 <= cur[1] <= data2:
+                    return VALUE
+                rows.append((cur[1], cur[1]))
+            else:
+                return "a table specifier this evaluator does not read"
+        rows.sort()
+        for (a1, a2), (b1, _b2) in zip(rows, rows[1:]):
+            if b1 > a2 + 1:
+                return "table areas that are not adjacent"
+        ra, rb = rows[0][0], max(b for _, b in rows)
+        if cols:
+            idx = []
+            for col in cols:
+                for part in col.split("\0"):
+                    if part.upper() not in columns:
+                        return REF
+                    idx.append(columns.index(part.upper()))
+            ca, cb = c1 + min(idx), c1 + max(idx)
+        else:
+            ca, cb = c1, c2
+        return Rng(t_sheet, ra, ca, rb, cb)
 
     def _name_tree(self, text: str):
         tree = self.name_trees.get(text)
@@ -528,6 +634,8 @@ class Evaluator:
             try:
                 tree = self._tree(formula, key)
                 v = self.eval(tree, key[0], self.implicit)
+                if isinstance(v, Areas3D):
+                    v = self.unsupported("3-D reference", "a 3-D reference as a formula's value")
                 if isinstance(v, Rng):
                     v = self.intersect(v) if self.implicit else \
                         self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
@@ -692,6 +800,8 @@ class Evaluator:
         v = self.eval(node, sheet, True)
         if isinstance(v, Rng):
             return self.intersect(v) if self.implicit else self.deref(v, sheet)
+        if isinstance(v, Areas3D):
+            return self.unsupported("3-D reference", "an operator over a 3-D reference")
         if isinstance(v, ClippedGrid):
             return self.unsupported("range", "an operator over a range beyond the used area")
         return v
@@ -703,6 +813,12 @@ class Evaluator:
         if t is Ref:
             if "[" in node.text:
                 return self.structured(node.text, sheet, keep_ref)
+            if ":" in node.text.partition("!")[0] and "!" in node.text:
+                areas = self.three_d(node.text)
+                if isinstance(areas, Areas3D) and not keep_ref:
+                    return self.unsupported("3-D reference", f"{node.text} outside a function that sums "
+                                            "or counts over it")
+                return areas
             rng = self.resolve(node.text, sheet)
             if isinstance(rng, XLError):
                 return rng
@@ -797,6 +913,10 @@ class Evaluator:
         kind, name = self.function_name(node.name)
         if (name in EVALUATOR_VOLATILE or name in _NATIVE_VOLATILE) and self.current is not None:
             self.result.volatile.add(self.current)
+        if name in ("TODAY", "NOW"):
+            if node.args:
+                return VALUE
+            return self._clock(name == "NOW")
         if kind == "unknown":
             raise Unsupported(name)
         if name == "ANCHORARRAY":
@@ -833,6 +953,12 @@ class Evaluator:
                     self.implicit = implicit
             else:
                 v = self.eval(a, sheet, keep_ref=True)
+            if isinstance(v, Areas3D):
+                if not (i in ranges and i + 1 in ranges and i + 64 in ranges):
+                    return self.unsupported(node.name.upper(), "a 3-D reference in this argument")
+                for rng in v:                # an aggregate over every argument: one range per sheet
+                    args.append((True, self.grid(rng)))
+                continue
             if isinstance(v, Rng):
                 if i in refs:
                     args.append((True, v))
@@ -903,6 +1029,16 @@ class Evaluator:
             out.append(line)
         return out
 
+    def _clock(self, with_time: bool) -> float:
+        """TODAY (the date's serial number) or NOW (with the time as a fraction of a day), from
+        ``now=`` when pinned, else the local clock. Volatile: ``Recalc.volatile`` lists the cell."""
+        moment = self.now if self.now is not None else datetime.now()
+        if not isinstance(moment, datetime):                  # a date: midnight
+            moment = datetime(moment.year, moment.month, moment.day)
+        if not with_time:
+            moment = datetime(moment.year, moment.month, moment.day)
+        return float(to_excel(moment, self.epoch))
+
     def _run(self, name: str, fn, args: list):
         """One call of a native function: an arithmetic overflow is #NUM! as in Excel; any other
         exception is a bug, recorded (``Recalc.exceptions``) with the cell an unsupported error."""
@@ -947,6 +1083,76 @@ class Evaluator:
             return VALUE
         return from_catalog(v)
 
+class Areas3D(tuple):
+    """The areas of a 3-D reference (``Sheet1:Sheet3!A1``), one Rng per sheet."""
+
+    __slots__ = ()
+
+
+def _structured_items(body: str) -> list[str] | None:
+    """``[[#This Row],[Jan]:[Dec]]`` -> ``["#THIS ROW", "Jan\\0Dec"]``; ``[@Col]`` -> ``["#THIS ROW",
+    "Col"]``; ``[Col]`` -> ``["Col"]``; ``[]`` -> ``[]``. Escapes (``'[``, ``']``, ``'#``, ``''``)
+    undone. None when not read."""
+    if not (body.startswith("[") and body.endswith("]")):
+        return None
+    inner = body[1:-1]
+    out: list[str] = []
+    if inner.startswith("@"):
+        out.append("#THIS ROW")
+        inner = inner[1:].strip()
+        if not inner:
+            return out
+    if not inner:
+        return out
+    if "[" not in inner.replace("'[", "") and not inner.startswith("["):
+        text = _unescape_column(inner)
+        return out + ([text.upper()] if text.startswith("#") else [text])
+    # a list of [item] or [a]:[b], separated by commas outside brackets
+    items, i, n = [], 0, len(inner)
+    while i < n:
+        while i < n and inner[i] in " ,":
+            i += 1
+        if i >= n:
+            break
+        if inner[i] != "[":
+            return None
+        j, parts = i, []
+        while True:
+            k = j + 1
+            buf = []
+            while k < n and inner[k] != "]":
+                if inner[k] == "'" and k + 1 < n:
+                    buf.append(inner[k + 1])
+                    k += 2
+                    continue
+                buf.append(inner[k])
+                k += 1
+            if k >= n:
+                return None
+            parts.append("".join(buf))
+            j = k + 1
+            if j < n and inner[j] == ":" and j + 1 < n and inner[j + 1] == "[":
+                j += 1
+                continue
+            break
+        first = parts[0]
+        items.append(first.upper() if first.startswith("#") else "\0".join(parts))
+        i = j
+    return out + items
+
+
+def _unescape_column(text: str) -> str:
+    out, k = [], 0
+    while k < len(text):
+        if text[k] == "'" and k + 1 < len(text):
+            out.append(text[k + 1])
+            k += 2
+        else:
+            out.append(text[k])
+            k += 1
+    return "".join(out)
+
+
 def _finite(v):
     """Excel's number limits on a result: infinite or NaN is #NUM!, a subnormal number 0."""
     if type(v) is float:
@@ -986,19 +1192,21 @@ def no_gc():
             gc.enable()
 
 
-def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS) -> Recalc:
+def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS,
+                    now=None) -> Recalc:
     """Recalculate an openpyxl workbook (loaded with formulas, not ``data_only``).
 
     ``catalog``: an object with ``CATALOG`` (names) and ``call(name, *args, date1904=)``, or
     None (then add-in functions are unknown). ``fallback``: an object whose ``delegate(ev, key,
     formula)`` computes what the evaluator does not read, or None. ``all_dynamic``: treat every
     formula as a dynamic array (Excel 365 entry), for books built in memory. The workbook is
-    not modified.
+    not modified. ``now``: a datetime (or date) TODAY and NOW return, for a result that does not
+    change from run to run; by default the local clock (the cells are listed in ``Recalc.volatile``).
     """
     doubt = _values.on_doubt
     try:
         with no_gc():
-            ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps)
+            ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps, now=now)
             _values.on_doubt = lambda why: ev.unsupported("text", why)
             for key in ev.result.formula_cells:
                 if ev.state.get(key) is None:
