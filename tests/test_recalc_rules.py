@@ -6,6 +6,7 @@ with XlsxWriter (dynamic arrays, which openpyxl cannot mark) and loaded as `warr
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import openpyxl
 import pytest
@@ -203,3 +204,252 @@ def test_whole_column_and_huge_ranges_keep_their_true_shape():
     assert r["S!B4"] == 1_048_574            # the blanks beyond the used area count
     assert r["S!B5"] == 0                    # an empty cell inside the range, not #REF!
     assert r["S!B6"] == "#REF!"
+
+
+# ----------------------------------------------------------------------------- issue 19
+
+def dyn(cells: dict[str, object], **options):
+    """Every formula entered as Excel 365 enters it (a dynamic array that spills)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for ref, v in cells.items():
+        ws[ref] = v
+    return recalc_workbook(wb, None, all_dynamic=True, **options)
+
+
+# Each of these stopped the whole recalculation (exit 3) before; now only its own cell.
+# (expected value, or None: an error the evaluator records as unsupported)
+ONE_CELL = [
+    ("=" + "(" * 10_000 + "1" + ")" * 10_000, None),   # over Excel's 8,192-character limit
+    ("=" + "-" * 30_000 + "1", None),
+    ("=" + "(" * 3_000 + "1" + ")" * 3_000, None),      # within 8,192 characters, nested too deeply
+    ("=(1", None),                                      # unbalanced: Excel would not accept it
+    ("=1e400", "#NUM!"),                                # beyond Excel's largest number (issue 19)
+    ("=" + "9" * 401, "#NUM!"),
+    ("=1e308*10", "#NUM!"),
+    ("=SUM(1e308,1e308)", "#NUM!"),
+    ("=ROUND(2.5,1e9)", 2.5),                           # ROUND: num_digits > 0 rounds to that many places
+    ("=ROUND(2.5,-1e9)", 0),                            # num_digits < 0 rounds left of the point
+    ('=MID("abc",1e300,1)', ""),                        # MID: start_num beyond the text gives ""
+    ("=DATE(1e10,1,1)", "#NUM!"),                       # DATE: a year >= 10000 is #NUM!
+    ("=ANCHORARRAY(1)", None),
+    ("=_xlfn.ANCHORARRAY(1)", None),
+]
+
+
+@pytest.mark.parametrize("formula, expected", ONE_CELL, ids=[c[0][:24] for c in ONE_CELL])
+def test_one_cell_never_stops_the_recalculation(formula, expected):
+    before = sys.getrecursionlimit()
+    r = run({"A1": formula, "A2": "=1+1"})
+    assert r["S!A2"] == 2
+    assert sys.getrecursionlimit() == before          # the process-wide limit is never raised
+    got = r["S!A1"]
+    if expected is None:
+        assert isinstance(got, XLError) and ("S", 1, 1) in r.unsupported
+    elif isinstance(expected, str) and expected.startswith("#"):
+        assert isinstance(got, XLError) and got == expected
+    else:
+        assert got == expected and not isinstance(got, XLError)
+
+
+def test_a_duration_cell_compares_as_its_number_of_days():
+    # a [h]:mm:ss cell holds a number of days (30:00:00 is 1.25), which openpyxl reads as a timedelta
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = dt.timedelta(hours=30)
+    wb.active["A1"].number_format = "[h]:mm:ss"
+    r = run({"B1": "=A1>1", "B2": "=A1*24"}, wb=wb)
+    assert r["S!B1"] is True and r["S!B2"] == pytest.approx(30)
+
+
+def test_legacy_array_formula_with_nested_ifs_over_a_range():
+    # {=IF(MAX(CA8:CA39)>=0,MIN(IF(CA8:CA39<>"",IF(CA8:CA39>=0,CA8:CA39))),"")}: the smallest
+    # non-negative value among the non-blank cells; by hand with the values below: 0.5
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row, v in {8: -3, 9: 2, 11: 0.5, 20: "", 30: 7, 39: -0.25}.items():
+        ws.cell(row=row, column=79, value=v)
+    ws["A1"] = ArrayFormula("A1", '=IF(MAX(CA8:CA39)>=0,MIN(IF(CA8:CA39<>"",IF(CA8:CA39>=0,CA8:CA39))),"")')
+    r = run({}, wb=wb)
+    assert r["S!A1"] == 0.5 and not r.unsupported
+
+
+def test_an_exception_inside_a_native_function_stays_in_its_cell(monkeypatch):
+    from addin.recalc import lib
+
+    def broken(ev, args):
+        raise KeyError("bug")
+    monkeypatch.setitem(lib.NATIVE, "ABS", broken)
+    r = run({"A1": "=ABS(1)", "A2": "=A1+1", "A3": "=2*3"})
+    assert r["S!A3"] == 6
+    assert isinstance(r["S!A1"], XLError) and ("S", 1, 1) in r.unsupported and ("S", 2, 1) in r.unsupported
+    assert r.exceptions and r.exceptions[0].function == "ABS"
+
+
+def test_a_chain_behind_index_over_its_whole_range():
+    # C1..C(n-1) each add 1 to the cell below; B1 reads C1 through INDEX over the whole column
+    n = 20_000
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.cell(row=n, column=3, value=1)
+    for i in range(1, n):
+        ws.cell(row=i, column=3, value=f"=C{i + 1}+1")
+    ws["B1"] = f"=INDEX(C1:C{n},1)"
+    r = run({}, wb=wb)
+    assert r["S!B1"] == n and not r.unsupported
+
+
+def test_a_range_holding_its_own_cell_is_circular_at_once():
+    # Excel counts A1 = INDEX(A1:A1000,2)+1 as a circular reference (the range holds A1); each
+    # cell of such a chain used to re-read the whole column (17 GB at 1,000 cells)
+    n = 2_000
+    cells = {f"A{i}": f"=INDEX($A$1:$A${n},{i + 1})+1" for i in range(1, n)}
+    r = run({**cells, f"A{n}": 1, "B1": "=SUM(1,2)"})
+    assert r["S!B1"] == 3
+    assert r["S!A1"] == "#CIRC!" and "circular" in r.unsupported[("S", 1, 1)]
+
+
+# the evaluator-level silent or wrong cases
+
+def test_countif_sumif_with_the_criterion_in_a_cell():
+    # COUNTIF(A1:A3,B1) with B1 = "blue" is 2 (issue 19: Excel 2, we gave 0)
+    r = run({"A1": "blue", "A2": "red", "A3": "Blue", "B1": "blue", "C1": 5, "C2": 7, "C3": 11,
+             "D1": "=COUNTIF(A1:A3,B1)", "D2": "=SUMIF(A1:A3,B1,C1:C3)", "D3": "=COUNTIF(C1:C3,C2)",
+             "D4": '=COUNTIF(C1:C3,">"&C1)'})
+    assert (r["S!D1"], r["S!D2"], r["S!D3"], r["S!D4"]) == (2, 16, 1, 2)
+
+
+def test_countif_reads_its_criterion_as_a_typed_constant():
+    # the COUNTIF book of IronCalc's fixtures (Excel-saved): 23 also finds the text "23"; "<>23"
+    # excludes only the number; "#N/A" finds the error value
+    r = run({"A1": 23, "A2": "23", "A3": True, "A4": "hey", "A5": "=NA()",
+             "B1": "=COUNTIF(A1:A4,23)", "B2": '=COUNTIF(A1:A4,"<>23")', "B3": '=COUNTIF(A1:A5,"#N/A")'})
+    assert (r["S!B1"], r["S!B2"], r["S!B3"]) == (2, 3, 1)
+
+
+def test_three_d_references():
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    for name in ("Sheet2", "Sheet3", "Sheet4"):
+        wb.create_sheet(name)
+    for name, v in (("Sheet1", 1), ("Sheet2", "x"), ("Sheet3", 3), ("Sheet4", 100)):
+        wb[name]["C1"] = v
+    ws = wb["Sheet1"]
+    ws["A1"], ws["A2"], ws["A3"] = "=COUNTA(Sheet1:Sheet3!C1)", "=SUM(Sheet1:Sheet3!C1)", "=Sheet1:Sheet3!C1+1"
+    r = recalc_workbook(wb, None)
+    assert (r["Sheet1!A1"], r["Sheet1!A2"]) == (3, 4)        # issue 19: COUNTA gave 1, Excel 3
+    assert isinstance(r["Sheet1!A3"], XLError) and ("Sheet1", 3, 1) in r.unsupported
+
+
+@pytest.mark.parametrize("formula, expected", [
+    ("=ROUND(1.2345,{1,2})", [1.2, 1.23]),               # issue 19: 1.2 and 1.23
+    ('=LEFT("abc",{1,2})', ["a", "ab"]),
+    ("=DATE(2024,{1,2},1)", [45292, 45323]),
+    ("=IF({TRUE,FALSE},{1,2},{10,20})", [1, 20]),
+    ('=COUNTIF(A1:A3,{"x","y"})', [2, 1]),
+    ("=ISNUMBER({1,\"a\"})", [True, False]),
+    ("=ROUND({1.25,2.5},{1;0})", None),                  # a 2x2 broadcast
+])
+def test_arrays_in_scalar_arguments_broadcast(formula, expected):
+    r = dyn({"A1": "x", "A2": "y", "A3": "x", "B1": formula})
+    if expected is None:
+        assert r.spill_shape[("S", 1, 2)] == (2, 2)
+        assert [r["S!B1"], r["S!C1"], r["S!B2"], r["S!C2"]] == [1.3, 2.5, 1, 3]
+        return
+    assert r.spill_shape[("S", 1, 2)] == (1, 2)
+    assert [r["S!B1"], r["S!C1"]] == expected
+
+
+def test_errors_and_iferror_over_a_range():
+    r = dyn({"A1": 4, "A2": 0, "A3": 2, "B1": 8, "B2": 1, "B3": 1,
+             "C1": "=SUM(IFERROR(B1:B3/A1:A3,0))", "C2": "=IFERROR(1/0,A1:A3)", "C5": "=ROUND(NA(),2)",
+             "D1": "=AND(A1:A3)", "D2": "=OR(A2:A2)", "D3": "=AND(A1:A3>=0)"})
+    assert r["S!C1"] == 2.5                                 # 8/4 + 0 + 1/2
+    assert [r["S!C2"], r["S!C3"], r["S!C4"]] == [4, 0, 2]   # the fallback range whole
+    assert r["S!C5"] == "#N/A"
+    assert (r["S!D1"], r["S!D2"], r["S!D3"]) == (False, False, True)
+
+
+def test_structured_references_read_the_table_definitions(tmp_path):
+    from openpyxl.worksheet.table import Table
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in (["Item", "Units", "Cost"], ["a", 2, 1.5], ["b", 3, 2.0], ["Total", None, None]):
+        ws.append(row)
+    table = Table(displayName="Sales", ref="A1:C4", totalsRowCount=1)
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, ["Item", "Units", "Cost"]):
+        column.name = header
+    ws.add_table(table)
+    ws["D2"], ws["D3"] = "=Sales[[#This Row],[Units]]*Sales[[#This Row],[Cost]]", "=Sales[@Units]*Sales[@Cost]"
+    ws["F1"], ws["F2"], ws["F3"] = "=SUM(Sales[Units])", "=ROWS(Sales[#All])", "=COUNTA(Sales[#Headers])"
+    ws["F4"] = "=SUM(Nope[Units])"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    r = recalc_workbook(load_book(path), None)
+    assert (r["S!D2"], r["S!D3"]) == (3, 6)
+    assert (r["S!F1"], r["S!F2"], r["S!F3"]) == (5, 4, 3)
+    assert isinstance(r["S!F4"], XLError) and ("S", 4, 6) in r.unsupported
+
+
+def test_today_and_now_are_volatile_and_can_be_pinned():
+    cells = {"A1": "=TODAY()", "A2": "=NOW()", "A3": "=A1+1", "A4": "=1+1"}
+    r = run_pinned = recalc_workbook(_book(cells), None, now=dt.datetime(2024, 1, 10, 18, 0))
+    assert (r["S!A1"], r["S!A2"], r["S!A3"]) == (45301, 45301.75, 45302)   # 2024-01-10 is serial 45301
+    assert run_pinned.volatile == {("S", 1, 1), ("S", 2, 1), ("S", 3, 1)}
+    assert recalc_workbook(_book(cells), None)["S!A1"] >= 45301              # the clock, today or later
+
+
+def _book(cells):
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    for ref, v in cells.items():
+        wb.active[ref] = v
+    return wb
+
+
+def test_the_registry_declares_every_native_function():
+    from addin.recalc.lib import FACTS, NATIVE, RANGE_FUNCTIONS, REFERENCE_FUNCTIONS
+    assert set(FACTS) == set(NATIVE)
+    for name, facts in FACTS.items():
+        for i in range(8):
+            # an argument is a range, a reference or a scalar: never two of them at once
+            assert not (i in facts.ranges and i in facts.refs), name
+            assert not (i in facts.broadcast and (i in facts.ranges or i in facts.refs)), name
+    assert RANGE_FUNCTIONS == {n for n, f in FACTS.items() if f.ranges}
+    assert REFERENCE_FUNCTIONS == {n for n, f in FACTS.items() if f.refs}
+
+
+def test_every_declared_scalar_argument_passes_an_error_on():
+    # a function whose first argument is a broadcast scalar that is not error-tolerant gives
+    # back the error it is handed, before it runs (Excel's rule for a scalar argument)
+    from addin.recalc.lib import FACTS
+    names = [n for n, f in FACTS.items() if 0 in f.broadcast and 0 not in f.errors
+             and 0 not in f.ranges and 0 not in f.refs]
+    assert len(names) > 20
+    r = run({f"A{i}": f"={name}(NA())" for i, name in enumerate(names, start=1)})
+    assert all(r[f"S!A{i}"] == "#N/A" for i in range(1, len(names) + 1)), names
+
+
+def test_facts_are_declared_beside_the_code_and_old_sets_still_declare():
+    from addin.recalc.lib.common import ALL, Facts, Positions, declare, facts_of, scalar_fn
+    rounded = scalar_fn(lambda ev, x, digits=0.0: round(x, int(digits)), (1, 2), "n")
+    assert 0 in facts_of(rounded).broadcast and 1 in facts_of(rounded).numbers
+    summed = declare(lambda ev, args: 0.0, ranges=ALL, clip_safe=True)
+    assert 5 in facts_of(summed).ranges and facts_of(summed).clip_safe
+    assert [i for i in range(7) if i in Positions((0, slice(1, None, 2)))] == [0, 1, 3, 5]
+    assert facts_of(lambda ev, args: 0.0) == Facts()
+    with pytest.raises(TypeError, match="unknown facts"):
+        declare(lambda ev, args: 0.0, ranged=ALL)
+
+
+def test_a_function_added_the_old_way_gets_its_facts_from_the_old_sets(monkeypatch):
+    # funcs added with only a FUNCTIONS entry and a line in RANGE_FUNCTIONS / REFERENCE_FUNCTIONS
+    from addin.recalc import lib
+    from addin.recalc.lib.common import Facts
+    monkeypatch.setattr(lib, "RANGE_FUNCTIONS", lib.RANGE_FUNCTIONS | {"NEWAGG"})
+    monkeypatch.setattr(lib, "REFERENCE_FUNCTIONS", lib.REFERENCE_FUNCTIONS | {"NEWREF"})
+    plain = lambda ev, args: 0.0    # noqa: E731
+    assert 3 in lib._facts("NEWAGG", plain).ranges and 0 in lib._facts("NEWREF", plain).refs
+    assert lib._facts("OTHER", plain) == Facts()

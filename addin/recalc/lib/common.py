@@ -41,6 +41,15 @@ class Positions:
     def __bool__(self) -> bool:
         return bool(self._exact or self._slices)
 
+    def _key(self):
+        return self._exact, tuple((s.start, s.stop, s.step) for s in self._slices)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Positions) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def __repr__(self) -> str:
         return f"Positions({self.text})"
 
