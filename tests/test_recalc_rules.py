@@ -453,3 +453,23 @@ def test_a_function_added_the_old_way_gets_its_facts_from_the_old_sets(monkeypat
     plain = lambda ev, args: 0.0    # noqa: E731
     assert 3 in lib._facts("NEWAGG", plain).ranges and 0 in lib._facts("NEWREF", plain).refs
     assert lib._facts("OTHER", plain) == Facts()
+
+
+def test_offset_indirect_and_let_with_their_dependencies():
+    # by hand from the values 10, 20, 30, 40, 50 in A1:A5 (Excel's documentation of each function)
+    cells = {f"A{i}": f"=10*{i}" for i in range(1, 6)}           # formulas: evaluated on demand
+    cells.update({
+        "B1": "=SUM(A1:OFFSET(A1,2,0))",              # 10+20+30; the range operator beside a call
+        "B2": "=SUM(OFFSET(A1,1,0,3,1))",             # 20+30+40
+        "B3": '=INDIRECT("A"&4)',                     # 40
+        "B4": "=_xlfn.LET(_xlpm.x,2,_xlpm.y,_xlpm.x+1,_xlpm.x*_xlpm.y)",   # 6, as Excel stores LET
+        "B5": '=SUM(INDIRECT("S!A1:A5"))',            # 150
+        "B6": "=LET(r,A1:A3,SUM(r)+ROWS(r))",         # a name bound to a reference: 60+3
+        "B7": "=OFFSET(A1,-1,0)",                     # off the sheet: #REF!
+        "B8": '=ROW(INDIRECT("nowhere!A1"))',         # the error passed on: #REF!
+        "B9": "=SUM(OFFSET(A1,1,0):A5)",              # 20+30+40+50
+        "C1": "=OFFSET(A1,0.5,0)",                    # Excel's rounding of a fraction: not documented
+    })
+    r = run(cells)
+    assert [r[f"S!B{i}"] for i in range(1, 10)] == [60, 90, 40, 6, 150, 63, "#REF!", "#REF!", 140]
+    assert isinstance(r["S!C1"], XLError) and ("S", 1, 3) in r.unsupported

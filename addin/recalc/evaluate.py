@@ -231,6 +231,7 @@ class Evaluator:
         self.journal: list[tuple[str, int, int]] = []     # evaluation order, for speculative undo
         self.circ_hits = 0
         self._table_defs: dict | None = None
+        self.scope: dict = {}           # LET's names while its calculation is evaluated
         self.speculating = 0           # inside a speculative evaluation (a spill that may cover a cell)
         self.deferred: set[tuple[str, int, int]] = set()
 
@@ -624,8 +625,8 @@ class Evaluator:
         dynamic = key in self.dynamic
         if dynamic:
             self.pending[key[0]] -= 1
-        prev, prev_implicit = self.current, self.implicit
-        self.current = key
+        prev, prev_implicit, prev_scope = self.current, self.implicit, self.scope
+        self.current, self.scope = key, {}
         self.implicit = not dynamic and key not in self.array_ref
         self.depth += 1
         done = False
@@ -674,7 +675,7 @@ class Evaluator:
                 v = none_to_zero(v)
             done = True
         finally:
-            self.current, self.implicit = prev, prev_implicit
+            self.current, self.implicit, self.scope = prev, prev_implicit, prev_scope
             self.depth -= 1
             if not done:                     # cut (_Deeper) or failed: evaluated again later
                 exc = sys.exc_info()[1]
@@ -811,6 +812,10 @@ class Evaluator:
         if t is Const:
             return node.value
         if t is Ref:
+            if self.scope:
+                bound = self.scope.get(_let_name(node.text))
+                if bound is not None:
+                    return bound if keep_ref or not isinstance(bound, Rng) else self.deref(bound, sheet)
             if "[" in node.text:
                 return self.structured(node.text, sheet, keep_ref)
             if ":" in node.text.partition("!")[0] and "!" in node.text:
@@ -917,6 +922,8 @@ class Evaluator:
             if node.args:
                 return VALUE
             return self._clock(name == "NOW")
+        if name in ("LET", "OFFSET", "INDIRECT") and name not in NATIVE:
+            return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
             raise Unsupported(name)
         if name == "ANCHORARRAY":
@@ -986,6 +993,10 @@ class Evaluator:
         broadcast, errors, ranges, refs = facts.broadcast, facts.errors, facts.ranges, facts.refs
         fn = NATIVE[name]
         lifted = []
+        if refs:                             # an error where a reference is expected is passed on
+            for i, (_, v) in enumerate(args):
+                if i in refs and isinstance(v, XLError) and i not in errors:
+                    return v
         if broadcast:
             for i, (_, v) in enumerate(args):
                 if i in broadcast and i not in ranges and i not in refs:
@@ -1028,6 +1039,93 @@ class Evaluator:
                 line.append(v)
             out.append(line)
         return out
+
+    def _let(self, node: Call, sheet: str):
+        """LET(name1, value1, [name2, value2, ...], calculation): each name bound to its value (a
+        reference stays a reference) for the names after it and the calculation."""
+        args = node.args
+        keep = self._keep_ref
+        if len(args) < 3 or len(args) % 2 == 0:
+            return VALUE
+        outer = self.scope
+        self.scope = dict(outer)
+        try:
+            for name_node, value_node in zip(args[:-1:2], args[1:-1:2]):
+                if not isinstance(name_node, Ref) or "!" in name_node.text or parse_area(name_node.text):
+                    return VALUE
+                self.scope[_let_name(name_node.text)] = self.eval(value_node, sheet, keep_ref=True)
+            return self.eval(args[-1], sheet, keep)
+        finally:
+            self.scope = outer
+
+    def _offset(self, node: Call, sheet: str):
+        """OFFSET(reference, rows, cols, [height], [width]): the reference moved and resized; off
+        the sheet is #REF!; a height or width of 0 is #REF!; an array of offsets is not supported."""
+        args = node.args
+        keep = self._keep_ref
+        if not 3 <= len(args) <= 5:
+            return VALUE
+        base = self.eval(args[0], sheet, keep_ref=True)
+        if isinstance(base, XLError):
+            return base
+        if not isinstance(base, Rng):
+            return VALUE
+        nums = []
+        for i, a in enumerate(args[1:], start=1):
+            if isinstance(a, Const) and a.value is None:
+                nums.append(None)
+                continue
+            v = self.operand(a, sheet)
+            if is_grid(v):
+                return self.unsupported("OFFSET", "an array of offsets or sizes")
+            n = to_number(v, self.epoch)
+            if isinstance(n, XLError):
+                return n
+            if n != int(n):
+                return self.unsupported("OFFSET", "a fractional offset or size (Excel's rounding of it "
+                                        "is not documented)")
+            nums.append(n)
+        rows, cols = int(nums[0] or 0), int(nums[1] or 0)
+        height = int(nums[2]) if len(nums) > 2 and nums[2] is not None else base.r2 - base.r1 + 1
+        width = int(nums[3]) if len(nums) > 3 and nums[3] is not None else base.c2 - base.c1 + 1
+        if height == 0 or width == 0:
+            return REF
+        r1, c1 = base.r1 + rows, base.c1 + cols
+        r2, c2 = r1 + height - 1, c1 + width - 1
+        r1, r2 = min(r1, r2), max(r1, r2)
+        c1, c2 = min(c1, c2), max(c1, c2)
+        if r1 < 1 or c1 < 1 or r2 > MAX_ROW or c2 > MAX_COL:
+            return REF
+        rng = Rng(base.sheet, r1, c1, r2, c2)
+        return rng if keep else self.deref(rng, sheet)
+
+    def _indirect(self, node: Call, sheet: str):
+        """INDIRECT(ref_text, [a1]): the reference the text names (A1 style, a sheet, a defined
+        name); R1C1 style is not supported; text that is no reference is #REF!."""
+        args = node.args
+        keep = self._keep_ref
+        if not 1 <= len(args) <= 2:
+            return VALUE
+        if len(args) == 2 and not (isinstance(args[1], Const) and args[1].value is None):
+            a1 = to_bool(self.operand(args[1], sheet))
+            if isinstance(a1, XLError):
+                return a1
+            if not a1:
+                return self.unsupported("INDIRECT", "R1C1-style reference text")
+        text = self.operand(args[0], sheet)
+        if is_grid(text):
+            return self.unsupported("INDIRECT", "an array of reference texts")
+        if isinstance(text, XLError):
+            return text
+        if not isinstance(text, str) or not text.strip():
+            return REF
+        text = text.strip()
+        if "[" in text or text.count(":") > 1:
+            return self.unsupported("INDIRECT", f"reference text {text!r}")
+        rng = self.resolve(text, sheet)
+        if not isinstance(rng, Rng):
+            return REF
+        return rng if keep else self.deref(rng, sheet)
 
     def _clock(self, with_time: bool) -> float:
         """TODAY (the date's serial number) or NOW (with the time as a fraction of a day), from
@@ -1087,6 +1185,12 @@ class Areas3D(tuple):
     """The areas of a 3-D reference (``Sheet1:Sheet3!A1``), one Rng per sheet."""
 
     __slots__ = ()
+
+
+def _let_name(text: str) -> str:
+    """A LET name as Excel stores it (``_xlpm.rate``), compared without case or prefix."""
+    upper = text.upper()
+    return upper[6:] if upper.startswith("_XLPM.") else upper
 
 
 def _structured_items(body: str) -> list[str] | None:

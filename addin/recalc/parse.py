@@ -132,6 +132,25 @@ _PREFIX_POWER = 6   # unary minus binds tighter than ^ in Excel (-2^2 = 4)
 _SPILL_REF_RE = re.compile(r"((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{1,3}\$?\d+)#")
 
 
+def _split_range_operators(items: list) -> list:
+    """openpyxl's tokenizer glues the range operator to a function or reference beside a call
+    (``C2:OFFSET(``, ``):C5``): split it into its own infix token."""
+    out = []
+    for t in items:
+        if t.type == Token.FUNC and t.subtype == Token.OPEN and ":" in t.value[:-1] and "[" not in t.value:
+            left, _, name = t.value.rpartition(":")
+            if left:
+                out.append(Token(left, Token.OPERAND, Token.RANGE))
+            out.append(Token(":", Token.OP_IN))
+            out.append(Token(name, Token.FUNC, Token.OPEN))
+        elif t.type == Token.OPERAND and t.subtype == Token.RANGE and t.value.startswith(":") and len(t.value) > 1:
+            out.append(Token(":", Token.OP_IN))
+            out.append(Token(t.value[1:], Token.OPERAND, Token.RANGE))
+        else:
+            out.append(t)
+    return out
+
+
 def parse_formula(formula: str) -> Node:
     """Parse ``=...`` into a tree; raises ParseError on anything we do not read."""
     if len(formula) > FORMULA_LIMIT:
@@ -143,6 +162,7 @@ def parse_formula(formula: str) -> Node:
         items = [t for t in Tokenizer(formula).items if t.type != Token.WSPACE]
     except Exception as exc:  # openpyxl raises a bare TokenizerError/ValueError
         raise ParseError(str(exc)) from None
+    items = _split_range_operators(items)
     pos = 0
 
     def peek():
