@@ -473,3 +473,40 @@ def test_offset_indirect_and_let_with_their_dependencies():
     r = run(cells)
     assert [r[f"S!B{i}"] for i in range(1, 10)] == [60, 90, 40, 6, 150, 63, "#REF!", "#REF!", 140]
     assert isinstance(r["S!C1"], XLError) and ("S", 1, 3) in r.unsupported
+
+
+def test_array_formulas_over_the_books_budget_are_refused_in_their_cells():
+    # three legacy arrays of 4.9M cells each in a tiny file (5.6 GB before): each anchor is an
+    # unsupported error at once; the other cells still compute
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for anchor, ref in (("A1", "A1:E980000"), ("F1", "F1:J980000"), ("K1", "K1:O980000")):
+        ws[anchor] = ArrayFormula(ref, "=1")
+    r = run({"P1": "=1+1"}, wb=wb)
+    assert r["S!P1"] == 2
+    assert all(isinstance(r[f"S!{a}"], XLError) and "over the cap" in r.unsupported[("S", 1, c)]
+               for a, c in (("A1", 1), ("F1", 6), ("K1", 11)))
+
+
+def test_the_other_cells_of_a_volatile_array_are_not_formulas(tmp_path):
+    # Excel writes <f ca="1"/> (an empty formula) in the other cells of a volatile array formula
+    # (DynamicArrays.xlsx of IronCalc's fixtures): they hold the array's values
+    import zipfile
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"] = ArrayFormula("A1:A2", "=ROW(A1:A2)*10")
+    ws["A2"] = 20
+    ws["B1"] = "=SUM(A1:A2)"
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    path = tmp_path / "volatile.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="A2" t="n"><v>20</v></c>', b'<c r="A2"><f ca="1"/><v>20</v></c>')
+                assert b'<f ca="1"/>' in data
+            dst.writestr(item, data)
+    r = recalc_workbook(load_book(path), None)
+    assert (r["S!A1"], r["S!A2"], r["S!B1"]) == (10, 20, 30) and not r.unsupported

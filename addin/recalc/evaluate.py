@@ -42,7 +42,7 @@ from .lib.text import join
 from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
 from . import values as _values
-from .spill import fill_array, place_spill
+from .spill import ARRAY_CELLS_BUDGET, fill_array, place_spill
 from .values import (CIRC, NA, NUM, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
@@ -199,9 +199,24 @@ class Evaluator:
         self.array_ref = {k: b for k, b in book.array_ref.items() if k not in self.dynamic}   # legacy arrays
         self.result.array_areas = dict(book.array_ref)
         self.cache_owner: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+        empty = {k for k, f in self.formulas.items() if f == "="}
         for anchor, (r1, c1, r2, c2) in book.array_ref.items():
-            if (r2 - r1 + 1) * (c2 - c1 + 1) > caps.max_range_cells:
+            # Excel marks the other cells of a volatile array formula with an empty <f ca="1"/>:
+            # they hold the array's values, not formulas of their own
+            for key in [k for k in empty if k[0] == anchor[0] and r1 <= k[1] <= r2 and c1 <= k[2] <= c2
+                        and k != anchor]:
+                del self.formulas[key]
+                empty.discard(key)
+        self.over_cap: set[tuple[str, int, int]] = set()    # array formulas beyond the book's budget
+        # all array formulas' stored ranges together: filling costs ~25 us and ~400 bytes a cell, so
+        # three legacy arrays of 4.9M cells each (a tiny file) were 5.6 GB; beyond the budget, refused
+        budget = min(caps.max_range_cells, ARRAY_CELLS_BUDGET)
+        for anchor, (r1, c1, r2, c2) in book.array_ref.items():
+            size = (r2 - r1 + 1) * (c2 - c1 + 1)
+            if size > budget:
+                self.over_cap.add(anchor)
                 continue                     # the anchor gets its error; the cached cells stay as they are
+            budget -= size
             sheet = anchor[0]
             owned = dict.fromkeys([(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)], anchor)
             owned.pop(anchor, None)
@@ -667,7 +682,10 @@ class Evaluator:
             if v is CIRC and self.iterate:
                 v = self.unsupported("iterative calculation", "the book enables iterative calculation "
                                      "(calcPr iterate), which is not supported")
-            if dynamic:
+            if key in self.over_cap:
+                v = self.unsupported("array formula", "its range takes the book's array formulas over the cap "
+                                     f"of {min(self.caps.max_range_cells, ARRAY_CELLS_BUDGET):,} cells")
+            elif dynamic:
                 v = place_spill(self, key, v)
             elif key in self.array_ref:
                 v = fill_array(self, key, v)

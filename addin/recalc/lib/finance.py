@@ -50,5 +50,5 @@ def _npv(ev, args):
 FUNCTIONS = {
     "SLN": scalar_fn(_sln, (3, 3), "n"),
     "PMT": scalar_fn(_pmt, (3, 5), "n"),
-    "NPV": declare(_npv, ranges=REST, broadcast=0),
+    "NPV": declare(_npv, ranges=REST, broadcast=0, clip_safe=True),     # blanks are skipped
 }
