@@ -510,3 +510,13 @@ def test_the_other_cells_of_a_volatile_array_are_not_formulas(tmp_path):
             dst.writestr(item, data)
     r = recalc_workbook(load_book(path), None)
     assert (r["S!A1"], r["S!A2"], r["S!B1"]) == (10, 20, 30) and not r.unsupported
+
+
+def test_formulatext_and_isformula():
+    # FORMULATEXT: the formula as a string, #N/A for a cell without one (Microsoft's documentation
+    # of FORMULATEXT); the _xlfn. prefix of the file is not shown
+    r = run({"A1": 5, "A2": "=SUM(A1,1)", "A3": "=_xlfn.CONCAT(\"a\",\"b\")",
+             "B1": "=FORMULATEXT(A2)", "B2": "=FORMULATEXT(A1)", "B3": "=FORMULATEXT(A3)",
+             "C1": "=ISFORMULA(A2)", "C2": "=ISFORMULA(A1)"})
+    assert (r["S!B1"], r["S!B2"], r["S!B3"]) == ("=SUM(A1,1)", "#N/A", '=CONCAT("a","b")')
+    assert (r["S!C1"], r["S!C2"]) == (True, False)

@@ -940,7 +940,7 @@ class Evaluator:
             if node.args:
                 return VALUE
             return self._clock(name == "NOW")
-        if name in ("LET", "OFFSET", "INDIRECT") and name not in NATIVE:
+        if name in ("LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA") and name not in NATIVE:
             return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
             raise Unsupported(name)
@@ -1144,6 +1144,40 @@ class Evaluator:
         if not isinstance(rng, Rng):
             return REF
         return rng if keep else self.deref(rng, sheet)
+
+    def _formula_of(self, node: Call, sheet: str):
+        """The cell a FORMULATEXT/ISFORMULA argument names (its top-left cell), or an error."""
+        if len(node.args) != 1:
+            return VALUE
+        ref = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(ref, XLError):
+            return ref
+        if not isinstance(ref, Rng):
+            return VALUE if not isinstance(ref, Areas3D) else self.unsupported(node.name.upper(), "a 3-D reference")
+        return (ref.sheet, ref.r1, ref.c1)
+
+    def _formulatext(self, node: Call, sheet: str):
+        """FORMULATEXT(reference): the formula as Excel shows it (without the _xlfn. prefixes of
+        the file; a legacy array formula in braces); a cell without a formula is #N/A."""
+        key = self._formula_of(node, sheet)
+        if isinstance(key, XLError):
+            return key
+        text = self.formulas.get(key)
+        if text is None:
+            return NA
+        if key == self.current:
+            return self.unsupported("FORMULATEXT", "its own cell")
+        shown = re.sub(r"_xl(?:fn|ws|pm)\.", "", text, flags=re.I)
+        if "_xl" in shown.lower() or "[" in shown:
+            return self.unsupported("FORMULATEXT", "a formula stored with parts Excel shows otherwise")
+        return "{" + shown + "}" if key in self.array_ref else shown
+
+    def _isformula(self, node: Call, sheet: str):
+        """ISFORMULA(reference): TRUE when the cell holds a formula."""
+        key = self._formula_of(node, sheet)
+        if isinstance(key, XLError):
+            return key
+        return key in self.formulas
 
     def _clock(self, with_time: bool) -> float:
         """TODAY (the date's serial number) or NOW (with the time as a fraction of a day), from
