@@ -517,6 +517,8 @@ def test_formulatext_and_isformula():
     # of FORMULATEXT); the _xlfn. prefix of the file is not shown
     r = run({"A1": 5, "A2": "=SUM(A1,1)", "A3": "=_xlfn.CONCAT(\"a\",\"b\")",
              "B1": "=FORMULATEXT(A2)", "B2": "=FORMULATEXT(A1)", "B3": "=FORMULATEXT(A3)",
-             "C1": "=ISFORMULA(A2)", "C2": "=ISFORMULA(A1)"})
+             "C1": "=ISFORMULA(A2)", "C2": "=ISFORMULA(A1)",
+             "D1": "=ISREF(A1)", "D2": "=ISREF(A1:A3)", "D3": "=ISREF(5)", "D4": '=ISREF(OFFSET(A1,1,0))'})
     assert (r["S!B1"], r["S!B2"], r["S!B3"]) == ("=SUM(A1,1)", "#N/A", '=CONCAT("a","b")')
     assert (r["S!C1"], r["S!C2"]) == (True, False)
+    assert (r["S!D1"], r["S!D2"], r["S!D3"], r["S!D4"]) == (True, True, False, True)

@@ -940,7 +940,7 @@ class Evaluator:
             if node.args:
                 return VALUE
             return self._clock(name == "NOW")
-        if name in ("LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA") and name not in NATIVE:
+        if name in ("LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF") and name not in NATIVE:
             return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
             raise Unsupported(name)
@@ -1171,6 +1171,13 @@ class Evaluator:
         if "_xl" in shown.lower() or "[" in shown:
             return self.unsupported("FORMULATEXT", "a formula stored with parts Excel shows otherwise")
         return "{" + shown + "}" if key in self.array_ref else shown
+
+    def _isref(self, node: Call, sheet: str):
+        """ISREF(value): TRUE for a reference (a cell, a range, a name of one, OFFSET's or
+        INDIRECT's result), FALSE for any other value, errors included."""
+        if len(node.args) != 1:
+            return VALUE
+        return isinstance(self.eval(node.args[0], sheet, keep_ref=True), (Rng, Areas3D))
 
     def _isformula(self, node: Call, sheet: str):
         """ISFORMULA(reference): TRUE when the cell holds a formula."""
