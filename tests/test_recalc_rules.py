@@ -522,3 +522,12 @@ def test_formulatext_and_isformula():
     assert (r["S!B1"], r["S!B2"], r["S!B3"]) == ("=SUM(A1,1)", "#N/A", '=CONCAT("a","b")')
     assert (r["S!C1"], r["S!C2"]) == (True, False)
     assert (r["S!D1"], r["S!D2"], r["S!D3"], r["S!D4"]) == (True, True, False, True)
+
+
+def test_an_infinite_value_is_written_to_a_values_copy_as_num_error():
+    # issue 19: an infinite value was written as an empty <v/> while --json said #NUM!
+    from addin.recalc import Recalc, write_values
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    write_values(wb, Recalc(values={("S", 1, 1): float("inf")}, formula_cells=[("S", 1, 1)], sheet_order=["S"]))
+    assert (wb["S"]["A1"].value, wb["S"]["A1"].data_type) == ("#NUM!", "e")

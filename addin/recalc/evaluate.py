@@ -1384,6 +1384,8 @@ def write_values(wb, result: Recalc) -> None:
     for (sheet, r, c) in result.cells():
         v = result.values.get((sheet, r, c))
         cell = wb[sheet].cell(row=r, column=c)
+        if type(v) is float and (v != v or v in _INFINITIES):
+            v = NUM                          # as --json says: never an empty <v/>
         if isinstance(v, XLError):
             cell.value = str(v)
             cell.data_type = "e"
