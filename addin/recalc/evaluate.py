@@ -43,6 +43,7 @@ from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, 
                     rebase, split_sheet, template)
 from . import values as _values
 from .spill import ARRAY_CELLS_BUDGET, fill_array, place_spill
+from .tables import read_tables
 from .values import (CIRC, NA, NUM, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
@@ -335,6 +336,18 @@ class Evaluator:
         """NAME -> (sheet, r1, c1, r2, c2, header rows, totals rows, [column names]) of every table."""
         if self._table_defs is None:
             self._table_defs = {}
+            path = getattr(self.wb, "path", None)
+            if path is not None and not any(hasattr(ws, "tables") for ws in self.wb.worksheets):
+                try:                         # a scanned book: the definitions from the file
+                    defs = read_tables(path)
+                except Exception as exc:  # noqa: BLE001 - a damaged table part: its references unsupported
+                    self._table_error = f"the table definitions cannot be read ({type(exc).__name__})"
+                    defs = []
+                for t in defs:
+                    bounds = parse_area(t.ref)
+                    if bounds is not None:
+                        self._table_defs[t.name.upper()] = (t.sheet, *bounds, t.header_rows, t.totals_rows,
+                                                            [c.upper() for c in t.columns])
             for ws in self.wb.worksheets:
                 for t in (getattr(ws, "tables", None) or {}).values():
                     bounds = parse_area(t.ref)
@@ -353,7 +366,7 @@ class Evaluator:
         name = name.strip()
         _, name = split_sheet(name) if "!" in name else (None, name)
         if not tables:
-            return "the reader gave no table definitions"
+            return getattr(self, "_table_error", "the book defines no tables")
         if not name:                         # [@Col] inside a table: the table holding this cell
             cur = self.current
             hits = [k for k, d in tables.items() if cur and d[0] == cur[0] and d[1] <= cur[1] <= d[3]
