@@ -532,3 +532,13 @@ def test_an_infinite_value_is_written_to_a_values_copy_as_num_error():
     wb.active.title = "S"
     write_values(wb, Recalc(values={("S", 1, 1): float("inf")}, formula_cells=[("S", 1, 1)], sheet_order=["S"]))
     assert (wb["S"]["A1"].value, wb["S"]["A1"].data_type) == ("#NUM!", "e")
+
+
+def test_a_named_lambda_is_called_with_its_arguments():
+    # IronCalc's LAMBDA book (Excel-saved): Temperature = LAMBDA(temp, (5/9)*(temp-32)), as
+    # Excel stores it; 212 F is 100 C, 32 F is 0 C
+    r = run({"A1": 212, "B1": "=Temperature(A1)", "B2": "=Temperature(32)", "B3": "=Temperature(1,2)",
+             "B4": "=Hyp(3,4)"},
+            names={"Temperature": "_xlfn.LAMBDA(_xlpm.temp, (5/9) * (_xlpm.temp-32))",
+                   "Hyp": "_xlfn.LAMBDA(_xlpm.x,_xlpm.y,SQRT(_xlpm.x*_xlpm.x+_xlpm.y*_xlpm.y))"})
+    assert (r["S!B1"], r["S!B2"], r["S!B3"], r["S!B4"]) == (100, 0, "#VALUE!", 5)

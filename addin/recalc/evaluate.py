@@ -248,6 +248,7 @@ class Evaluator:
         self.circ_hits = 0
         self._table_defs: dict | None = None
         self.scope: dict = {}           # LET's names while its calculation is evaluated
+        self.lambda_depth = 0
         self.speculating = 0           # inside a speculative evaluation (a spill that may cover a cell)
         self.deferred: set[tuple[str, int, int]] = set()
 
@@ -956,6 +957,9 @@ class Evaluator:
         if name in ("LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF") and name not in NATIVE:
             return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
+            named = self._named_lambda(name, sheet)
+            if named is not None:
+                return self._call_lambda(named, node, sheet)
             raise Unsupported(name)
         if name == "ANCHORARRAY":
             if len(node.args) != 1 or not isinstance(node.args[0], Ref) or "[" in node.args[0].text:
@@ -1198,6 +1202,36 @@ class Evaluator:
         if isinstance(key, XLError):
             return key
         return key in self.formulas
+
+    def _named_lambda(self, name: str, sheet: str):
+        """The LAMBDA a defined name holds (``cal_month`` = ``LAMBDA(mo, ...)``), or None."""
+        text = self.names.get((sheet, name)) or self.names.get((None, name))
+        if not text:
+            return None
+        text = text.lstrip("=")
+        if not re.match(r"(?i)(_xlfn\.)?LAMBDA\(", text):
+            return None
+        tree = self._name_tree(text)
+        return tree if isinstance(tree, Call) else None
+
+    def _call_lambda(self, lam: Call, node: Call, sheet: str):
+        """A named LAMBDA called: each parameter bound to its argument (a reference stays one),
+        the body evaluated with only those names in scope, as Excel's LAMBDA does."""
+        params, body = lam.args[:-1], lam.args[-1] if lam.args else None
+        keep = self._keep_ref
+        if body is None or len(node.args) != len(params) or not all(isinstance(p, Ref) for p in params):
+            return VALUE
+        values = [self.eval(a, sheet, keep_ref=True) for a in node.args]
+        outer = self.scope
+        self.scope = {_let_name(p.text): v for p, v in zip(params, values)}
+        self.lambda_depth += 1
+        try:
+            if self.lambda_depth > 64:
+                return self.unsupported("LAMBDA", "recursion deeper than 64 calls")
+            return self.eval(body, sheet, keep)
+        finally:
+            self.lambda_depth -= 1
+            self.scope = outer
 
     def _clock(self, with_time: bool) -> float:
         """TODAY (the date's serial number) or NOW (with the time as a fraction of a day), from
