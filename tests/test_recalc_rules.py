@@ -542,3 +542,14 @@ def test_a_named_lambda_is_called_with_its_arguments():
             names={"Temperature": "_xlfn.LAMBDA(_xlpm.temp, (5/9) * (_xlpm.temp-32))",
                    "Hyp": "_xlfn.LAMBDA(_xlpm.x,_xlpm.y,SQRT(_xlpm.x*_xlpm.x+_xlpm.y*_xlpm.y))"})
     assert (r["S!B1"], r["S!B2"], r["S!B3"], r["S!B4"]) == (100, 0, "#VALUE!", 5)
+
+
+def test_a_lambda_called_where_it_is_written_or_bound_by_let():
+    # IronCalc's LAMBDA book (Excel-saved): LAMBDA(x, x+1)(5) is 6, LAMBDA(x,y, SQRT(x*x+y*y))(3,4)
+    # is 5, LET(area, LAMBDA(x,y,x*y), area(D1,E1)) with 3 and 4 is 12
+    r = run({"D1": 3, "E1": 4,
+             "A1": "=_xlfn.LAMBDA(_xlpm.x, _xlpm.x+1)(5)",
+             "A2": "=_xlfn.LAMBDA(_xlpm.x,_xlpm.y, SQRT(_xlpm.x*_xlpm.x+_xlpm.y*_xlpm.y))(3,4)",
+             "A3": "=_xlfn.LET(_xlpm.area, _xlfn.LAMBDA(_xlpm.x,_xlpm.y,_xlpm.x*_xlpm.y), _xlpm.area(D1,E1))",
+             "A4": "=_xlfn.LET(_xlpm.k, 10, _xlpm.f, _xlfn.LAMBDA(_xlpm.x, _xlpm.x*_xlpm.k), _xlpm.f(2))"})
+    assert (r["S!A1"], r["S!A2"], r["S!A3"], r["S!A4"]) == (6, 5, 12, 20)

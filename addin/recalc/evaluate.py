@@ -39,7 +39,7 @@ from .lib import FACTS, NATIVE, VOLATILE as _NATIVE_VOLATILE
 from .lib.common import Facts
 from .lib.math import power
 from .lib.text import join
-from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
+from .parse import (INVOKE, MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
 from . import values as _values
 from .spill import ARRAY_CELLS_BUDGET, fill_array, place_spill
@@ -957,6 +957,12 @@ class Evaluator:
         if name in ("LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF") and name not in NATIVE:
             return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
+            if node.name == INVOKE:          # LAMBDA(x, x+1)(5)
+                callee = node.args[0]
+                return self._call_lambda(callee, Call(INVOKE, node.args[1:]), sheet)
+            bound = self.scope.get(_let_name(node.name)) if self.scope else None
+            if isinstance(bound, _Closure):  # LET(f, LAMBDA(x, ...), f(2))
+                return self._call_lambda(bound.lam, node, sheet, bound.scope)
             named = self._named_lambda(name, sheet)
             if named is not None:
                 return self._call_lambda(named, node, sheet)
@@ -1088,6 +1094,9 @@ class Evaluator:
             for name_node, value_node in zip(args[:-1:2], args[1:-1:2]):
                 if not isinstance(name_node, Ref) or "!" in name_node.text or parse_area(name_node.text):
                     return VALUE
+                if isinstance(value_node, Call) and self.function_name(value_node.name)[1] == "LAMBDA":
+                    self.scope[_let_name(name_node.text)] = _Closure(value_node, dict(self.scope))
+                    continue
                 self.scope[_let_name(name_node.text)] = self.eval(value_node, sheet, keep_ref=True)
             return self.eval(args[-1], sheet, keep)
         finally:
@@ -1214,7 +1223,7 @@ class Evaluator:
         tree = self._name_tree(text)
         return tree if isinstance(tree, Call) else None
 
-    def _call_lambda(self, lam: Call, node: Call, sheet: str):
+    def _call_lambda(self, lam: Call, node: Call, sheet: str, captured: dict | None = None):
         """A named LAMBDA called: each parameter bound to its argument (a reference stays one),
         the body evaluated with only those names in scope, as Excel's LAMBDA does."""
         params, body = lam.args[:-1], lam.args[-1] if lam.args else None
@@ -1223,7 +1232,7 @@ class Evaluator:
             return VALUE
         values = [self.eval(a, sheet, keep_ref=True) for a in node.args]
         outer = self.scope
-        self.scope = {_let_name(p.text): v for p, v in zip(params, values)}
+        self.scope = {**(captured or {}), **{_let_name(p.text): v for p, v in zip(params, values)}}
         self.lambda_depth += 1
         try:
             if self.lambda_depth > 64:
@@ -1291,6 +1300,14 @@ class Areas3D(tuple):
     """The areas of a 3-D reference (``Sheet1:Sheet3!A1``), one Rng per sheet."""
 
     __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Closure:
+    """A LAMBDA bound to a LET name, with the names in scope where it was written."""
+
+    lam: Call
+    scope: dict
 
 
 def _let_name(text: str) -> str:

@@ -120,6 +120,9 @@ class Call(Node):
     args: list
 
 
+INVOKE = "()"            # the name of a call of a LAMBDA written in place: args[0] is the LAMBDA
+
+
 class ParseError(Exception):
     pass
 
@@ -164,6 +167,7 @@ def parse_formula(formula: str) -> Node:
         raise ParseError(str(exc)) from None
     items = _split_range_operators(items)
     pos = 0
+    invoking = 0                # inside LAMBDA(...)(args): "," separates the arguments
 
     def peek():
         return items[pos] if pos < len(items) else None
@@ -200,29 +204,60 @@ def parse_formula(formula: str) -> Node:
                 node = Ref(tok.value)
             return node
         if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+            call = function_call()
+            nxt = peek()
+            if nxt is not None and nxt.type == Token.PAREN and nxt.subtype == Token.OPEN and \
+                    call.name.upper().endswith("LAMBDA"):
+                return invocation(call)          # LAMBDA(x, x+1)(5): called where it is written
+            return call
+        return other(tok)
+
+    def invocation(callee: Call) -> Node:
+        nonlocal invoking
+        take()
+        args: list[Node] = [callee]
+        if peek() is not None and peek().type == Token.PAREN and peek().subtype == Token.CLOSE:
             take()
-            name = tok.value[:-1]
-            args: list[Node] = []
-            if peek() is not None and peek().type == Token.FUNC and peek().subtype == Token.CLOSE:
+            return Call(INVOKE, args)
+        invoking += 1
+        try:
+            while True:
+                args.append(expr(0))
+                t = take()
+                if t.type == Token.OP_IN and t.value == ",":
+                    continue
+                if t.type == Token.PAREN and t.subtype == Token.CLOSE:
+                    return Call(INVOKE, args)
+                raise ParseError(f"unexpected {t.value!r} in a LAMBDA call")
+        finally:
+            invoking -= 1
+
+    def function_call() -> Call:
+        tok = take()
+        name = tok.value[:-1]
+        args: list[Node] = []
+        if peek() is not None and peek().type == Token.FUNC and peek().subtype == Token.CLOSE:
+            take()
+            return Call(name, args)
+        while True:
+            nxt = peek()
+            if nxt is not None and nxt.type == Token.SEP and nxt.subtype == Token.ARG:
+                args.append(Const(None))          # omitted argument
+                take()
+                continue
+            if nxt is not None and nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
+                args.append(Const(None))
                 take()
                 return Call(name, args)
-            while True:
-                nxt = peek()
-                if nxt is not None and nxt.type == Token.SEP and nxt.subtype == Token.ARG:
-                    args.append(Const(None))          # omitted argument
-                    take()
-                    continue
-                if nxt is not None and nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
-                    args.append(Const(None))
-                    take()
-                    return Call(name, args)
-                args.append(expr(0))
-                nxt = take()
-                if nxt.type == Token.SEP and nxt.subtype == Token.ARG:
-                    continue
-                if nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
-                    return Call(name, args)
-                raise ParseError(f"unexpected {nxt.value!r} in {name}")
+            args.append(expr(0))
+            nxt = take()
+            if nxt.type == Token.SEP and nxt.subtype == Token.ARG:
+                continue
+            if nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
+                return Call(name, args)
+            raise ParseError(f"unexpected {nxt.value!r} in {name}")
+
+    def other(tok) -> Node:
         if tok.type == Token.PAREN and tok.subtype == Token.OPEN:
             take()
             inner = expr(0)
@@ -268,7 +303,7 @@ def parse_formula(formula: str) -> Node:
                 take()
                 left = Op("%", [left])
                 continue
-            if tok.type != Token.OP_IN:
+            if tok.type != Token.OP_IN or (invoking and tok.value == ","):
                 return left
             power = _BINARY.get(tok.value)
             if power is None:
