@@ -553,3 +553,10 @@ def test_a_lambda_called_where_it_is_written_or_bound_by_let():
              "A3": "=_xlfn.LET(_xlpm.area, _xlfn.LAMBDA(_xlpm.x,_xlpm.y,_xlpm.x*_xlpm.y), _xlpm.area(D1,E1))",
              "A4": "=_xlfn.LET(_xlpm.k, 10, _xlpm.f, _xlfn.LAMBDA(_xlpm.x, _xlpm.x*_xlpm.k), _xlpm.f(2))"})
     assert (r["S!A1"], r["S!A2"], r["S!A3"], r["S!A4"]) == (6, 5, 12, 20)
+
+
+def test_a_lambda_with_an_optional_parameter_is_unsupported():
+    # LAMBDA(a,[b],...) is stored with _xlop.b; called with one argument Excel binds b as omitted
+    # (ISOMITTED): not read here, so an error recorded, never #VALUE! passed off as Excel's
+    r = run({"A5": 12, "A6": "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))(A5)"})
+    assert isinstance(r["S!A6"], XLError) and ("S", 6, 1) in r.unsupported

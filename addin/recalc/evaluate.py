@@ -1228,6 +1228,8 @@ class Evaluator:
         the body evaluated with only those names in scope, as Excel's LAMBDA does."""
         params, body = lam.args[:-1], lam.args[-1] if lam.args else None
         keep = self._keep_ref
+        if any(isinstance(p, Ref) and p.text.upper().startswith("_XLOP.") for p in params):
+            return self.unsupported("LAMBDA", "optional parameters ([b]) are not supported")
         if body is None or len(node.args) != len(params) or not all(isinstance(p, Ref) for p in params):
             return VALUE
         values = [self.eval(a, sheet, keep_ref=True) for a in node.args]
@@ -1313,7 +1315,7 @@ class _Closure:
 def _let_name(text: str) -> str:
     """A LET name as Excel stores it (``_xlpm.rate``), compared without case or prefix."""
     upper = text.upper()
-    return upper[6:] if upper.startswith("_XLPM.") else upper
+    return upper[6:] if upper.startswith(("_XLPM.", "_XLOP.")) else upper
 
 
 def _structured_items(body: str) -> list[str] | None:
