@@ -55,6 +55,9 @@ PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 # the facts of each native function (which arguments are ranges, references, broadcast...) are
 # declared beside its code and gathered in lib.FACTS; functions the evaluator itself provides:
 EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
+# functions that need the evaluator itself (references, formulas, names in scope): used when lib
+# has no native of the same name; TODAY and NOW always (recalc_workbook(now=) pins them)
+EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF"})
 _PLAIN = Facts()
 _CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
 _MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
@@ -954,7 +957,7 @@ class Evaluator:
             if node.args:
                 return VALUE
             return self._clock(name == "NOW")
-        if name in ("LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF") and name not in NATIVE:
+        if name in EVALUATOR_FUNCTIONS and name not in NATIVE:
             return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
             if node.name == INVOKE:          # LAMBDA(x, x+1)(5)
@@ -1059,10 +1062,10 @@ class Evaluator:
             for c in range(cols):
                 one = list(args)
                 v = None
-                for i, (gr, gc) in zip(lifted, shapes):
+                for i, (g_rows, g_cols) in zip(lifted, shapes):
                     g = args[i][1]
-                    rr, cc = (0 if gr == 1 else r), (0 if gc == 1 else c)
-                    if rr >= gr or cc >= len(g[rr]):
+                    rr, cc = (0 if g_rows == 1 else r), (0 if g_cols == 1 else c)
+                    if rr >= g_rows or cc >= len(g[rr]):
                         v = NA               # beyond a smaller array: #N/A, as Excel pads
                         break
                     x = g[rr][cc]

@@ -5,7 +5,7 @@ import datetime as _dt
 import fnmatch
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..values import (NUM, VALUE, XLError, compare, grid_map, is_grid, text_to_number, to_bool, to_number,
                       to_text)
