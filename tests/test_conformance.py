@@ -35,9 +35,9 @@ FOLDERS = ("xlcalculator", "ironcalc")
 FIXTURES = FIXTURE_ROOT / "xlcalculator"
 
 # matched cells per folder, volatile cells aside: the floor may only rise (measured, then pinned)
-FLOORS = {"xlcalculator": 17086, "ironcalc": 5784}
+FLOORS = {"xlcalculator": 17086, "ironcalc": 5794}
 # the mean over the books of each book's own matched rate (percent), pinned the same way
-MEAN_FLOORS = {"xlcalculator": 88.03, "ironcalc": 33.89}
+MEAN_FLOORS = {"xlcalculator": 88.03, "ironcalc": 33.91}
 
 
 def _serial(v, epoch):

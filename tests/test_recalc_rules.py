@@ -560,3 +560,16 @@ def test_a_lambda_with_an_optional_parameter_is_unsupported():
     # (ISOMITTED): not read here, so an error recorded, never #VALUE! passed off as Excel's
     r = run({"A5": 12, "A6": "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))(A5)"})
     assert isinstance(r["S!A6"], XLError) and ("S", 6, 1) in r.unsupported
+
+
+def test_sheet_and_sheets():
+    # IronCalc's tables book (Excel-saved): SHEET() of the cell's sheet, SHEET("name") without
+    # case, SHEET(reference), SHEET(1) is #N/A; SHEETS() counts the book's sheets
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    wb.create_sheet("Filters")
+    wb["Filters"]["B2"] = "=SHEET()"
+    r = run({"A1": "=SHEET()", "A2": '=SHEET("filters")', "A3": "=SHEET(Filters!A1)", "A4": "=SHEET(1)",
+             "A5": "=SHEETS()", "A6": "=SHEETS(S:Filters!A1)", "A7": '=SHEET("nope")'}, wb=wb)
+    assert [r[f"S!A{i}"] for i in range(1, 8)] == [1, 2, 2, "#N/A", 2, 2, "#N/A"]
+    assert r["Filters!B2"] == 2

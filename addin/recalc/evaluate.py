@@ -57,7 +57,7 @@ PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
 # functions that need the evaluator itself (references, formulas, names in scope): used when lib
 # has no native of the same name; TODAY and NOW always (recalc_workbook(now=) pins them)
-EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF"})
+EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS"})
 _PLAIN = Facts()
 _CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
 _MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
@@ -1207,6 +1207,38 @@ class Evaluator:
         if len(node.args) != 1:
             return VALUE
         return isinstance(self.eval(node.args[0], sheet, keep_ref=True), (Rng, Areas3D))
+
+    def _sheet(self, node: Call, sheet: str):
+        """SHEET([value]): the sheet number (hidden sheets count) of this cell, of a reference, or
+        of a sheet named by text; any other value, or text naming no sheet, is #N/A."""
+        order = [s.upper() for s in self.result.sheet_order]
+        if not node.args or (len(node.args) == 1 and isinstance(node.args[0], Const) and node.args[0].value is None):
+            return float(order.index(self.current[0].upper()) + 1)
+        if len(node.args) != 1:
+            return VALUE
+        v = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(v, Rng):
+            return float(order.index(v.sheet.upper()) + 1)
+        if isinstance(v, Areas3D):
+            return float(order.index(v[0].sheet.upper()) + 1)
+        if isinstance(v, XLError):
+            return v
+        if isinstance(v, str) and v.upper() in order:
+            return float(order.index(v.upper()) + 1)
+        return NA
+
+    def _sheets(self, node: Call, sheet: str):
+        """SHEETS([reference]): the number of sheets in the book, or in a (3-D) reference."""
+        if not node.args or (len(node.args) == 1 and isinstance(node.args[0], Const) and node.args[0].value is None):
+            return float(len(self.result.sheet_order))
+        if len(node.args) != 1:
+            return VALUE
+        v = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(v, XLError):
+            return v
+        if isinstance(v, Areas3D):
+            return float(len(v))
+        return 1.0 if isinstance(v, Rng) else NA
 
     def _isformula(self, node: Call, sheet: str):
         """ISFORMULA(reference): TRUE when the cell holds a formula."""
