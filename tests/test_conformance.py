@@ -35,9 +35,9 @@ FOLDERS = ("xlcalculator", "ironcalc")
 FIXTURES = FIXTURE_ROOT / "xlcalculator"
 
 # matched cells per folder, volatile cells aside: the floor may only rise (measured, then pinned)
-FLOORS = {"xlcalculator": 17086, "ironcalc": 5794}
+FLOORS = {"xlcalculator": 17086, "ironcalc": 5821}
 # the mean over the books of each book's own matched rate (percent), pinned the same way
-MEAN_FLOORS = {"xlcalculator": 88.03, "ironcalc": 33.91}
+MEAN_FLOORS = {"xlcalculator": 88.03, "ironcalc": 34.32}
 
 
 def _serial(v, epoch):

@@ -573,3 +573,14 @@ def test_sheet_and_sheets():
              "A5": "=SHEETS()", "A6": "=SHEETS(S:Filters!A1)", "A7": '=SHEET("nope")'}, wb=wb)
     assert [r[f"S!A{i}"] for i in range(1, 8)] == [1, 2, 2, "#N/A", 2, 2, "#N/A"]
     assert r["Filters!B2"] == 2
+
+
+def test_cell_address_row_col_contents_and_type():
+    # IronCalc's CELL book (Excel-saved): the top-left cell of the reference; an unknown or
+    # non-text info_type is #VALUE!; the last-changed cell (no reference) is not read here
+    r = run({"A1": 3.4, "A3": "text", "A4": "=1/0",
+             "B1": '=CELL("address",A2:A4)', "B2": '=CELL("col",C8:D8)', "B3": '=CELL("row",A11:A21)',
+             "B4": '=CELL("contents",A1:A3)', "B5": '=CELL("type",A2)', "B6": '=CELL("TYPE",A3)',
+             "B7": '=CELL("type",A4)', "B8": '=CELL("hello",A1)', "B9": "=CELL(2,A1)", "B10": '=CELL("row")'})
+    assert [r[f"S!B{i}"] for i in range(1, 10)] == ["$A$2", 3, 11, 3.4, "b", "l", "v", "#VALUE!", "#VALUE!"]
+    assert isinstance(r["S!B10"], XLError) and ("S", 10, 2) in r.unsupported

@@ -57,7 +57,7 @@ PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
 # functions that need the evaluator itself (references, formulas, names in scope): used when lib
 # has no native of the same name; TODAY and NOW always (recalc_workbook(now=) pins them)
-EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS"})
+EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS", "CELL"})
 _PLAIN = Facts()
 _CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
 _MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
@@ -1239,6 +1239,46 @@ class Evaluator:
         if isinstance(v, Areas3D):
             return float(len(v))
         return 1.0 if isinstance(v, Rng) else NA
+
+    def _cell(self, node: Call, sheet: str):
+        """CELL(info_type, [reference]) for "address", "col", "row", "contents" and "type" (b
+        blank, l text, v anything else) of the reference's top-left cell; an info_type that is
+        not text or not one of Excel's is #VALUE!; the other info types (formats, file name),
+        and no reference (the last cell changed), are not supported."""
+        args = [a for a in node.args]
+        if not 1 <= len(args) <= 2:
+            return VALUE
+        info = self.operand(args[0], sheet)
+        if isinstance(info, XLError):
+            return info
+        if not isinstance(info, str) or is_grid(info):
+            return VALUE
+        kind = info.lower()
+        known = {"address", "col", "color", "contents", "filename", "format", "parentheses", "prefix",
+                 "protect", "row", "type", "width"}
+        if kind not in known:
+            return VALUE
+        if len(args) < 2 or (isinstance(args[1], Const) and args[1].value is None):
+            return self.unsupported("CELL", "no reference (Excel uses the last cell changed)")
+        if kind not in ("address", "col", "row", "contents", "type"):
+            return self.unsupported("CELL", f'info_type "{info}"')
+        ref = self.eval(args[1], sheet, keep_ref=True)
+        if isinstance(ref, XLError):
+            return ref
+        if not isinstance(ref, Rng):
+            return VALUE
+        if kind == "col":
+            return float(ref.c1)
+        if kind == "row":
+            return float(ref.r1)
+        if kind == "address":
+            if ref.sheet != self.current[0]:
+                return self.unsupported("CELL", "the address of a cell on another sheet (it names the file)")
+            return f"${get_column_letter(ref.c1)}${ref.r1}"
+        v = self.value((ref.sheet, ref.r1, ref.c1))
+        if kind == "contents":
+            return v
+        return "b" if v is None else "l" if isinstance(v, str) and not isinstance(v, XLError) else "v"
 
     def _isformula(self, node: Call, sheet: str):
         """ISFORMULA(reference): TRUE when the cell holds a formula."""
