@@ -8,7 +8,8 @@ functions Excel calls through xlwings. One job per module (see docs/workbooks.md
 * :mod:`.parse`: formula text to a small tree; cell addresses;
 * :mod:`.values`: Excel's values and its coercion rules (text to number, number to text,
   comparison), in one place;
-* :mod:`.lib`: the native functions grouped by kind, one function each;
+* :mod:`.lib`: the native functions grouped by kind, one function each, with their facts
+  declared beside them (``lib.FACTS``, the registry: see lib/common.py ``declare``);
 * :mod:`.evaluate`: evaluation in dependency order without Python's recursion limit;
 * :mod:`.spill`: dynamic-array spills and legacy array formulas;
 * :mod:`.bookio`: reading and writing books, with the file-level caps;
@@ -27,13 +28,14 @@ from addin import catalog as _catalog
 
 from .bookio import CAPS, BookError, Caps, load_book
 from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _recalc_workbook
-from .lib import NATIVE
+from .lib import FACTS, NATIVE
 from .parse import parse_area, parse_formula, split_sheet
 from .values import XLError, cell_key, is_error, json_value
 from .values_copy import write_values
 
 __all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_file", "cell_key", "is_error",
-           "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "Caps", "BookError", "load_book"]
+           "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "FACTS", "Caps", "BookError",
+           "load_book"]
 
 DEFAULT_CATALOG = _catalog
 

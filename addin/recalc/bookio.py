@@ -222,11 +222,8 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
                 kind = cell.data_type
                 if kind == "n" or kind == "d" or kind == "b":
                     constants[(title, cell.row, cell.column)] = v
-                elif kind == "s":
-                    if v[:1] == "=" and len(v) > 1:
-                        formulas[(title, cell.row, cell.column)] = v
-                    else:
-                        constants[(title, cell.row, cell.column)] = v
+                elif kind == "s":          # text, even text that starts with "=" (a formula is kind "f")
+                    constants[(title, cell.row, cell.column)] = v
                 elif isinstance(v, ArrayFormula):
                     key = (title, cell.row, cell.column)
                     formulas[key] = v.text or "="
@@ -258,10 +255,7 @@ def _scanned_cells(wb, errors: dict) -> BookCells:
     book = BookCells()
     for title in wb.sheetnames:
         sheet = wb.scan.sheets[title]            # keyed (title, row, column), as here
-        constants = {key: v for key, v in sheet.values.items() if type(v) is not str or v[:1] != "=" or len(v) < 2}
-        book.constants.update(constants)
-        if len(constants) < len(sheet.values):   # the scan's values are plain types: "=..." text is a formula
-            book.formulas.update((key, v) for key, v in sheet.values.items() if key not in constants)
+        book.constants.update(sheet.values)      # text that starts with "=" is text: formulas are <f>
         for key, v in sheet.errors.items():
             text = v.upper()
             book.constants[key] = errors.get(text, text)

@@ -26,21 +26,25 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from itertools import groupby
 from json.encoder import encode_basestring
 from operator import itemgetter
 
 from openpyxl.utils.cell import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
 
 from .bookio import CAPS, Caps, read_cells
-from .lib import NATIVE, RANGE_FUNCTIONS, REFERENCE_FUNCTIONS
+from .lib import FACTS, NATIVE, VOLATILE as _NATIVE_VOLATILE
+from .lib.common import Facts
 from .lib.math import power
 from .lib.text import join
-from .parse import (MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
+from .parse import (INVOKE, MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
-from .spill import fill_array, place_spill
-from .values import (CIRC, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
+from . import values as _values
+from .spill import ARRAY_CELLS_BUDGET, fill_array, place_spill
+from .tables import read_tables
+from .values import (CIRC, NA, NUM, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
 _INFINITIES = (float("inf"), float("-inf"))
@@ -48,22 +52,16 @@ MAX_DEPTH = 150          # cells evaluated inside one another before the chain i
 
 PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 
-# where a plain (non-array) formula passes a multi-cell range whole instead of intersecting it:
-# function -> argument positions (None: all)
-ARRAY_PARAMS: dict[str, frozenset | None] = {
-    "SUM": None, "AVERAGE": None, "MIN": None, "MAX": None, "COUNT": None, "COUNTA": None, "AND": None,
-    "OR": None, "CONCAT": None, "SUMPRODUCT": None, "COUNTIF": frozenset({0}), "SUMIF": frozenset({0, 2}),
-    "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1}), "ROWS": None, "COLUMNS": None,
-    "NPV": None,
-}
-# parameters Excel evaluates as arrays even in a plain formula
-ARRAY_MODE = {"SUMPRODUCT": None, "INDEX": frozenset({0}), "MATCH": frozenset({1}), "VLOOKUP": frozenset({1})}
-# natives that may return a reference: their multi-cell result in a plain formula is intersected
-# by Excel, which this evaluator (returning values) does not reproduce
-REFERENCE_RESULTS = frozenset({"INDEX", "CHOOSE", "IF", "IFERROR"})
-# natives that accept a range clipped to the used area (blanks beyond change nothing)
-CLIP_SAFE = frozenset({"SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "AND", "OR", "CONCAT", "SUMIF", "MATCH",
-                       "VLOOKUP", "SUMPRODUCT", "COUNTIF", "INDEX"})
+# the facts of each native function (which arguments are ranges, references, broadcast...) are
+# declared beside its code and gathered in lib.FACTS; functions the evaluator itself provides:
+EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
+# functions that need the evaluator itself (references, formulas, names in scope): used when lib
+# has no native of the same name; TODAY and NOW always (recalc_workbook(now=) pins them)
+EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS", "CELL"})
+_PLAIN = Facts()
+_CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
+_MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
+_SUBNORMAL = 2.2250738585072014e-308      # Excel has no subnormal numbers: smaller magnitudes are 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +79,17 @@ class Unsupported(Exception):
     """A formula this evaluator does not read (handed to the fallback, if any)."""
 
 
-class _Deeper(Exception):
+class _Cycle(BaseException):
+    """A cell read a cell still being evaluated: a circular reference, unwound to that cell.
+    (BaseException: no ``except Exception`` in a function may swallow it.)"""
+
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+        self.members: list = []      # the cells between, innermost first
+
+
+class _Deeper(BaseException):
     """The chain of cells is too deep: evaluate ``key`` first, then retry."""
 
     def __init__(self, key):
@@ -102,6 +110,10 @@ class Recalc:
     delegated: list[str] = field(default_factory=list)   # cells computed by the fallback
     unsupported: dict[tuple[str, int, int], str] = field(default_factory=dict)   # cell -> why (an error value)
     date1904: bool = False
+    # cells whose value changes from one recalculation to the next (TODAY, NOW, RAND and their readers)
+    volatile: set[tuple[str, int, int]] = field(default_factory=set)
+    # every array formula's stored range as Excel saved it: anchor -> (r1, c1, r2, c2)
+    array_areas: dict[tuple[str, int, int], tuple[int, int, int, int]] = field(default_factory=dict)
 
     def __getitem__(self, ref: str) -> object:
         sheet, area = split_sheet(ref)
@@ -166,8 +178,10 @@ class Recalc:
 
 
 class Evaluator:
-    def __init__(self, wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS):
+    def __init__(self, wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS,
+                 now=None):
         self.wb = wb
+        self.now = now                 # TODAY/NOW pinned to this datetime, else the clock
         self.epoch = wb.epoch
         self.date1904 = wb.epoch == CALENDAR_MAC_1904
         self.catalog = catalog
@@ -179,15 +193,34 @@ class Evaluator:
         book = read_cells(wb, ERRORS)
         self.formulas = book.formulas
         self.constants = book.constants
+        durations = [k for k, v in self.constants.items() if type(v) is timedelta]
+        for k in durations:                  # a [h]:mm:ss duration is its number of days
+            self.constants[k] = self.constants[k].total_seconds() / 86400.0
         self.extent = book.extent
         self.names = book.names
         self.iterate = book.iterate
         self.dynamic = set(book.formulas) if all_dynamic else book.dynamic
         self.array_ref = {k: b for k, b in book.array_ref.items() if k not in self.dynamic}   # legacy arrays
+        self.result.array_areas = dict(book.array_ref)
         self.cache_owner: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+        empty = {k for k, f in self.formulas.items() if f == "="}
         for anchor, (r1, c1, r2, c2) in book.array_ref.items():
-            if (r2 - r1 + 1) * (c2 - c1 + 1) > caps.max_range_cells:
+            # Excel marks the other cells of a volatile array formula with an empty <f ca="1"/>:
+            # they hold the array's values, not formulas of their own
+            for key in [k for k in empty if k[0] == anchor[0] and r1 <= k[1] <= r2 and c1 <= k[2] <= c2
+                        and k != anchor]:
+                del self.formulas[key]
+                empty.discard(key)
+        self.over_cap: set[tuple[str, int, int]] = set()    # array formulas beyond the book's budget
+        # all array formulas' stored ranges together: filling costs ~25 us and ~400 bytes a cell, so
+        # three legacy arrays of 4.9M cells each (a tiny file) were 5.6 GB; beyond the budget, refused
+        budget = min(caps.max_range_cells, ARRAY_CELLS_BUDGET)
+        for anchor, (r1, c1, r2, c2) in book.array_ref.items():
+            size = (r2 - r1 + 1) * (c2 - c1 + 1)
+            if size > budget:
+                self.over_cap.add(anchor)
                 continue                     # the anchor gets its error; the cached cells stay as they are
+            budget -= size
             sheet = anchor[0]
             owned = dict.fromkeys([(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)], anchor)
             owned.pop(anchor, None)
@@ -216,6 +249,10 @@ class Evaluator:
         self._keep_ref = False
         self.journal: list[tuple[str, int, int]] = []     # evaluation order, for speculative undo
         self.circ_hits = 0
+        self._table_defs: dict | None = None
+        self.scope: dict = {}           # LET's names while its calculation is evaluated
+        self.lambda_depth = 0
+        self.speculating = 0           # inside a speculative evaluation (a spill that may cover a cell)
         self.deferred: set[tuple[str, int, int]] = set()
 
     # -- what cannot be computed exactly
@@ -271,6 +308,125 @@ class Evaluator:
         self.areas[(text, sheet)] = rng
         return rng
 
+    def structured(self, text: str, sheet: str, keep_ref: bool):
+        """A structured reference to a table (``Table1[Column]``, ``[@Col]``, ``Table1[[#This Row],
+        [Jan]:[Dec]]``, ``[#All]``/``[#Data]``/``[#Headers]``/``[#Totals]``), resolved from the
+        table definitions (``xl/tables/*.xml``) to a range; unsupported when the book's reader
+        gives no table definitions or the form is not read."""
+        rng = self._table_range(text, sheet)
+        if isinstance(rng, str) and not isinstance(rng, XLError):
+            return self.unsupported("structured reference", f"{text}: {rng}")
+        if isinstance(rng, XLError) or keep_ref:
+            return rng
+        return self.deref(rng, sheet)
+
+    def three_d(self, text: str):
+        """``Sheet1:Sheet3!C1``: the same area on every sheet from the first to the last, in the
+        book's order (Areas3D), or #REF!."""
+        m = re.fullmatch(r"(?:'((?:[^']|'')+)'|([^'!]+))!(.+)", text)
+        if not m:
+            return REF
+        span = (m.group(1) or m.group(2)).replace("''", "'")
+        first, _, last = span.partition(":")
+        order = [ws.title for ws in self.wb.worksheets]
+        upper = [t.upper() for t in order]
+        bounds = parse_area(m.group(3))
+        if bounds is None or first.upper() not in upper or last.upper() not in upper:
+            return REF
+        a, b = sorted((upper.index(first.upper()), upper.index(last.upper())))
+        return Areas3D(Rng(order[i], *bounds) for i in range(a, b + 1))
+
+    def _tables(self) -> dict:
+        """NAME -> (sheet, r1, c1, r2, c2, header rows, totals rows, [column names]) of every table."""
+        if self._table_defs is None:
+            self._table_defs = {}
+            path = getattr(self.wb, "path", None)
+            if path is not None and not any(hasattr(ws, "tables") for ws in self.wb.worksheets):
+                try:                         # a scanned book: the definitions from the file
+                    defs = read_tables(path)
+                except Exception as exc:  # noqa: BLE001 - a damaged table part: its references unsupported
+                    self._table_error = f"the table definitions cannot be read ({type(exc).__name__})"
+                    defs = []
+                for t in defs:
+                    bounds = parse_area(t.ref)
+                    if bounds is not None:
+                        self._table_defs[t.name.upper()] = (t.sheet, *bounds, t.header_rows, t.totals_rows,
+                                                            [c.upper() for c in t.columns])
+            for ws in self.wb.worksheets:
+                for t in (getattr(ws, "tables", None) or {}).values():
+                    bounds = parse_area(t.ref)
+                    if bounds is None:
+                        continue
+                    header = 1 if t.headerRowCount is None else int(t.headerRowCount)
+                    totals = int(t.totalsRowCount or 0)
+                    self._table_defs[t.displayName.upper()] = (ws.title, *bounds, header, totals,
+                                                               [(c.name or "").upper() for c in t.tableColumns])
+        return self._table_defs
+
+    def _table_range(self, text: str, sheet: str):
+        """The range of a structured reference, an error value, or a reason (text) it is not read."""
+        tables = self._tables()
+        name, bracket, rest = text.partition("[")
+        name = name.strip()
+        _, name = split_sheet(name) if "!" in name else (None, name)
+        if not tables:
+            return getattr(self, "_table_error", "the book defines no tables")
+        if not name:                         # [@Col] inside a table: the table holding this cell
+            cur = self.current
+            hits = [k for k, d in tables.items() if cur and d[0] == cur[0] and d[1] <= cur[1] <= d[3]
+                    and d[2] <= cur[2] <= d[4]]
+            if len(hits) != 1:
+                return "a table reference outside a table"
+            name = hits[0]
+        d = tables.get(name.upper())
+        if d is None:
+            return "no table of that name"
+        t_sheet, r1, c1, r2, c2, header, totals, columns = d
+        body = "[" + rest
+        items = _structured_items(body)
+        if items is None:
+            return "a form of table reference this evaluator does not read"
+        specials = [i for i in items if i[0] == "#"]
+        cols = [i for i in items if i[0] != "#"]
+        data1, data2 = r1 + header, r2 - totals
+        rows = []
+        for s in specials or ["#DATA"]:
+            if s == "#ALL":
+                rows.append((r1, r2))
+            elif s == "#DATA":
+                rows.append((data1, data2))
+            elif s == "#HEADERS":
+                if not header:
+                    return REF
+                rows.append((r1, r1))
+            elif s == "#TOTALS":
+                if not totals:
+                    return REF
+                rows.append((r2, r2))
+            elif s == "#THIS ROW":
+                cur = self.current
+                if cur is None or not data1 <= cur[1] <= data2:
+                    return VALUE
+                rows.append((cur[1], cur[1]))
+            else:
+                return "a table specifier this evaluator does not read"
+        rows.sort()
+        for (a1, a2), (b1, _b2) in zip(rows, rows[1:]):
+            if b1 > a2 + 1:
+                return "table areas that are not adjacent"
+        ra, rb = rows[0][0], max(b for _, b in rows)
+        if cols:
+            idx = []
+            for col in cols:
+                for part in col.split("\0"):
+                    if part.upper() not in columns:
+                        return REF
+                    idx.append(columns.index(part.upper()))
+            ca, cb = c1 + min(idx), c1 + max(idx)
+        else:
+            ca, cb = c1, c2
+        return Rng(t_sheet, ra, ca, rb, cb)
+
     def _name_tree(self, text: str):
         tree = self.name_trees.get(text)
         if tree is None:
@@ -286,6 +442,9 @@ class Evaluator:
         if key not in self.formulas:
             return REF
         v = self.value(key)
+        if key in self.array_ref:            # a legacy array formula: its whole stored range
+            r1, c1, r2, c2 = self.array_ref[key]
+            return Rng(rng.sheet, r1, c1, r2, c2)
         shape = self.result.spill_shape.get(key)
         if shape is None:
             return rng if not isinstance(v, XLError) else v
@@ -299,6 +458,10 @@ class Evaluator:
         return (max([max_row] + [k[1] for k in claimed]), max([max_col] + [k[2] for k in claimed]))
 
     def grid(self, rng: Rng) -> list[list[object]]:
+        cur = self.current
+        if cur is not None and cur[0] == rng.sheet and rng.r1 <= cur[1] <= rng.r2 and rng.c1 <= cur[2] <= rng.c2 \
+                and not self.speculating and cur in self.formulas:
+            raise _Cycle(cur)                # a range holding its own formula cell: circular, as in Excel
         r2, c2 = rng.r2, rng.c2
         rows, cols = r2 - rng.r1 + 1, c2 - rng.c1 + 1
         clipped = False
@@ -349,11 +512,15 @@ class Evaluator:
                 v = self.result.values[key]
             elif st == 1:
                 self.circ_hits += 1
-                return CIRC
+                if self.speculating:
+                    return CIRC
+                raise _Cycle(key)
             else:
                 v = self._evaluate(key)
             if self.result.unsupported and key in self.result.unsupported:
                 self._taint(key)
+            if self.result.volatile and key in self.result.volatile and self.current is not None:
+                self.result.volatile.add(self.current)
             return v
         owner = self.claimed.get(key)
         if owner is not None:
@@ -384,11 +551,14 @@ class Evaluator:
                 # this empty cell), undo it; it is evaluated later in its turn. Spilling into the
                 # cell would have been a circular reference in Excel.
                 marks = (len(self.journal), self.circ_hits, len(self.result.exceptions), len(self.result.delegated))
+                self.speculating += 1
                 try:
                     self._evaluate(cand)
                 except _Deeper:
                     self._rollback(marks)
                     raise
+                finally:
+                    self.speculating -= 1
                 if self.circ_hits > marks[1]:
                     self._rollback(marks)
                     self.deferred.add(cand)
@@ -487,8 +657,8 @@ class Evaluator:
         dynamic = key in self.dynamic
         if dynamic:
             self.pending[key[0]] -= 1
-        prev, prev_implicit = self.current, self.implicit
-        self.current = key
+        prev, prev_implicit, prev_scope = self.current, self.implicit, self.scope
+        self.current, self.scope = key, {}
         self.implicit = not dynamic and key not in self.array_ref
         self.depth += 1
         done = False
@@ -497,6 +667,17 @@ class Evaluator:
             try:
                 tree = self._tree(formula, key)
                 v = self.eval(tree, key[0], self.implicit)
+                if isinstance(v, Areas3D):
+                    v = self.unsupported("3-D reference", "a 3-D reference as a formula's value")
+                if isinstance(v, Rng):
+                    v = self.intersect(v) if self.implicit else \
+                        self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
+            except _Cycle as exc:
+                if exc.key != key:
+                    exc.members.append(key)  # on the cycle: settled with it by its first cell
+                    raise
+                tree = None
+                v = self._circular(key, exc.members)
             except Unsupported as exc:
                 what = str(exc)
                 v = self.fallback.delegate(self, key, formula) if self.fallback is not None else None
@@ -506,10 +687,9 @@ class Evaluator:
                     v = NAME if known else VALUE     # a function Excel would not know is #NAME? there too
                 tree = None
             except RecursionError:
+                if self.depth > 1:           # deep inside a chain of cells: cut it here, retried later
+                    raise _Deeper(key) from None
                 v, tree = self.unsupported("formula", "nested too deeply"), None
-            if isinstance(v, Rng):
-                v = self.intersect(v) if self.implicit else \
-                    self.grid(v) if not v.single else self.value((v.sheet, v.r1, v.c1))
             if self.implicit and is_grid(v):
                 v = self._legacy_result(v, tree)
             if self.result.unsupported and key in self.result.unsupported and not isinstance(v, XLError):
@@ -519,7 +699,10 @@ class Evaluator:
             if v is CIRC and self.iterate:
                 v = self.unsupported("iterative calculation", "the book enables iterative calculation "
                                      "(calcPr iterate), which is not supported")
-            if dynamic:
+            if key in self.over_cap:
+                v = self.unsupported("array formula", "its range takes the book's array formulas over the cap "
+                                     f"of {min(self.caps.max_range_cells, ARRAY_CELLS_BUDGET):,} cells")
+            elif dynamic:
                 v = place_spill(self, key, v)
             elif key in self.array_ref:
                 v = fill_array(self, key, v)
@@ -527,7 +710,7 @@ class Evaluator:
                 v = none_to_zero(v)
             done = True
         finally:
-            self.current, self.implicit = prev, prev_implicit
+            self.current, self.implicit, self.scope = prev, prev_implicit, prev_scope
             self.depth -= 1
             if not done:                     # cut (_Deeper) or failed: evaluated again later
                 exc = sys.exc_info()[1]
@@ -542,12 +725,29 @@ class Evaluator:
         self.journal.append(key)
         return v
 
+    def _circular(self, key, members) -> XLError:
+        """A circular reference (a cell reads itself, directly or through a range that holds it,
+        as Excel's dependencies count): every cell on the cycle is #CIRC!, recorded. Excel shows
+        0 and a warning; the value it caches comes from its previous calculation."""
+        why = f"circular reference through {cell_key(*key)}"
+        if self.iterate:
+            why = "the book enables iterative calculation (calcPr iterate), which is not supported"
+        for m in members:
+            self.result.values[m] = CIRC
+            self.result.unsupported[m] = why
+            self.state[m] = 2
+            self.journal.append(m)
+            if m in self.dynamic:
+                self.pending[m[0]] -= 1
+        self.result.unsupported[key] = why
+        return CIRC
+
     def _legacy_result(self, v, tree):
         """A plain formula's array result: a range reference is intersected with the formula's
         row or column; any other array shows its top-left value (Excel before dynamic arrays)."""
         if len(v) == 1 and len(v[0]) == 1:
             return v[0][0]
-        if isinstance(tree, Call) and self.function_name(tree.name)[1] in REFERENCE_RESULTS:
+        if isinstance(tree, Call) and FACTS.get(self.function_name(tree.name)[1], _PLAIN).returns_ref:
             return self.unsupported(tree.name.upper(), "a reference result in a non-array formula")
         if isinstance(v, ClippedGrid):
             return self.unsupported("range", "an array result beyond the used area")
@@ -578,6 +778,11 @@ class Evaluator:
             except ParseError as exc:
                 tree = exc
             self.trees[formula] = tree
+        if key is not None and not isinstance(tree, Exception):
+            try:
+                rebase(tree, 1, 1)           # a tree too deep to re-base is too deep to evaluate
+            except RecursionError:
+                tree = self.trees[formula] = ParseError("nested too deeply")
         if key is not None:
             self.templates[tmpl] = (tree, (key[1], key[2]))
         if isinstance(tree, Exception):
@@ -631,6 +836,8 @@ class Evaluator:
         v = self.eval(node, sheet, True)
         if isinstance(v, Rng):
             return self.intersect(v) if self.implicit else self.deref(v, sheet)
+        if isinstance(v, Areas3D):
+            return self.unsupported("3-D reference", "an operator over a 3-D reference")
         if isinstance(v, ClippedGrid):
             return self.unsupported("range", "an operator over a range beyond the used area")
         return v
@@ -640,6 +847,18 @@ class Evaluator:
         if t is Const:
             return node.value
         if t is Ref:
+            if self.scope:
+                bound = self.scope.get(_let_name(node.text))
+                if bound is not None:
+                    return bound if keep_ref or not isinstance(bound, Rng) else self.deref(bound, sheet)
+            if "[" in node.text:
+                return self.structured(node.text, sheet, keep_ref)
+            if ":" in node.text.partition("!")[0] and "!" in node.text:
+                areas = self.three_d(node.text)
+                if isinstance(areas, Areas3D) and not keep_ref:
+                    return self.unsupported("3-D reference", f"{node.text} outside a function that sums "
+                                            "or counts over it")
+                return areas
             rng = self.resolve(node.text, sheet)
             if isinstance(rng, XLError):
                 return rng
@@ -699,14 +918,18 @@ class Evaluator:
             if isinstance(ny, XLError):
                 return ny
             if o == "+":
-                return nx + ny
-            if o == "-":
-                return nx - ny
-            if o == "*":
-                return nx * ny
-            if o == "/":
-                return DIV0 if ny == 0 else nx / ny
-            return power(nx, ny)
+                r = nx + ny
+            elif o == "-":
+                r = nx - ny
+            elif o == "*":
+                r = nx * ny
+            elif o == "/":
+                if ny == 0:
+                    return DIV0
+                r = nx / ny
+            else:
+                return power(nx, ny)
+            return r if -_MAX_NUMBER <= r <= _MAX_NUMBER else NUM      # 1E+308*10 is #NUM!
         return broadcast(arith, a, b)
 
     def function_name(self, written: str) -> tuple[str, str]:
@@ -728,52 +951,401 @@ class Evaluator:
 
     def call(self, node: Call, sheet: str):
         kind, name = self.function_name(node.name)
+        if (name in EVALUATOR_VOLATILE or name in _NATIVE_VOLATILE) and self.current is not None:
+            self.result.volatile.add(self.current)
+        if name in ("TODAY", "NOW"):
+            if node.args:
+                return VALUE
+            return self._clock(name == "NOW")
+        if name in EVALUATOR_FUNCTIONS and name not in NATIVE:
+            return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
+            if node.name == INVOKE:          # LAMBDA(x, x+1)(5)
+                callee = node.args[0]
+                return self._call_lambda(callee, Call(INVOKE, node.args[1:]), sheet)
+            bound = self.scope.get(_let_name(node.name)) if self.scope else None
+            if isinstance(bound, _Closure):  # LET(f, LAMBDA(x, ...), f(2))
+                return self._call_lambda(bound.lam, node, sheet, bound.scope)
+            named = self._named_lambda(name, sheet)
+            if named is not None:
+                return self._call_lambda(named, node, sheet)
             raise Unsupported(name)
-        if name == "ANCHORARRAY" and len(node.args) == 1 and isinstance(node.args[0], Ref):
+        if name == "ANCHORARRAY":
+            if len(node.args) != 1 or not isinstance(node.args[0], Ref) or "[" in node.args[0].text:
+                return self.unsupported("ANCHORARRAY", "an argument that is not a cell reference")
             rng = self.resolve(node.args[0].text + "#", sheet)
             if isinstance(rng, XLError):
                 return rng
             return self.deref(rng, sheet) if not self._keep_ref else rng
         if kind == "native" and name in ("IF", "IFERROR"):
             return self._lazy_if(name, node, sheet)
-        args = []
         native = kind == "native"
-        as_grid = native and name in RANGE_FUNCTIONS
-        as_ref = native and name in REFERENCE_FUNCTIONS
+        if not native:
+            origins: list = []
+            args = self._arguments(node, sheet, _CATALOG, origins)
+            return args if isinstance(args, XLError) else self.call_catalog(name, [v for _, v in args], origins)
+        facts = FACTS.get(name, _PLAIN)
+        args = self._arguments(node, sheet, facts)
+        if isinstance(args, XLError):
+            return args
+        return self.apply(name, facts, args)
+
+    def _arguments(self, node: Call, sheet: str, facts: Facts, origins: list | None = None):
+        """The arguments as ``(is_reference, value)`` pairs, each as its function's facts ask: a
+        reference kept, a range as a grid, or (in a plain formula) a range intersected."""
+        args = []
         implicit = self.implicit
-        whole = ARRAY_PARAMS.get(name, ()) if native else None
-        array_mode = ARRAY_MODE.get(name, ()) if (native and implicit) else ()
-        ranges = []
+        ranges, refs, array_mode = facts.ranges, facts.refs, facts.array_mode
         for i, a in enumerate(node.args):
-            if array_mode == () or (array_mode is not None and i not in array_mode):
-                v = self.eval(a, sheet, keep_ref=True)
-            else:
+            if implicit and i in array_mode:
                 self.implicit = False
                 try:
                     v = self.eval(a, sheet, keep_ref=True)
                 finally:
                     self.implicit = implicit
-            ranges.append(v)
+            else:
+                v = self.eval(a, sheet, keep_ref=True)
+            if origins is not None:          # where a range argument starts, so a refusal names its cell
+                origins.append((v.sheet, v.r1, v.c1) if isinstance(v, Rng) else None)
+            if isinstance(v, Areas3D):
+                if not (i in ranges and i + 1 in ranges and i + 64 in ranges):
+                    return self.unsupported(node.name.upper(), "a 3-D reference in this argument")
+                for rng in v:                # an aggregate over every argument: one range per sheet
+                    args.append((True, self.grid(rng)))
+                continue
             if isinstance(v, Rng):
-                if as_ref:
+                if i in refs:
                     args.append((True, v))
-                elif implicit and not v.single and not (whole is None or i in whole):
-                    args.append((True, self.intersect(v)))
-                elif as_grid or not v.single:
+                elif i in ranges or (i in array_mode and not v.single):
                     g = self.grid(v)
-                    if isinstance(g, ClippedGrid) and native and name not in CLIP_SAFE:
-                        return self.unsupported(name, "a range beyond the used area")
+                    if isinstance(g, ClippedGrid) and not facts.clip_safe:
+                        return self.unsupported(node.name.upper(), "a range beyond the used area")
                     args.append((True, g))
-                else:
+                elif v.single:
                     args.append((True, self.value((v.sheet, v.r1, v.c1))))
+                elif implicit and facts is not _CATALOG:
+                    args.append((True, self.intersect(v)))
+                else:
+                    g = self.grid(v)
+                    if isinstance(g, ClippedGrid) and facts is not _CATALOG:
+                        return self.unsupported(node.name.upper(), "a range beyond the used area")
+                    args.append((True, g))
             else:
                 args.append((False, v))
-        if native:
-            return NATIVE[name](self, args)
-        # where each range argument starts, so that a refusal can name the cell (issue 18)
-        origins = [(a.sheet, a.r1, a.c1) if isinstance(a, Rng) else None for a in ranges]
-        return self.call_catalog(name, [v for _, v in args], origins)
+        return args
+
+    def apply(self, name: str, facts: Facts, args: list):
+        """Call a native function: errors in its scalar arguments passed on, arrays in them
+        broadcast (the function called per element), then Excel's number limits on the result."""
+        broadcast, errors, ranges, refs = facts.broadcast, facts.errors, facts.ranges, facts.refs
+        fn = NATIVE[name]
+        lifted = []
+        if refs:                             # an error where a reference is expected is passed on
+            for i, (_, v) in enumerate(args):
+                if i in refs and isinstance(v, XLError) and i not in errors:
+                    return v
+        if broadcast:
+            for i, (_, v) in enumerate(args):
+                if i in broadcast and i not in ranges and i not in refs:
+                    if isinstance(v, XLError) and i not in errors:
+                        return v
+                    if is_grid(v):
+                        lifted.append(i)
+        if not lifted:
+            return _finite(self._run(name, fn, args))
+        shapes = [(len(args[i][1]), max((len(r) for r in args[i][1]), default=0)) for i in lifted]
+        if any(r == 0 or c == 0 for r, c in shapes):
+            return VALUE
+        rows, cols = max(r for r, _ in shapes), max(c for _, c in shapes)
+        if rows * cols > self.caps.max_range_cells:
+            return self.unsupported(name, f"an array of {rows * cols:,} cells, over the cap")
+        out = []
+        for r in range(rows):
+            line = []
+            for c in range(cols):
+                one = list(args)
+                v = None
+                for i, (g_rows, g_cols) in zip(lifted, shapes):
+                    g = args[i][1]
+                    rr, cc = (0 if g_rows == 1 else r), (0 if g_cols == 1 else c)
+                    if rr >= g_rows or cc >= len(g[rr]):
+                        v = NA               # beyond a smaller array: #N/A, as Excel pads
+                        break
+                    x = g[rr][cc]
+                    if isinstance(x, XLError) and i not in errors:
+                        v = x
+                        break
+                    one[i] = (args[i][0], x)
+                if v is None:
+                    v = self._run(name, fn, one)
+                    if isinstance(v, Rng):
+                        v = self.value((v.sheet, v.r1, v.c1)) if v.single else VALUE
+                    elif is_grid(v):
+                        v = v[0][0] if len(v) == 1 and len(v[0]) == 1 else VALUE
+                    v = _finite(v)
+                line.append(v)
+            out.append(line)
+        return out
+
+    def _let(self, node: Call, sheet: str):
+        """LET(name1, value1, [name2, value2, ...], calculation): each name bound to its value (a
+        reference stays a reference) for the names after it and the calculation."""
+        args = node.args
+        keep = self._keep_ref
+        if len(args) < 3 or len(args) % 2 == 0:
+            return VALUE
+        outer = self.scope
+        self.scope = dict(outer)
+        try:
+            for name_node, value_node in zip(args[:-1:2], args[1:-1:2]):
+                if not isinstance(name_node, Ref) or "!" in name_node.text or parse_area(name_node.text):
+                    return VALUE
+                if isinstance(value_node, Call) and self.function_name(value_node.name)[1] == "LAMBDA":
+                    self.scope[_let_name(name_node.text)] = _Closure(value_node, dict(self.scope))
+                    continue
+                self.scope[_let_name(name_node.text)] = self.eval(value_node, sheet, keep_ref=True)
+            return self.eval(args[-1], sheet, keep)
+        finally:
+            self.scope = outer
+
+    def _offset(self, node: Call, sheet: str):
+        """OFFSET(reference, rows, cols, [height], [width]): the reference moved and resized; off
+        the sheet is #REF!; a height or width of 0 is #REF!; an array of offsets is not supported."""
+        args = node.args
+        keep = self._keep_ref
+        if not 3 <= len(args) <= 5:
+            return VALUE
+        base = self.eval(args[0], sheet, keep_ref=True)
+        if isinstance(base, XLError):
+            return base
+        if not isinstance(base, Rng):
+            return VALUE
+        nums = []
+        for i, a in enumerate(args[1:], start=1):
+            if isinstance(a, Const) and a.value is None:
+                nums.append(None)
+                continue
+            v = self.operand(a, sheet)
+            if is_grid(v):
+                return self.unsupported("OFFSET", "an array of offsets or sizes")
+            n = to_number(v, self.epoch)
+            if isinstance(n, XLError):
+                return n
+            if n != int(n):
+                return self.unsupported("OFFSET", "a fractional offset or size (Excel's rounding of it "
+                                        "is not documented)")
+            nums.append(n)
+        rows, cols = int(nums[0] or 0), int(nums[1] or 0)
+        height = int(nums[2]) if len(nums) > 2 and nums[2] is not None else base.r2 - base.r1 + 1
+        width = int(nums[3]) if len(nums) > 3 and nums[3] is not None else base.c2 - base.c1 + 1
+        if height == 0 or width == 0:
+            return REF
+        r1, c1 = base.r1 + rows, base.c1 + cols
+        r2, c2 = r1 + height - 1, c1 + width - 1
+        r1, r2 = min(r1, r2), max(r1, r2)
+        c1, c2 = min(c1, c2), max(c1, c2)
+        if r1 < 1 or c1 < 1 or r2 > MAX_ROW or c2 > MAX_COL:
+            return REF
+        rng = Rng(base.sheet, r1, c1, r2, c2)
+        return rng if keep else self.deref(rng, sheet)
+
+    def _indirect(self, node: Call, sheet: str):
+        """INDIRECT(ref_text, [a1]): the reference the text names (A1 style, a sheet, a defined
+        name); R1C1 style is not supported; text that is no reference is #REF!."""
+        args = node.args
+        keep = self._keep_ref
+        if not 1 <= len(args) <= 2:
+            return VALUE
+        if len(args) == 2 and not (isinstance(args[1], Const) and args[1].value is None):
+            a1 = to_bool(self.operand(args[1], sheet))
+            if isinstance(a1, XLError):
+                return a1
+            if not a1:
+                return self.unsupported("INDIRECT", "R1C1-style reference text")
+        text = self.operand(args[0], sheet)
+        if is_grid(text):
+            return self.unsupported("INDIRECT", "an array of reference texts")
+        if isinstance(text, XLError):
+            return text
+        if not isinstance(text, str) or not text.strip():
+            return REF
+        text = text.strip()
+        if "[" in text or text.count(":") > 1:
+            return self.unsupported("INDIRECT", f"reference text {text!r}")
+        rng = self.resolve(text, sheet)
+        if not isinstance(rng, Rng):
+            return REF
+        return rng if keep else self.deref(rng, sheet)
+
+    def _formula_of(self, node: Call, sheet: str):
+        """The cell a FORMULATEXT/ISFORMULA argument names (its top-left cell), or an error."""
+        if len(node.args) != 1:
+            return VALUE
+        ref = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(ref, XLError):
+            return ref
+        if not isinstance(ref, Rng):
+            return VALUE if not isinstance(ref, Areas3D) else self.unsupported(node.name.upper(), "a 3-D reference")
+        return (ref.sheet, ref.r1, ref.c1)
+
+    def _formulatext(self, node: Call, sheet: str):
+        """FORMULATEXT(reference): the formula as Excel shows it (without the _xlfn. prefixes of
+        the file; a legacy array formula in braces); a cell without a formula is #N/A."""
+        key = self._formula_of(node, sheet)
+        if isinstance(key, XLError):
+            return key
+        text = self.formulas.get(key)
+        if text is None:
+            return NA
+        if key == self.current:
+            return self.unsupported("FORMULATEXT", "its own cell")
+        shown = re.sub(r"_xl(?:fn|ws|pm)\.", "", text, flags=re.I)
+        if "_xl" in shown.lower() or "[" in shown:
+            return self.unsupported("FORMULATEXT", "a formula stored with parts Excel shows otherwise")
+        return "{" + shown + "}" if key in self.array_ref else shown
+
+    def _isref(self, node: Call, sheet: str):
+        """ISREF(value): TRUE for a reference (a cell, a range, a name of one, OFFSET's or
+        INDIRECT's result), FALSE for any other value, errors included."""
+        if len(node.args) != 1:
+            return VALUE
+        return isinstance(self.eval(node.args[0], sheet, keep_ref=True), (Rng, Areas3D))
+
+    def _sheet(self, node: Call, sheet: str):
+        """SHEET([value]): the sheet number (hidden sheets count) of this cell, of a reference, or
+        of a sheet named by text; any other value, or text naming no sheet, is #N/A."""
+        order = [s.upper() for s in self.result.sheet_order]
+        if not node.args or (len(node.args) == 1 and isinstance(node.args[0], Const) and node.args[0].value is None):
+            return float(order.index(self.current[0].upper()) + 1)
+        if len(node.args) != 1:
+            return VALUE
+        v = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(v, Rng):
+            return float(order.index(v.sheet.upper()) + 1)
+        if isinstance(v, Areas3D):
+            return float(order.index(v[0].sheet.upper()) + 1)
+        if isinstance(v, XLError):
+            return v
+        if isinstance(v, str) and v.upper() in order:
+            return float(order.index(v.upper()) + 1)
+        return NA
+
+    def _sheets(self, node: Call, sheet: str):
+        """SHEETS([reference]): the number of sheets in the book, or in a (3-D) reference."""
+        if not node.args or (len(node.args) == 1 and isinstance(node.args[0], Const) and node.args[0].value is None):
+            return float(len(self.result.sheet_order))
+        if len(node.args) != 1:
+            return VALUE
+        v = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(v, XLError):
+            return v
+        if isinstance(v, Areas3D):
+            return float(len(v))
+        return 1.0 if isinstance(v, Rng) else NA
+
+    def _cell(self, node: Call, sheet: str):
+        """CELL(info_type, [reference]) for "address", "col", "row", "contents" and "type" (b
+        blank, l text, v anything else) of the reference's top-left cell; an info_type that is
+        not text or not one of Excel's is #VALUE!; the other info types (formats, file name),
+        and no reference (the last cell changed), are not supported."""
+        args = [a for a in node.args]
+        if not 1 <= len(args) <= 2:
+            return VALUE
+        info = self.operand(args[0], sheet)
+        if isinstance(info, XLError):
+            return info
+        if not isinstance(info, str) or is_grid(info):
+            return VALUE
+        kind = info.lower()
+        known = {"address", "col", "color", "contents", "filename", "format", "parentheses", "prefix",
+                 "protect", "row", "type", "width"}
+        if kind not in known:
+            return VALUE
+        if len(args) < 2 or (isinstance(args[1], Const) and args[1].value is None):
+            return self.unsupported("CELL", "no reference (Excel uses the last cell changed)")
+        if kind not in ("address", "col", "row", "contents", "type"):
+            return self.unsupported("CELL", f'info_type "{info}"')
+        ref = self.eval(args[1], sheet, keep_ref=True)
+        if isinstance(ref, XLError):
+            return ref
+        if not isinstance(ref, Rng):
+            return VALUE
+        if kind == "col":
+            return float(ref.c1)
+        if kind == "row":
+            return float(ref.r1)
+        if kind == "address":
+            if ref.sheet != self.current[0]:
+                return self.unsupported("CELL", "the address of a cell on another sheet (it names the file)")
+            return f"${get_column_letter(ref.c1)}${ref.r1}"
+        v = self.value((ref.sheet, ref.r1, ref.c1))
+        if kind == "contents":
+            return v
+        return "b" if v is None else "l" if isinstance(v, str) and not isinstance(v, XLError) else "v"
+
+    def _isformula(self, node: Call, sheet: str):
+        """ISFORMULA(reference): TRUE when the cell holds a formula."""
+        key = self._formula_of(node, sheet)
+        if isinstance(key, XLError):
+            return key
+        return key in self.formulas
+
+    def _named_lambda(self, name: str, sheet: str):
+        """The LAMBDA a defined name holds (``cal_month`` = ``LAMBDA(mo, ...)``), or None."""
+        text = self.names.get((sheet, name)) or self.names.get((None, name))
+        if not text:
+            return None
+        text = text.lstrip("=")
+        if not re.match(r"(?i)(_xlfn\.)?LAMBDA\(", text):
+            return None
+        tree = self._name_tree(text)
+        return tree if isinstance(tree, Call) else None
+
+    def _call_lambda(self, lam: Call, node: Call, sheet: str, captured: dict | None = None):
+        """A named LAMBDA called: each parameter bound to its argument (a reference stays one),
+        the body evaluated with only those names in scope, as Excel's LAMBDA does."""
+        params, body = lam.args[:-1], lam.args[-1] if lam.args else None
+        keep = self._keep_ref
+        if any(isinstance(p, Ref) and p.text.upper().startswith("_XLOP.") for p in params):
+            return self.unsupported("LAMBDA", "optional parameters ([b]) are not supported")
+        if body is None or len(node.args) != len(params) or not all(isinstance(p, Ref) for p in params):
+            return VALUE
+        values = [self.eval(a, sheet, keep_ref=True) for a in node.args]
+        outer = self.scope
+        self.scope = {**(captured or {}), **{_let_name(p.text): v for p, v in zip(params, values)}}
+        self.lambda_depth += 1
+        try:
+            if self.lambda_depth > 64:
+                return self.unsupported("LAMBDA", "recursion deeper than 64 calls")
+            return self.eval(body, sheet, keep)
+        finally:
+            self.lambda_depth -= 1
+            self.scope = outer
+
+    def _clock(self, with_time: bool) -> float:
+        """TODAY (the date's serial number) or NOW (with the time as a fraction of a day), from
+        ``now=`` when pinned, else the local clock. Volatile: ``Recalc.volatile`` lists the cell."""
+        moment = self.now if self.now is not None else datetime.now()
+        if not isinstance(moment, datetime):                  # a date: midnight
+            moment = datetime(moment.year, moment.month, moment.day)
+        if not with_time:
+            moment = datetime(moment.year, moment.month, moment.day)
+        return float(to_excel(moment, self.epoch))
+
+    def _run(self, name: str, fn, args: list):
+        """One call of a native function: an arithmetic overflow is #NUM! as in Excel; any other
+        exception is a bug, recorded (``Recalc.exceptions``) with the cell an unsupported error."""
+        try:
+            return fn(self, args)
+        except RecursionError:
+            raise
+        except ArithmeticError:              # OverflowError (fsum of 1E+308s), decimal's InvalidOperation
+            return NUM
+        except Exception as exc:  # noqa: BLE001 - one cell never stops the recalculation
+            sheet, r, c = self.current
+            self.result.exceptions.append(RecordedException(
+                sheet, f"{get_column_letter(c)}{r}", name, f"{type(exc).__name__}: {exc}"))
+            return self.unsupported(name, f"internal error ({type(exc).__name__})")
 
     def _lazy_if(self, name, node, sheet):
         # IF evaluates only the branch it takes, as Excel does (a catalog call in the
@@ -790,7 +1362,7 @@ class Evaluator:
                     v = self.eval(node.args[2], sheet) if len(node.args) > 2 else False
                 return 0.0 if v is None else v
         args = [(False, self.eval(a, sheet)) for a in node.args]
-        return NATIVE[name](self, args)
+        return self.apply(name, FACTS.get(name, _PLAIN), args)
 
     def call_catalog(self, name: str, args: list, origins: list | None = None):
         try:
@@ -798,12 +1370,108 @@ class Evaluator:
                 v = self.catalog.call(name, *args, date1904=self.date1904, origins=origins)
             else:
                 v = self.catalog.call(name, *args, date1904=self.date1904)
+        except RecursionError:
+            raise
         except Exception as exc:  # a bug in the catalog: record it, never hide it
             sheet, r, c = self.current
             self.result.exceptions.append(RecordedException(
                 sheet, f"{get_column_letter(c)}{r}", name, f"{type(exc).__name__}: {exc}"))
             return VALUE
         return from_catalog(v)
+
+class Areas3D(tuple):
+    """The areas of a 3-D reference (``Sheet1:Sheet3!A1``), one Rng per sheet."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Closure:
+    """A LAMBDA bound to a LET name, with the names in scope where it was written."""
+
+    lam: Call
+    scope: dict
+
+
+def _let_name(text: str) -> str:
+    """A LET name as Excel stores it (``_xlpm.rate``), compared without case or prefix."""
+    upper = text.upper()
+    return upper[6:] if upper.startswith(("_XLPM.", "_XLOP.")) else upper
+
+
+def _structured_items(body: str) -> list[str] | None:
+    """``[[#This Row],[Jan]:[Dec]]`` -> ``["#THIS ROW", "Jan\\0Dec"]``; ``[@Col]`` -> ``["#THIS ROW",
+    "Col"]``; ``[Col]`` -> ``["Col"]``; ``[]`` -> ``[]``. Escapes (``'[``, ``']``, ``'#``, ``''``)
+    undone. None when not read."""
+    if not (body.startswith("[") and body.endswith("]")):
+        return None
+    inner = body[1:-1]
+    out: list[str] = []
+    if inner.startswith("@"):
+        out.append("#THIS ROW")
+        inner = inner[1:].strip()
+        if not inner:
+            return out
+    if not inner:
+        return out
+    if "[" not in inner.replace("'[", "") and not inner.startswith("["):
+        text = _unescape_column(inner)
+        return out + ([text.upper()] if text.startswith("#") else [text])
+    # a list of [item] or [a]:[b], separated by commas outside brackets
+    items, i, n = [], 0, len(inner)
+    while i < n:
+        while i < n and inner[i] in " ,":
+            i += 1
+        if i >= n:
+            break
+        if inner[i] != "[":
+            return None
+        j, parts = i, []
+        while True:
+            k = j + 1
+            buf = []
+            while k < n and inner[k] != "]":
+                if inner[k] == "'" and k + 1 < n:
+                    buf.append(inner[k + 1])
+                    k += 2
+                    continue
+                buf.append(inner[k])
+                k += 1
+            if k >= n:
+                return None
+            parts.append("".join(buf))
+            j = k + 1
+            if j < n and inner[j] == ":" and j + 1 < n and inner[j + 1] == "[":
+                j += 1
+                continue
+            break
+        first = parts[0]
+        items.append(first.upper() if first.startswith("#") else "\0".join(parts))
+        i = j
+    return out + items
+
+
+def _unescape_column(text: str) -> str:
+    out, k = [], 0
+    while k < len(text):
+        if text[k] == "'" and k + 1 < len(text):
+            out.append(text[k + 1])
+            k += 2
+        else:
+            out.append(text[k])
+            k += 1
+    return "".join(out)
+
+
+def _finite(v):
+    """Excel's number limits on a result: infinite or NaN is #NUM!, a subnormal number 0."""
+    if type(v) is float:
+        if v != v or v in _INFINITIES:
+            return NUM
+        if -_SUBNORMAL < v < _SUBNORMAL:
+            return 0.0
+    return v
+
 
 class _NotNumber(Exception):
     pass
@@ -834,23 +1502,25 @@ def no_gc():
             gc.enable()
 
 
-def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS) -> Recalc:
+def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS,
+                    now=None) -> Recalc:
     """Recalculate an openpyxl workbook (loaded with formulas, not ``data_only``).
 
     ``catalog``: an object with ``CATALOG`` (names) and ``call(name, *args, date1904=)``, or
     None (then add-in functions are unknown). ``fallback``: an object whose ``delegate(ev, key,
     formula)`` computes what the evaluator does not read, or None. ``all_dynamic``: treat every
     formula as a dynamic array (Excel 365 entry), for books built in memory. The workbook is
-    not modified.
+    not modified. ``now``: a datetime (or date) TODAY and NOW return, for a result that does not
+    change from run to run; by default the local clock (the cells are listed in ``Recalc.volatile``).
     """
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 20_000))
+    doubt = _values.on_doubt
     try:
         with no_gc():
-            ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps)
+            ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps, now=now)
+            _values.on_doubt = lambda why: ev.unsupported("text", why)
             for key in ev.result.formula_cells:
                 if ev.state.get(key) is None:
                     ev.compute(key)
         return ev.result
     finally:
-        sys.setrecursionlimit(old)
+        _values.on_doubt = doubt

@@ -8,15 +8,17 @@ moves a parsed tree to another cell.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from .values import ERRORS, XLError
+from .values import ERRORS, NUM, XLError
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384     # Excel's sheet size
+FORMULA_LIMIT = 8_192     # "Length of formula contents: 8,192 characters" (Excel specifications and limits)
 
 
 # ----------------------------------------------------------------------------- ranges
@@ -118,6 +120,9 @@ class Call(Node):
     args: list
 
 
+INVOKE = "()"            # the name of a call of a LAMBDA written in place: args[0] is the LAMBDA
+
+
 class ParseError(Exception):
     pass
 
@@ -130,8 +135,29 @@ _PREFIX_POWER = 6   # unary minus binds tighter than ^ in Excel (-2^2 = 4)
 _SPILL_REF_RE = re.compile(r"((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{1,3}\$?\d+)#")
 
 
+def _split_range_operators(items: list) -> list:
+    """openpyxl's tokenizer glues the range operator to a function or reference beside a call
+    (``C2:OFFSET(``, ``):C5``): split it into its own infix token."""
+    out = []
+    for t in items:
+        if t.type == Token.FUNC and t.subtype == Token.OPEN and ":" in t.value[:-1] and "[" not in t.value:
+            left, _, name = t.value.rpartition(":")
+            if left:
+                out.append(Token(left, Token.OPERAND, Token.RANGE))
+            out.append(Token(":", Token.OP_IN))
+            out.append(Token(name, Token.FUNC, Token.OPEN))
+        elif t.type == Token.OPERAND and t.subtype == Token.RANGE and t.value.startswith(":") and len(t.value) > 1:
+            out.append(Token(":", Token.OP_IN))
+            out.append(Token(t.value[1:], Token.OPERAND, Token.RANGE))
+        else:
+            out.append(t)
+    return out
+
+
 def parse_formula(formula: str) -> Node:
     """Parse ``=...`` into a tree; raises ParseError on anything we do not read."""
+    if len(formula) > FORMULA_LIMIT:
+        raise ParseError(f"longer than Excel's {FORMULA_LIMIT:,} characters")
     if "#" in formula and '"' not in formula:
         # Excel 365's spill operator A1# is stored as ANCHORARRAY(A1) in files.
         formula = _SPILL_REF_RE.sub(lambda m: f"ANCHORARRAY({m.group(1) or ''}{m.group(2)})", formula)
@@ -139,13 +165,17 @@ def parse_formula(formula: str) -> Node:
         items = [t for t in Tokenizer(formula).items if t.type != Token.WSPACE]
     except Exception as exc:  # openpyxl raises a bare TokenizerError/ValueError
         raise ParseError(str(exc)) from None
+    items = _split_range_operators(items)
     pos = 0
+    invoking = 0                # inside LAMBDA(...)(args): "," separates the arguments
 
     def peek():
         return items[pos] if pos < len(items) else None
 
     def take():
         nonlocal pos
+        if pos >= len(items):
+            raise ParseError("unexpected end")      # =(1
         tok = items[pos]
         pos += 1
         return tok
@@ -161,7 +191,9 @@ def parse_formula(formula: str) -> Node:
         if tok.type == Token.OPERAND:
             take()
             if tok.subtype == Token.NUMBER:
-                node: Node = Const(float(tok.value))
+                number = float(tok.value)
+                # a constant beyond Excel's largest number (1E+400, a 401-digit integer) is #NUM!
+                node: Node = Const(number if math.isfinite(number) else NUM)
             elif tok.subtype == Token.TEXT:
                 node = Const(tok.value[1:-1].replace('""', '"'))
             elif tok.subtype == Token.LOGICAL:
@@ -172,29 +204,60 @@ def parse_formula(formula: str) -> Node:
                 node = Ref(tok.value)
             return node
         if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+            call = function_call()
+            nxt = peek()
+            if nxt is not None and nxt.type == Token.PAREN and nxt.subtype == Token.OPEN and \
+                    call.name.upper().endswith("LAMBDA"):
+                return invocation(call)          # LAMBDA(x, x+1)(5): called where it is written
+            return call
+        return other(tok)
+
+    def invocation(callee: Call) -> Node:
+        nonlocal invoking
+        take()
+        args: list[Node] = [callee]
+        if peek() is not None and peek().type == Token.PAREN and peek().subtype == Token.CLOSE:
             take()
-            name = tok.value[:-1]
-            args: list[Node] = []
-            if peek() is not None and peek().type == Token.FUNC and peek().subtype == Token.CLOSE:
+            return Call(INVOKE, args)
+        invoking += 1
+        try:
+            while True:
+                args.append(expr(0))
+                t = take()
+                if t.type == Token.OP_IN and t.value == ",":
+                    continue
+                if t.type == Token.PAREN and t.subtype == Token.CLOSE:
+                    return Call(INVOKE, args)
+                raise ParseError(f"unexpected {t.value!r} in a LAMBDA call")
+        finally:
+            invoking -= 1
+
+    def function_call() -> Call:
+        tok = take()
+        name = tok.value[:-1]
+        args: list[Node] = []
+        if peek() is not None and peek().type == Token.FUNC and peek().subtype == Token.CLOSE:
+            take()
+            return Call(name, args)
+        while True:
+            nxt = peek()
+            if nxt is not None and nxt.type == Token.SEP and nxt.subtype == Token.ARG:
+                args.append(Const(None))          # omitted argument
+                take()
+                continue
+            if nxt is not None and nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
+                args.append(Const(None))
                 take()
                 return Call(name, args)
-            while True:
-                nxt = peek()
-                if nxt is not None and nxt.type == Token.SEP and nxt.subtype == Token.ARG:
-                    args.append(Const(None))          # omitted argument
-                    take()
-                    continue
-                if nxt is not None and nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
-                    args.append(Const(None))
-                    take()
-                    return Call(name, args)
-                args.append(expr(0))
-                nxt = take()
-                if nxt.type == Token.SEP and nxt.subtype == Token.ARG:
-                    continue
-                if nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
-                    return Call(name, args)
-                raise ParseError(f"unexpected {nxt.value!r} in {name}")
+            args.append(expr(0))
+            nxt = take()
+            if nxt.type == Token.SEP and nxt.subtype == Token.ARG:
+                continue
+            if nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
+                return Call(name, args)
+            raise ParseError(f"unexpected {nxt.value!r} in {name}")
+
+    def other(tok) -> Node:
         if tok.type == Token.PAREN and tok.subtype == Token.OPEN:
             take()
             inner = expr(0)
@@ -220,7 +283,8 @@ def parse_formula(formula: str) -> Node:
                 if t.type != Token.OPERAND or t.subtype == Token.RANGE:
                     raise ParseError("bad array constant")
                 if t.subtype == Token.NUMBER:
-                    rows[-1].append(sign * float(t.value))
+                    number = sign * float(t.value)
+                    rows[-1].append(number if math.isfinite(number) else NUM)
                 elif t.subtype == Token.TEXT:
                     rows[-1].append(t.value[1:-1].replace('""', '"'))
                 elif t.subtype == Token.LOGICAL:
@@ -239,7 +303,7 @@ def parse_formula(formula: str) -> Node:
                 take()
                 left = Op("%", [left])
                 continue
-            if tok.type != Token.OP_IN:
+            if tok.type != Token.OP_IN or (invoking and tok.value == ","):
                 return left
             power = _BINARY.get(tok.value)
             if power is None:
@@ -250,7 +314,10 @@ def parse_formula(formula: str) -> Node:
             right = expr(power)
             left = Op(tok.value, [left, right])
 
-    tree = expr(0)
+    try:
+        tree = expr(0)
+    except RecursionError:
+        raise ParseError("nested too deeply") from None
     if pos != len(items):
         raise ParseError(f"unexpected {items[pos].value!r}")
     return tree

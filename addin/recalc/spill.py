@@ -3,6 +3,10 @@ its own stored range (Excel's rules for both)."""
 from __future__ import annotations
 
 from .parse import MAX_COL, MAX_ROW
+
+# cells the array formulas of a book may fill, all together (legacy fills), or one spill: filling
+# costs ~25 us and ~400 bytes a cell (three 4.9M-cell legacy arrays in a tiny file were 5.6 GB)
+ARRAY_CELLS_BUDGET = 1_000_000
 from .values import NA, SPILL, VALUE, ClippedGrid, XLError, is_grid, none_to_zero
 
 
@@ -17,8 +21,9 @@ def place_spill(ev, key, v):
         return XLError("#CALC!")
     if rows == 1 and cols == 1:
         return none_to_zero(v[0][0])
-    if rows * cols > ev.caps.max_range_cells:
-        return ev.unsupported("spill", f"{rows * cols:,} cells, over the cap of {ev.caps.max_range_cells:,}")
+    cap = min(ev.caps.max_range_cells, ARRAY_CELLS_BUDGET)
+    if rows * cols > cap:
+        return ev.unsupported("spill", f"{rows * cols:,} cells, over the cap of {cap:,}")
     if isinstance(v, ClippedGrid):
         return ev.unsupported("spill", "a range beyond the used area would spill its full size")
     sheet, r0, c0 = key

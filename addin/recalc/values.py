@@ -51,8 +51,14 @@ TEXT_LIMIT = 32_767      # Excel's limit on the length of a text value ("Excel s
 _NUMBER_TEXT = re.compile(r"""^\s*(?P<open>\()?\s*(?P<sign>[+-])?\s*\$?\s*
     (?P<int>\d{1,3}(?:,\d{3})+|\d*)(?P<frac>\.\d*)?(?P<exp>[eE][+-]?\d+)?\s*(?P<pct>%)?\s*(?P<close>\))?\s*$""",
                           re.X)
-_ISO_DATE = re.compile(r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})\s*$")
-_US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")      # Excel: " 2024-01-10 " is #VALUE!
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# a currency sign other than $ makes the reading depend on Excel's regional settings ("100€" is 100
+# in a euro locale): such text is reported, never read as a guess
+_FOREIGN_CURRENCY = re.compile(r"^\s*[-+(]?\s*[€£¥]\s*[\d.,]+\s*\)?\s*$|^\s*[-+(]?[\d.,]+\s*[€£¥]\s*\)?\s*$")
+
+# set by the evaluator while it runs: called with a reason when a text's reading is in doubt
+on_doubt: Callable[[str], object] | None = None
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*(AM|PM)?\s*$", re.I)
 
 
@@ -75,6 +81,9 @@ def text_to_number(text: str, epoch=None) -> float | XLError:
         if m.group("pct"):
             n /= 100.0
         return n if math.isfinite(n) else NUM
+    if on_doubt is not None and _FOREIGN_CURRENCY.match(text):
+        on_doubt(f"text {text!r} reads as a number only in some regional settings")
+        return VALUE
     m = _ISO_DATE.match(text) or _US_DATE.match(text)
     if m:
         if m.re is _ISO_DATE:

@@ -4,10 +4,116 @@ from __future__ import annotations
 import datetime as _dt
 import fnmatch
 import re
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..values import (NUM, VALUE, XLError, compare, grid_map, is_grid, text_to_number, to_bool, to_number,
                       to_text)
+
+
+# ----------------------------------------------------------------------------- the registry
+
+ALL = slice(0, None)        # every argument
+REST = slice(1, None)       # every argument after the first
+
+
+class Positions:
+    """Which arguments (0-based) a fact applies to: ``None`` (none), ``ALL``, an index, a slice
+    (``slice(1, None, 2)``: the 2nd, 4th, ...), or a tuple of those."""
+
+    __slots__ = ("_exact", "_slices", "text")
+
+    def __init__(self, spec=None):
+        parts = spec if isinstance(spec, (tuple, list, set, frozenset)) else () if spec is None else (spec,)
+        self._exact = frozenset(p for p in parts if isinstance(p, int))
+        self._slices = tuple(p for p in parts if isinstance(p, slice))
+        self.text = "" if spec is None else repr(spec)
+
+    def __contains__(self, i: int) -> bool:
+        if i in self._exact:
+            return True
+        for s in self._slices:
+            start, step = s.start or 0, s.step or 1
+            if i >= start and (s.stop is None or i < s.stop) and (i - start) % step == 0:
+                return True
+        return False
+
+    def __bool__(self) -> bool:
+        return bool(self._exact or self._slices)
+
+    def _key(self):
+        return self._exact, tuple((s.start, s.stop, s.step) for s in self._slices)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Positions) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Positions({self.text})"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the evaluator must know of an Excel function, declared beside its code (the
+    counterpart of pycel's ``@excel_helper(cse_params=, number_params=, err_str_params=, ref_params=)``).
+
+    * ``ranges``: arguments taken whole as a range or array, a single cell included (a grid):
+      never intersected in a plain formula, never broadcast (SUM's numbers, COUNTIF's range);
+    * ``refs``: arguments that take the reference itself, not its values (ROWS, OFFSET);
+    * ``array_mode``: arguments Excel evaluates as arrays even in a plain formula (SUMPRODUCT);
+    * ``broadcast``: scalar arguments given an array are lifted over it, the function called once
+      per element and the results an array of the broadcast shape (``ROUND(1.2345,{1,2})``);
+    * ``errors``: arguments where an error value is data (IFERROR's value, ISERROR's): in every
+      other broadcast argument an error is passed on as the result before the function runs;
+    * ``numbers``: arguments read as numbers (documentation; scalar_fn coerces them);
+    * ``clip_safe``: the function gives the same answer over a whole column clipped to the used
+      area (blanks beyond change nothing);
+    * ``returns_ref``: the result may be a reference (INDEX, CHOOSE, IF), which Excel intersects
+      in a plain formula;
+    * ``volatile``: the value changes from one recalculation to the next (TODAY, RAND).
+    """
+
+    ranges: Positions = field(default_factory=Positions)
+    refs: Positions = field(default_factory=Positions)
+    array_mode: Positions = field(default_factory=Positions)
+    broadcast: Positions = field(default_factory=Positions)
+    errors: Positions = field(default_factory=Positions)
+    numbers: Positions = field(default_factory=Positions)
+    clip_safe: bool = False
+    returns_ref: bool = False
+    volatile: bool = False
+    declared: bool = False      # False: only the defaults (a function added without facts)
+
+
+_POSITION_FACTS = ("ranges", "refs", "array_mode", "broadcast", "errors", "numbers")
+
+
+def facts_of(fn) -> Facts:
+    """The facts a function declares (``Facts()`` when it declares none)."""
+    return getattr(fn, "xl_facts", None) or Facts()
+
+
+def declare(fn=None, **facts):
+    """Declare a function's facts (see :class:`Facts`): ``declare(fn, ranges=ALL)`` returns ``fn``
+    with them, ``@declare(ranges=0)`` decorates. Position facts take anything
+    :class:`Positions` reads; facts already on ``fn`` (from scalar_fn) are kept unless given."""
+    def apply(f):
+        base = facts_of(f)
+        given = {k: Positions(v) if k in _POSITION_FACTS else v for k, v in facts.items()}
+        unknown = set(given) - set(Facts.__dataclass_fields__)
+        if unknown:
+            raise TypeError(f"unknown facts {sorted(unknown)}")
+        try:
+            f.xl_facts = replace(base, declared=True, **given)
+        except AttributeError:           # a builtin or bound method: wrap it
+            def wrapped(ev, args, _f=f):
+                return _f(ev, args)
+            wrapped.xl_facts = replace(base, declared=True, **given)
+            return wrapped
+        return f
+    return apply if fn is None else apply(fn)
 
 
 def numbers_from(args, epoch):
@@ -46,57 +152,83 @@ def agg(fn, empty=None):
     return run
 
 
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, _dt.date, _dt.datetime, _dt.time)) and not isinstance(x, bool)
+
+
 def criteria(crit: object, epoch) -> Callable[[object], bool]:
-    """COUNTIF/SUMIF criteria: a value, or text with =, <>, <, >, <=, >= and wildcards * ?."""
+    """COUNTIF/SUMIF criteria: a value, or text with =, <>, <, >, <=, >= and wildcards * ?.
+
+    The text after the operator is read as Excel reads a typed constant: a number, TRUE/FALSE,
+    an error value (``"#N/A"``), else text. Equality with a number also finds text that reads
+    as that number (``COUNTIF(A:A, 23)`` counts ``"23"``); ``<>`` with a number excludes only
+    the numbers equal to it (text, logical values, blanks and errors are all "not equal");
+    ``<``/``>`` compare numbers with numbers and text with text only."""
+    from ..values import ERRORS
     if isinstance(crit, str) and not isinstance(crit, XLError):
         m = re.match(r"^(<=|>=|<>|<|>|=)?(.*)$", crit, re.S)
-        op, rest = m.group(1), m.group(2)
+        op, rest = m.group(1) or "=", m.group(2)
+        if rest == "":
+            if m.group(1) is None or op == "=":
+                return lambda x: x is None or (isinstance(x, str) and not isinstance(x, XLError) and x == "") \
+                    if m.group(1) is None else x is None
+            if op == "<>":
+                return lambda x: not (x is None)
+            return lambda x: False
         num = text_to_number(rest, epoch) if rest.strip() else VALUE
-        if isinstance(num, XLError):
-            num = None
-        if num is not None:
-            def test_num(x, op=op or "=", num=num):
-                if isinstance(x, bool) or isinstance(x, XLError):
-                    return False
-                if isinstance(x, (int, float)):
-                    return bool(compare(op, float(x), num, epoch))
-                if isinstance(x, (_dt.date, _dt.datetime)):
-                    return bool(compare(op, to_number(x, epoch), num, epoch))
-                if isinstance(x, str) and op in ("=", "<>"):
-                    return (text_to_number(x, epoch) == num) == (op == "=")
-                return op == "<>"
-            return test_num
-        if rest.upper() in ("TRUE", "FALSE") and op in (None, "=", "<>"):
-            want = rest.upper() == "TRUE"
-            return (lambda x: isinstance(x, bool) and x == want) if op != "<>" else \
-                (lambda x: not (isinstance(x, bool) and x == want))
-        if op in (None, "=", "<>"):
-            if rest == "" and op in (None, "="):
-                return lambda x: x is None or x == ""
-            if rest == "" and op == "<>":
-                return lambda x: not (x is None or x == "")
-            pat = wildcard(rest)
+        if not isinstance(num, XLError):
+            value: object = num
+        elif rest.upper() in ("TRUE", "FALSE"):
+            value = rest.upper() == "TRUE"
+        elif rest.upper() in ERRORS:
+            value = ERRORS[rest.upper()]
+        else:
+            value = rest
+    elif crit is None:
+        op, value = "=", 0.0
+    else:
+        op, value = "=", crit
+        if _is_number(crit):
+            value = to_number(crit, epoch)
+    if isinstance(value, XLError):
+        same = (lambda x: isinstance(x, XLError) and str(x) == str(value))
+        return same if op == "=" else (lambda x: not same(x)) if op == "<>" else (lambda x: False)
+    if isinstance(value, bool):
+        same = (lambda x: isinstance(x, bool) and x == value)
+        if op in ("=", "<>"):
+            return same if op == "=" else (lambda x: not same(x))
+        return lambda x: isinstance(x, bool) and bool(compare(op, x, value, epoch))
+    if isinstance(value, float):
+        def num_test(x):
+            if isinstance(x, XLError) or isinstance(x, bool):
+                return False
+            if _is_number(x):
+                return bool(compare(op, to_number(x, epoch), value, epoch))
+            if op == "=" and isinstance(x, str):
+                n = text_to_number(x, epoch)
+                return not isinstance(n, XLError) and bool(compare("=", n, value, epoch))
+            return False
+        if op == "<>":
+            return lambda x: not (_is_number(x) and bool(compare("=", to_number(x, epoch), value, epoch)))
+        return num_test
+    text = str(value)
+    if op in ("=", "<>"):
+        pat = wildcard(text)
 
-            def test_text(x):
-                if x is None or isinstance(x, bool) or isinstance(x, (int, float)):
-                    s = None
-                else:
-                    s = str(x)
-                hit = s is not None and bool(pat.match(s))
-                return hit if op != "<>" else not hit
-            return test_text
-        return lambda x: isinstance(x, str) and not isinstance(x, XLError) and bool(compare(op, x, rest, epoch))
-    if isinstance(crit, bool):
-        return lambda x: isinstance(x, bool) and x == crit
-    if isinstance(crit, XLError):
-        return lambda x: isinstance(x, XLError) and str(x) == str(crit)
-    num = to_number(crit, epoch)
-    return lambda x: (not isinstance(x, (bool, str)) and x is not None
-                      and to_number(x, epoch) == num)
+        def text_test(x):
+            hit = isinstance(x, str) and not isinstance(x, XLError) and bool(pat.match(x))
+            return hit if op == "=" else not hit
+        return text_test
+    return lambda x: isinstance(x, str) and not isinstance(x, XLError) and bool(compare(op, x, text, epoch))
 
 
-def scalar_fn(fn, nargs: tuple[int, int], kinds: str):
-    """A function of scalars (n = number, t = text, b = bool, a = any), mapped over grids in arg 0."""
+def scalar_fn(fn, nargs: tuple[int, int], kinds: str, **facts):
+    """A function of scalars (n = number, N = number but not a logical value, t = text, b = bool,
+    a = any), mapped over grids in arg 0.
+
+    Its facts (see :class:`Facts`) follow from ``kinds``: every argument broadcasts over arrays,
+    an error passes on except where the kind is ``a``, ``n`` arguments are numbers; ``facts``
+    adds or overrides any of them."""
     lo, hi = nargs
 
     def run(ev, args):
@@ -118,6 +250,8 @@ def scalar_fn(fn, nargs: tuple[int, int], kinds: str):
                     return VALUE
                 if kind == "n":
                     v = to_number(v, ev.epoch)
+                elif kind == "N":            # a number, and a logical value is #VALUE! (EDATE, EOMONTH)
+                    v = VALUE if isinstance(v, bool) else to_number(v, ev.epoch)
                 elif kind == "t":
                     v = to_text(v, ev.epoch)
                 elif kind == "b":
@@ -132,7 +266,14 @@ def scalar_fn(fn, nargs: tuple[int, int], kinds: str):
         if conv and is_grid(conv[0][1]):
             return grid_map(one, conv[0][1])
         return one(None if not conv else conv[0][1])
-    return run
+    width = max(hi if hi < 64 else len(kinds), len(kinds))
+    run.xl_facts = Facts(broadcast=Positions(ALL),
+                         errors=Positions(tuple(i for i in range(width) if kinds[min(i, len(kinds) - 1)] == "a")
+                                          + ((slice(len(kinds), None),) if kinds[-1] == "a" else ())),
+                         numbers=Positions(tuple(i for i in range(width) if kinds[min(i, len(kinds) - 1)] in "nN")
+                                           + ((slice(len(kinds), None),) if kinds[-1] in "nN" else ())),
+                         declared=True)
+    return declare(run, **facts) if facts else run
 
 
 def wildcard(pattern: str) -> "re.Pattern[str]":

@@ -105,8 +105,8 @@ def _days(ev, end, start):
 
 
 FUNCTIONS = {
-    "EDATE": scalar_fn(_edate, (2, 2), "n"),
-    "EOMONTH": scalar_fn(_eomonth, (2, 2), "n"),
+    "EDATE": scalar_fn(_edate, (2, 2), "N"),
+    "EOMONTH": scalar_fn(_eomonth, (2, 2), "N"),
     "DAYS": scalar_fn(_days, (2, 2), "n"),
     "DATE": scalar_fn(_date, (3, 3), "n"),
     "YEAR": scalar_fn(_part(0, "YEAR"), (1, 1), "n"),

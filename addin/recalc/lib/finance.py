@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..values import DIV0, NUM, VALUE, XLError, is_grid, to_number
-from .common import scalar_fn
+from .common import REST, declare, scalar_fn
 
 
 def _sln(ev, cost, salvage, life):
@@ -50,5 +50,5 @@ def _npv(ev, args):
 FUNCTIONS = {
     "SLN": scalar_fn(_sln, (3, 3), "n"),
     "PMT": scalar_fn(_pmt, (3, 5), "n"),
-    "NPV": _npv,
+    "NPV": declare(_npv, ranges=REST, broadcast=0, clip_safe=True),     # blanks are skipped
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..values import NA, VALUE, XLError, grid_map, to_number
+from .common import declare
 
 
 def _is(pred):
@@ -11,7 +12,7 @@ def _is(pred):
         if len(args) != 1:
             return VALUE
         return grid_map(pred, args[0][1])
-    return run
+    return declare(run, broadcast=0, errors=0)
 
 
 def _n(ev, args):
@@ -37,6 +38,6 @@ FUNCTIONS = {
     "ISTEXT": _is(lambda v: isinstance(v, str) and not isinstance(v, XLError)),
     "ISBLANK": _is(lambda v: v is None),
     "ISLOGICAL": _is(lambda v: isinstance(v, bool)),
-    "N": _n,
+    "N": declare(_n, broadcast=0, errors=0),
     "NA": lambda ev, args: NA if not args else VALUE,
 }

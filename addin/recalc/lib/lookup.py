@@ -5,14 +5,21 @@ import datetime as _dt
 
 from ..parse import Rng
 from ..values import NA, REF, VALUE, XLError, compare, grid_map, is_grid, shape_of, to_number
-from .common import wildcard
+from .common import ALL, REST, declare, wildcard
 
 
 def _index(ev, args):
     """INDEX(array, row_num, [column_num]): a negative index is #VALUE!, one beyond the array
     #REF!; 0 selects a whole row or column; a one-row array takes its single index as the column."""
-    if not 2 <= len(args) <= 3:
+    if not 2 <= len(args) <= 4:
         return VALUE
+    if len(args) == 4:                   # area_num: one area here, so 1 or #REF!
+        area = ev.scalar_number(args[3][1]) if args[3][1] is not None else 1.0
+        if isinstance(area, XLError):
+            return area
+        if int(area) != 1:
+            return REF
+        args = args[:3]
     g = args[0][1] if is_grid(args[0][1]) else [[args[0][1]]]
     r = ev.scalar_number(args[1][1])
     c = ev.scalar_number(args[2][1]) if len(args) == 3 and args[2][1] is not None else 0.0
@@ -202,12 +209,12 @@ def _row_or_column(index: int):
 
 
 FUNCTIONS = {
-    "ROW": _row_or_column(1),
-    "COLUMN": _row_or_column(2),
-    "INDEX": _index,
-    "MATCH": _match,
-    "VLOOKUP": _vlookup,
-    "CHOOSE": _choose,
-    "ROWS": _rows,
-    "COLUMNS": _columns,
+    "ROW": declare(_row_or_column(1), refs=ALL),
+    "COLUMN": declare(_row_or_column(2), refs=ALL),
+    "INDEX": declare(_index, ranges=0, array_mode=0, broadcast=(1, 2, 3), clip_safe=True, returns_ref=True),
+    "MATCH": declare(_match, ranges=1, array_mode=1, broadcast=(0, 2), clip_safe=True),
+    "VLOOKUP": declare(_vlookup, ranges=1, array_mode=1, broadcast=(0, 2, 3), clip_safe=True),
+    "CHOOSE": declare(_choose, refs=REST, broadcast=0, returns_ref=True),
+    "ROWS": declare(_rows, refs=ALL),
+    "COLUMNS": declare(_columns, refs=ALL),
 }

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
 from ..values import DIV0, NUM, VALUE, XLError, grid_map, to_number
-from .common import scalar_fn
+from .common import ALL, declare, scalar_fn
+
+
+_WIDE = Context(prec=1000)      # room for any float quantized to 400 places
 
 
 def power(x: float, y: float) -> float | XLError:
@@ -46,19 +49,26 @@ def _round_fn(mode: str):
             if math.isinf(n) or math.isnan(n):
                 return NUM
             d = Decimal(f"{n:.15g}")     # the 15 significant digits Excel works to (0.125-0.1 is 0.025)
-            q = Decimal(1).scaleb(-int(digits))
+            # beyond 400 places either way the answer no longer changes (ROUND(2.5,1E9) is 2.5)
+            q = Decimal(1).scaleb(-int(max(-400.0, min(400.0, digits))))
             try:
-                return float(d.quantize(q, rounding=rounding))
+                return float(d.quantize(q, rounding=rounding, context=_WIDE))
             except ArithmeticError:
                 return NUM
         return grid_map(one, args[0][1])
-    return run
+    return declare(run, broadcast=ALL, numbers=ALL)
 
 
 def _mod(ev, x, y):
     """MOD(number, divisor) = number - divisor*INT(number/divisor), the sign of the divisor;
     divisor 0 is #DIV/0!."""
-    return DIV0 if y == 0 else x - y * math.floor(x / y)
+    if y == 0:
+        return DIV0
+    r = x - y * math.floor(x / y)
+    if abs(x / y) > 1e9 or (r != 0 and abs(r) < abs(x) * 1e-9):
+        # the remainder is rounding noise: Excel's own noise differs (MOD(5,1E-10))
+        return ev.unsupported("MOD", "a remainder below the precision of the operands")
+    return r
 
 
 def _sqrt(ev, x):
@@ -88,8 +98,11 @@ def _atan2(ev, x, y):
 
 def _trig(fn):
     def run(ev, x):
-        """COS, COSH, SIN, ATAN, EXP: a result too large is #NUM!."""
+        """COS, COSH, SIN, ATAN, EXP: a result too large is #NUM!. A sine or cosine that
+        cancels to rounding noise (SIN(PI())) is not Excel's noise: unsupported."""
         r = fn(x)
+        if fn in (math.sin, math.cos) and r != 0 and abs(r) < 1e-9 * max(1.0, abs(x)):
+            return ev.unsupported(fn.__name__.upper(), "a result at the rounding noise of its argument")
         return r if math.isfinite(r) else NUM
     return run
 

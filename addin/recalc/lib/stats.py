@@ -5,7 +5,7 @@ import datetime as _dt
 import math
 
 from ..values import DIV0, VALUE, XLError, flatten, is_grid, shape_of, to_number
-from .common import agg, criteria
+from .common import ALL, agg, criteria, declare
 
 
 def _countif(ev, args):
@@ -91,13 +91,13 @@ def _sumproduct(ev, args):
 
 
 FUNCTIONS = {
-    "SUM": agg(lambda xs: float(math.fsum(xs))),
-    "AVERAGE": agg(lambda xs: math.fsum(xs) / len(xs) if xs else DIV0),   # no numbers: #DIV/0!
-    "MIN": agg(min, empty=0.0),          # no numbers: 0
-    "MAX": agg(max, empty=0.0),
-    "COUNT": _count,
-    "COUNTA": _counta,
-    "COUNTIF": _countif,
-    "SUMIF": _sumif,
-    "SUMPRODUCT": _sumproduct,
+    "SUM": declare(agg(lambda xs: float(math.fsum(xs))), ranges=ALL, clip_safe=True),
+    "AVERAGE": declare(agg(lambda xs: math.fsum(xs) / len(xs) if xs else DIV0), ranges=ALL, clip_safe=True),   # no numbers: #DIV/0!
+    "MIN": declare(agg(min, empty=0.0), ranges=ALL, clip_safe=True),          # no numbers: 0
+    "MAX": declare(agg(max, empty=0.0), ranges=ALL, clip_safe=True),
+    "COUNT": declare(_count, ranges=ALL, clip_safe=True),
+    "COUNTA": declare(_counta, ranges=ALL, clip_safe=True),
+    "COUNTIF": declare(_countif, ranges=0, broadcast=1, errors=1, clip_safe=True),   # a criterion array: one count each
+    "SUMIF": declare(_sumif, ranges=(0, 2), broadcast=1, errors=1, clip_safe=True),
+    "SUMPRODUCT": declare(_sumproduct, ranges=ALL, array_mode=ALL, clip_safe=True),
 }

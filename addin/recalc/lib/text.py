@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..values import TEXT_LIMIT, VALUE, XLError, broadcast, flatten, is_grid, to_text
-from .common import scalar_fn
+from .common import ALL, declare, scalar_fn
 
 
 def limited(text: str) -> str | XLError:
@@ -85,6 +85,6 @@ FUNCTIONS = {
     "TRIM": scalar_fn(_trim, (1, 1), "t"),
     "EXACT": scalar_fn(lambda ev, a, b: a == b, (2, 2), "t"),     # case-sensitive
     "FIND": scalar_fn(_find, (2, 3), "ttn"),
-    "CONCATENATE": _concatenate,
-    "CONCAT": _concat,
+    "CONCATENATE": declare(_concatenate, broadcast=ALL),
+    "CONCAT": declare(_concat, ranges=ALL, clip_safe=True),
 }
