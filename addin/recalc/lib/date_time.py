@@ -234,9 +234,9 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _TIME_PART = r"(?P<h>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?\s*(?P<ap>[AaPp][Mm])?"
 _DATE_FORMS = (
     re.compile(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"),
-    re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{2}|\d{4})"),
-    re.compile(r"(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3,9})[- ,]+(?P<y>\d{2}|\d{4})"),
-    re.compile(r"(?P<mon>[A-Za-z]{3,9})\.? (?P<d>\d{1,2}),? (?P<y>\d{2}|\d{4})"),
+    re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})"),
+    re.compile(r"(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3,9})[- ,]+(?P<y>\d{4}|\d{2})"),
+    re.compile(r"(?P<mon>[A-Za-z]{3,9})\.? (?P<d>\d{1,2}),? (?P<y>\d{4}|\d{2})"),
 )
 
 
@@ -285,6 +285,23 @@ def parse_date_time(text: str):
     return date, time
 
 
+_NUMERIC_DMY = re.compile(r"^\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+
+
+def locale_dependent(text: str) -> bool:
+    """Text whose reading as a date or number depends on the locale Excel ran in: a numeric date
+    in day/month or month/day order (VALUE("2/3/2023") is 44987, 2 March, in IronCalc's
+    Excel-saved book, 3 February in the en-US locale), or a currency sign other than $."""
+    return bool(_NUMERIC_DMY.match(text)) or any(c in text for c in "€£¥¤")
+
+
+def takes_whole(name: str) -> bool:
+    """Whether the evaluator passes this function's range arguments whole in a plain formula
+    (its array parameters). Until it does, a one-value reference may be an intersected range."""
+    from .. import evaluate                   # imported here: evaluate imports this package
+    return name in getattr(evaluate, "ARRAY_PARAMS", {})
+
+
 def _date_of(ev, parts) -> float | XLError:
     y, m, d = parts
     if ev.epoch != CALENDAR_MAC_1904 and (y, m, d) == (1900, 2, 29):
@@ -296,26 +313,30 @@ def _date_of(ev, parts) -> float | XLError:
     return float(n) if 0 <= n <= MAX_SERIAL and y >= 1900 else VALUE
 
 
-def _datevalue(ev, text):
+def datevalue(ev, text):
     """DATEVALUE(date_text): the serial number of the date in text; a time in the text is
     ignored; text that is not a date (or a number) is #VALUE!; 29-Feb-1900 is 60 as in Excel."""
     if isinstance(text, XLError):
         return text
     if not isinstance(text, str):
         return VALUE
+    if locale_dependent(text):
+        return ev.unsupported("DATEVALUE", f"the text {text!r} reads differently in each locale Excel runs in")
     parsed = parse_date_time(text)
     if parsed is None or parsed[0] is None:
         return VALUE
     return _date_of(ev, parsed[0])
 
 
-def _timevalue(ev, text):
+def timevalue(ev, text):
     """TIMEVALUE(time_text): the fraction of a day of the time in text (a date in the text is
     ignored; 24:00 is 0); text that is not a time is #VALUE!."""
     if isinstance(text, XLError):
         return text
     if not isinstance(text, str):
         return VALUE
+    if locale_dependent(text):
+        return ev.unsupported("TIMEVALUE", f"the text {text!r} reads differently in each locale Excel runs in")
     parsed = parse_date_time(text)
     if parsed is None:
         return VALUE
@@ -685,8 +706,8 @@ FUNCTIONS = {
     "HOUR": scalar_fn(_clock_part(3600, 24, "HOUR"), (1, 1), "n"),
     "MINUTE": scalar_fn(_clock_part(60, 60, "MINUTE"), (1, 1), "n"),
     "SECOND": scalar_fn(_clock_part(1, 60, "SECOND"), (1, 1), "n"),
-    "DATEVALUE": scalar_fn(_datevalue, (1, 1), "a"),
-    "TIMEVALUE": scalar_fn(_timevalue, (1, 1), "a"),
+    "DATEVALUE": scalar_fn(datevalue, (1, 1), "a"),
+    "TIMEVALUE": scalar_fn(timevalue, (1, 1), "a"),
     "WEEKDAY": lifted(scalar_fn(_weekday, (1, 2), "n")),
     "WEEKNUM": lifted(scalar_fn(_weeknum, (1, 2), "n")),
     "ISOWEEKNUM": scalar_fn(_isoweeknum, (1, 1), "n"),

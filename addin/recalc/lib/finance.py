@@ -18,7 +18,7 @@ import math
 from ..values import DIV0, NUM, VALUE, XLError, flatten, is_grid, to_bool, to_number
 from .common import scalar_fn
 from .date_time import (MAX_SERIAL, add_months, date_args, date_serial, days360_eu, days360_nasd, lifted,
-                        no_bool, yearfrac)
+                        no_bool, takes_whole, yearfrac)
 
 
 def _pow(x: float, y: float) -> float:
@@ -55,7 +55,7 @@ def whole(ev, name: str, arg) -> list | XLError:
     is_ref, v = arg
     if is_grid(v):
         return list(flatten([v]))
-    if is_ref and getattr(ev, "implicit", False):
+    if is_ref and getattr(ev, "implicit", False) and not takes_whole(name):
         return ev.unsupported(name, "a range argument in a plain formula (the evaluator intersects it; "
                                     "it must take the range whole)")
     return [v]
