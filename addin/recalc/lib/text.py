@@ -313,13 +313,14 @@ def _fixed(ev, x, decimals=2.0, no_commas=False):
 
 
 def _dollar(ev, x, decimals=2.0):
-    """DOLLAR(number, [decimals]): the currency format $#,##0.00_);($#,##0.00) (en-US), rounded
-    to decimals (negative rounds left of the point)."""
+    """DOLLAR(number, [decimals]): the currency format $#,##0.00;($#,##0.00) (en-US; Microsoft's
+    page names $#,##0.00_);($#,##0.00) but its examples show no trailing space), rounded to
+    decimals (negative rounds left of the point)."""
     d = int(decimals)
     if d > 127:
         return VALUE
     body = "$#,##0" + ("." + "0" * d if d > 0 else "")
-    return format_value(ev, _round_places(x, d), f"{body}_);({body})")
+    return format_value(ev, _round_places(x, d), f"{body};({body})")
 
 
 def _round_places(x: float, d: int) -> float:
@@ -670,8 +671,8 @@ def _tokens(section: str) -> list[tuple[str, str]]:
         elif c == "@":
             toks.append(("text", "@"))
             i += 1
-        elif c in _LITERAL_CHARS:
-            toks.append(("lit", c))
+        elif c in _LITERAL_CHARS or ord(c) > 127:
+            toks.append(("lit", c))             # shown as itself ("##0° 00' 00''")
             i += 1
         else:
             raise _Unsupported(f"the character {c!r}")
@@ -825,12 +826,12 @@ def _format_number(x: float, toks) -> str:
         frac_ph = []
     else:
         frac_ph = [t for k, t in frac_toks if k == "num" and t in "0#?"]
-        if any(k == "num" and t == "," for k, t in frac_toks):
-            scale += sum(1 for k, t in frac_toks if k == "num" and t == ",")
-            if not frac_ph:
-                pass
-            else:
-                raise _Unsupported("a comma among decimal places")
+        ph_at = [i for i, (k, t) in enumerate(frac_toks) if k == "num" and t in "0#?"]
+        for i, (k, t) in enumerate(frac_toks):
+            if k == "num" and t == ",":
+                if ph_at and i < ph_at[-1]:
+                    raise _Unsupported("a comma among decimal places")
+                scale += 1                      # after the last decimal place: scales by 1,000
     x /= 1000 ** scale
     q = Decimal(1).scaleb(-len(frac_ph))
     d = Decimal(f"{x:.15g}").quantize(q, rounding=ROUND_HALF_UP)
