@@ -8,6 +8,7 @@ serials Excel's calendar cannot map to one (0 is 1900-01-00, 60 is 1900-02-29).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import math
 import re
@@ -531,8 +532,13 @@ def _workday(intl: bool):
         step = 1 if days >= 0 else -1
         s, left = start, abs(days)
         per_week = 7 - sum(mask)
+        marks = sorted(hol)
+
+        def holiday_near(s):
+            i = bisect.bisect_left(marks, s - 7)
+            return i < len(marks) and marks[i] <= s + 7
         while left > 0:
-            if left > 14 and not any(s < h <= s + 7 or s - 7 <= h < s for h in hol):
+            if left > 14 and not holiday_near(s):
                 s += 7 * step                                 # a whole week of per_week working days
                 left -= per_week
                 continue

@@ -164,6 +164,10 @@ def _cumulative(principal: bool):
         first, last = math.ceil(start), math.trunc(end)
         if first > last or rate <= 0 or nper <= 0 or pv <= 0 or first < 1:
             return NUM
+        if last > nper:
+            return NUM                      # a period beyond nper (IPMT's #NUM!), without the walk
+        if last - first > 100_000:
+            return ev.unsupported("CUMIPMT" if not principal else "CUMPRINC", "over 100,000 periods")
         total = 0.0
         for per in range(first, last + 1):
             v = (_ppmt(ev, rate, per, nper, pv, 0.0, kind) if principal
@@ -565,6 +569,8 @@ def _db(ev, cost, salvage, life, period, month=12.0):
         return 0.0
     rate = round((1 - _pow(salvage / cost, 1 / life)) * 1000) / 1000
     p = math.trunc(period)
+    if p > 100_000:
+        return ev.unsupported("DB", "over 100,000 periods")
     acc = cost * rate * month / 12
     if p <= 1:
         return acc

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from ..values import (NA, NUM, TEXT_LIMIT, VALUE, XLError, broadcast, flatten, is_grid, number_text, text_to_number,
                       to_bool, to_number, to_text)
 from .common import scalar_fn
 from .date_time import MAX_SERIAL, datevalue, lifted, locale_dependent, serial_1900, takes_whole, timevalue, ymd
+
+
+# wide enough for any double written out in full with 127 decimal places (FIXED's maximum)
+_WIDE = Context(prec=800, Emax=999_999, Emin=-999_999)
 
 
 def limited(text: str) -> str | XLError:
@@ -324,8 +328,10 @@ def _dollar(ev, x, decimals=2.0):
 
 
 def _round_places(x: float, d: int) -> float:
+    if d < -330:
+        return 0.0                          # rounds left of every digit a double has
     q = Decimal(1).scaleb(-d)
-    return float(Decimal(f"{x:.15g}").quantize(q, rounding=ROUND_HALF_UP))
+    return float(Decimal(f"{x:.15g}").quantize(q, rounding=ROUND_HALF_UP, context=_WIDE))
 
 
 def _text(ev, v, fmt):
@@ -695,7 +701,7 @@ def _format_date(ev, x: float, toks) -> str:
                 j += 1
             frac_digits = j - i - 1
     unit = Decimal(1).scaleb(-frac_digits)
-    total = (Decimal(repr(x)) * 86400).quantize(unit, rounding=ROUND_HALF_UP)
+    total = (Decimal(repr(x)) * 86400).quantize(unit, rounding=ROUND_HALF_UP, context=_WIDE)
     day = int(total // 86400)
     secs = total - day * 86400
     whole_secs = int(secs)
@@ -834,7 +840,7 @@ def _format_number(x: float, toks) -> str:
                 scale += 1                      # after the last decimal place: scales by 1,000
     x /= 1000 ** scale
     q = Decimal(1).scaleb(-len(frac_ph))
-    d = Decimal(f"{x:.15g}").quantize(q, rounding=ROUND_HALF_UP)
+    d = Decimal(f"{x:.15g}").quantize(q, rounding=ROUND_HALF_UP, context=_WIDE)
     text = format(d, "f")
     ip, _, fp = text.partition(".")
     ip = ip.lstrip("-")
@@ -927,10 +933,10 @@ def _format_scientific(x: float, toks) -> str:
     else:
         d = Decimal(f"{x:.15g}")
         e = d.adjusted()
-        m = (d.scaleb(-e)).quantize(Decimal(1).scaleb(-len(frac_ph)), rounding=ROUND_HALF_UP)
+        m = (d.scaleb(-e)).quantize(Decimal(1).scaleb(-len(frac_ph)), rounding=ROUND_HALF_UP, context=_WIDE)
         if abs(m) >= 10:
             e += 1
-            m = (d.scaleb(-e)).quantize(Decimal(1).scaleb(-len(frac_ph)), rounding=ROUND_HALF_UP)
+            m = (d.scaleb(-e)).quantize(Decimal(1).scaleb(-len(frac_ph)), rounding=ROUND_HALF_UP, context=_WIDE)
     mt = format(m, "f")
     ip, _, fp = mt.partition(".")
     text = _place_int(ip.lstrip("-") if ip.lstrip("-") != "0" or int_ph == ["0"] else "", int_ph)
@@ -971,7 +977,7 @@ def _format_fraction(x: float, toks) -> str:
         den = int(den_fixed)
         if den == 0:
             raise _Unsupported("a zero denominator")
-        num = int(Decimal(repr(rest * den)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        num = int(Decimal(repr(rest * den)).quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_WIDE))
     else:
         fr = Fraction(repr(rest)).limit_denominator(10 ** len(den_ph) - 1)
         num, den = fr.numerator, fr.denominator
