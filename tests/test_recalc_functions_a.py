@@ -43,7 +43,7 @@ BOOKS = {
     "ironcalc/calc_tests__FINANCIAL__NOMINAL_EFFECT.xlsx": 90,
     "ironcalc/calc_tests__FINANCIAL__NPER.xlsx": 45,
     "ironcalc/calc_tests__FINANCIAL__PDURATION.xlsx": 20,
-    "ironcalc/calc_tests__FINANCIAL__PRICE_YIELD.xlsx": 259,
+    "ironcalc/calc_tests__FINANCIAL__PRICE_YIELD.xlsx": 321,
     "ironcalc/calc_tests__FINANCIAL__PV.xlsx": 45,
     "ironcalc/calc_tests__FINANCIAL__RRI.xlsx": 22,
     "ironcalc/calc_tests__FINANCIAL__SLN_SYD.xlsx": 43,
