@@ -164,7 +164,13 @@ def _shift_months(ev, start, months, end_of_month: bool):
     if not 1900 <= y <= 9999:
         return NUM
     last = _last_day(y, m)
-    n = serial(ev, y, m, last if end_of_month else min(d, last))
+    day = last if end_of_month else min(d, last)
+    if (y, m) == (1900, 2) and day >= 28 and ev.epoch != CALENDAR_MAC_1904:
+        # Excel's February 1900 has a 29th (serial 60): whether EDATE/EOMONTH land on it is not
+        # documented, so neither the 28th nor the 29th is given
+        return ev.unsupported("EDATE/EOMONTH", "a result at the end of February 1900, where Excel "
+                                               "counts a fictitious 29th")
+    n = serial(ev, y, m, day)
     return NUM if n < 0 or n > MAX_SERIAL else float(n)
 
 
