@@ -435,15 +435,28 @@ def _weekend_mask(code) -> tuple[bool, ...] | XLError:
     return tuple(i in days for i in range(7))
 
 
+def whole(ev, name: str, arg) -> list | XLError:
+    """The cells of an argument Excel takes whole (a range or an array), in row order. A
+    reference that reached the function as one value in a plain formula may be a range the
+    evaluator intersected: refused as unsupported rather than read as one cell."""
+    is_ref, v = arg
+    if is_grid(v):
+        return list(flatten([v]))
+    if is_ref and getattr(ev, "implicit", False) and not takes_whole(name):
+        return ev.unsupported(name, "a range argument in a plain formula (the evaluator intersects it; "
+                                    "it must take the range whole)")
+    return [v]
+
+
 def _holidays(ev, name, arg) -> set[int] | XLError:
     """The serials of a holidays argument (a range or array of dates; blanks skipped)."""
     if arg is None:
         return set()
-    is_ref, v = arg
-    if not is_grid(v) and is_ref and getattr(ev, "implicit", False):
-        return ev.unsupported(name, "a holidays range in a plain formula (the evaluator intersects it)")
+    cells = whole(ev, name, arg)
+    if isinstance(cells, XLError):
+        return cells
     out = set()
-    for x in (flatten([v]) if is_grid(v) else [v]):
+    for x in cells:
         if x is None:
             continue
         n = to_number(x, ev.epoch)

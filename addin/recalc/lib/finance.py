@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 
-from ..values import DIV0, NUM, VALUE, XLError, flatten, is_grid, to_bool, to_number
+from ..values import DIV0, NUM, VALUE, XLError, is_grid, to_number
 from .common import scalar_fn
 from .date_time import (MAX_SERIAL, add_months, date_args, date_serial, days360_eu, days360_nasd, lifted,
-                        no_bool, takes_whole, yearfrac)
+                        no_bool, whole, yearfrac)
 
 
 def _pow(x: float, y: float) -> float:
@@ -46,19 +46,6 @@ def fin(fn, nargs, kinds="n", logical=True):
     if logical:
         return run
     return no_bool(run, frozenset(i for i in range(nargs[1]) if kinds[min(i, len(kinds) - 1)] != "b"))
-
-
-def whole(ev, name: str, arg) -> list | XLError:
-    """The cells of an argument Excel takes whole (a range or an array), in row order. A
-    reference that reached the function as one value in a plain formula may be a range the
-    evaluator intersected: refused as unsupported rather than read as one cell."""
-    is_ref, v = arg
-    if is_grid(v):
-        return list(flatten([v]))
-    if is_ref and getattr(ev, "implicit", False) and not takes_whole(name):
-        return ev.unsupported(name, "a range argument in a plain formula (the evaluator intersects it; "
-                                    "it must take the range whole)")
-    return [v]
 
 
 # ----------------------------------------------------------------------------- annuities
@@ -209,7 +196,7 @@ def _rate(ev, nper, pmt, pv, fv=0.0, kind=0.0, guess=0.1):
 
 # ----------------------------------------------------------------------------- cash flows
 
-def _numbers(ev, name, arg, *, literal_ok=True):
+def _numbers(ev, name, arg):
     """The numbers of a values argument: in a range or array only numbers count (text, logical
     values and blanks are ignored); an error is passed on."""
     cells = whole(ev, name, arg)
@@ -812,6 +799,42 @@ def _yield(ev, settlement, maturity, rate, pr, redemption, frequency, basis=0.0)
     return NUM if y is None else y
 
 
+def _duration(modified: bool):
+    name = "MDURATION" if modified else "DURATION"
+
+    def run(ev, settlement, maturity, coupon, yld, frequency, basis=0.0):
+        """DURATION(settlement, maturity, coupon, yld, frequency, [basis]): the Macaulay duration
+        of a security with par 100, in years; MDURATION divides it by 1 + yld/frequency; coupon or
+        yld < 0, a bad frequency or basis, or settlement >= maturity is #NUM! (Microsoft's
+        DURATION and MDURATION pages)."""
+        a = _coupon_args(ev, name, settlement, maturity, frequency, basis)
+        if isinstance(a, XLError):
+            return a
+        if coupon < 0 or yld < 0:
+            return NUM
+        settle, mat, f, b = a
+        n = _coupon_count(settle, mat, f)
+        e = _coupon_period_days(settle, mat, f, b)
+        dsc_e = (e - _basis_days(coupon_dates(settle, mat, f)[0], settle, b)) / e
+        cf, v = 100.0 * coupon / f, 1 + yld / f
+        num = den = 0.0
+        for k in range(1, n + 1):
+            t = dsc_e + k - 1
+            pv = cf / _pow(v, t)
+            num += t * pv
+            den += pv
+        t = dsc_e + n - 1
+        pv = 100.0 / _pow(v, t)
+        num += t * pv
+        den += pv
+        if den == 0:
+            return DIV0
+        d = num / den / f
+        return d / v if modified else d
+    run.__name__ = name
+    return run
+
+
 def _accrint(ev, issue, first, settlement, rate, par, frequency, basis=0.0, calc_method=True):
     """ACCRINT(issue, first_interest, settlement, rate, par, frequency, [basis], [calc_method]):
     par*rate/frequency * sum over quasi-coupon periods of accrued days / the period's days
@@ -1167,6 +1190,8 @@ FUNCTIONS = {
     "DDB": fin(_ddb, (4, 5)),
     "VDB": fin(_vdb, (5, 7), "nnnnnnb"),
     "PRICE": fin(_price, (6, 7), logical=False),
+    "DURATION": fin(_duration(False), (5, 6), logical=False),
+    "MDURATION": fin(_duration(True), (5, 6), logical=False),
     "YIELD": fin(_yield, (6, 7), logical=False),
     "ACCRINT": fin(_accrint, (6, 8), "nnnnnnnb", logical=False),
     "ACCRINTM": fin(_accrintm, (3, 5), logical=False),

@@ -9,7 +9,7 @@ from fractions import Fraction
 from ..values import (NA, NUM, TEXT_LIMIT, VALUE, XLError, broadcast, flatten, is_grid, number_text, text_to_number,
                       to_bool, to_number, to_text)
 from .common import scalar_fn
-from .date_time import MAX_SERIAL, datevalue, lifted, locale_dependent, serial_1900, takes_whole, timevalue, ymd
+from .date_time import MAX_SERIAL, datevalue, lifted, locale_dependent, serial_1900, timevalue, whole, ymd
 
 
 # wide enough for any double written out in full with 127 decimal places (FIXED's maximum)
@@ -29,18 +29,6 @@ def join(a, b, epoch=None):
     if isinstance(tb, XLError):
         return tb
     return limited(ta + tb)
-
-
-def _whole(ev, name, arg):
-    """The cells of an argument Excel takes whole; a reference that reached here as one value
-    in a plain formula may be a range the evaluator intersected: refused as unsupported."""
-    is_ref, v = arg
-    if is_grid(v):
-        return list(flatten([v]))
-    if is_ref and getattr(ev, "implicit", False) and not takes_whole(name):
-        return ev.unsupported(name, "a range argument in a plain formula (the evaluator intersects it; "
-                                    "it must take the range whole)")
-    return [v]
 
 
 def _concat(ev, args):
@@ -378,6 +366,34 @@ def _valuetotext(ev, v, fmt=0.0):
     return to_text(v, ev.epoch)
 
 
+def _arraytotext(ev, args):
+    """ARRAYTOTEXT(array, [format]): format 0 (concise) every value as text joined by ", ";
+    1 (strict) the array as an array constant, {1,"a";TRUE,#N/A}, text in quotes; error values
+    as their text; another format is #VALUE! (IronCalc's Excel-saved book A9, A12)."""
+    if not 1 <= len(args) <= 2:
+        return VALUE
+    fmt = ev.scalar_number(args[1][1]) if len(args) > 1 and args[1][1] is not None else 0.0
+    if isinstance(fmt, XLError):
+        return fmt
+    if fmt not in (0, 1):
+        return VALUE
+    cells = whole(ev, "ARRAYTOTEXT", args[0])
+    if isinstance(cells, XLError):
+        return cells
+    v = args[0][1]
+    grid = v if is_grid(v) else [[v]]
+
+    def text(x, strict):
+        if isinstance(x, XLError):
+            return str(x)
+        if strict and isinstance(x, str):
+            return '"' + x.replace('"', '""') + '"'
+        return to_text(x, ev.epoch)
+    if fmt == 0:
+        return limited(", ".join(text(x, False) for x in cells))
+    return limited("{" + ";".join(",".join(text(x, True) for x in row) for row in grid) + "}")
+
+
 # ----------------------------------------------------------------------------- TEXTJOIN, TEXTBEFORE ...
 
 def _textjoin(ev, args):
@@ -386,7 +402,7 @@ def _textjoin(ev, args):
     skips empty text; an error passes; over 32,767 characters is #VALUE!."""
     if len(args) < 3:
         return VALUE
-    delims = _whole(ev, "TEXTJOIN", args[0]) if is_grid(args[0][1]) else [args[0][1]]
+    delims = whole(ev, "TEXTJOIN", args[0]) if is_grid(args[0][1]) else [args[0][1]]
     if isinstance(delims, XLError):
         return delims
     dtexts = []
@@ -403,7 +419,7 @@ def _textjoin(ev, args):
         return ignore
     parts = []
     for arg in args[2:]:
-        cells = _whole(ev, "TEXTJOIN", arg)
+        cells = whole(ev, "TEXTJOIN", arg)
         if isinstance(cells, XLError):
             return cells
         for x in cells:
@@ -1064,6 +1080,7 @@ FUNCTIONS = {
     "T": scalar_fn(_t, (1, 1), "a"),
     "VALUETOTEXT": scalar_fn(_valuetotext, (1, 2), "an"),
     "TEXTJOIN": _textjoin,
+    "ARRAYTOTEXT": _arraytotext,
     "TEXTBEFORE": _before_after(False),
     "TEXTAFTER": _before_after(True),
     "TEXTSPLIT": _textsplit,
@@ -1072,7 +1089,7 @@ FUNCTIONS = {
 }
 
 # arguments Excel takes whole (a range, never intersected): for the evaluator's array parameters
-WHOLE_ARGS = {"TEXTJOIN": None, "TEXTSPLIT": frozenset({1, 2}), "TEXTBEFORE": frozenset({1}),
+WHOLE_ARGS = {"TEXTJOIN": None, "ARRAYTOTEXT": frozenset({0}), "TEXTSPLIT": frozenset({1, 2}), "TEXTBEFORE": frozenset({1}),
               "TEXTAFTER": frozenset({1})}
 
 __all__ = ["FUNCTIONS", "WHOLE_ARGS", "join", "limited", "number_text"]
