@@ -292,3 +292,12 @@ def test_dates_around_excels_1900_02_29(serial):
         # a day count from it would differ from the calendar's: refused, never a guess
         got, r = _calc(f"=YEARFRAC({serial},100,1)")
         assert got == "#VALUE!" and "1900" in r.unsupported[("S", 1, 1)]
+
+
+@pytest.mark.parametrize("text", ["1/2", "5-Jan", "1 1/2", "12€"])
+def test_text_excel_reads_by_the_clock_or_locale_is_refused(text):
+    # Microsoft, DATEVALUE: "If the year portion of the date_text argument is omitted, DATEVALUE
+    # uses the current year from your computer's built-in clock"; currency and fractions follow
+    # the locale's formats: no single answer, so refused rather than guessed
+    got, r = _calc(f'=VALUE("{text}")')
+    assert got == "#VALUE!" and r.unsupported[("S", 1, 1)].startswith("VALUE")

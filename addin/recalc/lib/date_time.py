@@ -293,13 +293,26 @@ def parse_date_time(text: str):
 
 
 _NUMERIC_DMY = re.compile(r"^\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_NO_YEAR = re.compile(r"^\s*(\d{1,2}[-/]\d{1,2}|\d{1,2}[- ][A-Za-z]{3,9}\.?|[A-Za-z]{3,9}\.? \d{1,2})"
+                      r"(\s+\d{1,2}:\d{1,2}\S*(\s*[AaPp][Mm])?)?\s*$")
+_FRACTION = re.compile(r"^\s*[-+]?\s*(\d+\s+)?\d+/\d+\s*$")
 
 
-def locale_dependent(text: str) -> bool:
-    """Text whose reading as a date or number depends on the locale Excel ran in: a numeric date
-    in day/month or month/day order (VALUE("2/3/2023") is 44987, 2 March, in IronCalc's
-    Excel-saved book, 3 February in the en-US locale), or a currency sign other than $."""
-    return bool(_NUMERIC_DMY.match(text)) or any(c in text for c in "€£¥¤")
+def locale_dependent(text: str) -> str | None:
+    """Why Excel's reading of this text as a date or number is not fixed, or None: a numeric
+    date in day/month or month/day order (VALUE("2/3/2023") is 44987, 2 March, in IronCalc's
+    Excel-saved book, 3 February in the en-US locale), a date without a year (Excel takes the
+    current year: "1/2", "5-Jan"), a currency sign other than $ (the locale's), or a fraction
+    ("1 1/2", which Excel reads as 1.5, not read here)."""
+    if _NUMERIC_DMY.match(text):
+        return "a numeric date reads as day/month or month/day by the locale Excel runs in"
+    if _NO_YEAR.match(text):
+        return "a date without a year takes the year Excel runs in"
+    if any(c in text for c in "€£¥¤"):
+        return "a currency sign other than $ reads by the locale Excel runs in"
+    if _FRACTION.match(text):
+        return "a fraction in text is not read here"
+    return None
 
 
 def takes_whole(name: str) -> bool:
@@ -327,8 +340,9 @@ def datevalue(ev, text):
         return text
     if not isinstance(text, str):
         return VALUE
-    if locale_dependent(text):
-        return ev.unsupported("DATEVALUE", f"the text {text!r} reads differently in each locale Excel runs in")
+    why = locale_dependent(text)
+    if why:
+        return ev.unsupported("DATEVALUE", f"{text!r}: {why}")
     parsed = parse_date_time(text)
     if parsed is None or parsed[0] is None:
         return VALUE
@@ -342,8 +356,9 @@ def timevalue(ev, text):
         return text
     if not isinstance(text, str):
         return VALUE
-    if locale_dependent(text):
-        return ev.unsupported("TIMEVALUE", f"the text {text!r} reads differently in each locale Excel runs in")
+    why = locale_dependent(text)
+    if why:
+        return ev.unsupported("TIMEVALUE", f"{text!r}: {why}")
     parsed = parse_date_time(text)
     if parsed is None:
         return VALUE

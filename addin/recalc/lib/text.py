@@ -250,8 +250,9 @@ def _value(ev, v):
     if v is None:
         return 0.0
     if isinstance(v, str):
-        if locale_dependent(v):
-            return ev.unsupported("VALUE", f"the text {v!r} reads differently in each locale Excel runs in")
+        why = locale_dependent(v)
+        if why:
+            return ev.unsupported("VALUE", f"{v!r}: {why}")
         n = text_to_number(v, ev.epoch)
         if isinstance(n, XLError):
             d = datevalue(ev, v)
