@@ -49,8 +49,16 @@ def lifted(run):
             bad = next((v for _, v in picked if v is NA), None)
             return bad if bad is not None else run(ev, picked)
         return [[one(r, c) for c in range(cols)] for r in range(rows)]
-    go.__doc__ = run.__doc__
-    return go
+    return _same_facts(go, run)
+
+
+def _same_facts(wrapper, run):
+    """The wrapper keeps the wrapped function's docstring and declared facts (``xl_facts``, where
+    the function registry declares them)."""
+    wrapper.__doc__ = run.__doc__
+    if hasattr(run, "xl_facts"):
+        wrapper.xl_facts = run.xl_facts
+    return wrapper
 
 
 def no_bool(run, positions=None):
@@ -61,7 +69,7 @@ def no_bool(run, positions=None):
             if (positions is None or i in positions) and isinstance(v, bool):
                 return VALUE
         return run(ev, args)
-    return go
+    return _same_facts(go, run)
 
 
 def serial(ev, y: int, m: int, d: int = 1) -> int:
