@@ -739,6 +739,10 @@ def _datedif(ev, start, end, unit):
     moved = a.replace(year=b.year)
     if moved > b:
         moved = a.replace(year=b.year - 1)
+    if any(_is_leap(y) and moved < _dt.date(y, 2, 29) <= b for y in (moved.year, b.year)):
+        # Excel's "YD" across a 29 February is not documented (LibreOffice lists it among
+        # DATEDIF's inconsistencies): refused rather than guessed
+        return ev.unsupported("DATEDIF", '"YD" across a 29 February')
     return float((b - moved).days)
 
 
