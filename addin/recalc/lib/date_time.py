@@ -740,8 +740,8 @@ def _datedif(ev, start, end, unit):
     if moved > b:
         moved = a.replace(year=b.year - 1)
     if any(_is_leap(y) and moved < _dt.date(y, 2, 29) <= b for y in (moved.year, b.year)):
-        # Excel's "YD" across a 29 February is not documented (LibreOffice lists it among
-        # DATEDIF's inconsistencies): refused rather than guessed
+        # how Excel's "YD" counts a 29 February in between is not documented (Microsoft's page
+        # describes "YD" only as the days "as if the dates were in the same year"): refused
         return ev.unsupported("DATEDIF", '"YD" across a 29 February')
     return float((b - moved).days)
 
