@@ -301,3 +301,40 @@ def test_text_excel_reads_by_the_clock_or_locale_is_refused(text):
     # the locale's formats: no single answer, so refused rather than guessed
     got, r = _calc(f'=VALUE("{text}")')
     assert got == "#VALUE!" and r.unsupported[("S", 1, 1)].startswith("VALUE")
+
+
+# ----------------------------------------------------------------------------- properties
+
+from hypothesis import given, strategies as st  # noqa: E402 - the property tests' own imports
+
+SERIALS = st.integers(min_value=61, max_value=2_958_100)   # 1900-03-01 .. late 9999
+
+
+@given(SERIALS)
+def test_a_date_is_rebuilt_from_its_year_month_and_day(s):
+    # Microsoft, DATE/YEAR/MONTH/DAY: DATE(YEAR(d), MONTH(d), DAY(d)) is d for any date
+    got, _ = _calc(f"=DATE(YEAR({s}),MONTH({s}),DAY({s}))")
+    assert got == float(s)
+
+
+@given(SERIALS, st.integers(min_value=-120, max_value=120))
+def test_eomonth_is_the_last_day_of_edates_month(s, k):
+    # Microsoft, EOMONTH: "the last day of the month that is the indicated number of months
+    # before or after start_date"; EDATE is the same day of that month
+    end, _ = _calc(f"=EOMONTH({s},{k})")
+    same, _ = _calc(f"=EDATE({s},{k})")
+    after, _ = _calc(f"=DAY(EOMONTH({s},{k})+1)")
+    if isinstance(end, float):
+        assert after == 1.0 and same <= end and end - same < 31
+    else:
+        assert end in ("#NUM!", "#VALUE!")
+
+
+@given(st.floats(min_value=1e-4, max_value=0.3),
+       st.integers(min_value=1, max_value=480), st.floats(min_value=-1e6, max_value=1e6),
+       st.floats(min_value=-1e5, max_value=1e5), st.sampled_from([0, 1]))
+def test_pv_undoes_pmt(rate, nper, pv, fv, kind):
+    # Microsoft, PV: pv*(1+rate)^nper + pmt*(1+rate*type)*((1+rate)^nper-1)/rate + fv = 0 ties
+    # PV, PMT and FV together: PV of PMT's payment is the present value PMT was given
+    back, _ = _calc(f"=PV({rate!r},{nper},PMT({rate!r},{nper},{pv!r},{fv!r},{kind}),{fv!r},{kind})")
+    assert isinstance(back, float) and math.isclose(back, pv, rel_tol=1e-9, abs_tol=1e-9 * (abs(pv) + abs(fv)))
