@@ -116,14 +116,14 @@ def test_check_on_a_values_copy_says_nothing_to_check(capsys, tmp_path):
 
 
 def test_check_distinguishes_failed_checks_errors_and_unsupported(capsys, tmp_path):
-    book = make(tmp_path, {"A1": 1, "A2": "=A1/0", "A3": '=TEXT(A1,"0")', "A4": "=A3&\"x\"",
+    book = make(tmp_path, {"A1": 1, "A2": "=A1/0", "A3": '=CUBEVALUE(A1,"0")', "A4": "=A3&\"x\"",
                            "B1": "Check", "B2": "=A1=2", "B3": "=A1=1"})
     code, out, _ = run(capsys, "check", book)
     assert code == 1
     assert "1/2 checks pass; 1 failed check, 1 error, 2 unsupported" in out
     assert "  failed check: S!B2: FALSE" in out
     assert "  error: S!A2: #DIV/0!" in out
-    assert "  unsupported: S!A3: unsupported: TEXT: function not supported" in out
+    assert "  unsupported: S!A3: unsupported: CUBEVALUE: function not supported" in out
     assert "  unsupported: S!A4: unsupported: depends on S!A3" in out
 
 
