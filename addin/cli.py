@@ -2,7 +2,8 @@
 
     warrants new OUT.xlsx [--preset D-1]
     warrants recalc BOOK [-o OUT] [--json]
-    warrants check [PATH ...]                    (default: workbooks/)
+    warrants check [PATH ...]                    (default: the sample workbooks)
+    warrants samples FOLDER                      (copies of the sample workbooks)
     warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
     warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
     warrants lite FOLDER                         (xlwings Lite: main.py, requirements.txt)
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from typing import List, Optional
 import typer
 
 from addin import launch
+from addin.safewrite import OutputError, check_target, write_atomic, write_bytes_atomic
 from addin.lightimport import import_openpyxl_lazily
 
 import_openpyxl_lazily()         # before addin.recalc imports openpyxl's tokenizer
@@ -466,8 +469,8 @@ def check_book(path: Path) -> BookReport:
                    "1 when any check fails, any cell is an error or unsupported, or a book has nothing to check "
                    "(no formulas: a values copy), 2 when a file cannot be read. " + CAPS_HELP,
              epilog=_epilog("warrants check workbooks/", "warrants check my.xlsx other.xlsx"))
-def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: workbooks/).")):
-    paths = paths or [Path("workbooks")]
+def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: the sample workbooks).")):
+    paths = paths or [sample_folder()]
     files = _expand(paths)
     if not files:
         raise _fail(f"no workbooks found in {', '.join(map(str, paths))}")
@@ -617,6 +620,44 @@ def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); 
         raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     out.print(f"wrote {output}: type the terms on the Warrant sheet, then the events; "
               f"see its How to use sheet", markup=False, soft_wrap=True)
+
+
+def sample_folder() -> Path:
+    """The sample workbooks: in an installed wheel ``addin/workbooks`` (package data, see setup.py),
+    in a checkout the ``workbooks/`` folder beside ``addin/``."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "workbooks", here.parent / "workbooks"):
+        if any(folder.glob("*.xlsx")):
+            return folder
+    raise _fail("the sample workbooks are not installed (reinstall the warrants package)")
+
+
+@app.command(epilog=_epilog("warrants samples my-samples"))
+def samples(folder: Path = typer.Argument(..., help="Folder to copy the sample workbooks into (created if "
+                                                    "missing; existing files are never replaced).")):
+    """Copy the sample workbooks (D-1, a generic warrant, a reallocation, a register) into FOLDER."""
+    books = sorted(sample_folder().glob("*.xlsx"))
+    folder = _output_folder(folder)
+    taken = [b.name for b in books if os.path.lexists(folder / b.name)]
+    if taken:
+        raise _fail(f"{folder}: already has {', '.join(taken)}; refusing to overwrite (choose another folder)")
+    for book in books:
+        write_bytes_atomic(folder / book.name, book.read_bytes())
+    out.print(f"wrote {len(books)} sample workbooks to {folder}: {', '.join(b.name for b in books)}", markup=False,
+              soft_wrap=True)
+
+
+def _output_folder(folder: Path) -> Path:
+    """FOLDER for a command's outputs, created (one level, as ``mkdir`` does) if missing."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise _fail(f"{folder}: not a folder")
+    if not folder.parent.is_dir():
+        raise _fail(f"{folder}: the folder {folder.parent} does not exist")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+    return folder
 
 
 def _version(value: bool) -> None:
