@@ -95,6 +95,7 @@ def test_recalc_output_is_an_atomic_values_copy_and_input_is_untouched(capsys, t
     shutil.copy(D1, src)
     before = digest(src)
     out_path = tmp_path / "out" / "values.xlsx"
+    out_path.parent.mkdir()         # a missing folder is refused (tests/test_dist.py), never created
     code, _, _ = run(capsys, "recalc", src, "-o", out_path)
     assert code == 0
     assert digest(src) == before
