@@ -681,6 +681,11 @@ def _write_output(path: Path, write, *, new: bool = False) -> Path:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except Exception as exc:        # a writer's own wrapper of the OSError (XlsxWriter's FileCreateError)
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, OSError):
+            raise _fail(f"{path}: cannot write ({cause.strerror or cause})") from None
+        raise
 
 
 def _output_folder(folder: Path) -> Path:
@@ -808,8 +813,7 @@ def _on_sigterm(handler):
 def _run_app() -> int:
     try:
         try:
-            code = app(standalone_mode=False, prog_name="warrants")
-            code = code if isinstance(code, int) else 0
+            code = _invoke()
         except typer.Exit as exc:
             code = exc.exit_code
         sys.stdout.flush()           # a full or closed standard output shows here, not at the interpreter's exit
@@ -839,6 +843,15 @@ def _run_app() -> int:
             return 1
         launch.internal_error(exc, err)
         return 3
+
+
+def _invoke() -> int:
+    """Parse the command line and run the command. Not through ``app()``: its own handler turns a
+    closed pipe into exit 1 (a failed check here) and swaps ``sys.stdout``; the front end decides."""
+    command = typer.main.get_command(app)
+    with command.make_context("warrants", sys.argv[1:]) as ctx:
+        code = command.invoke(ctx)
+    return code if isinstance(code, int) else 0
 
 
 def _is_stdout_error(exc: OSError) -> bool:
