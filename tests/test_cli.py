@@ -232,7 +232,6 @@ def test_usage_error_exits_2(capsys):
 # ----------------------------------------------------------------------------- macros
 
 def test_certificate_on_a_copy(capsys, tmp_path):
-    pytest.importorskip("addin.macros")
     src = tmp_path / "d1.xlsx"
     shutil.copy(D1, src)
     before = digest(src)
@@ -248,7 +247,6 @@ def test_certificate_on_a_copy(capsys, tmp_path):
 
 
 def test_purchase_form_on_a_copy(capsys, tmp_path):
-    pytest.importorskip("addin.macros")
     out_path = tmp_path / "pf.xlsx"
     code, out, err = run(capsys, "purchase-form", D1, "-o", out_path)
     assert code == 0, err
