@@ -485,18 +485,18 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
     if not files:
         raise _fail(f"no workbooks found in {', '.join(map(str, paths))}")
     reports: list[BookReport] = []
-    if len(files) > 1:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+    if len(files) > 1 and err.is_terminal:      # progress only on a terminal (a disabled one still prints
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415 - a newline
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err.made() if isinstance(err, launch.Console) else err, transient=True,
-                      disable=not err.is_terminal) as progress:   # progress only on a terminal
+                      TimeElapsedColumn(), console=err.made() if isinstance(err, launch.Console) else err,
+                      transient=True) as progress:                # before rich 14.3)
             task = progress.add_task("checking", total=len(files))
             for f in files:
                 progress.update(task, description=f"checking {f.name}")
                 reports.append(check_book(f))
                 progress.advance(task)
     else:
-        reports.append(check_book(files[0]))
+        reports.extend(check_book(f) for f in files)
     failed = bad = 0
     for rep in reports:
         if rep.error:
