@@ -34,8 +34,7 @@ import typer
 from addin import launch
 from addin.safewrite import OutputError, check_target, write_atomic
 from addin.terminal import shown
-from addin.bookio import BookError, load_book, require_names, save_atomic
-from addin.recalc.bookio import CAPS, check_output
+from addin.recalc.bookio import CAPS, BookError, check_output, load_book, require_names, save_atomic
 from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
