@@ -2,7 +2,8 @@
 
     warrants new OUT.xlsx [--preset D-1] [--terms terms.csv] [--events events.csv]
     warrants recalc BOOK [-o OUT] [--json]
-    warrants check [PATH ...]                    (default: workbooks/)
+    warrants check [PATH ...]                    (default: the sample workbooks)
+    warrants samples FOLDER                      (copies of the sample workbooks)
     warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
     warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
     warrants lite FOLDER                         (xlwings Lite: main.py, requirements.txt)
@@ -13,14 +14,19 @@
 
 Exit codes: 0 ok, 1 a check failed (FALSE, an error value, a ``#WARRANT:`` text
 or an exception recorded inside a catalog function) or nothing to check, 2 a bad
-file or bad arguments (one line on standard error, never a traceback), 3 an
-internal error, 130 interrupted.
+file, a bad place to write (a missing or read-only folder, a full disk, a link or a
+device as the output, standard output full or closed) or bad arguments (one line on
+standard error, never a traceback), 3 an internal error, 130 interrupted, 143
+terminated (SIGTERM). A closed pipe (``warrants recalc BOOK --json | head -c 1``)
+ends quietly with 141, as a Unix tool killed by SIGPIPE does.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import os
 import re
+import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,18 +35,16 @@ from typing import List, Optional
 import typer
 
 from addin import launch
-from addin.lightimport import import_openpyxl_lazily
-
-import_openpyxl_lazily()         # before addin.recalc imports openpyxl's tokenizer
-
-from addin.bookio import BookError, load_book, require_names, save_atomic  # noqa: E402
-from addin.recalc.bookio import CAPS, check_output  # noqa: E402
-from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values  # noqa: E402
+from addin.safewrite import OutputError, check_target, write_atomic
+from addin.terminal import shown
+from addin.recalc.bookio import CAPS, BookError, check_output, load_book, require_names, save_atomic
+from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook.",
-                  epilog="Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad "
-                         "input; 3 an internal error; 130 interrupted.\n\nExample: warrants new my.xlsx; "
+                  epilog="Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file, a "
+                         "bad place to write or bad input; 3 an internal error; 130 interrupted; 141 standard output "
+                         "closed by its reader; 143 terminated.\n\nExample: warrants new my.xlsx; "
                          "warrants check workbooks/")
 
 
@@ -48,8 +52,9 @@ out = launch.out
 err = launch.err
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad input "
-              "(one line on standard error); 3 an internal error; 130 interrupted.")
+EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file, a bad place to "
+              "write or bad input (one line on standard error); 3 an internal error; 130 interrupted; "
+              "141 standard output closed by its reader; 143 terminated.")
 
 
 def _epilog(*examples: str) -> str:
@@ -356,11 +361,12 @@ def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: i
     as_of = (f"As Of {tracer.dates['AsOf']}" if "AsOf" in tracer.dates
              else "As Of blank" if tracer.as_of_named else "no range named AsOf")
     preset = _preset(wb)
-    out.print(f"{book.name}: {as_of}" + (f"; terms preset {preset}" if preset else ""), markup=False,
+    out.print(shown(f"{book.name}: {as_of}" + (f"; terms preset {preset}" if preset else "")), markup=False,
               soft_wrap=True)
     dated = {part for r in rows if r.on for part in r.on.split("; ")}
     from rich.table import Table  # noqa: PLC0415
-    table = Table(title=f"{book.name}: key results", title_justify="left")
+    from rich.text import Text  # noqa: PLC0415 - cell text is shown as it is, never read as markup
+    table = Table(title=Text(shown(f"{book.name}: key results")), title_justify="left")
     table.add_column("Item", min_width=24)
     table.add_column("Cell", style="dim", no_wrap=True)
     if dated:
@@ -368,7 +374,7 @@ def _print_table(book: Path, wb, result: Recalc, rows: list[KeyRow], left_out: i
     table.add_column("Value", justify="right", max_width=max(12, out.width - 65))
     for r in rows:
         cells = [r.label, r.where] + ([r.on.replace("; ", "+")] if dated else []) + [_show(r.value, r.number_format)]
-        table.add_row(*cells)
+        table.add_row(*(Text(shown(c)) for c in cells))
     out.print(table)
     if len(dated) > 1:
         words = {"AsOf": "AsOf = As Of", "Exercise": "Exercise = the Exercise Date"}
@@ -432,12 +438,12 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         return
     _print_table(book, wb, result, rows, left_out)
     errors = error_cells(result)
-    out.print(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
-              + (f", {errors} error cell{'s' if errors != 1 else ''}" if errors else "")
-              + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
-              + (f", values copy written to {output}" if output else ""), soft_wrap=True)
+    out.print(shown(f"{len(result.formula_cells)} formulas, {len(result.spilled)} spilled cells"
+                    + (f", {errors} error cell{'s' if errors != 1 else ''}" if errors else "")
+                    + (f", {len(result.unsupported)} unsupported" if result.unsupported else "")
+                    + (f", values copy written to {output}" if output else "")), markup=False, soft_wrap=True)
     for line in ignored_events(wb, result):
-        out.print(line, markup=False, soft_wrap=True)
+        out.print(shown(line), markup=False, soft_wrap=True)
     launch.print_notes(result, err)
     _report_cut_tables(book, wb)
 
@@ -503,6 +509,12 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _markup_safe(text: object) -> str:
+    """``text`` for a line printed with rich markup: control characters escaped, brackets literal."""
+    from rich.markup import escape  # noqa: PLC0415
+    return escape(shown(text))
+
+
 def check_book(path: Path) -> BookReport:
     try:
         wb, result = recalc_file(path, read_only=True)
@@ -526,43 +538,46 @@ FINDING_KINDS = ("failed check", "error", "unsupported", CUT_TABLE)
                    "1 when any check fails, any cell is an error or unsupported, or a book has nothing to check "
                    "(no formulas: a values copy), 2 when a file cannot be read. " + CAPS_HELP,
              epilog=_epilog("warrants check workbooks/", "warrants check my.xlsx other.xlsx"))
-def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: workbooks/).")):
-    paths = paths or [Path("workbooks")]
+def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: the sample workbooks).")):
+    paths = paths or [sample_folder()]
     files = _expand(paths)
     if not files:
         raise _fail(f"no workbooks found in {', '.join(map(str, paths))}")
     reports: list[BookReport] = []
-    if len(files) > 1:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+    if len(files) > 1 and err.is_terminal:      # progress only on a terminal (a disabled one still prints
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415 - a newline
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err.made() if isinstance(err, launch.Console) else err, transient=True,
-                      disable=not err.is_terminal) as progress:   # progress only on a terminal
+                      TimeElapsedColumn(), console=err.made() if isinstance(err, launch.Console) else err,
+                      transient=True) as progress:                # before rich 14.3)
             task = progress.add_task("checking", total=len(files))
             for f in files:
                 progress.update(task, description=f"checking {f.name}")
                 reports.append(check_book(f))
                 progress.advance(task)
     else:
-        reports.append(check_book(files[0]))
+        reports.extend(check_book(f) for f in files)
     failed = bad = 0
     for rep in reports:
         if rep.error:
             bad += 1
-            err.print(f"warrants: error: {rep.error}", markup=False, soft_wrap=True)
+            launch.report_error(rep.error, err)
             continue
         if not rep.formulas:
             failed += 1
-            out.print(f"[red]FAIL[/red] {rep.path}: nothing to check (no formulas: a values copy?)", soft_wrap=True)
+            out.print(f"[red]FAIL[/red] {_markup_safe(rep.path)}: nothing to check (no formulas: a values copy?)",
+                      soft_wrap=True)
             continue
         if rep.findings:
             failed += 1
             kinds = [(k, sum(1 for f in rep.findings if f.kind == k)) for k in FINDING_KINDS]
             summary = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds if n)
-            out.print(f"[red]FAIL[/red] {rep.path}: {rep.passed}/{rep.checks} checks pass; {summary}", soft_wrap=True)
+            out.print(f"[red]FAIL[/red] {_markup_safe(rep.path)}: {rep.passed}/{rep.checks} checks pass; {summary}",
+                      soft_wrap=True)
             for line in finding_lines(rep.findings):
-                out.print(line, markup=False, soft_wrap=True)
+                out.print(shown(line), markup=False, soft_wrap=True)
         else:
-            out.print(f"[green]ok[/green]   {rep.path}: {rep.passed}/{rep.checks} checks pass", soft_wrap=True)
+            out.print(f"[green]ok[/green]   {_markup_safe(rep.path)}: {rep.passed}/{rep.checks} checks pass",
+                      soft_wrap=True)
     if bad:
         raise typer.Exit(2)
     if failed:
@@ -623,6 +638,10 @@ def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: 
             raise _fail(f"{target}: refusing to overwrite the input workbook")
     if pdf is not None and pdf.suffix.lower() != ".pdf":
         raise _fail(f"--pdf {pdf}: the file name must end in .pdf")
+    if output is not None:
+        _check_place(output)
+    if pdf is not None:
+        _check_place(pdf)
     with _stage(book, "reading"):
         wb = _load(book)
     try:
@@ -642,19 +661,19 @@ def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: 
     if pdf is not None:
         try:
             with _stage(book, f"writing {pdf.name}"):
-                macros.write_pdf(doc, pdf, fp)
-        except OSError as exc:
-            raise _fail(f"{pdf}: cannot write ({exc.strerror or exc})") from None
+                _write_output(pdf, lambda tmp: macros.write_pdf(doc, tmp, fp))
         except ValueError as exc:      # addin.documents.UnprintableText: names the character
             raise _fail(f"{pdf}: not written: {exc}") from None
-        out.print(f"wrote {pdf}", markup=False)
+        out.print(shown(f"wrote {pdf}"), markup=False)
     if output is not None:
         name = macros.write_sheet(adapter, doc, suffix.replace("-", " ").title())
         try:
             save_atomic(wb, output)
+        except BookError as exc:
+            raise _fail(str(exc)) from None
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
-        out.print(f"wrote {output} (new sheet {name})", markup=False)
+        out.print(shown(f"wrote {output} (new sheet {name})"), markup=False)
 
 
 _PDF_HELP = "Also write the document as a print-ready PDF here (without -o, only the PDF is written)."
@@ -697,16 +716,14 @@ def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); 
     from addin import starter  # noqa: PLC0415
     if output.suffix.lower() != ".xlsx":
         raise _fail(f"{output}: the file name must end in .xlsx")
-    if output.exists():
+    if os.path.lexists(output):          # lexists: a dangling symbolic link is refused too
         raise _fail(f"{output}: exists; refusing to overwrite it (choose another name)")
     if preset is not None and preset.upper() not in starter.PRESETS:
         raise _fail(f"--preset {preset!r}: known presets are {', '.join(starter.PRESETS)}")
     terms, events = _csv_inputs(starter, terms_csv, events_csv)
-    try:
-        starter.new_workbook(output, preset=preset.upper() if preset else None, terms=terms, events=events)
-    except OSError as exc:
-        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
-    out.print(f"wrote {output}: type the terms on the Warrant sheet, then the events; "
+    _write_output(output, lambda tmp: starter.new_workbook(tmp, preset=preset.upper() if preset else None,
+                                                          terms=terms, events=events), new=True)
+    out.print(shown(f"wrote {output}") + ": type the terms on the Warrant sheet, then the events; "
               f"see its How to use sheet", markup=False, soft_wrap=True)
 
 
@@ -771,17 +788,17 @@ def import_ocf(path: Path = typer.Argument(..., help="An OCF package: a folder w
     from addin import ocf  # noqa: PLC0415
     if output.suffix.lower() != ".xlsx":
         raise _fail(f"{output}: the file name must end in .xlsx")
-    if output.exists():
-        raise _fail(f"{output}: exists; refusing to overwrite it (choose another name)")
+    _check_place(output)
+    done = []
     try:
-        done = ocf.import_ocf(path, output, warrant=warrant, settings=settings, all_warrants=all_warrants,
-                              as_of=_parse_date(as_of), skip_invalid=skip_invalid)
+        _write_output(output, lambda tmp: done.append(ocf.import_ocf(
+            path, tmp, warrant=warrant, settings=settings, all_warrants=all_warrants, as_of=_parse_date(as_of),
+            skip_invalid=skip_invalid)), new=True)
     except ocf.OcfError as exc:
         for line in str(exc).splitlines():
             launch.report_error(line, err)
         raise typer.Exit(2) from None
-    except OSError as exc:
-        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+    done = done[0]
     m = done.mapped
     confirm = sum(1 for r in m.rows if r.confirm)
     for w in done.warnings:
@@ -811,6 +828,71 @@ def export_ocf(book: Path = typer.Argument(..., help="A workbook written by impo
     except OSError as exc:
         raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     out.print(f"wrote {', '.join(str(f) for f in files)}", markup=False, soft_wrap=True)
+
+
+def sample_folder() -> Path:
+    """The sample workbooks: in an installed wheel ``addin/workbooks`` (package data, see setup.py),
+    in a checkout the ``workbooks/`` folder beside ``addin/``."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "workbooks", here.parent / "workbooks"):
+        if any(folder.glob("*.xlsx")):
+            return folder
+    raise _fail("the sample workbooks are not installed (reinstall the warrants package)")
+
+
+@app.command(epilog=_epilog("warrants samples my-samples"))
+def samples(folder: Path = typer.Argument(..., help="Folder to copy the sample workbooks into (created if "
+                                                    "missing; existing files are never replaced).")):
+    """Copy the sample workbooks (D-1, a generic warrant, a reallocation, a register) into FOLDER."""
+    books = sorted(sample_folder().glob("*.xlsx"))
+    folder = _output_folder(folder)
+    taken = [b.name for b in books if os.path.lexists(folder / b.name)]
+    if taken:
+        raise _fail(f"{folder}: already has {', '.join(taken)}; refusing to overwrite them (choose another folder)")
+    for book in books:
+        data = book.read_bytes()
+        _write_output(folder / book.name, lambda tmp: tmp.write_bytes(data), new=True)
+    out.print(f"wrote {len(books)} sample workbooks to {folder}: {', '.join(b.name for b in books)}", markup=False,
+              soft_wrap=True)
+
+
+def _check_place(path: Path) -> None:
+    """The output place's checks (addin/safewrite.py), run before any slow work."""
+    try:
+        check_target(path)
+    except OutputError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _write_output(path: Path, write, *, new: bool = False) -> Path:
+    """Write ``path`` through ``write(tmp)`` the safe way; a refused place or a failed write is one line
+    (exit 2). ``new``: the file must not exist when it is moved into place (no replacing)."""
+    try:
+        if new and os.path.lexists(path):
+            raise OutputError(f"{path}: exists; refusing to overwrite it")
+        return write_atomic(path, write)
+    except OutputError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except Exception as exc:        # a writer's own wrapper of the OSError (XlsxWriter's FileCreateError)
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, OSError):
+            raise _fail(f"{path}: cannot write ({cause.strerror or cause})") from None
+        raise
+
+
+def _output_folder(folder: Path) -> Path:
+    """FOLDER for a command's outputs, created (one level, as ``mkdir`` does) if missing."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise _fail(f"{folder}: not a folder")
+    if not folder.parent.is_dir():
+        raise _fail(f"{folder}: the folder {folder.parent} does not exist")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+    return folder
 
 
 def _version(value: bool) -> None:
@@ -845,9 +927,9 @@ def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and re
     from addin import lite as lite_module
 
     targets = [folder / "main.py", folder / "requirements.txt"]
-    if folder.exists() and not folder.is_dir():
+    if os.path.lexists(folder) and not folder.is_dir():
         raise _fail(f"{folder}: not a folder")
-    if any(t.exists() for t in targets):
+    if any(os.path.lexists(t) for t in targets):
         raise _fail(f"{folder}: already has main.py or requirements.txt; choose an empty folder")
     addin_dir, engine_dir = Path(addin.__file__).parent, Path(engine.__file__).parent
     files = [("engine/" + p.name, p) for p in sorted(engine_dir.glob("*.py"))]
@@ -880,37 +962,109 @@ def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and re
         "_unpack_warrants()\n\n"
         "# " + "-" * 75 + " addin/lite.py\n"
         + (addin_dir / "lite.py").read_text(encoding="utf-8"))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        targets[0].write_text(main_py, encoding="utf-8")
-        targets[1].write_text("\n".join(lite_module.REQUIREMENTS) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"{folder}: cannot write ({exc.strerror or exc})") from None
-    out.print(f"wrote {targets[0]} ({len(main_py) // 1024} KB) and {targets[1]}")
+    _output_folder(folder)
+    main_bytes = main_py.encode("utf-8")
+    _write_output(targets[0], lambda tmp: tmp.write_bytes(main_bytes), new=True)
+    _write_output(targets[1], lambda tmp: tmp.write_text("\n".join(lite_module.REQUIREMENTS) + "\n",
+                                                          encoding="utf-8"), new=True)
+    out.print(shown(f"wrote {targets[0]} ({len(main_bytes):,} bytes) and {targets[1]}"), markup=False, soft_wrap=True)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised where the command is, so a file being written is cleaned up (addin/safewrite.py)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated
 
 
 def main() -> None:
-    """Console entry point: bad files and unexpected errors become one line, never a traceback."""
+    """The one command front end: every outcome becomes an exit code and at most one line on
+    standard error, never a traceback (see the module's docstring for the codes)."""
     if len(sys.argv) <= 1:          # a bare `warrants`: the help, on standard output, and no error line
         sys.argv.append("--help")
+    if sys.stdout is None or sys.stdout.closed:     # started with standard output closed (`>&-`)
+        launch.report_error("standard output is closed; nothing was done", err)
+        sys.exit(2)
+    previous = _on_sigterm(_raise_terminated)
     try:
-        code = app(standalone_mode=False, prog_name="warrants")
-        sys.exit(code if isinstance(code, int) else 0)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except SystemExit:
-        raise
+        code = _run_app()
+    finally:
+        _on_sigterm(previous)
+    sys.exit(code)
+
+
+def _on_sigterm(handler):
+    """Install ``handler`` for SIGTERM (only possible in the main thread); the previous one."""
+    if handler is None:
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:               # not the main thread (an embedding program): its own handling stays
+        return None
+
+
+def _run_app() -> int:
+    try:
+        try:
+            code = _invoke()
+        except typer.Exit as exc:
+            code = exc.exit_code
+        sys.stdout.flush()           # a full or closed standard output shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:          # the reader went away (`| head -c 1`): end quietly, as Unix tools do
+        _stdout_to_devnull()
+        return 141
+    except OutputError as exc:
+        launch.report_error(str(exc), err)
+        return 2
+    except OSError as exc:           # the environment: a full disk, a read-only folder, standard output full
+        _stdout_to_devnull()
+        where = exc.filename if exc.filename is not None else "standard output" if _is_stdout_error(exc) else None
+        launch.report_error(f"{where}: {exc.strerror or exc}" if where else f"{exc.strerror or exc}", err)
+        return 2
     except KeyboardInterrupt:
         launch.interrupted(err)
-        sys.exit(130)
+        return 130
+    except Terminated:
+        launch.interrupted(err, "terminated")
+        return 143
     except Exception as exc:  # click usage errors and anything unforeseen
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):   # click's usage errors
-            err.print(f"warrants: error: {exc.format_message()}", markup=False)
-            sys.exit(2)
+            launch.report_error(exc.format_message(), err)
+            return 2
         if type(exc).__name__ == "Abort":
-            sys.exit(1)
+            return 1
         launch.internal_error(exc, err)
-        sys.exit(3)
+        return 3
+
+
+def _invoke() -> int:
+    """Parse the command line and run the command. Not through ``app()``: its own handler turns a
+    closed pipe into exit 1 (a failed check here) and swaps ``sys.stdout``; the front end decides."""
+    command = typer.main.get_command(app)
+    with command.make_context("warrants", sys.argv[1:]) as ctx:
+        code = command.invoke(ctx)
+    return code if isinstance(code, int) else 0
+
+
+def _is_stdout_error(exc: OSError) -> bool:
+    import errno  # noqa: PLC0415
+    return exc.errno in (errno.ENOSPC, errno.EPIPE, errno.EBADF, errno.EIO, errno.EDQUOT)
+
+
+def _stdout_to_devnull() -> None:
+    """Standard output can take nothing more: point its descriptor at /dev/null, so the
+    interpreter's own final flush of what is still buffered has nowhere to fail."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):     # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

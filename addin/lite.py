@@ -16,7 +16,16 @@ What differs from the Windows module (:mod:`addin.xl`):
   the 1904 system.
 * Lite has no function categories; the functions keep their catalog names
   (``=WARRANT_PRICE(...)``), so a sample workbook's formulas work unchanged.
-* The buttons are Lite scripts (``@script``) writing through Lite's ``Book``.
+* Every argument is read with ``err_to_str=True``: an error cell (``#N/A``) arrives as its
+  text, which the catalog refuses naming the field, instead of as None, which would read
+  as a blank (xlwings' Converters and Options: "err_to_str ... returns the errors as
+  strings" instead of None).
+* A blank cell arrives as None whatever the runtime passes: Pyodide 0.28 and later hand
+  JavaScript's ``null`` over as ``pyodide.ffi.jsnull``, which xlwings before 0.36.7 passed
+  on as it was (:func:`blanks_as_none`).
+* The buttons are Lite scripts (``@script``) writing through Lite's ``Book``, with column
+  widths in points (Lite's unit; the desktop's is characters) and no PDF: Lite has no
+  file system to save one to, so the sheet says so and how to print it instead.
 
 No ``from __future__ import annotations`` here: Lite reads the scripts'
 ``book: xw.Book`` hint at run time.
@@ -30,8 +39,29 @@ from addin.catalog import CATALOG
 
 REQUIREMENTS = ("tzdata", "holidays>=0.50")
 """What requirements.txt lists (as in pyproject.toml); micropip installs python-dateutil and six with holidays."""
-ADDIN_CORE = ("__init__.py", "catalog.py", "clauses.py", "convert.py", "functions.py", "macros.py")
-"""The add-in modules ``warrants lite`` packs with the engine: the catalog core and the buttons' macros."""
+ADDIN_CORE = ("__init__.py", "catalog.py", "clauses.py", "convert.py", "functions.py", "macros.py", "documents.py")
+"""The add-in modules ``warrants lite`` packs with the engine: the catalog core, the buttons' macros and
+the documents they lay out (documents.py imports ReportLab only inside ``write_pdf``, never called here)."""
+ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
+"""Every argument as rows (a single cell as a 1x1 range); Excel errors as their text."""
+PDF_NOTE = ("not written in xlwings Lite (it has no file system to save to): print this sheet to PDF "
+            "(File > Print > Save as PDF), or run `warrants certificate BOOK --pdf OUT.pdf` / "
+            "`warrants purchase-form BOOK --pdf OUT.pdf` on a saved copy")
+"""What the ``PDF copy`` line of a Lite script's sheet says."""
+
+try:                                   # Pyodide 0.28+: JavaScript's null arrives as this sentinel
+    from pyodide.ffi import JsNull as _JsNull
+except ImportError:                    # CPython, or an older Pyodide (null arrives as None)
+    _JsNull = ()
+
+
+def blanks_as_none(value):
+    """``value`` (a cell or rows of cells) with every ``jsnull`` blank made None."""
+    if isinstance(value, _JsNull):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [blanks_as_none(v) for v in value]
+    return value
 DOC_LIMIT = 255  # Excel shows at most 255 characters of a function's or an argument's description
 
 
@@ -50,13 +80,14 @@ def _lite_function(entry):
     def lite_udf(*args, **kwargs):
         bound = sig.bind(*args, **kwargs)
         bound.apply_defaults()
-        return entry.func(*bound.arguments.values())  # date1904=False: Lite sends 1900-system serials
+        cells = [blanks_as_none(v) for v in bound.arguments.values()]
+        return entry.func(*cells)  # date1904=False: Lite sends 1900-system serials
 
     lite_udf.__signature__ = sig  # Lite reads the arguments with inspect.signature
     lite_udf.__name__ = lite_udf.__qualname__ = entry.name
     lite_udf.__doc__ = _description(entry.doc)
     for a in reversed(entry.args):
-        lite_udf = arg(a.name, ndim=2, doc=_description(a.doc))(lite_udf)
+        lite_udf = arg(a.name, **ARG_OPTIONS, doc=_description(a.doc))(lite_udf)
     return func(lite_udf)
 
 
@@ -65,16 +96,47 @@ LITE_FUNCTIONS = {name: _lite_function(entry) for name, entry in CATALOG.items()
 globals().update(LITE_FUNCTIONS)  # Lite registers the decorated functions it finds among the module's names
 
 
-def _button(book, kind):
+def points(characters):
+    """A column width in Excel's characters (of the default font's widest digit, 7 pixels for
+    Calibri 11) as points, Lite's unit: ECMA-376 Part 1, §18.3.1.13 (col width) adds 5 pixels of
+    padding, and a pixel is 3/4 of a point at 96 dpi."""
+    return round((characters * 7 + 5) * 0.75, 2)
+
+
+def _lite_book(book):
+    """The macros' workbook adapter over Lite's ``Book``: widths in points, no PDF path."""
     from addin import macros
+
+    class LiteBook(macros.XlwingsBook):
+        def set_widths(self, sheet, widths):
+            super().set_widths(sheet, {col: points(width) for col, width in widths.items()})
+
+        def pdf_path(self, base):
+            return None
+
+    return LiteBook(book)
+
+
+def _button(book, kind):
+    """Build the document, say on it why there is no PDF, write it on a new sheet; a refused input
+    becomes an alert naming the field, and nothing is written."""
+    from addin import documents, macros
     from engine.errors import WarrantError
 
+    adapter = _lite_book(book)
     try:
-        adapter = macros.XlwingsBook(book)
-        name = macros.adjustment_certificate(adapter) if kind == "certificate" else macros.purchase_form(adapter)
-        book.sheets[name].activate()
+        if kind == "certificate":
+            doc, _fp = macros.certificate_document(adapter)
+            base = macros.CERTIFICATE_SHEET
+        else:
+            doc, _fp = macros.purchase_form_document(adapter)
+            base = macros.PURCHASE_FORM_SHEET
     except WarrantError as exc:
         book.app.alert(f"#WARRANT: {' '.join(str(exc).split())}", title="Warrants")
+        return
+    doc.add("fields", fields=(documents.Field("PDF copy", PDF_NOTE),))
+    name = macros.write_sheet(adapter, doc, base)
+    book.sheets[name].activate()
 
 
 @script

@@ -6,6 +6,7 @@ The PDFs are read back with pypdf (a PyPI text extractor); where poppler's
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -191,7 +192,8 @@ def test_pdf_text_and_page_width(tmp_path, make, book, expected):
         assert float(page.mediabox.width) == LETTER_WIDTH   # one page width: US Letter portrait
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
+@pytest.mark.skipif(shutil.which("pdftoppm") is None and os.environ.get("CI", "").lower() != "true",
+                    reason="poppler's pdftoppm is not installed (.ci/run installs it; under CI=true this fails)")
 def test_pdf_first_page_renders(tmp_path):
     adapter = OpenpyxlBook(build_book())
     doc, fp = macros.certificate_document(adapter)

@@ -180,7 +180,7 @@ def test_warrants_lite_writes_a_reproducible_bundle(tmp_path):
         assert CliRunner().invoke(app, ["lite", str(tmp_path / folder)]).exit_code == 0
     main_a = (tmp_path / "a" / "main.py").read_text()
     assert main_a == (tmp_path / "b" / "main.py").read_text()  # same sources, same bundle
-    assert main_a.endswith((ROOT / "addin" / "lite.py").read_text())
+    assert main_a.endswith(Path(importlib.import_module("addin.lite").__file__).read_text())
     assert (tmp_path / "a" / "requirements.txt").read_text() == "tzdata\nholidays>=0.50\n"
     again = subprocess.run([sys.executable, "-m", "addin.cli", "lite", str(tmp_path / "a")], capture_output=True,
                            text=True)

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
-from addin.recalc.bookio import BookError, Terminated, save_atomic
+from addin.recalc.bookio import BookError, save_atomic
 from tests.test_cli import run
 from tests.test_recalc_rules import chain_book
 
@@ -65,18 +65,23 @@ def test_values_copy_gets_the_mode_the_umask_gives(capsys, tmp_path, umask, mode
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")["S"]["A2"].value == 2
 
 
-def test_sigterm_while_saving_leaves_no_temporary_file(tmp_path):
+def test_an_interruption_while_saving_leaves_no_temporary_file(tmp_path):
+    # SIGTERM itself is the command's (tests/test_dist.py): its handler raises a BaseException
+    # like this one where the write is, and the write cleans up on the way out
     wb = openpyxl.Workbook()
     real_save = wb.save
 
-    def save_then_terminated(path):
+    class Stop(BaseException):
+        pass
+
+    def save_then_stopped(path):
         real_save(path)
-        os.kill(os.getpid(), signal.SIGTERM)       # arrives while the copy is being written
-    wb.save = save_then_terminated
-    with pytest.raises(Terminated):
+        raise Stop
+    wb.save = save_then_stopped
+    with pytest.raises(Stop):
         save_atomic(wb, tmp_path / "out.xlsx")
     assert list(tmp_path.iterdir()) == []
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL      # the handler is restored
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL      # the library installs no handler
 
 
 def test_macro_enabled_book_to_xlsx_is_written_without_macros(capsys, tmp_path):
@@ -224,87 +229,3 @@ def test_a_book_saved_again_keeps_its_dynamic_arrays(tmp_path):
     assert dynamic_anchors(src) == dynamic_anchors(out) == {("S", 1, 2)}
     r = recalc_workbook(load_book(out), None)
     assert r.spill_shape == {("S", 1, 2): (3, 1)} and r["S!C3"] == 30
-
-
-# ----------------------------------------------------------------------------- start-up: the console script
-
-FRESH = """
-import json, os, sys
-sys.argv = ["warrants"] + sys.argv[1:]
-from addin.launch import command
-from addin.lightimport import openpyxl_body_loaded
-_exit = os._exit
-
-
-def state(code):
-    sys.stdout.flush()
-    sys.stderr.write("\\n" + json.dumps({"code": code, "body": openpyxl_body_loaded(), "numpy": "numpy" in sys.modules,
-                                          "typer": "typer" in sys.modules}))
-    sys.stderr.flush()
-    _exit(code)
-
-
-os._exit = state
-try:
-    command()
-except SystemExit as exc:
-    state(exc.code or 0)
-state(0)
-"""
-
-
-def fresh(*args, env=None):
-    """The console script in a new process, standard error not a terminal: (its state at exit, stdout, stderr)."""
-    import json
-    proc = subprocess.run([sys.executable, "-c", FRESH, *map(str, args)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120, env={**{k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR",)},
-                                            "CI": "true", **(env or {})})
-    lines = proc.stderr.rstrip("\n").split("\n")
-    return json.loads(lines[-1]), proc.stdout, "\n".join(lines[:-1]).strip("\n")
-
-
-def test_recalc_json_starts_light_and_only_writing_imports_openpyxls_body(tmp_path):
-    # recalc --json from a script: no typer, no openpyxl package body (reader, writer, styles), no numpy;
-    # -o imports the body when it first uses it and writes the same values
-    import json
-    book = ROOT / "workbooks" / "warrant_register.xlsx"
-    state, text, _ = fresh("recalc", book, "--json")
-    assert state == {"code": 0, "body": False, "numpy": False, "typer": False}
-    values = json.loads(text)
-    out = tmp_path / "v.xlsx"
-    state, _, _ = fresh("recalc", book, "-o", out)
-    assert state == {"code": 0, "body": True, "numpy": False, "typer": True}
-    wb = openpyxl.load_workbook(out, data_only=True)
-    for key in [k for k, v in values.items() if isinstance(v, (int, str)) and not isinstance(v, bool)][:50]:
-        sheet, ref = key.split("!")
-        assert wb[sheet][ref].value == values[key]
-    state, _, _ = fresh("check", book)
-    assert state["code"] == 0 and not state["numpy"]
-
-
-@pytest.mark.parametrize("case", ["good", "unsupported", "missing", "not a zip", "json first"])
-def test_recalc_json_answers_as_the_typer_command_does(capsys, tmp_path, case):
-    # the console script's own path for recalc --json against cli.main (typer): same output, lines, exit code
-    book = {"good": ROOT / "workbooks" / "warrant_register.xlsx", "missing": tmp_path / "none.xlsx"}.get(case)
-    if case == "unsupported":
-        book = make(tmp_path, {"A1": 2, "A2": "=A1*3", "A3": "=NOSUCHFUNCTION(A1)"})
-    elif case == "not a zip":
-        book = tmp_path / "b.xlsx"
-        book.write_text("not a workbook")
-    elif case == "json first":
-        book = make(tmp_path, {"A1": 2, "A2": "=A1*3"})
-    args = ("recalc", "--json", book) if case == "json first" else ("recalc", book, "--json")
-    state, out, err = fresh(*args)
-    assert state["typer"] is False
-    code, out_typer, err_typer = run(capsys, *args)
-    assert (state["code"], out, err) == (code, out_typer, err_typer.strip("\n"))
-    assert state["code"] == (2 if case in ("missing", "not a zip") else 0)
-    if case == "unsupported":
-        assert "unsupported: S!A3" in err
-
-
-def test_on_a_terminal_or_with_forced_colour_recalc_json_goes_through_typer():
-    # the spinner is rich's: only the typer command draws it
-    book = ROOT / "workbooks" / "warrant_register.xlsx"
-    state, out, _ = fresh("recalc", book, "--json", env={"FORCE_COLOR": "1"})
-    assert state["typer"] is True and state["code"] == 0 and out.startswith("{")

@@ -145,6 +145,6 @@ def test_every_help_states_exit_codes_and_an_example(capsys, command):
     code, out, _err = run(capsys, command, "--help")
     text = " ".join(out.split())
     assert code == 0
-    for words in ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file or bad input",
+    for words in ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file, a bad place to write or bad input",
                   "3 an internal error; 130 interrupted", f"Example: warrants {command}"):
         assert words in text, words

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import stat
-import tempfile
 import warnings
 import zipfile
 import zlib
@@ -27,7 +24,7 @@ from pathlib import Path
 
 from .parse import parse_area
 
-__all__ = ["BookError", "Caps", "CAPS", "BookCells", "Terminated", "check_output", "load_book", "read_cells",
+__all__ = ["BookError", "Caps", "CAPS", "BookCells", "check_output", "load_book", "read_cells",
            "require_names", "save_atomic", "named_range", "dynamic_anchors", "mark_dynamic"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -413,20 +410,16 @@ def require_names(wb, names, path) -> None:
 
 
 def check_output(out, source=None) -> Path:
-    """Refuse an output path that exists and is not a regular file (a device, a symlink, a
-    directory: writing there would replace it), and an extension that does not fit the book:
-    a values copy is .xlsx (macro-free) or, of a macro-enabled book, .xlsm."""
+    """Refuse an output place where a values copy may not be written (addin/safewrite.py: a link,
+    a device, a directory, a second hard link, a missing or read-only folder), and an extension
+    that does not fit the book: a values copy is .xlsx (macro-free) or, of a macro-enabled book,
+    .xlsm. Every check runs before the book is read."""
+    from addin.safewrite import OutputError, check_target  # noqa: PLC0415
     out = Path(out)
     try:
-        st = os.lstat(out)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise BookError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "a directory" if stat.S_ISDIR(st.st_mode) \
-            else "not a regular file"
-        raise BookError(f"{out}: refusing to write over {kind}")
+        check_target(out)
+    except OutputError as exc:
+        raise BookError(str(exc)) from None
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
         raise BookError(f"{out}: the output must be an .xlsx (or, for a macro-enabled book, .xlsm) file")
@@ -435,26 +428,17 @@ def check_output(out, source=None) -> Path:
     return out
 
 
-def _umask_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def save_atomic(wb, out) -> Path:
-    """Save to a temporary file beside ``out``, fsync it and move it into place (os.replace).
-
-    The new file gets the mode the user's umask gives a new file; the temporary file is
-    removed on any failure, SIGTERM included. A macro-enabled book saved to ``.xlsx`` is
-    written without its macros (Excel refuses an .xlsx holding a VBA part)."""
+    """Save ``wb`` to ``out`` the safe way (addin/safewrite.py: a temporary file beside it, flushed,
+    then one atomic rename; a replaced file keeps its mode, a new one gets the umask's; on any
+    failure or signal the temporary file is removed). A macro-enabled book saved to ``.xlsx``
+    is written without its macros (Excel refuses an .xlsx holding a VBA part)."""
+    from addin.safewrite import OutputError, write_atomic  # noqa: PLC0415
     out = check_output(out)
     if out.suffix.lower() == ".xlsx" and getattr(wb, "vba_archive", None) is not None:
         wb.vba_archive = None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    restore = _on_sigterm_raise()
-    try:
+
+    def write(tmp: Path) -> None:
         wb.save(tmp)
         source = getattr(wb, "_warrants_path", None)
         if source is not None:       # openpyxl drops dynamic-array marks: put back those still array formulas
@@ -462,43 +446,8 @@ def save_atomic(wb, out) -> Path:
             keep = {k for k in dynamic_anchors(source) if k[0] in wb.sheetnames
                     and isinstance(wb[k[0]].cell(row=k[1], column=k[2]).value, ArrayFormula)}
             mark_dynamic(tmp, keep)
-        os.chmod(tmp, _umask_mode())
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-        try:
-            dfd = os.open(out.parent, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        except OSError:
-            pass
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    finally:
-        restore()
-    return out
 
-
-class Terminated(BaseException):
-    """SIGTERM arrived while a file was being written (the temporary file is removed)."""
-
-
-def _on_sigterm_raise():
-    """Turn SIGTERM into an exception while a file is written, so the cleanup runs."""
-    import threading  # noqa: PLC0415
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def handler(signum, frame):
-        raise Terminated("terminated")
     try:
-        old = signal.signal(signal.SIGTERM, handler)
-    except (ValueError, OSError):
-        return lambda: None
-    return lambda: signal.signal(signal.SIGTERM, old)
+        return write_atomic(out, write)
+    except OutputError as exc:
+        raise BookError(str(exc)) from None
