@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import warnings
 import zipfile
 import zlib
