@@ -238,6 +238,8 @@ def _factdouble(ev, n):
     k = int(n)
     if k < -1:
         return NUM
+    if k > 300:
+        return NUM                       # 301!! is beyond the largest number
     r = 1
     while k > 1:
         r *= k
@@ -246,12 +248,26 @@ def _factdouble(ev, n):
     return f
 
 
+def _big_ratio(n: int, k: int, total):
+    """``total()`` (an exact count of about n!/(n-k)!) when it fits a float, computed exactly for
+    moderate sizes, through log-gamma beyond (an overflow is #NUM!)."""
+    if n < 100_000:
+        r = total()
+        return float(r) if r < 2 ** 1024 else NUM
+    return None
+
+
 def _combin(ev, n, k):
-    """COMBIN(number, number_chosen): both truncated; n < 0, k < 0 or n < k is #NUM!."""
+    """COMBIN(number, number_chosen): both truncated; n < 0, k < 0 or n < k is #NUM!; a result
+    beyond the largest number #NUM!."""
     n, k = int(n), int(k)
     if n < 0 or k < 0 or n < k:
         return NUM
-    return float(math.comb(n, k))
+    exact = _big_ratio(n, k, lambda: math.comb(n, k))
+    if exact is not None:
+        return exact
+    log = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    return NUM if log > 709.78 else ev.unsupported("COMBIN", "a number of 100,000 or more (not exact)")
 
 
 def _combina(ev, n, k):
@@ -260,7 +276,9 @@ def _combina(ev, n, k):
     n, k = int(n), int(k)
     if n < 0 or k < 0 or (n == 0 and k > 0):
         return NUM
-    return float(math.comb(n + k - 1, k)) if n + k > 0 else 1.0
+    if n + k == 0:
+        return 1.0
+    return _combin(ev, float(n + k - 1), float(k))
 
 
 def _permut(ev, n, k):
@@ -269,7 +287,11 @@ def _permut(ev, n, k):
     n, k = int(n), int(k)
     if n < 0 or k < 0 or n < k:
         return NUM
-    return float(math.perm(n, k))
+    exact = _big_ratio(n, k, lambda: math.perm(n, k))
+    if exact is not None:
+        return exact
+    log = math.lgamma(n + 1) - math.lgamma(n - k + 1)
+    return NUM if log > 709.78 else ev.unsupported("PERMUT", "a number of 100,000 or more (not exact)")
 
 
 def _trig_checked(fn, domain=None, pole=None):
