@@ -5,7 +5,6 @@ import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from ..values import DIV0, NA, NUM, VALUE, XLError, flatten, grid_map, is_grid, to_number
-from .common import scalar_fn
 from .elementwise import elementwise, numbers_in, to_number_strict
 
 
@@ -59,8 +58,17 @@ def round_decimal(n: float, digits: int, rounding) -> float:
 
 def _mod(ev, x, y):
     """MOD(number, divisor) = number - divisor*INT(number/divisor), the sign of the divisor;
-    divisor 0 is #DIV/0!."""
-    return DIV0 if y == 0 else x - y * math.floor(x / y)
+    divisor 0 is #DIV/0!. Where the division is 2^27 or more, or the result cancels to below
+    1e-9 of the number, Excel's own arithmetic gives other digits (MOD(5,1E-10) is 9.99998E-11
+    in Excel, MOD(10.0000000001,0.1) 9.9999453E-11: the Excel-saved
+    calc_tests__MATH_AND_TRIGONOMETRY__MOD_QUOTIENT.xlsx, C25 and C20): refused there."""
+    if y == 0:
+        return DIV0
+    q = x / y
+    r = x - y * math.floor(q)
+    if abs(q) >= 2 ** 27 or (r != 0 and abs(r) < 1e-9 * abs(x)):
+        return ev.unsupported("MOD", "a result Excel's arithmetic computes to other digits")
+    return r
 
 
 def _sqrt(ev, x):
@@ -165,15 +173,37 @@ def _precise(up: bool):
     return run
 
 
+def _mround_args(ev, args):
+    """MROUND's arguments: an omitted one is #N/A and a logical value #VALUE! (the Excel-saved
+    calc_tests__MATH_AND_TRIGONOMETRY__MROUND_TRUNC_INT.xlsx, MROUND!C34 and C51)."""
+    if len(args) != 2:
+        return VALUE
+    if any(v is None and not is_ref for is_ref, v in args):
+        return NA
+    return elementwise(_mround, (2, 2), "a")(ev, args)
+
+
 def _mround(ev, n, m):
     """MROUND(number, multiple): half away from zero to the nearest multiple; a number and a
     multiple of different signs are #NUM!; multiple 0 is 0."""
+    if isinstance(n, bool) or isinstance(m, bool):
+        return VALUE
+    n, m = to_number_strict(n, ev.epoch), to_number_strict(m, ev.epoch)
+    if isinstance(n, XLError):
+        return n
+    if isinstance(m, XLError):
+        return m
     if m == 0 or n == 0:
         return 0.0
     if (n > 0) != (m > 0):
         return NUM
-    q = Decimal(f"{_quotient_int(n / m):.15g}").quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return float(f"{float(q) * m:.15g}")
+    q = _quotient_int(n / m)
+    if not math.isfinite(q):
+        return NUM
+    if abs(q) < 2 ** 52:                 # a float this large is already a whole number
+        q = float(Decimal(f"{q:.15g}").quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    r = q * m
+    return float(f"{r:.15g}") if math.isfinite(r) else NUM
 
 
 def _quotient(ev, n, d):
@@ -307,45 +337,49 @@ def _trig_checked(fn, domain=None, pole=None):
     return run
 
 
-def _periodic(fn, pole=None):
+def _periodic(name, fn, pole=None):
     def run(ev, x):
         if abs(x) >= 2 ** 27:
             return NUM
         if pole is not None and pole(x):
             return DIV0
+        if x != 0 and (abs(math.sin(x)) < 1e-6 or abs(math.cos(x)) < 1e-6):
+            # near a multiple of pi/2 Excel's argument reduction differs from the C library's
+            # (SIN(PI()) is 1.22514845490862E-16 in Excel, 1.2246467991473532e-16 here:
+            # calc_tests__MATH_AND_TRIGONOMETRY__trigonometric_functions.xlsx B12)
+            return ev.unsupported(name, "an argument within 1e-6 of a multiple of pi/2")
         r = fn(x)
         return r if math.isfinite(r) else NUM
     run.__doc__ = "SIN, COS, TAN, COT, CSC, SEC: |number| >= 2^27 is #NUM! (Excel's documented limit); " \
-                  "a zero of the denominator #DIV/0!."
+                  "a zero of the denominator #DIV/0!; near the zeros and poles, unsupported (see above)."
     return run
 
 
 def _acot(ev, x):
-    """ACOT(number): the arccotangent in 0..pi."""
-    return math.pi / 2 - math.atan(x)
+    """ACOT(number): the arccotangent in 0..pi (atan(1/x), exact for large x: ACOT(1E13) is
+    1.0000000000001E-13 in Excel, calc_tests__MATH_AND_TRIGONOMETRY__TRIGONOMETRIC.xlsx B13)."""
+    if x == 0:
+        return math.pi / 2
+    return math.atan(1 / x) if x > 0 else math.pi + math.atan(1 / x)
 
 
 def _acoth(ev, x):
     """ACOTH(number): |number| <= 1 is #NUM!."""
     if abs(x) <= 1:
         return NUM
-    return 0.5 * math.log((x + 1) / (x - 1))
+    return 0.5 * math.log1p(2 / (x - 1))
 
 
 def _coth(ev, x):
-    """COTH(number): 0 is #DIV/0!; |number| >= 2^27 is #NUM!."""
+    """COTH(number): 0 is #DIV/0!."""
     if x == 0:
         return DIV0
-    if abs(x) >= 2 ** 27:
-        return NUM
     return 1 / math.tanh(x)
 
 
 def _hyp_inv(fn):
     def run(ev, x):
-        """CSCH / SECH: 1/SINH, 1/COSH; |number| >= 2^27 is #NUM!; CSCH(0) #DIV/0!."""
-        if abs(x) >= 2 ** 27:
-            return NUM
+        """CSCH / SECH: 1/SINH, 1/COSH (0 for huge numbers); CSCH(0) #DIV/0!."""
         try:
             d = fn(x)
         except OverflowError:
@@ -425,7 +459,8 @@ def _gcd_lcm(kind: str):
         """GCD / LCM(number1, ...): of the values truncated to integers, ranges and arrays
         included (the Excel-saved calc_tests__MATH_AND_TRIGONOMETRY__GCD_LCM.xlsx): empty cells
         are skipped, and no value at all is #VALUE! (D13); text that reads as a number counts
-        (D24), other text, empty text and logical values are #VALUE! (D27, D17, D44); an omitted
+        (D24), other text, empty text and logical values are #VALUE! (D27, D17, D44); an empty
+        cell inside a multi-cell range counts as 0 (LCM(G35:H35) is 0, I35); an omitted
         argument is #N/A (D34); a negative value, or one of 2^53 or more, is #NUM! (D8, D42), and
         so is an LCM of 2^53 or more (I53); LCM with a 0 is 0."""
         if not args:
@@ -436,7 +471,10 @@ def _gcd_lcm(kind: str):
                 return NA
             for x in (flatten([v]) if is_grid(v) else [v]):
                 if x is None:
-                    continue
+                    if is_grid(v):
+                        x = 0.0                  # an empty cell of a range is 0 (I35), a lone one skipped (D35)
+                    else:
+                        continue
                 if isinstance(x, bool):
                     return VALUE
                 n = to_number_strict(x, ev.epoch)
@@ -486,23 +524,23 @@ FUNCTIONS = {
     "ROUND": _round_fn("ROUND"),
     "ROUNDDOWN": _round_fn("ROUNDDOWN"),
     "ROUNDUP": _round_fn("ROUNDUP"),
-    "INT": scalar_fn(lambda ev, x: float(math.floor(x)), (1, 1), "n"),    # INT rounds down (INT(-8.9) = -9)
-    "ABS": scalar_fn(lambda ev, x: abs(x), (1, 1), "n"),
-    "MOD": scalar_fn(_mod, (2, 2), "n"),
-    "POWER": scalar_fn(lambda ev, x, y: power(x, y), (2, 2), "n"),
-    "SQRT": scalar_fn(_sqrt, (1, 1), "n"),
-    "LN": scalar_fn(_ln, (1, 1), "n"),
-    "ACOS": scalar_fn(_acos, (1, 1), "n"),
-    "ASIN": scalar_fn(_asin, (1, 1), "n"),
-    "ATAN": scalar_fn(_trig(math.atan), (1, 1), "n"),
-    "ATAN2": scalar_fn(_atan2, (2, 2), "n"),
-    "COS": scalar_fn(_trig(math.cos), (1, 1), "n"),
-    "COSH": scalar_fn(_trig(math.cosh), (1, 1), "n"),
-    "SIN": scalar_fn(_trig(math.sin), (1, 1), "n"),
+    "INT": elementwise(lambda ev, x: float(math.floor(x)), (1, 1), "n"),    # INT rounds down (INT(-8.9) = -9)
+    "ABS": elementwise(lambda ev, x: abs(x), (1, 1), "n"),
+    "MOD": elementwise(_mod, (2, 2), "n"),
+    "POWER": elementwise(lambda ev, x, y: power(x, y), (2, 2), "n"),
+    "SQRT": elementwise(_sqrt, (1, 1), "n"),
+    "LN": elementwise(_ln, (1, 1), "n"),
+    "ACOS": elementwise(_acos, (1, 1), "n"),
+    "ASIN": elementwise(_asin, (1, 1), "n"),
+    "ATAN": elementwise(_trig(math.atan), (1, 1), "n"),
+    "ATAN2": elementwise(_atan2, (2, 2), "n"),
+    "COS": elementwise(_periodic("COS", math.cos), (1, 1), "n"),
+    "COSH": elementwise(_trig(math.cosh), (1, 1), "n"),
+    "SIN": elementwise(_periodic("SIN", math.sin), (1, 1), "n"),
     "PI": lambda ev, args: math.pi if not args else VALUE,
     "EXP": elementwise(_trig(math.exp), (1, 1), "n"),         # overflow: #NUM!
-    "DEGREES": scalar_fn(lambda ev, x: math.degrees(x), (1, 1), "n"),
-    "RADIANS": scalar_fn(lambda ev, x: math.radians(x), (1, 1), "n"),
+    "DEGREES": elementwise(lambda ev, x: math.degrees(x), (1, 1), "n"),
+    "RADIANS": elementwise(lambda ev, x: math.radians(x), (1, 1), "n"),
     "TRUNC": _round_fn("TRUNC"),
     "CEILING": elementwise(_ceiling, (2, 2), "n"),
     "FLOOR": elementwise(_floor, (2, 2), "n"),
@@ -511,7 +549,7 @@ FUNCTIONS = {
     "CEILING.PRECISE": elementwise(_precise(True), (1, 2), "n", defaults=(1.0,)),
     "ISO.CEILING": elementwise(_precise(True), (1, 2), "n", defaults=(1.0,)),
     "FLOOR.PRECISE": elementwise(_precise(False), (1, 2), "n", defaults=(1.0,)),
-    "MROUND": elementwise(_mround, (2, 2), "n"),
+    "MROUND": _mround_args,
     "QUOTIENT": elementwise(_quotient, (2, 2), "a"),
     "EVEN": elementwise(_even_odd(False), (1, 1), "n"),
     "ODD": elementwise(_even_odd(True), (1, 1), "n"),
@@ -524,10 +562,10 @@ FUNCTIONS = {
     "COMBINA": elementwise(_combina, (2, 2), "n"),
     "PERMUT": elementwise(_permut, (2, 2), "n"),
     "SQRTPI": elementwise(_sqrtpi, (1, 1), "n"),
-    "TAN": elementwise(_periodic(math.tan), (1, 1), "n"),
-    "COT": elementwise(_periodic(lambda x: 1 / math.tan(x), pole=lambda x: x == 0), (1, 1), "n"),
-    "CSC": elementwise(_periodic(lambda x: 1 / math.sin(x), pole=lambda x: x == 0), (1, 1), "n"),
-    "SEC": elementwise(_periodic(lambda x: 1 / math.cos(x)), (1, 1), "n"),
+    "TAN": elementwise(_periodic("TAN", math.tan), (1, 1), "n"),
+    "COT": elementwise(_periodic("COT", lambda x: 1 / math.tan(x), pole=lambda x: x == 0), (1, 1), "n"),
+    "CSC": elementwise(_periodic("CSC", lambda x: 1 / math.sin(x), pole=lambda x: x == 0), (1, 1), "n"),
+    "SEC": elementwise(_periodic("SEC", lambda x: 1 / math.cos(x)), (1, 1), "n"),
     "SINH": elementwise(_trig_checked(math.sinh), (1, 1), "n"),
     "TANH": elementwise(_trig_checked(math.tanh), (1, 1), "n"),
     "ASINH": elementwise(_trig_checked(math.asinh), (1, 1), "n"),
