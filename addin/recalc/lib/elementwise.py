@@ -53,8 +53,10 @@ def to_number_strict(v, epoch):
 
 
 def convert(kind: str, v, epoch):
-    """One argument as a number (n), text (t), logical value (b) or as it is (a); an error is
-    returned as it is."""
+    """One argument as a number (n; N: a logical value is #VALUE!), text (t), logical value
+    (b) or as it is (a); an error is returned as it is."""
+    if kind == "N":
+        return VALUE if isinstance(v, bool) else to_number_strict(v, epoch)
     if kind == "n":
         return to_number_strict(v, epoch)
     if kind == "t":
