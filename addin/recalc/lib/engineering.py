@@ -58,16 +58,9 @@ def format_base(n: int, base: int, places) -> str | XLError:
     Binary!D13:D20, Decimal!D10)."""
     bits = _BITS[base]
     lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-    p = None
-    if places is not _OMITTED:
-        if isinstance(places, bool):
-            return VALUE
-        p = to_number_strict(places, None)
-        if isinstance(p, XLError):
-            return p
-        p = int(p)
-        if p < 1 or p > 10:
-            return NUM
+    p = _places(places)
+    if isinstance(p, XLError):
+        return p
     if not lo <= n <= hi:
         return NUM
     if n < 0:
@@ -81,6 +74,20 @@ def format_base(n: int, base: int, places) -> str | XLError:
 
 
 _OMITTED = object()            # places not given (an empty cell given is 0)
+
+
+def _places(places):
+    """places as an int (None when omitted), or its error: checked before the number
+    (DEC2BIN("E",0) is #NUM!: the Excel-saved xlcalculator BASES.xlsx, places!G38)."""
+    if places is _OMITTED:
+        return None
+    if isinstance(places, bool):
+        return VALUE
+    p = to_number_strict(places, None)
+    if isinstance(p, XLError):
+        return p
+    p = int(p)
+    return NUM if p < 1 or p > 10 else p
 
 
 def _digits(n: int, base: int) -> str:
@@ -97,6 +104,9 @@ def _from_base(src: int, dst: int | None):
     def run(ev, v, places=_OMITTED):
         """BIN2DEC, BIN2HEX, BIN2OCT, OCT2*, HEX2*(number, [places]): see parse_base and
         format_base; the *2DEC functions return the signed number."""
+        p = _places(places)
+        if isinstance(p, XLError):
+            return p
         text = _source_text(v, src)
         if isinstance(text, XLError):
             return text
@@ -114,6 +124,9 @@ def _to_base(dst: int):
         """DEC2BIN, DEC2OCT, DEC2HEX(number, [places]): the number truncated toward zero, from
         -512..511 (BIN), -536,870,912..536,870,911 (OCT), -549,755,813,888..549,755,813,887
         (HEX), else #NUM!; a logical value is #VALUE!; see format_base."""
+        p = _places(places)
+        if isinstance(p, XLError):
+            return p
         if isinstance(v, bool):
             return VALUE
         n = to_number_strict(v, ev.epoch)
