@@ -420,7 +420,48 @@ def _sortby(ev, args):
     return _result(ev, "SORTBY", out)
 
 
+def _mmult(ev, args):
+    """MMULT(array1, array2): the matrix product; array1's columns must equal array2's rows, and
+    every entry be a number (an empty cell or text is #VALUE!); an error entry is returned."""
+    if len(args) != 2:
+        return VALUE
+    a, b = grid_of(args[0][1]), grid_of(args[1][1])
+    if len(a[0]) != len(b):
+        return VALUE
+    for g in (a, b):
+        for row in g:
+            for x in row:
+                if isinstance(x, XLError):
+                    return x
+                if x is None or isinstance(x, (bool, str)):
+                    return VALUE
+    bt = list(zip(*b))
+    out = [[math.fsum(to_number(x, ev.epoch) * to_number(y, ev.epoch) for x, y in zip(row, col)) for col in bt]
+           for row in a]
+    if any(not math.isfinite(x) for row in out for x in row):
+        return NUM                       # an overflow is #NUM! for the whole product (MMULT.xlsx E30)
+    return _result(ev, "MMULT", out)
+
+
+def _munit(ev, args):
+    """MUNIT(dimension): the identity matrix; a dimension below 1 is #VALUE!."""
+    if len(args) != 1:
+        return VALUE
+    n = _int_arg(ev, args[0][1], None)
+    if n is None:
+        return VALUE
+    if isinstance(n, XLError):
+        return n
+    if n < 1:
+        return VALUE
+    if n * n > ev.caps.max_range_cells:
+        return ev.unsupported("MUNIT", "more cells than the cap")
+    return _result(ev, "MUNIT", [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
+
+
 FUNCTIONS = {
+    "MMULT": _mmult,
+    "MUNIT": _munit,
     "SEQUENCE": _sequence,
     "TRANSPOSE": _transpose,
     "TAKE": _take_drop(True),

@@ -684,6 +684,64 @@ def _binomdist(ev, s, n, p, cumulative):
     return math.fsum(pmf(k) for k in range(s + 1)) if cumulative else pmf(s)
 
 
+def _negbinom(ev, f, s, p, cumulative):
+    """NEGBINOM.DIST(number_f, number_s, probability_s, cumulative): number_f and number_s
+    truncated; number_f < 0, number_s < 1 or a probability of 0 or 1 or outside is #NUM! (the
+    Excel-saved calc_tests__STATISTICAL__BINOM.xlsx, NEGBINOM.DIST!E32:E33) (the probability of
+    number_f failures before the number_s-th success)."""
+    f, s = int(f), int(s)
+    if f < 0 or s < 1 or not 0 < p < 1:
+        return NUM
+    if cumulative and f > _MAX_TERMS:
+        return ev.unsupported("NEGBINOM.DIST", f"a cumulative sum of more than {_MAX_TERMS:,} terms")
+
+    def pmf(k):
+        if p in (0.0, 1.0):
+            return float(p == 1.0 and k == 0)
+        return math.exp(math.lgamma(k + s) - math.lgamma(k + 1) - math.lgamma(s)
+                        + s * math.log(p) + k * math.log1p(-p))
+    return math.fsum(pmf(k) for k in range(f + 1)) if cumulative else pmf(f)
+
+
+def _binom_range(ev, n, p, s, s2=None):
+    """BINOM.DIST.RANGE(trials, probability_s, number_s, [number_s2]): the probability of
+    number_s (to number_s2) successes; all truncated; trials < 0, probability outside 0..1,
+    number_s outside 0..trials or number_s2 below number_s or beyond trials is #NUM!."""
+    n, s = int(n), int(s)
+    s2 = s if s2 is None else int(s2)
+    if n < 0 or not 0 <= p <= 1 or not 0 <= s <= n or not s <= s2 <= n:
+        return NUM
+    if s2 - s > _MAX_TERMS:
+        return ev.unsupported("BINOM.DIST.RANGE", f"a sum of more than {_MAX_TERMS:,} terms")
+
+    def pmf(k):
+        if p in (0.0, 1.0):
+            return float(k == (0 if p == 0 else n))
+        return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+                        + k * math.log(p) + (n - k) * math.log1p(-p))
+    return math.fsum(pmf(k) for k in range(s, s2 + 1))
+
+
+def _binom_inv(ev, n, p, alpha):
+    """BINOM.INV(trials, probability_s, alpha): the smallest k whose cumulative binomial
+    probability is >= alpha; trials truncated, < 0 is #NUM!; a probability of 1 (BINOM.xlsx
+    BINOM.INV!D25) or outside 0..1, or alpha outside (0, 1), is #NUM!; a probability of 0 is
+    not supported (Excel's answer unrecorded)."""
+    n = int(n)
+    if n < 0 or not 0 <= p < 1 or not 0 < alpha < 1:
+        return NUM
+    if p == 0:
+        return ev.unsupported("BINOM.INV", "a probability of 0")
+    if n > _MAX_TERMS:
+        return ev.unsupported("BINOM.INV", f"more than {_MAX_TERMS:,} trials")
+    total = 0.0
+    for k in range(n + 1):
+        total += _binom_range(ev, float(n), p, float(k))
+        if total >= alpha * (1 - 1e-15):
+            return float(k)
+    return float(n)
+
+
 def _weibull(ev, x, alpha, beta, cumulative):
     """WEIBULL.DIST / WEIBULL(x, alpha, beta, cumulative): x < 0, alpha <= 0 or beta <= 0 is
     #NUM!."""
@@ -812,6 +870,10 @@ FUNCTIONS = {
     "POISSON": elementwise(_poisson, (3, 3), "nnb"),
     "BINOM.DIST": elementwise(_binomdist, (4, 4), "nnnb"),
     "BINOMDIST": elementwise(_binomdist, (4, 4), "nnnb"),
+    "NEGBINOM.DIST": elementwise(_negbinom, (4, 4), "nnnb"),
+    "BINOM.DIST.RANGE": elementwise(_binom_range, (3, 4), "n"),
+    "BINOM.INV": elementwise(_binom_inv, (3, 3), "n"),
+    "CRITBINOM": elementwise(_binom_inv, (3, 3), "n"),
     "WEIBULL.DIST": elementwise(_weibull, (4, 4), "nnnb"),
     "WEIBULL": elementwise(_weibull, (4, 4), "nnnb"),
     "GAMMALN": elementwise(_gammaln, (1, 1), "n"),
