@@ -213,6 +213,13 @@ CASES = [
     ({}, '=IMAGINARY("3+4i")', 4, "Microsoft, IMAGINARY example"),
     ({}, '=IMAGINARY("0-j")', -1, "Microsoft, IMAGINARY example"),
     ({}, "=BITAND(13,25)", 9, "Microsoft, BITAND example"),
+    ({}, "=COMPLEX(3,4)", "3+4i", "Microsoft, COMPLEX example"),
+    ({}, '=COMPLEX(0,1,"j")', "j", "Microsoft, COMPLEX example"),
+    ({}, "=COMPLEX(1,2,0)", "#VALUE!", "COMPLEXs.xlsx D9: a suffix other than i or j"),
+    ({}, '=IMPRODUCT("3+4i","-4+5i")', "-32-i", "COMPLEXs.xlsx Sheet2!C2"),
+    ({}, '=IMSUB("3+4i","-4+5i")', "7-i", "COMPLEXs.xlsx Sheet2!G2"),
+    ({}, '=IMREAL(IMSQRT("-12"))', 2.12115047744981e-16, "COMPLEXs.xlsx AL12: Excel's polar form"),
+    ({}, '=IMREAL(IMCOS("12+6i"))', 170.218538080177, "COMPLEXs.xlsx J2"),
     # --- dynamic arrays (single-cell results here; spills below)
     ({"A1": 3, "A2": 1, "A3": 2}, "=INDEX(SORT(A1:A3),1)", 1, "Microsoft, SORT"),
     ({"A1": "a", "A2": "A", "A3": "b"}, "=ROWS(UNIQUE(A1:A3))", 2, "Microsoft, UNIQUE: without case"),
