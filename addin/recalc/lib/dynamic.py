@@ -21,7 +21,7 @@ def calc_error(ev, name):
     return XLError("#CALC!")
 
 
-def _result(ev, name, grid):
+def grid_result(ev, name, grid):
     """A grid result: 1x1 as its value; in a plain formula a multi-cell result is refused."""
     if isinstance(grid, XLError):
         return grid
@@ -72,7 +72,7 @@ def _sequence(ev, args):
         return calc_error(ev, "SEQUENCE")
     if rows * cols > ev.caps.max_range_cells:
         return ev.unsupported("SEQUENCE", "more cells than the cap")
-    return _result(ev, "SEQUENCE", [[start + step * (r * cols + c) for c in range(cols)] for r in range(rows)])
+    return grid_result(ev, "SEQUENCE", [[start + step * (r * cols + c) for c in range(cols)] for r in range(rows)])
 
 
 def _transpose(ev, args):
@@ -80,7 +80,7 @@ def _transpose(ev, args):
     if len(args) != 1:
         return VALUE
     g = grid_of(args[0][1])
-    return _result(ev, "TRANSPOSE", [list(col) for col in zip(*g)])
+    return grid_result(ev, "TRANSPOSE", [list(col) for col in zip(*g)])
 
 
 def _take_drop(take: bool):
@@ -109,7 +109,7 @@ def _take_drop(take: bool):
         cols = cut(list(range(len(g[0]))), c)
         if not rows or not cols:
             return calc_error(ev, name)
-        return _result(ev, name, [[g[i][j] for j in cols] for i in rows])
+        return grid_result(ev, name, [[g[i][j] for j in cols] for i in rows])
     return run
 
 
@@ -135,8 +135,8 @@ def _choose_lines(by_cols: bool):
                     return VALUE
                 picks.append(k - 1 if k > 0 else n + k)
         if by_cols:
-            return _result(ev, name, [[row[j] for j in picks] for row in g])
-        return _result(ev, name, [list(g[i]) for i in picks])
+            return grid_result(ev, name, [[row[j] for j in picks] for row in g])
+        return grid_result(ev, name, [list(g[i]) for i in picks])
     return run
 
 
@@ -159,7 +159,7 @@ def _stack(vertical: bool):
                 w = len(g[0])
                 for r in range(height):
                     out[r].extend(g[r] if r < len(g) else [NA] * w)
-        return _result(ev, name, [[0.0 if x is None else x for x in row] for row in out])
+        return grid_result(ev, name, [[0.0 if x is None else x for x in row] for row in out])
     return run
 
 
@@ -188,7 +188,7 @@ def _to_line(as_col: bool):
         if ignore in (2, 3):
             cells = [x for x in cells if not isinstance(x, XLError)]
         cells = [0.0 if x is None else x for x in cells]
-        return _result(ev, name, [[x] for x in cells] if as_col else [cells])
+        return grid_result(ev, name, [[x] for x in cells] if as_col else [cells])
     return run
 
 
@@ -219,7 +219,7 @@ def _wrap(rows_first: bool):
         lines = [vec[i:i + n] for i in range(0, len(vec), n)]
         lines = [line + [pad] * (n - len(line)) for line in lines]
         out = lines if rows_first else [list(col) for col in zip(*lines)]
-        return _result(ev, name, [[0.0 if x is None else x for x in row] for row in out])
+        return grid_result(ev, name, [[0.0 if x is None else x for x in row] for row in out])
     return run
 
 
@@ -238,7 +238,7 @@ def _expand(ev, args):
         return VALUE
     pad = args[3][1] if len(args) > 3 and args[3][1] is not None else NA
     out = [[(g[i][j] if i < len(g) and j < len(g[0]) else pad) for j in range(c)] for i in range(r)]
-    return _result(ev, "EXPAND", [[0.0 if x is None else x for x in row] for row in out])
+    return grid_result(ev, "EXPAND", [[0.0 if x is None else x for x in row] for row in out])
 
 
 def _filter(ev, args):
@@ -272,7 +272,7 @@ def _filter(ev, args):
             return args[2][1]
         return calc_error(ev, "FILTER")
     out = [list(g[i]) for i in keep] if by_rows else [[row[j] for j in keep] for row in g]
-    return _result(ev, "FILTER", [[0.0 if x is None else x for x in row] for row in out])
+    return grid_result(ev, "FILTER", [[0.0 if x is None else x for x in row] for row in out])
 
 
 def _same(a, b, epoch) -> bool:
@@ -310,7 +310,7 @@ def _unique(ev, args):
     if not kept:
         return calc_error(ev, "UNIQUE")
     out = [list(col) for col in zip(*kept)] if by_col else kept
-    return _result(ev, "UNIQUE", [[0.0 if x is None else x for x in row] for row in out])
+    return grid_result(ev, "UNIQUE", [[0.0 if x is None else x for x in row] for row in out])
 
 
 def _sort_key(ev, name, values):
@@ -383,7 +383,7 @@ def _sort(ev, args):
         return out
     if by_col:
         out = [list(col) for col in zip(*out)]
-    return _result(ev, "SORT", out)
+    return grid_result(ev, "SORT", out)
 
 
 def _sortby(ev, args):
@@ -417,7 +417,7 @@ def _sortby(ev, args):
         return out
     if by_col:
         out = [list(col) for col in zip(*out)]
-    return _result(ev, "SORTBY", out)
+    return grid_result(ev, "SORTBY", out)
 
 
 def _mmult(ev, args):
@@ -440,7 +440,7 @@ def _mmult(ev, args):
            for row in a]
     if any(not math.isfinite(x) for row in out for x in row):
         return NUM                       # an overflow is #NUM! for the whole product (MMULT.xlsx E30)
-    return _result(ev, "MMULT", out)
+    return grid_result(ev, "MMULT", out)
 
 
 def _munit(ev, args):
@@ -456,7 +456,7 @@ def _munit(ev, args):
         return VALUE
     if n * n > ev.caps.max_range_cells:
         return ev.unsupported("MUNIT", "more cells than the cap")
-    return _result(ev, "MUNIT", [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
+    return grid_result(ev, "MUNIT", [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
 
 
 FUNCTIONS = {

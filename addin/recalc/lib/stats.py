@@ -6,10 +6,11 @@ import math
 
 from statistics import NormalDist
 
-from ..values import DIV0, NA, NUM, VALUE, XLError, fifteen_digits, flatten, is_grid, shape_of, to_number
+from ..values import DIV0, NA, NUM, REF, VALUE, XLError, fifteen_digits, flatten, is_grid, shape_of, to_bool, to_number
 from .common import agg
 from .criteria import Unordered, count_beyond, matcher
-from .elementwise import broadcast_all, elementwise, is_number, numbers_in, range_args, whole_ranges
+from .dynamic import grid_result
+from .elementwise import broadcast_all, elementwise, grid_of, is_number, numbers_in, range_args, whole_ranges
 
 
 def _criteria_map(ev, name, crit, fn):
@@ -781,6 +782,159 @@ def _permutationa(ev, n, k):
     return float(n ** k)
 
 
+# ----------------------------------------------------------------------------- regression
+
+def _series(ev, name, g):
+    """The numbers of a known_y's or known_x's grid: every cell must be a number (#VALUE!
+    otherwise, GROWTH(A2:A8) over text: the Excel-saved TREND_GROWTH.xlsx D10)."""
+    out = []
+    for row in g:
+        for x in row:
+            if isinstance(x, XLError):
+                return x
+            if not is_number(x):
+                return VALUE
+            out.append(to_number(x, ev.epoch))
+    return out
+
+
+def _fit(ev, name, args, log: bool):
+    """The data of the single-variable least-squares fit of LINEST/LOGEST/TREND/GROWTH: (xs, ys),
+    ys in log space for LOGEST and GROWTH, or an error. known_x's of another size than known_y's are #REF!
+    (TREND_GROWTH.xlsx G10, I10); several x variables are not supported."""
+    grids = range_args(ev, name, args, (0, 1) if len(args) > 1 and args[1][1] is not None else (0,))
+    if isinstance(grids, XLError):
+        return grids
+    ys = _series(ev, name, grids[0])
+    if isinstance(ys, XLError):
+        return ys
+    if len(grids) > 1 and grids[1] is not None:
+        gx = grids[1]
+        (ry, cy), (rx, cx) = shape_of(grids[0]), shape_of(gx)
+        vector = (ry == 1 or cy == 1) and (rx == 1 or cx == 1)
+        if (ry, cy) != (rx, cx) and not (vector and ry * cy == rx * cx):
+            if (cy == 1 and rx == ry and cx > 1) or (ry == 1 and cx == cy and rx > 1):
+                return ev.unsupported(name, "several x variables")
+            return REF
+        xs = _series(ev, name, gx)
+        if isinstance(xs, XLError):
+            return xs
+    else:
+        xs = [float(i + 1) for i in range(len(ys))]
+    if log:
+        if any(y <= 0 for y in ys):
+            return NUM
+        ys = [math.log(y) for y in ys]
+    return xs, ys
+
+
+def _coefficients(xs, ys, const: bool):
+    n = len(xs)
+    if const:
+        mx, my = math.fsum(xs) / n, math.fsum(ys) / n
+        sxx = math.fsum((x - mx) ** 2 for x in xs)
+        if sxx == 0:
+            return None
+        m = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+        return m, my - m * mx
+    sxx = math.fsum(x * x for x in xs)
+    if sxx == 0:
+        return None
+    return math.fsum(x * y for x, y in zip(xs, ys)) / sxx, 0.0
+
+
+def _const_arg(ev, args, i):
+    if len(args) <= i or args[i][1] is None:
+        return True
+    b = to_bool(args[i][1] if not is_grid(args[i][1]) else args[i][1][0][0])
+    return b
+
+
+def _linest(log: bool):
+    name = "LOGEST" if log else "LINEST"
+
+    def run(ev, args):
+        """LINEST / LOGEST(known_y's, [known_x's], [const=TRUE], [stats=FALSE]) for one x
+        variable: {m, b} of y = m*x + b (LOGEST: y = b*m^x, fitted to ln y); with stats the
+        five rows of Microsoft's page (standard errors, r2 and the standard error of y, F and
+        the degrees of freedom, the regression and residual sums of squares); const FALSE fits
+        through the origin (b = 0, LOGEST b = 1, its standard error #N/A)."""
+        if not 1 <= len(args) <= 4:
+            return VALUE
+        fit = _fit(ev, name, args, log)
+        if isinstance(fit, XLError):
+            return fit
+        xs, ys = fit
+        const = _const_arg(ev, args, 2)
+        stats = _const_arg(ev, args, 3) if len(args) > 3 and args[3][1] is not None else False
+        for b in (const, stats):
+            if isinstance(b, XLError):
+                return b
+        coef = _coefficients(xs, ys, const)
+        if coef is None:
+            return ev.unsupported(name, "a known_x's without variation")
+        m, b = coef
+        top = [math.exp(m), math.exp(b)] if log else [m, b]
+        if not stats:
+            return grid_result(ev, name, [top])
+        n = len(xs)
+        df = n - 2 if const else n - 1
+        if df <= 0:
+            return ev.unsupported(name, "statistics with no degrees of freedom")
+        resid = math.fsum((y - (m * x + b)) ** 2 for x, y in zip(xs, ys))
+        if const:
+            my = math.fsum(ys) / n
+            total = math.fsum((y - my) ** 2 for y in ys)
+            mx = math.fsum(xs) / n
+            sxx = math.fsum((x - mx) ** 2 for x in xs)
+        else:
+            total = math.fsum(y * y for y in ys)
+            sxx = math.fsum(x * x for x in xs)
+        reg = total - resid
+        se_y = math.sqrt(resid / df)
+        se_m = se_y / math.sqrt(sxx)
+        se_b = se_y * math.sqrt(1 / n + (math.fsum(xs) / n) ** 2 / sxx) if const else NA
+        r2 = reg / total if total else NUM
+        f = (reg / 1) / (resid / df) if resid else NUM
+        return grid_result(ev, name, [top, [se_m, se_b], [r2, se_y], [f, float(df)], [reg, resid]])
+    return run
+
+
+def _trend(log: bool):
+    name = "GROWTH" if log else "TREND"
+
+    def run(ev, args):
+        """TREND / GROWTH(known_y's, [known_x's], [new_x's], [const=TRUE]) for one x variable:
+        the fitted values at new_x's (default known_x's), in new_x's shape."""
+        if not 1 <= len(args) <= 4:
+            return VALUE
+        fit = _fit(ev, name, args, log)
+        if isinstance(fit, XLError):
+            return fit
+        xs, ys = fit
+        const = _const_arg(ev, args, 3)
+        if isinstance(const, XLError):
+            return const
+        coef = _coefficients(xs, ys, const)
+        if coef is None:
+            return ev.unsupported(name, "a known_x's without variation")
+        m, b = coef
+        if len(args) > 2 and args[2][1] is not None:
+            new = grid_of(args[2][1])
+            if any(not is_number(x) for row in new for x in row):
+                return VALUE
+            shape = [[to_number(x, ev.epoch) for x in row] for row in new]
+        elif len(args) > 1 and args[1][1] is not None:
+            shape = [[to_number(x, ev.epoch) for x in row] for row in grid_of(args[1][1])]
+        else:
+            g = grid_of(args[0][1])
+            k = iter(range(1, len(ys) + 1))
+            shape = [[float(next(k)) for _ in row] for row in g]
+        out = [[(math.exp(m * x + b) if log else m * x + b) for x in row] for row in shape]
+        return grid_result(ev, name, out)
+    return run
+
+
 FUNCTIONS = {
     "SUM": agg(lambda xs: float(math.fsum(xs))),
     "AVERAGE": agg(lambda xs: math.fsum(xs) / len(xs) if xs else DIV0),   # no numbers: #DIV/0!
@@ -880,6 +1034,10 @@ FUNCTIONS = {
     "GAMMALN.PRECISE": elementwise(_gammaln, (1, 1), "n"),
     "GAMMA": elementwise(_gamma, (1, 1), "n"),
     "PERMUTATIONA": elementwise(_permutationa, (2, 2), "n"),
+    "LINEST": _linest(False),
+    "LOGEST": _linest(True),
+    "TREND": _trend(False),
+    "GROWTH": _trend(True),
 }
 
 _VARIADIC = ("MEDIAN", "MODE", "MODE.SNGL", "VAR", "VAR.S", "VARP", "VAR.P", "VARA", "VARPA", "STDEV", "STDEV.S",
@@ -899,6 +1057,7 @@ ARRAY_PARAMS = {
     **{name: frozenset({0, 1}) for name in ("CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "STEYX", "COVAR",
                                              "COVARIANCE.P", "COVARIANCE.S")},
     "FORECAST": frozenset({1, 2}), "FORECAST.LINEAR": frozenset({1, 2}),
+    **{name: frozenset({0, 1, 2}) for name in ("LINEST", "LOGEST", "TREND", "GROWTH")},
 }
 ARRAY_MODE = {name: frozenset({0, 1}) for name in ("CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "STEYX",
                                                    "COVAR", "COVARIANCE.P", "COVARIANCE.S")}
