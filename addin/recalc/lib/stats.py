@@ -935,6 +935,48 @@ def _trend(log: bool):
     return run
 
 
+# AGGREGATE's function numbers (Microsoft, "AGGREGATE function")
+_AGGREGATE = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT", 7: "STDEV.S", 8: "STDEV.P",
+              9: "SUM", 10: "VAR.S", 11: "VAR.P", 12: "MEDIAN", 13: "MODE.SNGL", 14: "LARGE", 15: "SMALL",
+              16: "PERCENTILE.INC", 17: "QUARTILE.INC", 18: "PERCENTILE.EXC", 19: "QUARTILE.EXC"}
+
+
+def _aggregate(ev, args):
+    """AGGREGATE(function_num, options, ref1, [ref2|k], ...): function_num 1..19 as Microsoft's
+    table, else #VALUE!; options 4 (ignore nothing) and 6 (ignore error values) are computed;
+    the options that ignore hidden rows or nested SUBTOTAL/AGGREGATE results (0-3, 5, 7) need the
+    references themselves, which this evaluator does not pass: not supported."""
+    if len(args) < 3:
+        return VALUE
+    fn = to_number(args[0][1], ev.epoch)
+    opt = to_number(args[1][1], ev.epoch) if args[1][1] is not None else 0.0
+    for v in (fn, opt):
+        if isinstance(v, XLError):
+            return v
+    fn, opt = int(fn), int(opt)
+    if fn not in _AGGREGATE or not 0 <= opt <= 7:
+        return VALUE
+    if opt not in (4, 6):
+        return ev.unsupported("AGGREGATE", f"option {opt} (hidden rows or nested subtotals)")
+    rest = args[2:]
+    if fn >= 14 and len(rest) != 2:
+        return VALUE                          # the array form: one array and k
+    values, tail = (rest[:1], rest[1:]) if fn >= 14 else (rest, [])
+    if opt == 6:
+        cleaned = []
+        for is_ref, v in values:
+            if is_grid(v):
+                v = [[x for x in row if not isinstance(x, XLError)] for row in v]
+                v = [row for row in v if row] or [[None]]
+            elif isinstance(v, XLError):
+                return ev.unsupported("AGGREGATE", "an error value typed as an argument with option 6")
+            cleaned.append((is_ref, v))
+        values = cleaned
+    from . import math as xl_math             # PRODUCT lives with the other maths
+    table = {**FUNCTIONS, **xl_math.FUNCTIONS}
+    return table[_AGGREGATE[fn]](ev, values + tail)
+
+
 FUNCTIONS = {
     "SUM": agg(lambda xs: float(math.fsum(xs))),
     "AVERAGE": agg(lambda xs: math.fsum(xs) / len(xs) if xs else DIV0),   # no numbers: #DIV/0!
@@ -1034,6 +1076,7 @@ FUNCTIONS = {
     "GAMMALN.PRECISE": elementwise(_gammaln, (1, 1), "n"),
     "GAMMA": elementwise(_gamma, (1, 1), "n"),
     "PERMUTATIONA": elementwise(_permutationa, (2, 2), "n"),
+    "AGGREGATE": _aggregate,
     "LINEST": _linest(False),
     "LOGEST": _linest(True),
     "TREND": _trend(False),
@@ -1058,6 +1101,7 @@ ARRAY_PARAMS = {
                                              "COVARIANCE.P", "COVARIANCE.S")},
     "FORECAST": frozenset({1, 2}), "FORECAST.LINEAR": frozenset({1, 2}),
     **{name: frozenset({0, 1, 2}) for name in ("LINEST", "LOGEST", "TREND", "GROWTH")},
+    "AGGREGATE": frozenset(range(2, 255)),
 }
 ARRAY_MODE = {name: frozenset({0, 1}) for name in ("CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "STEYX",
                                                    "COVAR", "COVARIANCE.P", "COVARIANCE.S")}
