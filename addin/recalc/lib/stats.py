@@ -10,6 +10,7 @@ from ..values import DIV0, NA, NUM, REF, VALUE, XLError, fifteen_digits, flatten
 from .common import agg
 from .criteria import Unordered, count_beyond, matcher
 from .dynamic import grid_result
+from .math import power
 from .elementwise import broadcast_all, elementwise, grid_of, is_number, numbers_in, range_args, whole_ranges
 
 
@@ -935,6 +936,227 @@ def _trend(log: bool):
     return run
 
 
+def _percentrank(exclusive: bool):
+    name = "PERCENTRANK.EXC" if exclusive else "PERCENTRANK.INC"
+
+    def run(ev, args):
+        """PERCENTRANK(.INC/.EXC)(array, x, [significance=3]): x's rank among the numbers,
+        (count below x) / (n - 1) (.EXC: (count below + 1) / (n + 1)), interpolated between the
+        two numbers around x; truncated to significance digits (below 1 #NUM!); x outside the
+        numbers #N/A; no numbers #NUM!."""
+        if len(args) not in (2, 3):
+            return VALUE
+        xs = sample(ev, name, [args[0]])
+        if isinstance(xs, XLError):
+            return xs
+        x = to_number(args[1][1], ev.epoch)
+        sig = to_number(args[2][1], ev.epoch) if len(args) == 3 and args[2][1] is not None else 3.0
+        for v in (x, sig):
+            if isinstance(v, XLError):
+                return v
+        sig = int(sig)
+        if sig < 1 or not xs:
+            return NUM
+        ys = sorted(xs)
+        n = len(ys)
+        if x < ys[0] or x > ys[-1]:
+            return NA
+        below = sum(1 for y in ys if y < x)
+        if below < n and ys[below] == x:
+            rank = float(below)
+        else:
+            lo, hi = ys[below - 1], ys[below]
+            rank = below - 1 + (x - lo) / (hi - lo)
+        if exclusive:
+            value = (rank + 1) / (n + 1)
+        else:
+            if n == 1:
+                return 1.0
+            value = rank / (n - 1)
+        scale = 10 ** sig
+        return math.floor(fifteen_digits(value * scale)) / scale
+    return run
+
+
+def _prob(ev, args):
+    """PROB(x_range, prob_range, lower_limit, [upper_limit]): the sum of the probabilities whose
+    x lies in lower..upper (upper omitted: equal to lower); ranges of different sizes are #N/A;
+    a probability outside 0..1, or probabilities not summing to 1, #NUM!."""
+    if len(args) not in (3, 4):
+        return VALUE
+    grids = range_args(ev, "PROB", args, (0, 1))
+    if isinstance(grids, XLError):
+        return grids
+    xs = [x for row in grids[0] for x in row]
+    ps = [p for row in grids[1] for p in row]
+    if len(xs) != len(ps):
+        return NA
+    lo = to_number(args[2][1], ev.epoch)
+    hi = to_number(args[3][1], ev.epoch) if len(args) == 4 and args[3][1] is not None else lo
+    for v in (lo, hi):
+        if isinstance(v, XLError):
+            return v
+    pairs = []
+    for x, p in zip(xs, ps):
+        for v in (x, p):
+            if isinstance(v, XLError):
+                return v
+        if is_number(x) and is_number(p):
+            p = to_number(p, ev.epoch)
+            if not 0 <= p <= 1:
+                return NUM
+            pairs.append((to_number(x, ev.epoch), p))
+    if not pairs:
+        return ev.unsupported("PROB", "no numeric pairs")  # Excel: #DIV/0! in PROB.xlsx O2, otherwise unrecorded
+    if abs(math.fsum(p for _, p in pairs) - 1) > 1e-12:
+        return NUM
+    return math.fsum(p for x, p in pairs if lo <= x <= hi)
+
+
+def _multinomial(ev, args):
+    """MULTINOMIAL(number1, ...): (sum)! / product of the factorials, each number truncated; a
+    negative number is #NUM!; a logical value, typed or in a range, #VALUE! (the Excel-saved
+    calc_tests__MATH_AND_TRIGONOMETRY__MULTINOMIAL.xlsx H22, B27); a result beyond the largest
+    number #NUM!."""
+    if not args:
+        return VALUE
+    ks = []
+    for is_ref, v in args:
+        for x in (flatten([v]) if is_grid(v) else [v]):
+            if x is None:
+                x = 0.0
+            if isinstance(x, bool):
+                return VALUE
+            n = to_number(x, ev.epoch)
+            if isinstance(n, XLError):
+                return n
+            if n < 0:
+                return NUM
+            ks.append(int(n))
+    if sum(ks) > 170:
+        return NUM
+    r = math.factorial(sum(ks))
+    for k in ks:
+        r //= math.factorial(k)
+    return float(r) if r < 2 ** 1024 else NUM
+
+
+def _seriessum(ev, args):
+    """SERIESSUM(x, n, m, coefficients): the sum of a_i * x^(n + i*m); a non-number, a logical
+    value included (SERIESSUM.xlsx F7), is #VALUE!."""
+    if len(args) != 4:
+        return VALUE
+    if any(isinstance(a[1], bool) for a in args[:3]):
+        return VALUE
+    x, n, m = (to_number(a[1], ev.epoch) for a in args[:3])
+    for v in (x, n, m):
+        if isinstance(v, XLError):
+            return v
+    coeffs = []
+    for c in (flatten([args[3][1]]) if is_grid(args[3][1]) else [args[3][1]]):
+        c = to_number(c, ev.epoch) if not isinstance(c, str) or isinstance(c, XLError) else VALUE
+        if isinstance(c, XLError):
+            return c
+        coeffs.append(c)
+    total = 0.0
+    for i, a in enumerate(coeffs):
+        p = power(x, n + i * m)
+        if isinstance(p, XLError):
+            return p
+        total += a * p
+    return total if math.isfinite(total) else NUM
+
+
+def _mode_mult(ev, args):
+    """MODE.MULT(number1, ...): every most frequent number, in order of first appearance, as a
+    column; none repeated is #N/A."""
+    xs = sample(ev, "MODE.MULT", args)
+    if isinstance(xs, XLError):
+        return xs
+    counts: dict = {}
+    for x in xs:
+        counts[x] = counts.get(x, 0) + 1
+    best = max(counts.values(), default=0)
+    if best < 2:
+        return NA
+    seen = []
+    for x in xs:
+        if counts[x] == best and x not in seen:
+            seen.append(x)
+    return grid_result(ev, "MODE.MULT", [[x] for x in seen])
+
+
+def _frequency(ev, args):
+    """FREQUENCY(data_array, bins_array): how many numbers fall at or below each bin (above the
+    previous one), and one more count for those above the last bin, as a column."""
+    if len(args) != 2:
+        return VALUE
+    data = sample(ev, "FREQUENCY", [args[0]])
+    bins = sample(ev, "FREQUENCY", [args[1]])
+    for v in (data, bins):
+        if isinstance(v, XLError):
+            return v
+    order = sorted(range(len(bins)), key=lambda i: bins[i])
+    counts = [0] * (len(bins) + 1)
+    for x in data:
+        for i in order:
+            if x <= bins[i]:
+                counts[i] += 1
+                break
+        else:
+            counts[-1] += 1
+    return grid_result(ev, "FREQUENCY", [[float(c)] for c in counts])
+
+
+def _hypgeom(ev, s, n, big_s, big_n, cumulative):
+    """HYPGEOM.DIST(sample_s, number_sample, population_s, number_pop, cumulative): all
+    truncated; sample_s < 0 or above number_sample or population_s, number_sample above
+    number_pop, population_s above number_pop, or a count <= 0, is #NUM!."""
+    s, n, big_s, big_n = int(s), int(n), int(big_s), int(big_n)
+    if s < 0 or n <= 0 or big_s <= 0 or big_n <= 0 or s > n or s > big_s or n > big_n or big_s > big_n \
+            or s < n - big_n + big_s:
+        return NUM
+    if big_n > 100_000:
+        return ev.unsupported("HYPGEOM.DIST", "a population of more than 100,000")
+
+    def pmf(k):
+        return math.comb(big_s, k) * math.comb(big_n - big_s, n - k) / math.comb(big_n, n)
+    if cumulative:
+        return math.fsum(pmf(k) for k in range(max(0, n - big_n + big_s), s + 1))
+    return pmf(s)
+
+
+def _ztest(ev, args):
+    """Z.TEST / ZTEST(array, x, [sigma]): 1 - NORM.S.DIST((mean - x) / (sigma / sqrt(n)), TRUE),
+    sigma the sample standard deviation when omitted; no numbers is #N/A, one number without
+    sigma #DIV/0!."""
+    if len(args) not in (2, 3):
+        return VALUE
+    xs = sample(ev, "Z.TEST", [args[0]])
+    if isinstance(xs, XLError):
+        return xs
+    x = to_number(args[1][1], ev.epoch)
+    if isinstance(x, XLError):
+        return x
+    if not xs:
+        return NA
+    n = len(xs)
+    mean = math.fsum(xs) / n
+    if len(args) == 3 and args[2][1] is not None:
+        sigma = to_number(args[2][1], ev.epoch)
+        if isinstance(sigma, XLError):
+            return sigma
+        if sigma <= 0:
+            return NUM
+    else:
+        if n < 2:
+            return DIV0
+        sigma = math.sqrt(math.fsum((v - mean) ** 2 for v in xs) / (n - 1))
+        if sigma == 0:
+            return DIV0
+    return 1 - norm_cdf((mean - x) / (sigma / math.sqrt(n)))
+
+
 # AGGREGATE's function numbers (Microsoft, "AGGREGATE function")
 _AGGREGATE = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT", 7: "STDEV.S", 8: "STDEV.P",
               9: "SUM", 10: "VAR.S", 11: "VAR.P", 12: "MEDIAN", 13: "MODE.SNGL", 14: "LARGE", 15: "SMALL",
@@ -1077,6 +1299,17 @@ FUNCTIONS = {
     "GAMMA": elementwise(_gamma, (1, 1), "n"),
     "PERMUTATIONA": elementwise(_permutationa, (2, 2), "n"),
     "AGGREGATE": _aggregate,
+    "PERCENTRANK": _percentrank(False),
+    "PERCENTRANK.INC": _percentrank(False),
+    "PERCENTRANK.EXC": _percentrank(True),
+    "PROB": _prob,
+    "MULTINOMIAL": _multinomial,
+    "SERIESSUM": _seriessum,
+    "MODE.MULT": _mode_mult,
+    "FREQUENCY": _frequency,
+    "HYPGEOM.DIST": elementwise(_hypgeom, (5, 5), "nnnnb"),
+    "Z.TEST": _ztest,
+    "ZTEST": _ztest,
     "LINEST": _linest(False),
     "LOGEST": _linest(True),
     "TREND": _trend(False),
@@ -1102,6 +1335,9 @@ ARRAY_PARAMS = {
     "FORECAST": frozenset({1, 2}), "FORECAST.LINEAR": frozenset({1, 2}),
     **{name: frozenset({0, 1, 2}) for name in ("LINEST", "LOGEST", "TREND", "GROWTH")},
     "AGGREGATE": frozenset(range(2, 255)),
+    **{name: frozenset({0}) for name in ("PERCENTRANK", "PERCENTRANK.INC", "PERCENTRANK.EXC", "Z.TEST", "ZTEST")},
+    "PROB": frozenset({0, 1}), "MULTINOMIAL": None, "SERIESSUM": frozenset({3}), "MODE.MULT": None,
+    "FREQUENCY": frozenset({0, 1}),
 }
 ARRAY_MODE = {name: frozenset({0, 1}) for name in ("CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "STEYX",
                                                    "COVAR", "COVARIANCE.P", "COVARIANCE.S")}
