@@ -111,6 +111,18 @@ def whole_ranges(ev, name: str) -> bool:
     return name in getattr(evaluate, "ARRAY_PARAMS", {})
 
 
+def refuse_intersected(ev, name: str, args: list, positions=None) -> XLError | None:
+    """The error to return when a reference argument (at ``positions``, all when None) may have
+    been reduced to one cell by implicit intersection (see :func:`whole_ranges`), else None."""
+    if whole_ranges(ev, name):
+        return None
+    for i, (is_ref, v) in enumerate(args):
+        if (positions is None or i in positions) and is_ref and not is_grid(v):
+            return ev.unsupported(name, "a range argument of a plain formula reduced to one cell (the "
+                                  "evaluator does not yet pass this function's ranges whole)")
+    return None
+
+
 def range_args(ev, name: str, args: list, positions) -> list | XLError:
     """The grids of the range arguments at ``positions`` (a cell as 1x1), or the error to return
     when the evaluator reduced them to one cell (see :func:`whole_ranges`)."""

@@ -8,7 +8,7 @@ import math
 import re
 
 from ..values import NUM, VALUE, XLError, number_text, to_number
-from .elementwise import elementwise, to_number_strict
+from .elementwise import elementwise, refuse_intersected, to_number_strict
 
 # base -> (digits of a ten-character two's complement, the bits it holds)
 _BITS = {2: 10, 8: 30, 16: 40}
@@ -389,6 +389,9 @@ def _im_fold(name, op, start):
         is 0); mixed suffixes are #VALUE!."""
         if not args:
             return VALUE
+        refused = refuse_intersected(ev, name, args)
+        if refused:
+            return refused
         acc = start
         suffixes = set()
         for _, v in args:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..values import NA, VALUE, XLError, grid_map, is_grid, to_number
-from .elementwise import elementwise, to_number_strict
+from .elementwise import elementwise, refuse_intersected, to_number_strict
 
 
 def _is(pred):
@@ -64,6 +64,9 @@ def _type(ev, args):
     (Microsoft, "TYPE function")."""
     if len(args) != 1:
         return VALUE
+    refused = refuse_intersected(ev, "TYPE", args)
+    if refused:
+        return refused
     v = args[0][1]
     if is_grid(v):
         if len(v) == 1 and len(v[0]) == 1:

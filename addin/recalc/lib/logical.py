@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..values import NA, VALUE, XLError, compare, flatten, is_grid, to_bool
 from .common import scalar_fn
-from .elementwise import broadcast_all
+from .elementwise import broadcast_all, refuse_intersected
 
 
 def _if(ev, args):
@@ -75,6 +75,10 @@ def _logical(kind):
         ``OR("", TRUE)`` TRUE (C52), ``OR("")`` and ``OR("0")`` #VALUE! (C46, C49), ``OR(Z99)``
         of an empty cell #VALUE! (C54)). XOR is TRUE when an odd number of values are TRUE.
         Other typed text beside logical values is not supported (Excel's answer unrecorded)."""
+        if kind == "XOR":
+            refused = refuse_intersected(ev, kind, args)
+            if refused:
+                return refused
         vals = []
         odd_text = False
         for is_ref, v in args:

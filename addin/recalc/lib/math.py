@@ -5,7 +5,7 @@ import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from ..values import DIV0, NA, NUM, VALUE, XLError, flatten, grid_map, is_grid, to_number
-from .elementwise import elementwise, numbers_in, to_number_strict
+from .elementwise import elementwise, numbers_in, refuse_intersected, to_number_strict
 
 
 def power(x: float, y: float) -> float | XLError:
@@ -465,6 +465,9 @@ def _gcd_lcm(kind: str):
         so is an LCM of 2^53 or more (I53); LCM with a 0 is 0."""
         if not args:
             return VALUE
+        refused = refuse_intersected(ev, kind, args)
+        if refused:
+            return refused
         nums = []
         for is_ref, v in args:
             if v is None and not is_ref:
@@ -494,6 +497,9 @@ def _gcd_lcm(kind: str):
 
 def _product(ev, args):
     """PRODUCT(number1, ...): SUM's rules for which values count; no numbers at all is 0."""
+    refused = refuse_intersected(ev, "PRODUCT", args)
+    if refused:
+        return refused
     nums = []
     for n in numbers_in(args, ev.epoch):
         if isinstance(n, XLError):
@@ -507,6 +513,9 @@ def _product(ev, args):
 
 def _sumsq(ev, args):
     """SUMSQ(number1, ...): the sum of the squares, SUM's rules for which values count."""
+    refused = refuse_intersected(ev, "SUMSQ", args)
+    if refused:
+        return refused
     total = 0.0
     for n in numbers_in(args, ev.epoch):
         if isinstance(n, XLError):

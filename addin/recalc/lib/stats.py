@@ -11,7 +11,8 @@ from .common import agg
 from .criteria import Unordered, count_beyond, matcher
 from .dynamic import grid_result
 from .math import power
-from .elementwise import broadcast_all, elementwise, grid_of, is_number, numbers_in, range_args, whole_ranges
+from .elementwise import (broadcast_all, elementwise, grid_of, is_number, numbers_in, range_args, refuse_intersected,
+                          whole_ranges)
 
 
 def _criteria_map(ev, name, crit, fn):
@@ -1020,6 +1021,9 @@ def _multinomial(ev, args):
     number #NUM!."""
     if not args:
         return VALUE
+    refused = refuse_intersected(ev, "MULTINOMIAL", args)
+    if refused:
+        return refused
     ks = []
     for is_ref, v in args:
         for x in (flatten([v]) if is_grid(v) else [v]):
@@ -1048,6 +1052,9 @@ def _seriessum(ev, args):
         return VALUE
     if any(isinstance(a[1], bool) for a in args[:3]):
         return VALUE
+    refused = refuse_intersected(ev, "SERIESSUM", args, {3})
+    if refused:
+        return refused
     x, n, m = (to_number(a[1], ev.epoch) for a in args[:3])
     for v in (x, n, m):
         if isinstance(v, XLError):
@@ -1180,6 +1187,9 @@ def _aggregate(ev, args):
         return VALUE
     if opt not in (4, 6):
         return ev.unsupported("AGGREGATE", f"option {opt} (hidden rows or nested subtotals)")
+    refused = refuse_intersected(ev, "AGGREGATE", args, set(range(2, len(args))))
+    if refused:
+        return refused
     rest = args[2:]
     if fn >= 14 and len(rest) != 2:
         return VALUE                          # the array form: one array and k
