@@ -377,6 +377,140 @@ def _confidence_t(ev, alpha, sd, n):
     return t * sd / math.sqrt(n)
 
 
+def _numbers_of(ev, name, arg):
+    """The numbers of a range argument (text, logical values and blanks skipped), or the error."""
+    from .elementwise import range_args
+    grids = range_args(ev, name, [arg], (0,))
+    if isinstance(grids, XLError):
+        return grids
+    out = []
+    for row in grids[0]:
+        for x in row:
+            if isinstance(x, XLError):
+                return x
+            if isinstance(x, (int, float)) and not isinstance(x, bool):
+                out.append(float(x))
+    return out
+
+
+def _ttest(ev, args):
+    """T.TEST / TTEST(array1, array2, tails, type): Student's t-test probability; tails 1 or 2
+    and type 1 (paired), 2 (equal variances) or 3 (unequal variances), truncated, else #NUM!;
+    paired arrays of different sizes #N/A, pairs with a non-number left out; too few numbers
+    #DIV/0!."""
+    if len(args) != 4:
+        return VALUE
+    a, b = _numbers_of(ev, "T.TEST", args[0]), _numbers_of(ev, "T.TEST", args[1])
+    for v in (a, b):
+        if isinstance(v, XLError):
+            return v
+    from ..values import to_number
+    tails, kind = to_number(args[2][1], ev.epoch), to_number(args[3][1], ev.epoch)
+    for v in (tails, kind):
+        if isinstance(v, XLError):
+            return v
+    tails, kind = int(tails), int(kind)
+    if tails not in (1, 2) or kind not in (1, 2, 3):
+        return NUM
+    if kind == 1:
+        # paired: the positions where both arrays hold numbers (T_TEST.xlsx F2: a pair with
+        # text or a logical value on either side is left out)
+        from .elementwise import range_args
+        grids = range_args(ev, "T.TEST", args, (0, 1))
+        if isinstance(grids, XLError):
+            return grids
+        ca = [x for row in grids[0] for x in row]
+        cb = [x for row in grids[1] for x in row]
+        if len(ca) != len(cb):
+            from ..values import NA
+            return NA
+
+        def num(x):
+            return isinstance(x, (int, float)) and not isinstance(x, bool)
+        d = [float(x) - float(y) for x, y in zip(ca, cb) if num(x) and num(y)]
+        n = len(d)
+        if n < 2:
+            return DIV0
+        md = math.fsum(d) / n
+        sd = math.sqrt(math.fsum((x - md) ** 2 for x in d) / (n - 1))
+        if sd == 0:
+            return DIV0
+        t, df = md / (sd / math.sqrt(n)), n - 1.0
+    else:
+        n1, n2 = len(a), len(b)
+        if n1 < 2 or n2 < 2:
+            return DIV0
+        m1, m2 = math.fsum(a) / n1, math.fsum(b) / n2
+        v1 = math.fsum((x - m1) ** 2 for x in a) / (n1 - 1)
+        v2 = math.fsum((x - m2) ** 2 for x in b) / (n2 - 1)
+        if kind == 2:
+            df = n1 + n2 - 2.0
+            pooled = ((n1 - 1) * v1 + (n2 - 1) * v2) / df
+            se = math.sqrt(pooled * (1 / n1 + 1 / n2))
+        else:
+            se = math.sqrt(v1 / n1 + v2 / n2)
+            df = (v1 / n1 + v2 / n2) ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1)) if se else 0
+        if se == 0:
+            return DIV0
+        t = (m1 - m2) / se
+    p = beta_i(df / 2, 0.5, df / (df + t * t))    # both tails
+    return p / 2 if tails == 1 else p
+
+
+def _ftest(ev, args):
+    """F.TEST / FTEST(array1, array2): the two-tailed probability that the variances differ
+    no more than by chance; fewer than two numbers in either, or a variance of 0, #DIV/0!."""
+    if len(args) != 2:
+        return VALUE
+    a, b = _numbers_of(ev, "F.TEST", args[0]), _numbers_of(ev, "F.TEST", args[1])
+    for v in (a, b):
+        if isinstance(v, XLError):
+            return v
+    if len(a) < 2 or len(b) < 2:
+        return DIV0
+    m1, m2 = math.fsum(a) / len(a), math.fsum(b) / len(b)
+    v1 = math.fsum((x - m1) ** 2 for x in a) / (len(a) - 1)
+    v2 = math.fsum((x - m2) ** 2 for x in b) / (len(b) - 1)
+    if v1 == 0 or v2 == 0:
+        return DIV0
+    f, d1, d2 = v1 / v2, len(a) - 1, len(b) - 1
+    right = beta_i(d2 / 2, d1 / 2, d2 / (d2 + d1 * f))
+    return 2 * min(right, 1 - right)
+
+
+def _chisq_test(ev, args):
+    """CHISQ.TEST / CHITEST(actual_range, expected_range): the chi-squared probability of the
+    observed counts; ranges of different shapes are #N/A; an expected 0 is #DIV/0!; degrees of
+    freedom (r-1)(c-1), or n-1 for one row or column."""
+    if len(args) != 2:
+        return VALUE
+    from .elementwise import range_args
+    grids = range_args(ev, "CHISQ.TEST", args, (0, 1))
+    if isinstance(grids, XLError):
+        return grids
+    act, exp = grids
+    if len(act) != len(exp) or len(act[0]) != len(exp[0]):
+        from ..values import NA
+        return NA
+    chi = 0.0
+    for ra, re_ in zip(act, exp):
+        for x, e in zip(ra, re_):
+            for v in (x, e):
+                if isinstance(v, XLError):
+                    return v
+            if isinstance(x, (int, float)) and not isinstance(x, bool) and \
+                    isinstance(e, (int, float)) and not isinstance(e, bool):
+                if e == 0:
+                    return DIV0
+                chi += (x - e) ** 2 / e
+    r, c = len(act), len(act[0])
+    df = (r - 1) * (c - 1) if r > 1 and c > 1 else max(r, c) - 1
+    if df < 1:
+        from ..values import NA
+        return NA
+    return gamma_q(df / 2, chi / 2)
+
+
 FUNCTIONS = {
     "GAMMA.DIST": elementwise(_gamma_dist, (4, 4), "nnnb"),
     "GAMMADIST": elementwise(_gamma_dist, (4, 4), "nnnb"),
@@ -406,8 +540,15 @@ FUNCTIONS = {
     "F.INV.RT": elementwise(_f_inv_rt, (3, 3), "n"),
     "FINV": elementwise(_f_inv_rt, (3, 3), "n"),
     "CONFIDENCE.T": elementwise(_confidence_t, (3, 3), "n"),
+    "T.TEST": _ttest,
+    "TTEST": _ttest,
+    "F.TEST": _ftest,
+    "FTEST": _ftest,
+    "CHISQ.TEST": _chisq_test,
+    "CHITEST": _chisq_test,
 }
 
-ARRAY_PARAMS: dict = {}
+ARRAY_PARAMS = {**{name: frozenset({0, 1}) for name in ("T.TEST", "TTEST", "F.TEST", "FTEST", "CHISQ.TEST",
+                                                       "CHITEST")}}
 ARRAY_MODE: dict = {}
 CLIP_SAFE: frozenset = frozenset()

@@ -443,6 +443,85 @@ def _mmult(ev, args):
     return grid_result(ev, "MMULT", out)
 
 
+def _square(ev, args):
+    """The numbers of a square array argument, or #VALUE! (not square, a blank or text)."""
+    if len(args) != 1:
+        return VALUE
+    g = grid_of(args[0][1])
+    if len(g) != len(g[0]):
+        return VALUE
+    out = []
+    for row in g:
+        line = []
+        for x in row:
+            if isinstance(x, XLError):
+                return x
+            if x is None or isinstance(x, (bool, str)):
+                return VALUE
+            line.append(to_number(x, ev.epoch))
+        out.append(line)
+    return out
+
+
+def _lu(a):
+    """Gaussian elimination with partial pivoting: (the reduced matrix, the row swaps' sign), or
+    None for a singular matrix."""
+    n = len(a)
+    a = [row[:] for row in a]
+    sign = 1.0
+    for k in range(n):
+        p = max(range(k, n), key=lambda i: abs(a[i][k]))
+        if a[p][k] == 0:
+            return None, 0.0
+        if p != k:
+            a[k], a[p] = a[p], a[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            f = a[i][k] / a[k][k]
+            for j in range(k, n):
+                a[i][j] -= f * a[k][j]
+    return a, sign
+
+
+def _mdeterm(ev, args):
+    """MDETERM(array): the determinant of a square array of numbers (#VALUE! otherwise)."""
+    a = _square(ev, args)
+    if isinstance(a, XLError):
+        return a
+    u, sign = _lu(a)
+    if u is None:
+        return 0.0
+    return sign * math.prod(u[i][i] for i in range(len(u)))
+
+
+def _minverse(ev, args):
+    """MINVERSE(array): the inverse of a square array of numbers (#VALUE! otherwise); a
+    singular matrix is #NUM!."""
+    a = _square(ev, args)
+    if isinstance(a, XLError):
+        return a
+    n = len(a)
+    m = [row[:] + [1.0 if i == j else 0.0 for j in range(n)] for i, row in enumerate(a)]
+    for k in range(n):
+        p = max(range(k, n), key=lambda i: abs(m[i][k]))
+        if m[p][k] == 0:
+            return NUM
+        m[k], m[p] = m[p], m[k]
+        piv = m[k][k]
+        m[k] = [x / piv for x in m[k]]
+        for i in range(n):
+            if i != k and m[i][k] != 0:
+                f = m[i][k]
+                m[i] = [x - f * y for x, y in zip(m[i], m[k])]
+    inv = [row[n:] for row in m]
+    scale = max(abs(x) for row in inv for x in row)
+    if any(0 < abs(x) < 1e-12 * scale for row in inv for x in row):
+        # an entry that is rounding noise around 0: Excel's elimination leaves other noise
+        # (-4.44E-17 where this gives -5.55E-17: MUNIT_MDETERM_MINVERSE.xlsx B27)
+        return ev.unsupported("MINVERSE", "an entry that is rounding noise around 0")
+    return grid_result(ev, "MINVERSE", inv)
+
+
 def _munit(ev, args):
     """MUNIT(dimension): the identity matrix; a dimension below 1 is #VALUE!."""
     if len(args) != 1:
@@ -462,6 +541,8 @@ def _munit(ev, args):
 FUNCTIONS = {
     "MMULT": _mmult,
     "MUNIT": _munit,
+    "MDETERM": _mdeterm,
+    "MINVERSE": _minverse,
     "SEQUENCE": _sequence,
     "TRANSPOSE": _transpose,
     "TAKE": _take_drop(True),
