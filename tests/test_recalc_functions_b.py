@@ -235,6 +235,13 @@ CASES = [
     ({}, '=IMSUB("3+4i","-4+5i")', "7-i", "COMPLEXs.xlsx Sheet2!G2"),
     ({}, '=IMAGINARY(IMSIN("1-2j"))', -1.95960104142161, "COMPLEXs.xlsx M3"),
     ({}, '=IMREAL(IMCOS("12+6i"))', 170.218538080177, "COMPLEXs.xlsx J2"),
+    ({}, '=CONVERT(1,"lbm","kg")', 0.45359237, "Microsoft, CONVERT example"),
+    ({}, '=CONVERT(68,"F","C")', 20, "Microsoft, CONVERT example"),
+    ({}, '=CONVERT(2.5,"ft","sec")', "#N/A", "Microsoft, CONVERT: different groups"),
+    ({}, '=CONVERT(CONVERT(100,"ft","m"),"ft","m")', 9.290304, "Microsoft, CONVERT example"),
+    ({}, '=CONVERT(1,"mmHg","Pa")', 133.322, "CONVERT.xlsx Pressure!C6"),
+    ({}, '=CONVERT(0.05,"Mly2","m2")', "#N/A", "CONVERT.xlsx Area!I12"),
+    ({}, '=CONVERT(0.004,"Mmph","m/s")', 1788.16, "CONVERT.xlsx Speed!J8"),
     # --- dynamic arrays (single-cell results here; spills below)
     ({"A1": 3, "A2": 1, "A3": 2}, "=INDEX(SORT(A1:A3),1)", 1, "Microsoft, SORT"),
     ({"A1": "a", "A2": "A", "A3": "b"}, "=ROWS(UNIQUE(A1:A3))", 2, "Microsoft, UNIQUE: without case"),

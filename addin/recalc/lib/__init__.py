@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import database, date_time, distributions, dynamic, engineering, finance, info, logical, lookup, math, stats, text
+from . import convert, database, date_time, distributions, dynamic, engineering, finance, info, logical, lookup, math, stats, text
 
 NATIVE: dict[str, Callable[[Any, list], object]] = {}
 for _module in (math, stats, logical, info, text, date_time, lookup, finance, engineering, database, dynamic,
-                distributions):
+                distributions, convert):
     NATIVE.update(_module.FUNCTIONS)
 
 # functions whose arguments are ranges even when one cell (COUNTIF(A1:A1, ...))
