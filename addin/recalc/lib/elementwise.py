@@ -38,6 +38,7 @@ def broadcast_all(fn, values: list):
     return [[fn(*[at(g, r, c) for g in grids]) for c in range(cols)] for r in range(rows)]
 
 
+_CURRENCIES = "€£¥"
 _PADDED_DATE = re.compile(r"^(\s+\S.*|.*\S\s+)$", re.S)
 _DATE_OR_TIME = re.compile(r"\d[-/:]\d")
 
@@ -84,8 +85,13 @@ def elementwise(fn, nargs: tuple[int, int], kinds: str, defaults: tuple = ()):
             conv = []
             for i, x in enumerate(xs):
                 kind = kinds[min(i, len(kinds) - 1)]
-                x = convert(kind, x, ev.epoch)
+                raw, x = x, convert(kind, x, ev.epoch)
                 if isinstance(x, XLError) and kind != "a":
+                    if kind in "nN" and isinstance(raw, str) and not isinstance(raw, XLError) \
+                            and any(sign in raw for sign in _CURRENCIES):
+                        # Excel reads a currency amount in its locale's currency ("€100" is 100 in
+                        # the Excel-saved calc_tests__MATH_AND_TRIGONOMETRY__EXP_SIGN.xlsx, B31)
+                        return ev.unsupported("number", f"currency text {raw!r} read in Excel's locale")
                     return x
                 conv.append(x)
             try:
