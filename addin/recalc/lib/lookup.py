@@ -237,9 +237,8 @@ def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
     TRUE (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__XLOOKUP.xlsx: the next larger of 10
     among numbers, TRUE and "ala" is "ala", ReturnLarger!E8); among equal values the first in
     the search's direction (ReturnLarger!E6, F6); empty cells are skipped. Search
-    first-to-last (1), last-to-first (-1), or binary (2 ascending, -2 descending): binary search
-    is supported over sorted data without a duplicate of the value found (which duplicate
-    Excel's search lands on depends on its search: MultipleElements!M4)."""
+    first-to-last (1), last-to-first (-1), or binary (2 ascending, -2 descending) over sorted data
+    (unsorted data is refused: Excel's answer then depends on its search)."""
     if look is None:
         return ev.unsupported(name, "an empty lookup value")
     order = [i for i in range(len(seq)) if seq[i] is not None and not isinstance(seq[i], XLError)]
@@ -258,6 +257,23 @@ def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
             if _kind(seq[i]) == 1 and pat.match(seq[i]):
                 return i
         return None
+    if abs(search_mode) == 2:
+        # binary search over sorted data, as Excel's lands on duplicates: on the data in
+        # ascending order (a descending search reads it backwards) the first equal value, the
+        # last of the largest smaller ones, or the first of the smallest larger ones (the
+        # Excel-saved XLOOKUP.xlsx MultipleElements!E4:N10)
+        if search_mode == -2:
+            order.reverse()
+        equal = [i for i in order if _kind(seq[i]) == _kind(look) and compare("=", seq[i], look, ev.epoch) is True]
+        if equal:
+            return equal[0]
+        if match_mode == -1:
+            smaller = [i for i in order if compare("<", seq[i], look, ev.epoch) is True]
+            return smaller[-1] if smaller else None
+        if match_mode == 1:
+            larger = [i for i in order if compare(">", seq[i], look, ev.epoch) is True]
+            return larger[0] if larger else None
+        return None
     best = None
     for i in order:
         x = seq[i]
@@ -270,11 +286,6 @@ def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
         elif match_mode == 1 and compare(">", x, look, ev.epoch) is True:
             if best is None or compare("<", x, seq[best], ev.epoch) is True:
                 best = i
-    if best is not None and abs(search_mode) == 2:
-        twins = sum(1 for i in order if compare("=", seq[i], seq[best], ev.epoch) is True
-                    and _kind(seq[i]) == _kind(seq[best]))
-        if twins > 1:
-            return ev.unsupported(name, "duplicates of the value found in a binary search")
     return best
 
 
@@ -324,10 +335,29 @@ def _xlookup(ev, args):
         return m
     not_found = args[3][1] if len(args) > 3 and not (args[3][1] is None and not args[3][0]) else NA
 
+    def blank(look_len):
+        """An empty lookup value finds the first (last) empty cell, exactly (the Excel-saved
+        XLOOKUP.xlsx ExactMatch!U12:V12); a range beyond the used area ends in empty cells."""
+        if m != 0 or abs(sm) != 1:
+            return ev.unsupported("XLOOKUP", "an empty lookup value with an approximate or binary search")
+        empties = [i for i, x in enumerate(seq) if x is None]
+        beyond = look_len > len(seq)
+        if sm == 1:
+            return empties[0] if empties else (len(seq) if beyond else None)
+        return look_len - 1 if beyond else (empties[-1] if empties else None)
+
     def one(look):
         if isinstance(look, XLError):
             return look
-        pos = _xfind(ev, "XLOOKUP", look, seq, m, sm)
+        if look is None:
+            true_len = shape_of(look_g)[0] if orient == "col" else shape_of(look_g)[1]
+            pos = blank(true_len)
+            if isinstance(pos, XLError):
+                return pos
+            if pos is not None and pos >= len(seq):
+                return None              # an empty cell beyond the used area: its row is empty
+        else:
+            pos = _xfind(ev, "XLOOKUP", look, seq, m, sm)
         if isinstance(pos, XLError):
             return pos
         if pos is None:
