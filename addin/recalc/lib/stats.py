@@ -1164,6 +1164,22 @@ def _ztest(ev, args):
     return 1 - norm_cdf((mean - x) / (sigma / math.sqrt(n)))
 
 
+def _sum_pairs(name: str, term):
+    def run(ev, args):
+        """SUMX2MY2 / SUMX2PY2 / SUMXMY2(array_x, array_y): the sum over the pairs where both are
+        numbers of x^2-y^2, x^2+y^2 or (x-y)^2; arrays of different sizes are #N/A; no pairs
+        #DIV/0! (Microsoft's pages)."""
+        if len(args) != 2:
+            return VALUE
+        pts = _pairs(ev, name, args)
+        if isinstance(pts, XLError):
+            return pts
+        if not pts:
+            return DIV0
+        return math.fsum(term(x, y) for x, y in pts)
+    return run
+
+
 # AGGREGATE's function numbers (Microsoft, "AGGREGATE function")
 _AGGREGATE = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT", 7: "STDEV.S", 8: "STDEV.P",
               9: "SUM", 10: "VAR.S", 11: "VAR.P", 12: "MEDIAN", 13: "MODE.SNGL", 14: "LARGE", 15: "SMALL",
@@ -1309,6 +1325,9 @@ FUNCTIONS = {
     "GAMMA": elementwise(_gamma, (1, 1), "n"),
     "PERMUTATIONA": elementwise(_permutationa, (2, 2), "n"),
     "AGGREGATE": _aggregate,
+    "SUMX2MY2": _sum_pairs("SUMX2MY2", lambda x, y: x * x - y * y),
+    "SUMX2PY2": _sum_pairs("SUMX2PY2", lambda x, y: x * x + y * y),
+    "SUMXMY2": _sum_pairs("SUMXMY2", lambda x, y: (x - y) ** 2),
     "PERCENTRANK": _percentrank(False),
     "PERCENTRANK.INC": _percentrank(False),
     "PERCENTRANK.EXC": _percentrank(True),
@@ -1348,9 +1367,11 @@ ARRAY_PARAMS = {
     **{name: frozenset({0}) for name in ("PERCENTRANK", "PERCENTRANK.INC", "PERCENTRANK.EXC", "Z.TEST", "ZTEST")},
     "PROB": frozenset({0, 1}), "MULTINOMIAL": None, "SERIESSUM": frozenset({3}), "MODE.MULT": None,
     "FREQUENCY": frozenset({0, 1}),
+    **{name: frozenset({0, 1}) for name in ("SUMX2MY2", "SUMX2PY2", "SUMXMY2")},
 }
 ARRAY_MODE = {name: frozenset({0, 1}) for name in ("CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "STEYX",
-                                                   "COVAR", "COVARIANCE.P", "COVARIANCE.S")}
+                                                   "COVAR", "COVARIANCE.P", "COVARIANCE.S", "SUMX2MY2", "SUMX2PY2",
+                                                   "SUMXMY2")}
 CLIP_SAFE = frozenset({*_VARIADIC, "COUNTIFS", "SUMIFS", "AVERAGEIFS", "MAXIFS", "MINIFS", "AVERAGEIF",
                        "COUNTBLANK", "LARGE", "SMALL", "PERCENTILE", "PERCENTILE.INC", "PERCENTILE.EXC", "QUARTILE",
                        "QUARTILE.INC", "QUARTILE.EXC", "RANK", "RANK.EQ", "RANK.AVG", "TRIMMEAN"})
