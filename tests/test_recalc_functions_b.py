@@ -342,6 +342,11 @@ def test_the_issues_cases_in_a_plain_formula(formula, expected):
     check(value(run(cells, dynamic=False)), expected)
 
 
+def test_an_array_function_inside_a_plain_formula():
+    # MATCH_LOOKUP_arrays.xlsx HLOOKUP!D6: =HLOOKUP(3,SEQUENCE(2,3),2) is 6 in a plain formula
+    check(value(run({"Z1": "=HLOOKUP(3,SEQUENCE(2,3),2)"}, dynamic=False)), 6)
+
+
 def test_a_plain_formula_never_computes_on_an_intersected_range():
     # SUMIFS in a plain formula: unless the evaluator hands it its ranges whole, the cell is
     # refused (recorded unsupported), never computed on the one cell implicit intersection picks

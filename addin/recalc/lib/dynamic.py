@@ -2,8 +2,8 @@
 CHOOSEROWS, VSTACK, HSTACK, TOCOL, TOROW, WRAPROWS, WRAPCOLS, EXPAND, FILTER, UNIQUE, SORT,
 SORTBY (Microsoft's page of each). Each cites the edge cases of its page it follows.
 
-In a plain (not dynamic-array) formula Excel reduces a multi-cell result by implicit
-intersection of the reference it would spill; a multi-cell result there is refused.
+These return arrays, not references: in a plain (not dynamic-array) formula Excel shows an
+array result's top-left value, which the evaluator does.
 """
 from __future__ import annotations
 
@@ -22,15 +22,15 @@ def calc_error(ev, name):
 
 
 def grid_result(ev, name, grid):
-    """A grid result: 1x1 as its value; in a plain formula a multi-cell result is refused."""
+    """A grid result: 1x1 as its value; an empty one Excel's #CALC!. (In a plain formula the
+    evaluator shows an array's top-left value, as Excel does for an array that is not a
+    reference.)"""
     if isinstance(grid, XLError):
         return grid
     if not grid or not grid[0]:
         return calc_error(ev, name)
     if len(grid) == 1 and len(grid[0]) == 1:
         return grid[0][0]
-    if getattr(ev, "implicit", False):
-        return ev.unsupported(name, "a multi-cell result in a plain formula (Excel intersects it)")
     return grid
 
 
