@@ -308,6 +308,16 @@ def test_round_broadcasts_over_its_digits():
     check(r["S!AA1"], 1.23)
 
 
+def test_sort_orders_types_errors_and_blanks_as_excel():
+    # calc_tests__LOOKUP_AND_REFERENCE__SORT.xlsx, column D (ascending) and E (descending)
+    cells = {"A1": 1, "A2": "=1/0", "A3": "b", "A4": None, "A5": "=NA()", "A6": -2}
+    r = run({**cells, "C1": "=SORT(A1:A6)", "D1": "=SORT(A1:A6,1,-1)"})
+    up = [r[f"S!C{i}"] for i in range(1, 7)]
+    down = [r[f"S!D{i}"] for i in range(1, 7)]
+    assert up[:3] == [-2, 1, "b"] and [str(x) for x in up[3:5]] == ["#DIV/0!", "#N/A"] and up[5] == 0
+    assert [str(x) for x in down[:2]] == ["#N/A", "#DIV/0!"] and down[2:5] == ["b", 1, -2] and down[5] == 0
+
+
 def test_sequence_spills():
     r = run({"A1": "=SEQUENCE(2,2,10,5)"})       # Microsoft, SEQUENCE: start 10, step 5, row by row
     assert [r["S!A1"], r["S!B1"], r["S!A2"], r["S!B2"]] == [10, 15, 20, 25]

@@ -12,6 +12,7 @@ import math
 from ..values import NA, NUM, VALUE, XLError, compare, is_grid, to_bool, to_number
 from .criteria import Unordered, text_order
 from .elementwise import grid_of
+from .info import ERROR_NUMBERS
 
 def calc_error(ev, name):
     """Excel's #CALC! for an empty array. Excel saves it as #VALUE! with rich-value metadata
@@ -314,13 +315,20 @@ def _unique(ev, args):
 
 
 def _sort_key(ev, name, values):
-    """Sort keys in Excel's order (numbers < text < FALSE < TRUE); blanks and errors are refused
-    (where Excel puts them is not recorded here), and so is text whose order is uncertain."""
+    """Sort keys in Excel's order, as the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__SORT.xlsx
+    shows it (columns D and E): numbers, text without case (digits before letters), logical
+    values, then errors by their ERROR.TYPE number; empty cells last whichever the direction;
+    text whose order is uncertain is refused (criteria.text_order)."""
     keys = []
     for v in values:
-        if v is None or isinstance(v, XLError):
-            raise Unordered
-        if isinstance(v, bool):
+        if v is None:
+            keys.append((4, 0))
+        elif isinstance(v, XLError):
+            n = ERROR_NUMBERS.get(str(v))
+            if n is None:
+                raise Unordered
+            keys.append((3, n))
+        elif isinstance(v, bool):
             keys.append((2, int(v)))
         elif isinstance(v, str):
             keys.append((1, v))
@@ -338,7 +346,8 @@ def _less(a, b) -> bool:
 
 
 class _Key:
-    """A sort key, descending when ``desc`` (Python's sort stays stable either way)."""
+    """A sort key, descending when ``desc`` (Python's sort stays stable either way); an empty
+    cell sorts last in both directions."""
 
     __slots__ = ("k", "desc")
 
@@ -346,6 +355,9 @@ class _Key:
         self.k, self.desc = k, desc
 
     def __lt__(self, other):
+        a_blank, b_blank = self.k[0] == 4, other.k[0] == 4
+        if a_blank or b_blank:
+            return b_blank and not a_blank
         return _less(other.k, self.k) if self.desc else _less(self.k, other.k)
 
 
@@ -356,7 +368,7 @@ def _sorted_lines(ev, name, lines, key_lines, orders):
         for keylist, desc in reversed(list(zip(keys, orders))):
             idx.sort(key=lambda i: _Key(keylist[i], desc))
     except Unordered:
-        return ev.unsupported(name, "blanks, errors or text of uncertain order among the sort keys")
+        return ev.unsupported(name, "text of uncertain order among the sort keys")
     return [lines[i] for i in idx]
 
 

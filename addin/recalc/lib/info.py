@@ -45,7 +45,7 @@ def _parity(odd: bool):
 
 
 # ERROR.TYPE's numbers (Microsoft, "ERROR.TYPE function", and Excel's newer errors)
-_ERROR_NUMBERS = {"#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 5, "#NUM!": 6, "#N/A": 7,
+ERROR_NUMBERS = {"#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 5, "#NUM!": 6, "#N/A": 7,
                   "#GETTING_DATA": 8, "#SPILL!": 9, "#CONNECT!": 10, "#BLOCKED!": 11, "#UNKNOWN!": 12,
                   "#FIELD!": 13, "#CALC!": 14}
 
@@ -54,7 +54,7 @@ def _error_type(ev, v):
     """ERROR.TYPE(error_val): 1 #NULL!, 2 #DIV/0!, 3 #VALUE!, 4 #REF!, 5 #NAME?, 6 #NUM!, 7 #N/A,
     8 #GETTING_DATA, 9 #SPILL!, 14 #CALC!; anything that is not an error is #N/A."""
     if isinstance(v, XLError):
-        n = _ERROR_NUMBERS.get(str(v))
+        n = ERROR_NUMBERS.get(str(v))
         return float(n) if n is not None else ev.unsupported("ERROR.TYPE", f"the error {v}")
     return NA
 
