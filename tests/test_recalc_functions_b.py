@@ -119,6 +119,8 @@ CASES = [
     ({"A1": 1, "A2": 3, "A3": 5}, "=XMATCH(4,A1:A3,1)", 3, "Microsoft, XMATCH: next larger"),
     ({"A1": "a", "B1": "b", "A2": 1, "B2": 2}, '=HLOOKUP("b",A1:B2,2,FALSE)', 2, "Microsoft, HLOOKUP"),
     ({}, "=INDEX({1,2,3},1,0,2)", "#REF!", "INDEX.xlsx INDEX!E20: a second area"),
+    ({}, '=LOOKUP("C",{"a","b","c","d";1,2,3,4})', 3, "Microsoft, LOOKUP function: array form example"),
+    ({}, '=LOOKUP("bump",{"a",1;"b",2;"c",3})', 2, "Microsoft, LOOKUP function: array form example"),
     ({"A4": "1st", "A5": "2nd"}, "=CHOOSE(TRUE,A4,A5)", "1st", "CHOOSE.xlsx CHOOSE!A22"),
     ({"A4": "1st", "A5": "2nd"}, "=CHOOSE(1.9,A4,A5)", "1st", "CHOOSE.xlsx CHOOSE!A33"),
     # --- maths (the book calc_tests__MATH_AND_TRIGONOMETRY__*.xlsx unless named)

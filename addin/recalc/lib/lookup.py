@@ -451,16 +451,24 @@ def _hlookup(ev, args):
 def _lookup(ev, args):
     """LOOKUP(lookup_value, lookup_vector, [result_vector]) in its vector form, and the array
     form over a one-row or one-column array: the last value <= lookup_value (sorted data, as
-    find_sorted); below the first value #N/A. The array form over a wider array is refused."""
+    find_sorted); below the first value #N/A; the array form searches the first row of an array
+    wider than tall (else the first column) and answers from its last row (column)."""
     if len(args) not in (2, 3):
         return VALUE
     grids = range_args(ev, "LOOKUP", args, (1, 2) if len(args) == 3 else (1,))
     if isinstance(grids, XLError):
         return grids
     seq, _ = _line(grids[0])
-    if seq is None:
-        return ev.unsupported("LOOKUP", "the array form over a two-dimensional array")
     result = seq
+    if seq is None:
+        # the array form: search the first row of an array wider than tall (else the first
+        # column), answer from the last row (column) (Microsoft, "LOOKUP function")
+        g = grids[0]
+        rows, cols = len(g), len(g[0])
+        if cols > rows:
+            seq, result = list(g[0]), list(g[-1])
+        else:
+            seq, result = [row[0] for row in g], [row[-1] for row in g]
     if len(args) == 3:
         result, _ = _line(grids[1])
         if result is None:
