@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from ..values import ERRORS, XLError, fifteen_digits, is_grid, text_to_number, to_number
+from ..values import ERRORS, XLError, fifteen_digits, is_grid, shape_of, text_to_number, to_number
 from .common import wildcard
 
 _OPS = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
@@ -136,6 +136,5 @@ def _number_test(op: str, n: float, epoch):
 
 def count_beyond(grid) -> int:
     """The empty cells of a range beyond the sheet's used area (a clipped grid's true shape)."""
-    from ..values import shape_of
     rows, cols = shape_of(grid)
     return rows * cols - sum(len(row) for row in grid)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from ..values import DIV0, NUM, XLError
-from .elementwise import elementwise
+from ..values import DIV0, NA, NUM, VALUE, XLError, to_number
+from .elementwise import elementwise, range_args
 
 _EPS = 1e-16
 _TINY = 1e-300
@@ -379,7 +379,6 @@ def _confidence_t(ev, alpha, sd, n):
 
 def _numbers_of(ev, name, arg):
     """The numbers of a range argument (text, logical values and blanks skipped), or the error."""
-    from .elementwise import range_args
     grids = range_args(ev, name, [arg], (0,))
     if isinstance(grids, XLError):
         return grids
@@ -404,7 +403,6 @@ def _ttest(ev, args):
     for v in (a, b):
         if isinstance(v, XLError):
             return v
-    from ..values import to_number
     tails, kind = to_number(args[2][1], ev.epoch), to_number(args[3][1], ev.epoch)
     for v in (tails, kind):
         if isinstance(v, XLError):
@@ -415,14 +413,12 @@ def _ttest(ev, args):
     if kind == 1:
         # paired: the positions where both arrays hold numbers (T_TEST.xlsx F2: a pair with
         # text or a logical value on either side is left out)
-        from .elementwise import range_args
         grids = range_args(ev, "T.TEST", args, (0, 1))
         if isinstance(grids, XLError):
             return grids
         ca = [x for row in grids[0] for x in row]
         cb = [x for row in grids[1] for x in row]
         if len(ca) != len(cb):
-            from ..values import NA
             return NA
 
         def num(x):
@@ -484,13 +480,11 @@ def _chisq_test(ev, args):
     freedom (r-1)(c-1), or n-1 for one row or column."""
     if len(args) != 2:
         return VALUE
-    from .elementwise import range_args
     grids = range_args(ev, "CHISQ.TEST", args, (0, 1))
     if isinstance(grids, XLError):
         return grids
     act, exp = grids
     if len(act) != len(exp) or len(act[0]) != len(exp[0]):
-        from ..values import NA
         return NA
     chi = 0.0
     for ra, re_ in zip(act, exp):
@@ -506,7 +500,6 @@ def _chisq_test(ev, args):
     r, c = len(act), len(act[0])
     df = (r - 1) * (c - 1) if r > 1 and c > 1 else max(r, c) - 1
     if df < 1:
-        from ..values import NA
         return NA
     return gamma_q(df / 2, chi / 2)
 

@@ -7,7 +7,7 @@ import cmath
 import math
 import re
 
-from ..values import NUM, VALUE, XLError, number_text, to_number
+from ..values import DIV0, NUM, VALUE, XLError, number_text
 from .elementwise import elementwise, refuse_intersected, to_number_strict
 
 # base -> (digits of a ten-character two's complement, the bits it holds)
@@ -282,7 +282,6 @@ def _imargument(ev, v):
     if isinstance(z, XLError):
         return z
     if z == (0.0, 0.0):
-        from ..values import DIV0
         return DIV0
     return math.atan2(z[1], z[0])
 

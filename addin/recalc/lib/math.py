@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
-from ..values import DIV0, NA, NUM, VALUE, XLError, flatten, grid_map, is_grid, to_number
+from ..values import DIV0, NA, NUM, VALUE, XLError, flatten, is_grid, to_number
 from .elementwise import elementwise, numbers_in, refuse_intersected, to_number_strict
 
 

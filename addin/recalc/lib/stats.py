@@ -10,6 +10,7 @@ from ..values import DIV0, NA, NUM, REF, VALUE, XLError, fifteen_digits, flatten
 from .common import agg
 from .criteria import Unordered, count_beyond, matcher
 from .dynamic import grid_result
+from . import math as xl_math
 from .math import power
 from .elementwise import (broadcast_all, elementwise, grid_of, is_number, numbers_in, range_args, refuse_intersected,
                           whole_ranges)
@@ -1220,8 +1221,7 @@ def _aggregate(ev, args):
                 return ev.unsupported("AGGREGATE", "an error value typed as an argument with option 6")
             cleaned.append((is_ref, v))
         values = cleaned
-    from . import math as xl_math             # PRODUCT lives with the other maths
-    table = {**FUNCTIONS, **xl_math.FUNCTIONS}
+    table = {**FUNCTIONS, **xl_math.FUNCTIONS}       # PRODUCT lives with the other maths
     return table[_AGGREGATE[fn]](ev, values + tail)
 
 
