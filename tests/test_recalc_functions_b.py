@@ -376,3 +376,30 @@ def test_uncertain_text_order_is_refused_not_guessed():
 def test_binary_search_over_unsorted_data_is_refused():
     r = run({"A1": 3, "A2": 1, "A3": 2, "B1": "a", "B2": "b", "B3": "c", "Z1": "=XLOOKUP(2,A1:A3,B1:B3,,0,2)"})
     assert isinstance(r["S!Z1"], XLError) and ("S", 1, 26) in r.unsupported
+
+
+def test_no_argument_mix_raises():
+    """Every function of these modules, given any mix of values, arrays, errors and empty
+    arguments, answers with a value or an error value: none raises (one bad cell must never stop
+    a workbook). A seeded sample of argument lists per function."""
+    import random
+
+    from addin.recalc.evaluate import Evaluator
+    from addin.recalc.lib import (convert, database, distributions, dynamic, engineering, info, logical, lookup,
+                                  math as xl_math, stats)
+    from addin.recalc.values import ERRORS
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    ev = Evaluator(wb)
+    ev.current = ("S", 1, 1)
+    pool = [1.0, -2.5, 0.0, 1e300, "a", "", "3", "<2", "1+2i", True, None, ERRORS["#N/A"],
+            [[1.0, "a"], [None, True]], [[3.0], [1.0], [2.0]], [[1.0, 2.0, 3.0]]]
+    rng = random.Random(19)
+    for module in (convert, database, distributions, dynamic, engineering, info, logical, lookup, xl_math, stats):
+        for name, fn in module.FUNCTIONS.items():
+            for _ in range(60):
+                args = [(rng.random() < 0.3, rng.choice(pool)) for _ in range(rng.randint(0, 5))]
+                try:
+                    fn(ev, args)
+                except Exception as exc:  # noqa: BLE001 - the test reports which call raised
+                    raise AssertionError(f"{name}{[a[1] for a in args]} raised {type(exc).__name__}: {exc}")

@@ -14,6 +14,12 @@ from .elementwise import elementwise, range_args
 
 _EPS = 1e-16
 _TINY = 1e-300
+_ITERATIONS = 10_000
+
+
+class NotConverged(ArithmeticError):
+    """A series or continued fraction that did not reach full precision: refused, never a
+    less precise number."""
 
 
 def gamma_p(a: float, x: float) -> float:
@@ -24,13 +30,13 @@ def gamma_p(a: float, x: float) -> float:
     if x < a + 1:                      # the series
         term = total = 1.0 / a
         ap = a
-        for _ in range(100_000):
+        for _ in range(_ITERATIONS):
             ap += 1
             term *= x / ap
             total += term
             if abs(term) < abs(total) * _EPS:
-                break
-        return total * math.exp(lg)
+                return total * math.exp(lg)
+        raise NotConverged
     return 1.0 - gamma_q_cf(a, x, lg)
 
 
@@ -40,7 +46,7 @@ def gamma_q_cf(a: float, x: float, lg: float) -> float:
     c = 1 / _TINY
     d = 1 / b
     h = d
-    for i in range(1, 100_000):
+    for i in range(1, _ITERATIONS):
         an = -i * (i - a)
         b += 2
         d = an * d + b
@@ -51,8 +57,8 @@ def gamma_q_cf(a: float, x: float, lg: float) -> float:
         delta = d * c
         h *= delta
         if abs(delta - 1) < _EPS:
-            break
-    return math.exp(lg) * h
+            return math.exp(lg) * h
+    raise NotConverged
 
 
 def gamma_q(a: float, x: float) -> float:
@@ -71,7 +77,7 @@ def _betacf(a: float, b: float, x: float) -> float:
     d = _TINY if abs(d) < _TINY else d
     d = 1 / d
     h = d
-    for m in range(1, 100_000):
+    for m in range(1, _ITERATIONS):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1 + aa * d
@@ -89,8 +95,8 @@ def _betacf(a: float, b: float, x: float) -> float:
         delta = d * c
         h *= delta
         if abs(delta - 1) < _EPS:
-            break
-    return h
+            return h
+    raise NotConverged
 
 
 def beta_i(a: float, b: float, x: float) -> float:

@@ -237,6 +237,8 @@ def _expand(ev, args):
             return n
     if r < len(g) or c < len(g[0]):
         return VALUE
+    if r * c > ev.caps.max_range_cells:
+        return ev.unsupported("EXPAND", "more cells than the cap")
     pad = args[3][1] if len(args) > 3 and args[3][1] is not None else NA
     out = [[(g[i][j] if i < len(g) and j < len(g[0]) else pad) for j in range(c)] for i in range(r)]
     return grid_result(ev, "EXPAND", [[0.0 if x is None else x for x in row] for row in out])

@@ -96,7 +96,12 @@ def elementwise(fn, nargs: tuple[int, int], kinds: str, defaults: tuple = ()):
                 conv.append(x)
             try:
                 return fn(ev, *conv)
-            except (ValueError, OverflowError, ZeroDivisionError):
+            except ArithmeticError as exc:
+                if type(exc).__name__ == "NotConverged":     # distributions.NotConverged
+                    return ev.unsupported(getattr(fn, "__name__", "function").strip("_").upper(),
+                                          "a series that does not converge to full precision here")
+                return NUM          # a math domain error or an overflow: Excel's #NUM!
+            except ValueError:
                 return NUM
         return broadcast_all(one, values)
     return run

@@ -780,7 +780,9 @@ def _permutationa(ev, n, k):
     n, k = int(n), int(k)
     if n < 0 or k < 0:
         return NUM
-    if n > 1 and k * math.log(n) > 709.79:
+    if n == 0 or n == 1:
+        return float(n ** min(k, 1)) if k else 1.0
+    if k * math.log(n) > 709.79:
         return NUM                       # beyond the largest number
     return float(n ** k)
 
@@ -959,6 +961,8 @@ def _percentrank(exclusive: bool):
         sig = int(sig)
         if sig < 1 or not xs:
             return NUM
+        if sig > 15:
+            return ev.unsupported(name, "a significance beyond 15 digits")
         ys = sorted(xs)
         n = len(ys)
         if x < ys[0] or x > ys[-1]:
