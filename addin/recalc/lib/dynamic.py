@@ -11,7 +11,7 @@ import math
 
 from ..values import NA, NUM, VALUE, XLError, compare, is_grid, to_bool, to_number
 from .criteria import Unordered, text_order
-from .elementwise import grid_of
+from .elementwise import grid_of, refuse_intersected
 from .info import ERROR_NUMBERS
 
 def calc_error(ev, name):
@@ -575,6 +575,23 @@ FUNCTIONS = {
     "SORT": _sort,
     "SORTBY": _sortby,
 }
+
+# the array arguments of each function (the others are counts and flags)
+_ARRAYS = {"MMULT": {0, 1}, "MDETERM": {0}, "MINVERSE": {0}, "TRANSPOSE": {0}, "TAKE": {0}, "DROP": {0},
+           "CHOOSECOLS": {0}, "CHOOSEROWS": {0}, "VSTACK": None, "HSTACK": None, "TOCOL": {0}, "TOROW": {0},
+           "WRAPROWS": {0}, "WRAPCOLS": {0}, "EXPAND": {0}, "FILTER": {0, 1}, "UNIQUE": {0}, "SORT": {0},
+           "SORTBY": {0} | set(range(1, 255, 2))}
+
+
+def _guarded(name, fn, positions):
+    def run(ev, args):
+        refused = refuse_intersected(ev, name, args, positions)
+        return refused if refused else fn(ev, args)
+    run.__doc__ = fn.__doc__
+    return run
+
+
+FUNCTIONS = {name: (_guarded(name, fn, _ARRAYS[name]) if name in _ARRAYS else fn) for name, fn in FUNCTIONS.items()}
 
 # every array argument is passed whole and evaluated as an array (the evaluator reads these)
 ARRAY_PARAMS = {name: None for name in FUNCTIONS}

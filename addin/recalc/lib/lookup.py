@@ -6,7 +6,7 @@ import datetime as _dt
 from ..parse import Rng
 from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number
 from .common import wildcard
-from .elementwise import range_args
+from .elementwise import range_args, whole_ranges
 
 
 def _index(ev, args):
@@ -182,8 +182,14 @@ def _choose(ev, args):
         n = int(n)
         if not 1 <= n < len(args):
             return VALUE
-        v = args[n][1]
+        is_ref, v = args[n]
+        if is_ref and not is_grid(v) and not whole_ranges(ev, "CHOOSE") and not top_level:
+            # inside another function (SUM(CHOOSE(2,A9:A10,A9:A11))) Excel hands on the chosen
+            # range whole; the evaluator may have reduced it to one cell
+            return ev.unsupported("CHOOSE", "a chosen range inside another function of a plain formula")
         return 0.0 if v is None else v
+    formula = getattr(ev, "formulas", {}).get(getattr(ev, "current", None), "")
+    top_level = isinstance(formula, str) and formula.upper().replace("_XLFN.", "").startswith("=CHOOSE(")
     return grid_map(one, args[0][1])
 
 
