@@ -69,6 +69,9 @@ class ScanSheet:
     styles: dict[tuple[str, int, int], int] = field(default_factory=dict)        # cell -> style index (non-zero)
     names: dict[str, str] = field(default_factory=dict)                          # sheet-scoped defined names
     data_tables: dict[tuple[str, int, int], str] = field(default_factory=dict)   # data-table anchor -> ref
+    # error constants stored as rich values (``vm`` metadata: #CALC!, #SPILL!, ... written as
+    # #VALUE! in <v>): their kind is not in the cell, so what reads them is reported unsupported
+    uncertain: set[tuple[str, int, int]] = field(default_factory=set)
     merged: list[str] = field(default_factory=list)                              # merged areas ("A1:C3")
     max_row: int = 0
     max_col: int = 0
@@ -485,6 +488,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
     key: tuple = (title, 0, 0)
     t = None
     style = cm = 0
+    vm = None
     v_text: str | None = None
     f_attrs: dict | None = None
     f_text: str | None = None
@@ -516,10 +520,11 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
         for d in (values, formulas, arrays, errors, styles, sheet.data_tables):
             d.pop(key, None)
         sheet.dynamic.discard(key)
+        sheet.uncertain.discard(key)
 
     def start(name, a):
         nonlocal row_no, col_no, row_text, max_row, max_col, in_cell, in_f, key, t, style, cm, v_text, f_attrs, last
-        nonlocal f_text, rich, inline
+        nonlocal f_text, rich, inline, vm
         if name == _V:
             buf.clear()
             return
@@ -557,6 +562,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             style = int(s) if s else 0
             s = a.get("cm")
             cm = int(s) if s else 0
+            vm = a.get("vm")
             in_cell, in_f, v_text, f_attrs, f_text, inline, rich = True, False, None, None, None, None, None
             return
         if not namespaces and ":" in name and name.partition(":")[0] not in prefixes:
@@ -646,6 +652,8 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                 values[key] = bool(int(v))
             elif t == "e":
                 errors[key] = v
+                if vm:
+                    sheet.uncertain.add(key)
             elif t == "d":
                 from openpyxl.utils.datetime import from_ISO8601
                 values[key] = from_ISO8601(v)

@@ -191,6 +191,7 @@ class BookCells:
     names: dict = field(default_factory=dict)           # (sheet or None, NAME) -> "Sheet!$A$1" / "0.05"
     iterate: tuple | None = None                        # (count, delta) when calcPr iterate="1"
     data_tables: dict = field(default_factory=dict)     # data-table anchor -> (r1, c1, r2, c2): unsupported
+    uncertain: set = field(default_factory=set)         # error constants whose kind the file does not state
 
 
 def read_cells(wb, errors: dict | None = None) -> BookCells:
@@ -264,6 +265,7 @@ def _scanned_cells(wb, errors: dict) -> BookCells:
                 book.array_ref[key] = bounds
         book.dynamic.update(key for key in sheet.dynamic if key in book.array_ref)
         book.data_tables.update((key, book.array_ref[key]) for key in sheet.data_tables if key in book.array_ref)
+        book.uncertain.update(getattr(sheet, "uncertain", ()))
         book.extent[title] = (max(sheet.max_row, 1), max(sheet.max_col, 1))     # ws.max_row, ws.max_column
         for name, text in sheet.names.items():
             book.names[(title, name.upper())] = text

@@ -193,6 +193,7 @@ class Evaluator:
         book = read_cells(wb, ERRORS)
         self.formulas = book.formulas
         self.constants = book.constants
+        self.uncertain = frozenset(getattr(book, "uncertain", ()))
         durations = [k for k, v in self.constants.items() if type(v) is timedelta]
         for k in durations:                  # a [h]:mm:ss duration is its number of days
             self.constants[k] = self.constants[k].total_seconds() / 86400.0
@@ -475,6 +476,11 @@ class Evaluator:
                 return self.unsupported("range", f"{(r2 - rng.r1 + 1) * (c2 - rng.c1 + 1):,} cells, over the cap "
                                         f"of {self.caps.max_range_cells:,}")
         sheet = rng.sheet
+        if self.uncertain:
+            for key in self.uncertain:
+                if key[0] == sheet and rng.r1 <= key[1] <= r2 and rng.c1 <= key[2] <= c2:
+                    self._uncertain(key)
+                    break
         formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
         if sheet not in self.formula_sheets:
             # no formula on the sheet: nothing spills or fills into it, every cell is its constant
@@ -535,6 +541,13 @@ class Evaluator:
             return self.result.values[key]
         if owner is None and key in self.cache_owner:
             return None          # stale spill cache of an anchor whose result no longer covers it
+        if key in self.uncertain:
+            return self._uncertain(key)
+        return self.constants.get(key)
+
+    def _uncertain(self, key) -> object:
+        """An error constant stored as a rich value: the file's text (#VALUE!) is not its kind."""
+        self.unsupported("", f"{cell_key(*key)} holds an error whose kind the file does not state (a rich value)")
         return self.constants.get(key)
 
     def _settle_spills_over(self, key: tuple[str, int, int]) -> None:

@@ -12,14 +12,47 @@ reference, unless it declares otherwise; both are re-derived from the registry a
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable
 
-from . import date_time, finance, info, logical, lookup, math, stats, text
+from . import convert, database, date_time, distributions, dynamic, engineering, finance, info, logical, lookup, math, stats, text
 from .common import ALL, Facts, Positions, facts_of
 
+_MODULES = (math, stats, logical, info, text, date_time, lookup, finance, engineering, database, dynamic,
+            distributions, convert)
 NATIVE: dict[str, Callable[[Any, list], object]] = {}
-for _module in (math, stats, logical, info, text, date_time, lookup, finance):
+for _module in _MODULES:
     NATIVE.update(_module.FUNCTIONS)
+
+
+def _positions(spec):
+    """An ARRAY_PARAMS / ARRAY_MODE entry (None: every argument; else a set of indexes) as positions."""
+    return ALL if spec is None else tuple(sorted(spec))
+
+
+def _module_facts(module) -> dict[str, Facts]:
+    """Facts a module states in its tables rather than beside each function: ``ARRAY_PARAMS`` (the
+    arguments a plain formula passes whole, never intersected) and ``ARRAY_MODE`` (evaluated as
+    arrays) both become ``array_mode`` (a multi-cell range arrives as a grid, one cell as its
+    value); ``CLIP_SAFE`` names functions that accept a range clipped to the used area. A
+    function that declares its own facts keeps them."""
+    out = {}
+    tables = getattr(module, "ARRAY_PARAMS", {}), getattr(module, "ARRAY_MODE", {})
+    for name in set(tables[0]) | set(tables[1]) | set(getattr(module, "CLIP_SAFE", ())):
+        fn = module.FUNCTIONS.get(name)
+        if fn is None or facts_of(fn).declared:
+            continue
+        specs = [t[name] for t in tables if name in t]
+        whole = ALL if any(spec is None for spec in specs) else tuple(sorted(set().union(*specs))) if specs else None
+        base = facts_of(fn)
+        out[name] = replace(base, declared=True, array_mode=Positions(whole) if whole is not None else base.array_mode,
+                            clip_safe=base.clip_safe or name in getattr(module, "CLIP_SAFE", ()))
+    return out
+
+
+_TABLED: dict[str, Facts] = {}
+for _module in _MODULES:
+    _TABLED.update(_module_facts(_module))
 
 # functions whose arguments are ranges even when one cell (COUNTIF(A1:A1, ...))
 RANGE_FUNCTIONS = frozenset({"COUNTIF", "SUMIF", "SUMPRODUCT", "INDEX", "MATCH", "VLOOKUP"})
@@ -31,6 +64,8 @@ def _facts(name: str, fn) -> Facts:
     facts = facts_of(fn)
     if facts.declared:
         return facts
+    if name in _TABLED:
+        return _TABLED[name]
     if name in REFERENCE_FUNCTIONS:
         return Facts(refs=Positions(ALL))
     if name in RANGE_FUNCTIONS:

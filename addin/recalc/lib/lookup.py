@@ -6,19 +6,25 @@ import datetime as _dt
 from ..parse import Rng
 from ..values import NA, REF, VALUE, XLError, compare, grid_map, is_grid, shape_of, to_number
 from .common import ALL, REST, declare, wildcard
+from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number
+from .common import wildcard
+from .elementwise import range_args, whole_ranges
 
 
 def _index(ev, args):
-    """INDEX(array, row_num, [column_num]): a negative index is #VALUE!, one beyond the array
-    #REF!; 0 selects a whole row or column; a one-row array takes its single index as the column."""
+    """INDEX(array, row_num, [column_num], [area_num]): a negative index is #VALUE!, one beyond
+    the array #REF!; 0 selects a whole row or column; a one-row array takes its single index as
+    the column; area_num 1 is the one area, 2 or more #REF! (INDEX({1,2,3},1,0,2) is #REF! in the
+    Excel-saved calc_tests__LOOKUP_AND_REFERENCE__INDEX.xlsx, E20)."""
     if not 2 <= len(args) <= 4:
         return VALUE
-    if len(args) == 4:                   # area_num: one area here, so 1 or #REF!
+    if len(args) == 4:
+        # area_num: one area (a range or an array) is area 1, any other number #REF!
         area = ev.scalar_number(args[3][1]) if args[3][1] is not None else 1.0
         if isinstance(area, XLError):
             return area
         if int(area) != 1:
-            return REF
+            return REF if int(area) > 1 else VALUE
         args = args[:3]
     g = args[0][1] if is_grid(args[0][1]) else [[args[0][1]]]
     r = ev.scalar_number(args[1][1])
@@ -131,7 +137,8 @@ def _match(ev, args):
 
 def _vlookup(ev, args):
     """VLOOKUP(value, table, col_index, [range_lookup]): col_index < 1 is #VALUE!, beyond the
-    table #REF!; not found #N/A; approximate by default (see find_sorted)."""
+    table #REF!; not found #N/A, and so is the lookup of an empty cell; approximate by default
+    (see find_sorted)."""
     if not 3 <= len(args) <= 4:
         return VALUE
     look, g = args[0][1], args[1][1]
@@ -155,6 +162,8 @@ def _vlookup(ev, args):
     def one(value):
         if isinstance(value, XLError):
             return value
+        if value is None:
+            return NA                    # VLOOKUP of an empty cell is #N/A
         pos = find_sorted(ev, value, seq) if approx else find_exact(ev, value, seq)
         if isinstance(pos, XLError):
             return pos
@@ -163,7 +172,9 @@ def _vlookup(ev, args):
 
 
 def _choose(ev, args):
-    """CHOOSE(index_num, value1, ...): the index is truncated; below 1 or beyond the values #VALUE!."""
+    """CHOOSE(index_num, value1, ...): the index is truncated (1.9 is 1); below 1 or beyond the
+    values #VALUE!; an array of indexes gives an array. The chosen value is handed on as it is, a
+    reference included (``A9:CHOOSE(2,A10,A11)``, ``SUM(CHOOSE(2,A9:A10,A9:A11))``)."""
     if len(args) < 2:
         return VALUE
 
@@ -208,6 +219,277 @@ def _row_or_column(index: int):
     return run
 
 
+# ----------------------------------------------------------------------------- XLOOKUP, XMATCH
+
+def _line(g):
+    """A one-row or one-column grid as a list and its orientation ("col" or "row"), else None."""
+    if not g:
+        return None, None
+    if len(g[0]) == 1:
+        return [row[0] for row in g], "col"
+    if len(g) == 1:
+        return list(g[0]), "row"
+    return None, None
+
+
+def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
+    """XLOOKUP/XMATCH's search: the 0-based position, None when not found, or an error.
+    match_mode 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcards. The next
+    smaller or larger value is taken across types in Excel's order, numbers < text < FALSE <
+    TRUE (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__XLOOKUP.xlsx: the next larger of 10
+    among numbers, TRUE and "ala" is "ala", ReturnLarger!E8); among equal values the first in
+    the search's direction (ReturnLarger!E6, F6); empty cells are skipped. Search
+    first-to-last (1), last-to-first (-1), or binary (2 ascending, -2 descending) over sorted data
+    (unsorted data is refused: Excel's answer then depends on its search)."""
+    if look is None:
+        return ev.unsupported(name, "an empty lookup value")
+    order = [i for i in range(len(seq)) if seq[i] is not None and not isinstance(seq[i], XLError)]
+    if search_mode == -1:
+        order.reverse()
+    if abs(search_mode) == 2:
+        vals = [seq[i] for i in order]
+        if any(x is None for x in seq[:order[-1] + 1] if order) or any(isinstance(x, XLError) for x in seq):
+            return ev.unsupported(name, "binary search over blanks or errors")
+        op = "<=" if search_mode == 2 else ">="
+        if any(compare(op, a, b, ev.epoch) is not True for a, b in zip(vals, vals[1:])):
+            return ev.unsupported(name, "binary search over unsorted values")
+    if match_mode == 2 and _kind(look) == 1:
+        pat = wildcard(look)
+        for i in order:
+            if _kind(seq[i]) == 1 and pat.match(seq[i]):
+                return i
+        return None
+    if abs(search_mode) == 2:
+        # binary search over sorted data, as Excel's lands on duplicates: on the data in
+        # ascending order (a descending search reads it backwards) the first equal value, the
+        # last of the largest smaller ones, or the first of the smallest larger ones (the
+        # Excel-saved XLOOKUP.xlsx MultipleElements!E4:N10)
+        if search_mode == -2:
+            order.reverse()
+        equal = [i for i in order if _kind(seq[i]) == _kind(look) and compare("=", seq[i], look, ev.epoch) is True]
+        if equal:
+            return equal[0]
+        if match_mode == -1:
+            smaller = [i for i in order if compare("<", seq[i], look, ev.epoch) is True]
+            return smaller[-1] if smaller else None
+        if match_mode == 1:
+            larger = [i for i in order if compare(">", seq[i], look, ev.epoch) is True]
+            return larger[0] if larger else None
+        return None
+    best = None
+    for i in order:
+        x = seq[i]
+        if _kind(x) == _kind(look) and compare("=", x, look, ev.epoch) is True:
+            best = i
+            break
+        if match_mode == -1 and compare("<", x, look, ev.epoch) is True:
+            if best is None or compare(">", x, seq[best], ev.epoch) is True:
+                best = i
+        elif match_mode == 1 and compare(">", x, look, ev.epoch) is True:
+            if best is None or compare("<", x, seq[best], ev.epoch) is True:
+                best = i
+    return best
+
+
+def _modes(ev, args, i_match, i_search):
+    def opt(i, default):
+        if len(args) <= i or args[i][1] is None:
+            return default
+        v = to_number(args[i][1], ev.epoch) if not is_grid(args[i][1]) else VALUE
+        return v if isinstance(v, XLError) else int(v)
+    m, s_ = opt(i_match, 0), opt(i_search, 1)
+    if isinstance(m, XLError):
+        return m, None
+    if m == 3:
+        return ev.unsupported("XMATCH", "match_mode 3 (regular expressions)"), None
+    if isinstance(s_, XLError):
+        return s_, None
+    if m not in (-1, 0, 1, 2) or s_ not in (-2, -1, 1, 2):
+        return VALUE, None
+    if m == 2 and abs(s_) == 2:
+        return VALUE, None                 # wildcards cannot be binary-searched
+    return m, s_
+
+
+def _xlookup(ev, args):
+    """XLOOKUP(lookup_value, lookup_array, return_array, [if_not_found], [match_mode=0],
+    [search_mode=1]) (Microsoft, "XLOOKUP function"): the lookup array is one row or one column
+    (else #VALUE!) as long as the return array along it (else #VALUE!); the result is the
+    matching row (column) of the return array; not found is if_not_found, else #N/A; a
+    match_mode or search_mode outside its values is #VALUE!. Exact matching ignores case and
+    never converts types; wildcards only in match_mode 2."""
+    if not 3 <= len(args) <= 6:
+        return VALUE
+    grids = range_args(ev, "XLOOKUP", args, (1, 2))
+    if isinstance(grids, XLError):
+        return grids
+    look_g, ret = grids
+    seq, orient = _line(look_g)
+    if seq is None:
+        return VALUE
+    if orient == "col" and len(ret) != len(seq) or orient == "row" and len(ret[0]) != len(seq):
+        return VALUE
+    if isinstance(look_g, ClippedGrid) or isinstance(ret, ClippedGrid):
+        if shape_of(look_g) != shape_of(ret) and orient == "col" and shape_of(look_g)[0] != shape_of(ret)[0]:
+            return VALUE
+    m, sm = _modes(ev, args, 4, 5)
+    if isinstance(m, XLError):
+        return m
+    not_found = args[3][1] if len(args) > 3 and not (args[3][1] is None and not args[3][0]) else NA
+
+    def blank(look_len):
+        """An empty lookup value finds the first (last) empty cell, exactly (the Excel-saved
+        XLOOKUP.xlsx ExactMatch!U12:V12); a range beyond the used area ends in empty cells."""
+        if m != 0 or abs(sm) != 1:
+            return ev.unsupported("XLOOKUP", "an empty lookup value with an approximate or binary search")
+        empties = [i for i, x in enumerate(seq) if x is None]
+        beyond = look_len > len(seq)
+        if sm == 1:
+            return empties[0] if empties else (len(seq) if beyond else None)
+        return look_len - 1 if beyond else (empties[-1] if empties else None)
+
+    def one(look):
+        if isinstance(look, XLError):
+            return look
+        if look is None:
+            true_len = shape_of(look_g)[0] if orient == "col" else shape_of(look_g)[1]
+            pos = blank(true_len)
+            if isinstance(pos, XLError):
+                return pos
+            if pos is not None and pos >= len(seq):
+                return None              # an empty cell beyond the used area: its row is empty
+        else:
+            pos = _xfind(ev, "XLOOKUP", look, seq, m, sm)
+        if isinstance(pos, XLError):
+            return pos
+        if pos is None:
+            if isinstance(look_g, ClippedGrid) and m != 0:
+                return ev.unsupported("XLOOKUP", "an approximate match over a range beyond the used area")
+            return not_found
+        if orient == "col":
+            row = ret[pos] if pos < len(ret) else []
+            out = [list(row) + [None] * (shape_of(ret)[1] - len(row))]
+        else:
+            out = [[r[pos] if pos < len(r) else None] for r in ret]
+        if len(out) == 1 and len(out[0]) == 1:
+            return out[0][0]
+        return out
+    look = args[0][1]
+    if is_grid(look):
+        res = [[one(x) for x in row] for row in look]
+        if any(is_grid(x) for row in res for x in row):
+            return ev.unsupported("XLOOKUP", "an array of lookup values returning rows")
+        return res
+    res = one(look)
+    if is_grid(res) and getattr(ev, "implicit", False):
+        return ev.unsupported("XLOOKUP", "a multi-cell result in a plain formula (Excel intersects the reference)")
+    return res
+
+
+def _xmatch(ev, args):
+    """XMATCH(lookup_value, lookup_array, [match_mode=0], [search_mode=1]) (Microsoft, "XMATCH
+    function"): the 1-based position, #N/A when not found; modes as XLOOKUP's; the lookup array
+    is one row or one column."""
+    if not 2 <= len(args) <= 4:
+        return VALUE
+    grids = range_args(ev, "XMATCH", args, (1,))
+    if isinstance(grids, XLError):
+        return grids
+    seq, _ = _line(grids[0])
+    if seq is None:
+        return VALUE
+    m, sm = _modes(ev, args, 2, 3)
+    if isinstance(m, XLError):
+        return m
+
+    def one(look):
+        if isinstance(look, XLError):
+            return look
+        pos = _xfind(ev, "XMATCH", look, seq, m, sm)
+        if isinstance(pos, XLError):
+            return pos
+        return NA if pos is None else float(pos + 1)
+    return grid_map(one, args[0][1])
+
+
+def _hlookup(ev, args):
+    """HLOOKUP(value, table, row_index, [range_lookup]): VLOOKUP across the first row;
+    row_index < 1 is #VALUE!, beyond the table #REF!; not found #N/A."""
+    if not 3 <= len(args) <= 4:
+        return VALUE
+    grids = range_args(ev, "HLOOKUP", args, (1,))
+    if isinstance(grids, XLError):
+        return grids
+    g = grids[0]
+    row = ev.scalar_number(args[2][1])
+    if isinstance(row, XLError):
+        return row
+    approx = True
+    if len(args) == 4 and args[3][1] is not None:
+        approx = ev.scalar_bool(args[3][1])
+        if isinstance(approx, XLError):
+            return approx
+    row = int(row)
+    if row < 1:
+        return VALUE
+    if row > shape_of(g)[0]:
+        return REF
+    seq = list(g[0])
+
+    def one(value):
+        if isinstance(value, XLError):
+            return value
+        if value is None:
+            return NA
+        pos = find_sorted(ev, value, seq) if approx else find_exact(ev, value, seq)
+        if isinstance(pos, XLError):
+            return pos
+        if pos is None:
+            return NA
+        return g[row - 1][pos] if row - 1 < len(g) and pos < len(g[row - 1]) else None
+    return grid_map(one, args[0][1])
+
+
+def _lookup(ev, args):
+    """LOOKUP(lookup_value, lookup_vector, [result_vector]) in its vector form, and the array
+    form over a one-row or one-column array: the last value <= lookup_value (sorted data, as
+    find_sorted); below the first value #N/A; the array form searches the first row of an array
+    wider than tall (else the first column) and answers from its last row (column)."""
+    if len(args) not in (2, 3):
+        return VALUE
+    grids = range_args(ev, "LOOKUP", args, (1, 2) if len(args) == 3 else (1,))
+    if isinstance(grids, XLError):
+        return grids
+    seq, _ = _line(grids[0])
+    result = seq
+    if seq is None:
+        # the array form: search the first row of an array wider than tall (else the first
+        # column), answer from the last row (column) (Microsoft, "LOOKUP function")
+        g = grids[0]
+        rows, cols = len(g), len(g[0])
+        if cols > rows:
+            seq, result = list(g[0]), list(g[-1])
+        else:
+            seq, result = [row[0] for row in g], [row[-1] for row in g]
+    if len(args) == 3:
+        result, _ = _line(grids[1])
+        if result is None:
+            return NA
+
+    def one(value):
+        if isinstance(value, XLError):
+            return value
+        if value is None:
+            return NA
+        pos = find_sorted(ev, value, seq)
+        if isinstance(pos, XLError):
+            return pos
+        if pos is None:
+            return NA
+        return result[pos] if pos < len(result) else NA
+    return grid_map(one, args[0][1])
+
+
 FUNCTIONS = {
     "ROW": declare(_row_or_column(1), refs=ALL),
     "COLUMN": declare(_row_or_column(2), refs=ALL),
@@ -217,4 +499,15 @@ FUNCTIONS = {
     "CHOOSE": declare(_choose, refs=REST, broadcast=0, returns_ref=True),
     "ROWS": declare(_rows, refs=ALL),
     "COLUMNS": declare(_columns, refs=ALL),
+    "XLOOKUP": _xlookup,
+    "XMATCH": _xmatch,
+    "HLOOKUP": _hlookup,
+    "LOOKUP": _lookup,
 }
+
+# arguments a plain formula passes whole (not intersected), evaluated as arrays, and functions
+# that accept a range clipped to the used area (the evaluator reads these declarations)
+ARRAY_PARAMS = {"XLOOKUP": frozenset({1, 2}), "XMATCH": frozenset({1}), "HLOOKUP": frozenset({1}),
+                "LOOKUP": frozenset({1, 2})}
+ARRAY_MODE = {"XLOOKUP": frozenset({1, 2}), "XMATCH": frozenset({1}), "LOOKUP": frozenset({1, 2})}
+CLIP_SAFE = frozenset({"XLOOKUP", "XMATCH", "HLOOKUP", "LOOKUP"})
