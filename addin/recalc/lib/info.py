@@ -91,18 +91,6 @@ def _t(ev, v):
     return v if isinstance(v, str) else ""
 
 
-def _isref(ev, args):
-    """ISREF(value): TRUE for a reference. A value computed by a function may be a reference in
-    Excel (INDEX, OFFSET, CHOOSE, IF ... return references) which this evaluator returns as a
-    value: those are not supported; a typed constant is FALSE."""
-    if len(args) != 1:
-        return VALUE
-    is_ref, v = args[0]
-    if is_ref:
-        return True
-    return ev.unsupported("ISREF", "a value that may be a function's reference result")
-
-
 FUNCTIONS = {
     "ISODD": elementwise(_parity(True), (1, 1), "a"),
     "ISEVEN": elementwise(_parity(False), (1, 1), "a"),
@@ -110,7 +98,6 @@ FUNCTIONS = {
     "ERROR.TYPE": elementwise(_error_type, (1, 1), "a"),
     "TYPE": _type,
     "T": elementwise(_t, (1, 1), "a"),
-    "ISREF": _isref,
     "ISERROR": _is(lambda v: isinstance(v, XLError)),
     "ISERR": _is(lambda v: isinstance(v, XLError) and str(v) != "#N/A"),
     "ISNA": _is(lambda v: isinstance(v, XLError) and str(v) == "#N/A"),
@@ -122,6 +109,6 @@ FUNCTIONS = {
     "NA": lambda ev, args: NA if not args else VALUE,
 }
 
-ARRAY_PARAMS = {"TYPE": None, "ISREF": None}
+ARRAY_PARAMS = {"TYPE": None}   # ISREF is the evaluator's (it sees the reference itself)
 ARRAY_MODE: dict = {}
 CLIP_SAFE: frozenset = frozenset()

@@ -1183,7 +1183,10 @@ def _sum_pairs(name: str, term):
             return pts
         if not pts:
             return DIV0
-        return math.fsum(term(x, y) for x, y in pts)
+        try:
+            return math.fsum(term(x, y) for x, y in pts)
+        except OverflowError:            # a square beyond the largest number: #NUM!, as Excel
+            return NUM
     return run
 
 
