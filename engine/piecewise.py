@@ -223,14 +223,14 @@ class _Context:
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
         self.rounding = terms.price_rounding
-        self.failed: list[tuple[list, Exception]] = []
+        self.failed: list[tuple[list, str]] = []     # (prices, the refusal's text): no exception object kept
         self.most = _most_branches(warrants)
 
 
 # ----------------------------------------------------------------------------- the run
 
 def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]]) -> dict:
-    """``{(numerator, denominator): (price, shares) or (None, error)}`` for a warrant of one share at
+    """``{(numerator, denominator): (price, shares) or (None, the refusal's text)}`` for a warrant of one share at
     each starting price (distinct ``(numerator, denominator)`` pairs in lowest terms): what
     :func:`engine.register._run` gives (or raises) for each, run per branch. A price missing from
     the answer is left to the caller's price-by-price run: a price rounded to an increment that
@@ -326,16 +326,16 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
         return
     b = below
     if op[0] == _RATCHET:
+        _, _, _, fn, fd, zero_price = op
         b.new = q
-        floor = op[3], op[4]
     else:
-        if op[7] is not None:                                 # a count the weighted average needs is unknown
-            ctx.failed.append((b.xs, op[7]))
+        _, _, _, x, y, gn, gd, missing, fn, fd, zero_price = op
+        if missing is not None:                               # a count the weighted average needs is unknown
+            ctx.failed.append((b.xs, missing))
             return
         a, c, d = b.cp                                        # (cp X + Y) gn / gd
-        x, y, gn, gd = op[3:7]
         b.new = _form(a * x * gn, (c * x + y * d) * gn, d * gd)
-        floor = op[8], op[9]
+    floor = fn, fd
     parts = [b]
     if floor[0] is not None:                                  # the terms' Price Floor
         f = _constant(*floor)
@@ -353,7 +353,7 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
                 continue
             zero, moved = _split(moved, moved.new[:2], _EQ)
             if zero is not None:
-                ctx.failed.append((zero.xs, op[-1]))
+                ctx.failed.append((zero.xs, zero_price))
             if moved is None:
                 continue
             moved.x = _kept(moved.cs, moved.cp, moved.new)
