@@ -148,6 +148,8 @@ def _med(pairs: list[tuple[float, float]]) -> dict:
 
 
 def _warrants_command() -> list[str]:
+    if os.environ.get("WARRANTS_BENCH_MODULE"):          # this tree's command (a snapshot), not the installed one
+        return [sys.executable, "-m", "addin.cli"]
     script = Path(sys.executable).with_name("warrants")
     if script.exists():
         return [str(script)]
