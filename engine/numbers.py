@@ -172,16 +172,9 @@ def pct(value: Fraction) -> str:
 
 
 def coprime(n: int, d: int) -> Fraction:
-    """The ``Fraction`` n/d of a pair already in lowest terms with d > 0, without reducing it again.
+    """The ``Fraction`` n/d of a pair the fast paths keep in lowest terms (d > 0).
 
-    ``Fraction(n, d)`` checks the types and takes a gcd on every call; the fast paths keep their
-    pairs reduced, so this sets the two slots ``Fraction`` itself sets (``_numerator``,
-    ``_denominator``, unchanged from Python 3.8 to 3.13). tests/test_numbers_coprime.py proves
-    the result equal to ``Fraction(n, d)`` in value, hash and text.
+    Built by ``Fraction``'s own constructor: its gcd of a pair already coprime is cheap (a quarter
+    of a microsecond), and no private slot of ``Fraction`` is written.
     """
-    f = _new(Fraction)
-    f._numerator, f._denominator = n, d
-    return f
-
-
-_new = object.__new__
+    return Fraction(n, d)

@@ -7,12 +7,9 @@ keyword overrides, or build :class:`Terms` directly.
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, time
 from fractions import Fraction
-from itertools import repeat
-from operator import attrgetter, call
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import WarrantError, fail
@@ -175,21 +172,12 @@ class Terms:
                      exercise_price: Fraction | int | None = None) -> "Terms":
         """The same terms for another warrant of the series: only its name, share count and price differ.
 
-        What changes is validated by the constructor's own rule; the rest was validated
-        when ``self`` was made. A register builds one Terms per row this way (a plain
-        copy of the slots costs a fifth of ``dataclasses.replace``).
+        Made by the constructor (``dataclasses.replace``), which validates the whole again.
         """
         if not isinstance(warrant, str):
             raise fail("Warrant", warrant, "must be text")
-        shares = _warrant_shares(warrant_shares)
-        price = self.exercise_price if exercise_price is None else _exercise_price(exercise_price)
-        new = object.__new__(Terms)
-        # every slot through its own descriptor (a frozen dataclass's __setattr__ refuses), in C
-        deque(map(call, _SETTERS, repeat(new), _ALL_FIELDS(self)), maxlen=0)
-        _SLOT["warrant"].__set__(new, warrant)
-        _SLOT["warrant_shares"].__set__(new, shares)
-        _SLOT["exercise_price"].__set__(new, price)
-        return new
+        price = self.exercise_price if exercise_price is None else exercise_price
+        return replace(self, warrant=warrant, warrant_shares=warrant_shares, exercise_price=price)
 
     def need(self, name: str, purpose: str):
         """The value of an optional term that ``purpose`` cannot do without, else a WarrantError naming it."""
@@ -205,13 +193,6 @@ class Terms:
     def with_(self, **changes: object) -> "Terms":
         """A copy with some terms changed (validated again)."""
         return replace(self, **changes)
-
-
-_FIELD_NAMES = tuple(Terms.__dataclass_fields__)  # type: ignore[attr-defined]
-_SLOT = {name: Terms.__dict__[name] for name in _FIELD_NAMES}
-_SLOTS = tuple(_SLOT.values())
-_SETTERS = tuple(slot.__set__ for slot in _SLOTS)
-_ALL_FIELDS = attrgetter(*_FIELD_NAMES)
 
 
 def _warrant_shares(value: object) -> Fraction:
