@@ -35,6 +35,7 @@ from typing import Iterable
 from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
                   OTHER as _OTHER, RATCHET as _RATCHET, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE,
                   WEIGHTED as _WEIGHTED)
+from . import capital as cap
 from .numbers import coprime, round_to_increment
 from .terms import KEEP_AGGREGATE, Terms
 
@@ -326,18 +327,18 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
         return
     b = below
     if op[0] == _RATCHET:
-        _, _, _, fn, fd, zero_price = op
+        _, _, _, floor, row = op
         b.new = q
     else:
-        _, _, _, x, y, gn, gd, missing, fn, fd, zero_price = op
+        _, _, _, constants, missing, floor, row = op
         if missing is not None:                               # a count the weighted average needs is unknown
             ctx.failed.append((b.xs, missing))
             return
-        a, c, d = b.cp                                        # (cp X + Y) gn / gd
+        x, y, gn, gd = constants                              # engine.rules.weighted: (cp X + Y) gn / gd
+        a, c, d = b.cp
         b.new = _form(a * x * gn, (c * x + y * d) * gn, d * gd)
-    floor = fn, fd
     parts = [b]
-    if floor[0] is not None:                                  # the terms' Price Floor
+    if floor is not None:                                     # the terms' Price Floor
         f = _constant(*floor)
         under, rest = _split(b, _above(f, b.new), _GT)
         if under is not None:
@@ -353,7 +354,7 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
                 continue
             zero, moved = _split(moved, moved.new[:2], _EQ)
             if zero is not None:
-                ctx.failed.append((zero.xs, zero_price))
+                ctx.failed.append((zero.xs, str(cap.zero_price(row))))
             if moved is None:
                 continue
             moved.x = _kept(moved.cs, moved.cp, moved.new)

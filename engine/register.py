@@ -24,17 +24,17 @@ from collections import OrderedDict
 from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
-from math import gcd
 from operator import attrgetter
 from typing import Sequence
 
 from . import capital as cap
+from . import rules
 from .capital import Capital
 from .errors import WarrantError
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, amended_terms, expired_terms, sort_events)
-from .numbers import coprime, round_to_increment
-from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
+from .numbers import coprime
+from .terms import Terms
 
 # Op codes of the compiled program.
 from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, MARK as _MARK,
@@ -150,12 +150,9 @@ class _Group:
     def run(self, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
         self.runs += 1
-        pn, pd, sn, sd = price.numerator, price.denominator, shares.numerator, shares.denominator
-        start = (pn, pd, sn, sd, pn, pd, sn, sd, pn, pd, 1, 1)
-        pn, pd, sn, sd, _, _, _, _, ln, ld, _, _ = _run(self.program, self.terms, start, {0: start})
-        if ln * pd < pn * ld:  # §4(h): the lowest price made, restated to today's units
-            pn, pd = ln, ld
-        return coprime(pn, pd), coprime(sn, sd)        # the run keeps every pair in lowest terms
+        start = rules.start(price, shares)
+        after = _run(self.program, self.terms, start, {0: start})
+        return coprime(*rules.shown(after)), coprime(after[2], after[3])   # §4(h): the lowest price made
 
 
 class _Hashed:
@@ -255,164 +252,55 @@ def _shared(program: tuple) -> tuple:
     return tuple(main)
 
 
-def _lowered(program: tuple) -> tuple:
-    """The program with every exact number split into an (numerator, denominator) int pair.
-
-    The run below then does its arithmetic on plain ints, reducing by ``gcd`` itself, which
-    costs a fraction of ``Fraction``'s per-operation overhead.
-    """
-    out = []
-    for op in program:
-        code = op[0]
-        if code in (_RESIZE, _MERGER):
-            out.append((code, op[1].numerator, op[1].denominator) + op[2:])
-        elif code == _DIVIDEND or code == _OTHER:
-            out.append((code, op[1].numerator, op[1].denominator))
-        elif code == _RATCHET:
-            floor = op[2]
-            out.append((code, op[1].numerator, op[1].denominator) + _pair(floor) + (op[3],))
-        elif code == _WEIGHTED:
-            # (CP x A + K) / (A + C) on int pairs: (cpn X + cpd Y) g / (cpd h), X, Y, g/h precomputed
-            _, per_share, k, a, c, missing, floor, zero = op
-            if a is None:
-                x = y = gn = gd = 0
-            else:
-                x, y = a.numerator * k.denominator, k.numerator * a.denominator
-                g = Fraction(c.denominator, k.denominator * (a.numerator * c.denominator + c.numerator * a.denominator))
-                gn, gd = g.numerator, g.denominator
-            out.append((code, per_share.numerator, per_share.denominator, x, y, gn, gd, missing) + _pair(floor) + (zero,))
-        elif code == _RECOMPUTE:
-            out.append((code, op[1], _lowered(op[2])))
-        elif code == _EXERCISE:
-            out.append((code, op[1].numerator, op[1].denominator, op[2], op[1]))   # shares n, d, row, shares
-        else:
-            out.append(op)
-    return tuple(out)
-
-
-def _pair(value: Fraction | None) -> tuple:
-    return (None, None) if value is None else (value.numerator, value.denominator)
-
-
-def _run(program: tuple, terms: Terms, state: tuple, snaps: dict) -> tuple:
-    """The fold of ledger._settle on int pairs (n, d), d > 0, kept in lowest terms, from ``state``.
+def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.State:
+    """The program's ops applied to the state ``s`` (engine.rules' 12 ints) by the rules, in order.
 
     ``snaps`` collects the states the program's ``_MARK`` ops record, for the recomputations.
     """
-    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = state   # en/ed: pending split/combination units
-    mn, md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
-    increment = terms.price_increment
-    keep = terms.share_adjustment == KEEP_AGGREGATE
+    settle = rules.settle
     for op in program:
         code = op[0]
-        un = ud = 1
-        upward = False
-        rounding = False
-        if code == _RESIZE or code == _DIVIDEND:
-            # price x f, shares / f (a split's f = old/new): every pair in lowest terms, so cancelling
-            # across with the small factor leaves the products in lowest terms
-            if code == _RESIZE:
-                fn, fd = op[2], op[1]
-                upward, un, ud = op[3], fn, fd
-            else:
-                fn, fd = op[1], op[2]
-            g, h = gcd(cpn, fd), gcd(cpd, fn)
-            nn, nd = cpn // g * (fn // h), cpd // h * (fd // g)
-            g, h = gcd(csn, fn), gcd(csd, fd)
-            xn, xd = csn // g * (fd // h), csd // h * (fn // g)
+        if code == _RESIZE:
+            _, rn, rd, upward = op
+            nn, nd, xn, xd, un, ud = rules.resized(s, rn, rd)
+            s = settle(terms, s, nn, nd, xn, xd, upward=upward, un=un, ud=ud)[1]
+        elif code == _DIVIDEND:
+            s = settle(terms, s, *rules.dividend(s, op[1], op[2]))[1]
         elif code == _RATCHET or code == _WEIGHTED:
             if code == _RATCHET:
-                _, qn, qd, fn, fd, zero = op
+                _, qn, qd, floor, row = op
+                constants = missing = None
             else:
-                _, qn, qd, x, y, gn, gd, missing, fn, fd, zero = op
-            if qn * cpd >= cpn * qd:                       # qn/qd: the issue's price per share
-                continue                                   # §4(d): not less than the price otherwise applicable
-            rounding = True
-            if code == _RATCHET:
-                nn, nd = qn, qd
-            else:
-                if missing is not None:
-                    raise WarrantError(missing)            # a count the weighted average needs is unknown
-                nn, nd = (cpn * x + cpd * y) * gn, cpd * gd
-                g = gcd(nn, nd); nn, nd = nn // g, nd // g
-            if fn is not None and nn * fd < fn * nd:       # the terms' Price Floor, restated
-                nn, nd = fn, fd
-            xn, xd = csn, csd
-            if keep and nn * cpd != cpn * nd:
-                if nn == 0:
-                    raise WarrantError(zero)
-                xn, xd = csn * cpn * nd, csd * cpd * nn    # shares * cp / new
-                g = gcd(xn, xd); xn, xd = xn // g, xd // g
+                _, qn, qd, constants, missing, floor, row = op
+            cp, q = (s[4], s[5]), (qn, qd)
+            if not rules.issue_moves(terms, cp, q):
+                continue
+            if missing is not None:
+                raise WarrantError(missing)                 # a count the weighted average needs is unknown
+            new = rules.issue_price(cp, q, constants, floor)
+            xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, row)
+            s = settle(terms, s, new[0], new[1], xn, xd, rounding=True)[1]
         elif code == _NONE:
             continue
         elif code == _MARK:
-            snaps[op[1]] = (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
-            continue
+            snaps[op[1]] = s
         elif code == _RECOMPUTE:
-            r = _run(op[2], terms, snaps[op[1]], snaps)
-            nn, nd = r[4], r[5]
-            if nn * cpd != cpn * nd:
-                xn, xd = r[6], r[7]
-            else:
-                xn, xd = csn, csd
-            rounding = True
+            redone = _run(op[2], terms, snaps[op[1]], snaps)
+            s = settle(terms, s, *rules.recomputed(s, redone), rounding=True)[1]
         elif code == _MERGER:
-            rn, rd = op[1], op[2]
-            pn, pd, cpn, cpd, ln, ld = pn * rd, pd * rn, cpn * rd, cpd * rn, ln * rd, ld * rn
-            sn, sd, csn, csd = sn * rn, sd * rd, csn * rn, csd * rd
-            g = gcd(pn, pd); pn, pd = pn // g, pd // g
-            g = gcd(cpn, cpd); cpn, cpd = cpn // g, cpd // g
-            g = gcd(ln, ld); ln, ld = ln // g, ld // g
-            g = gcd(sn, sd); sn, sd = sn // g, sd // g
-            g = gcd(csn, csd); csn, csd = csn // g, csd // g
-            continue
+            s = rules.merged(s, op[1], op[2])
         elif code == _EXERCISE:
-            xn, xd = op[1], op[2]
-            if xn * sd > sn * xd:
-                raise cap.exercise_exceeds(op[4], Fraction(sn, sd), op[3])
-            rest = sn * xd - xn * sd                          # (s - x) * sd * xd
-            csn, csd = csn * rest, csd * xd * sn              # cs * (s - x) / s
-            g = gcd(csn, csd); csn, csd = csn // g, csd // g
-            sn, sd = rest, sd * xd
-            g = gcd(sn, sd); sn, sd = sn // g, sd // g
-            continue
+            s = rules.exercised(s, op[1], op[2])
         elif code == _OTHER:
-            nn, nd = op[1], op[2]
-            xn, xd = csn, csd
+            s = settle(terms, s, op[1], op[2], s[6], s[7])[1]
         else:  # _FAIL: the reference fold refuses at this event
             raise WarrantError(op[1])
-        # Every pair is in lowest terms here (the ops' own numbers are; each branch reduced what it made).
-        # §4(g)(iv), §4(g)(iii), §4(h): the same decisions as ledger._settle
-        if not upward and nn * cpd > cpn * nd:
-            continue
-        if un != 1 or ud != 1:
-            en, ed = en * un, ed * ud
-            g = gcd(en, ed); en, ed = en // g, ed // g
-        if nn * cpd == cpn * nd and xn * csd == csn * xd:
-            continue
-        if abs(nn * pd - pn * nd) * md < mn * pn * nd:
-            cpn, cpd, csn, csd = nn, nd, xn, xd
-            continue
-        if rounding and increment is not None:
-            made = round_to_increment(Fraction(nn, nd), increment, terms.price_rounding)
-            nn, nd = made.numerator, made.denominator
-        if not upward and nn * pd > pn * nd:
-            nn, nd = pn, pd
-        ln, ld = ln * en, ld * ed                           # lowest, restated through pending units
-        g = gcd(ln, ld); ln, ld = ln // g, ld // g
-        if nn * ld < ln * nd:
-            ln, ld = nn, nd
-        pn = cpn = nn
-        pd = cpd = nd
-        sn = csn = xn
-        sd = csd = xd
-        en = ed = 1
-    return pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed
+    return s
 
 
 def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
     """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings."""
-    return _lowered(_shared(_compile(terms, tuple(ledger))[0]))
+    return _shared(_compile(terms, tuple(ledger))[0])
 
 
 def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tuple, Capital]:
@@ -457,10 +345,10 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
 
 def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen: list) -> tuple[tuple, Capital]:
     if isinstance(e, Resize):
-        return (_RESIZE, e.new / e.old, e.new < e.old), cap.resized(c, e)
+        return (_RESIZE, *rules.ratio(e.new, e.old), e.new < e.old), cap.resized(c, e)
     if isinstance(e, StockDividend):
         after, before = cap.dividend(c, e)
-        return (_DIVIDEND, Fraction(before) / (before + e.shares)), after
+        return (_DIVIDEND, *rules.dividend_factor(before, e.shares)), after
     if isinstance(e, Issue):
         if e.ref in c.rights:
             return (_NONE,), cap.rights_exercised(c, e)[0]
@@ -479,27 +367,29 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen
     if isinstance(e, Treasury):
         return (_NONE,), cap.treasury(c, e)[0]
     if isinstance(e, Merger):
-        ratio = e.new / e.old
-        return (_MERGER, ratio), cap.merged(c, ratio)
+        return (_MERGER, *rules.ratio(e.new, e.old)), cap.merged(c, e.new / e.old)
     if isinstance(e, Exercise):
         return (_EXERCISE, e.shares, e.row), cap.exercised_by_holder(c, e)
     if isinstance(e, Other):
-        return (_OTHER, e.price), c
+        return (_OTHER, e.price.numerator, e.price.denominator), c
     raise WarrantError(f"{where('Events', e.row)}unsupported event {e!r}")  # pragma: no cover
 
 
 def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, consideration: Fraction) -> tuple:
+    """The op of an issue or grant of which ``counted`` shares are Additional Shares for ``consideration``:
+    (_RATCHET, q n, q d, floor, row) or (_WEIGHTED, q n, q d, constants, refusal or None, floor, row)."""
     if not counted or terms.anti_dilution == "NONE":
         return (_NONE,)
-    zero = str(cap.zero_price(e.row))
-    per_share = consideration / counted
-    if terms.anti_dilution == FULL_RATCHET:
-        return (_RATCHET, per_share, c.floor, zero)
-    broad = terms.anti_dilution == BROAD_WEIGHTED_AVERAGE
-    a = c.fully_diluted if broad else c.outstanding
-    missing = None if a is not None else str(cap.unknown_count("fully_diluted" if broad else "outstanding",
-                                                               "a weighted-average adjustment", e.row))
-    return (_WEIGHTED, per_share, consideration, a, counted, missing, c.floor, zero)
+    q = consideration / counted
+    floor = rules.pair(c.floor)
+    count = rules.needs_count(terms)
+    if count is None:
+        return (_RATCHET, q.numerator, q.denominator, floor, e.row)
+    a = c.fully_diluted if count == "fully_diluted" else c.outstanding
+    if a is None:    # refused only if the issue moves the price (the fold asks for the count then)
+        return (_WEIGHTED, q.numerator, q.denominator, None,
+                str(cap.unknown_count(count, "a weighted-average adjustment", e.row)), floor, e.row)
+    return (_WEIGHTED, q.numerator, q.denominator, rules.weighted(a, consideration, counted), None, floor, e.row)
 
 
 def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: Capital,
