@@ -33,11 +33,11 @@ from math import gcd
 from typing import Iterable
 
 from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
-                  OTHER as _OTHER, RATCHET as _RATCHET, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE,
-                  WEIGHTED as _WEIGHTED)
+                  OTHER as _OTHER, ISSUE as _ISSUE, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
 from . import capital as cap
+from . import rules
 from .numbers import coprime, round_to_increment
-from .terms import KEEP_AGGREGATE, Terms
+from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
 _GT, _EQ = ">", "=="
@@ -217,7 +217,7 @@ class _TooManyBranches(Exception):
 
 
 class _Context:
-    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most")
+    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method")
 
     def __init__(self, terms: Terms, warrants: int) -> None:
         self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
@@ -226,6 +226,8 @@ class _Context:
         self.rounding = terms.price_rounding
         self.failed: list[tuple[list, str]] = []     # (prices, the refusal's text): no exception object kept
         self.most = _most_branches(warrants)
+        self.count = rules.needs_count(terms)          # the weighted average's A, or None (full ratchet)
+        self.method = terms.anti_dilution
 
 
 # ----------------------------------------------------------------------------- the run
@@ -289,7 +291,7 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
             elif code == _DIVIDEND:
                 b.new, b.x = _scaled(b.cp, op[1], op[2]), _shares_scaled(b.cs, coprime(op[2], op[1]))
                 _tail(b, False, None, False, ctx, out)
-            elif code == _RATCHET or code == _WEIGHTED:
+            elif code == _ISSUE:
                 _issue(op, b, ctx, out)
             elif code == _NONE:
                 out.append(b)
@@ -319,6 +321,9 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
 
 
 def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
+    if ctx.method == NO_ANTI_DILUTION:                        # the terms provide no price adjustment
+        out.append(b)
+        return
     q = _constant(op[1], op[2])                               # the issue's price per share
     below, b = _split(b, _above(b.cp, q), _GT)                # §4(d): less than the price otherwise applicable
     if b is not None:
@@ -326,13 +331,13 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
     if below is None:
         return
     b = below
-    if op[0] == _RATCHET:
-        _, _, _, floor, row = op
+    _, _, _, broad, narrow, floor, row = op
+    if ctx.count is None:                                     # full ratchet: the issue's price per share
         b.new = q
     else:
-        _, _, _, constants, missing, floor, row = op
-        if missing is not None:                               # a count the weighted average needs is unknown
-            ctx.failed.append((b.xs, missing))
+        constants = broad if ctx.count == "fully_diluted" else narrow
+        if type(constants) is str:                            # a count the weighted average needs is unknown
+            ctx.failed.append((b.xs, constants))
             return
         x, y, gn, gd = constants                              # engine.rules.weighted: (cp X + Y) gn / gd
         a, c, d = b.cp

@@ -37,15 +37,17 @@ from .numbers import coprime
 from .terms import Terms
 
 # Op codes of the compiled program.
-from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, MARK as _MARK,
-                  MERGER as _MERGER, NONE as _NONE, OTHER as _OTHER, RATCHET as _RATCHET, RECOMPUTE as _RECOMPUTE,
-                  RESIZE as _RESIZE, WEIGHTED as _WEIGHTED)
+from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, ISSUE as _ISSUE, MARK as _MARK,
+                  MERGER as _MERGER, NONE as _NONE, OTHER as _OTHER, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
 from .piecewise import run as _piecewise_run
 
-# The company-level terms that decide a program besides the events seen (the Issue Date decides
-# only which events are seen: see group_key); the others (names, dates of exercise, settlement) do not.
-_COMPANY_FIELDS = ("anti_dilution", "share_adjustment", "minimum_adjustment", "management_cap", "series_d_cutoff",
-                   "price_increment", "price_rounding", "common_outstanding", "fully_diluted", "price_floor")
+# The company-level terms that decide a warrant's answer besides its own price and count and the
+# events it sees (the Issue Date decides only which events are seen: see group_key); the others
+# (names, dates of exercise, settlement) do not. The first five decide the program (the capital
+# bookkeeping: counts at issue, exclusions, floor); the rest are read by the rules as it runs.
+_COMPANY_FIELDS = ("common_outstanding", "fully_diluted", "price_floor", "management_cap", "series_d_cutoff",
+                   "anti_dilution", "share_adjustment", "minimum_adjustment", "price_increment", "price_rounding")
+_PROGRAM_FIELDS = 5
 _company = attrgetter(*_COMPANY_FIELDS)
 
 
@@ -170,7 +172,7 @@ class _Hashed:
         return isinstance(other, _Hashed) and self.hash == other.hash and self.key == other.key
 
 
-# Compiled programs by (ledger content, company terms, events before the Issue Date): a ledger
+# Compiled programs by (ledger content, capital terms, events before the Issue Date): a ledger
 # seen before is not compiled again. Bounded: the oldest program is forgotten first. A program
 # holds numbers and refusal texts only, never an exception object.
 _PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
@@ -182,7 +184,7 @@ def program_for(terms: Terms, ledger: tuple, content: _Hashed | None = None, com
     """The program of a sorted ledger for warrants in ``terms``' group (see :func:`group_key`)."""
     if company is None or cut is None:
         company, cut = group_key(terms, [e.date for e in ledger])
-    key = (content or _Hashed(ledger), company, cut)
+    key = (content or _Hashed(ledger), company[:_PROGRAM_FIELDS], cut)
     program = _PROGRAMS.get(key)
     if program is None:
         program = _PROGRAMS[key] = compile_ledger(terms, ledger)
@@ -258,6 +260,7 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
     ``snaps`` collects the states the program's ``_MARK`` ops record, for the recomputations.
     """
     settle = rules.settle
+    count = rules.needs_count(terms)          # the weighted average's A, or None for the full ratchet
     for op in program:
         code = op[0]
         if code == _RESIZE:
@@ -266,17 +269,14 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
             s = settle(terms, s, nn, nd, xn, xd, upward=upward, un=un, ud=ud)[1]
         elif code == _DIVIDEND:
             s = settle(terms, s, *rules.dividend(s, op[1], op[2]))[1]
-        elif code == _RATCHET or code == _WEIGHTED:
-            if code == _RATCHET:
-                _, qn, qd, floor, row = op
-                constants = missing = None
-            else:
-                _, qn, qd, constants, missing, floor, row = op
+        elif code == _ISSUE:
+            _, qn, qd, broad, narrow, floor, row = op
             cp, q = (s[4], s[5]), (qn, qd)
             if not rules.issue_moves(terms, cp, q):
                 continue
-            if missing is not None:
-                raise WarrantError(missing)                 # a count the weighted average needs is unknown
+            constants = None if count is None else broad if count == "fully_diluted" else narrow
+            if type(constants) is str:
+                raise WarrantError(constants)               # a count the weighted average needs is unknown
             new = rules.issue_price(cp, q, constants, floor)
             xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, row)
             s = settle(terms, s, new[0], new[1], xn, xd, rounding=True)[1]
@@ -376,20 +376,18 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen
 
 
 def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, consideration: Fraction) -> tuple:
-    """The op of an issue or grant of which ``counted`` shares are Additional Shares for ``consideration``:
-    (_RATCHET, q n, q d, floor, row) or (_WEIGHTED, q n, q d, constants, refusal or None, floor, row)."""
-    if not counted or terms.anti_dilution == "NONE":
+    """The op of an issue or grant of which ``counted`` shares are Additional Shares for ``consideration``
+    (engine.ops ``ISSUE``: for every method, which the run reads from the warrant's terms)."""
+    if not counted:
         return (_NONE,)
     q = consideration / counted
-    floor = rules.pair(c.floor)
-    count = rules.needs_count(terms)
-    if count is None:
-        return (_RATCHET, q.numerator, q.denominator, floor, e.row)
-    a = c.fully_diluted if count == "fully_diluted" else c.outstanding
-    if a is None:    # refused only if the issue moves the price (the fold asks for the count then)
-        return (_WEIGHTED, q.numerator, q.denominator, None,
-                str(cap.unknown_count(count, "a weighted-average adjustment", e.row)), floor, e.row)
-    return (_WEIGHTED, q.numerator, q.denominator, rules.weighted(a, consideration, counted), None, floor, e.row)
+
+    def constants(a: Fraction | int | None, count: str) -> tuple | str:
+        if a is None:    # refused only where the issue moves the price (the fold asks for the count then)
+            return str(cap.unknown_count(count, "a weighted-average adjustment", e.row))
+        return rules.weighted(a, consideration, counted)
+    return (_ISSUE, q.numerator, q.denominator, constants(c.fully_diluted, "fully_diluted"),
+            constants(c.outstanding, "outstanding"), rules.pair(c.floor), e.row)
 
 
 def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c: Capital,
