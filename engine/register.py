@@ -277,7 +277,7 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
             constants = None if count is None else broad if count == "fully_diluted" else narrow
             if type(constants) is str:
                 raise WarrantError(constants)               # a count the weighted average needs is unknown
-            new = rules.issue_price(cp, q, constants, floor)
+            new = rules.floored(rules.issue_price(cp, q, constants), floor)
             xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, row)
             s = settle(terms, s, new[0], new[1], xn, xd, rounding=True)[1]
         elif code == _NONE:
@@ -372,7 +372,7 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen
         return (_EXERCISE, e.shares, e.row), cap.exercised_by_holder(c, e)
     if isinstance(e, Other):
         return (_OTHER, e.price.numerator, e.price.denominator), c
-    raise WarrantError(f"{where('Events', e.row)}unsupported event {e!r}")  # pragma: no cover
+    raise cap.unsupported(e)  # pragma: no cover
 
 
 def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, consideration: Fraction) -> tuple:

@@ -99,22 +99,24 @@ def issue_moves(terms: Terms, cp: tuple[int, int], q: tuple[int, int]) -> bool:
     return terms.anti_dilution != NO_ANTI_DILUTION and q[0] * cp[1] < cp[0] * q[1]
 
 
-def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None,
-                floor: tuple[int, int] | None) -> tuple[int, int]:
+def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None) -> tuple[int, int]:
     """§4(d) the new calculated price for an issue at ``q`` a share that moves it (:func:`issue_moves`).
 
     ``constants``: :func:`weighted`'s for a weighted-average method (None for the full ratchet: the
-    issue's price per share). The terms' Price Floor (restated into today's shares) bounds the result.
+    issue's price per share).
     """
     if constants is None:
-        nn, nd = reduced(*q)
-    else:
-        cpn, cpd = cp
-        x, y, gn, gd = constants
-        nn, nd = reduced((cpn * x + cpd * y) * gn, cpd * gd)
-    if floor is not None and nn * floor[1] < floor[0] * nd:
-        nn, nd = floor                                 # the terms' Price Floor, in today's shares
-    return nn, nd
+        return reduced(*q)
+    cpn, cpd = cp
+    x, y, gn, gd = constants
+    return reduced((cpn * x + cpd * y) * gn, cpd * gd)
+
+
+def floored(new: tuple[int, int], floor: tuple[int, int] | None) -> tuple[int, int]:
+    """The terms' Price Floor (restated into today's shares) bounds a §4(d)/(e) price from below."""
+    if floor is not None and new[0] * floor[1] < floor[0] * new[1]:
+        return floor
+    return new
 
 
 def needs_count(terms: Terms) -> str | None:
@@ -168,7 +170,7 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
         # §4(g)(iii): less than the Minimum Adjustment of the price in effect: carried forward.
         return CARRIED_FORWARD, (pn, pd, sn, sd, nn, nd, xn, xd, ln, ld, en, ed)
     if rounding and terms.price_increment is not None:
-        made = round_to_increment(Fraction(nn, nd), terms.price_increment, terms.price_rounding)
+        made = rounded(terms, Fraction(nn, nd))
         nn, nd = made.numerator, made.denominator
         if not upward and nn * pd > pn * nd:
             nn, nd = pn, pd                            # §4(g)(iv): rounding may not raise the price either
@@ -176,6 +178,11 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
     if nn * ld < ln * nd:
         ln, ld = nn, nd
     return APPLIED, (nn, nd, xn, xd, nn, nd, xn, xd, ln, ld, 1, 1)
+
+
+def rounded(terms: Terms, price: Fraction) -> Fraction:
+    """A §4(d)/(e) price rounded to the terms' Price Increment with their rounding mode (set: not None)."""
+    return round_to_increment(price, terms.price_increment, terms.price_rounding)
 
 
 # --------------------------------------------------------------------------- moves without a decision

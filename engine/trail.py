@@ -177,7 +177,7 @@ def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capi
         a = cap.need(c.fully_diluted if count == "fully_diluted" else c.outstanding, count,
                      "a weighted-average adjustment", e)
         constants = rules.weighted(a, total * counted / e.shares, counted)
-    new = rules.issue_price(cp, (q.numerator, q.denominator), constants, rules.pair(c.floor))
+    new = rules.floored(rules.issue_price(cp, (q.numerator, q.denominator), constants), rules.pair(c.floor))
     xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, e.row)
     return _settled(terms, s, *new, xn, xd, after, rounding=True)
 
