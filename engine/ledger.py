@@ -28,9 +28,9 @@ from typing import Callable, Sequence
 from . import capital as cap
 from . import rules
 from .capital import Capital
-from .errors import fail
+from . import errors
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
-                     Treasury, AlternativeHistories, amended_terms, expired_terms, sort_events)
+                     Treasury, AlternativeHistories, sort_events)
 from .numbers import count, money, pct
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
@@ -188,7 +188,7 @@ def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> tu
     """The sorted events on or before ``as_of``, and its day."""
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     if not isinstance(day, date):
-        raise fail("As Of", as_of, "must be a date")
+        raise errors.as_of_not_a_date(as_of)
     cap.check_as_of(terms, day)
     return tuple(e for e in sort_events(events) if e.date <= day), day
 
@@ -566,10 +566,8 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     current = cap.recompute_target(c, e)
     grant = current.grant
     step.clause = "§4(e)(ii)"
+    new_grant = cap.replacement(current, e)
     if isinstance(e, Amend):
-        new_grant = amended_terms(grant, e)
-        if new_grant.shares < current.issued:
-            raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
         step.explain and step.say(f"§4(e)(ii) amendment of {e.ref}: maximum {count(new_grant.shares)} shares, consideration "
                  f"{money(new_grant.consideration)} + {money(new_grant.additional)}, read in the grant's own units, without regard "
                  f"to its anti-dilution provisions (§4(e), §4(f)(ii)); the price is recomputed as if these "
@@ -578,7 +576,6 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
             _flag_split_units(ledger[:i], grant, e, step)
     else:
         # Reading: what was actually issued stays issued, at the grant's per-share consideration.
-        new_grant = expired_terms(grant, current.issued)
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))

@@ -32,7 +32,7 @@ from . import rules
 from .capital import Capital
 from .errors import WarrantError
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
-                     alternative_history, amended_terms, expired_terms, sort_events)
+                     alternative_history, sort_events)
 from .numbers import coprime
 from .terms import Terms
 
@@ -395,12 +395,7 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
     if isinstance(e, Expire) and e.ref in c.rights:
         return (_NONE,), cap.rights_expired(c, e)[0]
     current = cap.recompute_target(c, e)
-    if isinstance(e, Amend):
-        new_grant = amended_terms(current.grant, e)
-        if new_grant.shares < current.issued:
-            raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
-    else:
-        new_grant = expired_terms(current.grant, current.issued)
+    new_grant = cap.replacement(current, e)
     sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant), seen)
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or current.grant,
                                          expired=e.date if isinstance(e, Expire) else None)}

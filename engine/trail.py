@@ -34,8 +34,7 @@ from typing import Sequence
 from . import capital as cap
 from . import rules
 from .capital import Capital
-from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
-                     amended_terms, expired_terms)
+from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury)
 from .ledger import Histories, State, TrailRow, explain_step
 from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
@@ -189,12 +188,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         return _with_capital(s, cap.rights_expired(c, e)[0]), NO_EFFECT, "§4(g)(iv)", None
     current = cap.recompute_target(c, e)
     grant = current.grant
-    if isinstance(e, Amend):
-        new_grant = amended_terms(grant, e)
-        if new_grant.shares < current.issued:
-            raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
-    else:
-        new_grant = expired_terms(grant, current.issued)
+    new_grant = cap.replacement(current, e)
     assert histories is not None, "an alternative history holds no AMEND or EXPIRE"
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))
     r = redone[12]
