@@ -12,7 +12,7 @@ from datetime import date, time
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import WarrantError, fail
+from . import errors
 
 AT_LEAST = "AT_LEAST"
 AT_MOST = "AT_MOST"
@@ -48,9 +48,9 @@ class PerformanceTest:
 
     def __post_init__(self) -> None:
         if self.comparator not in COMPARATORS:
-            raise fail(f"Comparator of {self.name}", self.comparator, f"must be one of {', '.join(COMPARATORS)}")
+            raise errors.not_one_of(f"Comparator of {self.name}", self.comparator, COMPARATORS)
         if not isinstance(self.threshold, (int, Fraction)) or isinstance(self.threshold, bool):
-            raise fail(f"Threshold of {self.name}", self.threshold, "must be an exact number")
+            raise errors.threshold_not_exact(f"Threshold of {self.name}", self.threshold)
         object.__setattr__(self, "threshold", Fraction(self.threshold))
 
 
@@ -120,52 +120,51 @@ class Terms:
         for name in ("minimum_adjustment",):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-                raise fail(_LABELS[name], value, "must be an exact number (int or Fraction)")
+                raise errors.not_exact(_LABELS[name], value)
             object.__setattr__(self, name, Fraction(value))
         for name in ("par_value", "management_cap", "price_floor", "price_increment"):
             value = getattr(self, name)
             if value is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-                raise fail(_LABELS[name], value, "must be an exact number (int or Fraction), or blank for none")
+                raise errors.not_exact(_LABELS[name], value, blank_allowed=True)
             object.__setattr__(self, name, Fraction(value))
         if not isinstance(self.issue_date, date):
-            raise fail("Issue Date", self.issue_date, "must be a date")
+            raise errors.not_a_date("Issue Date", self.issue_date)
         if self.par_value is not None and self.par_value < 0:
-            raise fail("Par Value", self.par_value, "must not be negative")
+            raise errors.negative("Par Value", self.par_value)
         if self.price_floor is not None and self.price_floor < 0:
-            raise fail("Price Floor", self.price_floor, "must not be negative (or blank for none)")
+            raise errors.negative_or_blank("Price Floor", self.price_floor)
         if (self.exercise_start is not None and self.exercise_end is not None
                 and self.exercise_end < self.exercise_start):
-            raise fail("Exercise End", self.exercise_end, f"must not be before Exercise Start ({self.exercise_start})")
+            raise errors.end_before_start(self.exercise_end, self.exercise_start)
         if self.anti_dilution not in ANTI_DILUTION_METHODS:
-            raise fail("Anti-Dilution", self.anti_dilution, f"must be one of {', '.join(ANTI_DILUTION_METHODS)}")
+            raise errors.not_one_of("Anti-Dilution", self.anti_dilution, ANTI_DILUTION_METHODS)
         if self.share_adjustment not in SHARE_ADJUSTMENTS:
-            raise fail("Share Adjustment", self.share_adjustment, f"must be one of {', '.join(SHARE_ADJUSTMENTS)}")
+            raise errors.not_one_of("Share Adjustment", self.share_adjustment, SHARE_ADJUSTMENTS)
         if self.price_rounding not in ROUNDING_MODES:
-            raise fail("Price Rounding", self.price_rounding, f"must be one of {', '.join(ROUNDING_MODES)}")
+            raise errors.not_one_of("Price Rounding", self.price_rounding, ROUNDING_MODES)
         if self.minimum_adjustment < 0 or self.minimum_adjustment >= 1:
-            raise fail("Minimum Adjustment", self.minimum_adjustment, "must be at least 0 and below 1")
+            raise errors.minimum_out_of_range(self.minimum_adjustment)
         if self.management_cap is not None and (self.management_cap < 0 or self.management_cap > 1):
-            raise fail("Management Cap", self.management_cap, "must be between 0 and 1 (or blank for none)")
+            raise errors.cap_out_of_range(self.management_cap)
         if self.price_increment is not None and self.price_increment <= 0:
-            raise fail("Price Increment", self.price_increment, "must be positive (or blank for exact)")
+            raise errors.increment_not_positive(self.price_increment)
         for name in ("common_outstanding", "fully_diluted"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise fail(_LABELS[name], value, "must be a whole number of shares, not negative")
+                raise errors.count_not_whole(_LABELS[name], value)
         if (self.common_outstanding is not None and self.fully_diluted is not None
                 and self.fully_diluted < self.common_outstanding):
-            raise fail("Fully Diluted", self.fully_diluted,
-                       f"must not be below Common Outstanding ({self.common_outstanding})")
+            raise errors.diluted_below_outstanding(self.fully_diluted, self.common_outstanding)
         for name in ("delivery_days", "holding_months"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise fail(_LABELS[name], value, "must be a whole number, not negative (or blank for none)")
+                raise errors.whole_or_blank(_LABELS[name], value)
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise fail("Time Zone", self.time_zone, "is not a known IANA time zone") from None
+            raise errors.unknown_time_zone(self.time_zone) from None
         object.__setattr__(self, "tests", tuple(self.tests))
 
     def with_holding(self, warrant: str, warrant_shares: Fraction | int,
@@ -175,7 +174,7 @@ class Terms:
         Made by the constructor (``dataclasses.replace``), which validates the whole again.
         """
         if not isinstance(warrant, str):
-            raise fail("Warrant", warrant, "must be text")
+            raise errors.not_text("Warrant", warrant, None, None)
         price = self.exercise_price if exercise_price is None else exercise_price
         return replace(self, warrant=warrant, warrant_shares=warrant_shares, exercise_price=price)
 
@@ -183,7 +182,7 @@ class Terms:
         """The value of an optional term that ``purpose`` cannot do without, else a WarrantError naming it."""
         value = getattr(self, name)
         if value is None:
-            raise WarrantError(f"Terms: {_LABELS.get(name, name)} (blank) is required {purpose}")
+            raise errors.term_required(_LABELS.get(name, name), purpose)
         return value
 
     @property
@@ -199,10 +198,10 @@ def _warrant_shares(value: object) -> Fraction:
     """Warrant Shares: an exact positive number (it may be fractional: a new warrant for a remainder can be)."""
     if type(value) is not Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-            raise fail("Warrant Shares", value, "must be an exact number (int or Fraction)")
+            raise errors.not_exact("Warrant Shares", value)
         value = Fraction(value)
     if value.numerator <= 0:            # a Fraction's sign is its numerator's (no Fraction comparison)
-        raise fail("Warrant Shares", value, "must be positive")
+        raise errors.not_positive("Warrant Shares", value)
     return value
 
 
@@ -210,10 +209,10 @@ def _exercise_price(value: object) -> Fraction:
     """Exercise Price: an exact number, not negative."""
     if type(value) is not Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-            raise fail("Exercise Price", value, "must be an exact number (int or Fraction)")
+            raise errors.not_exact("Exercise Price", value)
         value = Fraction(value)
     if value.numerator < 0:
-        raise fail("Exercise Price", value, "must not be negative")
+        raise errors.negative("Exercise Price", value)
     return value
 
 
