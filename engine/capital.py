@@ -15,14 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
+from bisect import bisect_right
 from math import gcd
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from . import errors
 from .errors import WarrantError
 from .events import Event, Grant, Issue, Resize, StockDividend, amended_terms, expired_terms
 from .numbers import coprime, count, pct
-from .terms import Terms
+from .terms import PRE_ISSUE_EXCLUDED, Terms
 
 ZERO = Fraction(0)
 
@@ -33,6 +34,7 @@ class GrantState:
     grant: Grant
     issued: Fraction = ZERO         # shares already issued on its exercise or conversion (§4(e)(i))
     expired: date | None = None
+    before_issue: bool = False      # granted on or before the Issue Date: not deemed issued under §4(e)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,20 @@ def check_as_of(terms: Terms, day: date) -> None:
     """A price or share count exists only from the Issue Date on."""
     if day < terms.issue_date:
         raise errors.as_of_before_issue(day, terms.issue_date)
+
+
+def before_issue_date(terms: Terms, day: date) -> bool:
+    """Whether an event of ``day`` comes before the warrant: §4(a)(i) counts shares "issued ... after
+    the first date of issuance of this Performance Warrant (the 'Original Issue Date')", §4(e)
+    deems issues "after the date hereof". An event dated on the Issue Date is not an adjustment
+    either: the terms' Common Outstanding and Fully Diluted are the counts at the end of that day
+    (docs/interpretations.md, "Events on or before the Issue Date")."""
+    return day <= terms.issue_date
+
+
+def events_before_issue(dates: Sequence[date], issue_date: date) -> int:
+    """How many events of a sorted ledger (their ``dates``) :func:`before_issue_date` leaves out."""
+    return bisect_right(dates, issue_date)
 
 
 def whole(value: Fraction | int) -> Fraction | int:
@@ -126,7 +142,7 @@ def before_issue(c: Capital, e: Event) -> Capital:
     """An event before the Issue Date adjusts nothing; a grant or rights dividend is still recorded by Ref."""
     if isinstance(e, Grant):
         check_new_ref(c, e)
-        return replace(c, grants={**c.grants, e.ref: GrantState(e)})
+        return replace(c, grants={**c.grants, e.ref: GrantState(e, before_issue=True)})
     if isinstance(e, StockDividend) and e.ref:
         check_new_ref(c, e)
         return replace(c, rights={**c.rights, e.ref: RightsState(e.shares)})
@@ -216,7 +232,25 @@ def grant_exercised(c: Capital, e: Issue) -> Capital:
     if g.expired is not None:
         raise expired(e.ref, g.expired, e.row)
     return Capital(plus(c.outstanding, e.shares), c.fully_diluted, c.management,
-                   {**c.grants, e.ref: GrantState(g.grant, g.issued + e.shares, g.expired)}, c.rights, c.floor)
+                   {**c.grants, e.ref: replace(g, issued=g.issued + e.shares)}, c.rights, c.floor)
+
+
+def sheltered(terms: Terms, c: Capital, e: Issue) -> bool:
+    """Whether an ISSUE naming a grant is §4(e)(i)'s "no further adjustments ... upon the exercise of
+    such Options": the shelter covers Options and Convertible Securities deemed issued under §4(e),
+    that is granted after the date hereof. Shares issued on a grant made on or before the Issue Date
+    are Additional Shares issued then (issue 18), unless the terms' Pre-Issue Grants is EXCLUDED
+    (a warrant whose own text shelters grants outstanding at issuance). A Ref naming no grant is
+    left to :func:`grant_exercised`'s refusal."""
+    g = c.grants.get(e.ref)
+    return g is None or not g.before_issue or terms.pre_issue_grants == PRE_ISSUE_EXCLUDED
+
+
+def pre_issue_exercised(c: Capital, e: Issue, management: Fraction | int) -> Capital:
+    """An ISSUE on a grant made before the Issue Date: the shares join the Common outstanding (they were
+    already in the terms' fully diluted count), the grant records them, the management aggregate moves."""
+    after = grant_exercised(c, e)
+    return Capital(after.outstanding, after.fully_diluted, management, after.grants, after.rights, after.floor)
 
 
 def issued(c: Capital, e: Issue, management: Fraction) -> Capital:

@@ -32,12 +32,10 @@ COLUMN_LABELS = {
 CATEGORIES = ("", "MANAGEMENT", "SERIES_D", "EXCLUDED")
 
 # Same-day events apply in the order of their rows (a stable sort by date: the rows are the
-# user's record of what happened first; events given through the API keep their list order).
-# Only an event whose clause fixes its moment keeps that place: the holder's EXERCISE is
-# deemed effected immediately before the close of business (§1(b)), so after the day's
-# company events, and a MERGER closes the day, so that all of the day's Common Stock events
-# are the predecessor's.
-DAY_PLACE = {"EXERCISE": 1, "MERGER": 2}
+# user's record of what happened first, the holder's EXERCISE included; events given through the
+# API keep their list order). Only a MERGER keeps a fixed place: it closes the day, so that all of
+# the day's Common Stock events are the predecessor's.
+DAY_PLACE = {"MERGER": 1}
 
 _RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-?\s*(?:for|:|/)\s*-?\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 

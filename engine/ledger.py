@@ -338,7 +338,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
            histories: Histories | None) -> tuple[State, TrailRow | None]:
     event = ledger[i]
     step = _Step(event, state, explain, terms.par_value)
-    if event.date < terms.issue_date:
+    if cap.before_issue_date(terms, event.date):
         return _before_issue(terms, event, state, step)
     state = _stated_outstanding(event, state, step)
     if isinstance(event, Resize):
@@ -365,14 +365,20 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
 
 
 def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[State, TrailRow | None]:
-    """§4(e) adjusts for events "after the date hereof": an earlier event is no adjustment.
+    """§4(e) adjusts for events "after the date hereof": an event on or before the Issue Date is no
+    adjustment (:func:`engine.capital.before_issue_date`).
 
     A grant or rights dividend is still recorded under its Ref, so that a later ISSUE (its
-    exercise, §4(e)(i)) finds it; its shares are in the counts the terms give for the Issue Date.
+    exercise) finds it; its shares are in the counts the terms give for the Issue Date.
     """
     step.clause = "§4(e)"
-    step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
-                              f"events \"after the date hereof\"); ignored.")
+    if e.date == terms.issue_date:
+        step.explain and step.say(f"Dated on the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4(a)(i) counts shares "
+                                  f"issued \"after the first date of issuance\", §4(e) events \"after the date hereof\"); the terms' "
+                                  f"Common Outstanding and Fully Diluted are the counts at the end of that day; ignored.")
+    else:
+        step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
+                                  f"events \"after the date hereof\"); ignored.")
     after = replace(state, capital=cap.before_issue(state.capital, e))
     return after, step.row(NO_EFFECT, after)
 
@@ -513,7 +519,7 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         step.explain and step.say(f"§4(c) issue of {count(e.shares)} shares on exercise of the rights {e.ref}, already deemed a "
                                   f"stock dividend: no further adjustment; the shares join the Common outstanding.")
         return after, step.row(NO_EFFECT, after)
-    if e.ref:
+    if e.ref and cap.sheltered(terms, c, e):
         # The shares were already counted as issuable in the fully diluted figure.
         after = replace(state, capital=cap.grant_exercised(c, e))
         step.clause = "§4(e)(i)"
@@ -522,9 +528,14 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         return after, step.row(NO_EFFECT, after)
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
+    if e.ref:
+        step.explain and step.say(f"They are issued on {e.ref}, granted on or before the Issue Date: §4(e)(i)'s shelter covers "
+                                  f"only grants deemed issued under §4(e), after the date hereof, so these are Additional "
+                                  f"Shares issued now, at the consideration received (§4(f)); the Common outstanding grows, "
+                                  f"the fully diluted count (which held the grant) does not.")
     counted, management = cap.additional_shares(terms, e, c,
                                              step.say if step.explain else None)
-    after_capital = cap.issued(c, e, management)
+    after_capital = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
     if counted == 0:
         after = replace(state, capital=after_capital)
         return after, step.row(EXCLUDED, after)

@@ -19,7 +19,6 @@ equal to it with hypothesis, refusals included.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import date, datetime
@@ -43,11 +42,11 @@ from .piecewise import run as _piecewise_run
 
 # The company-level terms that decide a warrant's answer besides its own price and count and the
 # events it sees (the Issue Date decides only which events are seen: see group_key); the others
-# (names, dates of exercise, settlement) do not. The first five decide the program (the capital
+# (names, dates of exercise, settlement) do not. The first six decide the program (the capital
 # bookkeeping: counts at issue, exclusions, floor); the rest are read by the rules as it runs.
 _COMPANY_FIELDS = ("common_outstanding", "fully_diluted", "price_floor", "management_cap", "series_d_cutoff",
-                   "anti_dilution", "share_adjustment", "minimum_adjustment", "price_increment", "price_rounding")
-_PROGRAM_FIELDS = 5
+                   "pre_issue_grants", "anti_dilution", "share_adjustment", "minimum_adjustment", "price_increment", "price_rounding")
+_PROGRAM_FIELDS = 6
 _company = attrgetter(*_COMPANY_FIELDS)
 
 
@@ -58,8 +57,8 @@ def forget_programs() -> None:
 
 def group_key(terms: Terms, dates: Sequence[date]) -> tuple:
     """What decides a warrant's program over a sorted ledger whose event dates are ``dates``: its
-    company-level terms and how many events come before its Issue Date (those adjust nothing)."""
-    return _company(terms), bisect_left(dates, terms.issue_date)
+    company-level terms and how many events come on or before its Issue Date (those adjust nothing)."""
+    return _company(terms), cap.events_before_issue(dates, terms.issue_date)
 
 
 def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | datetime) -> list[tuple[Fraction, Fraction]]:
@@ -77,7 +76,7 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     rows: list[_Group] = []
     last_company, last_cut, group = None, None, None
     for t in terms:
-        company, cut = _company(t), bisect_left(dates, t.issue_date)
+        company, cut = _company(t), cap.events_before_issue(dates, t.issue_date)
         if cut != last_cut or company != last_company:      # a register's neighbours mostly share a group
             key = (company, cut)
             group = groups.get(key)
@@ -329,7 +328,7 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
     for i in range(start, len(ledger)):
         e = ledger[i]
         try:
-            if e.date < terms.issue_date:
+            if cap.before_issue_date(terms, e.date):
                 c = cap.before_issue(c, e)
             else:
                 c = cap.stated(c, e)[0]
@@ -352,14 +351,14 @@ def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen
     if isinstance(e, Issue):
         if e.ref in c.rights:
             return (_NONE,), cap.rights_exercised(c, e)[0]
-        if e.ref:
+        if e.ref and cap.sheltered(terms, c, e):
             return (_NONE,), cap.grant_exercised(c, e)
-        counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares))
+        counted, management = cap.additional_shares(terms, e, c)
         op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
-        return op, cap.issued(c, e, management)
+        return op, cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
     if isinstance(e, Grant):
         cap.check_new_ref(c, e)
-        counted, management = cap.counted_shares(terms, e, c.management, cap.plus(c.fully_diluted, e.shares))
+        counted, management = cap.additional_shares(terms, e, c)
         op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
         return op, cap.granted(c, e, management)
     if isinstance(e, (Amend, Expire)):

@@ -28,6 +28,10 @@ SHARES_FIXED = "NONE"
 KEEP_AGGREGATE = "KEEP_AGGREGATE"
 SHARE_ADJUSTMENTS = (SHARES_FIXED, KEEP_AGGREGATE)
 
+PRE_ISSUE_COUNTED = "COUNTED"        # the text of D-1: §4(e)(i) shelters only grants after the date hereof
+PRE_ISSUE_EXCLUDED = "EXCLUDED"      # a warrant whose text shelters grants outstanding at issuance
+PRE_ISSUE_GRANTS = (PRE_ISSUE_COUNTED, PRE_ISSUE_EXCLUDED)
+
 ROUNDING_MODES = ("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP", "ROUND_FLOOR", "ROUND_CEILING")
 
 
@@ -107,6 +111,7 @@ class Terms:
     price_floor: Fraction | None = None   # an explicit floor some warrants state; D-1 has none
     price_increment: Fraction | None = None  # blank = exact
     price_rounding: str = "ROUND_HALF_UP"
+    pre_issue_grants: str = PRE_ISSUE_COUNTED  # shares issued on a grant made on or before the Issue Date
     common_outstanding: int | None = None   # at the Original Issue Date
     fully_diluted: int | None = None        # at the Original Issue Date
     # settlement
@@ -142,6 +147,8 @@ class Terms:
             raise errors.not_one_of("Anti-Dilution", self.anti_dilution, ANTI_DILUTION_METHODS)
         if self.share_adjustment not in SHARE_ADJUSTMENTS:
             raise errors.not_one_of("Share Adjustment", self.share_adjustment, SHARE_ADJUSTMENTS)
+        if self.pre_issue_grants not in PRE_ISSUE_GRANTS:
+            raise errors.not_one_of("Pre-Issue Grants", self.pre_issue_grants, PRE_ISSUE_GRANTS)
         if self.price_rounding not in ROUNDING_MODES:
             raise errors.not_one_of("Price Rounding", self.price_rounding, ROUNDING_MODES)
         if self.minimum_adjustment < 0 or self.minimum_adjustment >= 1:

@@ -105,7 +105,7 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
     """(state after, status, clause, recomputed state or None): the reference ``_apply`` on int pairs."""
     e = ledger[i]
     c = s[12]
-    if e.date < terms.issue_date:
+    if cap.before_issue_date(terms, e.date):
         return _with_capital(s, cap.before_issue(c, e)), NO_EFFECT, "§4(e)", None     # §4(e): "after the date hereof"
     if e.outstanding is not None:
         c = cap.stated(c, e)[0]
@@ -142,10 +142,10 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
            histories: Histories | None) -> tuple[FastState, str, str, None]:
     if e.ref in c.rights:
         return _with_capital(s, cap.rights_exercised(c, e)[0]), NO_EFFECT, "§4(c)", None
-    if e.ref:
+    if e.ref and cap.sheltered(terms, c, e):
         return _with_capital(s, cap.grant_exercised(c, e)), NO_EFFECT, "§4(e)(i)", None
     counted, management = cap.additional_shares(terms, e, c)
-    after = cap.issued(c, e, management)
+    after = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
     if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(d)", None
     return _moved(terms, e, s, c, after, e.consideration, counted) + ("§4(d)", None)
@@ -193,7 +193,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))
     r = redone[12]
     grants = {**c.grants, e.ref: cap.GrantState(new_grant or grant, current.issued,
-                                                e.date if isinstance(e, Expire) else None)}
+                                                e.date if isinstance(e, Expire) else None, current.before_issue)}
     after = Capital(r.outstanding, r.fully_diluted, r.management, grants, c.rights, r.floor)
     return _settled(terms, s, *rules.recomputed(s, redone), after, rounding=True) + ("§4(e)(ii)", redone)
 
