@@ -145,7 +145,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     """
     ledger, day = _ledger(terms, events, as_of)
     try:
-        key = _Hashed((terms, ledger, day))      # a 100-event ledger's hash costs 0.1 ms: taken once
+        key = Hashed((terms, ledger, day))      # a 100-event ledger's hash costs 0.1 ms: taken once
         hit = _ADJUSTED.get(key)
     except TypeError:                             # an unhashable value somewhere: no cache
         key = hit = None
@@ -162,7 +162,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     return result
 
 
-class _Hashed:
+class Hashed:
     """A cache key whose hash is computed once (the lookup and the store both need it)."""
 
     __slots__ = ("key", "hash")
@@ -174,7 +174,7 @@ class _Hashed:
         return self.hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Hashed) and self.hash == other.hash and self.key == other.key
+        return isinstance(other, Hashed) and self.hash == other.hash and self.key == other.key
 
 
 def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
@@ -206,7 +206,7 @@ def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
 
 # Answers already given, by (terms, ledger content, as_of): everything here is immutable, so a
 # ledger seen before (a workbook recalculated, the same warrant asked again) is not folded again.
-_ADJUSTED: OrderedDict["_Hashed", Adjusted] = OrderedDict()
+_ADJUSTED: OrderedDict["Hashed", Adjusted] = OrderedDict()
 ADJUSTED_CACHE_SIZE = 256
 
 

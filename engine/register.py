@@ -30,6 +30,7 @@ from . import capital as cap
 from . import rules
 from .capital import Capital
 from .errors import WarrantError
+from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, sort_events)
 from .numbers import coprime
@@ -71,7 +72,7 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     dates = [e.date for e in ledger]
     linear = not any(type(e) is Exercise for e in ledger)
-    content = _Hashed(ledger)                         # hashed once for every group's program lookup
+    content = Hashed(ledger)                         # hashed once for every group's program lookup
     groups: dict[tuple, _Group] = {}
     rows: list[_Group] = []
     last_company, last_cut, group = None, None, None
@@ -156,21 +157,6 @@ class _Group:
         return coprime(*rules.shown(after)), coprime(after[2], after[3])   # §4(h): the lowest price made
 
 
-class _Hashed:
-    """A cache key whose hash is computed once (a 100-event ledger's hash costs 0.1 ms)."""
-
-    __slots__ = ("key", "hash")
-
-    def __init__(self, key: tuple) -> None:
-        self.key, self.hash = key, hash(key)
-
-    def __hash__(self) -> int:
-        return self.hash
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Hashed) and self.hash == other.hash and self.key == other.key
-
-
 # Compiled programs by (ledger content, capital terms, events before the Issue Date): a ledger
 # seen before is not compiled again. Bounded: the oldest program is forgotten first. A program
 # holds numbers and refusal texts only, never an exception object.
@@ -178,12 +164,12 @@ _PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
 PROGRAM_CACHE_SIZE = 256
 
 
-def program_for(terms: Terms, ledger: tuple, content: _Hashed | None = None, company: tuple | None = None,
+def program_for(terms: Terms, ledger: tuple, content: Hashed | None = None, company: tuple | None = None,
                 cut: int | None = None) -> tuple:
     """The program of a sorted ledger for warrants in ``terms``' group (see :func:`group_key`)."""
     if company is None or cut is None:
         company, cut = group_key(terms, [e.date for e in ledger])
-    key = (content or _Hashed(ledger), company[:_PROGRAM_FIELDS], cut)
+    key = (content or Hashed(ledger), company[:_PROGRAM_FIELDS], cut)
     program = _PROGRAMS.get(key)
     if program is None:
         program = _PROGRAMS[key] = compile_ledger(terms, ledger)
