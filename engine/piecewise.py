@@ -22,7 +22,11 @@ branch regrouped by the outcome. A branch costs two to three runs of one price, 
 share few decisions (a rounding that leaves most warrants of a branch on their own, more
 branches than a third of the prices) they are left to the caller's price-by-price run.
 
-:func:`run` mirrors :func:`engine.register._run` op by op and decision by decision; the reference
+:func:`run` mirrors :func:`engine.register._run` op by op, and :mod:`engine.rules` decision by
+decision (``rules.settle``'s §4(g)(iv), §4(g)(iii), increment and §4(h) in :func:`_tail` and
+:func:`_apply`; ``rules.issue_moves``/``issue_price``/``floored``/``kept`` in :func:`_issue`), on
+forms instead of numbers; it reads the method and the weighted-average constants the rules made
+(``rules.needs_count``, ``rules.weighted``) from the program. The reference
 fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.
 """
 from __future__ import annotations
@@ -382,7 +386,7 @@ def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
 
 
 def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list) -> None:
-    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``_run``'s common tail, in its order, per branch."""
+    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``engine.rules.settle``, in its order, per branch."""
     moved = _above(b.new, b.cp)                                 # new - cp, for both decisions below
     if not upward:                                            # §4(g)(iv): no upward adjustment
         up, b = _split(b, moved, _GT)
