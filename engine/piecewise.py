@@ -290,30 +290,35 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
         out: list = []
         for b in branches:
             if code == _RESIZE:                                # price x old/new, shares x new/old
-                b.new, b.x = _scaled(b.cp, op[2], op[1]), _shares_scaled(b.cs, coprime(op[1], op[2]))
-                _tail(b, op[3], coprime(op[2], op[1]), False, ctx, out)
-            elif code == _DIVIDEND:
-                b.new, b.x = _scaled(b.cp, op[1], op[2]), _shares_scaled(b.cs, coprime(op[2], op[1]))
+                _, rn, rd, upward = op
+                b.new, b.x = _scaled(b.cp, rd, rn), _shares_scaled(b.cs, coprime(rn, rd))
+                _tail(b, upward, coprime(rd, rn), False, ctx, out)
+            elif code == _DIVIDEND:                            # price x fn/fd, shares x fd/fn
+                _, fn, fd = op
+                b.new, b.x = _scaled(b.cp, fn, fd), _shares_scaled(b.cs, coprime(fd, fn))
                 _tail(b, False, None, False, ctx, out)
             elif code == _ISSUE:
                 _issue(op, b, ctx, out)
             elif code == _NONE:
                 out.append(b)
             elif code == _MARK:
-                b.snaps[op[1]] = b.state()
+                _, snapshot = op
+                b.snaps[snapshot] = b.state()
                 out.append(b)
             elif code == _RECOMPUTE:
                 _recompute(op, b, ctx, out)
             elif code == _MERGER:                              # prices x old/new, shares x new/old
-                rn, rd = op[1], op[2]
+                _, rn, rd = op
                 b.p, b.cp, b.l = _scaled(b.p, rd, rn), _scaled(b.cp, rd, rn), _scaled(b.l, rd, rn)
                 b.s, b.cs = _shares_scaled(b.s, coprime(rn, rd)), _shares_scaled(b.cs, coprime(rn, rd))
                 out.append(b)
-            elif code == _OTHER:
-                b.new, b.x = _constant(op[1], op[2]), b.cs
+            elif code == _OTHER:                               # §4(g)(ii) the Board's price
+                _, pn, pd = op
+                b.new, b.x = _constant(pn, pd), b.cs
                 _tail(b, False, None, False, ctx, out)
             elif code == _FAIL:
-                ctx.failed.append((b.xs, op[1]))
+                _, refusal = op
+                ctx.failed.append((b.xs, refusal))
             else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
                 raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
         if len(out) > ctx.most:
@@ -328,14 +333,14 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
     if ctx.method == NO_ANTI_DILUTION:                        # the terms provide no price adjustment
         out.append(b)
         return
-    q = _constant(op[1], op[2])                               # the issue's price per share
+    _, qn, qd, broad, narrow, floor, row = op
+    q = _constant(qn, qd)                                     # the issue's price per share
     below, b = _split(b, _above(b.cp, q), _GT)                # §4(d): less than the price otherwise applicable
     if b is not None:
         out.append(b)
     if below is None:
         return
     b = below
-    _, _, _, broad, narrow, floor, row = op
     if ctx.count is None:                                     # full ratchet: the issue's price per share
         b.new = q
     else:
@@ -373,7 +378,8 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
 
 def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
     """§4(e)(ii): the alternative history run from its snapshot, for each branch it makes."""
-    for sub in _walk(op[2], [_Branch(b.xs, b.snaps[op[1]], b.snaps)], ctx):
+    _, snapshot, rest = op
+    for sub in _walk(rest, [_Branch(b.xs, b.snaps[snapshot], b.snaps)], ctx):
         mine = _Branch(sub.xs, b.state(), sub.snaps)
         mine.new = sub.cp
         same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)

@@ -253,7 +253,8 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
             nn, nd, xn, xd, un, ud = rules.resized(s, rn, rd)
             s = settle(terms, s, nn, nd, xn, xd, upward=upward, un=un, ud=ud)[1]
         elif code == _DIVIDEND:
-            s = settle(terms, s, *rules.dividend(s, op[1], op[2]))[1]
+            _, fn, fd = op
+            s = settle(terms, s, *rules.dividend(s, fn, fd))[1]
         elif code == _ISSUE:
             _, qn, qd, broad, narrow, floor, row = op
             cp, q = (s[4], s[5]), (qn, qd)
@@ -268,18 +269,24 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
         elif code == _NONE:
             continue
         elif code == _MARK:
-            snaps[op[1]] = s
+            _, snapshot = op
+            snaps[snapshot] = s
         elif code == _RECOMPUTE:
-            redone = _run(op[2], terms, snaps[op[1]], snaps)
+            _, snapshot, rest = op
+            redone = _run(rest, terms, snaps[snapshot], snaps)
             s = settle(terms, s, *rules.recomputed(s, redone), rounding=True)[1]
         elif code == _MERGER:
-            s = rules.merged(s, op[1], op[2])
+            _, rn, rd = op
+            s = rules.merged(s, rn, rd)
         elif code == _EXERCISE:
-            s = rules.exercised(s, op[1], op[2])
+            _, shares, row = op
+            s = rules.exercised(s, shares, row)
         elif code == _OTHER:
-            s = settle(terms, s, op[1], op[2], s[6], s[7])[1]
+            _, pn, pd = op
+            s = settle(terms, s, pn, pd, s[6], s[7])[1]
         else:  # _FAIL: the reference fold refuses at this event
-            raise WarrantError(op[1])
+            _, refusal = op
+            raise WarrantError(refusal)
     return s
 
 
