@@ -410,13 +410,13 @@ def _from_pairs(state: State, s: rules.State, capital: Capital | None = None) ->
 
 def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_calc_shares: Fraction, *,
             upward_allowed: bool = False, units: Fraction = Fraction(1), capital: Capital | None = None,
-            rounding: bool = False) -> tuple[State, TrailRow | None]:
+            rounding: bool = False, shares_by: Fraction | None = None) -> tuple[State, TrailRow | None]:
     """Make, carry forward (§4(g)(iii)) or block (§4(g)(iv)) a calculated price change, by
     :func:`engine.rules.settle`, and say which on the trail."""
     status, after_pairs = rules.settle(terms, _pairs(state), new_calc.numerator, new_calc.denominator,
                                        new_calc_shares.numerator, new_calc_shares.denominator,
                                        upward=upward_allowed, un=units.numerator, ud=units.denominator,
-                                       rounding=rounding)
+                                       rounding=rounding, shares_by=rules.pair(shares_by))
     after = _from_pairs(state, after_pairs, capital)
     if not step.explain:
         return after, None
@@ -427,6 +427,9 @@ def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_cal
         step.say(f"§4(g)(iii): {money(new_calc)} differs from the price in effect {money(state.price)} by "
                  f"{money(abs(new_calc - state.price))}, under {pct(terms.minimum_adjustment)} ({money(threshold)}); "
                  f"carried forward.")
+        if after.shares != state.shares:
+            step.say(f"§4(g)(iii) governs the price only: the share count's sentence applies in full, "
+                     f"{count(state.shares)} → {count(after.shares)}.")
     elif status == APPLIED:
         made = after.price
         if rounding and terms.price_increment is not None:
@@ -453,7 +456,7 @@ def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, 
              f"shares × {count(e.new)}/{count(e.old)}.")
     nn, nd, xn, xd, un, ud = rules.resized(_pairs(state), *rules.ratio(e.new, e.old))
     return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), upward_allowed=combination,
-                   units=Fraction(un, ud), capital=cap.resized(state.capital, e))
+                   units=Fraction(un, ud), capital=cap.resized(state.capital, e), shares_by=Fraction(ud, un))
 
 
 def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tuple[State, TrailRow | None]:
@@ -468,8 +471,9 @@ def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tupl
         # Unexercised rights are not "shares of Common Stock outstanding": the count waits for their exercise.
         step.explain and step.say(f"The rights are not Common outstanding until exercised (an ISSUE with Ref {e.ref or 'naming them'}); "
                                   f"they join the fully diluted count.")
-    nn, nd, xn, xd = rules.dividend(_pairs(state), *rules.dividend_factor(before, e.shares))
-    return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), capital=after)
+    fn, fd = rules.dividend_factor(before, e.shares)
+    nn, nd, xn, xd = rules.dividend(_pairs(state), fn, fd)
+    return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), capital=after, shares_by=Fraction(fd, fn))
 
 
 # --------------------------------------------------------------------------- §4(d), §4(e), §4(a)

@@ -292,11 +292,11 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
             if code == _RESIZE:                                # price x old/new, shares x new/old
                 _, rn, rd, upward = op
                 b.new, b.x = _scaled(b.cp, rd, rn), _shares_scaled(b.cs, coprime(rn, rd))
-                _tail(b, upward, coprime(rd, rn), False, ctx, out)
+                _tail(b, upward, coprime(rd, rn), False, ctx, out, coprime(rn, rd))
             elif code == _DIVIDEND:                            # price x fn/fd, shares x fd/fn
                 _, fn, fd = op
                 b.new, b.x = _scaled(b.cp, fn, fd), _shares_scaled(b.cs, coprime(fd, fn))
-                _tail(b, False, None, False, ctx, out)
+                _tail(b, False, None, False, ctx, out, coprime(fd, fn))
             elif code == _ISSUE:
                 _issue(op, b, ctx, out)
             elif code == _NONE:
@@ -391,8 +391,10 @@ def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
             _tail(same, False, None, True, ctx, out)
 
 
-def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list) -> None:
-    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``engine.rules.settle``, in its order, per branch."""
+def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list,
+          shares_by: Fraction | None = None) -> None:
+    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``engine.rules.settle``, in its order, per branch
+    (``shares_by``: a §4(b)/(c) share-count sentence, applied even where the price change is carried)."""
     moved = _above(b.new, b.cp)                                 # new - cp, for both decisions below
     if not upward:                                            # §4(g)(iv): no upward adjustment
         up, b = _split(b, moved, _GT)
@@ -425,6 +427,8 @@ def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: 
             small, more = _split(small, (ma + md * da, mb + md * db), _GT)
             if small is not None:
                 small.cp, small.cs = small.new, small.x
+                if shares_by is not None:
+                    small.s = _shares_scaled(small.s, shares_by)
                 out.append(small)
             if more is not None:
                 _apply(more, upward, rounding, (da, db), ctx, out)

@@ -251,10 +251,10 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
         if code == _RESIZE:
             _, rn, rd, upward = op
             nn, nd, xn, xd, un, ud = rules.resized(s, rn, rd)
-            s = settle(terms, s, nn, nd, xn, xd, upward=upward, un=un, ud=ud)[1]
+            s = settle(terms, s, nn, nd, xn, xd, upward=upward, un=un, ud=ud, shares_by=(rn, rd))[1]
         elif code == _DIVIDEND:
             _, fn, fd = op
-            s = settle(terms, s, *rules.dividend(s, fn, fd))[1]
+            s = settle(terms, s, *rules.dividend(s, fn, fd), shares_by=(fd, fn))[1]
         elif code == _ISSUE:
             _, qn, qd, broad, narrow, floor, row = op
             cp, q = (s[4], s[5]), (qn, qd)

@@ -149,14 +149,16 @@ def recomputed(s: State, redone: State) -> tuple[int, int, int, int]:
 # --------------------------------------------------------------------------- whether it is made
 
 def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward: bool = False, un: int = 1,
-           ud: int = 1, rounding: bool = False) -> tuple[str, State]:
+           ud: int = 1, rounding: bool = False, shares_by: tuple[int, int] | None = None) -> tuple[str, State]:
     """(status, state after) of a calculated price ``nn/nd`` and shares ``xn/xd``: made, carried
     forward (§4(g)(iii)) or blocked (§4(g)(iv)).
 
     ``upward``: a combination, which may raise the price; ``un/ud``: its units (a split's or
     combination's old/new), pending until a price is made; ``rounding``: a §4(d)/(e) move, rounded to
     the terms' Price Increment when one is set (§4(b)/(c) moves stay exact, so a split and its
-    reverse restore the price).
+    reverse restore the price); ``shares_by``: a §4(b)/(c) move's factor on the Warrant Shares, whose
+    sentence applies in full when its event happens, even while the price change is carried forward
+    (§4(g)(iii) governs "adjustment of the Per Share Exercise Price" only: issue 18).
     """
     pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = s
     if not upward and nn * cpd > cpn * nd:
@@ -167,7 +169,10 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
         return NO_EFFECT, (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
     m = terms.minimum_adjustment
     if abs(nn * pd - pn * nd) * m.denominator < m.numerator * pn * nd:
-        # §4(g)(iii): less than the Minimum Adjustment of the price in effect: carried forward.
+        # §4(g)(iii): less than the Minimum Adjustment of the price in effect: the price change is
+        # carried forward; a §4(b)/(c) share-count sentence applies now.
+        if shares_by is not None:
+            sn, sd = reduced(sn * shares_by[0], sd * shares_by[1])
         return CARRIED_FORWARD, (pn, pd, sn, sd, nn, nd, xn, xd, ln, ld, en, ed)
     if rounding and terms.price_increment is not None:
         made = rounded(terms, Fraction(nn, nd))

@@ -118,13 +118,15 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
             histories: Histories | None) -> tuple[FastState, str, str, None]:
     nn, nd, xn, xd, un, ud = rules.resized(s, *rules.ratio(e.new, e.old))
-    return _settled(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=e.new < e.old, un=un, ud=ud) + ("§4(b)", None)
+    return _settled(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=e.new < e.old, un=un, ud=ud,
+                    shares_by=(ud, un)) + ("§4(b)", None)
 
 
 def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s: FastState, c: Capital,
               histories: Histories | None) -> tuple[FastState, str, str, None]:
     after, before = cap.dividend(c, e)
-    return _settled(terms, s, *rules.dividend(s, *rules.dividend_factor(before, e.shares)), after) + ("§4(c)", None)
+    fn, fd = rules.dividend_factor(before, e.shares)
+    return _settled(terms, s, *rules.dividend(s, fn, fd), after, shares_by=(fd, fn)) + ("§4(c)", None)
 
 
 def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, s: FastState, c: Capital,

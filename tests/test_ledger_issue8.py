@@ -139,6 +139,18 @@ CASES_18 = [
      D1, """2001-02-07 | OPTIONS | ref=P | shares=200000 | consideration=0
             2002-03-01 | ISSUE | ref=P | shares=200000 | consideration=1000""", F(5, 1000), F(161_290),
      [NO_EFFECT, APPLIED]),
+    ("reading 3: §4(g)(iii) governs the price only. Two stock dividends of 4,000 on 1,000,000 outstanding: the price "
+     "$0.01 x 1,000,000/1,004,000 (0.4% lower) and then x 1,004,000/1,008,000 (0.79% in all) is carried, $0.01 stays; "
+     "§4(c)'s share sentence applies at each: 161,290 x 1,004,000/1,000,000 x 1,008,000/1,004,000 = 162,580.32",
+     D1_MILLION, """2002-01-01 | STOCK_DIVIDEND | shares=4000
+            2002-02-01 | STOCK_DIVIDEND | shares=4000""", F(1, 100), F(16_258_032, 100),
+     [CARRIED_FORWARD, CARRIED_FORWARD]),
+    ("reading 3: a third such dividend takes the calculated price past 1%: $0.01 x 1,000,000/1,012,000 is made "
+     "(1.19% lower, §4(g)(iii)); shares 161,290 x 1.012 = 163,225.48",
+     D1_MILLION, """2002-01-01 | STOCK_DIVIDEND | shares=4000
+            2002-02-01 | STOCK_DIVIDEND | shares=4000
+            2002-03-01 | STOCK_DIVIDEND | shares=4000""", F(1, 100) * F(1_000_000, 1_012_000), F(16_322_548, 100),
+     [CARRIED_FORWARD, CARRIED_FORWARD, APPLIED]),
     ("reading 2: a grant after the Issue Date is sheltered by §4(e)(i): options for 200,000 at $0 + $2,000 "
      "($0.01 a share, not less than $0.01: no adjustment), exercised for $1,000: no further adjustment",
      D1, """2001-06-01 | OPTIONS | ref=P | shares=200000 | consideration=0 | additional_consideration=2000
