@@ -197,7 +197,7 @@ def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
     """The :class:`Adjusted` of a fold's final state and trail (counts leave the engine as Fractions)."""
     c = state.capital
     return Adjusted(
-        price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
+        price=_shown(state), shares=state.shares, security=state.security, trail=tuple(trail),
         outstanding=None if c.outstanding is None else Fraction(c.outstanding),
         fully_diluted=None if c.fully_diluted is None else Fraction(c.fully_diluted), price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
@@ -324,7 +324,7 @@ class _Step:
         if not self.explain:
             return None
         b = self.before
-        before, now = min(b.lowest, b.price), min(after.lowest, after.price)
+        before, now = _shown(b), _shown(after)
         par = self.par_value
         if par is not None and now < par and now < before:
             # The contract sets the price without a floor (§4(d)); the law of the issuer's state may not.
@@ -399,6 +399,11 @@ def _pairs(state: State) -> rules.State:
     p, sh, cp, cs, low, e = state.price, state.shares, state.calc_price, state.calc_shares, state.lowest, state.pending_units
     return (p.numerator, p.denominator, sh.numerator, sh.denominator, cp.numerator, cp.denominator,
             cs.numerator, cs.denominator, low.numerator, low.denominator, e.numerator, e.denominator)
+
+
+def _shown(state: State) -> Fraction:
+    """§4(h): the price a row shows and the answer returns (:func:`engine.rules.shown`)."""
+    return Fraction(*rules.shown(_pairs(state)))
 
 
 def _from_pairs(state: State, s: rules.State, capital: Capital | None = None) -> State:
