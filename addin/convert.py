@@ -650,6 +650,7 @@ TERMS_LABELS: dict[str, tuple[str, str]] = {
     "Valuation Event Cutoff": ("valuation_event_cutoff", "date"),
     "Anti-Dilution": ("anti_dilution", "choice"),
     "Share Adjustment": ("share_adjustment", "choice"),
+    "Pre-Issue Grants": ("pre_issue_grants", "choice"),
     "Minimum Adjustment": ("minimum_adjustment", "number"),
     "Management Cap": ("management_cap", "number"),
     "Series D Cutoff": ("series_d_cutoff", "date"),

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from engine.events import CATEGORIES, EVENT_KINDS
 from engine.settlement import METHODS, VENUES
-from engine.terms import ANTI_DILUTION_METHODS, COMPARATORS, D1_TESTS, ROUNDING_MODES, SHARE_ADJUSTMENTS, d1_terms
+from engine.terms import ANTI_DILUTION_METHODS, COMPARATORS, D1_TESTS, PRE_ISSUE_GRANTS, ROUNDING_MODES, \
+    SHARE_ADJUSTMENTS, d1_terms
 
 from .convert import ADJUST_REQUIRED, EVENTS_COLUMNS, EXERCISE_LABELS, EXERCISE_REQUIRED, FACTS_LABELS, \
     MARKET_LABELS, TERMS_LABELS
@@ -55,6 +56,8 @@ TERMS_NOTES = {
     "Valuation Event Cutoff": "A realized valuation event on or before it bars exercise.",
     "Anti-Dilution": "How a cheaper issue moves the price.",
     "Share Adjustment": "KEEP_AGGREGATE: shares rise as the price falls; blank = NONE.",
+    "Pre-Issue Grants": "Shares later issued on options granted on or before the Issue Date: COUNTED as issued "
+                        "then (D-1's text, the default) or EXCLUDED (a warrant whose text shelters them).",
     "Minimum Adjustment": "Changes smaller than this fraction carry forward; blank = 0.",
     "Management Cap": "Fraction of fully diluted shares management grants may use without adjustment; blank = none.",
     "Series D Cutoff": "Series D issues on or before it are excluded; blank = none.",
@@ -71,6 +74,7 @@ TERMS_CHOICES = {
     "Preset": list(PRESETS),
     "Anti-Dilution": list(ANTI_DILUTION_METHODS),
     "Share Adjustment": list(SHARE_ADJUSTMENTS),
+    "Pre-Issue Grants": list(PRE_ISSUE_GRANTS),
     "Price Rounding": list(ROUNDING_MODES),
     "Requires Performance Default": YES_NO,
 }

@@ -11,9 +11,7 @@ Every figure is printed beside its floor, measured in the same run:
   read, so ``cold_then_every_sentence_read_ms`` adds reading all of them); floor: 100 bare
   ``Decimal`` multiply-compares (one per event);
 * ``register_shared`` / ``register_distinct``: ``engine.register`` in warrant-events per
-  second, the engine's caches emptied before each run (programs compiled, and translated
-  where run many times, every time), on the pure-Python path (``WARRANTS_PURE=1``, the
-  default install) and, when the ``warrants[fast]`` extra is installed, on gmpy2's ``mpq``;
+  second, the engine's caches emptied before each run (programs compiled every time);
   floors: a bare ``Decimal`` multiply-compare per warrant-event (inexact), and
   exact price operations on ``int`` numerator/denominator pairs and on ``Fraction``;
 * ``reference_fold``: the same warrants one by one through the reference fold (sampled;
@@ -43,11 +41,6 @@ sys.path.insert(0, str(HERE))
 
 from engine import adjust, clear_caches, parse_events, register  # noqa: E402
 from engine.ledger import reference_adjust  # noqa: E402
-try:
-    import gmpy2  # noqa: F401  (the warrants[fast] extra: figures with and without it)
-    HAVE_GMPY2 = True
-except ImportError:
-    HAVE_GMPY2 = False
 
 from workloads import AS_OF, distinct_register, ledger_rows, price_paths, shared_register, terms_of  # noqa: E402
 
@@ -152,17 +145,12 @@ def trail(ledger, terms, runs: int, cold_ledgers: list) -> dict:
 
 
 def register_figure(rows: list[tuple], ledger, runs: int, floors: dict) -> dict:
-    """The register in warrant-events/s on the pure-Python path (the default), and with gmpy2 when installed."""
+    """The register in warrant-events/s, its programs compiled in every run."""
     book = terms_of(rows)
     we = len(book) * len(ledger)
     figure = {"warrants": len(book), "warrant_events": we, "distinct_price_paths": price_paths(rows)}
-    for label, pure in (("", True), ("fast_gmpy2_", False)):
-        if not pure and not HAVE_GMPY2:
-            continue
-        os.environ["WARRANTS_PURE"] = "1" if pure else ""       # read when a program is translated
-        seconds = median_time(runs, lambda: register(book, ledger, AS_OF), fresh=True)   # programs compiled each run
-        figure.update({f"{label}seconds": round(seconds, 3), f"{label}warrant_events_per_second": per_second(we, seconds)})
-    os.environ.pop("WARRANTS_PURE", None)
+    seconds = median_time(runs, lambda: register(book, ledger, AS_OF), fresh=True)   # programs compiled each run
+    figure.update({"seconds": round(seconds, 3), "warrant_events_per_second": per_second(we, seconds)})
     return {**figure, **floors}
 
 
@@ -180,19 +168,6 @@ def main() -> None:
     floors = {"floor_decimal_multiply_compare_per_second": rate(ns.runs, ops, decimal_ops),
               "floor_int_pair_ops_per_second": rate(ns.runs, ops, int_pair_ops),
               "floor_fraction_ops_per_second": rate(ns.runs, ops, fraction_ops)}
-    if HAVE_GMPY2:
-        import gmpy2  # noqa: PLC0415  (the warrants[fast] extra)
-
-        def mpq_ops(n: int) -> None:
-            factors = [gmpy2.mpq(a, b) for a, b in FACTORS]
-            bound = gmpy2.mpq(1, 100_000)
-            for w in range(n // 100):
-                p = gmpy2.mpq(w % 5000 + 1, 100)
-                for e in range(100):
-                    p = p * factors[e & 3]
-                    if p < bound:
-                        p = bound
-        floors["floor_gmpy2_mpq_ops_per_second"] = rate(ns.runs, ops, mpq_ops)
     report = {
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(), "runs": ns.runs,
         "trail": trail(ledger, one, ns.runs, cold_ledgers),

@@ -1,13 +1,20 @@
 """Workbook bench (issue 11; not a timed test): prints one JSON object.
 
     python bench/bench_workbook.py [--rows 10000 50000] [--runs 5] [--ledger register|full]
+                                   [--shapes one spread before]
+
+Issue 17's register books: ``--shapes spread before --rows 1000 10000 50000`` (the ledger of
+those shapes is always the 100-event one, spread over six years: ``ledger_rows(span_days=SIX_YEARS)``).
 
 For each size, a register book is generated from fixed seeds (bench/workloads.py): the
 distinct register (each warrant's price drawn to the cent) as one sheet, an Events sheet,
 and one ``=WARRANT_REGISTER(Register,Events,AsOf)`` spilled over the Results sheet with its
 values cached (as a book saved by Excel holds them). The ledger is, by default, the three
 events of workbooks/warrant_register.xlsx (``--ledger full``: the 100-event ledger, which
-makes the engine's compute the whole story). Then, in one run and interleaved:
+makes the engine's compute the whole story). ``--shapes`` chooses each warrant's Issue Date
+(bench/workloads.py, ``issue_dates``): ``one`` (the default) every warrant issued the day before
+the ledger; ``spread`` drawn over the six years the ledger's 100 events cover; ``before`` drawn over
+the six years before the ledger. Then, in one run and interleaved:
 
 * ``recalc_cli``: ``warrants recalc BOOK --json`` as a user runs it (a new process), wall
   and CPU seconds (its interpreter start-up and imports included);
@@ -47,7 +54,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from workloads import AS_OF, FULLY_DILUTED, ISSUED, OUTSTANDING, distinct_register, ledger_rows, price_paths  # noqa: E402
+from workloads import (AS_OF, FULLY_DILUTED, OUTSTANDING, SHAPES, SIX_YEARS, distinct_register,  # noqa: E402
+                       issue_dates, ledger_rows, price_paths)
 
 # Preset D-1: the terms bench_ledger.py builds with engine.d1_terms (Issue Date given as well)
 REGISTER_HEADER = ["Warrant", "Preset", "Issue Date", "Warrant Shares", "Exercise Price", "Anti-Dilution", "Share Adjustment",
@@ -67,14 +75,15 @@ def _cell(v):
     return float(v) if isinstance(v, Decimal) else v
 
 
-def make_book(path: Path, rows: int, ledger: list[dict]) -> dict:
+def make_book(path: Path, rows: int, ledger: list[dict], shape: str = "one") -> dict:
     """The register book with WARRANT_REGISTER's values cached over its spill range."""
     import xlsxwriter
 
     from addin.functions import warrant_register
     reg_rows = distinct_register(rows)
-    register = [REGISTER_HEADER] + [[w, "D-1", ISSUED, s, c / 100, m, sa, OUTSTANDING, FULLY_DILUTED]
-                             for w, s, c, m, sa in reg_rows]
+    issued = issue_dates(rows, shape)
+    register = [REGISTER_HEADER] + [[w, "D-1", day, s, c / 100, m, sa, OUTSTANDING, FULLY_DILUTED]
+                                    for (w, s, c, m, sa), day in zip(reg_rows, issued)]
     keys = ["date", "event", "shares", "ratio", "consideration", "additional_consideration", "category", "ref",
             "price", "note"]
     events = [EVENT_HEADER] + [[_cell(e.get(k)) for k in keys] for e in ledger]
@@ -85,7 +94,7 @@ def make_book(path: Path, rows: int, ledger: list[dict]) -> dict:
     for r, row in enumerate(register):
         ws.write_row(r, 0, row)
         if r:
-            ws.write_datetime(r, 2, ISSUED, datefmt)
+            ws.write_datetime(r, 2, issued[r - 1], datefmt)
     ev = wb.add_worksheet("Events")
     for r, row in enumerate(events):
         for c, v in enumerate(row):
@@ -106,8 +115,8 @@ def make_book(path: Path, rows: int, ledger: list[dict]) -> dict:
             if (r, c) != (0, 0):
                 res.write(r, c, v)
     wb.close()
-    return {"rows": rows, "events": len(ledger), "distinct_price_paths": price_paths(reg_rows),
-            "file_bytes": path.stat().st_size}
+    return {"shape": shape, "rows": rows, "events": len(ledger), "distinct_price_paths": price_paths(reg_rows),
+            "distinct_issue_dates": len(set(issued)), "file_bytes": path.stat().st_size}
 
 
 def _timed(fn) -> tuple[float, float]:
@@ -139,6 +148,8 @@ def _med(pairs: list[tuple[float, float]]) -> dict:
 
 
 def _warrants_command() -> list[str]:
+    if os.environ.get("WARRANTS_BENCH_MODULE"):          # this tree's command (a snapshot), not the installed one
+        return [sys.executable, "-m", "addin.cli"]
     script = Path(sys.executable).with_name("warrants")
     if script.exists():
         return [str(script)]
@@ -224,20 +235,34 @@ def main() -> None:
     ap.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--ledger", choices=("register", "full"), default="register")
+    ap.add_argument("--shapes", nargs="+", choices=SHAPES, default=["one"])
+    ap.add_argument("--skip-startup", action="store_true", help="leave out the start-up figures")
     ap.add_argument("--keep", type=Path, help="write the generated books here (kept)")
     ns = ap.parse_args()
     ledger = REGISTER_LEDGER if ns.ledger == "register" else ledger_rows()
+    six_years = ledger_rows(span_days=SIX_YEARS)
     report: dict = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
                     "runs": ns.runs, "ledger": ns.ledger, "bytecode": precompile(), "books": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = ns.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        report["startup"] = imports(ns.runs, folder)
-        for rows in ns.rows:
-            path = folder / f"register_{rows}.xlsx"
-            info = make_book(path, rows, ledger)
-            report["books"].append({**info, **measure(path, ns.runs)})
+        if not ns.skip_startup:
+            report["startup"] = imports(ns.runs, folder)
+        for shape in ns.shapes:
+            for rows in ns.rows:
+                path = folder / f"register_{shape}_{rows}.xlsx"
+                info = make_book(path, rows, ledger if shape == "one" else six_years, shape)
+                report["books"].append({**info, **measure(path, ns.runs)})
+    report["growth"] = growth(report["books"])
     print(json.dumps(report, indent=2))
+
+
+def growth(books: list[dict]) -> dict:
+    """Per shape, the command's wall seconds per 1,000 rows at each size: flat when growth is linear."""
+    out: dict = {}
+    for b in books:
+        out.setdefault(b["shape"], {})[b["rows"]] = round(b["recalc_cli"]["wall_s"] * 1000 / b["rows"], 4)
+    return out
 
 
 if __name__ == "__main__":

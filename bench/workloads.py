@@ -7,7 +7,12 @@
 * ``shared_register(n)``: warrants whose prices come from 40 financing rounds, four
   methods, both share rules (few distinct price paths);
 * ``distinct_register(n)``: each warrant's price drawn to the cent at random (nearly
-  every warrant its own price path).
+  every warrant its own price path);
+* ``issue_dates(n, shape)``: each warrant's Issue Date for the register-book shapes of issue 17
+  (``one``: every warrant issued on :data:`ISSUED`, the day before the ledger; ``spread``: drawn
+  to the day over the six years the ``span_days=SIX_YEARS`` ledger covers, so warrants see
+  different tails of it; ``before``: drawn over the six years before the ledger, so every warrant
+  sees all of it).
 
 Register rows are plain tuples (warrant, shares, price in cents, method, share rule) so
 the workbook bench writes the very same warrants the engine bench builds Terms from.
@@ -20,6 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 EVENTS = 100
+SIX_YEARS = 6 * 365
 OUTSTANDING, FULLY_DILUTED = 10_000_000, 12_000_000
 AS_OF = date(2010, 1, 1)
 ISSUED = date(2001, 2, 7)
@@ -34,8 +40,9 @@ def _cents(rng: random.Random, lo: int, hi: int) -> Decimal:
     return Decimal(rng.randint(lo, hi)) / 100
 
 
-def ledger_rows(seed: int = 7, n: int = EVENTS) -> list[dict]:
-    """``n`` valid events (raw rows keyed by engine.EVENT_COLUMNS, money as Decimal)."""
+def ledger_rows(seed: int = 7, n: int = EVENTS, span_days: int | None = None) -> list[dict]:
+    """``n`` valid events (raw rows keyed by engine.EVENT_COLUMNS, money as Decimal), one to 12 days
+    apart, or (``span_days``) spread so that the ``n`` events cover about that many days."""
     rng = random.Random(seed)
     queue = [k for k, count in MIX.items() for _ in range(count)]
     rng.shuffle(queue)
@@ -49,7 +56,7 @@ def ledger_rows(seed: int = 7, n: int = EVENTS) -> list[dict]:
         if kind in ("AMEND", "EXPIRE") and not live:
             queue.append(kind)          # no grant to amend yet: later
             continue
-        day += timedelta(days=rng.randint(1, 12))
+        day += timedelta(days=rng.randint(1, 12 if span_days is None else max(1, 2 * span_days // n - 1)))
         row: dict = {"date": day, "event": kind}
         if kind in ("SPLIT", "COMBINATION"):
             a, b = rng.choice([(3, 2), (2, 1), (5, 4), (11, 10)])
@@ -104,3 +111,18 @@ def terms_of(rows: list[tuple]) -> list:
 def price_paths(rows: list[tuple]) -> int:
     """Distinct (method, share rule, price): the runs the register cannot share."""
     return len({(m, sa, c) for _w, _s, c, m, sa in rows})
+
+
+SHAPES = ("one", "spread", "before")
+
+
+def issue_dates(n: int, shape: str, seed: int = 17) -> list[date]:
+    """Each warrant's Issue Date for the register-book ``shape`` (see the module's docstring)."""
+    rng = random.Random(seed)
+    if shape == "one":
+        return [ISSUED] * n
+    if shape == "spread":            # over the six years of ledger_rows(span_days=SIX_YEARS), which starts after ISSUED
+        return [ISSUED + timedelta(days=rng.randint(0, SIX_YEARS)) for _ in range(n)]
+    if shape == "before":            # over the six years before the ledger: all of it seen
+        return [ISSUED - timedelta(days=rng.randint(0, SIX_YEARS)) for _ in range(n)]
+    raise ValueError(f"unknown shape {shape!r}; known: {', '.join(SHAPES)}")

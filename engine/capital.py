@@ -15,13 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
+from bisect import bisect_right
 from math import gcd
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
-from .errors import WarrantError, fail, where
-from .events import Event, Grant, Issue, Resize, StockDividend
+from . import errors
+from .errors import WarrantError
+from .events import Event, Grant, Issue, Resize, StockDividend, amended_terms, expired_terms
 from .numbers import coprime, count, pct
-from .terms import Terms
+from .terms import PRE_ISSUE_EXCLUDED, Terms
 
 ZERO = Fraction(0)
 
@@ -32,6 +34,7 @@ class GrantState:
     grant: Grant
     issued: Fraction = ZERO         # shares already issued on its exercise or conversion (§4(e)(i))
     expired: date | None = None
+    before_issue: bool = False      # granted on or before the Issue Date: not deemed issued under §4(e)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,21 @@ def initial(terms: Terms) -> Capital:
 def check_as_of(terms: Terms, day: date) -> None:
     """A price or share count exists only from the Issue Date on."""
     if day < terms.issue_date:
-        raise fail("As Of", day, f"is before the Issue Date ({terms.issue_date.isoformat()})")
+        raise errors.as_of_before_issue(day, terms.issue_date)
+
+
+def before_issue_date(terms: Terms, day: date) -> bool:
+    """Whether an event of ``day`` comes before the warrant: §4(a)(i) counts shares "issued ... after
+    the first date of issuance of this Performance Warrant (the 'Original Issue Date')", §4(e)
+    deems issues "after the date hereof". An event dated on the Issue Date is not an adjustment
+    either: the terms' Common Outstanding and Fully Diluted are the counts at the end of that day
+    (docs/interpretations.md, "Events on or before the Issue Date")."""
+    return day <= terms.issue_date
+
+
+def events_before_issue(dates: Sequence[date], issue_date: date) -> int:
+    """How many events of a sorted ledger (their ``dates``) :func:`before_issue_date` leaves out."""
+    return bisect_right(dates, issue_date)
 
 
 def whole(value: Fraction | int) -> Fraction | int:
@@ -125,7 +142,7 @@ def before_issue(c: Capital, e: Event) -> Capital:
     """An event before the Issue Date adjusts nothing; a grant or rights dividend is still recorded by Ref."""
     if isinstance(e, Grant):
         check_new_ref(c, e)
-        return replace(c, grants={**c.grants, e.ref: GrantState(e)})
+        return replace(c, grants={**c.grants, e.ref: GrantState(e, before_issue=True)})
     if isinstance(e, StockDividend) and e.ref:
         check_new_ref(c, e)
         return replace(c, rights={**c.rights, e.ref: RightsState(e.shares)})
@@ -134,7 +151,7 @@ def before_issue(c: Capital, e: Event) -> Capital:
 
 def check_new_ref(c: Capital, e: Grant | StockDividend) -> None:
     if e.ref in c.grants or e.ref in c.rights:
-        raise fail("Ref", e.ref, "is already used by an earlier grant or rights dividend", table="Events", row=e.row)
+        raise errors.ref_used(e.ref, e.row)
 
 
 def resized(c: Capital, e: Resize) -> Capital:
@@ -164,7 +181,7 @@ def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
     """§4(c): (capital after, Common outstanding immediately before). Rights are not outstanding."""
     before = need(c.outstanding, "outstanding", "a §4(c) stock dividend", e)
     if before == 0:
-        raise fail("Outstanding", before, "must be positive for a §4(c) stock dividend", table="Events", row=e.row)
+        raise errors.outstanding_not_positive(before, e.row)
     if not e.rights:
         return c.counts(plus(before, e.shares), plus(c.fully_diluted, e.shares)), before
     if e.ref:
@@ -178,7 +195,7 @@ def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:
     """§4(g)(i): (capital after, outstanding before); the shares leave both counts."""
     before = need(c.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
     if e.shares > before:
-        raise fail("Shares", e.shares, f"exceeds the {count(before)} shares outstanding", table="Events", row=e.row)
+        raise errors.treasury_exceeds(e.shares, count(before), e.row)
     return c.counts(plus(before, -e.shares), plus(c.fully_diluted, -e.shares)), before
 
 
@@ -194,8 +211,7 @@ def rights_exercised(c: Capital, e: Issue) -> tuple[Capital, Fraction]:
         raise expired(e.ref, r.expired, e.row)
     left = r.shares - r.issued
     if e.shares > left:
-        raise fail("Shares", e.shares, f"exceeds the {count(left)} shares left to issue under the rights {e.ref}",
-                   table="Events", row=e.row)
+        raise errors.rights_exceeded(e.shares, count(left), e.ref, e.row)
     return replace(c, outstanding=plus(c.outstanding, e.shares),
                    rights={**c.rights, e.ref: replace(r, issued=r.issued + e.shares)}), left
 
@@ -212,11 +228,29 @@ def grant_exercised(c: Capital, e: Issue) -> Capital:
     """§4(e)(i): an ISSUE naming a grant; the shares were already in the fully diluted count."""
     g = c.grants.get(e.ref)
     if g is None:
-        raise fail("Ref", e.ref, "names no earlier OPTIONS or CONVERTIBLE grant", table="Events", row=e.row)
+        raise errors.no_grant(e.ref, None, e.row)
     if g.expired is not None:
         raise expired(e.ref, g.expired, e.row)
     return Capital(plus(c.outstanding, e.shares), c.fully_diluted, c.management,
-                   {**c.grants, e.ref: GrantState(g.grant, g.issued + e.shares, g.expired)}, c.rights, c.floor)
+                   {**c.grants, e.ref: replace(g, issued=g.issued + e.shares)}, c.rights, c.floor)
+
+
+def sheltered(terms: Terms, c: Capital, e: Issue) -> bool:
+    """Whether an ISSUE naming a grant is §4(e)(i)'s "no further adjustments ... upon the exercise of
+    such Options": the shelter covers Options and Convertible Securities deemed issued under §4(e),
+    that is granted after the date hereof. Shares issued on a grant made on or before the Issue Date
+    are Additional Shares issued then (issue 18), unless the terms' Pre-Issue Grants is EXCLUDED
+    (a warrant whose own text shelters grants outstanding at issuance). A Ref naming no grant is
+    left to :func:`grant_exercised`'s refusal."""
+    g = c.grants.get(e.ref)
+    return g is None or not g.before_issue or terms.pre_issue_grants == PRE_ISSUE_EXCLUDED
+
+
+def pre_issue_exercised(c: Capital, e: Issue, management: Fraction | int) -> Capital:
+    """An ISSUE on a grant made before the Issue Date: the shares join the Common outstanding (they were
+    already in the terms' fully diluted count), the grant records them, the management aggregate moves."""
+    after = grant_exercised(c, e)
+    return Capital(after.outstanding, after.fully_diluted, management, after.grants, after.rights, after.floor)
 
 
 def issued(c: Capital, e: Issue, management: Fraction) -> Capital:
@@ -237,14 +271,25 @@ def granted(c: Capital, e: Grant, management: Fraction) -> Capital:
 def recompute_target(c: Capital, e: Event) -> GrantState:
     """The grant an AMEND or EXPIRE recomputes (§4(e)(ii)); rights are the caller's other branch."""
     if e.ref in c.rights:
-        raise fail("Ref", e.ref, "names rights (RIGHTS_DIVIDEND), which AMEND cannot change: enter their exercise as an "
-                   "ISSUE with this Ref, their lapse as an EXPIRE", table="Events", row=e.row)
+        raise errors.amend_names_rights(e.ref, e.row)
     g = c.grants.get(e.ref)
     if g is None:
-        raise fail("Ref", e.ref, f"names no earlier OPTIONS or CONVERTIBLE grant to {e.kind}", table="Events", row=e.row)
+        raise errors.no_grant(e.ref, e.kind, e.row)
     if g.expired is not None:
         raise expired(e.ref, g.expired, e.row)
     return g
+
+
+def replacement(current: GrantState, e: Event) -> Grant | None:
+    """§4(e)(ii): the terms a recomputation folds the grant ``current`` with: as an AMEND amends them
+    (refused below the shares already issued under it), or, on its EXPIRE, only the shares actually
+    issued at the grant's per-share consideration (None: none were)."""
+    if e.kind == "AMEND":
+        new = amended_terms(current.grant, e)
+        if new.shares < current.issued:
+            raise amend_below_issued(e.shares, current.issued, e.ref, e.row)
+        return new
+    return expired_terms(current.grant, current.issued)
 
 
 def additional_shares(terms: Terms, e: Issue | Grant, c: Capital,
@@ -274,8 +319,7 @@ def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_afte
         return e.shares, management
     if e.category == "MANAGEMENT":
         if terms.management_cap is None:
-            raise WarrantError(f"{where('Events', e.row)}Category MANAGEMENT needs the terms' Management Cap (§4(a)(i)(A)): "
-                               f"enter the cap (D-1: 10%), 100% to exclude every management grant, or clear the Category")
+            raise errors.management_cap_needed(e.row)
         fd = need(fd_after, "fully_diluted", "the §4(a)(i)(A) 10% Management Securities cap", e)
         cap = terms.management_cap * fd
         room = max(ZERO, cap - management)
@@ -292,31 +336,15 @@ def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_afte
     return e.shares, management
 
 
-# --------------------------------------------------------------------------- message texts
+# --------------------------------------------------------------------------- refusals (texts in engine.errors)
 
-def unknown_count(what: str, purpose: str, row: int | None) -> WarrantError:
-    label = "Outstanding" if what == "outstanding" else "Fully Diluted"
-    return WarrantError(f"{where('Events', row)}{label} (blank) must be known for {purpose}: state Outstanding on the row "
-                        f"or give Common Outstanding and Fully Diluted in the terms")
-
-
-def expired(ref: str, day: date, row: int | None) -> WarrantError:
-    return fail("Ref", ref, f"expired on {day.isoformat()}", table="Events", row=row)
-
-
-def zero_price(row: int | None) -> WarrantError:
-    return fail("Share Adjustment", "KEEP_AGGREGATE", "cannot keep the aggregate price at a price of 0", table="Events", row=row)
+unknown_count, expired, zero_price, unsupported = (errors.unknown_count, errors.expired, errors.zero_price,
+                                                   errors.unsupported)
 
 
 def exercise_exceeds(shares: Fraction, remaining: Fraction, row: int | None) -> WarrantError:
-    return fail("Shares", shares, f"exceeds the {count(remaining)} Warrant Shares remaining", table="Events", row=row)
+    return errors.exercise_exceeds(shares, count(remaining), row)
 
 
 def amend_below_issued(shares: Fraction | None, issued_so_far: Fraction, ref: str, row: int | None) -> WarrantError:
-    return fail("Shares", shares, f"is below the {count(issued_so_far)} shares already issued under {ref}",
-                table="Events", row=row)
-
-
-def unsupported(e: object) -> WarrantError:
-    """An object in the ledger that is none of the event kinds (only an API caller can pass one)."""
-    return WarrantError(f"{where('Events', getattr(e, 'row', None))}unsupported event {e!r}")
+    return errors.amend_below_issued(shares, count(issued_so_far), ref, row)

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Mapping, Sequence, Union
 
-from .errors import WarrantError, fail, where
-from .numbers import exact, pct
+from . import errors
+from .numbers import exact
 
 EVENT_KINDS = (
     "SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
@@ -32,12 +32,10 @@ COLUMN_LABELS = {
 CATEGORIES = ("", "MANAGEMENT", "SERIES_D", "EXCLUDED")
 
 # Same-day events apply in the order of their rows (a stable sort by date: the rows are the
-# user's record of what happened first; events given through the API keep their list order).
-# Only an event whose clause fixes its moment keeps that place: the holder's EXERCISE is
-# deemed effected immediately before the close of business (§1(b)), so after the day's
-# company events, and a MERGER closes the day, so that all of the day's Common Stock events
-# are the predecessor's.
-DAY_PLACE = {"EXERCISE": 1, "MERGER": 2}
+# user's record of what happened first, the holder's EXERCISE included; events given through the
+# API keep their list order). Only a MERGER keeps a fixed place: it closes the day, so that all of
+# the day's Common Stock events are the predecessor's.
+DAY_PLACE = {"MERGER": 1}
 
 _RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-?\s*(?:for|:|/)\s*-?\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 
@@ -187,32 +185,16 @@ def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:
     return tuple(sorted(events, key=lambda e: e.sort_key))
 
 
-def whole_shares_rule(kind: str, value: Fraction | str) -> str:
-    """What to enter instead of a percent, a fraction or a negative where whole shares are due."""
-    rule = "must be a whole number of shares"
-    if isinstance(value, Fraction) and value < 0:
-        return rule + ", not negative"
-    if kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND"):
-        share = value if isinstance(value, str) else (pct(value) if 0 < value < 1 else "")
-        if share and kind == "STOCK_DIVIDEND":
-            return f"{rule}: for a {share} stock dividend enter {share} of the Common outstanding"
-        if share:
-            return f"{rule}: enter the maximum number of shares the rights acquire ({share} of the Common outstanding)"
-    if isinstance(value, str):
-        return f"{rule}, not a percentage"
-    return rule
-
-
 def parse_ratio(text: object, *, table: str = "Events", row: int | None = None) -> tuple[Fraction, Fraction]:
     """``"N-for-M"`` (also ``"N:M"``, ``"N for M"``) -> (N, M), both positive."""
     if not isinstance(text, str) or not text.strip():
-        raise fail("Ratio", text, "must be written 'N-for-M', e.g. '3-for-1'", table=table, row=row)
+        raise errors.ratio_not_written(text, table, row)
     match = _RATIO.match(text)
     if not match:
-        raise fail("Ratio", text, "must be written 'N-for-M', e.g. '3-for-1'", table=table, row=row)
+        raise errors.ratio_not_written(text, table, row)
     new, old = Fraction(match.group(1)), Fraction(match.group(2))
     if new <= 0 or old <= 0:
-        raise fail("Ratio", text, "must be positive", table=table, row=row)
+        raise errors.ratio_not_positive(text, table, row)
     return new, old
 
 
@@ -229,19 +211,19 @@ def parse_events(rows: Sequence[Mapping[str, object]], *, table: str = "Events",
 def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
     unknown = [k for k in raw if k not in EVENT_COLUMNS and k != "row"]
     if unknown:
-        raise WarrantError(f"{where(table, row)}unknown column {unknown[0]!r}; known: {', '.join(COLUMN_LABELS.values())}")
+        raise errors.unknown_column(unknown[0], list(COLUMN_LABELS.values()), table, row)
     r = _Row(raw, row, table)
     day = r.date("date", required=True)
     kind = r.text("event").upper().replace(" ", "_").replace("-", "_")
     if kind not in EVENT_KINDS:
-        raise fail("Event", r.raw("event"), f"is not a known event kind; known: {', '.join(EVENT_KINDS)}", table=table, row=row)
+        raise errors.unknown_event_kind(r.raw("event"), EVENT_KINDS, table, row)
     base = dict(date=day, row=row, note=r.text("note"), outstanding=r.count("outstanding", whole=True))
     if kind in ("SPLIT", "COMBINATION"):
         new, old = parse_ratio(r.raw("ratio"), table=table, row=row)
         if kind == "SPLIT" and not new > old:
-            raise fail("Ratio", r.raw("ratio"), "of a SPLIT must give more new shares than old (N > M)", table=table, row=row)
+            raise errors.split_not_more(r.raw("ratio"), table, row)
         if kind == "COMBINATION" and not new < old:
-            raise fail("Ratio", r.raw("ratio"), "of a COMBINATION must give fewer new shares than old (N < M)", table=table, row=row)
+            raise errors.combination_not_fewer(r.raw("ratio"), table, row)
         return Resize(**base, new=new, old=old)
     if kind in ("STOCK_DIVIDEND", "RIGHTS_DIVIDEND"):
         return StockDividend(**base, shares=r.count("shares", required=True, positive=True, whole=True, kind=kind),
@@ -253,7 +235,7 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
     if kind in ("OPTIONS", "CONVERTIBLE"):
         ref = r.text("ref")
         if not ref:
-            raise fail("Ref", r.raw("ref"), f"is required for {kind}: AMEND, EXPIRE and ISSUE rows refer to it", table=table, row=row)
+            raise errors.grant_ref_required(r.raw("ref"), kind, table, row)
         return Grant(**base, convertible=kind == "CONVERTIBLE", ref=ref,
                      shares=r.count("shares", required=True, positive=True),
                      consideration=r.money("consideration", required=True),
@@ -263,7 +245,7 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
         consideration = r.money("consideration")
         additional = r.money("additional_consideration")
         if shares is None and consideration is None and additional is None:
-            raise fail("Shares", r.raw("shares"), "or Consideration or Additional Consideration must give the amended terms", table=table, row=row)
+            raise errors.amend_without_terms(r.raw("shares"), table, row)
         return Amend(**base, ref=r.ref(kind), shares=shares, consideration=consideration, additional=additional)
     if kind == "EXPIRE":
         return Expire(**base, ref=r.ref(kind))
@@ -273,14 +255,14 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
         new, old = parse_ratio(r.raw("ratio"), table=table, row=row)
         successor = r.text("note")
         if not successor:
-            raise fail("Note", r.raw("note"), "must name the successor security of the MERGER", table=table, row=row)
+            raise errors.merger_without_successor(r.raw("note"), table, row)
         return Merger(**base, new=new, old=old, successor=successor, cash=r.money("price"))
     if kind == "EXERCISE":
         return Exercise(**base, shares=r.count("shares", required=True, positive=True))
     # OTHER
     price = r.money("price", required=True)
     if not base["note"]:
-        raise fail("Note", r.raw("note"), "must give the Board's reason for an OTHER adjustment (§4(g)(ii))", table=table, row=row)
+        raise errors.other_without_reason(r.raw("note"), table, row)
     return Other(**base, price=price)
 
 
@@ -302,7 +284,7 @@ class _Row:
         if v is None:
             return ""
         if not isinstance(v, str):
-            raise fail(COLUMN_LABELS[key], v, "must be text", table=self.table, row=self.row)
+            raise errors.not_text(COLUMN_LABELS[key], v, self.table, self.row)
         return v.strip()
 
     def date(self, key: str, *, required: bool = False) -> date:
@@ -316,12 +298,12 @@ class _Row:
                 return date.fromisoformat(v.strip()[:10])
             except ValueError:
                 pass
-        raise fail(COLUMN_LABELS[key], v, "must be a date", table=self.table, row=self.row)
+        raise errors.not_a_date(COLUMN_LABELS[key], v, self.table, self.row)
 
     def _number(self, key: str, required: bool) -> Fraction | None:
         if self._blank(key):
             if required:
-                raise fail(COLUMN_LABELS[key], self._raw.get(key), "is required for this event", table=self.table, row=self.row)
+                raise errors.required_for_event(COLUMN_LABELS[key], self._raw.get(key), self.table, self.row)
             return None
         return exact(self._raw.get(key), COLUMN_LABELS[key], table=self.table, row=self.row)
 
@@ -331,35 +313,35 @@ class _Row:
         raw = self._raw.get(key)
         label = COLUMN_LABELS[key]
         if isinstance(raw, str) and raw.strip().endswith("%"):
-            rule = whole_shares_rule(kind, raw.strip()) if whole else "must be a number of shares, not a percentage"
-            raise fail(label, raw, rule, table=self.table, row=self.row)
+            if whole:
+                raise errors.not_whole_shares(label, raw, kind, raw.strip(), self.table, self.row)
+            raise errors.percentage_for_shares(label, raw, self.table, self.row)
         value = self._number(key, required)
         if value is not None:
             if whole and (value.denominator != 1 or value < 0):
-                raise fail(label, raw, whole_shares_rule(kind, value), table=self.table, row=self.row)
+                raise errors.not_whole_shares(label, raw, kind, value, self.table, self.row)
             if value < 0:
-                raise fail(label, raw, "must not be negative", table=self.table, row=self.row)
+                raise errors.negative(label, raw, self.table, self.row)
             if positive and value == 0:
-                raise fail(label, raw, "must be positive", table=self.table, row=self.row)
+                raise errors.not_positive(label, raw, self.table, self.row)
         return value
 
     def money(self, key: str, *, required: bool = False) -> Fraction | None:
         value = self._number(key, required)
         if value is not None and value < 0:
-            raise fail(COLUMN_LABELS[key], self._raw.get(key), "must not be negative", table=self.table, row=self.row)
+            raise errors.negative(COLUMN_LABELS[key], self._raw.get(key), self.table, self.row)
         return value
 
     def category(self) -> str:
         cat = self.text("category").upper().replace(" ", "_").replace("-", "_")
         if cat not in CATEGORIES:
-            raise fail("Category", self._raw.get("category"), f"must be blank or one of {', '.join(c for c in CATEGORIES if c)}",
-                       table=self.table, row=self.row)
+            raise errors.unknown_category(self._raw.get("category"), [c for c in CATEGORIES if c], self.table, self.row)
         return cat
 
     def ref(self, kind: str) -> str:
         ref = self.text("ref")
         if not ref:
-            raise fail("Ref", self._raw.get("ref"), f"must name the grant that the {kind} refers to", table=self.table, row=self.row)
+            raise errors.ref_names_no_grant(self._raw.get("ref"), kind, self.table, self.row)
         return ref
 
 

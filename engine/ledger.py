@@ -26,19 +26,15 @@ from fractions import Fraction
 from typing import Callable, Sequence
 
 from . import capital as cap
+from . import rules
 from .capital import Capital
-from .errors import fail
+from . import errors
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
-                     Treasury, AlternativeHistories, amended_terms, expired_terms, sort_events)
-from .numbers import count, money, pct, round_to_increment
-from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, Terms
+                     Treasury, AlternativeHistories, sort_events)
+from .numbers import count, money, pct
+from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
-APPLIED = "APPLIED"
-CARRIED_FORWARD = "CARRIED_FORWARD"
-EXCLUDED = "EXCLUDED"
-NO_EFFECT = "NO_EFFECT"
-BLOCKED_UPWARD = "BLOCKED_UPWARD"
-STATUSES = (APPLIED, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, BLOCKED_UPWARD)
+from .rules import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, STATUSES  # noqa: E402,F401
 
 
 class TrailRow:
@@ -149,7 +145,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     """
     ledger, day = _ledger(terms, events, as_of)
     try:
-        key = _Hashed((terms, ledger, day))      # a 100-event ledger's hash costs 0.1 ms: taken once
+        key = Hashed((terms, ledger, day))      # a 100-event ledger's hash costs 0.1 ms: taken once
         hit = _ADJUSTED.get(key)
     except TypeError:                             # an unhashable value somewhere: no cache
         key = hit = None
@@ -166,7 +162,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adj
     return result
 
 
-class _Hashed:
+class Hashed:
     """A cache key whose hash is computed once (the lookup and the store both need it)."""
 
     __slots__ = ("key", "hash")
@@ -178,7 +174,7 @@ class _Hashed:
         return self.hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Hashed) and self.hash == other.hash and self.key == other.key
+        return isinstance(other, Hashed) and self.hash == other.hash and self.key == other.key
 
 
 def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
@@ -192,7 +188,7 @@ def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> tu
     """The sorted events on or before ``as_of``, and its day."""
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     if not isinstance(day, date):
-        raise fail("As Of", as_of, "must be a date")
+        raise errors.as_of_not_a_date(as_of)
     cap.check_as_of(terms, day)
     return tuple(e for e in sort_events(events) if e.date <= day), day
 
@@ -201,7 +197,7 @@ def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
     """The :class:`Adjusted` of a fold's final state and trail (counts leave the engine as Fractions)."""
     c = state.capital
     return Adjusted(
-        price=min(state.lowest, state.price), shares=state.shares, security=state.security, trail=tuple(trail),
+        price=_shown(state), shares=state.shares, security=state.security, trail=tuple(trail),
         outstanding=None if c.outstanding is None else Fraction(c.outstanding),
         fully_diluted=None if c.fully_diluted is None else Fraction(c.fully_diluted), price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
@@ -210,7 +206,7 @@ def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
 
 # Answers already given, by (terms, ledger content, as_of): everything here is immutable, so a
 # ledger seen before (a workbook recalculated, the same warrant asked again) is not folded again.
-_ADJUSTED: OrderedDict["_Hashed", Adjusted] = OrderedDict()
+_ADJUSTED: OrderedDict["Hashed", Adjusted] = OrderedDict()
 ADJUSTED_CACHE_SIZE = 256
 
 
@@ -328,7 +324,7 @@ class _Step:
         if not self.explain:
             return None
         b = self.before
-        before, now = min(b.lowest, b.price), min(after.lowest, after.price)
+        before, now = _shown(b), _shown(after)
         par = self.par_value
         if par is not None and now < par and now < before:
             # The contract sets the price without a floor (§4(d)); the law of the issuer's state may not.
@@ -342,7 +338,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
            histories: Histories | None) -> tuple[State, TrailRow | None]:
     event = ledger[i]
     step = _Step(event, state, explain, terms.par_value)
-    if event.date < terms.issue_date:
+    if cap.before_issue_date(terms, event.date):
         return _before_issue(terms, event, state, step)
     state = _stated_outstanding(event, state, step)
     if isinstance(event, Resize):
@@ -369,14 +365,20 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
 
 
 def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[State, TrailRow | None]:
-    """§4(e) adjusts for events "after the date hereof": an earlier event is no adjustment.
+    """§4(e) adjusts for events "after the date hereof": an event on or before the Issue Date is no
+    adjustment (:func:`engine.capital.before_issue_date`).
 
     A grant or rights dividend is still recorded under its Ref, so that a later ISSUE (its
-    exercise, §4(e)(i)) finds it; its shares are in the counts the terms give for the Issue Date.
+    exercise) finds it; its shares are in the counts the terms give for the Issue Date.
     """
     step.clause = "§4(e)"
-    step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
-                              f"events \"after the date hereof\"); ignored.")
+    if e.date == terms.issue_date:
+        step.explain and step.say(f"Dated on the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4(a)(i) counts shares "
+                                  f"issued \"after the first date of issuance\", §4(e) events \"after the date hereof\"); the terms' "
+                                  f"Common Outstanding and Fully Diluted are the counts at the end of that day; ignored.")
+    else:
+        step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
+                                  f"events \"after the date hereof\"); ignored.")
     after = replace(state, capital=cap.before_issue(state.capital, e))
     return after, step.row(NO_EFFECT, after)
 
@@ -392,61 +394,74 @@ def _stated_outstanding(event: Event, state: State, step: _Step) -> State:
     return replace(state, capital=c)
 
 
+def _pairs(state: State) -> rules.State:
+    """The state's six numbers as engine.rules' 12 ints."""
+    p, sh, cp, cs, low, e = state.price, state.shares, state.calc_price, state.calc_shares, state.lowest, state.pending_units
+    return (p.numerator, p.denominator, sh.numerator, sh.denominator, cp.numerator, cp.denominator,
+            cs.numerator, cs.denominator, low.numerator, low.denominator, e.numerator, e.denominator)
+
+
+def _shown(state: State) -> Fraction:
+    """§4(h): the price a row shows and the answer returns (:func:`engine.rules.shown`)."""
+    return Fraction(*rules.shown(_pairs(state)))
+
+
+def _from_pairs(state: State, s: rules.State, capital: Capital | None = None) -> State:
+    """``state`` with engine.rules' 12 ints ``s`` as its numbers (and ``capital`` when given)."""
+    return State(Fraction(s[0], s[1]), Fraction(s[2], s[3]), Fraction(s[4], s[5]), Fraction(s[6], s[7]),
+                 Fraction(s[8], s[9]), Fraction(s[10], s[11]), state.security,
+                 state.capital if capital is None else capital, state.cash_per_share)
+
+
 def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_calc_shares: Fraction, *,
             upward_allowed: bool = False, units: Fraction = Fraction(1), capital: Capital | None = None,
-            rounding: bool = False) -> tuple[State, TrailRow | None]:
-    """Make, carry forward (§4(g)(iii)) or block (§4(g)(iv)) a calculated price change.
-
-    ``rounding``: a §4(d)/(e) price move, rounded to the terms' Price Increment when one is set
-    (§4(b)/(c) moves stay exact, so a split and its reverse always restore the price).
-    """
-    counts = {} if capital is None else {"capital": capital}
-    if new_calc > state.calc_price and not upward_allowed:
-        # §4(g)(iv): the price is never adjusted upward except by a combination.
-        step.explain and step.say(f"§4(g)(iv): the calculated {money(new_calc)} is above {money(state.calc_price)}; no upward adjustment.")
-        after = replace(state, **counts)
-        return after, step.row(BLOCKED_UPWARD, after)
-    pending = state.pending_units * units
-    if new_calc == state.calc_price and new_calc_shares == state.calc_shares:
-        after = replace(state, pending_units=pending, **counts)
-        return after, step.row(NO_EFFECT, after)
-    threshold = terms.minimum_adjustment * state.price
-    if abs(new_calc - state.price) < threshold:
-        # §4(g)(iii): under 1% of the price in effect: not made, carried forward.
-        step.explain and step.say(f"§4(g)(iii): {money(new_calc)} differs from the price in effect {money(state.price)} by "
-                 f"{money(abs(new_calc - state.price))}, under {pct(terms.minimum_adjustment)} ({money(threshold)}); carried forward.")
-        after = replace(state, calc_price=new_calc, calc_shares=new_calc_shares, pending_units=pending, **counts)
-        return after, step.row(CARRIED_FORWARD, after)
-    made = new_calc
-    if rounding and terms.price_increment is not None:
-        made = round_to_increment(new_calc, terms.price_increment, terms.price_rounding)
-        if made != new_calc:
-            step.explain and step.say(f"Rounded to the price increment {money(terms.price_increment)} ({terms.price_rounding}): {money(made)}.")
-        if made > state.price and not upward_allowed:
-            # §4(g)(iv): rounding to the increment may not raise the price either.
-            made = state.price
-            step.explain and step.say(f"§4(g)(iv): the rounded price may not exceed the price in effect; {money(made)} stays.")
-    if state.calc_price != state.price and step.explain:
-        step.explain and step.say("Made together with the amounts carried forward (§4(g)(iii)).")
-    lowest = min(state.lowest * pending, made)
-    after = replace(state, price=made, shares=new_calc_shares, calc_price=made, calc_shares=new_calc_shares,
-                    lowest=lowest, pending_units=Fraction(1), **counts)
-    if lowest < made:
-        step.explain and step.say(f"§4(h): the lowest price calculable so far, {money(lowest)}, applies.")
-    return after, step.row(APPLIED, after)
+            rounding: bool = False, shares_by: Fraction | None = None) -> tuple[State, TrailRow | None]:
+    """Make, carry forward (§4(g)(iii)) or block (§4(g)(iv)) a calculated price change, by
+    :func:`engine.rules.settle`, and say which on the trail."""
+    status, after_pairs = rules.settle(terms, _pairs(state), new_calc.numerator, new_calc.denominator,
+                                       new_calc_shares.numerator, new_calc_shares.denominator,
+                                       upward=upward_allowed, un=units.numerator, ud=units.denominator,
+                                       rounding=rounding, shares_by=rules.pair(shares_by))
+    after = _from_pairs(state, after_pairs, capital)
+    if not step.explain:
+        return after, None
+    if status == BLOCKED_UPWARD:
+        step.say(f"§4(g)(iv): the calculated {money(new_calc)} is above {money(state.calc_price)}; no upward adjustment.")
+    elif status == CARRIED_FORWARD:
+        threshold = terms.minimum_adjustment * state.price
+        step.say(f"§4(g)(iii): {money(new_calc)} differs from the price in effect {money(state.price)} by "
+                 f"{money(abs(new_calc - state.price))}, under {pct(terms.minimum_adjustment)} ({money(threshold)}); "
+                 f"carried forward.")
+        if after.shares != state.shares:
+            step.say(f"§4(g)(iii) governs the price only: the share count's sentence applies in full, "
+                     f"{count(state.shares)} → {count(after.shares)}.")
+    elif status == APPLIED:
+        made = after.price
+        if rounding and terms.price_increment is not None:
+            rounded = rules.rounded(terms, new_calc)
+            if rounded != new_calc:
+                step.say(f"Rounded to the price increment {money(terms.price_increment)} ({terms.price_rounding}): "
+                         f"{money(rounded)}.")
+            if made != rounded:
+                step.say(f"§4(g)(iv): the rounded price may not exceed the price in effect; {money(made)} stays.")
+        if state.calc_price != state.price:
+            step.say("Made together with the amounts carried forward (§4(g)(iii)).")
+        if after.lowest < made:
+            step.say(f"§4(h): the lowest price calculable so far, {money(after.lowest)}, applies.")
+    return after, step.row(status, after)
 
 
 # --------------------------------------------------------------------------- §4(b), §4(c)
 
 def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, TrailRow | None]:
-    ratio = e.new / e.old
     combination = e.new < e.old
     step.clause = "§4(b)"
     name = "combination" if combination else "subdivision (split)"
     step.explain and step.say(f"§4(b) {name} {count(e.new)}-for-{count(e.old)}: price × {count(e.old)}/{count(e.new)}, "
              f"shares × {count(e.new)}/{count(e.old)}.")
-    return _settle(terms, state, step, state.calc_price / ratio, state.calc_shares * ratio,
-                   upward_allowed=combination, units=1 / ratio, capital=cap.resized(state.capital, e))
+    nn, nd, xn, xd, un, ud = rules.resized(_pairs(state), *rules.ratio(e.new, e.old))
+    return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), upward_allowed=combination,
+                   units=Fraction(un, ud), capital=cap.resized(state.capital, e), shares_by=Fraction(ud, un))
 
 
 def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tuple[State, TrailRow | None]:
@@ -461,47 +476,46 @@ def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tupl
         # Unexercised rights are not "shares of Common Stock outstanding": the count waits for their exercise.
         step.explain and step.say(f"The rights are not Common outstanding until exercised (an ISSUE with Ref {e.ref or 'naming them'}); "
                                   f"they join the fully diluted count.")
-    factor = before / after_count
-    return _settle(terms, state, step, state.calc_price * factor, state.calc_shares / factor, capital=after)
+    fn, fd = rules.dividend_factor(before, e.shares)
+    nn, nd, xn, xd = rules.dividend(_pairs(state), fn, fd)
+    return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), capital=after, shares_by=Fraction(fd, fn))
 
 
 # --------------------------------------------------------------------------- §4(d), §4(e), §4(a)
 
 def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, shares: Fraction,
                 consideration: Fraction, a_outstanding: Fraction | None, a_diluted: Fraction | None) -> tuple[Fraction, Fraction]:
-    """§4(d) (or the weighted-average method) for ``shares`` counted at ``consideration`` in aggregate."""
+    """§4(d) (or the weighted-average method) for ``shares`` counted at ``consideration`` in aggregate,
+    by engine.rules, said on the trail: (new calculated price, new calculated shares)."""
     cp1 = state.calc_price
     per_share = consideration / shares
-    method = terms.anti_dilution
-    if method == "NONE":
-        step.explain and step.say(f"Issue price {money(per_share)} per share; the terms provide no price adjustment (Anti-Dilution NONE).")
+    cp, q = rules.pair(cp1), rules.pair(per_share)
+    if not rules.issue_moves(terms, cp, q):
+        if terms.anti_dilution == NO_ANTI_DILUTION:
+            step.explain and step.say(f"Issue price {money(per_share)} per share; the terms provide no price adjustment (Anti-Dilution NONE).")
+        else:
+            step.explain and step.say(f"Consideration per share {money(consideration)} / {count(shares)} = {money(per_share)} is not less than "
+                                      f"the price otherwise applicable {money(cp1)}: no adjustment (§4(d)).")
         return cp1, state.calc_shares
-    if per_share >= cp1:
-        step.explain and step.say(f"Consideration per share {money(consideration)} / {count(shares)} = {money(per_share)} is not less than "
-                 f"the price otherwise applicable {money(cp1)}: no adjustment (§4(d)).")
-        return cp1, state.calc_shares
-    if method == FULL_RATCHET:
-        new = per_share
+    needed = rules.needs_count(terms)
+    if needed is None:
+        new = Fraction(*rules.issue_price(cp, q, None))
         how = "for no consideration" if consideration == 0 else f"at {money(consideration)} / {count(shares)} = {money(per_share)} per share"
         step.explain and step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
     else:
-        broad = method == BROAD_WEIGHTED_AVERAGE
-        a = cap.need(a_diluted if broad else a_outstanding, "fully_diluted" if broad else "outstanding",
-                  "a weighted-average adjustment", e)
-        b = consideration / cp1
-        new = cp1 * (a + b) / (a + shares)
+        broad = needed == "fully_diluted"
+        a = cap.need(a_diluted if broad else a_outstanding, needed, "a weighted-average adjustment", e)
+        new = Fraction(*rules.issue_price(cp, q, rules.weighted(a, consideration, shares)))
         step.explain and step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
-                 f"{money(cp1)} × ({count(a)} + {count(b)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
+                 f"{money(cp1)} × ({count(a)} + {count(consideration / cp1)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
                  f"A = {'fully diluted' if broad else 'Common outstanding'}, B = {money(consideration)} / {money(cp1)}, C = {count(shares)}.")
-    floor = state.capital.floor
-    if floor is not None and new < floor:
-        new = floor
-        step.explain and step.say(f"Floored at the terms' Price Floor, {money(floor)} in today's shares.")
-    new_shares = state.calc_shares
+    floored = Fraction(*rules.floored(rules.pair(new), rules.pair(state.capital.floor)))
+    if floored != new:
+        new = floored
+        step.explain and step.say(f"Floored at the terms' Price Floor, {money(floored)} in today's shares.")
+    xn, xd = rules.kept(terms, rules.pair(state.calc_shares), cp, rules.pair(new), e.row)
+    new_shares = Fraction(xn, xd)
     if terms.share_adjustment == KEEP_AGGREGATE and new != cp1:
-        if new == 0:
-            raise cap.zero_price(e.row)
-        new_shares = state.calc_shares * cp1 / new
         step.explain and step.say(f"Shares × {money(cp1)} / {money(new)} to keep the aggregate price (KEEP_AGGREGATE).")
     return new, new_shares
 
@@ -514,7 +528,7 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         step.explain and step.say(f"§4(c) issue of {count(e.shares)} shares on exercise of the rights {e.ref}, already deemed a "
                                   f"stock dividend: no further adjustment; the shares join the Common outstanding.")
         return after, step.row(NO_EFFECT, after)
-    if e.ref:
+    if e.ref and cap.sheltered(terms, c, e):
         # The shares were already counted as issuable in the fully diluted figure.
         after = replace(state, capital=cap.grant_exercised(c, e))
         step.clause = "§4(e)(i)"
@@ -523,9 +537,14 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
         return after, step.row(NO_EFFECT, after)
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
+    if e.ref:
+        step.explain and step.say(f"They are issued on {e.ref}, granted on or before the Issue Date: §4(e)(i)'s shelter covers "
+                                  f"only grants deemed issued under §4(e), after the date hereof, so these are Additional "
+                                  f"Shares issued now, at the consideration received (§4(f)); the Common outstanding grows, "
+                                  f"the fully diluted count (which held the grant) does not.")
     counted, management = cap.additional_shares(terms, e, c,
                                              step.say if step.explain else None)
-    after_capital = cap.issued(c, e, management)
+    after_capital = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
     if counted == 0:
         after = replace(state, capital=after_capital)
         return after, step.row(EXCLUDED, after)
@@ -567,10 +586,8 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     current = cap.recompute_target(c, e)
     grant = current.grant
     step.clause = "§4(e)(ii)"
+    new_grant = cap.replacement(current, e)
     if isinstance(e, Amend):
-        new_grant = amended_terms(grant, e)
-        if new_grant.shares < current.issued:
-            raise cap.amend_below_issued(e.shares, current.issued, e.ref, e.row)
         step.explain and step.say(f"§4(e)(ii) amendment of {e.ref}: maximum {count(new_grant.shares)} shares, consideration "
                  f"{money(new_grant.consideration)} + {money(new_grant.additional)}, read in the grant's own units, without regard "
                  f"to its anti-dilution provisions (§4(e), §4(f)(ii)); the price is recomputed as if these "
@@ -579,15 +596,14 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
             _flag_split_units(ledger[:i], grant, e, step)
     else:
         # Reading: what was actually issued stays issued, at the grant's per-share consideration.
-        new_grant = expired_terms(grant, current.issued)
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)}
     after_capital = replace(redone.capital, grants=grants, rights=c.rights)
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")
-    return _settle(terms, state, step, redone.calc_price, redone.calc_shares if redone.calc_price != state.calc_price
-                   else state.calc_shares, capital=after_capital, rounding=True)
+    nn, nd, xn, xd = rules.recomputed(_pairs(state), _pairs(redone))
+    return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), capital=after_capital, rounding=True)
 
 
 def _flag_split_units(prefix: Sequence[Event], grant: Grant, e: Amend, step: _Step) -> None:
@@ -623,23 +639,15 @@ def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | Non
     step.explain and step.say(f"§4(b) merger: {count(e.new)} units of {e.successor} for every {count(e.old)} shares of {state.security}"
              + (f" plus {money(e.cash)} cash per share" if e.cash else "")
              + f"; shares × {count(e.new)}/{count(e.old)}, price per unit × {count(e.old)}/{count(e.new)} (aggregate price unchanged).")
-    after = State(
-        price=state.price / ratio, shares=state.shares * ratio, calc_price=state.calc_price / ratio,
-        calc_shares=state.calc_shares * ratio, lowest=state.lowest / ratio, pending_units=state.pending_units,
-        security=e.successor, capital=cap.merged(state.capital, ratio), cash_per_share=cash,
-    )
+    after = replace(_from_pairs(state, rules.merged(_pairs(state), *rules.ratio(e.new, e.old)),
+                                cap.merged(state.capital, ratio)), security=e.successor, cash_per_share=cash)
     step.explain and step.say("Later events are the successor's: state its Outstanding on their rows.")
     return after, step.row(APPLIED, after)
 
 
 def _exercise(e: Exercise, state: State, step: _Step) -> tuple[State, TrailRow | None]:
     step.clause = "§1(c)"
-    if e.shares > state.shares:
-        raise cap.exercise_exceeds(e.shares, state.shares, e.row)
+    after = _from_pairs(state, rules.exercised(_pairs(state), e.shares, e.row), cap.exercised_by_holder(state.capital, e))
     step.explain and step.say(f"§1(c) the holder exercised {count(e.shares)} Warrant Shares; a new warrant calls for the remaining "
-             f"{count(state.shares - e.shares)} (§1(c)(ii)).")
-    # The calculated count (which may hold a carried §4(b)/(c) change) keeps its proportion.
-    remaining = state.shares - e.shares
-    after = replace(state, shares=remaining, calc_shares=state.calc_shares * remaining / state.shares,
-                    capital=cap.exercised_by_holder(state.capital, e))
+             f"{count(after.shares)} (§1(c)(ii)).")
     return after, step.row(APPLIED, after)

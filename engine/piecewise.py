@@ -22,7 +22,11 @@ branch regrouped by the outcome. A branch costs two to three runs of one price, 
 share few decisions (a rounding that leaves most warrants of a branch on their own, more
 branches than a third of the prices) they are left to the caller's price-by-price run.
 
-:func:`run` mirrors :func:`engine.register._run` op by op and decision by decision; the reference
+:func:`run` mirrors :func:`engine.register._run` op by op, and :mod:`engine.rules` decision by
+decision (``rules.settle``'s §4(g)(iv), §4(g)(iii), increment and §4(h) in :func:`_tail` and
+:func:`_apply`; ``rules.issue_moves``/``issue_price``/``floored``/``kept`` in :func:`_issue`), on
+forms instead of numbers; it reads the method and the weighted-average constants the rules made
+(``rules.needs_count``, ``rules.weighted``) from the program. The reference
 fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.
 """
 from __future__ import annotations
@@ -33,10 +37,11 @@ from math import gcd
 from typing import Iterable
 
 from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
-                  OTHER as _OTHER, RATCHET as _RATCHET, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE,
-                  WEIGHTED as _WEIGHTED)
+                  OTHER as _OTHER, ISSUE as _ISSUE, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
+from . import capital as cap
+from . import rules
 from .numbers import coprime, round_to_increment
-from .terms import KEEP_AGGREGATE, Terms
+from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
 _GT, _EQ = ">", "=="
@@ -216,21 +221,23 @@ class _TooManyBranches(Exception):
 
 
 class _Context:
-    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most")
+    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method")
 
     def __init__(self, terms: Terms, warrants: int) -> None:
         self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
         self.rounding = terms.price_rounding
-        self.failed: list[tuple[list, Exception]] = []
+        self.failed: list[tuple[list, str]] = []     # (prices, the refusal's text): no exception object kept
         self.most = _most_branches(warrants)
+        self.count = rules.needs_count(terms)          # the weighted average's A, or None (full ratchet)
+        self.method = terms.anti_dilution
 
 
 # ----------------------------------------------------------------------------- the run
 
 def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]]) -> dict:
-    """``{(numerator, denominator): (price, shares) or (None, error)}`` for a warrant of one share at
+    """``{(numerator, denominator): (price, shares) or (None, the refusal's text)}`` for a warrant of one share at
     each starting price (distinct ``(numerator, denominator)`` pairs in lowest terms): what
     :func:`engine.register._run` gives (or raises) for each, run per branch. A price missing from
     the answer is left to the caller's price-by-price run: a price rounded to an increment that
@@ -283,30 +290,35 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
         out: list = []
         for b in branches:
             if code == _RESIZE:                                # price x old/new, shares x new/old
-                b.new, b.x = _scaled(b.cp, op[2], op[1]), _shares_scaled(b.cs, coprime(op[1], op[2]))
-                _tail(b, op[3], coprime(op[2], op[1]), False, ctx, out)
-            elif code == _DIVIDEND:
-                b.new, b.x = _scaled(b.cp, op[1], op[2]), _shares_scaled(b.cs, coprime(op[2], op[1]))
-                _tail(b, False, None, False, ctx, out)
-            elif code == _RATCHET or code == _WEIGHTED:
+                _, rn, rd, upward = op
+                b.new, b.x = _scaled(b.cp, rd, rn), _shares_scaled(b.cs, coprime(rn, rd))
+                _tail(b, upward, coprime(rd, rn), False, ctx, out, coprime(rn, rd))
+            elif code == _DIVIDEND:                            # price x fn/fd, shares x fd/fn
+                _, fn, fd = op
+                b.new, b.x = _scaled(b.cp, fn, fd), _shares_scaled(b.cs, coprime(fd, fn))
+                _tail(b, False, None, False, ctx, out, coprime(fd, fn))
+            elif code == _ISSUE:
                 _issue(op, b, ctx, out)
             elif code == _NONE:
                 out.append(b)
             elif code == _MARK:
-                b.snaps[op[1]] = b.state()
+                _, snapshot = op
+                b.snaps[snapshot] = b.state()
                 out.append(b)
             elif code == _RECOMPUTE:
                 _recompute(op, b, ctx, out)
             elif code == _MERGER:                              # prices x old/new, shares x new/old
-                rn, rd = op[1], op[2]
+                _, rn, rd = op
                 b.p, b.cp, b.l = _scaled(b.p, rd, rn), _scaled(b.cp, rd, rn), _scaled(b.l, rd, rn)
                 b.s, b.cs = _shares_scaled(b.s, coprime(rn, rd)), _shares_scaled(b.cs, coprime(rn, rd))
                 out.append(b)
-            elif code == _OTHER:
-                b.new, b.x = _constant(op[1], op[2]), b.cs
+            elif code == _OTHER:                               # §4(g)(ii) the Board's price
+                _, pn, pd = op
+                b.new, b.x = _constant(pn, pd), b.cs
                 _tail(b, False, None, False, ctx, out)
             elif code == _FAIL:
-                ctx.failed.append((b.xs, op[1]))
+                _, refusal = op
+                ctx.failed.append((b.xs, refusal))
             else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
                 raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
         if len(out) > ctx.most:
@@ -318,26 +330,29 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
 
 
 def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
-    q = _constant(op[1], op[2])                               # the issue's price per share
+    if ctx.method == NO_ANTI_DILUTION:                        # the terms provide no price adjustment
+        out.append(b)
+        return
+    _, qn, qd, broad, narrow, floor, row = op
+    q = _constant(qn, qd)                                     # the issue's price per share
     below, b = _split(b, _above(b.cp, q), _GT)                # §4(d): less than the price otherwise applicable
     if b is not None:
         out.append(b)
     if below is None:
         return
     b = below
-    if op[0] == _RATCHET:
+    if ctx.count is None:                                     # full ratchet: the issue's price per share
         b.new = q
-        floor = op[3], op[4]
     else:
-        if op[7] is not None:                                 # a count the weighted average needs is unknown
-            ctx.failed.append((b.xs, op[7]))
+        constants = broad if ctx.count == "fully_diluted" else narrow
+        if type(constants) is str:                            # a count the weighted average needs is unknown
+            ctx.failed.append((b.xs, constants))
             return
-        a, c, d = b.cp                                        # (cp X + Y) gn / gd
-        x, y, gn, gd = op[3:7]
+        x, y, gn, gd = constants                              # engine.rules.weighted: (cp X + Y) gn / gd
+        a, c, d = b.cp
         b.new = _form(a * x * gn, (c * x + y * d) * gn, d * gd)
-        floor = op[8], op[9]
     parts = [b]
-    if floor[0] is not None:                                  # the terms' Price Floor
+    if floor is not None:                                     # the terms' Price Floor
         f = _constant(*floor)
         under, rest = _split(b, _above(f, b.new), _GT)
         if under is not None:
@@ -353,7 +368,7 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
                 continue
             zero, moved = _split(moved, moved.new[:2], _EQ)
             if zero is not None:
-                ctx.failed.append((zero.xs, op[-1]))
+                ctx.failed.append((zero.xs, str(cap.zero_price(row))))
             if moved is None:
                 continue
             moved.x = _kept(moved.cs, moved.cp, moved.new)
@@ -363,7 +378,8 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
 
 def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
     """§4(e)(ii): the alternative history run from its snapshot, for each branch it makes."""
-    for sub in _walk(op[2], [_Branch(b.xs, b.snaps[op[1]], b.snaps)], ctx):
+    _, snapshot, rest = op
+    for sub in _walk(rest, [_Branch(b.xs, b.snaps[snapshot], b.snaps)], ctx):
         mine = _Branch(sub.xs, b.state(), sub.snaps)
         mine.new = sub.cp
         same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)
@@ -375,8 +391,10 @@ def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
             _tail(same, False, None, True, ctx, out)
 
 
-def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list) -> None:
-    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``_run``'s common tail, in its order, per branch."""
+def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list,
+          shares_by: Fraction | None = None) -> None:
+    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``engine.rules.settle``, in its order, per branch
+    (``shares_by``: a §4(b)/(c) share-count sentence, applied even where the price change is carried)."""
     moved = _above(b.new, b.cp)                                 # new - cp, for both decisions below
     if not upward:                                            # §4(g)(iv): no upward adjustment
         up, b = _split(b, moved, _GT)
@@ -409,6 +427,8 @@ def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: 
             small, more = _split(small, (ma + md * da, mb + md * db), _GT)
             if small is not None:
                 small.cp, small.cs = small.new, small.x
+                if shares_by is not None:
+                    small.s = _shares_scaled(small.s, shares_by)
                 out.append(small)
             if more is not None:
                 _apply(more, upward, rounding, (da, db), ctx, out)

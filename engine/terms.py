@@ -7,15 +7,12 @@ keyword overrides, or build :class:`Terms` directly.
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, time
 from fractions import Fraction
-from itertools import repeat
-from operator import attrgetter, call
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import WarrantError, fail
+from . import errors
 
 AT_LEAST = "AT_LEAST"
 AT_MOST = "AT_MOST"
@@ -30,6 +27,10 @@ ANTI_DILUTION_METHODS = (FULL_RATCHET, BROAD_WEIGHTED_AVERAGE, NARROW_WEIGHTED_A
 SHARES_FIXED = "NONE"
 KEEP_AGGREGATE = "KEEP_AGGREGATE"
 SHARE_ADJUSTMENTS = (SHARES_FIXED, KEEP_AGGREGATE)
+
+PRE_ISSUE_COUNTED = "COUNTED"        # the text of D-1: §4(e)(i) shelters only grants after the date hereof
+PRE_ISSUE_EXCLUDED = "EXCLUDED"      # a warrant whose text shelters grants outstanding at issuance
+PRE_ISSUE_GRANTS = (PRE_ISSUE_COUNTED, PRE_ISSUE_EXCLUDED)
 
 ROUNDING_MODES = ("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP", "ROUND_FLOOR", "ROUND_CEILING")
 
@@ -51,9 +52,9 @@ class PerformanceTest:
 
     def __post_init__(self) -> None:
         if self.comparator not in COMPARATORS:
-            raise fail(f"Comparator of {self.name}", self.comparator, f"must be one of {', '.join(COMPARATORS)}")
+            raise errors.not_one_of(f"Comparator of {self.name}", self.comparator, COMPARATORS)
         if not isinstance(self.threshold, (int, Fraction)) or isinstance(self.threshold, bool):
-            raise fail(f"Threshold of {self.name}", self.threshold, "must be an exact number")
+            raise errors.threshold_not_exact(f"Threshold of {self.name}", self.threshold)
         object.__setattr__(self, "threshold", Fraction(self.threshold))
 
 
@@ -110,6 +111,7 @@ class Terms:
     price_floor: Fraction | None = None   # an explicit floor some warrants state; D-1 has none
     price_increment: Fraction | None = None  # blank = exact
     price_rounding: str = "ROUND_HALF_UP"
+    pre_issue_grants: str = PRE_ISSUE_COUNTED  # shares issued on a grant made on or before the Issue Date
     common_outstanding: int | None = None   # at the Original Issue Date
     fully_diluted: int | None = None        # at the Original Issue Date
     # settlement
@@ -123,79 +125,71 @@ class Terms:
         for name in ("minimum_adjustment",):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-                raise fail(_LABELS[name], value, "must be an exact number (int or Fraction)")
+                raise errors.not_exact(_LABELS[name], value)
             object.__setattr__(self, name, Fraction(value))
         for name in ("par_value", "management_cap", "price_floor", "price_increment"):
             value = getattr(self, name)
             if value is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-                raise fail(_LABELS[name], value, "must be an exact number (int or Fraction), or blank for none")
+                raise errors.not_exact(_LABELS[name], value, blank_allowed=True)
             object.__setattr__(self, name, Fraction(value))
         if not isinstance(self.issue_date, date):
-            raise fail("Issue Date", self.issue_date, "must be a date")
+            raise errors.not_a_date("Issue Date", self.issue_date)
         if self.par_value is not None and self.par_value < 0:
-            raise fail("Par Value", self.par_value, "must not be negative")
+            raise errors.negative("Par Value", self.par_value)
         if self.price_floor is not None and self.price_floor < 0:
-            raise fail("Price Floor", self.price_floor, "must not be negative (or blank for none)")
+            raise errors.negative_or_blank("Price Floor", self.price_floor)
         if (self.exercise_start is not None and self.exercise_end is not None
                 and self.exercise_end < self.exercise_start):
-            raise fail("Exercise End", self.exercise_end, f"must not be before Exercise Start ({self.exercise_start})")
+            raise errors.end_before_start(self.exercise_end, self.exercise_start)
         if self.anti_dilution not in ANTI_DILUTION_METHODS:
-            raise fail("Anti-Dilution", self.anti_dilution, f"must be one of {', '.join(ANTI_DILUTION_METHODS)}")
+            raise errors.not_one_of("Anti-Dilution", self.anti_dilution, ANTI_DILUTION_METHODS)
         if self.share_adjustment not in SHARE_ADJUSTMENTS:
-            raise fail("Share Adjustment", self.share_adjustment, f"must be one of {', '.join(SHARE_ADJUSTMENTS)}")
+            raise errors.not_one_of("Share Adjustment", self.share_adjustment, SHARE_ADJUSTMENTS)
+        if self.pre_issue_grants not in PRE_ISSUE_GRANTS:
+            raise errors.not_one_of("Pre-Issue Grants", self.pre_issue_grants, PRE_ISSUE_GRANTS)
         if self.price_rounding not in ROUNDING_MODES:
-            raise fail("Price Rounding", self.price_rounding, f"must be one of {', '.join(ROUNDING_MODES)}")
+            raise errors.not_one_of("Price Rounding", self.price_rounding, ROUNDING_MODES)
         if self.minimum_adjustment < 0 or self.minimum_adjustment >= 1:
-            raise fail("Minimum Adjustment", self.minimum_adjustment, "must be at least 0 and below 1")
+            raise errors.minimum_out_of_range(self.minimum_adjustment)
         if self.management_cap is not None and (self.management_cap < 0 or self.management_cap > 1):
-            raise fail("Management Cap", self.management_cap, "must be between 0 and 1 (or blank for none)")
+            raise errors.cap_out_of_range(self.management_cap)
         if self.price_increment is not None and self.price_increment <= 0:
-            raise fail("Price Increment", self.price_increment, "must be positive (or blank for exact)")
+            raise errors.increment_not_positive(self.price_increment)
         for name in ("common_outstanding", "fully_diluted"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise fail(_LABELS[name], value, "must be a whole number of shares, not negative")
+                raise errors.count_not_whole(_LABELS[name], value)
         if (self.common_outstanding is not None and self.fully_diluted is not None
                 and self.fully_diluted < self.common_outstanding):
-            raise fail("Fully Diluted", self.fully_diluted,
-                       f"must not be below Common Outstanding ({self.common_outstanding})")
+            raise errors.diluted_below_outstanding(self.fully_diluted, self.common_outstanding)
         for name in ("delivery_days", "holding_months"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise fail(_LABELS[name], value, "must be a whole number, not negative (or blank for none)")
+                raise errors.whole_or_blank(_LABELS[name], value)
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise fail("Time Zone", self.time_zone, "is not a known IANA time zone") from None
+            raise errors.unknown_time_zone(self.time_zone) from None
         object.__setattr__(self, "tests", tuple(self.tests))
 
     def with_holding(self, warrant: str, warrant_shares: Fraction | int,
                      exercise_price: Fraction | int | None = None) -> "Terms":
         """The same terms for another warrant of the series: only its name, share count and price differ.
 
-        What changes is validated by the constructor's own rule; the rest was validated
-        when ``self`` was made. A register builds one Terms per row this way (a plain
-        copy of the slots costs a fifth of ``dataclasses.replace``).
+        Made by the constructor (``dataclasses.replace``), which validates the whole again.
         """
         if not isinstance(warrant, str):
-            raise fail("Warrant", warrant, "must be text")
-        shares = _warrant_shares(warrant_shares)
-        price = self.exercise_price if exercise_price is None else _exercise_price(exercise_price)
-        new = object.__new__(Terms)
-        # every slot through its own descriptor (a frozen dataclass's __setattr__ refuses), in C
-        deque(map(call, _SETTERS, repeat(new), _ALL_FIELDS(self)), maxlen=0)
-        _SLOT["warrant"].__set__(new, warrant)
-        _SLOT["warrant_shares"].__set__(new, shares)
-        _SLOT["exercise_price"].__set__(new, price)
-        return new
+            raise errors.not_text("Warrant", warrant, None, None)
+        price = self.exercise_price if exercise_price is None else exercise_price
+        return replace(self, warrant=warrant, warrant_shares=warrant_shares, exercise_price=price)
 
     def need(self, name: str, purpose: str):
         """The value of an optional term that ``purpose`` cannot do without, else a WarrantError naming it."""
         value = getattr(self, name)
         if value is None:
-            raise WarrantError(f"Terms: {_LABELS.get(name, name)} (blank) is required {purpose}")
+            raise errors.term_required(_LABELS.get(name, name), purpose)
         return value
 
     @property
@@ -207,21 +201,14 @@ class Terms:
         return replace(self, **changes)
 
 
-_FIELD_NAMES = tuple(Terms.__dataclass_fields__)  # type: ignore[attr-defined]
-_SLOT = {name: Terms.__dict__[name] for name in _FIELD_NAMES}
-_SLOTS = tuple(_SLOT.values())
-_SETTERS = tuple(slot.__set__ for slot in _SLOTS)
-_ALL_FIELDS = attrgetter(*_FIELD_NAMES)
-
-
 def _warrant_shares(value: object) -> Fraction:
     """Warrant Shares: an exact positive number (it may be fractional: a new warrant for a remainder can be)."""
     if type(value) is not Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-            raise fail("Warrant Shares", value, "must be an exact number (int or Fraction)")
+            raise errors.not_exact("Warrant Shares", value)
         value = Fraction(value)
     if value.numerator <= 0:            # a Fraction's sign is its numerator's (no Fraction comparison)
-        raise fail("Warrant Shares", value, "must be positive")
+        raise errors.not_positive("Warrant Shares", value)
     return value
 
 
@@ -229,10 +216,10 @@ def _exercise_price(value: object) -> Fraction:
     """Exercise Price: an exact number, not negative."""
     if type(value) is not Fraction:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-            raise fail("Exercise Price", value, "must be an exact number (int or Fraction)")
+            raise errors.not_exact("Exercise Price", value)
         value = Fraction(value)
     if value.numerator < 0:
-        raise fail("Exercise Price", value, "must not be negative")
+        raise errors.negative("Exercise Price", value)
     return value
 
 

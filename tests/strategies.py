@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from engine import d1_terms, parse_events
 
 START = date(2001, 3, 1)
-# Terms draw an Issue Date from these, so that some events fall before it (§4(e): "after the date hereof").
-ISSUE_DATES = (date(2001, 2, 7), date(2001, 6, 1))
+# Terms draw an Issue Date from these, so that some events fall before it (§4(e): "after the date hereof"),
+# and a register's warrants see different tails of one ledger (engine.register groups them by it).
+ISSUE_DATES = (date(2001, 2, 7), date(2001, 6, 1), date(2002, 3, 1), date(2003, 9, 1))
 
 ratios = st.tuples(st.integers(1, 12), st.integers(1, 12)).filter(lambda nm: nm[0] != nm[1])
 amounts = st.integers(0, 2_000_000)

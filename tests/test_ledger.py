@@ -171,12 +171,14 @@ def test_trail_sentence_carries_the_numbers_used():
     assert (row.shares_before, row.shares_after) == (F(161_290), F(177_419))
 
 
-def test_carried_forward_split_keeps_the_shares_with_the_price():
-    # Reading: while a §4(b) price change under 1% is carried, the share count waits with it.
+def test_carried_forward_split_changes_the_shares_now():
+    # Issue 18 reading 3: §4(g)(iii) ("No adjustment of the Per Share Exercise Price shall be made in an
+    # amount less than 1%") governs the price only. A 1001-for-1000 split moves the price by 1/1001 < 1%:
+    # carried, $0.01 stays; §4(b)'s share sentence applies now: 161,290 x 1001/1000 = 161,451.29.
     events = ledger("2002-01-01 | SPLIT | ratio=1001-for-1000")
     result = adjust(D1, events, FAR)
     assert result.trail[0].status == CARRIED_FORWARD
-    assert (result.price, result.shares) == (F(1, 100), F(161_290))
+    assert (result.price, result.shares) == (F(1, 100), F(16_145_129, 100))
     assert result.carried_price == F(1, 100) * F(1000, 1001)
 
 
@@ -211,14 +213,14 @@ def test_duplicate_grant_ref_is_an_error():
                              2001-06-02 | OPTIONS | ref=O1 | shares=5 | consideration=1"""), FAR)
 
 
-def test_exercise_while_a_split_is_carried_keeps_the_carried_proportion():
-    # 1001-for-1000 split carried (§4(g)(iii)); the holder exercises 61,290 of 161,290 in
-    # effect (§1(c)): 100,000 remain, whose carried count is 100,000 x 1001/1000 = 100,100.
-    # A 2-for-1 split then makes everything: 200,200 shares at $0.01 x 1000/1001 / 2 = $5/1001.
+def test_exercise_after_a_carried_split():
+    # Issue 18 reading 3: a 1001-for-1000 split's price change is carried (§4(g)(iii)), its share sentence
+    # applies now: 161,290 x 1001/1000 = 161,451.29. The holder exercises 61,290 (§1(c)): 100,161.29
+    # remain. A 2-for-1 split then makes the price: $0.01 x 1000/1001 / 2 = $5/1001, shares 200,322.58.
     events = ledger("""2002-01-01 | SPLIT | ratio=1001-for-1000
                        2002-02-01 | EXERCISE | shares=61290
                        2002-03-01 | SPLIT | ratio=2-for-1""")
     result = adjust(D1, events, FAR)
     assert [r.status for r in result.trail] == [CARRIED_FORWARD, APPLIED, APPLIED]
-    assert result.trail[1].shares_after == 100_000
-    assert (result.price, result.shares) == (F(5, 1001), F(200_200))
+    assert result.trail[1].shares_after == F(10_016_129, 100)
+    assert (result.price, result.shares) == (F(5, 1001), F(20_032_258, 100))

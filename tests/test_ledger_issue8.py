@@ -12,7 +12,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from engine import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, NO_EFFECT, WarrantError, adjust, d1_terms, parse_events
+from engine import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, WarrantError, adjust, d1_terms, parse_events
 from engine.register import register
 from engine.terms import Terms
 from tests.ledger_text import ledger
@@ -68,10 +68,10 @@ CASES = [
      "shares 322,580",
      D1, """2002-01-01 | ISSUE | shares=1000000 | consideration=4000
             2002-01-01 | SPLIT | ratio=2-for-1""", F(2, 1000), F(322_580), [APPLIED, APPLIED]),
-    ("§1(b) an EXERCISE entered before a same-day 2-for-1 split is effected at the close of business, after it: "
-     "161,290 x 2 = 322,580, less 61,290 exercised = 261,290 at $0.005",
+    ("issue 18 reading 4: same-day rows apply in row order, exercises included: an EXERCISE of 61,290 entered "
+     "before a same-day 2-for-1 split leaves 161,290 - 61,290 = 100,000, then x 2 = 200,000 at $0.01 / 2 = $0.005",
      D1, """2002-01-01 | EXERCISE | shares=61290
-            2002-01-01 | SPLIT | ratio=2-for-1""", F(5, 1000), F(261_290), [APPLIED, APPLIED]),
+            2002-01-01 | SPLIT | ratio=2-for-1""", F(5, 1000), F(200_000), [APPLIED, APPLIED]),
     ("§4(b) a MERGER entered before a same-day issue closes the day: §4(d) $5,000 / 1,000,000 = $0.005 first, then "
      "1 unit for 2 shares: $0.005 x 2 = $0.01 per unit on 161,290 / 2 = 80,645 units",
      D1, """2002-01-01 | MERGER | ratio=1-for-2 | note=NewCo common
@@ -97,8 +97,9 @@ CASES = [
     # --- §4(e): events before the Issue Date are not adjustments
     ("§4(e) 'after the date hereof': an issue at $0.50 on 2019-06-01, before the 2020-01-01 Issue Date, is ignored",
      plain(), "2019-06-01 | ISSUE | shares=1000 | consideration=500", F(1), F(100), [NO_EFFECT]),
-    ("§4(e)(i) options granted before the Issue Date, exercised after it: no adjustment either time",
-     plain(common_outstanding=1000, fully_diluted=2000), """2019-06-01 | OPTIONS | ref=O | shares=1000 | consideration=0
+    ("§4(e)(i) options granted before the Issue Date, exercised after it, under terms whose Pre-Issue Grants is "
+     "EXCLUDED (their text shelters grants outstanding at issuance): no adjustment either time",
+     plain(common_outstanding=1000, fully_diluted=2000, pre_issue_grants="EXCLUDED"), """2019-06-01 | OPTIONS | ref=O | shares=1000 | consideration=0
             2020-06-01 | ISSUE | ref=O | shares=1000 | consideration=100""", F(1), F(100), [NO_EFFECT, NO_EFFECT]),
     # --- AMEND in grant-date units
     ("§4(e)(ii) options for 1,000,000 at ($1,000 + $8,000) / 1,000,000 = $0.009; 2-for-1: $0.0045; amended to "
@@ -114,6 +115,72 @@ CASES = [
             2001-08-01 | AMEND | ref=O1 | shares=2000000""",
      F(225, 100_000), F(322_580), [APPLIED, APPLIED, APPLIED]),
 ]
+
+
+# Issue 18's readings 1, 2 and 4, each derived by hand from the clause it cites.
+CASES_18 = [
+    ("reading 4: same-day rows apply in row order, exercises included; the exercise above the split: see CASES. "
+     "The rows the other way round: 161,290 x 2 = 322,580, less 61,290 = 261,290 at $0.01 / 2 = $0.005",
+     D1, """2002-01-01 | SPLIT | ratio=2-for-1
+            2002-01-01 | EXERCISE | shares=61290""", F(5, 1000), F(261_290), [APPLIED, APPLIED]),
+    ("reading 1: an issue of 100,000 shares for $400 ($0.004 a share) dated on the Issue Date 2001-02-07 is not an "
+     "Additional Share (§4(a)(i) 'after the first date of issuance'): D-1 stays at $0.01",
+     D1, "2001-02-07 | ISSUE | shares=100000 | consideration=400", F(1, 100), F(161_290), [NO_EFFECT]),
+    ("reading 1, the edge: the same issue a day later, 2001-02-08, is one: full ratchet to $400 / 100,000 = $0.004",
+     D1, "2001-02-08 | ISSUE | shares=100000 | consideration=400", F(4, 1000), F(161_290), [APPLIED]),
+    ("reading 1: a 2-for-1 split on the Issue Date is in the terms' figures already: $0.01 and 161,290 stay",
+     D1, "2001-02-07 | SPLIT | ratio=2-for-1", F(1, 100), F(161_290), [NO_EFFECT]),
+    ("reading 2: 200,000 options granted 2000-11-01 (before D-1's Issue Date), exercised 2002-03-01 for $1,000: "
+     "Additional Shares issued then at $1,000 / 200,000 = $0.005 < $0.01, full ratchet (§4(d), §4(f)): $0.005",
+     D1, """2000-11-01 | OPTIONS | ref=P | shares=200000 | consideration=0
+            2002-03-01 | ISSUE | ref=P | shares=200000 | consideration=1000""", F(5, 1000), F(161_290),
+     [NO_EFFECT, APPLIED]),
+    ("reading 2: the same grant dated on the Issue Date is a pre-issue grant too (reading 1): $0.005",
+     D1, """2001-02-07 | OPTIONS | ref=P | shares=200000 | consideration=0
+            2002-03-01 | ISSUE | ref=P | shares=200000 | consideration=1000""", F(5, 1000), F(161_290),
+     [NO_EFFECT, APPLIED]),
+    ("reading 3: §4(g)(iii) governs the price only. Two stock dividends of 4,000 on 1,000,000 outstanding: the price "
+     "$0.01 x 1,000,000/1,004,000 (0.4% lower) and then x 1,004,000/1,008,000 (0.79% in all) is carried, $0.01 stays; "
+     "§4(c)'s share sentence applies at each: 161,290 x 1,004,000/1,000,000 x 1,008,000/1,004,000 = 162,580.32",
+     D1_MILLION, """2002-01-01 | STOCK_DIVIDEND | shares=4000
+            2002-02-01 | STOCK_DIVIDEND | shares=4000""", F(1, 100), F(16_258_032, 100),
+     [CARRIED_FORWARD, CARRIED_FORWARD]),
+    ("reading 3: a third such dividend takes the calculated price past 1%: $0.01 x 1,000,000/1,012,000 is made "
+     "(1.19% lower, §4(g)(iii)); shares 161,290 x 1.012 = 163,225.48",
+     D1_MILLION, """2002-01-01 | STOCK_DIVIDEND | shares=4000
+            2002-02-01 | STOCK_DIVIDEND | shares=4000
+            2002-03-01 | STOCK_DIVIDEND | shares=4000""", F(1, 100) * F(1_000_000, 1_012_000), F(16_322_548, 100),
+     [CARRIED_FORWARD, CARRIED_FORWARD, APPLIED]),
+    ("reading 2: a grant after the Issue Date is sheltered by §4(e)(i): options for 200,000 at $0 + $2,000 "
+     "($0.01 a share, not less than $0.01: no adjustment), exercised for $1,000: no further adjustment",
+     D1, """2001-06-01 | OPTIONS | ref=P | shares=200000 | consideration=0 | additional_consideration=2000
+            2002-03-01 | ISSUE | ref=P | shares=200000 | consideration=1000""", F(1, 100), F(161_290),
+     [NO_EFFECT, NO_EFFECT]),
+    ("reading 2: the pre-issue exercise excluded by §4(a)(iii)-(iv) (Category EXCLUDED) moves nothing",
+     D1, """2000-11-01 | OPTIONS | ref=P | shares=200000 | consideration=0
+            2002-03-01 | ISSUE | ref=P | shares=200000 | consideration=1000 | category=EXCLUDED""", F(1, 100),
+     F(161_290), [NO_EFFECT, EXCLUDED]),
+    ("reading 2 with Pre-Issue Grants EXCLUDED: the shelter covers the grant outstanding at issuance: $0.01 stays",
+     d1_terms(common_outstanding=10_000_000, fully_diluted=10_000_000, pre_issue_grants="EXCLUDED"),
+     """2000-11-01 | OPTIONS | ref=P | shares=200000 | consideration=0
+        2002-03-01 | ISSUE | ref=P | shares=200000 | consideration=1000""", F(1, 100), F(161_290),
+     [NO_EFFECT, NO_EFFECT]),
+]
+
+
+@pytest.mark.parametrize("source, terms, text, price, shares, statuses", CASES_18, ids=[c[0][:60] for c in CASES_18])
+def test_issue_18_readings(source, terms, text, price, shares, statuses):
+    test_reference_cases(source, terms, text, price, shares, statuses)
+    events = ledger(text)
+    assert register([terms, terms], events, FAR) == [(price, shares)] * 2
+
+
+def test_a_pre_issue_exercise_moves_the_outstanding_count_only():
+    """Reading 2: the 200,000 shares join the Common outstanding (10,000,000 -> 10,200,000); the fully diluted
+    count held the options at issuance and stays 10,000,000 (the terms' figures)."""
+    result = adjust(D1, ledger(CASES_18[4][2]), FAR)
+    assert (result.outstanding, result.fully_diluted) == (10_200_000, 10_000_000)
+    assert "granted on or before the Issue Date" in result.trail[1].explanation
 
 
 @pytest.mark.parametrize("source, terms, text, price, shares, statuses", CASES, ids=[c[0][:60] for c in CASES])

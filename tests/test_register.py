@@ -100,11 +100,13 @@ def test_a_ledger_seen_before_gives_the_same_answer_object():
     assert adjust(d1_terms(exercise_price=F(1, 50)), book, AS_OF) is not first
 
 
-# ----------------------------------------------------------------------------- the translated program
+# ----------------------------------------------------------------------------- groups, the edge, memory
 
 import contextlib  # noqa: E402
+import gc  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
+import traceback  # noqa: E402
 from unittest import mock  # noqa: E402
 
 import pytest  # noqa: E402
@@ -112,78 +114,40 @@ import pytest  # noqa: E402
 from engine import clear_caches  # noqa: E402
 
 _REGISTER = sys.modules["engine.register"]
-# A long run by hand: HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_register.py -k translated
+# A long run by hand: HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_register.py -k per_branch
 _EXAMPLES = 3000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 150
 
-try:
-    import gmpy2
-except ImportError:  # the warrants[fast] extra is not installed
-    gmpy2 = None
+
+@contextlib.contextmanager
+def _counted(name):
+    """Count the calls of engine.register's ``name`` (``_Group.run`` or ``compile_ledger``) while they run."""
+    owner, attr = (_REGISTER._Group, "run") if name == "run" else (_REGISTER, name)
+    with mock.patch.object(owner, attr, autospec=True, side_effect=getattr(owner, attr)) as calls:
+        yield calls
 
 
-def _dialect(name):
-    """The number type a translated program runs on: int pairs (pure Python, the default) or gmpy2's mpq."""
-    if name == "int pairs":
-        return lambda: None
-    if gmpy2 is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI installs the test extra, which includes gmpy2: both number types must be proven")
-        pytest.skip("gmpy2 (the warrants[fast] extra) is not installed")
-    return lambda: _REGISTER._Rationals(gmpy2.mpq)
-
-
-@pytest.mark.parametrize("name", ["int pairs", "gmpy2.mpq"])
-def test_translated_program_equals_reference_fold(name):
-    """A register run by the translated program (from its first run) gives the fold's answers and refusals."""
-    number_type = _dialect(name)
-
-    @settings(max_examples=_EXAMPLES, deadline=None)
-    @given(st.lists(terms, min_size=1, max_size=3), event_rows())
-    def every_kind(ts, rows):
-        check(ts, rows)
-
-    @settings(max_examples=_EXAMPLES, deadline=None)
-    @given(st.lists(terms, min_size=1, max_size=2),
-           event_rows(kinds=["ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT", "EXERCISE",
-                             "STOCK_DIVIDEND"], refs=("O1", "O2", "O3", "C1", "C2")))
-    def dense_in_recomputations(ts, rows):
-        check(ts, rows)
-
-    def check(ts, rows):
-        with mock.patch.object(_REGISTER, "TRANSLATE_AFTER", 0), mock.patch.object(_REGISTER, "_fast_rationals",
-                                                                                   number_type):
-            clear_caches()
-            test_fast_path_equals_reference_fold.hypothesis.inner_test(ts, rows)
-            clear_caches()
-
-    every_kind()
-    dense_in_recomputations()
-
-
-def test_translation_waits_for_a_program_run_many_times():
-    """One trail or a register of a few prices is interpreted; the translation pays only over many runs."""
+def test_warrants_issued_between_the_same_events_share_one_program():
+    """§4 adjusts for events "after the date hereof": D-1 warrants issued on 2001-03-01 and 2001-04-01 both
+    see the 2001-06-01 issue of 1,000,000 shares for $5,000 ($0.005 a share, below $0.01: full ratchet,
+    §4(d)) and the 2001-07-01 3-for-2 split (§4(b): price x 2/3, shares x 3/2): $0.005 x 2/3 = $1/300,
+    161,290 x 3/2 = 241,935. One issued on 2001-06-15 sees the split only: $0.01 x 2/3 = $1/150."""
     from engine import d1_terms
     from tests.ledger_text import ledger
     book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=5000\n2001-07-01 | SPLIT | ratio=3-for-2")
+    ts = [d1_terms(issue_date=date(2001, 3, 1)), d1_terms(issue_date=date(2001, 4, 1)),
+          d1_terms(issue_date=date(2001, 6, 15)), d1_terms(issue_date=date(2001, 3, 1), exercise_price=F(2, 100))]
     clear_caches()
-    few = [d1_terms(exercise_price=F(k, 100)) for k in range(1, 4)]
-    register(few, book, AS_OF)
-    (runner,) = _REGISTER._RUNNERS.values()
-    assert runner.translated is None
-    many = [d1_terms(exercise_price=F(k, 1000)) for k in range(1, _REGISTER.TRANSLATE_AFTER + 10)]
-    with mock.patch.object(_REGISTER, "PIECEWISE_AFTER", 10**9):     # run price by price, not per branch
-        got = register(many, book, AS_OF)
-    assert runner.translated is not None
-    # §4(d): $5,000 / 1,000,000 = $0.005 replaces every price above it; §4(b) 3-for-2: price x 2/3, shares x 3/2
-    for t, (price, shares) in zip(many, got):
-        assert price == min(t.exercise_price, F(1, 200)) * F(2, 3)
-        assert shares == t.warrant_shares * F(3, 2)
+    with _counted("compile_ledger") as compiled:
+        got = register(ts, book, AS_OF)
+    assert compiled.call_count == 2                 # the group before the issue, and the one between it and the split
+    assert got == [(F(1, 300), F(241_935)), (F(1, 300), F(241_935)), (F(1, 150), F(241_935)),
+                   (F(1, 300), F(241_935))]
     clear_caches()
 
 
-# §4(g)(iii) at its edge, for each number type a translated program runs on. D-1: $0.01, full ratchet
-# (§4(d)), shares fixed. An issue at $0.0099 moves the price by $0.0001 = exactly 1% of $0.01:
-# "less than one percent" it is not, so the price is adjusted; at $0.00991 the $0.00009 is carried.
+# §4(g)(iii) at its edge. D-1: $0.01, full ratchet (§4(d)), shares fixed. An issue at $0.0099 moves the
+# price by $0.0001 = exactly 1% of $0.01: "less than one percent" it is not, so the price is adjusted;
+# at $0.00991 the $0.00009 is carried.
 MINIMUM_EDGE = [
     # (issue: shares, consideration, expected price)                       clause
     (1_000_000, 9_900, F(99, 10_000)),    # $0.0099: 1% exactly -> adjusted      §4(g)(iii), §4(d)
@@ -191,32 +155,81 @@ MINIMUM_EDGE = [
 ]
 
 
-@pytest.mark.parametrize("name", ["int pairs", "gmpy2.mpq"])
 @pytest.mark.parametrize("shares, consideration, price", MINIMUM_EDGE)
-def test_minimum_adjustment_edge_in_translated_programs(name, shares, consideration, price):
+def test_minimum_adjustment_edge(shares, consideration, price):
     from engine import d1_terms
     from tests.ledger_text import ledger
-    number_type = _dialect(name)
     book = ledger(f"2001-06-01 | ISSUE | shares={shares} | consideration={consideration}")
-    with mock.patch.object(_REGISTER, "TRANSLATE_AFTER", 0), mock.patch.object(_REGISTER, "_fast_rationals",
-                                                                               number_type):
-        clear_caches()
-        assert register([d1_terms()], book, AS_OF) == [(price, d1_terms().warrant_shares)]
-        clear_caches()
+    clear_caches()
+    assert register([d1_terms()], book, AS_OF) == [(price, d1_terms().warrant_shares)]
+    assert register([d1_terms()] * 40, book, AS_OF) == [(price, d1_terms().warrant_shares)] * 40
+    clear_caches()
 
 
-def test_a_program_too_long_to_translate_stays_interpreted():
+def _refused_register(rows):
+    """A register of ``rows`` distinct prices over a ledger the engine refuses: a broad weighted average
+    needs the fully diluted count, which neither the terms nor the row gives."""
     from engine import d1_terms
     from tests.ledger_text import ledger
-    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=5000\n2001-07-01 | SPLIT | ratio=3-for-2")
-    many = [d1_terms(exercise_price=F(k, 1000)) for k in range(1, 20)]
-    with mock.patch.object(_REGISTER, "TRANSLATE_AFTER", 0), mock.patch.object(_REGISTER, "TRANSLATE_MAX_OPS", 1):
-        clear_caches()
-        got = register(many, book, AS_OF)
-        (runner,) = _REGISTER._RUNNERS.values()
-        assert runner.translated is None          # two ops > 1: interpreted
-    # §4(d) $0.005 replaces every price above it; §4(b) 3-for-2: price x 2/3
-    assert [p for p, _ in got] == [min(t.exercise_price, F(1, 200)) * F(2, 3) for t in many]
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=5")
+    ts = [d1_terms(anti_dilution="BROAD_WEIGHTED_AVERAGE", exercise_price=F(k, 100), warrant_shares=1000)
+          for k in range(1, rows + 1)]
+    return ts, book
+
+
+def _resident_bytes() -> int:
+    """The process's resident set size (Linux /proc), else the bytes tracemalloc-free Python holds."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096
+    except OSError:   # pragma: no cover - not Linux
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def test_recalculating_a_refused_register_keeps_memory_flat():
+    """30 recalculations of a refused 5,000-row register in one process: the refusal is raised anew each
+    time (no cached exception whose traceback grows and holds the rows), so the resident size stays flat."""
+    ts, book = _refused_register(5000)
+    clear_caches()
+    sizes = []
+    for i in range(30):
+        with pytest.raises(WarrantError, match="Fully Diluted"):
+            register(ts, book, AS_OF)
+        gc.collect()
+        sizes.append(_resident_bytes())
+    # after the first few runs (allocator warm-up), 25 more runs add less than 2 MB in all
+    assert sizes[-1] - sizes[4] < 2_000_000, [s // 1000 for s in sizes]
+    clear_caches()
+
+
+def test_a_raised_refusal_has_a_short_traceback():
+    """The 30th raise of the same refusal carries the frames of its own call only."""
+    rows = 40                                         # more than PIECEWISE_AFTER: the per-branch path answers
+    ts, book = _refused_register(rows)
+    assert rows >= _REGISTER.PIECEWISE_AFTER
+    clear_caches()
+    depths = []
+    for _ in range(30):
+        try:
+            register(ts, book, AS_OF)
+        except WarrantError as e:
+            depths.append(len(traceback.extract_tb(e.__traceback__)))
+    assert len(depths) == 30 and max(depths) <= 3 and depths[0] == depths[-1]
+    clear_caches()
+
+
+def test_the_caches_are_bounded():
+    from engine import d1_terms
+    from engine.ledger import ADJUSTED_CACHE_SIZE, _ADJUSTED
+    from tests.ledger_text import ledger
+    clear_caches()
+    for k in range(_REGISTER.PROGRAM_CACHE_SIZE + 5):
+        book = ledger(f"2001-06-01 | ISSUE | shares=1000000 | consideration={k + 1}")
+        register([d1_terms()], book, AS_OF)
+        adjust(d1_terms(), book, AS_OF)
+    assert len(_REGISTER._PROGRAMS) == _REGISTER.PROGRAM_CACHE_SIZE
+    assert len(_ADJUSTED) == min(ADJUSTED_CACHE_SIZE, _REGISTER.PROGRAM_CACHE_SIZE + 5)
     clear_caches()
 
 
@@ -299,9 +312,9 @@ def test_program_run_per_branch_at_the_edges(share_rule):
     ts = [d1_terms(exercise_price=p, share_adjustment=share_rule, warrant_shares=1000)
           for p in [p for p, _ in RATCHET_EDGES] + fill]
     clear_caches()
-    got = register(ts, book, AS_OF)
-    (runner,) = _REGISTER._RUNNERS.values()
-    assert runner.runs == 0 and len(runner.memo) == len(ts)     # every price answered by the branches
+    with _counted("run") as runs:
+        got = register(ts, book, AS_OF)
+    assert runs.call_count == 0                                 # every price answered by the branches
     for t, (price, shares), expected in zip(ts, got, [e for _, e in RATCHET_EDGES] + [F(99, 10_000)] * len(fill)):
         assert price == expected
         # KEEP_AGGREGATE: shares x old price / new price when the price moved (§4(d)); else unchanged
@@ -327,9 +340,9 @@ def test_program_run_per_branch_rounds_warrant_by_warrant():
     fill = [F(k, 100) for k in range(3, 3 + _REGISTER.PIECEWISE_AFTER)]    # all -> $0.0002
     ts = [d1_terms(exercise_price=p, price_increment=F(1, 10_000)) for p in [p for p, _ in ROUNDING_EDGES] + fill]
     clear_caches()
-    got = register(ts, book, AS_OF)
-    (runner,) = _REGISTER._RUNNERS.values()
-    assert runner.runs == 0
+    with _counted("run") as runs:
+        got = register(ts, book, AS_OF)
+    assert runs.call_count == 0
     assert [p for p, _ in got] == [e for _, e in ROUNDING_EDGES] + [F(2, 10_000)] * len(fill)
     clear_caches()
 
@@ -345,14 +358,14 @@ def test_program_run_per_branch_at_a_zero_price(share_rule):
     ts = [d1_terms(exercise_price=F(k, 100), share_adjustment=share_rule, warrant_shares=1000)
           for k in range(1, 1 + _REGISTER.PIECEWISE_AFTER)]
     clear_caches()
-    if share_rule == "NONE":
-        assert register(ts, book, AS_OF) == [(F(0), F(2000))] * len(ts)
-    else:
-        with pytest.raises(WarrantError) as refused:
-            register(ts, book, AS_OF)
-        assert str(refused.value) == _reference(ts[0], book)[1]
-    (runner,) = _REGISTER._RUNNERS.values()
-    assert runner.runs == 0
+    with _counted("run") as runs:
+        if share_rule == "NONE":
+            assert register(ts, book, AS_OF) == [(F(0), F(2000))] * len(ts)
+        else:
+            with pytest.raises(WarrantError) as refused:
+                register(ts, book, AS_OF)
+            assert str(refused.value) == _reference(ts[0], book)[1]
+    assert runs.call_count == 0
     clear_caches()
 
 
@@ -386,9 +399,9 @@ def test_program_run_per_branch_through_an_amendment_keeping_the_aggregate():
     ts = [d1_terms(exercise_price=F(k, 100), share_adjustment="KEEP_AGGREGATE", warrant_shares=1000)
           for k in range(1, 1 + _REGISTER.PIECEWISE_AFTER)]
     clear_caches()
-    got = register(ts, book, AS_OF)
-    (runner,) = _REGISTER._RUNNERS.values()
-    assert runner.runs == 0
+    with _counted("run") as runs:
+        got = register(ts, book, AS_OF)
+    assert runs.call_count == 0
     assert got[0] == (F(2, 1000), F(5000))
     assert got == [(F(2, 1000), 1000 * t.exercise_price / F(2, 1000)) for t in ts]
     clear_caches()
@@ -421,8 +434,8 @@ def test_prices_that_share_few_decisions_are_left_to_the_price_by_price_run():
     ]
     for book, ts in cases:
         clear_caches()
-        got = register(ts, book, AS_OF)
-        (runner,) = _REGISTER._RUNNERS.values()
-        assert runner.runs > 0                                  # some prices run one by one
+        with _counted("run") as runs:
+            got = register(ts, book, AS_OF)
+        assert runs.call_count > 0                              # some prices run one by one
         assert got == [_reference(t, book) for t in ts]
         clear_caches()

@@ -468,9 +468,10 @@ D1_EVENTS = [
      "§4(a)(i)(A): cap 10% x 14,600,000 = 1,460,000; 1,000,000 used, 460,000 excluded, the 40,000 beyond the cap count "
      "(reading: only the excess), at $4,000 x 40,000/500,000 = $320 -> $0.008 < $0.009: price $0.008 (§4(d))."),
     (dt.date(2001, 9, 4), "STOCK_DIVIDEND", 116000, None, None, None, None, None, None, None, None,
-     "CARRIED_FORWARD", "=0.008", "=161290",
+     "CARRIED_FORWARD", "=0.008", "=161290*1.01",
      "§4(c): 0.008 x 11,600,000/11,716,000 = 0.008/1.01; the change 0.008/101 = $0.0000792 is < 1% of $0.008 "
-     "($0.00008): §4(g)(iii) carried forward; price and shares stay."),
+     "($0.00008): §4(g)(iii) carried forward, the price stays; §4(g)(iii) speaks of the price only, so §4(c)'s "
+     "share sentence applies in full: 161,290 x 11,716,000/11,600,000 = 161,290 x 1.01 = 162,902.9."),
     (dt.date(2001, 10, 1), "SPLIT", None, "2-for-1", None, None, None, None, None, None, None,
      "APPLIED", "=0.008/1.01/2", "=161290*1.01*2",
      "§4(b) 2-for-1 with the carried §4(c) amount made together (§4(g)(iii)): price 0.008/1.01/2 = 0.4/101, "

@@ -1,0 +1,221 @@
+"""§4's price and share-count decisions, each written once, on exact numbers as int pairs.
+
+A number is an ``(n, d)`` pair of ``int``, ``d > 0``, in lowest terms (the small number
+interface: a pair costs a fraction of a ``Fraction`` per operation, and every result here is
+exact). A warrant's §4 state is a 12-tuple of them, in this order::
+
+    pn, pd    price in effect (the Per Share Exercise Price actually made)
+    sn, sd    Warrant Shares in effect
+    cpn, cpd  calculated price: every amount carried forward included (§4(g)(iii))
+    csn, csd  calculated Warrant Shares
+    ln, ld    §4(h) the lowest price made so far, in the units of the last price made
+    en, ed    split/combination units since the last price made (restate ``l`` into today's)
+
+The reference fold (:mod:`engine.ledger`, which adds the trail's sentences), the trail
+(:mod:`engine.trail`) and the register's interpreter (:mod:`engine.register`) are drivers over
+these functions: which events count (§4(a)) is :func:`engine.capital.counted_shares`; the new
+calculated price of each kind is :func:`resized` (§4(b)), :func:`dividend` (§4(c)),
+:func:`issue_price` (§4(d), the weighted averages, the Price Floor), :func:`kept` (a share rule
+keeping the aggregate price) and :func:`recomputed` (§4(e)(ii)); whether and how it is made is
+:func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)); :func:`merged` (§4(b)
+merger) and :func:`exercised` (§1(c)) move the state without a decision. The per-branch run
+(:mod:`engine.piecewise`) takes the same decisions on prices affine in the starting price.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import gcd
+
+from . import capital as cap
+from .numbers import round_to_increment
+from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
+
+APPLIED = "APPLIED"
+CARRIED_FORWARD = "CARRIED_FORWARD"
+EXCLUDED = "EXCLUDED"
+NO_EFFECT = "NO_EFFECT"
+BLOCKED_UPWARD = "BLOCKED_UPWARD"
+STATUSES = (APPLIED, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, BLOCKED_UPWARD)
+
+State = tuple        # the 12 ints above
+
+
+def reduced(n: int, d: int) -> tuple[int, int]:
+    """The pair n/d in lowest terms (d > 0)."""
+    g = gcd(n, d)
+    return (n // g, d // g) if g != 1 else (n, d)
+
+
+def start(price: Fraction, shares: Fraction) -> State:
+    """The state at the Issue Date: the terms' price and shares, nothing carried."""
+    pn, pd, sn, sd = price.numerator, price.denominator, shares.numerator, shares.denominator
+    return (pn, pd, sn, sd, pn, pd, sn, sd, pn, pd, 1, 1)
+
+
+def shown(s: State) -> tuple[int, int]:
+    """§4(h): the price returned, the lower of the lowest price made and the price in effect."""
+    return (s[8], s[9]) if s[8] * s[1] <= s[0] * s[9] else (s[0], s[1])
+
+
+# --------------------------------------------------------------------------- the new calculated price
+
+def ratio(new: Fraction, old: Fraction) -> tuple[int, int]:
+    """``new`` for every ``old`` (a split's, combination's or merger's ratio) as a reduced pair."""
+    return reduced(new.numerator * old.denominator, new.denominator * old.numerator)
+
+
+def resized(s: State, rn: int, rd: int) -> tuple[int, int, int, int, int, int]:
+    """§4(b) a split or combination of ratio rn/rd: (price × rd/rn, shares × rn/rd, and the units
+    rd/rn, as n, d pairs). A combination (rn < rd) may raise the price."""
+    nn, nd = reduced(s[4] * rd, s[5] * rn)
+    xn, xd = reduced(s[6] * rn, s[7] * rd)
+    return nn, nd, xn, xd, rd, rn
+
+
+def dividend_factor(before: Fraction | int, shares: Fraction | int) -> tuple[int, int]:
+    """§4(c): before / (before + shares), the dividend's factor on the price (rights at their maximum)."""
+    total = before + shares
+    return reduced(before.numerator * total.denominator, before.denominator * total.numerator)
+
+
+def dividend(s: State, fn: int, fd: int) -> tuple[int, int, int, int]:
+    """§4(c): price × fn/fd, Warrant Shares × fd/fn (:func:`dividend_factor`)."""
+    nn, nd = reduced(s[4] * fn, s[5] * fd)
+    xn, xd = reduced(s[6] * fd, s[7] * fn)
+    return nn, nd, xn, xd
+
+
+def weighted(a: Fraction | int, k: Fraction, c: Fraction | int) -> tuple[int, int, int, int]:
+    """The weighted average's constants for A, K = the consideration counted and C = the Additional
+    Shares: CP2 = CP1 × (A + B) / (A + C) with B = K / CP1 is (CP1 × X + Y) × gn/gd for CP1 > 0."""
+    x, y = a.numerator * k.denominator, k.numerator * a.denominator
+    g = Fraction(c.denominator, k.denominator * (a.numerator * c.denominator + c.numerator * a.denominator))
+    return x, y, g.numerator, g.denominator
+
+
+def issue_moves(terms: Terms, cp: tuple[int, int], q: tuple[int, int]) -> bool:
+    """§4(d): whether an issue or deemed issue at ``q`` a share moves the price: the terms have a method
+    and ``q`` is less than the price otherwise applicable ``cp``."""
+    return terms.anti_dilution != NO_ANTI_DILUTION and q[0] * cp[1] < cp[0] * q[1]
+
+
+def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None) -> tuple[int, int]:
+    """§4(d) the new calculated price for an issue at ``q`` a share that moves it (:func:`issue_moves`).
+
+    ``constants``: :func:`weighted`'s for a weighted-average method (None for the full ratchet: the
+    issue's price per share).
+    """
+    if constants is None:
+        return reduced(*q)
+    cpn, cpd = cp
+    x, y, gn, gd = constants
+    return reduced((cpn * x + cpd * y) * gn, cpd * gd)
+
+
+def floored(new: tuple[int, int], floor: tuple[int, int] | None) -> tuple[int, int]:
+    """The terms' Price Floor (restated into today's shares) bounds a §4(d)/(e) price from below."""
+    if floor is not None and new[0] * floor[1] < floor[0] * new[1]:
+        return floor
+    return new
+
+
+def needs_count(terms: Terms) -> str | None:
+    """The count a method's A is (``"fully_diluted"`` broad, ``"outstanding"`` narrow), None for the others."""
+    method = terms.anti_dilution
+    if method == FULL_RATCHET or method == NO_ANTI_DILUTION:
+        return None
+    return "fully_diluted" if method == BROAD_WEIGHTED_AVERAGE else "outstanding"
+
+
+def kept(terms: Terms, cs: tuple[int, int], cp: tuple[int, int], new: tuple[int, int],
+         row: int | None) -> tuple[int, int]:
+    """The calculated Warrant Shares after a §4(d)/(e) price move: unchanged, or under KEEP_AGGREGATE
+    shares × old price / new price (refused at a new price of 0, which keeps no aggregate)."""
+    (csn, csd), (cpn, cpd), (nn, nd) = cs, cp, new
+    if terms.share_adjustment != KEEP_AGGREGATE or nn * cpd == cpn * nd:
+        return cs
+    if nn == 0:
+        raise cap.zero_price(row)
+    return reduced(csn * cpn * nd, csd * cpd * nn)
+
+
+def recomputed(s: State, redone: State) -> tuple[int, int, int, int]:
+    """§4(e)(ii): the recomputed history's calculated price, and its shares when the price moved."""
+    nn, nd = redone[4], redone[5]
+    xn, xd = (redone[6], redone[7]) if nn * s[5] != s[4] * nd else (s[6], s[7])
+    return nn, nd, xn, xd
+
+
+# --------------------------------------------------------------------------- whether it is made
+
+def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward: bool = False, un: int = 1,
+           ud: int = 1, rounding: bool = False, shares_by: tuple[int, int] | None = None) -> tuple[str, State]:
+    """(status, state after) of a calculated price ``nn/nd`` and shares ``xn/xd``: made, carried
+    forward (§4(g)(iii)) or blocked (§4(g)(iv)).
+
+    ``upward``: a combination, which may raise the price; ``un/ud``: its units (a split's or
+    combination's old/new), pending until a price is made; ``rounding``: a §4(d)/(e) move, rounded to
+    the terms' Price Increment when one is set (§4(b)/(c) moves stay exact, so a split and its
+    reverse restore the price); ``shares_by``: a §4(b)/(c) move's factor on the Warrant Shares, whose
+    sentence applies in full when its event happens, even while the price change is carried forward
+    (§4(g)(iii) governs "adjustment of the Per Share Exercise Price" only: issue 18).
+    """
+    pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = s
+    if not upward and nn * cpd > cpn * nd:
+        return BLOCKED_UPWARD, s                       # §4(g)(iv): never adjusted upward but by a combination
+    if un != 1 or ud != 1:
+        en, ed = reduced(en * un, ed * ud)
+    if nn * cpd == cpn * nd and xn * csd == csn * xd:
+        return NO_EFFECT, (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
+    m = terms.minimum_adjustment
+    if abs(nn * pd - pn * nd) * m.denominator < m.numerator * pn * nd:
+        # §4(g)(iii): less than the Minimum Adjustment of the price in effect: the price change is
+        # carried forward; a §4(b)/(c) share-count sentence applies now.
+        if shares_by is not None:
+            sn, sd = reduced(sn * shares_by[0], sd * shares_by[1])
+        return CARRIED_FORWARD, (pn, pd, sn, sd, nn, nd, xn, xd, ln, ld, en, ed)
+    if rounding and terms.price_increment is not None:
+        made = rounded(terms, Fraction(nn, nd))
+        nn, nd = made.numerator, made.denominator
+        if not upward and nn * pd > pn * nd:
+            nn, nd = pn, pd                            # §4(g)(iv): rounding may not raise the price either
+    ln, ld = reduced(ln * en, ld * ed)                 # §4(h): the lowest so far, in today's units
+    if nn * ld < ln * nd:
+        ln, ld = nn, nd
+    return APPLIED, (nn, nd, xn, xd, nn, nd, xn, xd, ln, ld, 1, 1)
+
+
+def rounded(terms: Terms, price: Fraction) -> Fraction:
+    """A §4(d)/(e) price rounded to the terms' Price Increment with their rounding mode (set: not None)."""
+    return round_to_increment(price, terms.price_increment, terms.price_rounding)
+
+
+# --------------------------------------------------------------------------- moves without a decision
+
+def merged(s: State, rn: int, rd: int) -> State:
+    """§4(b) merger, successor units for shares in the ratio rn/rd: shares × rn/rd, every price × rd/rn
+    (the aggregate price unchanged); the pending units stay pending."""
+    pn, pd = reduced(s[0] * rd, s[1] * rn)
+    sn, sd = reduced(s[2] * rn, s[3] * rd)
+    cpn, cpd = reduced(s[4] * rd, s[5] * rn)
+    csn, csd = reduced(s[6] * rn, s[7] * rd)
+    ln, ld = reduced(s[8] * rd, s[9] * rn)
+    return (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, s[10], s[11])
+
+
+def exercised(s: State, shares: Fraction, row: int | None) -> State:
+    """§1(c): the holder exercised ``shares``; the new warrant calls for the rest, and the calculated
+    count (which may hold a carried change) keeps its proportion to the count in effect."""
+    sn, sd = s[2], s[3]
+    xn, xd = shares.numerator, shares.denominator
+    if xn * sd > sn * xd:
+        raise cap.exercise_exceeds(shares, Fraction(sn, sd), row)
+    rest = sn * xd - xn * sd                           # (shares - x) × sd × xd
+    csn, csd = reduced(s[6] * rest, s[7] * xd * sn)    # calc_shares × (shares - x) / shares
+    rn, rd = reduced(rest, sd * xd)
+    return (s[0], s[1], rn, rd, s[4], s[5], csn, csd) + s[8:12]
+
+
+def pair(value: Fraction | None) -> tuple[int, int] | None:
+    """A ``Fraction`` (or None) as the pair the rules take."""
+    return None if value is None else (value.numerator, value.denominator)
