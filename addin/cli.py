@@ -435,6 +435,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     if as_json:
         launch.print_json(result, err)       # standard output stays one JSON object
+        _report_cut_tables(book, wb)         # issue 18: on standard error
         return
     _print_table(book, wb, result, rows, left_out)
     errors = error_cells(result)

@@ -17,7 +17,7 @@ def cut_book(tmp_path):
     path = tmp_path / "starter.xlsx"
     starter.new_workbook(path, preset="D-1")
     wb = openpyxl.load_workbook(path)
-    wb["Warrant"]["B35"] = "2004-06-15"          # a user's edit through openpyxl
+    wb["Warrant"]["B36"] = "2004-06-15"          # a user's edit through openpyxl
     cut = tmp_path / "cut.xlsx"
     wb.save(cut)
     return cut
@@ -83,7 +83,7 @@ def test_new_fills_terms_and_events_from_csv(capsys, tmp_path):
     import json
     values = json.loads(out)
     # By hand, §4(b)-style split 2-for-1: $2.50 x 1/2 = $1.25; 100,000 x 2 = 200,000 shares.
-    assert values["Warrant!B37"] == 1.25 and values["Warrant!B38"] == 200000
+    assert values["Warrant!B38"] == 1.25 and values["Warrant!B39"] == 200000
     assert cut_tables(load_book(book)) == []
 
 

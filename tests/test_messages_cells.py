@@ -21,24 +21,24 @@ from tests.test_cli import run
 def typed_book(tmp_path):
     """A starter with a warrant typed in (openpyxl in memory; the file is not saved)."""
     wb = load_book(starter.new_workbook(tmp_path / "w.xlsx"))
-    ws = wb["Warrant"]                     # Terms = Warrant!A3:B32: Issue Date row 9, Warrant Shares 10, Price 11
+    ws = wb["Warrant"]                     # Terms = Warrant!A3:B33: Issue Date row 9, Warrant Shares 10, Price 11
     ws["B9"], ws["B10"], ws["B11"], ws["B20"] = dt.datetime(2019, 3, 1), 100_000, 2.5, "FULL_RATCHET"
-    ws["B34"] = dt.datetime(2020, 1, 1)    # As Of
+    ws["B35"] = dt.datetime(2020, 1, 1)    # As Of
     return wb
 
 
 def test_a_terms_message_names_the_value_cell(typed_book):
     typed_book["Warrant"]["B11"] = -2
     result = recalc_workbook(typed_book)
-    # Exercise Price is the 9th row of Terms (Warrant!A3:B32): its value cell is Warrant!B11.
-    assert result.values[("Warrant", 37, 2)] == "#WARRANT: Warrant!B11: Exercise Price (-2) must not be negative"
+    # Exercise Price is the 9th row of Terms (Warrant!A3:B33): its value cell is Warrant!B11.
+    assert result.values[("Warrant", 38, 2)] == "#WARRANT: Warrant!B11: Exercise Price (-2) must not be negative"
 
 
 def test_an_events_message_names_the_cell_under_its_column(typed_book):
     ws = typed_book["Events"]              # Events = Events!A1:K201, header row 1; Ratio is column D
     ws["A2"], ws["B2"], ws["D2"] = dt.datetime(2019, 6, 1), "SPLIT", "0-for-1"
     result = recalc_workbook(typed_book)
-    assert result.values[("Warrant", 37, 2)] == "#WARRANT: Events!D2: Ratio ('0-for-1') must be positive"
+    assert result.values[("Warrant", 38, 2)] == "#WARRANT: Events!D2: Ratio ('0-for-1') must be positive"
 
 
 @pytest.mark.parametrize("message, expected", [
@@ -85,7 +85,7 @@ def test_check_prints_a_message_once_with_its_cells(capsys, tmp_path):
     code, out, _err = run(capsys, "check", path)
     assert code == 1
     assert out.count("As Of (blank) must be a date") == 1
-    assert "  error in 3 cells (Warrant!B37, Warrant!B38, Adjustments!A3): #WARRANT: As Of (blank) must be a date" \
+    assert "  error in 3 cells (Warrant!B38, Warrant!B39, Adjustments!A3): #WARRANT: As Of (blank) must be a date" \
         in out
 
 

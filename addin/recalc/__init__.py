@@ -53,5 +53,5 @@ def recalc_file(path, catalog=_DEFAULT, *, caps: Caps = CAPS, read_only: bool = 
                 **options) -> tuple[object, Recalc]:
     """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it."""
     with no_gc():
-        wb = load_book(path, caps=caps, read_only=read_only)
+        wb = load_book(path, caps=caps, read_only=read_only, scan_cells=True)   # recalculated as loaded
         return wb, recalc_workbook(wb, catalog, caps=caps, **options)

@@ -92,15 +92,19 @@ def _check_sizes(path: Path, caps: Caps) -> None:
         raise BookError(f"{path}: {total:,} bytes uncompressed, over the cap of {caps.max_total_bytes:,}")
 
 
-def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bool = False):
+def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bool = False,
+              scan_cells: bool = False):
     """Open a workbook (formulas kept), or raise BookError with one line.
 
     Every book is read by :mod:`addin.xlsxscan` first (the cells, names and settings openpyxl
     reads, several times faster, and the hidden cells of merged areas, which openpyxl drops),
     which refuses what no reader should use. ``read_only``: the book is only read (recalculated,
     checked), never saved, and the scan is the book; otherwise openpyxl loads it as well, to be
-    saved, and the recalculation still reads the scan's cells (:func:`read_cells`). openpyxl
-    alone reads what the scan does not model (chartsheets).
+    saved. ``scan_cells`` (with an openpyxl book): the recalculation reads the scan's cells
+    (:func:`read_cells`), for a caller that recalculates the book as loaded (``recalc -o``); a
+    caller that edits the book in memory first leaves it False, so its edits are what is
+    recalculated (a scan read before them would be stale). openpyxl alone reads what the scan
+    does not model (chartsheets).
 
     A defined name that refers to a deleted range (``#REF!``) is kept: it is an error only in
     the cells of a formula that uses it, as in Excel."""
@@ -111,7 +115,7 @@ def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bo
     if scanned is not None:
         _check_scan(path, scanned.scan, caps)
     wb = scanned if read_only and scanned is not None else _openpyxl_book(path, data_only)
-    if scanned is not None and wb is not scanned:
+    if scan_cells and scanned is not None and wb is not scanned:
         wb._warrants_scan = scanned          # noqa: SLF001 - read_cells reads the scan's cells
     for ws in wb.worksheets:
         if ws.max_row * ws.max_column > caps.max_cells:
