@@ -1,6 +1,6 @@
 """The xlwings Lite bundle run under real Pyodide (WebAssembly CPython) in Node, as xlwings Lite runs it.
 
-``warrants lite`` writes main.py (engine + catalog core + addin/lite.py) and
+``warrants lite`` writes main.py (engine + catalog core + addin/excel/lite.py) and
 requirements.txt; this test loads that main.py into the npm ``pyodide``
 package with local wheels of what requirements.txt names (tzdata, holidays,
 python-dateutil, six) and of the pure-Python xlwings wheel, and calls the
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.catalog import CATALOG
+from addin.excel.catalog import CATALOG
 from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, OPTIONEES_HEADER, ev, perf_tests
 
 PYODIDE_NPM = "pyodide@314.0.7"  # Python 3.14; README says how this relates to the Pyodide inside Lite
@@ -170,7 +170,7 @@ def pyodide_run(tmp_path_factory):
     if pip.returncode:
         _fail_or_skip(f"pip download of the wheels failed: {pip.stderr[-500:]}")
     bundle = work / "bundle"
-    cli = subprocess.run([sys.executable, "-m", "addin.cli", "lite", str(bundle)], capture_output=True, text=True)
+    cli = subprocess.run([sys.executable, "-m", "addin.cli.cli", "lite", str(bundle)], capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
     installed = time.monotonic()
 

@@ -4,8 +4,8 @@
 the command a large book is recalculated with; it runs here without the command-line
 framework (typer, its parameter conversion, which imports pydantic, and rich: ~0.1 s of
 start-up on a one-second command) and without the interpreter's teardown of the book's
-objects. Every other command line is :func:`addin.cli.main`'s. Both print the same lines
-through the same consoles, with the same exit codes (see addin/cli.py).
+objects. Every other command line is :func:`addin.cli.cli.main`'s. Both print the same lines
+through the same consoles, with the same exit codes (see addin/cli/cli.py).
 """
 from __future__ import annotations
 
@@ -99,16 +99,17 @@ def recalc_json_book(args: list[str]) -> Path | None:
 def _recalc_json(book: Path) -> int:
     """``warrants recalc BOOK --json``: the exit code (0, or 2 for a bad file, 3, 130)."""
     try:
-        from addin.lightimport import import_openpyxl_lazily  # noqa: PLC0415
+        from addin.cli.lightimport import import_openpyxl_lazily  # noqa: PLC0415
         import_openpyxl_lazily()
+        from addin.excel import catalog  # noqa: PLC0415
         from addin.recalc import BookError, recalc_file  # noqa: PLC0415
         try:
-            wb, result = recalc_file(book, read_only=True)
+            wb, result = recalc_file(book, catalog, read_only=True)
         except BookError as exc:
             report_error(str(exc))
             return 2
         print_json(result)
-        from addin.tables import cut_table_warnings  # noqa: PLC0415
+        from addin.documents.tables import cut_table_warnings  # noqa: PLC0415
         for line in cut_table_warnings(wb, book):     # issue 18: tables cut to one cell, on standard error
             err.print(line, markup=False, soft_wrap=True)
         return 0
@@ -124,7 +125,7 @@ def command() -> None:
     """The ``warrants`` console script."""
     book = recalc_json_book(sys.argv[1:])
     if book is None:
-        from addin.cli import main  # noqa: PLC0415
+        from addin.cli.cli import main  # noqa: PLC0415
         main()
         return
     gc.disable()          # a short process whose objects live to its end (the recalculation pauses it too)

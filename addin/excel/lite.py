@@ -3,10 +3,10 @@
 ``warrants lite FOLDER`` writes this module, with the engine and the catalog
 core packed in front of it, as FOLDER/main.py, and FOLDER/requirements.txt;
 paste them into the xlwings Lite editor's two tabs (README, "Mac and Excel on
-the web"). The module also imports as ``addin.lite`` anywhere xlwings is
+the web"). The module also imports as ``addin.excel.lite`` anywhere xlwings is
 installed (outside Lite the decorators do nothing).
 
-What differs from the Windows module (:mod:`addin.xl`):
+What differs from the Windows module (:mod:`addin.excel.xl`):
 
 * Lite passes cell values, not ranges, and refuses keyword-only parameters:
   each function takes exactly the catalog's arguments, positionally; there is
@@ -26,12 +26,13 @@ import inspect
 import xlwings as xw
 from xlwings import arg, func, script
 
-from addin.catalog import CATALOG
+from addin.excel.catalog import CATALOG
 
 REQUIREMENTS = ("tzdata", "holidays>=0.50")
 """What requirements.txt lists (as in pyproject.toml); micropip installs python-dateutil and six with holidays."""
-ADDIN_CORE = ("__init__.py", "catalog.py", "clauses.py", "convert.py", "functions.py", "macros.py")
-"""The add-in modules ``warrants lite`` packs with the engine: the catalog core and the buttons' macros."""
+ADDIN_CORE = ("__init__.py", "excel/__init__.py", "excel/catalog.py", "excel/clauses.py", "excel/convert.py",
+              "excel/functions.py", "documents/__init__.py", "documents/macros.py")
+"""The add-in modules ``warrants lite`` packs with the engine (paths under addin/): the catalog core and the buttons' macros."""
 DOC_LIMIT = 255  # Excel shows at most 255 characters of a function's or an argument's description
 
 
@@ -66,7 +67,7 @@ globals().update(LITE_FUNCTIONS)  # Lite registers the decorated functions it fi
 
 
 def _button(book, kind):
-    from addin import macros
+    from addin.documents import macros
     from engine.errors import WarrantError
 
     try:
