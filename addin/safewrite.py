@@ -19,7 +19,7 @@ The rules (issue 21), all checked before the first byte is written:
   file system's 255 bytes) is accepted.
 
 The module changes no process-wide state: no signal handler, no umask. A command that wants
-SIGTERM to clean up installs its handler once (addin/cli.py): the exception it raises runs
+SIGTERM to clean up installs its handler once (addin/cli/cli.py): the exception it raises runs
 the cleanup here like any other.
 
 Standard library only; it imports nothing from the rest of the package.

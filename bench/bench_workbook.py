@@ -21,11 +21,11 @@ the six years before the ledger. Then, in one run and interleaved:
 * ``openpyxl_load``: ``openpyxl.load_workbook(BOOK)`` in this process (the bare read);
 * ``ratio``: recalc_cli ÷ openpyxl_load, wall and CPU (goal: at most 0.5);
 * floors: ``python-calamine`` reading every value of the book; our reader
-  (addin/xlsxscan.py: values and formulas, names, calcPr); the command's JSON text
+  (addin/recalc/xlsxscan.py: values and formulas, names, calcPr); the command's JSON text
   (``Recalc.json_text``, cells and order included) beside ``json.dumps`` of the finished JSON
   object and its floor ``orjson.dumps``. Our reader and the JSON text are timed as the command
-  runs them, with the cyclic GC paused (addin/launch.py);
-* ``startup``: ``python -c "import addin.cli"`` as a process (the typer command's modules), and
+  runs them, with the cyclic GC paused (addin/cli/launch.py);
+* ``startup``: ``python -c "import addin.cli.cli"`` as a process (the typer command's modules), and
   whether it imports numpy; ``recalc_json_one_cell``: ``warrants recalc BOOK --json`` of a book of
   two cells, as a process (the command's start-up and imports as a user meets them).
 
@@ -79,7 +79,7 @@ def make_book(path: Path, rows: int, ledger: list[dict], shape: str = "one") -> 
     """The register book with WARRANT_REGISTER's values cached over its spill range."""
     import xlsxwriter
 
-    from addin.functions import warrant_register
+    from addin.excel.functions import warrant_register
     reg_rows = distinct_register(rows)
     issued = issue_dates(rows, shape)
     register = [REGISTER_HEADER] + [[w, "D-1", day, s, c / 100, m, sa, OUTSTANDING, FULLY_DILUTED]
@@ -126,7 +126,7 @@ def _timed(fn) -> tuple[float, float]:
 
 
 def _timed_no_gc(fn) -> tuple[float, float]:
-    """As the command runs its reading and writing: with the cyclic GC paused (addin/launch.py)."""
+    """As the command runs its reading and writing: with the cyclic GC paused (addin/cli/launch.py)."""
     from addin.recalc import no_gc
     with no_gc():
         return _timed(fn)
@@ -149,12 +149,12 @@ def _med(pairs: list[tuple[float, float]]) -> dict:
 
 def _warrants_command() -> list[str]:
     if os.environ.get("WARRANTS_BENCH_MODULE"):          # this tree's command (a snapshot), not the installed one
-        return [sys.executable, "-m", "addin.cli"]
+        return [sys.executable, "-m", "addin.cli.cli"]
     script = Path(sys.executable).with_name("warrants")
     if script.exists():
         return [str(script)]
     found = shutil.which("warrants")
-    return [found] if found else [sys.executable, "-m", "addin.cli"]
+    return [found] if found else [sys.executable, "-m", "addin.cli.cli"]
 
 
 def measure(path: Path, runs: int) -> dict:
@@ -184,17 +184,18 @@ def measure(path: Path, runs: int) -> dict:
     except ImportError:
         report["floor_calamine_values"] = "python-calamine not installed"
     try:
-        from addin.xlsxscan import read_book
+        from addin.recalc.xlsxscan import read_book
         for _ in range(runs):
             scans.append(_timed_no_gc(lambda: read_book(path)))
         report["xlsxscan_read"] = _med(scans)
     except ImportError:
-        report["xlsxscan_read"] = "addin.xlsxscan not present"
+        report["xlsxscan_read"] = "addin.recalc.xlsxscan not present"
     dumps = [_timed(lambda: json.dumps(result, ensure_ascii=False, allow_nan=False)) for _ in range(runs)]
     report["json_cells"] = len(result)
     report["json_dumps"] = _med(dumps)
+    from addin.excel import catalog
     from addin.recalc import recalc_file
-    _wb, recalculated = recalc_file(path, read_only=True)
+    _wb, recalculated = recalc_file(path, catalog, read_only=True)
     report["json_text"] = _med([_timed_no_gc(recalculated.json_text) for _ in range(runs)])    # what the command writes
     try:
         import orjson
@@ -206,7 +207,7 @@ def measure(path: Path, runs: int) -> dict:
 
 def imports(runs: int, folder: Path) -> dict:
     import xlsxwriter
-    code = "import sys, addin.cli; print('numpy' in sys.modules)"
+    code = "import sys, addin.cli.cli; print('numpy' in sys.modules)"
     numpy = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                            cwd=ROOT).stdout.strip() == "True"
     tiny = folder / "one_cell.xlsx"
@@ -216,7 +217,7 @@ def imports(runs: int, folder: Path) -> dict:
     ws.write_formula(1, 0, "=A1+1", None, 2)
     wb.close()
     bare = _med([_proc([sys.executable, "-c", "pass"]) for _ in range(runs)])
-    cli = _med([_proc([sys.executable, "-c", "import addin.cli"]) for _ in range(runs)])
+    cli = _med([_proc([sys.executable, "-c", "import addin.cli.cli"]) for _ in range(runs)])
     one = _med([_proc(_warrants_command() + ["recalc", str(tiny), "--json"]) for _ in range(runs)])
     return {"python_alone": bare, "import_addin_cli": cli, "imports_numpy": numpy, "recalc_json_one_cell": one}
 

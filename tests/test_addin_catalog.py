@@ -15,8 +15,8 @@ from fractions import Fraction
 
 import pytest
 
-from addin import CATALOG, call
-from addin.catalog import ERROR_PREFIX
+from addin.excel.catalog import CATALOG, call
+from addin.excel.catalog import ERROR_PREFIX
 
 # --------------------------------------------------------------------------- D-1 as cells
 
@@ -133,7 +133,7 @@ def test_engine_imports_no_excel_library():
 
 
 def test_addin_catalog_imports_no_xlwings():
-    code = ("import sys, addin, addin.catalog, addin.functions, addin.convert;"
+    code = ("import sys, addin, addin.excel.catalog, addin.excel.functions, addin.excel.convert;"
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('xlwings', 'openpyxl'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
@@ -536,7 +536,7 @@ def test_date1904_workbook():
 
 
 def test_non_warrant_exceptions_propagate(monkeypatch):
-    import addin.functions as F
+    import addin.excel.functions as F
 
     def boom(*a, **k):
         raise ZeroDivisionError("bug")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin import convert as cv
+from addin.excel import convert as cv
 from engine.errors import WarrantError
 
 # --------------------------------------------------------------------------- numbers
@@ -254,7 +254,7 @@ def test_facts_force_majeure_periods_from_the_sheet():
     # Issue 18 item 6: "Force Majeure From" | "Force Majeure To" (blank = in progress), and numbered periods.
     from datetime import date, datetime
 
-    from addin.convert import parse_facts
+    from addin.excel.convert import parse_facts
     facts = parse_facts([["Force Majeure From", datetime(2001, 12, 1)], ["Force Majeure To", None],
                          ["Force Majeure From 2", datetime(2000, 1, 1)], ["Force Majeure To 2", datetime(2000, 2, 1)]])
     assert facts.force_majeure == ((date(2001, 12, 1), None), (date(2000, 1, 1), date(2000, 2, 1)))

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from addin import documents as D
-from addin import macros
-from addin.macros import OpenpyxlBook, adjustment_certificate, purchase_form
+from addin.documents import documents as D
+from addin.documents import macros
+from addin.documents.macros import OpenpyxlBook, adjustment_certificate, purchase_form
 from engine.errors import WarrantError
 from tests.test_addin_macros import build_book, label_value, terms_book, texts
 

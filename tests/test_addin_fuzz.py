@@ -12,8 +12,8 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin import CATALOG, call
-from addin import convert as cv
+from addin.excel.catalog import CATALOG, call
+from addin.excel import convert as cv
 from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, OPTIONEES_HEADER, TESTS_HEADER
 
 EXCEL_ERRORS = ["#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",

@@ -13,8 +13,8 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
 import engine
-from addin import macros
-from addin.macros import OpenpyxlBook, XlwingsBook, adjustment_certificate, purchase_form
+from addin.documents import macros
+from addin.documents.macros import OpenpyxlBook, XlwingsBook, adjustment_certificate, purchase_form
 from engine.errors import WarrantError
 from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, ev, perf_tests
 
@@ -117,7 +117,7 @@ def _row(ws, label):
 
 
 def test_fingerprint_reproduces_from_the_canonical_inputs():
-    from addin import convert as cv
+    from addin.excel import convert as cv
 
     wb = build_book()
     ws = wb[adjustment_certificate(OpenpyxlBook(wb))]
@@ -351,7 +351,7 @@ def test_purchase_form_and_exercise_deliver_merger_cash():
     # Issue 18 item 5, §4(b): 1 acquirer share plus $0.002 per Common share, 1 for every 4. Exercising ALL of
     # D-1's 161,290: 40,322.5 units -> 40,322 full, the half at the $12.00 close = $6.00 (§5), and
     # 161,290 x $0.002 = $322.58 merger cash.
-    from addin.functions import warrant_exercise
+    from addin.excel.functions import warrant_exercise
     wb = build_book()
     merger = ev(datetime(2003, 1, 1), "MERGER", ratio="1-for-4", note="Acquirer Common Stock")
     merger[9] = 0.002

@@ -10,8 +10,8 @@ from datetime import date, datetime
 import pytest
 from hypothesis import given, strategies as st
 
-from addin import convert as cv
-from addin.functions import warrant_register
+from addin.excel import convert as cv
+from addin.excel.functions import warrant_register
 from engine.errors import WarrantError
 
 HEADERS = ["Warrant", "Preset", "Issue Date", "Warrant Shares", "Exercise Price", "Anti-Dilution",
@@ -97,5 +97,5 @@ HEAD = ["Warrant", "Preset", "Warrant Shares", "Exercise Price"]
     ([["a", "D-1", 100, 1.5], ["b", "D-1", 0, 1.5]], "#WARRANT: Register row 3: Warrant Shares (0) must be positive"),
 ])
 def test_register_rows_of_one_class(rows, expected):
-    from addin import call
+    from addin.excel.catalog import call
     assert call("WARRANT_REGISTER", [HEAD] + rows, None, AS_OF) == expected

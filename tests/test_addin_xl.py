@@ -1,8 +1,8 @@
-"""The Excel modules: addin.xl through xlwings' own Windows UDF machinery, and addin.lite / ``warrants lite``.
+"""The Excel modules: addin.excel.xl through xlwings' own Windows UDF machinery, and addin.excel.lite / ``warrants lite``.
 
 xlwings' ``udfs.py`` (what ``Import Functions`` runs on Windows) needs only
 ``pythoncom``, ``pywintypes`` and ``win32com.client`` at import; with small
-stand-ins for those, the real ``xlfunc/xlarg/xlret/xlsub`` decorate addin.xl
+stand-ins for those, the real ``xlfunc/xlarg/xlret/xlsub`` decorate addin.excel.xl
 and the real ``generate_vba_wrapper`` writes the VBA Excel would get.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.catalog import CATALOG
+from addin.excel.catalog import CATALOG
 from tests.test_addin_catalog import D1_TERMS, SPLIT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def windows_xl():
-    """addin.xl imported afresh with xlwings.func/arg/ret/script bound to xlwings' Windows decorators."""
+    """addin.excel.xl imported afresh with xlwings.func/arg/ret/script bound to xlwings' Windows decorators."""
     import xlwings
 
     pythoncom = types.ModuleType("pythoncom")
@@ -40,18 +40,18 @@ def windows_xl():
     client.Dispatch = lambda *a, **k: None
     win32com.client = client
     stand_ins = {"pythoncom": pythoncom, "pywintypes": pywintypes, "win32com": win32com, "win32com.client": client}
-    touched = [*stand_ins, "xlwings.udfs", "addin.xl"]
+    touched = [*stand_ins, "xlwings.udfs", "addin.excel.xl"]
     saved_modules = {name: sys.modules.get(name) for name in touched}
     saved_attrs = {name: getattr(xlwings, name) for name in ("func", "arg", "ret", "script")}
-    import addin
-    saved_xl = getattr(addin, "xl", None)
+    import addin.excel
+    saved_xl = getattr(addin.excel, "xl", None)
     try:
         sys.modules.update(stand_ins)
         sys.modules.pop("xlwings.udfs", None)
-        sys.modules.pop("addin.xl", None)
+        sys.modules.pop("addin.excel.xl", None)
         udfs = importlib.import_module("xlwings.udfs")
         xlwings.func, xlwings.arg, xlwings.ret, xlwings.script = udfs.xlfunc, udfs.xlarg, udfs.xlret, udfs.xlsub
-        yield importlib.import_module("addin.xl"), udfs
+        yield importlib.import_module("addin.excel.xl"), udfs
     finally:
         for name, module in saved_modules.items():
             if module is None:
@@ -63,9 +63,9 @@ def windows_xl():
         if hasattr(xlwings, "udfs") and saved_modules["xlwings.udfs"] is None:
             del xlwings.udfs
         if saved_xl is None:
-            addin.__dict__.pop("xl", None)
+            addin.excel.__dict__.pop("xl", None)
         else:
-            addin.xl = saved_xl
+            addin.excel.xl = saved_xl
 
 
 def test_windows_metadata_is_the_catalogs(windows_xl):
@@ -91,14 +91,14 @@ def test_windows_vba_written_by_import_functions(windows_xl):
     xl, udfs = windows_xl
     book = types.SimpleNamespace(Name="performance_warrant_d1.xlsm")
     vba = io.StringIO()
-    udfs.generate_vba_wrapper("addin.xl", xl, vba, book)
+    udfs.generate_vba_wrapper("addin.excel.xl", xl, vba, book)
     text = vba.getvalue()
     functions = dict(re.findall(r"^Function (\w+)\((.*)\)$", text, flags=re.M))
     assert set(functions) == set(CATALOG)
     for name, entry in CATALOG.items():
         assert functions[name].split(", ") == [("Optional " if a.optional else "") + a.name for a in entry.args]
         # caller is not an Excel argument: the wrapper passes Nothing and xlwings puts the range there.
-        call = f'XLPy.CallUDF("addin.xl", "{name}", Array({", ".join(a.name for a in entry.args)}, Nothing)'
+        call = f'XLPy.CallUDF("addin.excel.xl", "{name}", Array({", ".join(a.name for a in entry.args)}, Nothing)'
         assert call in text, name
     assert re.findall(r"^Sub (\w+)\(\)$", text, flags=re.M) == ["import_ocf", "make_adjustment_certificate",
                                                                "make_purchase_form"]
@@ -113,7 +113,7 @@ def test_windows_call_as_xlwings_makes_it(windows_xl):
 
 
 def test_import_on_linux_and_one_udf_per_catalog_entry():
-    import addin.xl as xl
+    import addin.excel.xl as xl
 
     assert set(xl.UDFS) == set(CATALOG)
     for name, func in xl.UDFS.items():
@@ -125,7 +125,7 @@ def test_import_on_linux_and_one_udf_per_catalog_entry():
 
 
 def test_udfs_call_the_catalog():
-    import addin.xl as xl
+    import addin.excel.xl as xl
 
     assert xl.WARRANT_PRICE(D1_TERMS, SPLIT, datetime(2004, 6, 15)) == 0.005  # §4(b) 2-for-1: $.01 / 2
     assert xl.WARRANT_SHARES(D1_TERMS, SPLIT, datetime(2004, 6, 15)) == 322580
@@ -136,7 +136,7 @@ def test_udfs_call_the_catalog():
 
 
 def test_wizard_text_cuts_at_a_word():
-    from addin.xl import wizard_text
+    from addin.excel.xl import wizard_text
 
     assert wizard_text("short") == "short"
     # 64 x "word " = 320 characters: 254 characters end inside the 51st word, so 50 words and "…" remain.
@@ -145,7 +145,7 @@ def test_wizard_text_cuts_at_a_word():
 
 
 def test_importing_the_catalog_does_not_import_the_xlwings_module():
-    code = "import sys, addin; print('addin.xl' in sys.modules, 'xlwings' in sys.modules)"
+    code = "import sys, addin; print('addin.excel.xl' in sys.modules, 'xlwings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
@@ -153,7 +153,7 @@ def test_importing_the_catalog_does_not_import_the_xlwings_module():
 # --------------------------------------------------------------------------- xlwings Lite
 
 def test_lite_module_declares_every_catalog_function():
-    import addin.lite as lite
+    import addin.excel.lite as lite
 
     assert set(lite.LITE_FUNCTIONS) == set(CATALOG)
     for name, func in lite.LITE_FUNCTIONS.items():
@@ -165,7 +165,7 @@ def test_lite_module_declares_every_catalog_function():
 
 
 def test_lite_requirements_are_the_engines_dependencies():
-    import addin.lite as lite
+    import addin.excel.lite as lite
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     assert set(lite.REQUIREMENTS) <= set(declared)
@@ -174,14 +174,14 @@ def test_lite_requirements_are_the_engines_dependencies():
 def test_warrants_lite_writes_a_reproducible_bundle(tmp_path):
     from typer.testing import CliRunner
 
-    from addin.cli import app
+    from addin.cli.cli import app
 
     for folder in ("a", "b"):
         assert CliRunner().invoke(app, ["lite", str(tmp_path / folder)]).exit_code == 0
     main_a = (tmp_path / "a" / "main.py").read_text()
     assert main_a == (tmp_path / "b" / "main.py").read_text()  # same sources, same bundle
-    assert main_a.endswith(Path(importlib.import_module("addin.lite").__file__).read_text())
+    assert main_a.endswith(Path(importlib.import_module("addin.excel.lite").__file__).read_text())
     assert (tmp_path / "a" / "requirements.txt").read_text() == "tzdata\nholidays>=0.50\n"
-    again = subprocess.run([sys.executable, "-m", "addin.cli", "lite", str(tmp_path / "a")], capture_output=True,
+    again = subprocess.run([sys.executable, "-m", "addin.cli.cli", "lite", str(tmp_path / "a")], capture_output=True,
                            text=True)
     assert again.returncode == 2 and "already has main.py" in again.stderr and "Traceback" not in again.stderr

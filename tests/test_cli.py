@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import cli
+from addin.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOKS = ROOT / "workbooks"
@@ -146,7 +146,7 @@ def test_check_fails_on_an_exception_recorded_inside_a_catalog_function(capsys, 
     def boom(name, *args, date1904=False):
         raise ZeroDivisionError("bug")
     fake = types.SimpleNamespace(CATALOG={"WARRANT_PRICE": None}, call=boom)
-    monkeypatch.setattr("addin.recalc.DEFAULT_CATALOG", fake)
+    monkeypatch.setattr("addin.cli.cli.catalog", fake)
     wb = openpyxl.Workbook()
     wb.active.title = "S"
     wb.active["A1"] = "=WARRANT_PRICE(1)"
@@ -218,7 +218,7 @@ def test_broken_named_range_is_an_error_only_where_it_is_needed(capsys, small_bo
 
 def test_console_script_never_shows_a_traceback(tmp_path):
     bad = _bad_files(tmp_path)["corrupt"]
-    proc = subprocess.run([sys.executable, "-m", "addin.cli", "recalc", str(bad)], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "addin.cli.cli", "recalc", str(bad)], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().startswith("warrants: error:") and "Traceback" not in proc.stderr

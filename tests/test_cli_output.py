@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import cli
+from addin.cli import cli
 from tests.test_cli import BOOKS, D1, run
 
 GENERIC = BOOKS / "generic_warrant.xlsx"
@@ -69,6 +69,7 @@ def test_a_cut_table_says_how_many_more(capsys, big_book):
 def test_spilled_cells_carry_their_row_and_column_labels(tmp_path):
     import xlsxwriter
 
+    from addin.excel import catalog
     from addin.recalc import recalc_file
 
     path = tmp_path / "spill.xlsx"
@@ -81,7 +82,7 @@ def test_spilled_cells_carry_their_row_and_column_labels(tmp_path):
         ws.write(i, 1, v)
     ws.write_dynamic_array_formula(6, 0, 6, 0, "=WARRANT_TERMS(A1:B4)")   # spills Label | Value | Source
     wb.close()
-    book, result = recalc_file(path)
+    book, result = recalc_file(path, catalog)
     labels = {cli.cell_key(*k): cli.cell_label(book, result, k) for k in result.spilled}
     row = next(r for (s, r, c), v in result.values.items() if v == "Warrant Shares" and c == 1)
     assert labels[f"S!B{row}"] == "Warrant Shares / Value"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from addin import starter
-from addin.bookio import load_book
-from addin.tables import cut_tables, table_call
+from addin.documents import starter
+from addin.recalc.bookio import load_book
+from addin.documents.tables import cut_tables, table_call
 from tests.test_cli import digest, run
 
 
@@ -110,11 +110,11 @@ def test_the_starters_how_to_says_both_fixes(tmp_path):
 
 
 def test_recalc_json_warns_on_standard_error_too(cut_book):
-    # the --json fast path (addin.launch) keeps standard output one JSON object and warns on standard error
+    # the --json fast path (addin.cli.launch) keeps standard output one JSON object and warns on standard error
     import json
     import subprocess
     import sys
-    done = subprocess.run([sys.executable, "-c", "from addin.launch import command; command()", "recalc",
+    done = subprocess.run([sys.executable, "-c", "from addin.cli.launch import command; command()", "recalc",
                            str(cut_book), "--json"], capture_output=True, text=True)
     assert done.returncode == 0
     json.loads(done.stdout)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from addin import cli
+from addin.cli import cli
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ import openpyxl  # noqa: E402
 IN_CI = os.environ.get("CI", "").lower() == "true"
 D1 = cli.sample_folder() / "performance_warrant_d1.xlsx"
 REGISTER = cli.sample_folder() / "warrant_register.xlsx"
-COMMAND = [sys.executable, "-c", "import sys; sys.argv[0] = 'warrants'; from addin.launch import command; command()"]
+COMMAND = [sys.executable, "-c", "import sys; sys.argv[0] = 'warrants'; from addin.cli.launch import command; command()"]
 
 
 def warrants(*args, **options) -> subprocess.CompletedProcess:
@@ -107,7 +107,7 @@ def test_a_command_leaves_the_interpreter_as_it_found_it(capsys):
 
 def test_the_console_script_exits_normally_so_atexit_handlers_run():
     code = ("import atexit, sys; atexit.register(lambda: sys.stderr.write('atexit ran\\n')); "
-            "sys.argv[0] = 'warrants'; from addin.launch import command; command()")
+            "sys.argv[0] = 'warrants'; from addin.cli.launch import command; command()")
     proc = subprocess.run([sys.executable, "-c", code, "recalc", str(D1), "--json"], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0 and proc.stdout.startswith("{") and proc.stderr == "atexit ran\n"
@@ -184,7 +184,7 @@ def test_sigterm_while_writing_ends_in_one_line_and_leaves_nothing(tmp_path):
             "    os.kill(os.getpid(), signal.SIGTERM)\n"
             "openpyxl.Workbook.save = save\n"
             "sys.argv[0] = 'warrants'\n"
-            "from addin.launch import command; command()\n")
+            "from addin.cli.launch import command; command()\n")
     folder = tmp_path / "out"
     folder.mkdir()
     proc = subprocess.run([sys.executable, "-c", code, "recalc", str(D1), "-o", str(folder / "v.xlsx")],
@@ -294,5 +294,5 @@ def test_control_characters_in_cells_are_shown_escaped(capsys, tmp_path, command
 
 
 def test_shown_escapes_controls_and_leaves_text():
-    from addin.terminal import shown
+    from addin.cli.terminal import shown
     assert shown("a\x1b[2Jb\r\n\tc\x9b\u202ed\u00e9€") == "a\\x1b[2Jb\\r\\n\\tc\\x9b\\u202ed\u00e9€"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from addin.clauses import ClauseNames
-from addin.functions import warrant_adjustments
-from addin.macros import OpenpyxlBook, adjustment_certificate, purchase_form
+from addin.excel.clauses import ClauseNames
+from addin.excel.functions import warrant_adjustments
+from addin.documents.macros import OpenpyxlBook, adjustment_certificate, purchase_form
 from tests.test_addin_documents import GENERIC_TERMS, generic_book, pdf_text
 from tests.test_addin_macros import label_value, texts
 from tests.test_cli import run

@@ -42,7 +42,7 @@ def seen(tmp_path_factory):
         copy = work / book.name
         shutil.copy(book, copy)
         values = work / (book.stem + ".values.xlsx")
-        subprocess.run([sys.executable, "-m", "addin.cli", "recalc", str(copy), "-o", str(values)],
+        subprocess.run([sys.executable, "-m", "addin.cli.cli", "recalc", str(copy), "-o", str(values)],
                        check=True, capture_output=True)
         inputs += [copy, values]
     out = work / "out"

@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 
-from addin import starter
-from addin.bookio import load_book
-from addin.convert import name_cell
-from addin.functions import warrant_price
+from addin.documents import starter
+from addin.recalc.bookio import load_book
+from addin.excel.convert import name_cell
+from addin.excel.functions import warrant_price
+from addin.excel import catalog
 from addin.recalc import recalc_workbook
 from engine.errors import WarrantError
 from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, ev
@@ -29,7 +30,7 @@ def typed_book(tmp_path):
 
 def test_a_terms_message_names_the_value_cell(typed_book):
     typed_book["Warrant"]["B11"] = -2
-    result = recalc_workbook(typed_book)
+    result = recalc_workbook(typed_book, catalog)
     # Exercise Price is the 9th row of Terms (Warrant!A3:B33): its value cell is Warrant!B11.
     assert result.values[("Warrant", 38, 2)] == "#WARRANT: Warrant!B11: Exercise Price (-2) must not be negative"
 
@@ -37,7 +38,7 @@ def test_a_terms_message_names_the_value_cell(typed_book):
 def test_an_events_message_names_the_cell_under_its_column(typed_book):
     ws = typed_book["Events"]              # Events = Events!A1:K201, header row 1; Ratio is column D
     ws["A2"], ws["B2"], ws["D2"] = dt.datetime(2019, 6, 1), "SPLIT", "0-for-1"
-    result = recalc_workbook(typed_book)
+    result = recalc_workbook(typed_book, catalog)
     assert result.values[("Warrant", 38, 2)] == "#WARRANT: Events!D2: Ratio ('0-for-1') must be positive"
 
 

@@ -37,8 +37,9 @@ import openpyxl
 import pytest
 
 import engine
-from addin import convert as cv
+from addin.excel import convert as cv
 from addin.ocf import map_warrant, read_package
+from addin.excel import catalog
 from addin.recalc import recalc_file
 from tests.test_cli import run
 
@@ -157,7 +158,7 @@ def test_the_notes_list_every_object_left_out(mapped):
 
 
 def _answers(path: Path) -> tuple[object, object]:
-    wb, result = recalc_file(path)
+    wb, result = recalc_file(path, catalog)
     ws = wb["Warrant"]
     at = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}   # the last: the answers block
     return result.values[("Warrant", at["Per Share Exercise Price"], 2)], result.values[("Warrant", at["Warrant Shares"], 2)]
@@ -179,7 +180,7 @@ def _exact(path: Path) -> engine.ledger.Adjusted:
     """The engine's exact answer from the book's own cells (Terms and Events as the add-in reads them)."""
     wb = openpyxl.load_workbook(path)
     terms_ws, events_ws = wb["Warrant"], wb["Events"]
-    from addin.convert import TERMS_LABELS
+    from addin.excel.convert import TERMS_LABELS
     terms = cv.parse_terms([[terms_ws.cell(row=r, column=c).value for c in (1, 2)]
                             for r in range(3, 3 + len(TERMS_LABELS))])
     grid = [[c.value for c in row[:12]] for row in events_ws.iter_rows(min_row=1, max_row=events_ws.max_row)]

@@ -11,10 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import convert as cv
+from addin.excel import convert as cv
 from addin.ocf import map_warrant, read_package
 from addin.ocf.book import parse_settings
 from addin.ocf.reader import OcfError
+from addin.excel import catalog
 from addin.recalc import recalc_file
 from tests.test_cli import run
 from tests.test_ocf_history import ACME, _answers
@@ -199,7 +200,7 @@ def test_all_warrants_writes_a_register_each_over_every_other_security(tmp_path,
                         if v:
                             ws.cell(row=r, column=c.column, value="OK " + v)
     wb.save(book)
-    wb, result = recalc_file(book)
+    wb, result = recalc_file(book, catalog)
     reg = wb["Register"]
     rows = {reg.cell(row=r, column=1).value: r for r in range(3, 5)}
     answers = {w: (result.values[("Register", r, 6)], result.values[("Register", r, 7)]) for w, r in rows.items()}
@@ -210,7 +211,7 @@ def test_all_warrants_writes_a_register_each_over_every_other_security(tmp_path,
 
 
 def test_the_import_ocf_macro_adds_new_sheets_and_overwrites_nothing(tmp_path):
-    from addin import macros
+    from addin.documents import macros
 
     wb = openpyxl.Workbook()
     wb.active.title = "OCF Events"              # the user's own sheet of that name stays as it is

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from addin import documents as D
-from addin.macros import OpenpyxlBook, certificate_document, purchase_form_document, write_pdf
+from addin.documents import documents as D
+from addin.documents.macros import OpenpyxlBook, certificate_document, purchase_form_document, write_pdf
 from tests.test_addin_documents import generic_book, pdf_pages, pdf_text
 from tests.test_cli import run
 
@@ -125,7 +125,7 @@ def test_sheet_rows_stay_within_excels_row_height():
 
 def test_the_classic_macro_still_writes_the_sheet_and_says_why_no_pdf(tmp_path):
     # Issue 21: an issuer with an emoji: the sheet keeps it as typed; the PDF is refused by name, not written.
-    from addin.macros import XlwingsBook, adjustment_certificate
+    from addin.documents.macros import XlwingsBook, adjustment_certificate
     from tests.test_addin_macros import _FakeBook, _FakeName
     from tests.test_addin_catalog import D1_TERMS
 

@@ -1,6 +1,6 @@
 """The xlwings Lite bundle run under real Pyodide (WebAssembly CPython) in Node, as xlwings Lite runs it.
 
-``warrants lite`` writes main.py (engine + catalog core + macros + addin/lite.py) and
+``warrants lite`` writes main.py (engine + catalog core + macros + addin/excel/lite.py) and
 requirements.txt; this test loads that main.py into the npm ``pyodide`` package, at the two
 versions xlwings Lite runs (0.27.x with Python 3.12, 314.x with Python 3.14), with local
 wheels of what requirements.txt names (tzdata, holidays, python-dateutil, six) and of the
@@ -42,8 +42,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import macros
-from addin.catalog import CATALOG
+from addin.documents import macros
+from addin.excel import catalog
+from addin.excel.catalog import CATALOG
 from addin.recalc import cell_key, recalc_workbook
 from tests.test_addin_catalog import D1_TERMS, EVENTS_HEADER, OPTIONEES_HEADER, ev, perf_tests
 
@@ -383,9 +384,9 @@ def book_names(path: Path = D1_BOOK) -> dict[str, list[list]]:
 
 def headless_sheet(kind: str) -> dict[tuple[int, int], object]:
     """The same document's cells as ``warrants certificate`` / ``purchase-form`` lay them out."""
-    from addin import documents
+    from addin.documents import documents
     wb = openpyxl.load_workbook(D1_BOOK)
-    values = {cell_key(*k): v for k, v in recalc_workbook(wb).values.items()}
+    values = {cell_key(*k): v for k, v in recalc_workbook(wb, catalog).values.items()}
     book = macros.OpenpyxlBook(wb, values)
     doc, _ = macros.certificate_document(book) if kind == "certificate" else macros.purchase_form_document(book)
     cells, _widths, _last = documents.sheet_layout(doc)
@@ -412,7 +413,7 @@ def pyodide_run(request, tmp_path_factory):
         _fail_or_skip(f"pip download of the wheels failed: {pip.stderr[-500:]}")
     bundle = work / "bundle"
     cli = subprocess.run([sys.executable, "-c", "import sys; sys.argv[0] = 'warrants'; "
-                          "from addin.launch import command; command()", "lite", str(bundle)],
+                          "from addin.cli.launch import command; command()", "lite", str(bundle)],
                          capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
     installed = time.monotonic()
@@ -598,7 +599,7 @@ def test_a_script_refuses_an_error_cell_and_writes_nothing(pyodide_run):
 
 
 def test_script_column_widths_are_in_points(pyodide_run):
-    from addin import documents
+    from addin.documents import documents
     widths = pyodide_run["result"]["certificate"]["sheets"]["Certificate"]["widths"]
     # ECMA-376 §18.3.1.13: w characters of a 7-pixel digit + 5 pixels of padding, 3/4 point a pixel
     assert widths == {str(col): round((w * 7 + 5) * 0.75, 2) for col, w in documents.SHEET_WIDTHS.items()}

@@ -94,7 +94,7 @@ def test_one_by_one_array_is_a_plain_value():
 
 # ----------------------------------------------------------------------------- names and catalog lookup
 
-@pytest.mark.parametrize("written", ["ADD", "add", "_xldudf_ADD", "XLWINGS.ADD", "addin.xl.ADD"])
+@pytest.mark.parametrize("written", ["ADD", "add", "_xldudf_ADD", "XLWINGS.ADD", "addin.excel.xl.ADD"])
 def test_catalog_function_found_under_plain_namespaced_and_xldudf_names(written):
     r = calc(book({"A1": f"={written}(2,3)"}))
     assert r["S!A1"] == 5

@@ -105,7 +105,7 @@ def test_one_line_errors_are_never_wrapped(tmp_path):
     long_dir.mkdir()
     missing = long_dir / "missing.xlsx"
     env = {**os.environ, "COLUMNS": "40", "CI": "true"}
-    proc = subprocess.run([sys.executable, "-m", "addin.cli", "recalc", str(missing)], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "addin.cli.cli", "recalc", str(missing)], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=120)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and str(missing) in proc.stderr
 
@@ -152,7 +152,7 @@ LIMITED = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 sys.argv = ["warrants"] + sys.argv[1:]
-from addin.cli import main
+from addin.cli.cli import main
 main()
 """
 
@@ -206,10 +206,11 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path):
 
 
 def test_small_caps_refuse_a_book_with_one_line(tmp_path):
+    from addin.excel import catalog
     from addin.recalc import Caps, recalc_file
     book = make(tmp_path, {"A1": 1, "A2": "=A1+1", "C300": 1})
     with pytest.raises(BookError, match=r"sheet S uses A1:C300 \(900 cells\), over the cap of 100"):
-        recalc_file(book, caps=Caps(max_cells=100))
+        recalc_file(book, catalog, caps=Caps(max_cells=100))
 
 
 def test_a_book_saved_again_keeps_its_dynamic_arrays(tmp_path):

@@ -11,7 +11,8 @@ from fractions import Fraction
 import openpyxl
 import pytest
 
-from addin.convert import TERMS_LABELS
+from addin.excel.convert import TERMS_LABELS
+from addin.excel import catalog
 from addin.recalc import recalc_file
 from tests.test_cli import run
 
@@ -60,7 +61,7 @@ def test_new_writes_every_label_names_and_dynamic_arrays(tmp_path, capsys):
     assert any(f == '"Yes,No"' for f in lists)                # yes/no cells
     assert wb["Events"]["A2"].number_format == "yyyy-mm-dd"
     assert wb["Events"].column_dimensions["K"].width >= 40   # Note is wide enough to read
-    assert wb["xlwings.conf"]["A1"].value == "UDF Modules" and wb["xlwings.conf"]["B1"].value == "addin.xl"
+    assert wb["xlwings.conf"]["A1"].value == "UDF Modules" and wb["xlwings.conf"]["B1"].value == "addin.excel.xl"
     with zipfile.ZipFile(path) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert 't="array"' in sheet and 'cm="1"' in sheet and "WARRANT_PRICE(Terms,Events,AsOf)" in sheet
@@ -98,7 +99,7 @@ def test_a_user_fills_a_generic_warrant_and_recalculates(tmp_path, capsys):
     wb.save(path)
     mark_dynamic(path, spills)
 
-    wb, result = recalc_file(path)
+    wb, result = recalc_file(path, catalog)
     assert not result.exceptions
     # Broad weighted average (A = fully diluted 1,200,000; B = $50,000 / $2 = 25,000; C = 100,000):
     # $2 x (1,200,000 + 25,000) / (1,200,000 + 100,000) = $2 x 49/52 = 49/26; the 2-for-1 split halves it
@@ -130,7 +131,7 @@ def test_a_d1_starter_needs_only_the_as_of_and_the_tests(tmp_path, capsys):
     for r, actual in zip(range(2, 6), (118, 31_000_000, 949_719, 8_165_010)):
         tests.cell(row=r, column=4, value=actual)
     wb.save(path)
-    wb, result = recalc_file(path)
+    wb, result = recalc_file(path, catalog)
     # D-1's preamble: $.01 and 161,290 shares; no events, so no adjustment
     assert value_of(wb, result, "Warrant", "Per Share Exercise Price") == 0.01
     assert value_of(wb, result, "Warrant", "Warrant Shares") == 161290

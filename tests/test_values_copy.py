@@ -59,7 +59,7 @@ def _source(path: Path) -> None:
 def test_values_copy_formats_for_the_value(tmp_path):
     src, out = tmp_path / "src.xlsx", tmp_path / "values.xlsx"
     _source(src)
-    subprocess.run([sys.executable, "-m", "addin.cli", "recalc", str(src), "-o", str(out)], check=True,
+    subprocess.run([sys.executable, "-m", "addin.cli.cli", "recalc", str(src), "-o", str(out)], check=True,
                    capture_output=True, cwd=ROOT)
     ws = openpyxl.load_workbook(out)["S"]
     assert (ws["B1"].value, ws["B1"].data_type, ws["B1"].number_format) == (True, "b", "General")
@@ -75,7 +75,7 @@ def test_libreoffice_shows_booleans_and_dates_as_excel_does(tmp_path):
     # LibreOffice converts the values copy to CSV "as shown" (the text a person sees in the cells)
     src, out = tmp_path / "src.xlsx", tmp_path / "values.xlsx"
     _source(src)
-    subprocess.run([sys.executable, "-m", "addin.cli", "recalc", str(src), "-o", str(out)], check=True,
+    subprocess.run([sys.executable, "-m", "addin.cli.cli", "recalc", str(src), "-o", str(out)], check=True,
                    capture_output=True, cwd=ROOT)
     profile = (tmp_path / "profile").as_uri()
     subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",

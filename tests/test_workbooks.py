@@ -13,8 +13,9 @@ import pytest
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.formula import ArrayFormula
 
-from addin.bookio import load_book
-from addin.cli import check_book
+from addin.recalc.bookio import load_book
+from addin.cli.cli import check_book
+from addin.excel import catalog
 from addin.recalc import recalc_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def test_stored_values_are_the_recalculated_values():
     """What any viewer shows (cached values) is what the headless recalculation computes."""
     path = BOOKS / "performance_warrant_d1.xlsx"
     cached = openpyxl.load_workbook(path, data_only=True)
-    result = recalc_workbook(load_book(path))
+    result = recalc_workbook(load_book(path), catalog)
     for (sheet, r, c) in result.cells():
         v = result.values[(sheet, r, c)]
         got = cached[sheet].cell(row=r, column=c).value
@@ -107,7 +108,7 @@ def test_stored_values_are_the_recalculated_values():
 def test_each_book_names_the_xlwings_module(name):
     wb = openpyxl.load_workbook(BOOKS / name, read_only=True)
     conf = wb["xlwings.conf"]
-    assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "addin.xl")
+    assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "addin.excel.xl")
 
 
 def test_d1_has_the_named_ranges_the_macros_read():

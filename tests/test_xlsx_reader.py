@@ -1,4 +1,4 @@
-"""The sheet reader (addin/xlsxscan.py) on hand-written parts: XML read as an XML parser reads it
+"""The sheet reader (addin/recalc/xlsxscan.py) on hand-written parts: XML read as an XML parser reads it
 (CDATA, references, prefixes, attributes in any order, cells without r), compared with openpyxl
 cell by cell; and what it refuses in one line (issue 19): a DTD or entities, XML that is not
 well-formed, a sheet listed without its part, a damaged xl/metadata.xml, areas and arrays
@@ -12,10 +12,11 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
+from addin.excel import catalog
 from addin.recalc import recalc_file
 from addin.recalc.bookio import BookError, load_book
 from addin.recalc.values import XLError
-from addin.xlsxscan import Refused, read_book
+from addin.recalc.xlsxscan import Refused, read_book
 
 from .xlsx_parts import MAIN, sheet_xml, xlsx
 
@@ -195,7 +196,7 @@ def test_a_formula_in_a_merged_areas_hidden_cell_is_read_and_computed(tmp_path):
     sheet = read_book(path).sheets["S"]
     assert sheet.formulas[("S", 2, 3)] == "=B1+7" and sheet.merged == ["A2:C2"]
     for read_only in (True, False):     # recalc and recalc -o read the same cells
-        _wb, result = recalc_file(path, read_only=read_only)
+        _wb, result = recalc_file(path, catalog, read_only=read_only)
         assert (result.values[("S", 2, 3)], result.values[("S", 2, 4)]) == (12, 24)
 
 
@@ -210,7 +211,7 @@ def test_a_data_table_is_reported_unsupported(tmp_path):
     sheet = read_book(path).sheets["S"]
     assert sheet.formulas[("S", 2, 2)] == "=TABLE(,D1)"
     assert sheet.data_tables == {("S", 2, 2): "B2:B3"} and sheet.arrays[("S", 2, 2)] == "B2:B3"
-    _wb, result = recalc_file(path, read_only=True)
+    _wb, result = recalc_file(path, catalog, read_only=True)
     assert ("S", 2, 2) in result.unsupported and isinstance(result.values[("S", 2, 2)], XLError)
     assert result.values[("S", 1, 2)] == 0          # the table's own formula cell still computes
 

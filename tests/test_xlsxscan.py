@@ -1,4 +1,4 @@
-"""addin.xlsxscan reads what openpyxl reads: every cell's value (and its type), formula, array
+"""addin.recalc.xlsxscan reads what openpyxl reads: every cell's value (and its type), formula, array
 range and number format, the defined names, date1904 and calcPr, on the sample workbooks and
 on Excel-saved books (xlcalculator's fixtures, shared and array formulas among them)."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import given, strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.formula import ArrayFormula
 
-from addin.xlsxscan import Refused, Unsupported, read_book
+from addin.recalc.xlsxscan import Refused, Unsupported, read_book
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "xlcalculator"    # Excel-saved books of xlcalculator (MIT, LICENSE there)
@@ -201,7 +201,7 @@ def test_values_typed_as_openpyxl_types_them(tmp_path):
 def test_workbook_api_reads_as_openpyxl(path):
     # the command reads a book through sheetnames, wb[title], ws.cell(), iter_rows(), max_row,
     # defined_names, epoch and calculation: each answer as openpyxl's
-    from addin.xlsxscan import open_book
+    from addin.recalc.xlsxscan import open_book
     want = _openpyxl(path)
     got = open_book(path)
     assert got.sheetnames == want.sheetnames and got.epoch == want.epoch
@@ -225,16 +225,17 @@ def test_workbook_api_reads_as_openpyxl(path):
 def test_recalculation_reads_the_same_cells_and_answers_the_same(path):
     # bookio.read_cells of the scanned book equals read_cells of openpyxl's, field by field,
     # and the recalculation's JSON is the same either way
+    from addin.excel import catalog
     from addin.recalc import recalc_workbook
     from addin.recalc.bookio import load_book, read_cells
     from addin.recalc.values import ERRORS
-    from addin.xlsxscan import ScanWorkbook
+    from addin.recalc.xlsxscan import ScanWorkbook
     scanned, loaded = load_book(path, read_only=True), load_book(path)
     assert isinstance(scanned, ScanWorkbook)
     got, want = read_cells(scanned, ERRORS), read_cells(loaded, ERRORS)
     for attr in ("formulas", "array_ref", "dynamic", "constants", "extent", "names", "iterate"):
         assert getattr(got, attr) == getattr(want, attr), attr
-    assert recalc_workbook(scanned).as_json() == recalc_workbook(loaded).as_json()
+    assert recalc_workbook(scanned, catalog).as_json() == recalc_workbook(loaded, catalog).as_json()
 
 
 def test_character_references_resolved_as_xml_does(tmp_path):
@@ -256,10 +257,10 @@ FORMAT_CODES = [
 
 
 def test_number_format_tests_equal_openpyxls():
-    # the copies in addin.xlsxscan (so that a scan does not import openpyxl.styles) against openpyxl's own
+    # the copies in addin.recalc.xlsxscan (so that a scan does not import openpyxl.styles) against openpyxl's own
     from openpyxl.styles import numbers
 
-    from addin.xlsxscan import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+    from addin.recalc.xlsxscan import BUILTIN_FORMATS, is_date_format, is_timedelta_format
     assert BUILTIN_FORMATS == numbers.BUILTIN_FORMATS
     for code in FORMAT_CODES + [None]:
         assert is_date_format(code) == numbers.is_date_format(code), code
@@ -270,6 +271,6 @@ def test_number_format_tests_equal_openpyxls():
 def test_number_format_tests_equal_openpyxls_on_any_code(code):
     from openpyxl.styles import numbers
 
-    from addin.xlsxscan import is_date_format, is_timedelta_format
+    from addin.recalc.xlsxscan import is_date_format, is_timedelta_format
     assert is_date_format(code) == numbers.is_date_format(code)
     assert is_timedelta_format(code) == numbers.is_timedelta_format(code)

@@ -33,9 +33,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from addin.excel import catalog  # noqa: E402
 from addin.recalc import XLError, recalc_workbook  # noqa: E402
-from addin.bookio import load_book  # noqa: E402
-from addin.convert import TERMS_LABELS  # noqa: E402
+from addin.recalc.bookio import load_book  # noqa: E402
+from addin.excel.convert import TERMS_LABELS  # noqa: E402
 
 ILLUSTRATIVE = "ILLUSTRATIVE: not in the seed; invented sample data."
 SPILLING = ("WARRANT_DEFAULTS", "WARRANT_ADJUSTMENTS", "WARRANT_EXERCISE", "WARRANT_REGISTER", "OPTION_REALLOCATE")
@@ -120,7 +121,7 @@ FORMATS = {
 def _xlconf(book: Book) -> None:
     conf = Sheet("xlwings.conf", widths={0: 22, 1: 30})
     conf.put("A1", "UDF Modules")
-    conf.put("B1", "addin.xl")
+    conf.put("B1", "addin.excel.xl")
     book.sheets.append(conf)
 
 
@@ -240,7 +241,7 @@ def build(book: Book, outdir: Path, *, verify: bool = True) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         first = Path(tmp) / book.filename
         _write(book, first)
-        result = recalc_workbook(load_book(first))
+        result = recalc_workbook(load_book(first), catalog)
         if result.exceptions:
             raise SystemExit(f"{book.filename}: exceptions inside catalog functions: "
                              + "; ".join(map(str, result.exceptions)))
@@ -248,7 +249,7 @@ def build(book: Book, outdir: Path, *, verify: bool = True) -> Path:
         _write(book, tmp_final, result)
         if verify:
             # the spill ranges are now declared in the file: a recalculation must give the same values
-            again = recalc_workbook(load_book(tmp_final))
+            again = recalc_workbook(load_book(tmp_final), catalog)
             if again.as_json() != result.as_json():
                 raise SystemExit(f"{book.filename}: values differ between two recalculations")
         tmp_final.replace(final)

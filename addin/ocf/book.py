@@ -1,4 +1,4 @@
-"""The workbook ``warrants import-ocf`` writes: the starter's layout (addin/starter.py), filled in.
+"""The workbook ``warrants import-ocf`` writes: the starter's layout (addin/documents/starter.py), filled in.
 
 The starter writes every sheet and catalog formula (dynamic arrays); through its ``extend`` hook
 this module types the terms OCF gives into the Warrant sheet, the rows into the Events sheet
@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ..convert import EVENTS_COLUMNS, TERMS_LABELS, norm
+from ..excel.convert import EVENTS_COLUMNS, TERMS_LABELS, norm
 from .mapping import Mapped, Row
 from .reader import OcfError
 
@@ -100,7 +100,7 @@ def _write(ws, r: int, c: int, v: object, f: Mapping, kind: str = "input") -> No
 def write_book(path: Path | str, mapped: Mapped, settings: Mapping[str, object], *, as_of: date | None,
                source: str, others: Sequence[Mapped] = ()) -> Path:
     """Write the imported workbook at ``path`` (the starter's layout, filled in)."""
-    from .. import starter
+    from ..documents import starter
 
     terms = {**mapped.terms, **{k: v for k, v in settings.items() if v is not None}}
 

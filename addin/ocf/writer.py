@@ -19,7 +19,7 @@ from typing import Any
 import engine
 from engine import Position, adjust, settle
 
-from .. import convert as cv
+from ..excel import convert as cv
 from . import validate
 from .reader import OcfError
 
@@ -48,8 +48,8 @@ def _money(x: Fraction, currency: str) -> dict:
 
 def export_book(book: Path | str, out_dir: Path | str) -> list[Path]:
     """Read the book's Terms, Events, Exercise (and Market), settle the exercise, write the OCF files."""
-    from ..bookio import load_book
-    from ..macros import OpenpyxlBook
+    from ..recalc.bookio import load_book
+    from ..documents.macros import OpenpyxlBook
 
     book, out_dir = Path(book), Path(out_dir)
     wb = load_book(book)

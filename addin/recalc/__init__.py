@@ -16,15 +16,15 @@ functions Excel calls through xlwings. One job per module (see docs/workbooks.md
 * :mod:`.values_copy`: the values copy (``recalc -o``), each value written as Excel shows it;
 * :mod:`.fallback`: the optional ``formulas`` package, behind the "exact or error" rule.
 
-Catalog functions are found under their plain name (``WARRANT_PRICE``), any dotted namespace
+The catalog is passed in by the caller (the add-in's is :mod:`addin.excel.catalog`; ``None``:
+native functions only), so the recalculation imports nothing else from ``addin``. Catalog
+functions are found under their plain name (``WARRANT_PRICE``), any dotted namespace
 (``XLWINGS.WARRANT_PRICE``) and the ``_xldudf_`` prefix Excel writes for add-in functions. An
 exception raised inside a catalog function is recorded (sheet, cell, function, message) and
 the cell gets ``#VALUE!``. A ``#WARRANT: ...`` text is a user error and stays text, as in Excel.
 Dates follow the workbook's date system (1904 handled).
 """
 from __future__ import annotations
-
-from addin import catalog as _catalog
 
 from .bookio import CAPS, BookError, Caps, load_book
 from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _recalc_workbook
@@ -37,19 +37,14 @@ __all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_
            "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "FACTS", "Caps", "BookError",
            "load_book"]
 
-DEFAULT_CATALOG = _catalog
+
+def recalc_workbook(wb, catalog, **options) -> Recalc:
+    """Recalculate ``wb`` with ``catalog`` (the add-in's: :mod:`addin.excel.catalog`; ``None``: native
+    functions only); see evaluate.recalc_workbook for the options."""
+    return _recalc_workbook(wb, catalog, **options)
 
 
-_DEFAULT = object()
-
-
-def recalc_workbook(wb, catalog=_DEFAULT, **options) -> Recalc:
-    """Recalculate ``wb`` with ``catalog`` (default: the add-in's, ``DEFAULT_CATALOG``); see
-    evaluate.recalc_workbook for the options."""
-    return _recalc_workbook(wb, DEFAULT_CATALOG if catalog is _DEFAULT else catalog, **options)
-
-
-def recalc_file(path, catalog=_DEFAULT, *, caps: Caps = CAPS, read_only: bool = False,
+def recalc_file(path, catalog, *, caps: Caps = CAPS, read_only: bool = False,
                 **options) -> tuple[object, Recalc]:
     """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it."""
     with no_gc():

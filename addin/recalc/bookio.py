@@ -4,7 +4,7 @@ Bad files raise :class:`BookError` (one line, names the file): not a regular fil
 (a FIFO, a device), not a workbook, a corrupt zip, a password-protected file (an
 encrypted workbook is an OLE compound file, not a zip), a legacy ``.xls``, a missing
 named range, a book over one of the file-level caps (:class:`Caps`), and whatever
-the sheet reader (:mod:`addin.xlsxscan`) refuses: a part declaring a DTD or entities,
+the sheet reader (:mod:`addin.recalc.xlsxscan`) refuses: a part declaring a DTD or entities,
 XML that is not well-formed, a sheet listed without its part, a damaged
 ``xl/metadata.xml``. Every book is read by that reader first, the one that is saved
 again (a values copy) by openpyxl as well, which parses with ``defusedxml``.
@@ -96,7 +96,7 @@ def load_book(path, *, data_only: bool = False, caps: Caps = CAPS, read_only: bo
               scan_cells: bool = False):
     """Open a workbook (formulas kept), or raise BookError with one line.
 
-    Every book is read by :mod:`addin.xlsxscan` first (the cells, names and settings openpyxl
+    Every book is read by :mod:`addin.recalc.xlsxscan` first (the cells, names and settings openpyxl
     reads, several times faster, and the hidden cells of merged areas, which openpyxl drops),
     which refuses what no reader should use. ``read_only``: the book is only read (recalculated,
     checked), never saved, and the scan is the book; otherwise openpyxl loads it as well, to be
@@ -151,7 +151,7 @@ def _check_scan(path: Path, scan, caps: Caps) -> None:
 def _scanned(path: Path):
     """The scanned book, or None when openpyxl must read it (what the scan does not model); a
     file the scan refuses is a BookError."""
-    from addin.xlsxscan import Refused, Unsupported, open_book  # noqa: PLC0415
+    from addin.recalc.xlsxscan import Refused, Unsupported, open_book  # noqa: PLC0415
     try:
         return open_book(path)
     except Refused as exc:
@@ -206,7 +206,7 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     (Ctrl-Shift-Enter) one that fills its own stored range."""
     from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415
 
-    from addin.xlsxscan import ScanWorkbook  # noqa: PLC0415
+    from addin.recalc.xlsxscan import ScanWorkbook  # noqa: PLC0415
     errors = errors or {}
     if isinstance(wb, ScanWorkbook):
         return _scanned_cells(wb, errors)

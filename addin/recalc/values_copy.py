@@ -24,7 +24,7 @@ from copy import copy
 
 from openpyxl.utils.cell import get_column_letter
 
-from addin.xlsxscan import is_date_format
+from addin.recalc.xlsxscan import is_date_format
 
 from .values import XLError
 

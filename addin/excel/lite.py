@@ -3,10 +3,10 @@
 ``warrants lite FOLDER`` writes this module, with the engine and the catalog
 core packed in front of it, as FOLDER/main.py, and FOLDER/requirements.txt;
 paste them into the xlwings Lite editor's two tabs (README, "Mac and Excel on
-the web"). The module also imports as ``addin.lite`` anywhere xlwings is
+the web"). The module also imports as ``addin.excel.lite`` anywhere xlwings is
 installed (outside Lite the decorators do nothing).
 
-What differs from the Windows module (:mod:`addin.xl`):
+What differs from the Windows module (:mod:`addin.excel.xl`):
 
 * Lite passes cell values, not ranges, and refuses keyword-only parameters:
   each function takes exactly the catalog's arguments, positionally; there is
@@ -35,12 +35,13 @@ import inspect
 import xlwings as xw
 from xlwings import arg, func, script
 
-from addin.catalog import CATALOG
+from addin.excel.catalog import CATALOG
 
 REQUIREMENTS = ("tzdata", "holidays>=0.50")
 """What requirements.txt lists (as in pyproject.toml); micropip installs python-dateutil and six with holidays."""
-ADDIN_CORE = ("__init__.py", "catalog.py", "clauses.py", "convert.py", "functions.py", "macros.py", "documents.py")
-"""The add-in modules ``warrants lite`` packs with the engine: the catalog core, the buttons' macros and
+ADDIN_CORE = ("__init__.py", "excel/__init__.py", "excel/catalog.py", "excel/clauses.py", "excel/convert.py",
+              "excel/functions.py", "documents/__init__.py", "documents/macros.py", "documents/documents.py")
+"""The add-in modules ``warrants lite`` packs with the engine (paths under addin/): the catalog core, the buttons' macros and
 the documents they lay out (documents.py imports ReportLab only inside ``write_pdf``, never called here)."""
 ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 """Every argument as rows (a single cell as a 1x1 range); Excel errors as their text."""
@@ -105,7 +106,7 @@ def points(characters):
 
 def _lite_book(book):
     """The macros' workbook adapter over Lite's ``Book``: widths in points, no PDF path."""
-    from addin import macros
+    from addin.documents import macros
 
     class LiteBook(macros.XlwingsBook):
         def set_widths(self, sheet, widths):
@@ -120,7 +121,8 @@ def _lite_book(book):
 def _button(book, kind):
     """Build the document, say on it why there is no PDF, write it on a new sheet; a refused input
     becomes an alert naming the field, and nothing is written."""
-    from addin import documents, macros
+    from addin.documents import documents
+    from addin.documents import macros
     from engine.errors import WarrantError
 
     adapter = _lite_book(book)

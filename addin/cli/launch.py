@@ -38,7 +38,7 @@ err = Console(stderr=True, highlight=False)
 
 def report_error(message: str, console=None) -> None:
     """A bad file, a bad place or bad input: one line on standard error (exit code 2)."""
-    from addin.terminal import shown  # noqa: PLC0415
+    from addin.cli.terminal import shown  # noqa: PLC0415
     (console or err).print(shown(f"warrants: error: {message}"), markup=False, soft_wrap=True)
 
 
@@ -48,7 +48,7 @@ def interrupted(console=None, what: str = "interrupted") -> None:
 
 def internal_error(exc: BaseException, console=None) -> None:
     """A bug: its type and first 200 characters on one line (exit code 3), never a traceback."""
-    from addin.terminal import shown  # noqa: PLC0415
+    from addin.cli.terminal import shown  # noqa: PLC0415
     text = shown(' '.join(str(exc).split())[:200])
     (console or err).print(f"warrants: internal error: {type(exc).__name__}: {text}", markup=False, soft_wrap=True)
 
@@ -64,7 +64,7 @@ def print_json(result, console=None) -> None:
 def print_notes(result, console=None) -> None:
     """What a recalculation recorded (exceptions in catalog functions, unsupported cells)."""
     from addin.recalc import cell_key  # noqa: PLC0415
-    from addin.terminal import shown  # noqa: PLC0415
+    from addin.cli.terminal import shown  # noqa: PLC0415
     console = console or err
     for exc in result.exceptions:
         console.print(shown(f"exception recorded: {exc}"), markup=False, soft_wrap=True)
@@ -76,5 +76,5 @@ def print_notes(result, console=None) -> None:
 
 def command() -> None:
     """The ``warrants`` console script."""
-    from addin.cli import main  # noqa: PLC0415
+    from addin.cli.cli import main  # noqa: PLC0415
     main()

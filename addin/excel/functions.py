@@ -1,9 +1,9 @@
 """The catalog functions: convert the cells, call one engine function, format the result.
 
-Each function takes RAW cell values (see :mod:`addin.convert`) and the keyword
+Each function takes RAW cell values (see :mod:`addin.excel.convert`) and the keyword
 ``date1904`` (the workbook's date system, for serial-number dates), and either
 returns cell values or raises :class:`engine.WarrantError`. The catalog
-(:mod:`addin.catalog`) turns that exception into a ``#WARRANT: `` text; any
+(:mod:`addin.excel.catalog`) turns that exception into a ``#WARRANT: `` text; any
 other exception is a bug and propagates.
 
 No contract rule lives here: every rule is the engine's.

@@ -1,6 +1,6 @@
 """The one registry of Excel functions: name -> function, its documentation and every argument's.
 
-Used by the xlwings module (:mod:`addin.xl`), by the headless recalculation and
+Used by the xlwings module (:mod:`addin.excel.xl`), by the headless recalculation and
 by docs/catalog.md. ``call(name, *raw_cells, date1904=False)`` is how a formula
 engine calls a function: it returns cell values, or a ``#WARRANT: `` text when
 the engine refuses the input (an :class:`engine.WarrantError`). Any other

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from addin.recalc.bookio import mark_dynamic, read_cells, save_atomic
 
-from .catalog import CATALOG
+from addin.excel.catalog import CATALOG
 
 TABLE_FUNCTIONS = frozenset(name for name, entry in CATALOG.items() if entry.spills)
 _CALL = re.compile(r"^=\s*@?\s*(?:_xludf\.|_xlfn\.)?([A-Za-z_][\w.]*)\s*\(", re.ASCII)

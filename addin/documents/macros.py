@@ -3,10 +3,10 @@
 Both are written against a small workbook interface (:class:`WorkbookAdapter`)
 with two implementations, :class:`OpenpyxlBook` (headless: tests and the
 ``warrants certificate`` / ``warrants purchase-form`` commands) and
-:class:`XlwingsBook` (Excel, from the buttons in :mod:`addin.xl`), so the same
+:class:`XlwingsBook` (Excel, from the buttons in :mod:`addin.excel.xl`), so the same
 code runs in both.
 
-Each macro builds a :class:`addin.documents.Document` and writes it on a new
+Each macro builds a :class:`addin.documents.documents.Document` and writes it on a new
 sheet (formats, widths, wrapping, a print area one page wide); the
 ``warrants`` command also writes it as a PDF (:func:`write_pdf`).
 
@@ -35,10 +35,10 @@ from engine import parse_events as engine_parse_events
 from engine.errors import WarrantError
 from engine.settlement import NET_NOTE
 
-from . import convert as cv
+from addin.excel import convert as cv
 from . import documents as D
-from .clauses import D1_ONLY_TERMS, ClauseNames, is_d1
-from . import functions as F
+from addin.excel.clauses import D1_ONLY_TERMS, ClauseNames, is_d1
+from addin.excel import functions as F
 
 CERTIFICATE_SHEET = "Certificate"
 PURCHASE_FORM_SHEET = "Purchase Form"
@@ -415,7 +415,7 @@ GENERIC_CERTIFICATE = ("Certificate of an officer of the Company setting forth t
                        "number of shares purchasable under the {title}, and showing in detail the facts on which "
                        "each adjustment is based. Each adjustment names the provision it applies by what it "
                        "does (a split, a stock dividend, an issue below the price ...){own}.")
-FINGERPRINT_METHOD = ("SHA-256 of addin.macros.canonical_inputs(Terms, Events, As Of): the converted inputs as "
+FINGERPRINT_METHOD = ("SHA-256 of addin.documents.macros.canonical_inputs(Terms, Events, As Of): the converted inputs as "
                       "canonical JSON (exact fractions as text, ISO dates, sorted keys)")
 
 
@@ -693,8 +693,8 @@ def import_ocf(book: WorkbookAdapter, source: Any, warrant: str | None = None, s
     can be pointed at it or its rows copied. ``warrant`` blank: the package's only warrant. A refused
     package raises WarrantError with its first problem (docs/ocf.md).
     """
-    from .ocf import OcfError, map_warrant, read_package, warrants
-    from .ocf.book import cell_value, parse_settings
+    from addin.ocf import OcfError, map_warrant, read_package, warrants
+    from addin.ocf.book import cell_value, parse_settings
 
     try:
         pkg = read_package(source)

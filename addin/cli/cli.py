@@ -34,11 +34,12 @@ from typing import List, Optional
 
 import typer
 
-from addin import launch
+from addin.cli import launch
 from addin.safewrite import OutputError, check_target, write_atomic
-from addin.terminal import shown
+from addin.cli.terminal import shown
 from addin.recalc.bookio import CAPS, BookError, check_output, load_book, require_names, save_atomic
 from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
+from addin.excel import catalog   # the catalog the recalculation calls, passed in
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook.",
@@ -198,7 +199,7 @@ def _key_results(wb, result: Recalc) -> tuple[list[KeyRow], int]:
     """The ``KeyResults`` named range (label | value), else the first formula and spilled cells.
 
     Returns the rows and how many cells the fallback table left out."""
-    from addin.bookio import named_range  # noqa: PLC0415
+    from addin.recalc.bookio import named_range  # noqa: PLC0415
     from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
     dates = _DateTracer(wb, result)
     target = named_range(wb, "KeyResults")
@@ -252,7 +253,7 @@ class _DateTracer:
     MAX_AREA = 5000   # cells of one referenced area followed (a whole-register range is not walked)
 
     def __init__(self, wb, result: Recalc) -> None:
-        from addin.bookio import named_range  # noqa: PLC0415
+        from addin.recalc.bookio import named_range  # noqa: PLC0415
         self.wb, self.result = wb, result
         self.names = {}
         self.as_of_named = named_range(wb, "AsOf") is not None
@@ -338,7 +339,7 @@ def _day(v) -> str:
 
 def _preset(wb) -> str | None:
     """The Terms range's Preset value, if any (so the table says whose figures filled the gaps)."""
-    from addin.bookio import named_range  # noqa: PLC0415
+    from addin.recalc.bookio import named_range  # noqa: PLC0415
     from addin.recalc import parse_area as _parse_area, split_sheet as _split_sheet  # noqa: PLC0415
     target = named_range(wb, "Terms")
     sheet, area = _split_sheet((target or "").lstrip("="))
@@ -420,7 +421,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
             raise _fail(str(exc)) from None
     try:
         with _stage(book, "reading and recalculating"):
-            wb, result = recalc_file(book, read_only=output is None)     # a values copy needs openpyxl's book
+            wb, result = recalc_file(book, catalog, read_only=output is None)     # a values copy needs openpyxl's book
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows, left_out = ([], 0) if as_json else _key_results(wb, result)
@@ -456,7 +457,7 @@ def error_cells(result: Recalc) -> int:
 
 
 def _report_cut_tables(book: Path, wb) -> None:
-    from addin import tables  # noqa: PLC0415
+    from addin.documents import tables  # noqa: PLC0415
     for line in tables.cut_table_warnings(wb, book):
         err.print(line, markup=False, soft_wrap=True)
 
@@ -465,8 +466,8 @@ def ignored_events(wb, result: Recalc) -> list[str]:
     """The events of the ranges named Terms and Events dated before the Issue Date (§4: not
     adjustments, ignored), one summary line; nothing when the book has no such ranges or they
     do not parse (the cells that use them say why)."""
-    from addin import convert as cv  # noqa: PLC0415
-    from addin.bookio import named_range  # noqa: PLC0415
+    from addin.excel import convert as cv  # noqa: PLC0415
+    from addin.recalc.bookio import named_range  # noqa: PLC0415
     tracer = _DateTracer(wb, result)
     terms_raw = tracer._named_value("Terms", named_range)
     events_raw = tracer._named_value("Events", named_range)
@@ -518,11 +519,11 @@ def _markup_safe(text: object) -> str:
 
 def check_book(path: Path) -> BookReport:
     try:
-        wb, result = recalc_file(path, read_only=True)
+        wb, result = recalc_file(path, catalog, read_only=True)
     except BookError as exc:
         return BookReport(path, error=str(exc))
     report = evaluate_checks(wb, result, path)
-    from addin import tables  # noqa: PLC0415
+    from addin.documents import tables  # noqa: PLC0415
     for cut in tables.cut_tables(wb):     # issue 18: a table cut to its first cell fails the book
         report.findings.append(Finding(cut.where, f"{tables.cut_message(cut)}; {tables.fix_hint(path)}",
                                        "", CUT_TABLE))
@@ -610,7 +611,7 @@ def finding_lines(findings: list[Finding]) -> list[str]:
 
 def _macros():
     try:
-        from addin import macros  # noqa: PLC0415
+        from addin.documents import macros  # noqa: PLC0415
     except ImportError as exc:
         raise _fail(f"the add-in macros are not available ({exc})") from None
     return macros
@@ -652,7 +653,7 @@ def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: 
     macros = _macros()
     # formula cells in the named ranges are read through the headless recalculation
     with _stage(book, "recalculating"):
-        result = recalc_workbook(wb)
+        result = recalc_workbook(wb, catalog)
     values = {cell_key(*k): (str(v) if isinstance(v, XLError) else v) for k, v in result.values.items()}
     adapter = macros.OpenpyxlBook(wb, values)
     try:
@@ -714,7 +715,7 @@ def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); 
                                                                           "header of Events columns (Date,Event,"
                                                                           "...), one row per event.")):
     """Write a starter workbook: the terms block, events table, exercise, answers and a How to use sheet."""
-    from addin import starter  # noqa: PLC0415
+    from addin.documents import starter  # noqa: PLC0415
     if output.suffix.lower() != ".xlsx":
         raise _fail(f"{output}: the file name must end in .xlsx")
     if os.path.lexists(output):          # lexists: a dangling symbolic link is refused too
@@ -732,7 +733,7 @@ def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); 
 def repair(book: Path = typer.Argument(..., help="Workbook whose tables were cut to one cell; never modified."),
            output: Path = typer.Option(..., "-o", "--output", help="The repaired copy to write (atomically).")):
     """Rewrite catalog table functions stored as single-cell formulas as dynamic arrays, on a copy."""
-    from addin import tables  # noqa: PLC0415
+    from addin.documents import tables  # noqa: PLC0415
     if _same_file(book, output):
         raise _fail(f"{output}: refusing to overwrite the input workbook")
     if output.suffix.lower() != book.suffix.lower():
@@ -925,7 +926,7 @@ def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and re
 
     import addin
     import engine
-    from addin import lite as lite_module
+    from addin.excel import lite as lite_module
 
     targets = [folder / "main.py", folder / "requirements.txt"]
     if os.path.lexists(folder) and not folder.is_dir():
@@ -948,7 +949,7 @@ def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and re
         "# Paste this whole file into the main.py tab of the xlwings Lite editor and requirements.txt\n"
         "# into its requirements.txt tab (README, \"Mac and Excel on the web\").\n"
         "# The string below is a zip of these unmodified source files of the warrants package; it is\n"
-        "# written to a temporary file and put on sys.path. The functions follow (addin/lite.py).\n"
+        "# written to a temporary file and put on sys.path. The functions follow (addin/excel/lite.py).\n"
         + "".join(f"#   {arcname}\n" for arcname, _ in files)
         + "import base64 as _base64\nimport os as _os\nimport sys as _sys\nimport tempfile as _tempfile\n\n"
         f'_WARRANTS_ZIP = """\n{lines}\n"""\n\n\n'
@@ -961,8 +962,8 @@ def lite(folder: Path = typer.Argument(..., help="Folder to write main.py and re
         '    _sys.path[:] = [p for p in _sys.path if "warrants-" not in _os.path.basename(p)]\n'
         "    _sys.path.insert(0, path)\n\n\n"
         "_unpack_warrants()\n\n"
-        "# " + "-" * 75 + " addin/lite.py\n"
-        + (addin_dir / "lite.py").read_text(encoding="utf-8"))
+        "# " + "-" * 75 + " addin/excel/lite.py\n"
+        + (addin_dir / "excel" / "lite.py").read_text(encoding="utf-8"))
     _output_folder(folder)
     main_bytes = main_py.encode("utf-8")
     _write_output(targets[0], lambda tmp: tmp.write_bytes(main_bytes), new=True)

@@ -1,6 +1,6 @@
-"""THE module classic xlwings imports on Windows: in the xlwings config sheet, ``UDF Modules`` = ``addin.xl``.
+"""THE module classic xlwings imports on Windows: in the xlwings config sheet, ``UDF Modules`` = ``addin.excel.xl``.
 
-Every catalog entry (:mod:`addin.catalog`) becomes one Excel function here,
+Every catalog entry (:mod:`addin.excel.catalog`) becomes one Excel function here,
 built from the catalog's own argument list: its name, its arguments (optional
 ones optional in Excel's function wizard), the wizard's texts and the
 ``Warrants`` category. xlwings hands every argument over as a 2-D range
@@ -16,7 +16,7 @@ select the output range and enter the formula with Ctrl-Shift-Enter.
 The hidden ``caller`` argument gives the calling workbook's date system (only
 serial-number dates depend on it). The two buttons are ``@xw.script`` (the
 name ``xw.sub`` is deprecated). On Linux and macOS the decorators do nothing;
-the headless recalculation calls :func:`addin.catalog.call` directly.
+the headless recalculation calls :func:`addin.excel.catalog.call` directly.
 """
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def run_button(book: Any, kind: str) -> None:
     """Run a button's macro on ``book``; a refused input becomes an alert, never a traceback."""
     from engine.errors import WarrantError
 
-    from . import macros
+    from addin.documents import macros
 
     try:
         adapter = macros.XlwingsBook(book)
@@ -109,10 +109,10 @@ def make_purchase_form():
 @xw.script
 def import_ocf():
     """Button "Import OCF" (Windows): pick an OCF package (.zip or a manifest/transactions .json); the warrant's
-    terms, Events and the OCF notes arrive on new sheets of this book (addin.macros.import_ocf, docs/ocf.md)."""
+    terms, Events and the OCF notes arrive on new sheets of this book (addin.documents.macros.import_ocf, docs/ocf.md)."""
     from engine.errors import WarrantError
 
-    from . import macros
+    from addin.documents import macros
 
     book = xw.Book.caller()
     try:

@@ -25,10 +25,10 @@ from engine.settlement import METHODS, VENUES
 from engine.terms import ANTI_DILUTION_METHODS, COMPARATORS, D1_TESTS, PRE_ISSUE_GRANTS, ROUNDING_MODES, \
     SHARE_ADJUSTMENTS, d1_terms
 
-from .convert import ADJUST_REQUIRED, EVENTS_COLUMNS, EXERCISE_LABELS, EXERCISE_REQUIRED, FACTS_LABELS, \
+from addin.excel.convert import ADJUST_REQUIRED, EVENTS_COLUMNS, EXERCISE_LABELS, EXERCISE_REQUIRED, FACTS_LABELS, \
     MARKET_LABELS, TERMS_LABELS
-from .functions import DEFAULTS_HEADER
-from .functions import EXERCISE_LABELS as EXERCISE_RESULT_LABELS
+from addin.excel.functions import DEFAULTS_HEADER
+from addin.excel.functions import EXERCISE_LABELS as EXERCISE_RESULT_LABELS
 
 PRESETS = ("D-1",)
 EVENT_ROWS = 200          # blank rows inside the Events range, ready to type into
@@ -97,7 +97,7 @@ HOW_TO = [
      "clause and a sentence for each event), and WARRANT_TERMS lists every term used and where it came from.", None),
     ("5. To exercise, fill the Exercise sheet (and Market for the cash paid for a fractional share).", None),
     ("Windows with the xlwings add-in: install it once (pip install warrants; xlwings addin install), open this "
-     "workbook: the xlwings.conf sheet names the module (addin.xl) that provides the WARRANT_ functions. The "
+     "workbook: the xlwings.conf sheet names the module (addin.excel.xl) that provides the WARRANT_ functions. The "
      "certificate and purchase form buttons run the macros make_adjustment_certificate and make_purchase_form.", None),
     ("Mac or Excel on the web (xlwings Lite, Microsoft 365): on a computer with this project installed, run "
      "warrants lite lite-bundle once; in Excel add the xlwings Lite add-in (Home > Add-ins), paste "
@@ -493,7 +493,7 @@ def new_workbook(path: Path | str, *, preset: str | None = None, terms: dict[str
     conf.set_column(0, 0, 22)
     conf.set_column(1, 1, 30)
     conf.write(0, 0, "UDF Modules")
-    conf.write(0, 1, "addin.xl")
+    conf.write(0, 1, "addin.excel.xl")
     for name, target in names.items():
         wb.define_name(name, "=" + target)
     wb.close()

@@ -1,7 +1,7 @@
 """What a holder receives: the §4(i) certificate and the Exhibit A purchase form as documents.
 
 A :class:`Document` is a list of blocks (title, paragraph, label | value |
-detail fields, a table, a signature block). :mod:`addin.macros` builds one
+detail fields, a table, a signature block). :mod:`addin.documents.macros` builds one
 from the engine's answers; this module writes it two ways with the same text
 and formats:
 
