@@ -835,8 +835,8 @@ def export_ocf(book: Path = typer.Argument(..., help="A workbook written by impo
 def sample_folder() -> Path:
     """The sample workbooks: in an installed wheel ``addin/workbooks`` (package data, see setup.py),
     in a checkout the ``workbooks/`` folder beside ``addin/``."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "workbooks", here.parent / "workbooks"):
+    addin_dir = Path(__file__).resolve().parents[1]
+    for folder in (addin_dir / "workbooks", addin_dir.parent / "workbooks"):
         if any(folder.glob("*.xlsx")):
             return folder
     raise _fail("the sample workbooks are not installed (reinstall the warrants package)")
