@@ -47,7 +47,7 @@ def _book_cells(path):
     import openpyxl
 
     from addin.recalc import load_book, recalc_workbook
-    wb = load_book(path)
+    wb = load_book(path, scan_cells=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cached = openpyxl.load_workbook(path, data_only=True)
