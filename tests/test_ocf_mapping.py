@@ -305,3 +305,18 @@ def test_cells_hold_exact_values():
     assert cell_value(F("1234567890.1234567891")) == "1234567890.1234567891"   # beyond a double: exact text
     for v in (F(1000, 3), F("1234567890.1234567891")):
         assert cv.to_number(cell_value(v), "Shares") == v
+
+
+def test_the_counts_are_those_at_the_end_of_the_issue_date(tmp_path):
+    # Issue 18 reading 1: rows dated on the Issue Date are not Additional Shares and do not move the
+    # ledger's counts, so the terms hold the end of that day. By hand: 1,000,000 Common issued before
+    # the warrant's 2020-01-01 Issue Date and 200,000 on that date: 1,200,000 outstanding; fully
+    # diluted adds the warrant's own 1,000 and the 5,000 options granted that day: 1,206,000.
+    m = mapped(tmp_path, [stock("tx-1", "S-1", "2019-06-01", "1000000", "0.50"),
+                          stock("tx-2", "S-2", "2020-01-01", "200000", "0.50"),
+                          option("tx-3", "O-1", "2020-01-01", "5000", "0.50"),
+                          stock("tx-4", "S-3", "2020-01-02", "300000", "0.50")])
+    assert m.terms["Common Outstanding"] == 1_200_000
+    assert m.terms["Fully Diluted"] == 1_206_000
+    # the Issue Date's own rows are still on the Events sheet, for the trail to say why they do not count
+    assert any(d == "2020-01-01" and e == "ISSUE" for d, e, _s, _r in kinds(m))

@@ -133,10 +133,10 @@ def _fill_terms(ws, f, terms: Mapping, mapped: Mapped, as_of: date | None, names
 
 
 COUNT_NOTES = {
-    "Common Outstanding": "From OCF: Common live at the start of the Issue Date; the Events carry that day's own "
-                          "rows (docs/ocf.md, \"Counts\").",
+    "Common Outstanding": "From OCF: Common live at the end of the Issue Date (that day's rows are not Additional "
+                          "Shares; docs/ocf.md, \"Counts\").",
     "Fully Diluted": "From OCF: Common, every live grant's maximum, preferred as converted and this warrant, at the "
-                     "start of the Issue Date; no unissued pool (docs/ocf.md).",
+                     "end of the Issue Date; no unissued pool (docs/ocf.md).",
 }
 
 

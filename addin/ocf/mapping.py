@@ -796,12 +796,14 @@ class _Mapper:
                               f"enter Exercise Start from the warrant{more}")
 
     def _counts(self, issue: date) -> tuple[int | None, int | None, list[str]]:
-        """Common live and fully diluted at the start of the Issue Date (docs/ocf.md, "Counts").
+        """Common live and fully diluted at the end of the Issue Date (docs/ocf.md, "Counts").
 
-        The Events carry the Issue Date's own rows (the ledger applies them), so the terms' counts
-        are taken before them: together they give the Common live at the end of the Issue Date.
+        Rows dated on the Issue Date are not Additional Shares and do not move the ledger's counts
+        (§4(a)(i): "after the first date of issuance"; docs/interpretations.md), so the terms hold the
+        counts with that day's transactions in them. The warrant's own issuance is added below.
         """
-        before = [it for it in self.pkg.transactions if it.get("date", "") < issue.isoformat()]
+        before = [it for it in self.pkg.transactions if it.get("date", "") <= issue.isoformat()
+                  and it.get("id") != self.w.get("id")]
         ended: set[str] = set()
         exercised: dict[str, Fraction] = {}
         for it in before:
@@ -859,7 +861,7 @@ class _Mapper:
     def _ratios_at(self, day: date) -> dict[str, Fraction]:
         ratios = {cid: r for cid, sc in self.pkg.stock_classes.items() if (r := self._class_ratio(sc)) is not None}
         for it in self.pkg.transactions:
-            if it.type == "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT" and it.get("date", "") < day.isoformat():
+            if it.type == "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT" and it.get("date", "") <= day.isoformat():
                 if it.get("stock_class_id") in ratios:
                     ratios[it.get("stock_class_id")] = ratio_value(
                         (it.get("new_ratio_conversion_mechanism") or {}).get("ratio"), "new_ratio_conversion_mechanism.ratio", it)
