@@ -240,6 +240,18 @@ def test_terms_labels_preset_and_plain_defaults():
         cv.parse_terms(required)
 
 
+def test_pre_issue_grants_is_typed_on_the_sheet():
+    # Issue 18 reading 2: a warrant whose own text shelters grants outstanding at issuance says so
+    # with a term; D-1's default is its text's (COUNTED); anything else is refused naming the term.
+    required = [["Warrant Shares", 10.0], ["Exercise Price", 1.0], ["Issue Date", "2020-01-01"],
+                ["Anti-Dilution", "FULL_RATCHET"]]
+    assert cv.parse_terms(required).pre_issue_grants == "COUNTED"
+    assert cv.parse_terms([["Preset", "D-1"]], required=()).pre_issue_grants == "COUNTED"
+    assert cv.parse_terms(required + [["Pre-Issue Grants", "excluded"]]).pre_issue_grants == "EXCLUDED"
+    with pytest.raises(WarrantError, match=r"Pre-Issue Grants"):
+        cv.parse_terms(required + [["Pre-Issue Grants", "SOMETIMES"]])
+
+
 @settings(max_examples=2000, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-10**8, 10**8).map(lambda c: c / 100))
 def test_a_float_reads_as_the_decimal_of_its_repr(x):
