@@ -337,6 +337,17 @@ def test_classic_macros_save_a_pdf_beside_the_workbook(tmp_path):
     assert "PDF copy" not in unsaved.sheets["Certificate"].cells.values()
 
 
+def test_the_classic_pdf_copy_never_goes_through_a_link(tmp_path):
+    # Issue 21: every output is written the same safe way. A dangling symbolic link where the PDF would
+    # go is passed over (its target is never created); the copy takes the next free name.
+    book = _FakeBook()
+    book.fullname = str(tmp_path / "D1 book.xlsx")
+    (tmp_path / "D1 book.certificate.pdf").symlink_to(tmp_path / "elsewhere.pdf")
+    adjustment_certificate(XlwingsBook(book))
+    assert not (tmp_path / "elsewhere.pdf").exists()
+    assert (tmp_path / "D1 book.certificate (2).pdf").read_bytes().startswith(b"%PDF")
+
+
 def _set_events(wb, rows):
     led = wb["Ledger"]
     for row in led.iter_rows():

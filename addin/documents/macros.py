@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import os
 from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
@@ -265,7 +266,7 @@ class XlwingsBook:
             return None
         stem = f"{Path(full).stem}.{base.lower().replace(' ', '-')}"
         path, n = folder / f"{stem}.pdf", 2
-        while path.exists():
+        while os.path.lexists(path):        # a dangling link is taken too: never written through
             path, n = folder / f"{stem} ({n}).pdf", n + 1
         return path
 
@@ -665,9 +666,12 @@ def _pdf_copy(book: WorkbookAdapter, doc: D.Document, fp: str, base: str) -> Non
     path = where(base) if where is not None else None
     if path is None:
         return
+    from addin.safewrite import OutputError, write_atomic   # here: the Lite bundle (no PDF path) leaves it out
     try:
-        write_pdf(doc, path, fp)
+        write_atomic(path, lambda tmp: write_pdf(doc, tmp, fp))   # never through a link; no torn file
         note = str(path)
+    except OutputError as exc:  # a link or a device where the PDF would go: the sheet says so
+        note = f"not written: {exc}"
     except OSError as exc:      # a read-only folder: the sheet is still written, and says so
         note = f"not written: {exc.strerror or exc}"
     except D.UnprintableText as exc:   # a character the PDF cannot print: the sheet shows it, and says why
