@@ -5,10 +5,8 @@ import datetime as _dt
 import fnmatch
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
-from ..values import (NUM, VALUE, XLError, compare, grid_map, is_grid, text_to_number, to_bool, to_number,
-                      to_text)
+from ..values import NUM, VALUE, XLError, grid_map, is_grid, to_bool, to_number, to_text
 
 
 # ----------------------------------------------------------------------------- the registry
@@ -154,72 +152,6 @@ def agg(fn, empty=None):
 
 def _is_number(x) -> bool:
     return isinstance(x, (int, float, _dt.date, _dt.datetime, _dt.time)) and not isinstance(x, bool)
-
-
-def criteria(crit: object, epoch) -> Callable[[object], bool]:
-    """COUNTIF/SUMIF criteria: a value, or text with =, <>, <, >, <=, >= and wildcards * ?.
-
-    The text after the operator is read as Excel reads a typed constant: a number, TRUE/FALSE,
-    an error value (``"#N/A"``), else text. Equality with a number also finds text that reads
-    as that number (``COUNTIF(A:A, 23)`` counts ``"23"``); ``<>`` with a number excludes only
-    the numbers equal to it (text, logical values, blanks and errors are all "not equal");
-    ``<``/``>`` compare numbers with numbers and text with text only."""
-    from ..values import ERRORS
-    if isinstance(crit, str) and not isinstance(crit, XLError):
-        m = re.match(r"^(<=|>=|<>|<|>|=)?(.*)$", crit, re.S)
-        op, rest = m.group(1) or "=", m.group(2)
-        if rest == "":
-            if m.group(1) is None or op == "=":
-                return lambda x: x is None or (isinstance(x, str) and not isinstance(x, XLError) and x == "") \
-                    if m.group(1) is None else x is None
-            if op == "<>":
-                return lambda x: not (x is None)
-            return lambda x: False
-        num = text_to_number(rest, epoch) if rest.strip() else VALUE
-        if not isinstance(num, XLError):
-            value: object = num
-        elif rest.upper() in ("TRUE", "FALSE"):
-            value = rest.upper() == "TRUE"
-        elif rest.upper() in ERRORS:
-            value = ERRORS[rest.upper()]
-        else:
-            value = rest
-    elif crit is None:
-        op, value = "=", 0.0
-    else:
-        op, value = "=", crit
-        if _is_number(crit):
-            value = to_number(crit, epoch)
-    if isinstance(value, XLError):
-        same = (lambda x: isinstance(x, XLError) and str(x) == str(value))
-        return same if op == "=" else (lambda x: not same(x)) if op == "<>" else (lambda x: False)
-    if isinstance(value, bool):
-        same = (lambda x: isinstance(x, bool) and x == value)
-        if op in ("=", "<>"):
-            return same if op == "=" else (lambda x: not same(x))
-        return lambda x: isinstance(x, bool) and bool(compare(op, x, value, epoch))
-    if isinstance(value, float):
-        def num_test(x):
-            if isinstance(x, XLError) or isinstance(x, bool):
-                return False
-            if _is_number(x):
-                return bool(compare(op, to_number(x, epoch), value, epoch))
-            if op == "=" and isinstance(x, str):
-                n = text_to_number(x, epoch)
-                return not isinstance(n, XLError) and bool(compare("=", n, value, epoch))
-            return False
-        if op == "<>":
-            return lambda x: not (_is_number(x) and bool(compare("=", to_number(x, epoch), value, epoch)))
-        return num_test
-    text = str(value)
-    if op in ("=", "<>"):
-        pat = wildcard(text)
-
-        def text_test(x):
-            hit = isinstance(x, str) and not isinstance(x, XLError) and bool(pat.match(x))
-            return hit if op == "=" else not hit
-        return text_test
-    return lambda x: isinstance(x, str) and not isinstance(x, XLError) and bool(compare(op, x, text, epoch))
 
 
 def scalar_fn(fn, nargs: tuple[int, int], kinds: str, **facts):

@@ -5,7 +5,7 @@ import datetime as _dt
 import math
 
 from ..values import DIV0, VALUE, XLError, flatten, is_grid, shape_of, to_number
-from .common import ALL, agg, criteria, declare
+from .common import ALL, agg, declare
 from statistics import NormalDist
 
 from ..values import DIV0, NA, NUM, REF, VALUE, XLError, fifteen_digits, flatten, is_grid, shape_of, to_bool, to_number
