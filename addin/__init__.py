@@ -4,7 +4,7 @@ One layer a subpackage, each importing the ones listed after it (and ``engine``)
 before it; the one exception: the xlwings modules' buttons (``excel.xl``, ``excel.lite``) run
 the macros of ``documents`` when pressed.
 
-* :mod:`addin.cli` - the ``warrants`` command (``cli``, its fast path ``launch``, ``lightimport``).
+* :mod:`addin.cli` - the ``warrants`` command (``cli``, ``launch``, ``terminal``).
 * :mod:`addin.documents` - what a holder receives and a user keeps: the §4(i) certificate and
   Exhibit A purchase form (``macros``, ``documents``), the starter workbook (``starter``) and the
   repair of tables cut to one cell (``tables``); :mod:`addin.ocf` reads and writes OCF packages.

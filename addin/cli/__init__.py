@@ -1,2 +1,3 @@
-"""The ``warrants`` command: ``launch`` (the console script and its fast ``recalc --json`` path),
-``cli`` (every other command) and ``lightimport`` (openpyxl's package body deferred at start-up)."""
+"""The ``warrants`` command: ``launch`` (the console script, the consoles and the one-line error
+texts), ``cli`` (every command, parsed in one front end) and ``terminal`` (cell text shown with
+control characters escaped)."""
