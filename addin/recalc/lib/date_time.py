@@ -342,17 +342,25 @@ def _date_of(ev, parts) -> float | XLError:
     return float(n) if 0 <= n <= MAX_SERIAL and y >= 1900 else VALUE
 
 
-def datevalue(ev, text):
-    """DATEVALUE(date_text): the serial number of the date in text; a time in the text is
-    ignored; text that is not a date (or a number) is #VALUE!; 29-Feb-1900 is 60 as in Excel."""
+def _parsed_text(ev, name: str, text):
+    """DATEVALUE's and TIMEVALUE's reading of their text: an error passed on, a non-text #VALUE!,
+    a reading that depends on the locale unsupported, else :func:`parse_date_time`'s parts."""
     if isinstance(text, XLError):
         return text
     if not isinstance(text, str):
         return VALUE
     why = locale_dependent(text)
     if why:
-        return ev.unsupported("DATEVALUE", f"{text!r}: {why}")
-    parsed = parse_date_time(text)
+        return ev.unsupported(name, f"{text!r}: {why}")
+    return parse_date_time(text)
+
+
+def datevalue(ev, text):
+    """DATEVALUE(date_text): the serial number of the date in text; a time in the text is
+    ignored; text that is not a date (or a number) is #VALUE!; 29-Feb-1900 is 60 as in Excel."""
+    parsed = _parsed_text(ev, "DATEVALUE", text)
+    if isinstance(parsed, XLError):
+        return parsed
     if parsed is None or parsed[0] is None:
         return VALUE
     return _date_of(ev, parsed[0])
@@ -361,14 +369,9 @@ def datevalue(ev, text):
 def timevalue(ev, text):
     """TIMEVALUE(time_text): the fraction of a day of the time in text (a date in the text is
     ignored; 24:00 is 0); text that is not a time is #VALUE!."""
-    if isinstance(text, XLError):
-        return text
-    if not isinstance(text, str):
-        return VALUE
-    why = locale_dependent(text)
-    if why:
-        return ev.unsupported("TIMEVALUE", f"{text!r}: {why}")
-    parsed = parse_date_time(text)
+    parsed = _parsed_text(ev, "TIMEVALUE", text)
+    if isinstance(parsed, XLError):
+        return parsed
     if parsed is None:
         return VALUE
     if parsed[0] is not None and isinstance(_date_of(ev, parsed[0]), XLError):

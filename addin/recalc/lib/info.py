@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..values import NA, VALUE, XLError, grid_map, to_number
-from .common import declare
 from ..values import NA, VALUE, XLError, grid_map, is_grid, to_number
+from .common import declare
 from .elementwise import elementwise, refuse_intersected, to_number_strict
 
 

@@ -1,10 +1,8 @@
 """Logical functions. Each cites the edge cases of Excel's documentation it follows."""
 from __future__ import annotations
 
-from ..values import VALUE, XLError, flatten, grid_map, is_grid, to_bool
-from .common import ALL, declare, scalar_fn
 from ..values import NA, VALUE, XLError, compare, flatten, is_grid, to_bool
-from .common import scalar_fn
+from .common import ALL, declare, scalar_fn
 from .elementwise import broadcast_all, refuse_intersected
 
 

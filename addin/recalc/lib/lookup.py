@@ -4,11 +4,9 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..parse import Rng
-from ..values import NA, REF, VALUE, XLError, compare, grid_map, is_grid, shape_of, to_number
-from .common import ALL, REST, declare, wildcard
 from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number
-from .common import wildcard
-from .elementwise import range_args, whole_ranges
+from .common import ALL, REST, declare, wildcard
+from .elementwise import range_args
 
 
 def _index(ev, args):

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
-from ..values import DIV0, NUM, VALUE, XLError, grid_map, to_number
-from .common import ALL, declare, scalar_fn
 from ..values import DIV0, NA, NUM, VALUE, XLError, flatten, is_grid, to_number
 from .elementwise import elementwise, numbers_in, refuse_intersected, to_number_strict
 

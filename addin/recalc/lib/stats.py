@@ -3,19 +3,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-
-from ..values import DIV0, VALUE, XLError, flatten, is_grid, shape_of, to_number
-from .common import ALL, agg, declare
 from statistics import NormalDist
 
 from ..values import DIV0, NA, NUM, REF, VALUE, XLError, fifteen_digits, flatten, is_grid, shape_of, to_bool, to_number
-from .common import agg
+from . import math as xl_math
+from .common import ALL, agg, declare
 from .criteria import Unordered, count_beyond, matcher
 from .dynamic import grid_result
-from . import math as xl_math
+from .elementwise import (
+    broadcast_all,
+    elementwise,
+    grid_of,
+    is_number,
+    numbers_in,
+    range_args,
+    refuse_intersected,
+    whole_ranges,
+)
 from .math import power
-from .elementwise import (broadcast_all, elementwise, grid_of, is_number, numbers_in, range_args, refuse_intersected,
-                          whole_ranges)
 
 
 def _criteria_map(ev, name, crit, fn):
@@ -332,40 +337,42 @@ def _harmean(xs):
     return len(xs) / math.fsum(1 / x for x in xs)
 
 
-def _kurt(xs):
-    """KURT: fewer than four numbers, or a standard deviation of 0, is #DIV/0!."""
+def _moments(xs, least: int, sample_: bool):
+    """(n, mean, standard deviation) of ``xs``, or #DIV/0! for fewer than ``least`` numbers or a
+    standard deviation of 0 (KURT, SKEW, SKEW.P): the sample's (n - 1) or the population's (n)."""
     n = len(xs)
-    if n < 4:
+    if n < least:
         return DIV0
     m = math.fsum(xs) / n
-    s = math.sqrt(math.fsum((x - m) ** 2 for x in xs) / (n - 1))
-    if s == 0:
-        return DIV0
+    s = math.sqrt(math.fsum((x - m) ** 2 for x in xs) / (n - 1 if sample_ else n))
+    return DIV0 if s == 0 else (n, m, s)
+
+
+def _kurt(xs):
+    """KURT: fewer than four numbers, or a standard deviation of 0, is #DIV/0!."""
+    moments = _moments(xs, 4, True)
+    if isinstance(moments, XLError):
+        return moments
+    n, m, s = moments
     k = math.fsum(((x - m) / s) ** 4 for x in xs)
     return n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * k - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
 
 
 def _skew(xs):
     """SKEW: fewer than three numbers, or a standard deviation of 0, is #DIV/0!."""
-    n = len(xs)
-    if n < 3:
-        return DIV0
-    m = math.fsum(xs) / n
-    s = math.sqrt(math.fsum((x - m) ** 2 for x in xs) / (n - 1))
-    if s == 0:
-        return DIV0
+    moments = _moments(xs, 3, True)
+    if isinstance(moments, XLError):
+        return moments
+    n, m, s = moments
     return n / ((n - 1) * (n - 2)) * math.fsum(((x - m) / s) ** 3 for x in xs)
 
 
 def _skew_p(xs):
     """SKEW.P: the population skewness; no numbers or a standard deviation of 0 is #DIV/0!."""
-    n = len(xs)
-    if n < 1:
-        return DIV0
-    m = math.fsum(xs) / n
-    s = math.sqrt(math.fsum((x - m) ** 2 for x in xs) / n)
-    if s == 0:
-        return DIV0
+    moments = _moments(xs, 1, False)
+    if isinstance(moments, XLError):
+        return moments
+    n, m, s = moments
     return math.fsum(((x - m) / s) ** 3 for x in xs) / n
 
 
