@@ -8,6 +8,7 @@ import math
 import re
 
 from ..values import DIV0, NUM, VALUE, XLError, number_text
+from . import bessel
 from .elementwise import elementwise, refuse_intersected, to_number_strict
 
 # base -> (digits of a ten-character two's complement, the bits it holds)
@@ -214,6 +215,29 @@ def _erf(ev, lower, upper=None):
     if upper is None:
         return math.erf(lower)
     return math.erf(upper) - math.erf(lower)
+
+
+def _bessel(name: str, fn, positive_x: bool):
+    def run(ev, x, n):
+        """BESSELI/J/K/Y(x, n): n truncated to a whole number, negative #NUM!; BESSELK and
+        BESSELY of x <= 0 #NUM! (Microsoft's pages of the four functions; calc_tests__ENGINEERING__BESSEL.xlsx
+        All!C6:F7, BESSELK!B16:F20); a logical value is #VALUE! (All!C19:F19). The values are
+        Excel's approximations (see lib/bessel.py), refused where Excel's are not known."""
+        n = math.trunc(n)
+        if n < 0 or (positive_x and x <= 0):
+            return NUM
+        if n > bessel.MAX_ORDER:
+            return ev.unsupported(name, f"an order above {bessel.MAX_ORDER:,}")
+        try:
+            r = fn(x, n)
+        except OverflowError:
+            r = math.inf
+        if r is None:
+            return ev.unsupported(name, "|x| of 8 or more, where Excel's approximation is not the published one")
+        if not math.isfinite(r):
+            return ev.unsupported(name, "a value beyond the float range (Excel's error there is not known)")
+        return r
+    return run
 
 
 # ----------------------------------------------------------------------------- complex numbers
@@ -452,6 +476,10 @@ FUNCTIONS = {
     "ERF.PRECISE": elementwise(lambda ev, x: math.erf(x), (1, 1), "N"),
     "ERFC": elementwise(lambda ev, x: math.erfc(x), (1, 1), "N"),
     "ERFC.PRECISE": elementwise(lambda ev, x: math.erfc(x), (1, 1), "N"),
+    "BESSELI": elementwise(_bessel("BESSELI", bessel.besseli, False), (2, 2), "N"),
+    "BESSELJ": elementwise(_bessel("BESSELJ", bessel.besselj, False), (2, 2), "N"),
+    "BESSELK": elementwise(_bessel("BESSELK", bessel.besselk, True), (2, 2), "N"),
+    "BESSELY": elementwise(_bessel("BESSELY", bessel.bessely, True), (2, 2), "N"),
     "IMREAL": elementwise(_im_part(0), (1, 1), "a"),
     "IMAGINARY": elementwise(_im_part(1), (1, 1), "a"),
     "IMABS": elementwise(_imabs, (1, 1), "a"),
