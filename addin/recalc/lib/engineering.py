@@ -315,21 +315,38 @@ def _suffix(v) -> str:
     return "j" if isinstance(v, str) and v.endswith("j") else "i"
 
 
+_ONE_DIGIT = re.compile(r"^(-?)([1-9])E-(\d+)$")
+
+
+def _part_text(x: float) -> str | None:
+    """One part of a complex number as Excel writes it, or None where that is not known.
+
+    Excel writes a part of one significant digit from 1E-10 to 1E-18 without an exponent
+    (1E-16, 1E-17, 1E-18 as "0.0000000000000001" ...: calc_tests__ENGINEERING__COMPLEXs.xlsx
+    D16:D18, IMCONJUGATE's I16:I18), 1E-20 and below with one (D19 "1E-20", D13 "1.2E-45-3i"),
+    and other parts as General format (15 significant digits). A part between 1E-20 and 1E-9
+    of more than one digit, or of 1E-19, is not recorded in the fixtures: None (refused)."""
+    t = number_text(x)
+    if "E-" not in t or abs(x) <= 1e-20:
+        return t
+    m = _ONE_DIGIT.match(t)
+    if m and int(m.group(3)) <= 18:
+        sign, digit, exp = m.group(1), m.group(2), int(m.group(3))
+        return f"{sign}0.{'0' * (exp - 1)}{digit}"
+    return None
+
+
 def complex_text(z: complex, suffix: str = "i") -> str | XLError | None:
     """A complex number as Excel writes it: each part in General format (15 significant
     digits), the imaginary coefficient 1 written as the suffix alone ("1+i", "-i"), a zero part
-    left out ("5i", "5"), and both zero "0"; None for a part between 1E-20 and 1E-9, which
-    Excel writes its own way."""
+    left out ("5i", "5"), and both zero "0"; None where a part's text is not known (see
+    _part_text)."""
     re_, im = z.real, z.imag
     if not (math.isfinite(re_) and math.isfinite(im)):
         return NUM
-    re_t, im_t = number_text(re_), number_text(im)
-    for x, t in ((re_, re_t), (im, im_t)):
-        if "E-" in t and abs(x) > 1e-20:
-            # Excel writes 1E-16 to 1E-18 without an exponent ("0.0000000000000001":
-            # COMPLEXs.xlsx D16:D18) and 1E-20 or less with one (D19, D13): the rule between is
-            # not recorded here
-            return None
+    re_t, im_t = _part_text(re_), _part_text(im)
+    if re_t is None or im_t is None:
+        return None
     if im_t == "0":
         return re_t
     coef = "" if im_t == "1" else "-" if im_t == "-1" else im_t

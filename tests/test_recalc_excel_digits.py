@@ -1,0 +1,44 @@
+"""How Excel writes and rounds where its float arithmetic shows (issue 19): complex-number parts,
+and the maths and statistics cells un-refused from the fixtures. Every expected value is the
+cached value of an Excel-saved fixture book (book and cell named) or of Microsoft's
+documentation (page named); a case Excel's values do not settle must be refused (recorded
+unsupported), never answered with another value."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from addin.recalc import XLError, recalc_workbook
+
+
+def run(cells: dict[str, object]):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for ref, v in cells.items():
+        ws[ref] = v
+    return recalc_workbook(wb, None)
+
+
+COMPLEX_BOOK = "calc_tests__ENGINEERING__COMPLEXs.xlsx"
+
+
+@pytest.mark.parametrize("real,formula,expected,source", [
+    (1e-16, "=COMPLEX(A1,0)", "0.0000000000000001", "D16"),
+    (1e-17, "=COMPLEX(A1,0)", "0.00000000000000001", "D17"),
+    (1e-18, "=COMPLEX(A1,0)", "0.000000000000000001", "D18"),
+    (1e-18, "=IMCONJUGATE(COMPLEX(A1,0))", "0.000000000000000001", "I18"),
+    (1e-20, "=COMPLEX(A1,0)", "1E-20", "D19"),
+    (1.2e-45, "=COMPLEX(A1,-3)", "1.2E-45-3i", "D13"),
+])
+def test_complex_parts_written_as_excel_writes_them(real, formula, expected, source):
+    # calc_tests__ENGINEERING__COMPLEXs.xlsx, Sheet1!<source>
+    assert run({"A1": real, "B1": formula})["S!B1"] == expected
+
+
+def test_a_complex_part_whose_text_is_not_recorded_is_refused():
+    # a part of 1E-19 (between the fixed 1E-18 and the exponent of 1E-20), and a part of more
+    # than one digit below 1E-9: Excel's text for them is in no fixture
+    for f in ("=COMPLEX(1E-19,0)", "=COMPLEX(2.5E-16,1)"):
+        r = run({"B1": f})
+        assert isinstance(r["S!B1"], XLError) and ("S", 1, 2) in r.unsupported, f
