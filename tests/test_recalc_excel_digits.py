@@ -42,3 +42,19 @@ def test_a_complex_part_whose_text_is_not_recorded_is_refused():
     for f in ("=COMPLEX(1E-19,0)", "=COMPLEX(2.5E-16,1)"):
         r = run({"B1": f})
         assert isinstance(r["S!B1"], XLError) and ("S", 1, 2) in r.unsupported, f
+
+
+@pytest.mark.parametrize("formula,expected,source", [
+    ("=SIN(PI())", 1.22514845490862e-16, "calc_tests__MATH_AND_TRIGONOMETRY__trigonometric_functions.xlsx B12"),
+    ("=COS(PI()/2)", 6.1257422745431e-17, "docs__COS.xlsx B6"),
+    ("=COS(-PI()/2)", 6.1257422745431e-17, "docs__COS.xlsx B2"),
+    ("=TAN(PI()/2)", 1.6324552277619072e16, "docs__TAN.xlsx B8"),
+    ("=TAN(-3*PI()/2)", -5441517425873024.0, "docs__TAN.xlsx B2"),
+    ("=TAN(3*PI()/2)", 5441517425873024.0, "docs__TAN.xlsx B10"),
+    ("=TAN(-PI())", 1.22514845490862e-16, "docs__TAN.xlsx B3"),
+    ("=SIN(PI()/2)", 1.0, "docs__SIN.xlsx B6"),
+    ("=SIN(10*PI()/180)", 0.17364817766693033, "docs__SIN.xlsx B7"),
+])
+def test_trigonometry_reduces_its_argument_as_excel(formula, expected, source):
+    got = run({"B1": formula})["S!B1"]
+    assert got == pytest.approx(expected, rel=1e-12, abs=0), (got, source)

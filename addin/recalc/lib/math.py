@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from fractions import Fraction
 
 from ..values import DIV0, NA, NUM, VALUE, XLError, flatten, is_grid, to_number
 from .elementwise import elementwise, numbers_in, refuse_intersected, to_number_strict
@@ -326,17 +327,33 @@ def _permut(ev, n, k):
 
 def _trig_checked(fn, domain=None, pole=None):
     def run(ev, x):
-        """Trigonometric and hyperbolic functions: outside the domain #NUM!, at a pole #DIV/0!;
-        the argument's size at most 2^27 for the periodic ones (Excel: #NUM! beyond)."""
+        """Hyperbolic functions and their inverses: outside the domain #NUM!, at a pole #DIV/0!."""
         if domain is not None and not domain(x):
             return NUM
         if pole is not None and pole(x):
             return DIV0
         r = fn(x)
-        if fn in (math.sin, math.cos) and r != 0 and abs(r) < 1e-9 * max(1.0, abs(x)):
-            return ev.unsupported(fn.__name__.upper(), "a result at the rounding noise of its argument")
         return r if math.isfinite(r) else NUM
     return run
+
+
+# Excel reduces a trigonometric argument by pi/2 exactly, with pi to 64 bits (the x87 extended
+# format's pi, 0xC90FDAA22168C235 / 2^62, 5.0E-20 above the true pi): SIN(PI()) is
+# 1.22514845490862E-16 in Excel, not sin(float pi) = 1.2246467991473532E-16; COS(PI()/2) is
+# 6.1257422745431E-17 and TAN(-3*PI()/2) -5441517425873024, the exact remainders by that pi/2
+# (calc_tests__MATH_AND_TRIGONOMETRY__trigonometric_functions.xlsx B12, C13; docs__COS.xlsx B2,
+# docs__TAN.xlsx B2). A rounded multiple of pi/2 (x87 arithmetic) gives other digits from 3 pi/2 on
+# (-1.8388E-16 for TAN's -1.8377E-16), so the remainder is exact, as the x87 FPREM computes it.
+_HALF_PI_64 = Fraction(0xC90FDAA22168C235, 1 << 63)
+
+
+def _sin_cos(x: float) -> tuple[float, float]:
+    """sin(x), cos(x) as Excel computes them: the remainder r = x - q*pi/2 (see above), then the
+    quadrant q mod 4."""
+    q = round(x / (math.pi / 2))
+    r = float(Fraction(x) - q * _HALF_PI_64)
+    s, c = math.sin(r), math.cos(r)
+    return ((s, c), (c, -s), (-s, -c), (-c, s))[q % 4]
 
 
 def _periodic(name, fn, pole=None):
@@ -345,15 +362,13 @@ def _periodic(name, fn, pole=None):
             return NUM
         if pole is not None and pole(x):
             return DIV0
-        if x != 0 and (abs(math.sin(x)) < 1e-6 or abs(math.cos(x)) < 1e-6):
-            # near a multiple of pi/2 Excel's argument reduction differs from the C library's
-            # (SIN(PI()) is 1.22514845490862E-16 in Excel, 1.2246467991473532e-16 here:
-            # calc_tests__MATH_AND_TRIGONOMETRY__trigonometric_functions.xlsx B12)
-            return ev.unsupported(name, "an argument within 1e-6 of a multiple of pi/2")
-        r = fn(x)
+        try:
+            r = fn(*_sin_cos(x))
+        except ZeroDivisionError:
+            return DIV0
         return r if math.isfinite(r) else NUM
     run.__doc__ = "SIN, COS, TAN, COT, CSC, SEC: |number| >= 2^27 is #NUM! (Excel's documented limit); " \
-                  "a zero of the denominator #DIV/0!; near the zeros and poles, unsupported (see above)."
+                  "a zero of the denominator #DIV/0!; the argument reduced as Excel reduces it (see _sin_cos)."
     return run
 
 
@@ -545,9 +560,9 @@ FUNCTIONS = {
     "ASIN": elementwise(_asin, (1, 1), "n"),
     "ATAN": elementwise(_trig(math.atan), (1, 1), "n"),
     "ATAN2": elementwise(_atan2, (2, 2), "n"),
-    "COS": elementwise(_periodic("COS", math.cos), (1, 1), "n"),
+    "COS": elementwise(_periodic("COS", lambda s, c: c), (1, 1), "n"),
     "COSH": elementwise(_trig(math.cosh), (1, 1), "n"),
-    "SIN": elementwise(_periodic("SIN", math.sin), (1, 1), "n"),
+    "SIN": elementwise(_periodic("SIN", lambda s, c: s), (1, 1), "n"),
     "PI": lambda ev, args: math.pi if not args else VALUE,
     "EXP": elementwise(_trig(math.exp), (1, 1), "n"),         # overflow: #NUM!
     "DEGREES": elementwise(lambda ev, x: math.degrees(x), (1, 1), "n"),
@@ -573,10 +588,10 @@ FUNCTIONS = {
     "COMBINA": elementwise(_combina, (2, 2), "n"),
     "PERMUT": elementwise(_permut, (2, 2), "n"),
     "SQRTPI": elementwise(_sqrtpi, (1, 1), "n"),
-    "TAN": elementwise(_periodic("TAN", math.tan), (1, 1), "n"),
-    "COT": elementwise(_periodic("COT", lambda x: 1 / math.tan(x), pole=lambda x: x == 0), (1, 1), "n"),
-    "CSC": elementwise(_periodic("CSC", lambda x: 1 / math.sin(x), pole=lambda x: x == 0), (1, 1), "n"),
-    "SEC": elementwise(_periodic("SEC", lambda x: 1 / math.cos(x)), (1, 1), "n"),
+    "TAN": elementwise(_periodic("TAN", lambda s, c: s / c), (1, 1), "n"),
+    "COT": elementwise(_periodic("COT", lambda s, c: c / s, pole=lambda x: x == 0), (1, 1), "n"),
+    "CSC": elementwise(_periodic("CSC", lambda s, c: 1 / s, pole=lambda x: x == 0), (1, 1), "n"),
+    "SEC": elementwise(_periodic("SEC", lambda s, c: 1 / c), (1, 1), "n"),
     "SINH": elementwise(_trig_checked(math.sinh), (1, 1), "n"),
     "TANH": elementwise(_trig_checked(math.tanh), (1, 1), "n"),
     "ASINH": elementwise(_trig_checked(math.asinh), (1, 1), "n"),
