@@ -58,3 +58,17 @@ def test_a_complex_part_whose_text_is_not_recorded_is_refused():
 def test_trigonometry_reduces_its_argument_as_excel(formula, expected, source):
     got = run({"B1": formula})["S!B1"]
     assert got == pytest.approx(expected, rel=1e-12, abs=0), (got, source)
+
+
+@pytest.mark.parametrize("x,expected,source", [
+    (1.0000001, -5.772155829918508e-08, "B23"),
+    (0.9999999, 5.7721574684441944e-08, "B24"),
+    (1, 0.0, "B3"),
+    (2, 0.0, "B4"),
+    (4.0000001, 1.7917595948398235, "B21"),
+])
+def test_gammaln_near_its_zeros_to_the_last_digit(x, expected, source):
+    # calc_tests__STATISTICAL__GAMMALN_GAMMALNPRECISE.xlsx, sheet "GAMMALN GAMMALN.PRECISE"
+    got = run({"A1": x, "B1": "=GAMMALN(A1)", "C1": "=GAMMALN.PRECISE(A1)"})
+    for ref in ("S!B1", "S!C1"):
+        assert got[ref] == pytest.approx(expected, rel=1e-12, abs=0), (ref, got[ref], source)

@@ -765,16 +765,36 @@ def _weibull(ev, x, alpha, beta, cumulative):
     return alpha / beta ** alpha * x ** (alpha - 1) * math.exp(-((x / beta) ** alpha))
 
 
+# ln Gamma(1 + e) = -gamma e + sum over k >= 2 of (-1)^k zeta(k) e^k / k (Abramowitz & Stegun
+# 6.1.33): Euler's gamma and zeta(2..8)
+_EULER_GAMMA = 0.5772156649015329
+_ZETA = (math.pi ** 2 / 6, 1.2020569031595942, math.pi ** 4 / 90, 1.0369277551433699,
+         math.pi ** 6 / 945, 1.0083492773819228, math.pi ** 8 / 9450)
+
+
+def _lgamma_near_1(e: float) -> float:
+    """ln Gamma(1 + e) for |e| < 1e-3 to full precision (the series above, its remainder below
+    1e-27 of the result), where math.lgamma cancels to a few digits."""
+    total = 0.0
+    for k in range(len(_ZETA) + 1, 1, -1):
+        total += (-1) ** k * _ZETA[k - 2] * e ** k / k
+    return -_EULER_GAMMA * e + total
+
+
 def _gammaln(ev, x):
-    """GAMMALN / GAMMALN.PRECISE(x): x <= 0 is #NUM!."""
+    """GAMMALN / GAMMALN.PRECISE(x): x <= 0 is #NUM!. Near 1 and 2, where the result is near 0,
+    Excel's value is exact to the last digit (GAMMALN(1.0000001) -5.772155829918508E-08,
+    GAMMALN(0.9999999) 5.7721574684441944E-08, GAMMALN(1) and GAMMALN(2) 0: the Excel-saved
+    calc_tests__STATISTICAL__GAMMALN_GAMMALNPRECISE.xlsx B23, B24, B3, B4), and math.lgamma
+    is not (-5.7721558699E-08): the series of ln Gamma(1 + e) there (ln Gamma(2 + e) is
+    log1p(e) + ln Gamma(1 + e))."""
     if x <= 0:
         return NUM
-    r = math.lgamma(x)
-    if abs(r) < 1e-4:
-        # near 1 and 2 the result cancels to a few digits, where Excel's approximation and
-        # Python's part (GAMMALN(1.0000001): Excel -5.7721558299e-08, Python -5.7721558699e-08)
-        return ev.unsupported("GAMMALN", "a result near 0, where Excel's approximation differs")
-    return r
+    if abs(x - 1) < 1e-3:
+        return _lgamma_near_1(x - 1)
+    if abs(x - 2) < 1e-3:
+        return math.log1p(x - 2) + _lgamma_near_1(x - 2)
+    return math.lgamma(x)
 
 
 def _gamma(ev, x):
