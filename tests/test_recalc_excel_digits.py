@@ -72,3 +72,26 @@ def test_gammaln_near_its_zeros_to_the_last_digit(x, expected, source):
     got = run({"A1": x, "B1": "=GAMMALN(A1)", "C1": "=GAMMALN.PRECISE(A1)"})
     for ref in ("S!B1", "S!C1"):
         assert got[ref] == pytest.approx(expected, rel=1e-12, abs=0), (ref, got[ref], source)
+
+
+@pytest.mark.parametrize("formula,expected,source", [
+    ("=BETA.INV(4.688385940594357E-12,2,2.5,0.234,1.2)", 0.234001, "calc_tests__STATISTICAL__BETADIST_BETAINV.xlsx H9"),
+    ("=BETA.INV(0.9999999999999962,2,2.5,0.234,1.2)", 1.199999004352299, "BETADIST_BETAINV.xlsx H10"),
+    ("=BETA.INV(3.038194444441917E-24,2,2.5,0,1.2)", 1.0000000000000012e-12, "BETADIST_BETAINV.xlsx H11"),
+    ("=BETA.INV(3.381928365472304E-07,2,0.0001,0.15,1.2)", 0.23400000000000004, "BETADIST_BETAINV.xlsx H25"),
+    ("=BETA.INV(2.3817091316180232E-30,100,1,0.1,1)", 0.555, "BETADIST_BETAINV.xlsx H30"),
+    ("=GAMMA.INV(2.755707120924027E-51,9,1000000)", 9.999999999999998, "calc_tests__STATISTICAL__GAMMA.xlsx F21"),
+    ("=GAMMA.INV(1E-07,9,2)", 1.4902187371078093, "GAMMA.xlsx F70"),
+    ("=GAMMA.INV(0.999999,9,2)", 61.91422671617931, "GAMMA.xlsx F74"),
+    ("=CONFIDENCE.T(1E-06,1,50)", 0.7903688771303455, "calc_tests__STATISTICAL__CONFIDENCE.xlsx E5"),
+    ("=CONFIDENCE.T(0.999999,1,50)", 1.781519460717496e-07, "CONFIDENCE.xlsx E8"),
+])
+def test_inverse_distributions_exact_in_both_tails(formula, expected, source):
+    got = run({"B1": formula})["S!B1"]
+    assert got == pytest.approx(expected, rel=1e-12, abs=0), (got, source)
+
+
+def test_a_result_at_the_rounding_noise_of_its_bound_is_refused():
+    # Excel -2.220446049250313E-16 (BETADIST_BETAINV.xlsx H16): the last bit of a cancellation
+    r = run({"B1": "=BETA.INV(0.9526182716825916,2,2.5,-1,0.234)"})
+    assert isinstance(r["S!B1"], XLError) and ("S", 1, 2) in r.unsupported

@@ -111,31 +111,62 @@ def beta_i(a: float, b: float, x: float) -> float:
     return 1.0 - math.exp(lbt) * _betacf(b, a, 1 - x) / b
 
 
-def flat(ev, name: str, p: float):
-    """Near probability 0 or 1 a distribution is flat and Excel's own inverse stops at other
-    digits (BETA.INV of 3.04E-24 is 1.0000000000000012E-12 in Excel, CONFIDENCE.T with alpha
-    0.999999 differs in the fourth digit: the Excel-saved BETADIST_BETAINV.xlsx H11 and
-    CONFIDENCE.xlsx E8): refused within 1e-5 of either end."""
-    if 0 < p < 1e-5 or 1 - 1e-5 < p < 1:
-        return ev.unsupported(name, "a probability within 1e-5 of 0 or 1")
-    return None
-
-
-def _invert(cdf, p: float, lo: float, hi: float) -> float:
-    """x with cdf(x) = p for an increasing cdf, by bisection (the bracket widened upward)."""
-    while cdf(hi) < p:
-        lo, hi = hi, hi * 2 if hi > 0 else 1.0
-        if hi > 1e300:
-            return math.inf
-    for _ in range(2000):
-        mid = (lo + hi) / 2
-        if cdf(mid) < p:
+def _bisect(below, lo: float, hi: float) -> float:
+    """The point of [lo, hi] where ``below`` turns False (True at lo, False at hi), to a
+    relative 1e-15: halving toward 0 while lo is 0, so a root of 1E-300 takes a thousand steps
+    at most, then bisection."""
+    for _ in range(3000):
+        mid = hi / 2 if lo == 0 else (lo + hi) / 2
+        if not lo < mid < hi:
+            break
+        if below(mid):
             lo = mid
         else:
             hi = mid
-        if hi - lo <= 1e-15 * max(abs(hi), 1e-300):
+        if hi - lo <= 1e-15 * hi:
             break
     return (lo + hi) / 2
+
+
+def _tails(ev, name: str, p: float, tail: str):
+    """(lower, upper) tail probabilities of ``p`` given as the ``tail`` one, the other 1 - p
+    (exact where it is used: an inverse works in the tail of at most 1/2, where 1 - p is
+    exact); None and the cell refused when the smaller is below 1E-290, where the distribution
+    functions underflow."""
+    lower, upper = (p, 1 - p) if tail == "lower" else (1 - p, p)
+    if min(lower, upper) < 1e-290:
+        return None, ev.unsupported(name, "a probability below 1E-290")
+    return (lower, upper), None
+
+
+# Excel's inverses are exact to the last digits in both tails (BETA.INV of 3.038194444441917E-24
+# is 1.0000000000000012E-12, of 0.9999999999999962 1.199999004352299; GAMMA.INV of 1E-7 and of
+# 0.999999 1.4902187371078093 and 61.91422671617931; CONFIDENCE.T with alpha 0.999999
+# 1.781519460717496E-07: the Excel-saved calc_tests__STATISTICAL__BETADIST_BETAINV.xlsx H11, H10;
+# GAMMA.xlsx F70, F74; CONFIDENCE.xlsx E8, each within 5E-16 of the exact inverse). So each
+# inverse is solved in its smaller tail, where the tail's function keeps full relative
+# precision: the lower one, or the upper one for 1 - x.
+
+def beta_root(a: float, b: float, lower: float, upper: float) -> tuple[float, float]:
+    """(x, 1 - x) with I_x(a, b) = lower (1 - I_x(a, b) = I_{1-x}(b, a) = upper), both to full
+    relative precision."""
+    if lower <= 0.5:
+        x = _bisect(lambda t: beta_i(a, b, t) < lower, 0.0, 1.0)
+        return x, 1 - x
+    y = _bisect(lambda t: beta_i(b, a, t) < upper, 0.0, 1.0)
+    return 1 - y, y
+
+
+def gamma_root(a: float, lower: float, upper: float) -> float:
+    """x with P(a, x) = lower (Q(a, x) = upper)."""
+    hi = max(a, 1.0)
+    if lower <= 0.5:
+        while gamma_p(a, hi) < lower:
+            hi *= 2
+        return _bisect(lambda t: gamma_p(a, t) < lower, 0.0, hi)
+    while gamma_q(a, hi) > upper:
+        hi *= 2
+    return _bisect(lambda t: gamma_q(a, t) > upper, 0.0, hi)
 
 
 # ----------------------------------------------------------------------------- GAMMA, CHISQ
@@ -159,7 +190,8 @@ def _gamma_inv(ev, p, alpha, beta):
         return NUM
     if p == 0:
         return 0.0
-    return flat(ev, "GAMMA.INV", p) or beta * _invert(lambda t: gamma_p(alpha, t), p, 0.0, max(alpha, 1.0))
+    tails, refused = _tails(ev, "GAMMA.INV", p, "lower")
+    return refused or beta * gamma_root(alpha, *tails)
 
 
 def _chisq_dist(ev, x, df, cumulative):
@@ -188,7 +220,8 @@ def _chisq_inv(ev, p, df):
         return NUM
     if p == 0:
         return 0.0
-    return flat(ev, "CHISQ.INV", p) or 2 * _invert(lambda t: gamma_p(k / 2, t), p, 0.0, max(k / 2, 1.0))
+    tails, refused = _tails(ev, "CHISQ.INV", p, "lower")
+    return refused or 2 * gamma_root(k / 2, *tails)
 
 
 def _chisq_inv_rt(ev, p, df):
@@ -197,7 +230,10 @@ def _chisq_inv_rt(ev, p, df):
     k = int(df)
     if not 0 < p <= 1 or not 1 <= k <= 1e10:
         return NUM
-    return flat(ev, "CHISQ.INV.RT", p) or 2 * _invert(lambda t: -gamma_q(k / 2, t), -p, 0.0, max(k / 2, 1.0))
+    if p == 1:
+        return 0.0
+    tails, refused = _tails(ev, "CHISQ.INV.RT", p, "upper")
+    return refused or 2 * gamma_root(k / 2, *tails)
 
 
 # ----------------------------------------------------------------------------- BETA
@@ -226,18 +262,16 @@ def _beta_inv(ev, p, alpha, beta, lo=0.0, hi=1.0):
     (BETADIST_BETAINV.xlsx H68, H69), alpha <= 0, beta <= 0 or A >= B is #NUM!."""
     if not 0 < p < 1 or alpha <= 0 or beta <= 0 or lo >= hi:
         return NUM
-    if flat(ev, "BETA.INV", p):
-        return flat(ev, "BETA.INV", p)
-    a, b = 0.0, 1.0
-    for _ in range(2000):
-        mid = (a + b) / 2
-        if beta_i(alpha, beta, mid) < p:
-            a = mid
-        else:
-            b = mid
-        if b - a <= 1e-16:
-            break
-    return lo + (a + b) / 2 * (hi - lo)
+    tails, refused = _tails(ev, "BETA.INV", p, "lower")
+    if refused:
+        return refused
+    x = beta_root(alpha, beta, *tails)[0]
+    r = lo + x * (hi - lo)
+    if r != 0 and abs(r) < 1e-12 * abs(lo):
+        # the rounding noise of a result at 0 (Excel -2.220446049250313E-16 for BETA.INV(
+        # 0.9526182716825916, 2, 2.5, -1, 0.234): BETADIST_BETAINV.xlsx H16) follows the last bit
+        return ev.unsupported("BETA.INV", "a result at the rounding noise of its lower bound")
+    return r
 
 
 # ----------------------------------------------------------------------------- T, F
@@ -291,8 +325,6 @@ def _t_inv(ev, p, df):
         return NUM
     if p == 0.5:
         return 0.0
-    if flat(ev, "T.INV", p):
-        return flat(ev, "T.INV", p)
     upper = p > 0.5
     q = 2 * (1 - p) if upper else 2 * p              # the two-tailed probability
     t = _t_inv_2t(ev, q, float(k))
@@ -305,20 +337,14 @@ def _t_inv_2t(ev, p, df):
     k = int(df)
     if not 0 < p <= 1 or k < 1:
         return NUM
-    if flat(ev, "T.INV.2T", p):
-        return flat(ev, "T.INV.2T", p)
-    # beta_i(k/2, 1/2, k/(k+t^2)) = p, decreasing in t: solve for x = k/(k+t^2)
-    a, b = 0.0, 1.0
-    for _ in range(2000):
-        mid = (a + b) / 2
-        if beta_i(k / 2, 0.5, mid) < p:
-            a = mid
-        else:
-            b = mid
-        if b - a <= 1e-17:
-            break
-    x = (a + b) / 2
-    return math.sqrt(k * (1 - x) / x) if x > 0 else NUM
+    if p == 1:
+        return 0.0
+    # the two tails beyond t: I_x(k/2, 1/2) with x = k/(k + t^2), so t = sqrt(k (1 - x) / x)
+    tails, refused = _tails(ev, "T.INV.2T", p, "lower")
+    if refused:
+        return refused
+    x, rest = beta_root(k / 2, 0.5, *tails)
+    return math.sqrt(k * rest / x) if x > 0 else NUM
 
 
 def _f_cdf(x: float, d1: float, d2: float) -> float:
@@ -357,7 +383,7 @@ def _f_inv(ev, p, d1, d2):
         return NUM
     if p == 0:
         return 0.0
-    return flat(ev, "F.INV", p) or _invert(lambda t: _f_cdf(t, d1, d2), p, 0.0, 1.0)
+    return _f_inv_tail(ev, "F.INV", p, "lower", d1, d2)
 
 
 def _f_inv_rt(ev, p, d1, d2):
@@ -366,7 +392,19 @@ def _f_inv_rt(ev, p, d1, d2):
     d1, d2 = int(d1), int(d2)
     if not 0 < p <= 1 or d1 < 1 or d2 < 1:
         return NUM
-    return flat(ev, "F.INV.RT", p) or _invert(lambda t: -beta_i(d2 / 2, d1 / 2, d2 / (d2 + d1 * t)), -p, 0.0, 1.0)
+    if p == 1:
+        return 0.0
+    return _f_inv_tail(ev, "F.INV.RT", p, "upper", d1, d2)
+
+
+def _f_inv_tail(ev, name, p, tail, d1, d2):
+    """x with F's ``tail`` probability p: the cdf is I_u(d1/2, d2/2) with u = d1 x/(d1 x + d2),
+    so x = d2 u / (d1 (1 - u))."""
+    tails, refused = _tails(ev, name, p, tail)
+    if refused:
+        return refused
+    u, rest = beta_root(d1 / 2, d2 / 2, *tails)
+    return d2 * u / (d1 * rest) if rest > 0 else NUM
 
 
 def _confidence_t(ev, alpha, sd, n):
