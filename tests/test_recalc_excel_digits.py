@@ -95,3 +95,18 @@ def test_a_result_at_the_rounding_noise_of_its_bound_is_refused():
     # Excel -2.220446049250313E-16 (BETADIST_BETAINV.xlsx H16): the last bit of a cancellation
     r = run({"B1": "=BETA.INV(0.9526182716825916,2,2.5,-1,0.234)"})
     assert isinstance(r["S!B1"], XLError) and ("S", 1, 2) in r.unsupported
+
+
+@pytest.mark.parametrize("number,divisor,expected,cell", [
+    (5, 1e-10, 9.999981783901343e-11, "C25"),
+    (5, -1e-10, -1.821609865774887e-16, "C26"),
+    (10.0000000001, 0.1, 9.999945316252479e-11, "C20"),
+    (10.0000000001, -0.1, -0.09999999990000055, "C21"),
+    (1e10, 3, 1.0, "C22"),
+    (-1e10, 3, 2.0, "C23"),
+    (-5.3, 2, 0.7000000000000002, "C16"),
+])
+def test_mod_is_the_exact_remainder_of_the_floats(number, divisor, expected, cell):
+    # calc_tests__MATH_AND_TRIGONOMETRY__MOD_QUOTIENT.xlsx, sheet DATEVALUE
+    got = run({"A1": number, "B1": divisor, "C1": "=MOD(A1,B1)"})["S!C1"]
+    assert got == pytest.approx(expected, rel=1e-12, abs=0), (got, cell)

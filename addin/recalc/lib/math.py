@@ -59,17 +59,18 @@ def round_decimal(n: float, digits: int, rounding) -> float:
 
 def _mod(ev, x, y):
     """MOD(number, divisor) = number - divisor*INT(number/divisor), the sign of the divisor;
-    divisor 0 is #DIV/0!. Where the division is 2^27 or more, or the result cancels to below
-    1e-9 of the number, Excel's own arithmetic gives other digits (MOD(5,1E-10) is 9.99998E-11
-    in Excel, MOD(10.0000000001,0.1) 9.9999453E-11: the Excel-saved
-    calc_tests__MATH_AND_TRIGONOMETRY__MOD_QUOTIENT.xlsx, C25 and C20): refused there."""
+    divisor 0 is #DIV/0!. Excel's result is the exact remainder of the two floats, rounded once
+    (as the x87 FPREM computes it): MOD(5,1E-10) is 9.999981783901343E-11, MOD(5,-1E-10)
+    -1.821609865774887E-16, MOD(10.0000000001,0.1) 9.999945316252479E-11 and MOD(1E10,3) 1 (the
+    Excel-saved calc_tests__MATH_AND_TRIGONOMETRY__MOD_QUOTIENT.xlsx, DATEVALUE!C25, C26, C20,
+    C22), where number - divisor*INT(number/divisor) in floats gives other digits. A quotient of
+    2^53 or more, beyond the fixtures, is refused."""
     if y == 0:
         return DIV0
-    q = x / y
-    r = x - y * math.floor(q)
-    if abs(q) >= 2 ** 27 or (r != 0 and abs(r) < 1e-9 * abs(x)):
-        return ev.unsupported("MOD", "a result Excel's arithmetic computes to other digits")
-    return r
+    if abs(x / y) >= 2 ** 53:
+        return ev.unsupported("MOD", "a quotient of 2^53 or more")
+    fx, fy = Fraction(x), Fraction(y)
+    return float(fx - fy * math.floor(fx / fy))
 
 
 def _sqrt(ev, x):
