@@ -161,6 +161,3 @@ def _convert(ev, number, src, dst):
 
 
 FUNCTIONS = {"CONVERT": elementwise(_convert, (3, 3), "naa")}
-ARRAY_PARAMS: dict = {}
-ARRAY_MODE: dict = {}
-CLIP_SAFE: frozenset = frozenset()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..values import DIV0, NA, NUM, VALUE, XLError, to_number
+from .common import declare
 from .elementwise import elementwise, range_args
 
 _EPS = 1e-16
@@ -436,6 +437,7 @@ def _numbers_of(ev, name, arg):
     return out
 
 
+@declare(array_mode=(0, 1))            # both arrays whole
 def _ttest(ev, args):
     """T.TEST / TTEST(array1, array2, tails, type): Student's t-test probability; tails 1 or 2
     and type 1 (paired), 2 (equal variances) or 3 (unequal variances), truncated, else #NUM!;
@@ -497,6 +499,7 @@ def _ttest(ev, args):
     return p / 2 if tails == 1 else p
 
 
+@declare(array_mode=(0, 1))            # both arrays whole
 def _ftest(ev, args):
     """F.TEST / FTEST(array1, array2): the two-tailed probability that the variances differ
     no more than by chance; fewer than two numbers in either, or a variance of 0, #DIV/0!."""
@@ -518,6 +521,7 @@ def _ftest(ev, args):
     return 2 * min(right, 1 - right)
 
 
+@declare(array_mode=(0, 1))            # both arrays whole
 def _chisq_test(ev, args):
     """CHISQ.TEST / CHITEST(actual_range, expected_range): the chi-squared probability of the
     observed counts; ranges of different shapes are #N/A; an expected 0 is #DIV/0!; degrees of
@@ -584,8 +588,3 @@ FUNCTIONS = {
     "CHISQ.TEST": _chisq_test,
     "CHITEST": _chisq_test,
 }
-
-ARRAY_PARAMS = {**{name: frozenset({0, 1}) for name in ("T.TEST", "TTEST", "F.TEST", "FTEST", "CHISQ.TEST",
-                                                       "CHITEST")}}
-ARRAY_MODE: dict = {}
-CLIP_SAFE: frozenset = frozenset()

@@ -9,6 +9,7 @@ import re
 
 from ..values import DIV0, NUM, VALUE, XLError, number_text
 from . import bessel
+from .common import ALL, declare
 from .elementwise import elementwise, refuse_intersected, to_number_strict
 
 # base -> (digits of a ten-character two's complement, the bits it holds)
@@ -519,12 +520,9 @@ FUNCTIONS = {
     "IMCSCH": elementwise(_im_unary("IMCSCH", _reciprocal(cmath.sinh)), (1, 1), "a"),
     "IMCOT": elementwise(_im_unary("IMCOT", _reciprocal(cmath.tan)), (1, 1), "a"),
     "IMPOWER": elementwise(_impower, (2, 2), "an"),
-    "IMSUM": _im_fold("IMSUM", lambda a, b: a + b, 0j),
-    "IMPRODUCT": _im_fold("IMPRODUCT", lambda a, b: a * b, 1 + 0j),
+    # every argument evaluated whole (ranges and arrays of complex numbers)
+    "IMSUM": declare(_im_fold("IMSUM", lambda a, b: a + b, 0j), array_mode=ALL),
+    "IMPRODUCT": declare(_im_fold("IMPRODUCT", lambda a, b: a * b, 1 + 0j), array_mode=ALL),
     "IMSUB": elementwise(_im_binary(lambda a, b: a - b), (2, 2), "a"),
     "IMDIV": elementwise(_im_binary(lambda a, b: a / b), (2, 2), "a"),
 }
-
-ARRAY_PARAMS = {"IMSUM": None, "IMPRODUCT": None}
-ARRAY_MODE: dict = {}
-CLIP_SAFE: frozenset = frozenset()

@@ -6,6 +6,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 
 from ..values import DIV0, NA, NUM, VALUE, XLError, flatten, is_grid, to_number
+from .common import ALL, declare
 from .elementwise import elementwise, numbers_in, refuse_intersected, to_number_strict
 
 
@@ -605,14 +606,10 @@ FUNCTIONS = {
     "SECH": elementwise(_hyp_inv(math.cosh), (1, 1), "n"),
     "ROMAN": elementwise(_roman, (1, 2), "na", defaults=(0.0,)),
     "ARABIC": elementwise(_arabic, (1, 1), "t"),
-    "GCD": _gcd_lcm("GCD"),
-    "LCM": _gcd_lcm("LCM"),
-    "PRODUCT": _product,
-    "SUMSQ": _sumsq,
+    # every argument whole (ranges and arrays of numbers); PRODUCT and SUMSQ ignore the blanks
+    # beyond the used area of a whole column
+    "GCD": declare(_gcd_lcm("GCD"), array_mode=ALL),
+    "LCM": declare(_gcd_lcm("LCM"), array_mode=ALL),
+    "PRODUCT": declare(_product, array_mode=ALL, clip_safe=True),
+    "SUMSQ": declare(_sumsq, array_mode=ALL, clip_safe=True),
 }
-
-# arguments a plain formula passes whole (not intersected), and that accept a range clipped to
-# the used area (the evaluator reads these declarations)
-ARRAY_PARAMS = {"GCD": None, "LCM": None, "PRODUCT": None, "SUMSQ": None}
-ARRAY_MODE: dict = {}
-CLIP_SAFE = frozenset({"PRODUCT", "SUMSQ"})

@@ -44,6 +44,7 @@ def _cells(grid):
             yield r, c, x
 
 
+@declare(array_mode=0, clip_safe=True)           # the range whole
 def _countif(ev, args):
     """COUNTIF(range, criteria): the cells of range meeting the criterion (see criteria.py);
     an array of criteria gives an array of counts."""
@@ -66,6 +67,14 @@ def _sum_range(ev, name, rng, total_rng):
         # Excel resizes a sum_range of another shape from its top-left cell over the sheet
         return ev.unsupported(name, "a sum_range of a different shape from range")
     return total_rng
+
+
+def _conditional_ranges(single: bool, how: str) -> tuple:
+    """The range arguments of SUMIF/AVERAGEIF (range, sum_range), COUNTIFS (every criteria
+    range) and SUMIFS-like functions (the sum range and every criteria range), passed whole."""
+    if single:
+        return 0, 2
+    return tuple(range(0, 255, 2)) if how == "count" else (0, *range(1, 255, 2))
 
 
 def _conditional(name: str, how: str, single: bool):
@@ -145,9 +154,10 @@ def _conditional(name: str, how: str, single: bool):
     run.__doc__ = f"""{name}: the cells whose criteria all hold (criteria.py gives Excel's rules);
     ranges of different shapes are #VALUE!; AVERAGEIF(S) of no cell is #DIV/0!, MAXIFS/MINIFS 0;
     only numbers of the target range count, an error there is returned."""
-    return run
+    return declare(run, array_mode=_conditional_ranges(single, how), clip_safe=True)
 
 
+@declare(array_mode=ALL, clip_safe=True)
 def _countblank(ev, args):
     """COUNTBLANK(range): empty cells and cells with empty text ("" from a formula); a cell with
     0 is not counted."""
@@ -261,7 +271,7 @@ def _stat(name: str, fn, *, with_text: bool = False):
             return NUM
         return r
     run.__doc__ = fn.__doc__
-    return run
+    return declare(run, array_mode=ALL, clip_safe=True)      # every argument whole
 
 
 def _median(xs):
@@ -398,7 +408,7 @@ def _array_and_k(name: str, fn):
             return fn(ev, ys, k)
         return broadcast_all(one, [args[1][1]])
     run.__doc__ = fn.__doc__
-    return run
+    return declare(run, array_mode=0, clip_safe=True)        # the array whole
 
 
 def _large_small(largest: bool):
@@ -474,7 +484,7 @@ def _rank(kind: str):
                 return before + (equal + 1) / 2
             return float(before + 1)
         return broadcast_all(one, [args[0][1]])
-    return run
+    return declare(run, array_mode=1, clip_safe=True)        # ref whole
 
 
 def _pairs(ev, name, args):
@@ -547,7 +557,7 @@ def _regression(name: str, what: str):
         if isinstance(x, XLError):
             return x
         return my - slope * mx + slope * x
-    return run
+    return declare(run, array_mode=(1, 2) if what == "forecast" else (0, 1))   # the arrays whole
 
 
 def _standardize(ev, x, mean, sd):
@@ -569,6 +579,7 @@ def _fisherinv(ev, y):
     return math.tanh(y)
 
 
+@declare(array_mode=0, clip_safe=True)
 def _trimmean(ev, args):
     """TRIMMEAN(array, percent): the mean without floor(n*percent/2)*2 of the extreme numbers
     (rounded down to an even count); percent < 0 or >= 1 is #NUM!."""
@@ -931,7 +942,7 @@ def _linest(log: bool):
         r2 = reg / total if total else NUM
         f = (reg / 1) / (resid / df) if resid else NUM
         return grid_result(ev, name, [top, [se_m, se_b], [r2, se_y], [f, float(df)], [reg, resid]])
-    return run
+    return declare(run, array_mode=(0, 1, 2))
 
 
 def _trend(log: bool):
@@ -966,7 +977,7 @@ def _trend(log: bool):
             shape = [[float(next(k)) for _ in row] for row in g]
         out = [[(math.exp(m * x + b) if log else m * x + b) for x in row] for row in shape]
         return grid_result(ev, name, out)
-    return run
+    return declare(run, array_mode=(0, 1, 2))
 
 
 def _percentrank(exclusive: bool):
@@ -1010,9 +1021,10 @@ def _percentrank(exclusive: bool):
             value = rank / (n - 1)
         scale = 10 ** sig
         return math.floor(fifteen_digits(value * scale)) / scale
-    return run
+    return declare(run, array_mode=0)
 
 
+@declare(array_mode=(0, 1))
 def _prob(ev, args):
     """PROB(x_range, prob_range, lower_limit, [upper_limit]): the sum of the probabilities whose
     x lies in lower..upper (upper omitted: equal to lower); ranges of different sizes are #N/A;
@@ -1048,6 +1060,7 @@ def _prob(ev, args):
     return math.fsum(p for x, p in pairs if lo <= x <= hi)
 
 
+@declare(array_mode=ALL)
 def _multinomial(ev, args):
     """MULTINOMIAL(number1, ...): (sum)! / product of the factorials, each number truncated; a
     negative number is #NUM!; a logical value, typed or in a range, #VALUE! (the Excel-saved
@@ -1079,6 +1092,7 @@ def _multinomial(ev, args):
     return float(r) if r < 2 ** 1024 else NUM
 
 
+@declare(array_mode=3)                          # the coefficients whole
 def _seriessum(ev, args):
     """SERIESSUM(x, n, m, coefficients): the sum of a_i * x^(n + i*m); a non-number, a logical
     value included (SERIESSUM.xlsx F7), is #VALUE!."""
@@ -1108,6 +1122,7 @@ def _seriessum(ev, args):
     return total if math.isfinite(total) else NUM
 
 
+@declare(array_mode=ALL)
 def _mode_mult(ev, args):
     """MODE.MULT(number1, ...): every most frequent number, in order of first appearance, as a
     column; none repeated is #N/A."""
@@ -1127,6 +1142,7 @@ def _mode_mult(ev, args):
     return grid_result(ev, "MODE.MULT", [[x] for x in seen])
 
 
+@declare(array_mode=(0, 1))
 def _frequency(ev, args):
     """FREQUENCY(data_array, bins_array): how many numbers fall at or below each bin (above the
     previous one), and one more count for those above the last bin, as a column."""
@@ -1167,6 +1183,7 @@ def _hypgeom(ev, s, n, big_s, big_n, cumulative):
     return pmf(s)
 
 
+@declare(array_mode=0)
 def _ztest(ev, args):
     """Z.TEST / ZTEST(array, x, [sigma]): 1 - NORM.S.DIST((mean - x) / (sigma / sqrt(n)), TRUE),
     sigma the sample standard deviation when omitted; no numbers is #N/A, one number without
@@ -1214,7 +1231,7 @@ def _sum_pairs(name: str, term):
             return math.fsum(term(x, y) for x, y in pts)
         except OverflowError:            # a square beyond the largest number: #NUM!, as Excel
             return NUM
-    return run
+    return declare(run, array_mode=(0, 1))
 
 
 # AGGREGATE's function numbers (Microsoft, "AGGREGATE function")
@@ -1223,6 +1240,7 @@ _AGGREGATE = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRO
               16: "PERCENTILE.INC", 17: "QUARTILE.INC", 18: "PERCENTILE.EXC", 19: "QUARTILE.EXC"}
 
 
+@declare(array_mode=tuple(range(2, 255)))       # ref1, ref2, ... whole
 def _aggregate(ev, args):
     """AGGREGATE(function_num, options, ref1, [ref2|k], ...): function_num 1..19 as Microsoft's
     table, else #VALUE!; options 4 (ignore nothing) and 6 (ignore error values) are computed;
@@ -1268,7 +1286,7 @@ FUNCTIONS = {
     "MAX": declare(agg(max, empty=0.0), ranges=ALL, clip_safe=True),
     "COUNT": declare(_count, ranges=ALL, clip_safe=True),
     "COUNTA": declare(_counta, ranges=ALL, clip_safe=True),
-    "COUNTIF": _countif,                 # its facts: ARRAY_PARAMS and CLIP_SAFE below
+    "COUNTIF": _countif,
     "SUMPRODUCT": declare(_sumproduct, ranges=ALL, array_mode=ALL, clip_safe=True),
     "SUMIF": _conditional("SUMIF", "sum", True),
     "AVERAGEIF": _conditional("AVERAGEIF", "average", True),
@@ -1380,34 +1398,3 @@ FUNCTIONS = {
     "TREND": _trend(False),
     "GROWTH": _trend(True),
 }
-
-_VARIADIC = ("MEDIAN", "MODE", "MODE.SNGL", "VAR", "VAR.S", "VARP", "VAR.P", "VARA", "VARPA", "STDEV", "STDEV.S",
-             "STDEVP", "STDEV.P", "STDEVA", "STDEVPA", "AVERAGEA", "MAXA", "MINA", "DEVSQ", "AVEDEV", "GEOMEAN",
-             "HARMEAN", "KURT", "SKEW", "SKEW.P")
-# arguments a plain formula passes whole (not intersected), and functions that accept a range
-# clipped to the used area (the evaluator reads these declarations)
-ARRAY_PARAMS = {
-    **{name: None for name in _VARIADIC},
-    "COUNTIF": frozenset({0}), "SUMIF": frozenset({0, 2}), "AVERAGEIF": frozenset({0, 2}),
-    "COUNTIFS": frozenset(range(0, 255, 2)), "SUMIFS": frozenset({0, *range(1, 255, 2)}),
-    "AVERAGEIFS": frozenset({0, *range(1, 255, 2)}), "MAXIFS": frozenset({0, *range(1, 255, 2)}),
-    "MINIFS": frozenset({0, *range(1, 255, 2)}), "COUNTBLANK": None,
-    **{name: frozenset({0}) for name in ("LARGE", "SMALL", "PERCENTILE", "PERCENTILE.INC", "PERCENTILE.EXC",
-                                          "QUARTILE", "QUARTILE.INC", "QUARTILE.EXC", "TRIMMEAN")},
-    **{name: frozenset({1}) for name in ("RANK", "RANK.EQ", "RANK.AVG")},
-    **{name: frozenset({0, 1}) for name in ("CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "STEYX", "COVAR",
-                                             "COVARIANCE.P", "COVARIANCE.S")},
-    "FORECAST": frozenset({1, 2}), "FORECAST.LINEAR": frozenset({1, 2}),
-    **{name: frozenset({0, 1, 2}) for name in ("LINEST", "LOGEST", "TREND", "GROWTH")},
-    "AGGREGATE": frozenset(range(2, 255)),
-    **{name: frozenset({0}) for name in ("PERCENTRANK", "PERCENTRANK.INC", "PERCENTRANK.EXC", "Z.TEST", "ZTEST")},
-    "PROB": frozenset({0, 1}), "MULTINOMIAL": None, "SERIESSUM": frozenset({3}), "MODE.MULT": None,
-    "FREQUENCY": frozenset({0, 1}),
-    **{name: frozenset({0, 1}) for name in ("SUMX2MY2", "SUMX2PY2", "SUMXMY2")},
-}
-ARRAY_MODE = {name: frozenset({0, 1}) for name in ("CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "STEYX",
-                                                   "COVAR", "COVARIANCE.P", "COVARIANCE.S", "SUMX2MY2", "SUMX2PY2",
-                                                   "SUMXMY2")}
-CLIP_SAFE = frozenset({*_VARIADIC, "COUNTIF", "SUMIF", "COUNTIFS", "SUMIFS", "AVERAGEIFS", "MAXIFS", "MINIFS", "AVERAGEIF",
-                       "COUNTBLANK", "LARGE", "SMALL", "PERCENTILE", "PERCENTILE.INC", "PERCENTILE.EXC", "QUARTILE",
-                       "QUARTILE.INC", "QUARTILE.EXC", "RANK", "RANK.EQ", "RANK.AVG", "TRIMMEAN"})
