@@ -6,7 +6,8 @@ import fnmatch
 import re
 from dataclasses import dataclass, field, replace
 
-from ..values import NUM, VALUE, XLError, grid_map, is_grid, to_bool, to_number, to_text
+from ..values import NA, NUM, VALUE, XLError, grid_map, is_grid, to_bool, to_number, to_text
+from .elementwise import range_args
 
 
 # ----------------------------------------------------------------------------- the registry
@@ -206,6 +207,16 @@ def scalar_fn(fn, nargs: tuple[int, int], kinds: str, **facts):
                                            + ((slice(len(kinds), None),) if kinds[-1] in "nN" else ())),
                          declared=True)
     return declare(run, **facts) if facts else run
+
+
+def paired_cells(ev, name: str, args) -> tuple[list, list] | XLError:
+    """The cells of the first two arguments (ranges) row by row, for the functions that pair
+    them position by position (PROB, the paired T.TEST); ranges of different sizes are #N/A."""
+    grids = range_args(ev, name, args, (0, 1))
+    if isinstance(grids, XLError):
+        return grids
+    first, second = ([x for row in g for x in row] for g in grids)
+    return (first, second) if len(first) == len(second) else NA
 
 
 def wildcard(pattern: str) -> "re.Pattern[str]":

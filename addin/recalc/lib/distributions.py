@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..values import DIV0, NA, NUM, VALUE, XLError, to_number
-from .common import declare
+from .common import declare, paired_cells
 from .elementwise import elementwise, range_args
 
 _EPS = 1e-16
@@ -437,6 +437,15 @@ def _numbers_of(ev, name, arg):
     return out
 
 
+def _two_samples(ev, name, args):
+    """(numbers of array1, numbers of array2) of T.TEST and F.TEST, or the first error."""
+    a, b = _numbers_of(ev, name, args[0]), _numbers_of(ev, name, args[1])
+    for v in (a, b):
+        if isinstance(v, XLError):
+            return v
+    return a, b
+
+
 @declare(array_mode=(0, 1))            # both arrays whole
 def _ttest(ev, args):
     """T.TEST / TTEST(array1, array2, tails, type): Student's t-test probability; tails 1 or 2
@@ -445,10 +454,10 @@ def _ttest(ev, args):
     #DIV/0!."""
     if len(args) != 4:
         return VALUE
-    a, b = _numbers_of(ev, "T.TEST", args[0]), _numbers_of(ev, "T.TEST", args[1])
-    for v in (a, b):
-        if isinstance(v, XLError):
-            return v
+    samples = _two_samples(ev, "T.TEST", args)
+    if isinstance(samples, XLError):
+        return samples
+    a, b = samples
     tails, kind = to_number(args[2][1], ev.epoch), to_number(args[3][1], ev.epoch)
     for v in (tails, kind):
         if isinstance(v, XLError):
@@ -459,13 +468,10 @@ def _ttest(ev, args):
     if kind == 1:
         # paired: the positions where both arrays hold numbers (T_TEST.xlsx F2: a pair with
         # text or a logical value on either side is left out)
-        grids = range_args(ev, "T.TEST", args, (0, 1))
-        if isinstance(grids, XLError):
-            return grids
-        ca = [x for row in grids[0] for x in row]
-        cb = [x for row in grids[1] for x in row]
-        if len(ca) != len(cb):
-            return NA
+        pairs = paired_cells(ev, "T.TEST", args)
+        if isinstance(pairs, XLError):
+            return pairs
+        ca, cb = pairs
 
         def num(x):
             return isinstance(x, (int, float)) and not isinstance(x, bool)
@@ -505,10 +511,10 @@ def _ftest(ev, args):
     no more than by chance; fewer than two numbers in either, or a variance of 0, #DIV/0!."""
     if len(args) != 2:
         return VALUE
-    a, b = _numbers_of(ev, "F.TEST", args[0]), _numbers_of(ev, "F.TEST", args[1])
-    for v in (a, b):
-        if isinstance(v, XLError):
-            return v
+    samples = _two_samples(ev, "F.TEST", args)
+    if isinstance(samples, XLError):
+        return samples
+    a, b = samples
     if len(a) < 2 or len(b) < 2:
         return DIV0
     m1, m2 = math.fsum(a) / len(a), math.fsum(b) / len(b)

@@ -300,6 +300,19 @@ def _irr_root(f, df, guess: float):
     return None
 
 
+def _irr_guess(ev, args, i: int, values) -> float | XLError:
+    """IRR's and XIRR's guess (argument i; 0.1 when omitted, -1 or below #VALUE!), once the
+    values hold a positive and a negative number (else #NUM!)."""
+    guess = ev.scalar_number(args[i][1]) if len(args) > i and args[i][1] is not None else 0.1
+    if isinstance(guess, XLError):
+        return guess
+    if guess <= -1:
+        return VALUE
+    if not (any(v > 0 for v in values) and any(v < 0 for v in values)):
+        return NUM
+    return guess
+
+
 def _irr(ev, args):
     """IRR(values, [guess]): the rate at which the NPV of values (at regular periods, the first
     one period out) is zero; values must hold a positive and a negative number, else #NUM!; in a
@@ -309,13 +322,9 @@ def _irr(ev, args):
     values = _numbers(ev, "IRR", args[0])
     if isinstance(values, XLError):
         return values
-    guess = ev.scalar_number(args[1][1]) if len(args) > 1 and args[1][1] is not None else 0.1
+    guess = _irr_guess(ev, args, 1, values)
     if isinstance(guess, XLError):
         return guess
-    if guess <= -1:
-        return VALUE
-    if not (any(v > 0 for v in values) and any(v < 0 for v in values)):
-        return NUM
     r = _irr_root(lambda r: _npv_sum(r, values),
                   lambda r: sum(-v * (i + 1) / _pow(1 + r, i + 2) for i, v in enumerate(values)), guess)
     return NUM if r is None else r
@@ -424,14 +433,10 @@ def _xirr(ev, args):
     flows = _dated_flows(ev, "XIRR", args[0], args[1], None, VALUE)
     if isinstance(flows, XLError):
         return flows
-    guess = ev.scalar_number(args[2][1]) if len(args) > 2 and args[2][1] is not None else 0.1
+    values, days = flows
+    guess = _irr_guess(ev, args, 2, values)
     if isinstance(guess, XLError):
         return guess
-    if guess <= -1:
-        return VALUE
-    values, days = flows
-    if not (any(v > 0 for v in values) and any(v < 0 for v in values)):
-        return NUM
     t = [(d - days[0]) / 365.0 for d in days]
     r = _irr_root(lambda r: sum(v / _pow(1 + r, e) for v, e in zip(values, t)),
                   lambda r: sum(-v * e / _pow(1 + r, e + 1) for v, e in zip(values, t)), guess)
@@ -698,17 +703,24 @@ def _coupon_count(settle, maturity, freq) -> int:
     return months // (12 // freq) + 1
 
 
+def _in_order(ev, name, first, last):
+    """The two dates (truncated; see date_args), or #NUM! when the first is not before the last
+    (settlement on or after maturity, issue on or after settlement), or the error met."""
+    days = date_args(ev, name, first, last)
+    if isinstance(days, XLError) or days[0] < days[1]:
+        return days
+    return NUM
+
+
 def _coupon_args(ev, name, settlement, maturity, frequency, basis):
     f, b = _freq(frequency), _basis(basis)
     if isinstance(f, XLError):
         return f
     if isinstance(b, XLError):
         return b
-    days = date_args(ev, name, settlement, maturity)
+    days = _in_order(ev, name, settlement, maturity)
     if isinstance(days, XLError):
         return days
-    if days[0] >= days[1]:
-        return NUM
     return days[0], days[1], f, b
 
 
@@ -903,11 +915,9 @@ def _accrintm(ev, issue, settlement, rate, par=1000.0, basis=0.0):
     b = _basis(basis)
     if rate <= 0 or par <= 0 or isinstance(b, XLError):
         return NUM
-    days = date_args(ev, "ACCRINTM", issue, settlement)
+    days = _in_order(ev, "ACCRINTM", issue, settlement)
     if isinstance(days, XLError):
         return days
-    if days[0] >= days[1]:
-        return NUM
     return par * rate * yearfrac(days[0], days[1], b)
 
 
@@ -923,11 +933,9 @@ def _discounted(name: str):
         b = _basis(basis)
         if x <= 0 or redemption <= 0 or isinstance(b, XLError):
             return NUM
-        days = date_args(ev, name, settlement, maturity)
+        days = _in_order(ev, name, settlement, maturity)
         if isinstance(days, XLError):
             return days
-        if days[0] >= days[1]:
-            return NUM
         yf = yearfrac(days[0], days[1], b)
         if name == "DISC":
             return (1 - x / redemption) / yf

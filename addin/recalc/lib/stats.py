@@ -7,7 +7,7 @@ from statistics import NormalDist
 
 from ..values import DIV0, NA, NUM, REF, VALUE, XLError, fifteen_digits, flatten, is_grid, shape_of, to_bool, to_number
 from . import math as xl_math
-from .common import ALL, agg, declare
+from .common import ALL, agg, declare, paired_cells
 from .criteria import Unordered, count_beyond, matcher
 from .dynamic import grid_result
 from .elementwise import (
@@ -386,6 +386,16 @@ def _skew_p(xs):
     return math.fsum(((x - m) / s) ** 3 for x in xs) / n
 
 
+def _sample_and_number(ev, name: str, args):
+    """(numbers, x): the numbers of the array argument and the number after it (TRIMMEAN's
+    percent, Z.TEST's and PERCENTRANK's x), or the first error met."""
+    xs = sample(ev, name, [args[0]])
+    if isinstance(xs, XLError):
+        return xs
+    x = to_number(args[1][1], ev.epoch)
+    return x if isinstance(x, XLError) else (xs, x)
+
+
 def _array_and_k(name: str, fn):
     """name(array, k) where k is a number that broadcasts (LARGE, SMALL, PERCENTILE, QUARTILE)."""
     def run(ev, args):
@@ -585,12 +595,10 @@ def _trimmean(ev, args):
     (rounded down to an even count); percent < 0 or >= 1 is #NUM!."""
     if len(args) != 2:
         return VALUE
-    xs = sample(ev, "TRIMMEAN", [args[0]])
-    if isinstance(xs, XLError):
-        return xs
-    p = to_number(args[1][1], ev.epoch)
-    if isinstance(p, XLError):
-        return p
+    given = _sample_and_number(ev, "TRIMMEAN", args)
+    if isinstance(given, XLError):
+        return given
+    xs, p = given
     if not 0 <= p < 1 or not xs:
         return NUM
     cut = int(len(xs) * p / 2)
@@ -691,6 +699,14 @@ def _poisson(ev, x, mean, cumulative):
                      for i in range(k + 1))
 
 
+def _binom_pmf(n: int, p: float, k: int) -> float:
+    """The binomial probability of k successes in n trials."""
+    if p in (0.0, 1.0):
+        return float(k == (0 if p == 0 else n))
+    return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+                    + k * math.log(p) + (n - k) * math.log1p(-p))
+
+
 def _binomdist(ev, s, n, p, cumulative):
     """BINOM.DIST / BINOMDIST(number_s, trials, probability_s, cumulative): number_s and
     trials truncated; number_s < 0 or > trials, or probability outside 0..1, is #NUM!."""
@@ -699,13 +715,9 @@ def _binomdist(ev, s, n, p, cumulative):
         return NUM
     if cumulative and s > _MAX_TERMS:
         return ev.unsupported("BINOM.DIST", f"a cumulative sum of more than {_MAX_TERMS:,} terms")
-
-    def pmf(k):
-        if p in (0.0, 1.0):
-            return float(k == (0 if p == 0 else n))
-        return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-                        + k * math.log(p) + (n - k) * math.log1p(-p))
-    return math.fsum(pmf(k) for k in range(s + 1)) if cumulative else pmf(s)
+    if cumulative:
+        return math.fsum(_binom_pmf(n, p, k) for k in range(s + 1))
+    return _binom_pmf(n, p, s)
 
 
 def _negbinom(ev, f, s, p, cumulative):
@@ -737,13 +749,7 @@ def _binom_range(ev, n, p, s, s2=None):
         return NUM
     if s2 - s > _MAX_TERMS:
         return ev.unsupported("BINOM.DIST.RANGE", f"a sum of more than {_MAX_TERMS:,} terms")
-
-    def pmf(k):
-        if p in (0.0, 1.0):
-            return float(k == (0 if p == 0 else n))
-        return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-                        + k * math.log(p) + (n - k) * math.log1p(-p))
-    return math.fsum(pmf(k) for k in range(s, s2 + 1))
+    return math.fsum(_binom_pmf(n, p, k) for k in range(s, s2 + 1))
 
 
 def _binom_inv(ev, n, p, alpha):
@@ -895,6 +901,24 @@ def _const_arg(ev, args, i):
     return b
 
 
+def _fit_const(ev, name, args, log: bool, const_at: int):
+    """LINEST/LOGEST/TREND/GROWTH's known values and their const argument (at ``const_at``):
+    (xs, ys, const), or the first error."""
+    if not 1 <= len(args) <= 4:
+        return VALUE
+    fit = _fit(ev, name, args, log)
+    if isinstance(fit, XLError):
+        return fit
+    const = _const_arg(ev, args, const_at)
+    return const if isinstance(const, XLError) else (*fit, const)
+
+
+def _line(ev, name, xs, ys, const):
+    """(m, b) of the least-squares line, or the cell refused when the x's do not vary."""
+    coef = _coefficients(xs, ys, const)
+    return ev.unsupported(name, "a known_x's without variation") if coef is None else coef
+
+
 def _linest(log: bool):
     name = "LOGEST" if log else "LINEST"
 
@@ -904,20 +928,16 @@ def _linest(log: bool):
         five rows of Microsoft's page (standard errors, r2 and the standard error of y, F and
         the degrees of freedom, the regression and residual sums of squares); const FALSE fits
         through the origin (b = 0, LOGEST b = 1, its standard error #N/A)."""
-        if not 1 <= len(args) <= 4:
-            return VALUE
-        fit = _fit(ev, name, args, log)
-        if isinstance(fit, XLError):
-            return fit
-        xs, ys = fit
-        const = _const_arg(ev, args, 2)
+        given = _fit_const(ev, name, args, log, 2)
+        if isinstance(given, XLError):
+            return given
+        xs, ys, const = given
         stats = _const_arg(ev, args, 3) if len(args) > 3 and args[3][1] is not None else False
-        for b in (const, stats):
-            if isinstance(b, XLError):
-                return b
-        coef = _coefficients(xs, ys, const)
-        if coef is None:
-            return ev.unsupported(name, "a known_x's without variation")
+        if isinstance(stats, XLError):
+            return stats
+        coef = _line(ev, name, xs, ys, const)
+        if isinstance(coef, XLError):
+            return coef
         m, b = coef
         top = [math.exp(m), math.exp(b)] if log else [m, b]
         if not stats:
@@ -951,18 +971,13 @@ def _trend(log: bool):
     def run(ev, args):
         """TREND / GROWTH(known_y's, [known_x's], [new_x's], [const=TRUE]) for one x variable:
         the fitted values at new_x's (default known_x's), in new_x's shape."""
-        if not 1 <= len(args) <= 4:
-            return VALUE
-        fit = _fit(ev, name, args, log)
-        if isinstance(fit, XLError):
-            return fit
-        xs, ys = fit
-        const = _const_arg(ev, args, 3)
-        if isinstance(const, XLError):
-            return const
-        coef = _coefficients(xs, ys, const)
-        if coef is None:
-            return ev.unsupported(name, "a known_x's without variation")
+        given = _fit_const(ev, name, args, log, 3)
+        if isinstance(given, XLError):
+            return given
+        xs, ys, const = given
+        coef = _line(ev, name, xs, ys, const)
+        if isinstance(coef, XLError):
+            return coef
         m, b = coef
         if len(args) > 2 and args[2][1] is not None:
             new = grid_of(args[2][1])
@@ -990,14 +1005,13 @@ def _percentrank(exclusive: bool):
         numbers #N/A; no numbers #NUM!."""
         if len(args) not in (2, 3):
             return VALUE
-        xs = sample(ev, name, [args[0]])
-        if isinstance(xs, XLError):
-            return xs
-        x = to_number(args[1][1], ev.epoch)
+        given = _sample_and_number(ev, name, args)
+        if isinstance(given, XLError):
+            return given
+        xs, x = given
         sig = to_number(args[2][1], ev.epoch) if len(args) == 3 and args[2][1] is not None else 3.0
-        for v in (x, sig):
-            if isinstance(v, XLError):
-                return v
+        if isinstance(sig, XLError):
+            return sig
         sig = int(sig)
         if sig < 1 or not xs:
             return NUM
@@ -1031,13 +1045,10 @@ def _prob(ev, args):
     a probability outside 0..1, or probabilities not summing to 1, #NUM!."""
     if len(args) not in (3, 4):
         return VALUE
-    grids = range_args(ev, "PROB", args, (0, 1))
-    if isinstance(grids, XLError):
-        return grids
-    xs = [x for row in grids[0] for x in row]
-    ps = [p for row in grids[1] for p in row]
-    if len(xs) != len(ps):
-        return NA
+    pairs = paired_cells(ev, "PROB", args)
+    if isinstance(pairs, XLError):
+        return pairs
+    xs, ps = pairs
     lo = to_number(args[2][1], ev.epoch)
     hi = to_number(args[3][1], ev.epoch) if len(args) == 4 and args[3][1] is not None else lo
     for v in (lo, hi):
@@ -1190,12 +1201,10 @@ def _ztest(ev, args):
     sigma #DIV/0!."""
     if len(args) not in (2, 3):
         return VALUE
-    xs = sample(ev, "Z.TEST", [args[0]])
-    if isinstance(xs, XLError):
-        return xs
-    x = to_number(args[1][1], ev.epoch)
-    if isinstance(x, XLError):
-        return x
+    given = _sample_and_number(ev, "Z.TEST", args)
+    if isinstance(given, XLError):
+        return given
+    xs, x = given
     if not xs:
         return NA
     n = len(xs)
