@@ -36,6 +36,14 @@ def test_complex_parts_written_as_excel_writes_them(real, formula, expected, sou
     assert run({"A1": real, "B1": formula})["S!B1"] == expected
 
 
+def test_a_small_part_of_many_digits_keeps_its_exponent():
+    # exceljet.net, "Excel IMSQRT function": IMSQRT("-1") returns "6.12323399573677E-17+i";
+    # COMPLEXs.xlsx AL26 caches IMREAL(IMSQRT(-1)) = 6.12323399573677E-17
+    r = run({"B1": '=IMSQRT("-1")', "C1": "=IMREAL(B1)"})
+    assert r["S!B1"] == "6.12323399573677E-17+i"
+    assert r["S!C1"] == pytest.approx(6.12323399573677e-17, rel=1e-12)
+
+
 def test_a_complex_part_whose_text_is_not_recorded_is_refused():
     # a part of 1E-19 (between the fixed 1E-18 and the exponent of 1E-20), and a part of more
     # than one digit below 1E-9: Excel's text for them is in no fixture

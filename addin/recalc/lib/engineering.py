@@ -316,24 +316,27 @@ def _suffix(v) -> str:
     return "j" if isinstance(v, str) and v.endswith("j") else "i"
 
 
-_ONE_DIGIT = re.compile(r"^(-?)([1-9])E-(\d+)$")
+_SMALL_PART = re.compile(r"^-?(\d)(?:\.(\d+))?E-(\d+)$")
 
 
 def _part_text(x: float) -> str | None:
     """One part of a complex number as Excel writes it, or None where that is not known.
 
-    Excel writes a part of one significant digit from 1E-10 to 1E-18 without an exponent
-    (1E-16, 1E-17, 1E-18 as "0.0000000000000001" ...: calc_tests__ENGINEERING__COMPLEXs.xlsx
-    D16:D18, IMCONJUGATE's I16:I18), 1E-20 and below with one (D19 "1E-20", D13 "1.2E-45-3i"),
-    and other parts as General format (15 significant digits). A part between 1E-20 and 1E-9
-    of more than one digit, or of 1E-19, is not recorded in the fixtures: None (refused)."""
+    Below 1E-9 General format has an exponent; Excel's complex text keeps it only for a part
+    needing 20 decimals or more (1E-20 "1E-20", 1.2E-45 "1.2E-45-3i": the Excel-saved
+    calc_tests__ENGINEERING__COMPLEXs.xlsx D19, D13; IMSQRT("-1") "6.12323399573677E-17+i":
+    exceljet.net's IMSQRT page) and writes a part of one digit up to 1E-18 without one (1E-16,
+    1E-17, 1E-18 as "0.0000000000000001" ...: D16:D18). Between (19 decimals, or up to 18 with
+    more than one digit) the fixtures show nothing: None (refused)."""
     t = number_text(x)
-    if "E-" not in t or abs(x) <= 1e-20:
+    m = _SMALL_PART.match(t)
+    if m is None:
         return t
-    m = _ONE_DIGIT.match(t)
-    if m and int(m.group(3)) <= 18:
-        sign, digit, exp = m.group(1), m.group(2), int(m.group(3))
-        return f"{sign}0.{'0' * (exp - 1)}{digit}"
+    lead, rest, exp = m.group(1), m.group(2) or "", int(m.group(3))
+    if exp + len(rest) >= 20:
+        return t
+    if not rest and exp <= 18:
+        return f"{'-' if x < 0 else ''}0.{'0' * (exp - 1)}{lead}"
     return None
 
 
