@@ -118,3 +118,14 @@ def test_mod_is_the_exact_remainder_of_the_floats(number, divisor, expected, cel
     # calc_tests__MATH_AND_TRIGONOMETRY__MOD_QUOTIENT.xlsx, sheet DATEVALUE
     got = run({"A1": number, "B1": divisor, "C1": "=MOD(A1,B1)"})["S!C1"]
     assert got == pytest.approx(expected, rel=1e-12, abs=0), (got, cell)
+
+
+def test_covariance_over_whole_columns():
+    # calc_tests__STATISTICAL__COVARIANCE.xlsx, sheet "COVARIANCE.P COVARIANCE.S": F107:G111 hold
+    # 1..10; COVARIANCE.P(F:F,G:G) is 8 (C109), COVARIANCE.S(F:F,G:G) 10 (D109): the blanks
+    # beyond the used area make no pair
+    cells = {f"F{r}": 2 * i + 1 for i, r in enumerate(range(107, 112))}
+    cells.update({f"G{r}": 2 * i + 2 for i, r in enumerate(range(107, 112))})
+    cells.update({"C109": "=COVARIANCE.P(F:F,G:G)", "D109": "=COVARIANCE.S(F:F,G:G)"})
+    r = run(cells)
+    assert (r["S!C109"], r["S!D109"]) == (8.0, 10.0)

@@ -499,13 +499,15 @@ def _rank(kind: str):
 
 def _pairs(ev, name, args):
     """The (x, y) number pairs of two equal-sized arrays, skipping a pair where either is not
-    a number; arrays of different sizes are #N/A; an error is returned."""
+    a number; arrays of different sizes (by their true shapes: a whole column arrives clipped
+    to the used area, the empty cells beyond making no pair) are #N/A; an error is returned."""
     grids = range_args(ev, name, args, (0, 1))
     if isinstance(grids, XLError):
         return grids
-    a, b = ([x for row in g for x in row] for g in grids)
-    if len(a) != len(b):
+    (r1, c1), (r2, c2) = (shape_of(g) for g in grids)
+    if r1 * c1 != r2 * c2:
         return NA
+    a, b = ([x for row in g for x in row] for g in grids)
     out = []
     for x, y in zip(a, b):
         if isinstance(x, XLError):
@@ -567,7 +569,8 @@ def _regression(name: str, what: str):
         if isinstance(x, XLError):
             return x
         return my - slope * mx + slope * x
-    return declare(run, array_mode=(1, 2) if what == "forecast" else (0, 1))   # the arrays whole
+    # the arrays whole; blanks beyond the used area make no pair (see _pairs)
+    return declare(run, array_mode=(1, 2) if what == "forecast" else (0, 1), clip_safe=True)
 
 
 def _standardize(ev, x, mean, sd):
@@ -1240,7 +1243,7 @@ def _sum_pairs(name: str, term):
             return math.fsum(term(x, y) for x, y in pts)
         except OverflowError:            # a square beyond the largest number: #NUM!, as Excel
             return NUM
-    return declare(run, array_mode=(0, 1))
+    return declare(run, array_mode=(0, 1), clip_safe=True)         # see _pairs
 
 
 # AGGREGATE's function numbers (Microsoft, "AGGREGATE function")
