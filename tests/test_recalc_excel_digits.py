@@ -129,3 +129,9 @@ def test_covariance_over_whole_columns():
     cells.update({"C109": "=COVARIANCE.P(F:F,G:G)", "D109": "=COVARIANCE.S(F:F,G:G)"})
     r = run(cells)
     assert (r["S!C109"], r["S!D109"]) == (8.0, 10.0)
+
+
+def test_prob_without_a_pair_of_numbers_is_div0():
+    # calc_tests__STATISTICAL__PROB.xlsx O2: PROB(L2:L3,M2:M3,N2) over "Hi"/"hi" is #DIV/0!
+    r = run({"L2": "Hi", "M2": "hi", "N2": 1, "O2": "=PROB(L2:L3,M2:M3,N2)"})
+    assert str(r["S!O2"]) == "#DIV/0!"

@@ -1045,7 +1045,8 @@ def _percentrank(exclusive: bool):
 def _prob(ev, args):
     """PROB(x_range, prob_range, lower_limit, [upper_limit]): the sum of the probabilities whose
     x lies in lower..upper (upper omitted: equal to lower); ranges of different sizes are #N/A;
-    a probability outside 0..1, or probabilities not summing to 1, #NUM!."""
+    a probability outside 0..1, or probabilities not summing to 1, #NUM!; no pair of numbers
+    #DIV/0!."""
     if len(args) not in (3, 4):
         return VALUE
     pairs = paired_cells(ev, "PROB", args)
@@ -1068,7 +1069,7 @@ def _prob(ev, args):
                 return NUM
             pairs.append((to_number(x, ev.epoch), p))
     if not pairs:
-        return ev.unsupported("PROB", "no numeric pairs")  # Excel: #DIV/0! in PROB.xlsx O2, otherwise unrecorded
+        return DIV0                      # PROB over text only: the Excel-saved calc_tests__STATISTICAL__PROB.xlsx O2
     if abs(math.fsum(p for _, p in pairs) - 1) > 1e-12:
         return NUM
     return math.fsum(p for x, p in pairs if lo <= x <= hi)
