@@ -135,3 +135,13 @@ def test_prob_without_a_pair_of_numbers_is_div0():
     # calc_tests__STATISTICAL__PROB.xlsx O2: PROB(L2:L3,M2:M3,N2) over "Hi"/"hi" is #DIV/0!
     r = run({"L2": "Hi", "M2": "hi", "N2": 1, "O2": "=PROB(L2:L3,M2:M3,N2)"})
     assert str(r["S!O2"]) == "#DIV/0!"
+
+
+@pytest.mark.parametrize("formula,expected,cell", [
+    ("=POISSON.DIST(1000000,1000000,TRUE)", 0.5002659614862837, "D31"),
+    ("=POISSON.DIST(1000000,5,TRUE)", 1.0, "D29"),
+])
+def test_poisson_cumulative_of_a_million_terms(formula, expected, cell):
+    # calc_tests__STATISTICAL__POISSON.xlsx, sheet POISSON.DIST
+    got = run({"B1": formula})["S!B1"]
+    assert got == pytest.approx(expected, rel=1e-12, abs=0), (got, cell)
