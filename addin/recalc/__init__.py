@@ -31,11 +31,18 @@ from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _reca
 from .lib import FACTS, NATIVE
 from .parse import parse_area, parse_formula, split_sheet
 from .values import XLError, cell_key, is_error, json_value
-from .values_copy import write_values
 
 __all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_file", "cell_key", "is_error",
            "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "FACTS", "Caps", "BookError",
            "load_book"]
+
+
+def write_values(wb, result) -> None:
+    """Replace every formula of ``wb`` (an openpyxl book) by its value in ``result``: see
+    values_copy.write_values. Imported when a values copy is written, so that recalculating
+    alone loads no part of openpyxl."""
+    from .values_copy import write_values as write  # noqa: PLC0415
+    write(wb, result)
 
 
 def recalc_workbook(wb, catalog, **options) -> Recalc:
