@@ -18,7 +18,6 @@ import openpyxl.formula.tokenizer as theirs_tok
 import openpyxl.formula.translate as theirs_tr
 import openpyxl.utils.cell as theirs_cell
 import openpyxl.utils.datetime as theirs_dt
-import pytest
 from hypothesis import given, strategies as st
 
 from addin.recalc import tokenizer as ours_tok, xlutils as ours
