@@ -1,15 +1,12 @@
 """The recalculation's copies of openpyxl's code (addin/recalc/tokenizer.py: the formula tokenizer
 and the shared-formula translator; addin/recalc/xlutils.py: cell addresses and date serials) give
 what openpyxl's own give: the same tokens (value, type, subtype) or the same error, on every
-formula and shared formula of the fixture books and the sample workbooks, and on generated ones;
-and that the recalculation loads no part of openpyxl (the reason for the copies)."""
+formula and shared formula of the fixture books and the sample workbooks, and on generated ones.
+(Why the copies: tests/test_cli_startup.py, `recalc --json` loads no part of openpyxl.)"""
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -175,18 +172,3 @@ def test_from_excel_as_in_openpyxl(serial, mac, duration):
                  st.sampled_from(["2024-02-29", "12:30", "2024-01-01T00:00:00Z", "PT3H4M5.5S", "", "x"])))
 def test_iso_dates_as_in_openpyxl(text):
     assert _outcome(ours.from_ISO8601, text) == _outcome(theirs_dt.from_ISO8601, text)
-
-
-# ----------------------------------------------------------------------------- why the copies exist
-
-def test_recalculating_a_book_imports_no_part_of_openpyxl(tmp_path):
-    """``warrants recalc BOOK --json`` reads and recalculates without openpyxl (its package body
-    and numpy cost ~0.2 s of every run); a values copy (-o) still saves with openpyxl."""
-    book = ROOT / "workbooks" / "performance_warrant_d1.xlsx"
-    code = ("import sys\nfrom addin.cli.cli import main\nsys.argv = ['warrants', 'recalc', sys.argv[1], '--json']\n"
-            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-            "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'numpy', 'PIL'})\n"
-            "print('LOADED', loaded, code, file=sys.stderr)\n")
-    run = subprocess.run([sys.executable, "-c", code, str(book)], capture_output=True, text=True, cwd=ROOT)
-    assert re.search(r"LOADED \[\] 0$", run.stderr.strip()), run.stderr[-2000:]
-    assert run.stdout.startswith("{")
