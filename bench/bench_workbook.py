@@ -27,7 +27,9 @@ the six years before the ledger. Then, in one run and interleaved:
   runs them, with the cyclic GC paused (addin/cli/launch.py);
 * ``startup``: ``python -c "import addin.cli.cli"`` as a process (the typer command's modules), and
   whether it imports numpy; ``recalc_json_one_cell``: ``warrants recalc BOOK --json`` of a book of
-  two cells, as a process (the command's start-up and imports as a user meets them).
+  two cells, as a process (the command's start-up and imports as a user meets them), and which of
+  openpyxl, numpy, rich and pydantic that command loads (``recalc_json_loads``: none since the
+  recalculation reads formulas with its own copy of openpyxl's tokenizer).
 
 The project's modules are compiled to bytecode before timing, as ``pip install`` does (an
 installed package's, openpyxl's included, are); ``bytecode`` in the output says so. Medians of
@@ -216,10 +218,17 @@ def imports(runs: int, folder: Path) -> dict:
     ws.write(0, 0, 1)
     ws.write_formula(1, 0, "=A1+1", None, 2)
     wb.close()
+    loaded = ("import sys\nfrom addin.cli.cli import main\nsys.argv = ['warrants', 'recalc', sys.argv[1], '--json']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'numpy', 'rich', 'pydantic'}), "
+              "file=sys.stderr)\n")
+    heavy = subprocess.run([sys.executable, "-c", loaded, str(tiny)], check=True, capture_output=True, text=True,
+                           cwd=ROOT).stderr.strip().splitlines()[-1]
     bare = _med([_proc([sys.executable, "-c", "pass"]) for _ in range(runs)])
     cli = _med([_proc([sys.executable, "-c", "import addin.cli.cli"]) for _ in range(runs)])
     one = _med([_proc(_warrants_command() + ["recalc", str(tiny), "--json"]) for _ in range(runs)])
-    return {"python_alone": bare, "import_addin_cli": cli, "imports_numpy": numpy, "recalc_json_one_cell": one}
+    return {"python_alone": bare, "import_addin_cli": cli, "imports_numpy": numpy, "recalc_json_one_cell": one,
+            "recalc_json_loads": heavy}
 
 
 def precompile() -> str:

@@ -30,7 +30,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
@@ -38,8 +38,12 @@ from addin.cli import launch
 from addin.safewrite import OutputError, check_target, write_atomic
 from addin.cli.terminal import shown
 from addin.recalc.bookio import CAPS, BookError, check_output, load_book, require_names, save_atomic
-from addin.recalc import Recalc, XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
-from addin.excel import catalog   # the catalog the recalculation calls, passed in
+# the evaluator loads when a book is first recalculated (addin/recalc/__init__.py), and the catalog
+# (with the engine) in the commands that call it: `warrants --help`, `new`, `samples` load neither
+from addin.recalc import XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
+
+if TYPE_CHECKING:
+    from addin.recalc import Recalc
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Warrant workbooks headless: recalculate, check, certificate, purchase form, a new workbook.",
@@ -51,6 +55,18 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 out = launch.out
 err = launch.err
+
+catalog = None   # the catalog the recalculation calls, passed in: addin.excel.catalog, loaded by _catalog()
+
+
+def _catalog():
+    """The catalog, imported by the commands that recalculate (with it the engine: ~0.05 s that
+    `warrants --help`, `new` or `samples` need not spend)."""
+    global catalog
+    if catalog is None:
+        from addin.excel import catalog as module  # noqa: PLC0415
+        catalog = module
+    return catalog
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_CODES = ("Exit codes: 0 ok; 1 a check failed or there was nothing to check; 2 a bad file, a bad place to "
@@ -412,6 +428,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to recalculate; never modified."),
            output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write a values copy here (atomically)."),
            as_json: bool = typer.Option(False, "--json", help="Print only a JSON object {\"Sheet!A1\": value}.")):
+    catalog = _catalog()
     if output is not None:
         if _same_file(book, output):
             raise _fail(f"{output}: refusing to overwrite the input workbook")
@@ -518,6 +535,7 @@ def _markup_safe(text: object) -> str:
 
 
 def check_book(path: Path) -> BookReport:
+    catalog = _catalog()
     try:
         wb, result = recalc_file(path, catalog, read_only=True)
     except BookError as exc:
@@ -633,6 +651,7 @@ def _parse_date(text: str | None) -> _dt.date | None:
 def _run_macro(book: Path, output: Optional[Path], pdf: Optional[Path], suffix: str, names: tuple[str, ...],
                make) -> None:
     """Build the document once; write it as a sheet on a copy of BOOK (-o, the default) and/or as a PDF."""
+    catalog = _catalog()
     if pdf is None and output is None:
         output = _default_out(book, suffix)
     for target in (output, pdf):
@@ -726,7 +745,7 @@ def new(output: Path = typer.Argument(..., help="The workbook to write (.xlsx); 
     _write_output(output, lambda tmp: starter.new_workbook(tmp, preset=preset.upper() if preset else None,
                                                           terms=terms, events=events), new=True)
     out.print(shown(f"wrote {output}") + ": type the terms on the Warrant sheet, then the events; "
-              f"see its How to use sheet", markup=False, soft_wrap=True)
+              "see its How to use sheet", markup=False, soft_wrap=True)
 
 
 @app.command(epilog=_epilog("warrants repair filled.xlsx -o repaired.xlsx"))

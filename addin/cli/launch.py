@@ -9,6 +9,7 @@ switched off, no module replaced in ``sys.modules``.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 __all__ = ["Console", "command", "err", "interrupted", "internal_error", "out", "print_json", "print_notes",
@@ -23,6 +24,23 @@ class Console:
 
     def __getattr__(self, name: str):
         return getattr(self.made(), name)
+
+    @property
+    def is_terminal(self) -> bool:
+        """rich's ``Console.is_terminal``, answered without importing rich when it can only be False:
+        no console made yet, nothing forcing one (``force_terminal``, ``FORCE_COLOR``,
+        ``TTY_COMPATIBLE``) and the stream not a terminal. rich says True only when forced or when
+        the stream's ``isatty()`` does (``recalc --json > file`` asks, to decide on a spinner)."""
+        if self._console is None and not (self._options.keys() & {"force_terminal", "file"}) \
+                and not (os.environ.keys() & {"FORCE_COLOR", "TTY_COMPATIBLE"}):
+            stream = sys.stderr if self._options.get("stderr") else sys.stdout
+            isatty = getattr(stream, "isatty", None)
+            try:
+                if isatty is None or not isatty():
+                    return False
+            except ValueError:        # a closed stream (rich: not a terminal either)
+                return False
+        return self.made().is_terminal
 
     def made(self):
         """The rich Console itself (for rich objects that take one)."""

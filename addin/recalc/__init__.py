@@ -26,27 +26,57 @@ Dates follow the workbook's date system (1904 handled).
 """
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from .bookio import CAPS, BookError, Caps, load_book
-from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _recalc_workbook
-from .lib import FACTS, NATIVE
 from .parse import parse_area, parse_formula, split_sheet
 from .values import XLError, cell_key, is_error, json_value
-from .values_copy import write_values
+
+if TYPE_CHECKING:
+    from .evaluate import Recalc, RecordedException
+    from .lib import FACTS, NATIVE
 
 __all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_file", "cell_key", "is_error",
            "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "FACTS", "Caps", "BookError",
            "load_book"]
 
 
+# The evaluator and the function library (most of the package's import time) load when first
+# used, so that a command that only reads a book's caps or cell addresses does not load them
+# (PEP 562: the module's __getattr__ is asked for a name it does not hold yet).
+_LAZY = {"Recalc": "evaluate", "RecordedException": "evaluate", "no_gc": "evaluate", "FACTS": "lib", "NATIVE": "lib"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+def write_values(wb, result) -> None:
+    """Replace every formula of ``wb`` (an openpyxl book) by its value in ``result``: see
+    values_copy.write_values. Imported when a values copy is written, so that recalculating
+    alone loads no part of openpyxl."""
+    from .values_copy import write_values as write  # noqa: PLC0415
+    write(wb, result)
+
+
 def recalc_workbook(wb, catalog, **options) -> Recalc:
     """Recalculate ``wb`` with ``catalog`` (the add-in's: :mod:`addin.excel.catalog`; ``None``: native
     functions only); see evaluate.recalc_workbook for the options."""
-    return _recalc_workbook(wb, catalog, **options)
+    from .evaluate import recalc_workbook as recalc  # noqa: PLC0415
+    return recalc(wb, catalog, **options)
 
 
 def recalc_file(path, catalog, *, caps: Caps = CAPS, read_only: bool = False,
                 **options) -> tuple[object, Recalc]:
     """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it."""
+    from .evaluate import no_gc  # noqa: PLC0415
     with no_gc():
         wb = load_book(path, caps=caps, read_only=read_only, scan_cells=True)   # recalculated as loaded
         return wb, recalc_workbook(wb, catalog, caps=caps, **options)

@@ -133,7 +133,7 @@ def _check_scan(path: Path, scan, caps: Caps) -> None:
     for title in scan.sheetnames:
         sheet = scan.sheets[title]
         if sheet.max_row * sheet.max_col > caps.max_cells:
-            from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
+            from .xlutils import get_column_letter  # noqa: PLC0415
             raise BookError(f"{path}: sheet {title} uses A1:{get_column_letter(sheet.max_col)}{sheet.max_row} "
                             f"({sheet.max_row * sheet.max_col:,} cells{', merged areas included' if sheet.merged else ''})"
                             f", over the cap of {caps.max_cells:,}")
@@ -204,8 +204,6 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     A formula that Excel stores as a dynamic array (a cell with cell metadata ``cm`` in a book
     whose ``xl/metadata.xml`` marks ``fDynamic``) spills; any other array formula is a legacy
     (Ctrl-Shift-Enter) one that fills its own stored range."""
-    from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415
-
     from addin.recalc.xlsxscan import ScanWorkbook  # noqa: PLC0415
     errors = errors or {}
     if isinstance(wb, ScanWorkbook):
@@ -213,6 +211,7 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     scanned = getattr(wb, "_warrants_scan", None)
     if scanned is not None:
         return _scanned_cells(scanned, errors)
+    from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415 - a book openpyxl loaded
     book = BookCells()
     formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
@@ -301,7 +300,7 @@ _METADATA = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<metadata
 
 def dynamic_anchors(path) -> set:
     """(sheet, row, col) of every formula a file stores as a dynamic array."""
-    from openpyxl.utils.cell import column_index_from_string  # noqa: PLC0415
+    from .xlutils import column_index_from_string  # noqa: PLC0415
     found = set()
     try:
         with zipfile.ZipFile(path) as zf:
@@ -328,7 +327,7 @@ def mark_dynamic(path, anchors) -> None:
     """Mark ``anchors`` (array formulas in a file openpyxl saved) as dynamic arrays again, as
     Excel 365 stores them: openpyxl drops the cell metadata, which turns a spill into a legacy
     array formula of its stored range."""
-    from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
+    from .xlutils import get_column_letter  # noqa: PLC0415
     if not anchors:
         return
     path = Path(path)

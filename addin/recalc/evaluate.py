@@ -31,8 +31,7 @@ from itertools import groupby
 from json.encoder import encode_basestring
 from operator import itemgetter
 
-from openpyxl.utils.cell import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
+from .xlutils import CALENDAR_MAC_1904, get_column_letter, to_excel
 
 from .bookio import CAPS, Caps, read_cells
 from .lib import FACTS, NATIVE, VOLATILE as _NATIVE_VOLATILE

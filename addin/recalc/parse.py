@@ -1,6 +1,6 @@
 """Formula text to a small tree, and cell addresses.
 
-Every formula is tokenized by openpyxl's ``Tokenizer`` and parsed into a tiny tree
+Every formula is tokenized by openpyxl's ``Tokenizer`` (the recalculation's own copy, :mod:`.tokenizer`) and parsed into a tiny tree
 (numbers, text, booleans, errors, references, ranges, defined names, ``A1#`` spill
 references, array constants, operators, function calls). Copied formulas share one
 parse: :func:`template` writes a formula relative to its cell and :func:`rebase`
@@ -12,10 +12,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
-
+from .tokenizer import Token, Tokenizer
 from .values import ERRORS, NUM, XLError
+from .xlutils import column_index_from_string, get_column_letter, range_boundaries
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384     # Excel's sheet size
 FORMULA_LIMIT = 8_192     # "Length of formula contents: 8,192 characters" (Excel specifications and limits)

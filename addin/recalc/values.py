@@ -13,8 +13,7 @@ import re
 from decimal import Decimal
 from typing import Callable, Iterable
 
-from openpyxl.utils.cell import get_column_letter
-from openpyxl.utils.datetime import to_excel
+from .xlutils import get_column_letter, to_excel
 
 class XLError(str):
     """An Excel error value (``#N/A``, ``#VALUE!``, ``#SPILL!`` ...): text that is not text."""

@@ -12,7 +12,7 @@ plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculatio
   inline strings (phonetic runs dropped, ``x005F_`` removed, as openpyxl does); error
   constants as their text (``"#N/A"``) in :attr:`ScanSheet.errors`;
 * formulas as ``"=..."`` text, shared formulas translated to each cell with openpyxl's
-  ``Translator``, array formulas with their ``ref`` (:attr:`ScanSheet.arrays`), and
+  ``Translator`` (the copy in :mod:`.tokenizer`), array formulas with their ``ref`` (:attr:`ScanSheet.arrays`), and
   dynamic-array anchors (the ``cm`` attribute naming ``XLDAPR`` metadata with
   ``fDynamic="1"``) in :attr:`ScanSheet.dynamic`;
 * data tables (``<f t="dataTable">``, What-If analysis) as the formula Excel shows,
@@ -424,7 +424,7 @@ def _dynamic_metadata(reader: _Reader, part: str | None) -> set[int]:
 @functools.lru_cache(maxsize=4096)
 def _moment(serial: str, epoch, duration: bool):
     """A date-formatted number as openpyxl reads it (None: out of range, openpyxl's #VALUE!)."""
-    from openpyxl.utils.datetime import from_excel
+    from .xlutils import from_excel
     try:
         return from_excel(_number(serial), epoch, timedelta=duration)
     except (OverflowError, ValueError):
@@ -655,7 +655,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                 if vm:
                     sheet.uncertain.add(key)
             elif t == "d":
-                from openpyxl.utils.datetime import from_ISO8601
+                from .xlutils import from_ISO8601
                 values[key] = from_ISO8601(v)
             else:
                 raise Refused(f"{where()}: cell type {t[:20]!r} is not one of Excel's")
@@ -674,7 +674,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             if idx in shared:
                 formula = shared[idx].translate_formula(f"{_letters(key[2])}{key[1]}")
             elif formula != "=":
-                from openpyxl.formula.translate import Translator
+                from .tokenizer import Translator
                 shared[idx] = Translator(formula, f"{_letters(key[2])}{key[1]}")
         elif kind == "dataTable":
             ref = fa.get("ref") or f"{_letters(key[2])}{key[1]}"
@@ -731,7 +731,7 @@ def read_book(path) -> ScanBook:
     """Scan ``path`` (.xlsx/.xlsm). Raises :class:`Refused` for a file no reader should use (its
     reason in one line), :class:`Unsupported` for what this reader does not model (read it with
     openpyxl then), ``zipfile.BadZipFile``/``OSError`` for a file that is no zip at all."""
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+    from .xlutils import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
     reader = _Reader(Path(path))
     with reader.zf:
         wb_part = _workbook_part(reader)
@@ -820,7 +820,7 @@ class ScanWorksheet:
 
     @property
     def dimensions(self) -> str:
-        from openpyxl.utils.cell import get_column_letter
+        from .xlutils import get_column_letter
         return f"A1:{get_column_letter(self.max_column)}{self.max_row}"
 
     def cell(self, row: int, column: int) -> ScanCell:
@@ -854,7 +854,7 @@ class ScanWorkbook:
     Read-only: a values copy is written from the book loaded with openpyxl."""
 
     def __init__(self, path, scan: ScanBook) -> None:
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+        from .xlutils import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
         self.path, self.scan = Path(path), scan
         self.sheetnames = list(scan.sheetnames)
         self.worksheets = [ScanWorksheet(self, scan.sheets[t]) for t in scan.sheetnames]

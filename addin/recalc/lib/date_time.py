@@ -13,7 +13,7 @@ import datetime as _dt
 import math
 import re
 
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from ..xlutils import CALENDAR_MAC_1904
 
 from ..values import NA, NUM, VALUE, XLError, flatten, is_grid, to_number
 from .common import declare, scalar_fn
