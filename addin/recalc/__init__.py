@@ -27,7 +27,9 @@ Dates follow the workbook's date system (1904 handled).
 from __future__ import annotations
 
 from .bookio import CAPS, BookError, Caps, load_book
-from .evaluate import Recalc, RecordedException, no_gc, recalc_workbook as _recalc_workbook
+from time import monotonic
+
+from .evaluate import Recalc, RecordedException, TimeLimitExceeded, no_gc, recalc_workbook as _recalc_workbook
 from .lib import FACTS, NATIVE
 from .parse import parse_area, parse_formula, split_sheet
 from .values import XLError, cell_key, is_error, json_value
@@ -35,7 +37,7 @@ from .values_copy import write_values
 
 __all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_file", "cell_key", "is_error",
            "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "FACTS", "Caps", "BookError",
-           "load_book"]
+           "load_book", "TimeLimitExceeded"]
 
 
 def recalc_workbook(wb, catalog, **options) -> Recalc:
@@ -44,9 +46,16 @@ def recalc_workbook(wb, catalog, **options) -> Recalc:
     return _recalc_workbook(wb, catalog, **options)
 
 
-def recalc_file(path, catalog, *, caps: Caps = CAPS, read_only: bool = False,
+def recalc_file(path, catalog, *, caps: Caps = CAPS, read_only: bool = False, time_limit: float | None = None,
                 **options) -> tuple[object, Recalc]:
-    """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it."""
+    """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it.
+    ``time_limit``: seconds for both, loading included; past it, a BookError naming the cell."""
+    started = monotonic()
     with no_gc():
         wb = load_book(path, caps=caps, read_only=read_only, scan_cells=True)   # recalculated as loaded
-        return wb, recalc_workbook(wb, catalog, caps=caps, **options)
+        left = None if time_limit is None else max(0.0, time_limit - (monotonic() - started))
+        try:
+            return wb, recalc_workbook(wb, catalog, caps=caps, time_limit=left, **options)
+        except TimeLimitExceeded as exc:
+            over = TimeLimitExceeded(exc.cell, monotonic() - started, time_limit)    # loading counted too
+            raise BookError(f"{path}: {over}") from None
