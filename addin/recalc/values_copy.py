@@ -11,8 +11,9 @@ rule both writers below follow):
 * a date or time in a cell not already formatted as one gets a date format without a
   "0:00:00" tail when it has no time of day (openpyxl's default for a ``datetime`` is
   ``yyyy-mm-dd h:mm:ss``);
-* a text longer than its column is wide, or holding a line break, wraps in its cell (instead
-  of being clipped by the next cell).
+* a text holding a line break wraps in its cell (else Excel shows one line), and so does a text
+  longer than its column is wide when the next cell to its right holds something (Excel would
+  clip it there; beside an empty cell it overflows, as in the source).
 
 Two writers:
 
@@ -81,9 +82,10 @@ class CellForm:
     wrap: bool = False
 
 
-def cell_form(v, number_format: str, wraps: bool, width: float) -> CellForm:
+def cell_form(v, number_format: str, wraps: bool, width: float, clipped: bool = True) -> CellForm:
     """The rules of the module's docstring for value ``v`` in a cell formatted ``number_format``,
-    already wrapping or not, in a column ``width`` characters wide."""
+    already wrapping or not, in a column ``width`` characters wide, whose right neighbour holds
+    something (``clipped``) or not."""
     if isinstance(v, float) and not math.isfinite(v):
         return CellForm("e", "#NUM!")
     if isinstance(v, XLError):
@@ -95,7 +97,7 @@ def cell_form(v, number_format: str, wraps: bool, width: float) -> CellForm:
     if isinstance(v, (int, float)):
         return CellForm("n", v)
     if isinstance(v, str):
-        return CellForm("s", v, None, not wraps and ("\n" in v or len(v) > width))
+        return CellForm("s", v, None, not wraps and ("\n" in v or (clipped and len(v) > width)))
     fmt = _date_format(v)
     if fmt is not None:
         return CellForm("d", v, fmt if not is_date_format(number_format) else None)
@@ -128,8 +130,12 @@ def write_values(wb, result) -> None:
         if isinstance(cell, MergedCell):
             continue
         v = result.values.get((sheet, r, c))
-        form = cell_form(v, cell.number_format, bool(cell.alignment.wrap_text),
-                         _width(ws, c, widths) if isinstance(v, str) and not isinstance(v, XLError) else 0)
+        text = isinstance(v, str) and not isinstance(v, XLError)
+        right = (sheet, r, c + 1)
+        clipped = text and (result.values.get(right) if right in result.values else
+                           ws.cell(r, c + 1).value if c < ws.max_column else None) is not None
+        form = cell_form(v, cell.number_format, bool(cell.alignment.wrap_text), _width(ws, c, widths) if text else 0,
+                         clipped)
         if form.kind == "e":
             cell.value = form.value
             cell.data_type = "e"
@@ -184,8 +190,9 @@ def _tag_end(buf, pos: int) -> int:
 
 def _xml_text(text: str) -> str:
     """Text for an element's content: escaped, and what XML cannot hold written as Excel writes
-    it (``_x0001_``; a literal ``_x0041_`` in the text as ``_x005F_x0041_``)."""
-    return escape(_ILLEGAL.sub(lambda m: "_x005F" if m.group() == "_" else f"_x{ord(m.group()):04X}_", text))
+    it (``_x0001_``; a literal ``_x0041_`` in the text as ``_x005F_x0041_``): ECMA-376 Part 1,
+    22.9.2.19 ST_Xstring."""
+    return escape(_ILLEGAL.sub(lambda m: "_x005F_" if m.group() == "_" else f"_x{ord(m.group()):04X}_", text))
 
 
 def _attrs(a: dict) -> str:
@@ -462,6 +469,9 @@ class _Sheet:
         self.formula: tuple[int, int] | None = None
         self.in_data = False
         self.data_start = -1
+        self.pending: tuple | None = None     # (slot in out, row, col, attrs): a text waiting for its neighbour
+        self.filled = False                   # the current cell holds a value (<v> or <is>)
+        self.names: dict[str, str] = {}       # element name as written -> local name
 
     # -- output
     def copy_to(self, pos: int) -> None:
@@ -475,9 +485,14 @@ class _Sheet:
     def drain(self) -> None:
         if self.cell is None and self.row_start < 0 and self.data_start < 0:
             self.copy_to(self.done)
-        if self.out:
-            self.dst.write(b"".join(self.out))
-            self.out.clear()
+        ready = self.out if self.pending is None else self.out[:self.pending[0]]
+        if ready:
+            self.dst.write(b"".join(ready))
+            if self.pending is None:
+                self.out.clear()
+            else:
+                del self.out[:self.pending[0]]
+                self.pending = (0, *self.pending[1:])
         cut = min(self.flushed, self.done) - self.base
         if cut > 0:
             del self.buf[:cut]
@@ -491,7 +506,8 @@ class _Sheet:
             self.widths[col] = w
         return w
 
-    def cell_xml(self, row: int, col: int, attrs: dict) -> str:
+    def form(self, row: int, col: int, attrs: dict, clipped: bool = True) -> tuple[CellForm, str | None, int]:
+        """The cell's :class:`CellForm`, its style attribute and style index as written."""
         v = self.values.get((self.title, row, col))
         styles = self.styles
         s = attrs.get("s")
@@ -501,7 +517,12 @@ class _Sheet:
             style = 0
         text_value = isinstance(v, str) and not isinstance(v, XLError)
         form = cell_form(v, styles.number_format(style) if styles else GENERAL,
-                         styles.wraps(style) if styles else False, self.width(col) if text_value else 0)
+                         styles.wraps(style) if styles else False, self.width(col) if text_value else 0, clipped)
+        return form, s, style
+
+    def cell_xml(self, row: int, col: int, attrs: dict, clipped: bool = True, form=None) -> str:
+        form, s, style = form or self.form(row, col, attrs, clipped)
+        styles = self.styles
         kept = {k: val for k, val in attrs.items() if k not in ("t", "cm", "vm", "s")}
         kept.setdefault("r", f"{_letters(col)}{row}")
         if styles is not None and (form.number_format is not None or form.wrap):
@@ -529,25 +550,44 @@ class _Sheet:
             text = repr(v) if isinstance(v, float) else str(int(v))
         return f"<{p}c{_attrs(kept)}><{p}v>{text}</{p}v></{p}c>"
 
+    def emit(self, row: int, col: int, attrs: dict) -> None:
+        """Write target cell (row, col); a text that wraps only if its right neighbour holds something
+        waits for that neighbour (:meth:`settle`)."""
+        self.settle(row, col, self.values.get((self.title, row, col)) is not None)
+        form = self.form(row, col, attrs, True)
+        if form[0].wrap and form[0].kind == "s" and "\n" not in form[0].value:
+            self.out.append(b"")
+            self.pending = (len(self.out) - 1, row, col, attrs)
+            return
+        self.write(self.cell_xml(row, col, attrs, form=form))
+
+    def settle(self, row: int, col: int, filled: bool) -> None:
+        """The cell at (row, col) is known to hold something (``filled``) or not: a text waiting at
+        its left is written, wrapped if that neighbour would clip it."""
+        if self.pending is None:
+            return
+        slot, r, c, attrs = self.pending
+        self.pending = None
+        self.out[slot] = self.cell_xml(r, c, attrs, filled and row == r and col == c + 1).encode("utf-8")
+
     def insert_until(self, row: int, col: int) -> None:
         """Write the targets before (row, col) that the file does not hold, in new rows where
         they are in rows of their own."""
-        targets, i = self.targets, self.i
-        pieces = []
-        while i < len(targets) and targets[i] < (row, col):
-            r, c = targets[i]
+        targets = self.targets
+        while self.i < len(targets) and targets[self.i] < (row, col):
+            r, c = targets[self.i]
+            self.i += 1
             if r == self.row:
-                pieces.append(self.cell_xml(r, c, {}))
-                i += 1
+                self.emit(r, c, {})
                 continue
-            cells = []
-            while i < len(targets) and targets[i][0] == r and targets[i] < (row, col):
-                cells.append(self.cell_xml(r, targets[i][1], {}))
-                i += 1
-            pieces.append(f'<{self.prefix}row r="{r}">{"".join(cells)}</{self.prefix}row>')
-        self.i = i
-        if pieces:
-            self.out.append("".join(pieces).encode("utf-8"))
+            self.settle(0, 0, False)
+            self.write(f'<{self.prefix}row r="{r}">')
+            self.emit(r, c, {})
+            while self.i < len(targets) and targets[self.i][0] == r and targets[self.i] < (row, col):
+                self.i += 1
+                self.emit(r, targets[self.i - 1][1], {})
+            self.settle(0, 0, False)
+            self.write(f"</{self.prefix}row>")
 
     # -- the parse
     def run(self, src) -> None:
@@ -564,16 +604,21 @@ class _Sheet:
                             f"{expat.ErrorString(exc.code)})") from None
         except CopyError as exc:
             raise CopyError(f"{self.part}: {exc}") from None
+        self.settle(0, 0, False)
         self.done = self.base + len(self.buf)
         self.drain()
 
     def start(self, tag, a):
-        name = _local(tag)
+        name = self.names.get(tag)
+        if name is None:
+            name = self.names[tag] = _local(tag)
         if self.row_start >= 0:
             self.row_start = -1
         if self.data_start >= 0:
             self.data_start = -1
-        if name == "c" and self.in_data:
+        if name == "v" or name == "is":
+            self.filled = True
+        elif name == "c" and self.in_data:
             pos = self.p.CurrentByteIndex
             ref = a.get("r")
             try:
@@ -584,14 +629,16 @@ class _Sheet:
                 raise CopyError(f"cell {ref or col} is out of Excel's order in row {self.row} "
                                 "(the values copy needs the cells in order)")
             self.col = col
-            if self.i < len(self.targets) and self.targets[self.i] < (row, col):
+            targets = self.targets
+            if self.i < len(targets) and targets[self.i] < (row, col):
                 self.copy_to(pos)
                 self.insert_until(row, col)
-            rewrite = self.i < len(self.targets) and self.targets[self.i] == (row, col)
+            rewrite = self.i < len(targets) and targets[self.i] == (row, col)
             if rewrite:
                 self.i += 1
             self.cell = (pos, row, col, a, rewrite)
             self.formula = None
+            self.filled = False
         elif name == "f" and self.cell is not None and not self.cell[4]:
             self.formula = (self.p.CurrentByteIndex, -1)
         elif name == "row" and self.in_data:
@@ -603,6 +650,7 @@ class _Sheet:
                 raise CopyError(f"row number {r!r} at byte {pos}") from None
             if row <= self.row:
                 raise CopyError(f"row {row} is out of Excel's order (after row {self.row})")
+            self.settle(0, 0, False)
             if self.i < len(self.targets) and self.targets[self.i][0] < row:
                 self.copy_to(pos)
                 self.insert_until(row, 0)
@@ -633,19 +681,23 @@ class _Sheet:
         return pos, True                      # an empty element: the event comes after its "/>"
 
     def end(self, tag):
-        name = _local(tag)
+        name = self.names.get(tag) or _local(tag)
+        if name == "v" or name == "is" or name == "t":
+            return
         pos = self.p.CurrentByteIndex
         if name == "c" and self.cell is not None:
             start, row, col, attrs, rewrite = self.cell
             end, _empty = self._close(pos, "c")
             if rewrite:
                 self.copy_to(start)
-                self.write(self.cell_xml(row, col, attrs))
+                self.emit(row, col, attrs)
                 self.flushed = end
-            elif self.formula is not None and self.formula[1] > 0:
-                f0, f1 = self.formula          # a formula the recalculation did not list: its cached value kept
-                self.copy_to(f0)
-                self.flushed = f1
+            else:
+                self.settle(row, col, self.filled)
+                if self.formula is not None and self.formula[1] > 0:
+                    f0, f1 = self.formula          # a formula the recalculation did not list: its cached value kept
+                    self.copy_to(f0)
+                    self.flushed = f1
             self.cell = None
             self.done = end
         elif name == "f" and self.formula is not None:
@@ -658,15 +710,18 @@ class _Sheet:
                     self.copy_to(self.row_start)
                     self.write(head[:-2].rstrip() + ">")
                     self.insert_until(self.row + 1, 0)
+                    self.settle(0, 0, False)
                     self.write(f"</{self.prefix}row>")
                     self.flushed = end
                 else:
                     self.copy_to(pos)
                     self.insert_until(self.row + 1, 0)
+            self.settle(0, 0, False)
             self.row_start = -1
             self.done = end
         elif name == "sheetData":
             end, empty = self._close(pos, "sheetData")
+            self.settle(0, 0, False)
             if self.i < len(self.targets):
                 if empty:
                     head = bytes(self.buf[self.data_start - self.base:end - self.base]).decode("utf-8")
