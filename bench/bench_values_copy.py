@@ -71,8 +71,10 @@ _STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 WORDS = ("alpha", "beta", "gamma", "delta")
 
 
-def write_book(path: Path, rows: int) -> int:
-    """The bench book (see the module's docstring); returns its number of cells."""
+def write_package(path: Path, sheet_body, shared: str | None = None, after: str = "") -> None:
+    """A one-sheet book ("Data") whose sheetData is written by ``sheet_body(write)`` (called with a
+    function taking text), with ``shared`` as its shared-strings part's items and ``after`` the
+    sheet's elements after sheetData (merges)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _RELS)
@@ -81,26 +83,34 @@ def write_book(path: Path, rows: int) -> int:
         zf.writestr("xl/styles.xml", _STYLES)
         zf.writestr("xl/sharedStrings.xml",
                     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
-                    f'openxmlformats.org/spreadsheetml/2006/main" count="{rows}" uniqueCount="{len(WORDS)}">'
-                    + "".join(f"<si><t>{w}</t></si>" for w in WORDS) + "</sst>")
+                    'openxmlformats.org/spreadsheetml/2006/main">' + (shared or "") + "</sst>")
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             fh.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
-                     b'openxmlformats.org/spreadsheetml/2006/main">'
-                     + f'<dimension ref="A1:F{rows}"/><sheetData>'.encode())
-            chunk = []
-            for r in range(1, rows + 1):
-                a = r % 7
-                w = (r - 1) % len(WORDS)
-                chunk.append(f'<row r="{r}"><c r="A{r}"><v>{a}</v></c><c r="B{r}" t="s"><v>{w}</v></c>'
-                             f'<c r="C{r}"><f>A{r}*2</f><v>{2 * a}</v></c>'
-                             f'<c r="D{r}" t="b"><f>A{r}&gt;3</f><v>{int(a > 3)}</v></c>'
-                             f'<c r="E{r}" t="str"><f>B{r}&amp;"x"</f><v>{WORDS[w]}x</v></c>'
-                             f'<c r="F{r}"><f>C{r}+1</f><v>{2 * a + 1}</v></c></row>')
-                if len(chunk) == 5000:
+                     b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            chunk: list[str] = []
+
+            def write(text: str) -> None:
+                chunk.append(text)
+                if len(chunk) >= 5000:
                     fh.write("".join(chunk).encode())
-                    chunk = []
+                    chunk.clear()
+            sheet_body(write)
             fh.write("".join(chunk).encode())
-            fh.write(b"</sheetData></worksheet>")
+            fh.write(f"</sheetData>{after}</worksheet>".encode())
+
+
+def write_book(path: Path, rows: int) -> int:
+    """The bench book (see the module's docstring); returns its number of cells."""
+    def body(write) -> None:
+        for r in range(1, rows + 1):
+            a = r % 7
+            w = (r - 1) % len(WORDS)
+            write(f'<row r="{r}"><c r="A{r}"><v>{a}</v></c><c r="B{r}" t="s"><v>{w}</v></c>'
+                  f'<c r="C{r}"><f>A{r}*2</f><v>{2 * a}</v></c>'
+                  f'<c r="D{r}" t="b"><f>A{r}&gt;3</f><v>{int(a > 3)}</v></c>'
+                  f'<c r="E{r}" t="str"><f>B{r}&amp;"x"</f><v>{WORDS[w]}x</v></c>'
+                  f'<c r="F{r}"><f>C{r}+1</f><v>{2 * a + 1}</v></c></row>')
+    write_package(path, body, "".join(f"<si><t>{w}</t></si>" for w in WORDS))
     return rows * 6
 
 
@@ -112,10 +122,11 @@ def timed(argv: list[str], stdout=subprocess.DEVNULL) -> dict:
     cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", run.stderr))
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     peak = int(rss.group(1)) / 1024
-    tail = [line for line in run.stderr.splitlines() if not line.startswith("\t")][-2:]
+    own = run.stderr.split("\tCommand being timed")[0].splitlines()
+    tail = [line for line in own if not line.startswith("Command exited with")][-2:]
     return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "peak_rss_mb": round(peak), "exit": run.returncode,
             "within_caps": seconds <= CAPS["seconds"] and peak <= CAPS["peak_rss_mb"],
-            **({"stderr": tail} if run.returncode else {})}
+            **({"stderr": tail} if run.returncode else {}), **({"stdout": run.stdout} if stdout == subprocess.PIPE else {})}
 
 
 def main() -> None:
