@@ -162,7 +162,10 @@ _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _MACRO_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"       # characters XML 1.0 cannot hold
+_ILLEGAL = re.compile(_CONTROL + "|_(?=x[0-9A-Fa-f]{4}_)")
+_NOT_XML = re.compile(_CONTROL)
+_ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']""")
 
 
 def _parser():
@@ -196,7 +199,7 @@ def _xml_text(text: str) -> str:
 
 
 def _attrs(a: dict) -> str:
-    return "".join(f" {k}={quoteattr(_ILLEGAL.sub('', v))}" for k, v in a.items())
+    return "".join(f" {k}={quoteattr(_NOT_XML.sub('', v))}" for k, v in a.items())
 
 
 def _letters(col: int) -> str:
@@ -595,6 +598,11 @@ class _Sheet:
         p.StartElementHandler, p.EndElementHandler = self.start, self.end
         try:
             while chunk := src.read(_CHUNK):
+                if not self.buf and self.base == 0:
+                    declared = _ENCODING.match(chunk.removeprefix(b"\xef\xbb\xbf"))
+                    if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+                            declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+                        raise CopyError("not encoded in UTF-8 (the values copy writes UTF-8 into it)")
                 self.buf += chunk
                 p.Parse(chunk, False)
                 self.drain()
