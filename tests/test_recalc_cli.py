@@ -287,3 +287,15 @@ def test_time_limit_in_the_library_names_the_cell():
     with pytest.raises(TimeLimitExceeded, match=r"recalculation stopped at S!A\d+ after 0 s, past its time limit of 0 s"):
         recalc_workbook(chain_book(50), None, time_limit=0)
     assert recalc_workbook(chain_book(50), None, time_limit=60)["S!B1"] == 50
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("command", ["recalc", "check"])
+def test_a_fifo_named_like_a_book_is_refused_by_both_commands(tmp_path, command):
+    # issue 19: a FIFO named book.xlsx blocked recalc and check forever (a process, so a block
+    # would fail on the timeout instead of hanging the suite)
+    fifo = tmp_path / "book.xlsx"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "addin.cli.cli", command, str(fifo)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a regular file" in proc.stderr
