@@ -210,11 +210,19 @@ def _letters(col: int) -> str:
     return out
 
 
+_COLUMNS: dict[str, int] = {}           # at most 18,278 entries: one per column name
+
+
 def _coordinate(ref: str) -> tuple[int, int]:
     letters = ref.rstrip("0123456789")
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
+    col = _COLUMNS.get(letters)
+    if col is None:
+        if not letters.isalpha() or len(letters) > 3:
+            raise ValueError(ref)
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+        _COLUMNS[letters] = col
     return int(ref[len(letters):]), col
 
 
@@ -475,6 +483,7 @@ class _Sheet:
         self.pending: tuple | None = None     # (slot in out, row, col, attrs): a text waiting for its neighbour
         self.filled = False                   # the current cell holds a value (<v> or <is>)
         self.names: dict[str, str] = {}       # element name as written -> local name
+        self.closings: dict[str, bytes] = {}  # element name as written -> its end tag
 
     # -- output
     def copy_to(self, pos: int) -> None:
@@ -517,7 +526,7 @@ class _Sheet:
         try:
             style = int(s) if s is not None else 0
         except ValueError:
-            style = 0
+            style, s = 0, None                # not a style index: left out
         text_value = isinstance(v, str) and not isinstance(v, XLError)
         form = cell_form(v, styles.number_format(style) if styles else GENERAL,
                          styles.wraps(style) if styles else False, self.width(col) if text_value else 0, clipped)
@@ -526,32 +535,40 @@ class _Sheet:
     def cell_xml(self, row: int, col: int, attrs: dict, clipped: bool = True, form=None) -> str:
         form, s, style = form or self.form(row, col, attrs, clipped)
         styles = self.styles
-        kept = {k: val for k, val in attrs.items() if k not in ("t", "cm", "vm", "s")}
-        kept.setdefault("r", f"{_letters(col)}{row}")
         if styles is not None and (form.number_format is not None or form.wrap):
             style = styles.variant(style, form.number_format, form.wrap)
             s = str(style)
-        if s is not None:
-            kept["s"] = s
+        if len(attrs) <= 2 and attrs.keys() <= {"r", "s"}:        # the common cell: r and s need no escaping
+            head = f' r="{attrs["r"]}"' if "r" in attrs else f' r="{_letters(col)}{row}"'
+            if s is not None:
+                head += f' s="{s}"'
+        else:
+            kept = {k: val for k, val in attrs.items() if k not in ("t", "cm", "vm", "s")}
+            kept.setdefault("r", f"{_letters(col)}{row}")
+            if s is not None:
+                kept["s"] = s
+            head = _attrs(kept)
         p = self.prefix
         kind = form.kind
+        if kind == "n":
+            v = form.value
+            if type(v) is float:
+                text = str(int(v)) if v.is_integer() and abs(v) < 2 ** 53 else repr(v)
+            else:
+                text = str(int(v))
+            return f"<{p}c{head}><{p}v>{text}</{p}v></{p}c>"
         if kind == "":
-            return f"<{p}c{_attrs(kept)}/>"
+            return f"<{p}c{head}/>"
         if kind == "e":
-            return f'<{p}c{_attrs(kept)} t="e"><{p}v>{escape(form.value)}</{p}v></{p}c>'
+            return f'<{p}c{head} t="e"><{p}v>{escape(form.value)}</{p}v></{p}c>'
         if kind == "b":
-            return f'<{p}c{_attrs(kept)} t="b"><{p}v>{int(form.value)}</{p}v></{p}c>'
+            return f'<{p}c{head} t="b"><{p}v>{int(form.value)}</{p}v></{p}c>'
         if kind == "s":
             space = ' xml:space="preserve"' if form.value != form.value.strip() or "\n" in form.value else ""
-            return f'<{p}c{_attrs(kept)} t="inlineStr"><{p}is><{p}t{space}>{_xml_text(form.value)}</{p}t></{p}is></{p}c>'
-        v = form.value
-        if kind == "d":
-            v = _serial(v, self.epoch)
-        if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
-            text = str(int(v))
-        else:
-            text = repr(v) if isinstance(v, float) else str(int(v))
-        return f"<{p}c{_attrs(kept)}><{p}v>{text}</{p}v></{p}c>"
+            return f'<{p}c{head} t="inlineStr"><{p}is><{p}t{space}>{_xml_text(form.value)}</{p}t></{p}is></{p}c>'
+        v = _serial(form.value, self.epoch)             # a date or time: its serial number
+        text = str(int(v)) if v.is_integer() and abs(v) < 2 ** 53 else repr(v)
+        return f"<{p}c{head}><{p}v>{text}</{p}v></{p}c>"
 
     def emit(self, row: int, col: int, attrs: dict) -> None:
         """Write target cell (row, col); a text that wraps only if its right neighbour holds something
@@ -679,9 +696,14 @@ class _Sheet:
             except ValueError:
                 pass
 
-    def _close(self, pos: int, name: str) -> tuple[int, bool]:
-        """(end offset, empty element?) of the element ``name`` whose end event is at ``pos``."""
+    def _close(self, pos: int, name: str, tag: str) -> tuple[int, bool]:
+        """(end offset, empty element?) of the element ``name`` (written ``tag``) whose end event is at ``pos``."""
         buf, at = self.buf, pos - self.base
+        closing = self.closings.get(tag)
+        if closing is None:
+            closing = self.closings[tag] = f"</{tag}>".encode("utf-8")
+        if buf.startswith(closing, at):
+            return pos + len(closing), False
         if buf.startswith(b"</", at):
             end = _tag_end(buf, at)
             if _local(buf[at + 2:end - 1].decode("utf-8").strip()) == name:
@@ -695,7 +717,7 @@ class _Sheet:
         pos = self.p.CurrentByteIndex
         if name == "c" and self.cell is not None:
             start, row, col, attrs, rewrite = self.cell
-            end, _empty = self._close(pos, "c")
+            end, _empty = self._close(pos, "c", tag)
             if rewrite:
                 self.copy_to(start)
                 self.emit(row, col, attrs)
@@ -709,9 +731,9 @@ class _Sheet:
             self.cell = None
             self.done = end
         elif name == "f" and self.formula is not None:
-            self.formula = (self.formula[0], self._close(pos, "f")[0])
+            self.formula = (self.formula[0], self._close(pos, "f", tag)[0])
         elif name == "row" and self.in_data:
-            end, empty = self._close(pos, "row")
+            end, empty = self._close(pos, "row", tag)
             if self.i < len(self.targets) and self.targets[self.i][0] == self.row:
                 if empty:                      # <row r="5"/>: opened to hold its cells
                     head = bytes(self.buf[self.row_start - self.base:end - self.base]).decode("utf-8")
@@ -728,7 +750,7 @@ class _Sheet:
             self.row_start = -1
             self.done = end
         elif name == "sheetData":
-            end, empty = self._close(pos, "sheetData")
+            end, empty = self._close(pos, "sheetData", tag)
             self.settle(0, 0, False)
             if self.i < len(self.targets):
                 if empty:
