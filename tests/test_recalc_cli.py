@@ -2,7 +2,9 @@
 exit codes, file-level caps under a memory limit, one-line errors."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -230,3 +232,70 @@ def test_a_book_saved_again_keeps_its_dynamic_arrays(tmp_path):
     assert dynamic_anchors(src) == dynamic_anchors(out) == {("S", 1, 2)}
     r = recalc_workbook(load_book(out), None)
     assert r.spill_shape == {("S", 1, 2): (3, 1)} and r["S!C3"] == 30
+
+
+# ----------------------------------------------------------------------------- --now and --time-limit (issue 19)
+
+def test_now_pins_today_and_now(capsys, tmp_path):
+    # Microsoft, DATE function: "January 1, 2008 is serial number 39448"; NOW adds the time of
+    # day as a fraction (6:00 is 0.25)
+    book = make(tmp_path, {"A1": "=TODAY()", "A2": "=NOW()", "A3": "=A1+1", "B1": "Check",
+                           "B2": "=TODAY()=DATE(2008,1,1)"})
+    code, out, err = run(capsys, "recalc", book, "--json", "--now", "2008-01-01T06:00")
+    assert code == 0, err
+    got = json.loads(out)
+    assert (got["S!A1"], got["S!A2"], got["S!A3"]) == (39448, 39448.25, 39449)
+    code, out, _ = run(capsys, "check", book, "--now", "2008-01-01")
+    assert code == 0 and "1/1 checks pass" in out
+    code, out, _ = run(capsys, "check", book, "--now", "2008-01-02")
+    assert code == 1 and "S!B2" in out
+
+
+@pytest.mark.parametrize("text, why", [("2024-13-01", "expected a date"), ("tomorrow", "expected a date"),
+                                       ("2024-01-10T18:00+01:00", "without a time zone"),
+                                       ("1899-12-31", "from 1900 to 9999")])
+def test_a_bad_now_is_one_line_naming_it(capsys, tmp_path, text, why):
+    book = make(tmp_path, {"A1": "=TODAY()"})
+    for command in ("recalc", "check"):
+        code, out, err = run(capsys, command, book, "--now", text)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+        assert f"--now {text!r}" in err and why in err
+
+
+def test_a_recalculation_past_its_time_limit_stops_naming_the_cell(capsys, tmp_path):
+    book = make(tmp_path, {}, wb=chain_book(2_000))
+    code, out, err = run(capsys, "recalc", book, "--json", "--time-limit", "0.000001")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert re.search(rf"{re.escape(str(book))}: recalculation stopped at S!A\d+ after \d+ s, past its time limit "
+                     r"of 1e-06 s \(--time-limit SECONDS raises it; 0: none\)", err)
+    code, out, err = run(capsys, "recalc", book, "--json", "--time-limit", "0")      # 0: no limit
+    assert code == 0 and json.loads(out)["S!B1"] == 2_000
+
+
+def test_check_goes_on_after_a_book_past_its_time_limit(capsys, tmp_path):
+    slow = make(tmp_path, {}, name="slow.xlsx", wb=chain_book(2_000))
+    fine = make(tmp_path, {"A1": 1, "B1": "Check", "B2": "=A1=1"}, name="fine.xlsx")
+    code, out, err = run(capsys, "check", slow, fine, "--time-limit", "0.000001")
+    # the second book also gets the tiny limit: it has one formula, evaluated after loading took longer
+    assert code == 2 and "slow.xlsx: recalculation stopped at S!" in err and "fine.xlsx: recalculation stopped at S!B2" in err
+    code, out, err = run(capsys, "check", fine, "--time-limit", "60")
+    assert code == 0 and "1/1 checks pass" in out
+
+
+def test_time_limit_in_the_library_names_the_cell():
+    from addin.recalc import TimeLimitExceeded, recalc_workbook
+    with pytest.raises(TimeLimitExceeded, match=r"recalculation stopped at S!A\d+ after 0 s, past its time limit of 0 s"):
+        recalc_workbook(chain_book(50), None, time_limit=0)
+    assert recalc_workbook(chain_book(50), None, time_limit=60)["S!B1"] == 50
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("command", ["recalc", "check"])
+def test_a_fifo_named_like_a_book_is_refused_by_both_commands(tmp_path, command):
+    # issue 19: a FIFO named book.xlsx blocked recalc and check forever (a process, so a block
+    # would fail on the timeout instead of hanging the suite)
+    fifo = tmp_path / "book.xlsx"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "addin.cli.cli", command, str(fifo)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a regular file" in proc.stderr

@@ -84,3 +84,141 @@ def test_libreoffice_shows_booleans_and_dates_as_excel_does(tmp_path):
     rows = list(csv.reader((tmp_path / "csv" / "values.csv").open(encoding="utf-8")))
     assert rows[0][1:3] == ["TRUE", "FALSE"]
     assert rows[1][:2] == ["2024-01-15", "2024-01-15"]
+
+
+# ----------------------------------------------------------------------------- the streamed copy (issue 19)
+
+from openpyxl.worksheet.table import Table  # noqa: E402
+
+from addin.excel import catalog  # noqa: E402
+from addin.recalc import recalc_file  # noqa: E402
+from addin.recalc.bookio import BookError  # noqa: E402
+from addin.recalc.values_copy import copy_values  # noqa: E402
+
+from .xlsx_parts import MAIN, sheet_xml, xlsx  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _copy(tmp_path, src: Path, name: str = "values.xlsx"):
+    before = src.read_bytes()
+    _wb, result = recalc_file(src, catalog, read_only=True)
+    out = tmp_path / name
+    copy_values(src, result, out)
+    assert src.read_bytes() == before                   # the input is only read
+    return out, result
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def test_a_table_and_every_other_part_are_kept_byte_for_byte(tmp_path):
+    # a book saved by openpyxl loses its tables' parts when openpyxl reads it without them; the
+    # values copy rewrites the worksheets' formula cells and nothing else
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in (["Item", "Units", "Cost", "Total"], ["a", 2, 1.5, "=B2*C2"], ["b", 3, 2.0, "=B3*C3"]):
+        ws.append(row)
+    table = Table(displayName="Sales", ref="A1:D3")
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, ["Item", "Units", "Cost", "Total"]):
+        column.name = header
+    ws.add_table(table)
+    ws["F1"] = "=SUM(Sales[Total])"
+    wb.create_sheet("Other")["A1"] = 7
+    src = tmp_path / "src.xlsx"
+    wb.save(src)
+    out, _ = _copy(tmp_path, src)
+    before, after = _parts(src), _parts(out)
+    assert set(after) == set(before)
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {"xl/worksheets/sheet1.xml"}       # the table part, styles, names, the other sheet: as they were
+    back = openpyxl.load_workbook(out)["S"]
+    assert list(back.tables) == ["Sales"] and back.tables["Sales"].ref == "A1:D3"
+    assert [back["D2"].value, back["D3"].value, back["F1"].value] == [3, 6, 9]     # 2 x 1.5, 3 x 2, 3 + 6
+    assert not any(c.data_type == "f" for row in back.iter_rows() for c in row)
+
+
+def test_an_excel_saved_book_keeps_its_chartsheet_and_parts(tmp_path):
+    # IronCalc's example.xlsx (saved by Excel): a chartsheet, charts, tables, styles, defined names
+    src = FIXTURES / "ironcalc" / "example.xlsx"
+    out, result = _copy(tmp_path, src)
+    before, after = _parts(src), _parts(out)
+    assert "xl/calcChain.xml" not in after                # no formulas left to order
+    kept = set(before) - {"xl/calcChain.xml"}
+    assert set(after) == kept
+    for name in kept - {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}:
+        if not name.startswith("xl/worksheets/sheet"):
+            assert after[name] == before[name], name
+    assert b"calcChain" not in after["[Content_Types].xml"] + after["xl/_rels/workbook.xml.rels"]
+    back = openpyxl.load_workbook(out)
+    assert back.sheetnames == openpyxl.load_workbook(src).sheetnames
+    cached = openpyxl.load_workbook(src, data_only=True)
+    same = sum(1 for (s, r, c) in result.formula_cells
+               if back[s].cell(r, c).value == cached[s].cell(r, c).value and back[s].cell(r, c).value is not None)
+    assert same > 0.9 * len(result.formula_cells)        # Excel's own cached values, where we match Excel
+
+
+def test_spilled_cells_the_file_lacks_are_inserted_in_order(tmp_path):
+    # xlsxwriter stores a dynamic array's anchor only; rows 2-3 of the spill and row 5 exist nowhere
+    import xlsxwriter
+    src = tmp_path / "da.xlsx"
+    with xlsxwriter.Workbook(src) as book:
+        ws = book.add_worksheet("S")
+        ws.write_column(0, 0, [1, 2, 3])
+        ws.write_dynamic_array_formula("B1:B1", "=A1:A3*10")
+        ws.write_dynamic_array_formula("D4:D4", "=SEQUENCE(2,2)")
+        ws.write("C2", "between")
+    out, _ = _copy(tmp_path, src)
+    back = openpyxl.load_workbook(out)["S"]
+    assert [back["B1"].value, back["B2"].value, back["B3"].value, back["C2"].value] == [10, 20, 30, "between"]
+    assert [[c.value for c in row] for row in back["D4:E5"]] == [[1, 2], [3, 4]]
+
+
+def test_hand_written_rows_empty_rows_prefixes_and_odd_text(tmp_path):
+    # <row r="2"/> (a styled empty row an array lands in), a cell without r, a prefixed sheet,
+    # a text with a control character and a literal "_x0041_", a formula in a merged hidden cell
+    rows = ('<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c><x:f t="array" ref="B1:B2">ROW(A1:A2)</x:f><x:v>1</x:v></x:c>'
+            '<x:c r="C1"><x:f>CHAR(7)&amp;"_x0041_"</x:f><x:v>?</x:v></x:c><x:c r="E1"><x:f>A1+1</x:f><x:v>2</x:v>'
+            '</x:c></x:row><x:row r="2" ht="20" customHeight="1"/>')
+    part = (f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN}"><x:sheetData>{rows}</x:sheetData>'
+            '<x:mergeCells count="1"><x:mergeCell ref="D1:E1"/></x:mergeCells></x:worksheet>')
+    src = tmp_path / "hand.xlsx"
+    src.write_bytes(xlsx({"S": part}, metadata=None))
+    out, _ = _copy(tmp_path, src)
+    back = openpyxl.load_workbook(out)["S"]
+    assert back["B1"].value == 1 and back["B2"].value == 2      # the array's second cell, in the empty row
+    assert back.row_dimensions[2].height == 20                  # the row keeps its own attributes
+    sheet = _parts(out)["xl/worksheets/sheet1.xml"]
+    # CHAR(7) (not allowed in XML) and the literal text, escaped as ECMA-376 Part 1, 22.9.2.19
+    # ST_Xstring says and Excel writes them (openpyxl refused the character: the copy stopped)
+    assert b"<x:t>_x0007__x005F_x0041_</x:t>" in sheet
+    assert b"x:f" not in sheet and b"<x:c r=\"E1\"><x:v>2</x:v></x:c>" in sheet   # the hidden cell's value
+
+
+def test_rows_out_of_order_are_a_one_line_refusal(tmp_path):
+    rows = '<row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>'
+    src = tmp_path / "disorder.xlsx"
+    src.write_bytes(xlsx({"S": sheet_xml(rows)}))
+    _wb, result = recalc_file(src, catalog, read_only=True)
+    with pytest.raises(BookError, match=r"no values copy written: xl/worksheets/sheet1.xml: row 1 is out of Excel's order"):
+        copy_values(src, result, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists() and len(list(tmp_path.iterdir())) == 1
+
+
+def test_long_text_wraps_only_where_the_next_cell_would_clip_it(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["B1"] = '=REPT("x",20)', "next"      # clipped by B1: wraps
+    ws["A2"] = '=REPT("y",20)'                          # B2 empty: overflows as in the source
+    ws["A3"], ws["B3"] = '=REPT("z",20)', "=1+1"        # clipped by a formula's value
+    ws["A4"] = '="two"&CHAR(10)&"lines"'                # a line break shows only when wrapped
+    src = tmp_path / "wrap.xlsx"
+    wb.save(src)
+    out, _ = _copy(tmp_path, src)
+    back = openpyxl.load_workbook(out)["S"]
+    assert [bool(back[f"A{r}"].alignment.wrap_text) for r in (1, 2, 3, 4)] == [True, False, True, True]

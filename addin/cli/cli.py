@@ -40,7 +40,7 @@ from addin.cli.terminal import shown
 from addin.recalc.bookio import CAPS, BookError, check_output, load_book, require_names, save_atomic
 # the evaluator loads when a book is first recalculated (addin/recalc/__init__.py), and the catalog
 # (with the engine) in the commands that call it: `warrants --help`, `new`, `samples` load neither
-from addin.recalc import XLError, cell_key, json_value, recalc_file, recalc_workbook, write_values
+from addin.recalc import XLError, cell_key, json_value, recalc_file, recalc_workbook
 
 if TYPE_CHECKING:
     from addin.recalc import Recalc
@@ -411,6 +411,31 @@ CAPS_HELP = (f"Caps: a book is refused (exit 2) when one part of the file inflat
              f"{CAPS.max_range_cells:,} cells gets #VALUE! in that cell only (reported as unsupported).")
 
 
+TIME_LIMIT_OPTION = typer.Option(
+    120.0, "--time-limit", min=0, metavar="SECONDS",
+    help="Stop a recalculation (of each book) that passes this many seconds, loading included, with one line "
+         "naming the cell it was on (exit 2); 0: no limit.")
+NOW_OPTION = typer.Option(
+    None, "--now", metavar="DATE[THH:MM[:SS]]",
+    help="Pin TODAY() and NOW() to this date or date-time (2024-01-10, 2024-01-10T18:00), so that results do not "
+         "change from run to run; default: this computer's clock.")
+
+
+def _parse_now(text: str | None) -> _dt.datetime | None:
+    """``--now``'s date or local date-time (no time zone: TODAY and NOW are the book's local time)."""
+    if text is None:
+        return None
+    try:
+        moment = _dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise _fail(f"--now {text!r}: expected a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS]") from None
+    if moment.tzinfo is not None:
+        raise _fail(f"--now {text!r}: give the local date-time without a time zone (TODAY and NOW have none)")
+    if not 1900 <= moment.year <= 9999:
+        raise _fail(f"--now {text!r}: Excel's dates run from 1900 to 9999")
+    return moment
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
@@ -427,7 +452,9 @@ def _same_file(a: Path, b: Path) -> bool:
                             "warrants recalc my.xlsx -o my.values.xlsx --json > values.json"))
 def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to recalculate; never modified."),
            output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write a values copy here (atomically)."),
-           as_json: bool = typer.Option(False, "--json", help="Print only a JSON object {\"Sheet!A1\": value}.")):
+           as_json: bool = typer.Option(False, "--json", help="Print only a JSON object {\"Sheet!A1\": value}."),
+           time_limit: float = TIME_LIMIT_OPTION, now: Optional[str] = NOW_OPTION):
+    pinned = _parse_now(now)
     catalog = _catalog()
     if output is not None:
         if _same_file(book, output):
@@ -438,15 +465,16 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
             raise _fail(str(exc)) from None
     try:
         with _stage(book, "reading and recalculating"):
-            wb, result = recalc_file(book, catalog, read_only=output is None)     # a values copy needs openpyxl's book
+            wb, result = recalc_file(book, catalog, read_only=True,     # the values copy streams from the file
+                                     time_limit=time_limit or None, now=pinned)
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows, left_out = ([], 0) if as_json else _key_results(wb, result)
     if output is not None:
-        write_values(wb, result)          # the in-memory copy; the input file is never written
+        from addin.recalc.values_copy import copy_values  # noqa: PLC0415
         try:
             with _stage(book, f"writing {output.name}"):
-                save_atomic(wb, output)
+                copy_values(book, result, output)     # part by part; the input file is only read
         except BookError as exc:
             raise _fail(str(exc)) from None
         except OSError as exc:
@@ -534,10 +562,10 @@ def _markup_safe(text: object) -> str:
     return escape(shown(text))
 
 
-def check_book(path: Path) -> BookReport:
+def check_book(path: Path, *, time_limit: float | None = None, now: _dt.datetime | None = None) -> BookReport:
     catalog = _catalog()
     try:
-        wb, result = recalc_file(path, catalog, read_only=True)
+        wb, result = recalc_file(path, catalog, read_only=True, time_limit=time_limit, now=now)
     except BookError as exc:
         return BookReport(path, error=str(exc))
     report = evaluate_checks(wb, result, path)
@@ -558,7 +586,10 @@ FINDING_KINDS = ("failed check", "error", "unsupported", CUT_TABLE)
                    "1 when any check fails, any cell is an error or unsupported, or a book has nothing to check "
                    "(no formulas: a values copy), 2 when a file cannot be read. " + CAPS_HELP,
              epilog=_epilog("warrants check workbooks/", "warrants check my.xlsx other.xlsx"))
-def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: the sample workbooks).")):
+def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (default: the sample workbooks)."),
+          time_limit: float = TIME_LIMIT_OPTION, now: Optional[str] = NOW_OPTION):
+    pinned = _parse_now(now)
+    options = {"time_limit": time_limit or None, "now": pinned}       # each book gets the whole limit
     paths = paths or [sample_folder()]
     files = _expand(paths)
     if not files:
@@ -572,10 +603,10 @@ def check(paths: List[Path] = typer.Argument(None, help="Workbooks or folders (d
             task = progress.add_task("checking", total=len(files))
             for f in files:
                 progress.update(task, description=f"checking {f.name}")
-                reports.append(check_book(f))
+                reports.append(check_book(f, **options))
                 progress.advance(task)
     else:
-        reports.extend(check_book(f) for f in files)
+        reports.extend(check_book(f, **options) for f in files)
     failed = bad = 0
     for rep in reports:
         if rep.error:

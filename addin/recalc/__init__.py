@@ -27,6 +27,7 @@ Dates follow the workbook's date system (1904 handled).
 from __future__ import annotations
 
 from importlib import import_module
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from .bookio import CAPS, BookError, Caps, load_book
@@ -34,18 +35,18 @@ from .parse import parse_area, parse_formula, split_sheet
 from .values import XLError, cell_key, is_error, json_value
 
 if TYPE_CHECKING:
-    from .evaluate import Recalc, RecordedException
+    from .evaluate import Recalc, RecordedException, TimeLimitExceeded
     from .lib import FACTS, NATIVE
 
 __all__ = ["XLError", "Recalc", "RecordedException", "recalc_workbook", "recalc_file", "cell_key", "is_error",
            "json_value", "write_values", "parse_formula", "parse_area", "split_sheet", "NATIVE", "FACTS", "Caps", "BookError",
-           "load_book"]
+           "load_book", "TimeLimitExceeded"]
 
 
 # The evaluator and the function library (most of the package's import time) load when first
 # used, so that a command that only reads a book's caps or cell addresses does not load them
 # (PEP 562: the module's __getattr__ is asked for a name it does not hold yet).
-_LAZY = {"Recalc": "evaluate", "RecordedException": "evaluate", "no_gc": "evaluate", "FACTS": "lib", "NATIVE": "lib"}
+_LAZY = {"Recalc": "evaluate", "RecordedException": "evaluate", "TimeLimitExceeded": "evaluate", "no_gc": "evaluate", "FACTS": "lib", "NATIVE": "lib"}
 
 
 def __getattr__(name: str):
@@ -73,10 +74,17 @@ def recalc_workbook(wb, catalog, **options) -> Recalc:
     return recalc(wb, catalog, **options)
 
 
-def recalc_file(path, catalog, *, caps: Caps = CAPS, read_only: bool = False,
+def recalc_file(path, catalog, *, caps: Caps = CAPS, read_only: bool = False, time_limit: float | None = None,
                 **options) -> tuple[object, Recalc]:
-    """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it."""
-    from .evaluate import no_gc  # noqa: PLC0415
+    """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it.
+    ``time_limit``: seconds for both, loading included; past it, a BookError naming the cell."""
+    from .evaluate import TimeLimitExceeded, no_gc  # noqa: PLC0415
+    started = monotonic()
     with no_gc():
         wb = load_book(path, caps=caps, read_only=read_only, scan_cells=True)   # recalculated as loaded
-        return wb, recalc_workbook(wb, catalog, caps=caps, **options)
+        left = None if time_limit is None else max(0.0, time_limit - (monotonic() - started))
+        try:
+            return wb, recalc_workbook(wb, catalog, caps=caps, time_limit=left, **options)
+        except TimeLimitExceeded as exc:
+            over = TimeLimitExceeded(exc.cell, monotonic() - started, time_limit)    # loading counted too
+            raise BookError(f"{path}: {over}") from None

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from json.encoder import encode_basestring
 from operator import itemgetter
+from time import monotonic
 
 from .xlutils import CALENDAR_MAC_1904, get_column_letter, to_excel
 
@@ -86,6 +87,23 @@ class _Cycle(BaseException):
         super().__init__(key)
         self.key = key
         self.members: list = []      # the cells between, innermost first
+
+
+class _TimeUp(BaseException):
+    """The time limit passed while ``key`` was being evaluated (stops the whole recalculation)."""
+
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+
+
+class TimeLimitExceeded(Exception):
+    """A recalculation stopped at its time limit; the message is one line naming the cell."""
+
+    def __init__(self, cell: str, seconds: float, limit: float) -> None:
+        super().__init__(f"recalculation stopped at {cell} after {seconds:.0f} s, past its time limit of "
+                         f"{limit:g} s (--time-limit SECONDS raises it; 0: none)")
+        self.cell, self.seconds, self.limit = cell, seconds, limit
 
 
 class _Deeper(BaseException):
@@ -178,9 +196,10 @@ class Recalc:
 
 class Evaluator:
     def __init__(self, wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS,
-                 now=None):
+                 now=None, deadline: float | None = None):
         self.wb = wb
         self.now = now                 # TODAY/NOW pinned to this datetime, else the clock
+        self.deadline = deadline       # time.monotonic() past which the recalculation stops
         self.epoch = wb.epoch
         self.date1904 = wb.epoch == CALENDAR_MAC_1904
         self.catalog = catalog
@@ -665,6 +684,8 @@ class Evaluator:
     def _evaluate(self, key: tuple[str, int, int]) -> object:
         if self.depth >= self.max_depth:
             raise _Deeper(key)
+        if self.deadline is not None and monotonic() > self.deadline:
+            raise _TimeUp(key)
         self.state[key] = 1
         dynamic = key in self.dynamic
         if dynamic:
@@ -1515,7 +1536,7 @@ def no_gc():
 
 
 def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = False, caps: Caps = CAPS,
-                    now=None) -> Recalc:
+                    now=None, time_limit: float | None = None) -> Recalc:
     """Recalculate an openpyxl workbook (loaded with formulas, not ``data_only``).
 
     ``catalog``: an object with ``CATALOG`` (names) and ``call(name, *args, date1904=)``, or
@@ -1524,15 +1545,22 @@ def recalc_workbook(wb, catalog=None, *, fallback=None, all_dynamic: bool = Fals
     formula as a dynamic array (Excel 365 entry), for books built in memory. The workbook is
     not modified. ``now``: a datetime (or date) TODAY and NOW return, for a result that does not
     change from run to run; by default the local clock (the cells are listed in ``Recalc.volatile``).
+    ``time_limit``: seconds after which the recalculation stops with :class:`TimeLimitExceeded`
+    naming the cell it was evaluating (None: no limit).
     """
     doubt = _values.on_doubt
+    started = monotonic()
+    deadline = None if time_limit is None else started + time_limit
     try:
         with no_gc():
-            ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps, now=now)
+            ev = Evaluator(wb, catalog, fallback=fallback, all_dynamic=all_dynamic, caps=caps, now=now,
+                           deadline=deadline)
             _values.on_doubt = lambda why: ev.unsupported("text", why)
             for key in ev.result.formula_cells:
                 if ev.state.get(key) is None:
                     ev.compute(key)
         return ev.result
+    except _TimeUp as up:
+        raise TimeLimitExceeded(cell_key(*up.key), monotonic() - started, time_limit) from None
     finally:
         _values.on_doubt = doubt
