@@ -555,11 +555,12 @@ def test_a_lambda_called_where_it_is_written_or_bound_by_let():
     assert (r["S!A1"], r["S!A2"], r["S!A3"], r["S!A4"]) == (6, 5, 12, 20)
 
 
-def test_a_lambda_with_an_optional_parameter_is_unsupported():
+def test_a_lambda_with_an_optional_parameter():
     # LAMBDA(a,[b],...) is stored with _xlop.b; called with one argument Excel binds b as omitted
-    # (ISOMITTED): not read here, so an error recorded, never #VALUE! passed off as Excel's
-    r = run({"A5": 12, "A6": "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))(A5)"})
-    assert isinstance(r["S!A6"], XLError) and ("S", 6, 1) in r.unsupported
+    # (ISOMITTED): IronCalc's ISOMITTED book (Excel-saved), A6 is 12/2 = 6 and A7 12*3 = 36
+    f = "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))"
+    r = run({"A5": 12, "B5": 3, "A6": f + "(A5)", "A7": f + "(A5, B5)"})
+    assert (r["S!A6"], r["S!A7"]) == (6, 36)
 
 
 def test_sheet_and_sheets():

@@ -57,7 +57,8 @@ PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
 # functions that need the evaluator itself (references, formulas, names in scope): used when lib
 # has no native of the same name; TODAY and NOW always (recalc_workbook(now=) pins them)
-EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS", "CELL"})
+EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS", "CELL",
+                                 "ISOMITTED"})
 _PLAIN = Facts()
 _CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
 _MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
@@ -861,8 +862,11 @@ class Evaluator:
             return node.value
         if t is Ref:
             if self.scope:
-                bound = self.scope.get(_let_name(node.text))
-                if bound is not None:
+                name = _let_name(node.text)
+                if name in self.scope:       # a LET name or LAMBDA parameter (an empty cell's value is None)
+                    bound = self.scope[name]
+                    if type(bound) is _Closure or bound is OMITTED:
+                        return self._not_a_value(bound)
                     return bound if keep_ref or not isinstance(bound, Rng) else self.deref(bound, sheet)
             if "[" in node.text:
                 return self.structured(node.text, sheet, keep_ref)
@@ -1008,8 +1012,11 @@ class Evaluator:
         reference kept, a range as a grid, or (in a plain formula) a range intersected."""
         args = []
         implicit = self.implicit
-        ranges, refs, array_mode = facts.ranges, facts.refs, facts.array_mode
+        ranges, refs, array_mode, lambdas = facts.ranges, facts.refs, facts.array_mode, facts.lambdas
         for i, a in enumerate(node.args):
+            if lambdas and i in lambdas and self._is_lambda(a, sheet):   # BYROW's, MAP's LAMBDA
+                args.append((False, self.lambda_value(a, sheet)))
+                continue
             if implicit and i in array_mode:
                 self.implicit = False
                 try:
@@ -1114,7 +1121,7 @@ class Evaluator:
                 if not isinstance(name_node, Ref) or "!" in name_node.text or parse_area(name_node.text):
                     return VALUE
                 if isinstance(value_node, Call) and self.function_name(value_node.name)[1] == "LAMBDA":
-                    self.scope[_let_name(name_node.text)] = _Closure(value_node, dict(self.scope))
+                    self.scope[_let_name(name_node.text)] = _Closure(value_node, dict(self.scope), sheet)
                     continue
                 self.scope[_let_name(name_node.text)] = self.eval(value_node, sheet, keep_ref=True)
             return self.eval(args[-1], sheet, keep)
@@ -1315,17 +1322,40 @@ class Evaluator:
         return tree if isinstance(tree, Call) else None
 
     def _call_lambda(self, lam: Call, node: Call, sheet: str, captured: dict | None = None):
-        """A named LAMBDA called: each parameter bound to its argument (a reference stays one),
-        the body evaluated with only those names in scope, as Excel's LAMBDA does."""
-        params, body = lam.args[:-1], lam.args[-1] if lam.args else None
+        """A LAMBDA called where it is written, by its LET name or by its defined name: each
+        argument evaluated (a reference stays one, a LAMBDA stays callable, an empty argument is
+        omitted) and the body run (:meth:`_invoke`)."""
         keep = self._keep_ref
-        if any(isinstance(p, Ref) and p.text.upper().startswith("_XLOP.") for p in params):
-            return self.unsupported("LAMBDA", "optional parameters ([b]) are not supported")
-        if body is None or len(node.args) != len(params) or not all(isinstance(p, Ref) for p in params):
+        values = [OMITTED if type(a) is Const and a.value is None else
+                  self.lambda_value(a, sheet) if self._is_lambda(a, sheet) else
+                  self.eval(a, sheet, keep_ref=True) for a in node.args]
+        return self._invoke(lam, values, sheet, captured, keep)
+
+    def call_lambda(self, fn, values: list):
+        """Call a LAMBDA value (what :meth:`lambda_value` gives BYROW, MAP, REDUCE...) with
+        evaluated arguments (a reference stays one); a wrong number of arguments is #VALUE!."""
+        return self._invoke(fn.lam, values, fn.sheet, fn.scope, False)
+
+    def _invoke(self, lam: Call, values: list, sheet: str, captured: dict | None, keep: bool):
+        """Each parameter bound to its value, the body evaluated with only those names and the
+        ones in scope where the LAMBDA was written, as Excel's LAMBDA does. A parameter written
+        in brackets (``[b]``, stored ``_xlop.b``) may be left off; it is then omitted, as an empty
+        argument is (ISOMITTED; Microsoft's ISOMITTED page: ``LAMBDA(x,y, ...)(1,)``). More
+        arguments than parameters, or a required one left off, is #VALUE! ("Incorrect
+        parameters", Microsoft's LAMBDA page)."""
+        params, body = lam.args[:-1], lam.args[-1] if lam.args else None
+        if body is None or len(values) > len(params) or not all(isinstance(p, Ref) for p in params):
             return VALUE
-        values = [self.eval(a, sheet, keep_ref=True) for a in node.args]
+        bound = {}
+        for i, p in enumerate(params):
+            if i < len(values):
+                bound[_let_name(p.text)] = values[i]
+            elif p.text.upper().startswith("_XLOP."):
+                bound[_let_name(p.text)] = OMITTED
+            else:
+                return VALUE
         outer = self.scope
-        self.scope = {**(captured or {}), **{_let_name(p.text): v for p, v in zip(params, values)}}
+        self.scope = {**(captured or {}), **bound}
         self.lambda_depth += 1
         try:
             if self.lambda_depth > 64:
@@ -1334,6 +1364,62 @@ class Evaluator:
         finally:
             self.lambda_depth -= 1
             self.scope = outer
+
+    def _is_lambda(self, node, sheet: str) -> bool:
+        """Whether an argument is written as a LAMBDA: ``LAMBDA(...)`` itself, a LET name or a
+        parameter bound to one, a defined name holding one, or a function's name in its place."""
+        if type(node) is Call:
+            return self.function_name(node.name)[1] == "LAMBDA"
+        if type(node) is Ref:
+            name = _let_name(node.text)
+            if self.scope and name in self.scope:
+                return type(self.scope[name]) is _Closure
+            return "!" not in node.text and ("_XLETA." in name or
+                                             self._named_lambda(name, sheet) is not None)
+        return False
+
+    def lambda_value(self, node, sheet: str):
+        """An argument that takes a LAMBDA (BYROW's, MAP's): a callable value, with the names in
+        scope where it is written. Anything else is #VALUE! ("Providing an invalid LAMBDA
+        function ... returns a #VALUE! error", Microsoft's BYROW page); a function's name in
+        its place (Excel's eta reduction) is not read."""
+        if type(node) is Call and self.function_name(node.name)[1] == "LAMBDA":
+            return _Closure(node, dict(self.scope), sheet)
+        if type(node) is Ref:
+            name = _let_name(node.text)
+            bound = self.scope.get(name) if self.scope else None
+            if type(bound) is _Closure:
+                return bound
+            if not (self.scope and name in self.scope) and "!" not in node.text:
+                named = self._named_lambda(name, sheet)
+                if named is not None:
+                    return _Closure(named, {}, sheet)
+                if "_XLETA." in name:
+                    return self.unsupported("LAMBDA", "a function's name in place of a LAMBDA")
+        v = self.eval(node, sheet, keep_ref=True)
+        if isinstance(v, XLError):
+            return v if self.current in self.result.unsupported else \
+                self.unsupported("LAMBDA", "an error value in place of a LAMBDA")
+        return VALUE
+
+    def _not_a_value(self, bound):
+        """A LET name or parameter holding a LAMBDA, or an omitted parameter, used as a value:
+        Excel's results for these are not read here."""
+        if bound is OMITTED:
+            return self.unsupported("LAMBDA", "the value of an omitted parameter")
+        return self.unsupported("LAMBDA", "a LAMBDA used as a value")
+
+    def _isomitted(self, node: Call, sheet: str):
+        """ISOMITTED(argument): TRUE for a LAMBDA parameter left off or given an empty argument,
+        FALSE for one given a value (Microsoft's ISOMITTED page:
+        ``LAMBDA(x,y, IF(ISOMITTED(y),"Missing second argument",x+y))(1,)``); other arguments
+        are not read."""
+        if len(node.args) != 1:
+            return VALUE
+        a = node.args[0]
+        if type(a) is Ref and self.scope and _let_name(a.text) in self.scope:
+            return self.scope[_let_name(a.text)] is OMITTED
+        return self.unsupported("ISOMITTED", "an argument that is not a LAMBDA parameter")
 
     def _clock(self, with_time: bool) -> float:
         """TODAY (the date's serial number) or NOW (with the time as a fraction of a day), from
@@ -1400,10 +1486,24 @@ class Areas3D(tuple):
 
 @dataclass(frozen=True, slots=True)
 class _Closure:
-    """A LAMBDA bound to a LET name, with the names in scope where it was written."""
+    """A LAMBDA as a value (bound to a LET name, or passed to BYROW, MAP...), with the names in
+    scope where it was written and the sheet its references are read on."""
 
     lam: Call
     scope: dict
+    sheet: str | None = None
+
+
+class _Omitted:
+    """The value of a LAMBDA parameter left off (ISOMITTED is TRUE)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "OMITTED"
+
+
+OMITTED = _Omitted()
 
 
 def _let_name(text: str) -> str:
