@@ -351,7 +351,7 @@ FUNCTIONS = {
     "AND": declare(_logical("AND"), ranges=ALL, clip_safe=True),
     "OR": declare(_logical("OR"), ranges=ALL, clip_safe=True),
     "NOT": scalar_fn(lambda ev, b: not b, (1, 1), "b"),
-    "XOR": _logical("XOR"),
+    "XOR": declare(_logical("XOR"), array_mode=ALL, clip_safe=True),
     "IFNA": _ifna,
     "IFS": _ifs,
     "SWITCH": _switch,
@@ -367,6 +367,3 @@ FUNCTIONS = {
     "SCAN": declare(_fold(True), refs=(0, 1), lambdas=2),
 }
 
-ARRAY_PARAMS = {"XOR": None}
-ARRAY_MODE: dict = {}
-CLIP_SAFE = frozenset({"XOR"})
