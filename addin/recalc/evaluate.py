@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRA
 # functions that need the evaluator itself (references, formulas, names in scope): used when lib
 # has no native of the same name; TODAY and NOW always (recalc_workbook(now=) pins them)
 EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS", "CELL",
-                                 "ISOMITTED"})
+                                 "ISOMITTED", "SINGLE"})
 _PLAIN = Facts()
 _CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
 _MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
@@ -988,12 +989,7 @@ class Evaluator:
                 return self._call_lambda(named, node, sheet)
             raise Unsupported(name)
         if name == "ANCHORARRAY":
-            if len(node.args) != 1 or not isinstance(node.args[0], Ref) or "[" in node.args[0].text:
-                return self.unsupported("ANCHORARRAY", "an argument that is not a cell reference")
-            rng = self.resolve(node.args[0].text + "#", sheet)
-            if isinstance(rng, XLError):
-                return rng
-            return self.deref(rng, sheet) if not self._keep_ref else rng
+            return self._anchorarray(node, sheet)
         if kind == "native" and name in ("IF", "IFERROR"):
             return self._lazy_if(name, node, sheet)
         native = kind == "native"
@@ -1151,9 +1147,10 @@ class Evaluator:
             n = to_number(v, self.epoch)
             if isinstance(n, XLError):
                 return n
-            if n != int(n):
-                return self.unsupported("OFFSET", "a fractional offset or size (Excel's rounding of it "
-                                        "is not documented)")
+            n = _offset_whole(n, sizing=i > 2)
+            if n is None:
+                return self.unsupported("OFFSET", "a height or width between -1 and 1, or a fractional "
+                                        "negative one (Excel's rounding of it is not documented)")
             nums.append(n)
         rows, cols = int(nums[0] or 0), int(nums[1] or 0)
         height = int(nums[2]) if len(nums) > 2 and nums[2] is not None else base.r2 - base.r1 + 1
@@ -1409,6 +1406,54 @@ class Evaluator:
             return self.unsupported("LAMBDA", "the value of an omitted parameter")
         return self.unsupported("LAMBDA", "a LAMBDA used as a value")
 
+    def _anchorarray(self, node: Call, sheet: str):
+        """ANCHORARRAY(cell), as Excel stores ``A1#``: the spill of the dynamic array anchored
+        there, as a reference; the cell may come from a reference function
+        (``SUM(ANCHORARRAY(OFFSET(A1,1,1)))`` is the sum of B2's spill: the Excel-saved
+        calc_tests__spill_operator.xlsx I2); a cell without a formula is #REF! (E2 there)."""
+        keep = self._keep_ref
+        if len(node.args) != 1:
+            return VALUE
+        a = node.args[0]
+        if isinstance(a, Ref) and "[" not in a.text and not (self.scope and _let_name(a.text) in self.scope):
+            rng = self.resolve(a.text + "#", sheet)
+        else:
+            cell = self.eval(a, sheet, keep_ref=True)
+            if isinstance(cell, XLError):
+                return cell
+            if not isinstance(cell, Rng) or not cell.single:
+                return self.unsupported("ANCHORARRAY", "an argument that is not one cell")
+            rng = self._spill_range(cell)
+        if isinstance(rng, XLError):
+            return rng
+        return self.deref(rng, sheet) if not keep else rng
+
+    def _single(self, node: Call, sheet: str):
+        """SINGLE(value), as Excel stores the implicit intersection operator ``@``: of a range,
+        the cell in the formula's row (one column) or column (one row), #VALUE! where there is
+        none; of an array, its top-left value (Microsoft, "Implicit intersection operator: @";
+        the Excel-saved calc_tests__INFORMATION__N.xlsx B20, ``N(SINGLE(D18:D22))`` in row 20,
+        and calc_tests__MATH_AND_TRIGONOMETRY__LCM_GCD.xlsx D43:E43, ``SINGLE(J:J)``)."""
+        keep = self._keep_ref
+        if len(node.args) != 1:
+            return VALUE
+        v = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(v, Areas3D):
+            return self.unsupported("SINGLE", "a 3-D reference")
+        if isinstance(v, Rng):
+            if not v.single:
+                _, row, col = self.current
+                if v.c1 == v.c2 and v.r1 <= row <= v.r2:
+                    v = Rng(v.sheet, row, v.c1, row, v.c1)
+                elif v.r1 == v.r2 and v.c1 <= col <= v.c2:
+                    v = Rng(v.sheet, v.r1, col, v.r1, col)
+                else:
+                    return VALUE
+            return v if keep else self.value((v.sheet, v.r1, v.c1))
+        if is_grid(v):
+            return v[0][0] if v and v[0] else VALUE
+        return v
+
     def _isomitted(self, node: Call, sheet: str):
         """ISOMITTED(argument): TRUE for a LAMBDA parameter left off or given an empty argument,
         FALSE for one given a value (Microsoft's ISOMITTED page:
@@ -1574,6 +1619,19 @@ def _unescape_column(text: str) -> str:
             out.append(text[k])
             k += 1
     return "".join(out)
+
+
+def _offset_whole(n: float, sizing: bool):
+    """OFFSET's rows and cols truncated toward zero (-2.3 and -2.8 are -2, 3.5 is 3), and a
+    height or width of 1 or more truncated (4.2 is 4, 3.99 and 3.1 are 3, 14.9 is 14), as the
+    Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ROW_COLUM.xlsx shows (OFFSET!K37, K45, K46,
+    K51; ROWS_COLUMNS!E6:H6). A fractional size below 1 (0.9 gave 1 there, others are not
+    recorded) or a negative one: None."""
+    if not math.isfinite(n) or n == int(n):
+        return n
+    if sizing and not n > 1:
+        return None
+    return float(int(n))
 
 
 def _finite(v):
