@@ -16,12 +16,14 @@ from .criteria import Unordered, text_order
 from .elementwise import grid_of, refuse_intersected
 from .info import ERROR_NUMBERS
 
+CALC = XLError("#CALC!")     # an empty array; Excel saves it as #VALUE! with the kind in xl/richData (vm=)
+
+
 def calc_error(ev, name):
-    """Excel's #CALC! for an empty array. Excel saves it as #VALUE! with rich-value metadata
-    (``vm=``), which the reader does not yet interpret: it is recorded as unsupported so that no
-    check compares it as a plain #VALUE!."""
+    """#CALC! for an empty array where Microsoft's page of the function does not say so (TOCOL
+    with every value ignored, UNIQUE with no value once): recorded as unsupported."""
     ev.unsupported(name, "an empty array (#CALC! in Excel)")
-    return XLError("#CALC!")
+    return CALC
 
 
 def grid_result(ev, name, grid):
@@ -72,7 +74,7 @@ def _sequence(ev, args):
     if rows < 0 or cols < 0:
         return VALUE
     if rows == 0 or cols == 0:
-        return calc_error(ev, "SEQUENCE")
+        return CALC       # SEQUENCE(0,0) and SEQUENCE(0.3) (the Excel-saved SEQUENCE.xlsx C16, E18)
     if rows * cols > ev.caps.max_range_cells:
         return ev.unsupported("SEQUENCE", "more cells than the cap")
     return grid_result(ev, "SEQUENCE", [[start + step * (r * cols + c) for c in range(cols)] for r in range(rows)])
@@ -91,8 +93,8 @@ def _take_drop(take: bool):
 
     def run(ev, args):
         """TAKE / DROP(array, rows, [columns]): a positive count from the start, a negative from
-        the end; TAKE of 0 rows or columns, or DROP of all, is #CALC!; an omitted count keeps
-        every row (column)."""
+        the end; TAKE of 0 rows or columns, or DROP of all, is #CALC! (an empty array); an
+        omitted count keeps every row (column)."""
         if not 2 <= len(args) <= 3:
             return VALUE
         g = grid_of(args[0][1])
@@ -111,7 +113,9 @@ def _take_drop(take: bool):
         rows = cut(list(range(len(g))), r)
         cols = cut(list(range(len(g[0]))), c)
         if not rows or not cols:
-            return calc_error(ev, name)
+            # "Excel returns a #CALC! error to indicate an empty array" (Microsoft's TAKE and DROP
+            # pages; DROP_TAKE.xlsx C2, E2, F2, I2, L2)
+            return CALC
         return grid_result(ev, name, [[g[i][j] for j in cols] for i in rows])
     return run
 
@@ -275,7 +279,7 @@ def _filter(ev, args):
     if not keep:
         if len(args) == 3 and not (args[2][1] is None and not args[2][0]):
             return args[2][1]
-        return calc_error(ev, "FILTER")
+        return CALC       # Microsoft's FILTER page; FILTER_ERRORS.xlsx E1
     out = [list(g[i]) for i in keep] if by_rows else [[row[j] for j in keep] for row in g]
     return grid_result(ev, "FILTER", [[0.0 if x is None else x for x in row] for row in out])
 
