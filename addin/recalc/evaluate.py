@@ -1333,6 +1333,13 @@ class Evaluator:
         evaluated arguments (a reference stays one); a wrong number of arguments is #VALUE!."""
         return self._invoke(fn.lam, values, fn.sheet, fn.scope, False)
 
+    def lambda_takes(self, fn, count: int) -> bool:
+        """Whether a LAMBDA value can be called with ``count`` arguments (its parameters, less
+        the optional ones at the end)."""
+        params = fn.lam.args[:-1]
+        required = sum(1 for p in params if not (isinstance(p, Ref) and p.text.upper().startswith("_XLOP.")))
+        return bool(fn.lam.args) and required <= count <= len(params)
+
     def _invoke(self, lam: Call, values: list, sheet: str, captured: dict | None, keep: bool):
         """Each parameter bound to its value, the body evaluated with only those names and the
         ones in scope where the LAMBDA was written, as Excel's LAMBDA does. A parameter written

@@ -169,12 +169,13 @@ def _switch(ev, args):
 LAMBDA_CALLS = 200_000       # calls one formula may make; beyond, refused in its cell
 
 
-def _lambda_arg(ev, name, v):
-    """The LAMBDA argument, or the error to return: an error value in its place is not read; any
-    other value is #VALUE! ("Providing an invalid LAMBDA function ... returns a #VALUE! error",
-    Microsoft's page of each helper)."""
+def _lambda_arg(ev, name, v, count):
+    """The LAMBDA argument, to be called with ``count`` arguments, or the error to return: an
+    error value in its place is not read; any other value, or a LAMBDA of another number of
+    parameters, is #VALUE! ("Providing an invalid LAMBDA function or an incorrect number of
+    parameters returns a #VALUE! error", Microsoft's page of each helper)."""
     if hasattr(v, "lam"):                # a LAMBDA value (the evaluator's closure)
-        return v
+        return v if ev.lambda_takes(v, count) else VALUE
     if isinstance(v, XLError):
         return v if ev.current in ev.result.unsupported else ev.unsupported(name, "an error value in place of a LAMBDA")
     return VALUE
@@ -231,7 +232,7 @@ def _by_lines(by_cols: bool):
         if len(args) != 2:
             return VALUE
         arr = args[0][1]
-        fn = _lambda_arg(ev, name, args[1][1])
+        fn = _lambda_arg(ev, name, args[1][1], 1)
         if isinstance(fn, XLError):
             return fn
         if isinstance(arr, XLError):
@@ -257,7 +258,7 @@ def _makearray(ev, args):
     or column count below 1 or not a number is #VALUE! (Microsoft's MAKEARRAY page)."""
     if len(args) != 3:
         return VALUE
-    fn = _lambda_arg(ev, "MAKEARRAY", args[2][1])
+    fn = _lambda_arg(ev, "MAKEARRAY", args[2][1], 2)
     if isinstance(fn, XLError):
         return fn
     counts = []
@@ -289,7 +290,7 @@ def _map(ev, args):
     shapes are not read here."""
     if len(args) < 2:
         return VALUE
-    fn = _lambda_arg(ev, "MAP", args[-1][1])
+    fn = _lambda_arg(ev, "MAP", args[-1][1], len(args) - 1)
     if isinstance(fn, XLError):
         return fn
     arrays = [v for _, v in args[:-1]]
@@ -320,7 +321,7 @@ def _fold(scan: bool):
         and E7:G7). An omitted initial_value is not read here."""
         if len(args) != 3:
             return VALUE
-        fn = _lambda_arg(ev, name, args[2][1])
+        fn = _lambda_arg(ev, name, args[2][1], 2)
         if isinstance(fn, XLError):
             return fn
         (init_ref, acc), (_, arr) = args[0], args[1]
