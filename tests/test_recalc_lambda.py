@@ -57,6 +57,7 @@ BOOKS = [
     "calc_tests__spill_operator.xlsx",
     "calc_tests__INFORMATION__N.xlsx",
     "calc_tests__MATH_AND_TRIGONOMETRY__LCM_GCD.xlsx",
+    "calc_tests__INFORMATION__FORMULATEXT.xlsx",         # A13: FORMULATEXT of its own cell
 ]
 
 
@@ -139,7 +140,7 @@ def test_invalid_lambdas_are_value_errors():
              "E1": "=_xlfn.BYROW(A1:C2,5)",
              "E2": "=_xlfn.BYROW(A1:C2,_xlfn.LAMBDA(_xlpm.x,_xlpm.y,1))",
              "E3": "=_xlfn.MAKEARRAY(0,3,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,1))",
-             "E4": '=_xlfn.MAKEARRAY("a",3,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,1))',
+             "E4": '=_xlfn.MAKEARRAY("a",3,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,1))',     # a non-number
              "E5": "=_xlfn.REDUCE(0,A1:C2,_xlfn.LAMBDA(_xlpm.a,1))"})
     assert [r[f"S!E{i}"] for i in range(1, 6)] == ["#VALUE!"] * 5
 

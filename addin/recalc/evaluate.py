@@ -1207,15 +1207,15 @@ class Evaluator:
 
     def _formulatext(self, node: Call, sheet: str):
         """FORMULATEXT(reference): the formula as Excel shows it (without the _xlfn. prefixes of
-        the file; a legacy array formula in braces); a cell without a formula is #N/A."""
+        the file; a legacy array formula in braces); a cell without a formula is #N/A; its own
+        cell is no circular reference (the Excel-saved calc_tests__INFORMATION__FORMULATEXT.xlsx
+        A13, ``=FORMULATEXT(A13)``, shows its own text)."""
         key = self._formula_of(node, sheet)
         if isinstance(key, XLError):
             return key
         text = self.formulas.get(key)
         if text is None:
             return NA
-        if key == self.current:
-            return self.unsupported("FORMULATEXT", "its own cell")
         shown = re.sub(r"_xl(?:fn|ws|pm)\.", "", text, flags=re.I)
         if "_xl" in shown.lower() or "[" in shown:
             return self.unsupported("FORMULATEXT", "a formula stored with parts Excel shows otherwise")

@@ -267,9 +267,13 @@ def _makearray(ev, args):
             return ev.unsupported("MAKEARRAY", "an array of row or column counts")
         if isinstance(v, XLError):
             return v
+        if isinstance(v, bool):
+            return ev.unsupported("MAKEARRAY", "a logical value as a row or column count")
         n = to_number(v, ev.epoch)
-        if isinstance(n, XLError) or isinstance(v, bool) or v is None:
-            return VALUE
+        if isinstance(n, XLError):
+            return VALUE                 # "a non-number returns a #VALUE! error"
+        if isinstance(v, str):
+            return ev.unsupported("MAKEARRAY", "a number typed as text as a row or column count")
         if n < 1:
             return VALUE
         if n != int(n):
