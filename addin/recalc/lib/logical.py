@@ -204,7 +204,7 @@ def _part(v, r1, c1, r2, c2):
 
 def _too_many(ev, name, calls):
     if calls > LAMBDA_CALLS:
-        return ev.unsupported(name, f"{calls:,} LAMBDA calls, over the cap of {LAMBDA_CALLS:,}")
+        return ev.unsupported(name, f"more than {LAMBDA_CALLS:,} LAMBDA calls (the cap)")
     return None
 
 
