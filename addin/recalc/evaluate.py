@@ -1331,7 +1331,7 @@ class Evaluator:
     def call_lambda(self, fn, values: list):
         """Call a LAMBDA value (what :meth:`lambda_value` gives BYROW, MAP, REDUCE...) with
         evaluated arguments (a reference stays one); a wrong number of arguments is #VALUE!."""
-        return self._invoke(fn.lam, values, fn.sheet, fn.scope, False)
+        return self._invoke(fn.lam, values, fn.sheet or self.current[0], fn.scope, False)
 
     def lambda_takes(self, fn, count: int) -> bool:
         """Whether a LAMBDA value can be called with ``count`` arguments (its parameters, less
