@@ -145,17 +145,26 @@ def test_invalid_lambdas_are_value_errors():
     assert [r[f"S!E{i}"] for i in range(1, 6)] == ["#VALUE!"] * 5
 
 
+def test_a_function_named_in_place_of_a_lambda():
+    # Excel's eta reduction, stored _xleta.SUM: BYROW(A1:C2, SUM) is BYROW(A1:C2, LAMBDA(r, SUM(r))),
+    # by hand from GRID: 1+2+3 and 4+5+6; MAP(A1:A2*-1, ABS); LET(f, ABS, f(-2)) is 2
+    r = run({**GRID, "E1": "=_xlfn.BYROW(A1:C2,_xleta.SUM)", "F1": "=_xlfn.MAP(-A1:A2,_xleta.ABS)",
+             "G1": "=_xlfn.LET(_xlpm.f,_xleta.ABS,_xlpm.f(-2))", "H1": "=_xlfn.BYROW(A1:C2,_xleta.NOSUCH)",
+             "H2": "=TYPE(_xleta.SUM)"})
+    assert (r["S!E1"], r["S!E2"], r["S!F1"], r["S!F2"], r["S!G1"]) == (6, 15, 1, 4, 2)
+    assert refused(r, "S!H1") and refused(r, "S!H2")
+
+
 def test_what_is_not_read_is_refused():
-    # a LAMBDA returning an array to BYROW is #CALC! in Excel (Microsoft's BYROW page), a
-    # function's name in place of a LAMBDA (stored _xleta.MAX), an omitted initial_value, MAP
-    # over arrays of different sizes: each an error recorded as unsupported
+    # a LAMBDA returning an array to BYROW is #CALC! in Excel (Microsoft's BYROW page), an
+    # omitted initial_value, MAP over arrays of different sizes, a LAMBDA used as a value: each
+    # an error recorded as unsupported
     r = run({**GRID,
              "E1": "=_xlfn.BYROW(A1:C2,_xlfn.LAMBDA(_xlpm.x,_xlpm.x*2))",
-             "E4": "=_xlfn.BYROW(A1:C2,_xleta.MAX)",
              "E6": "=_xlfn.REDUCE(,A1:C2,_xlfn.LAMBDA(_xlpm.a,_xlpm.b,_xlpm.a+_xlpm.b))",
              "E7": "=_xlfn.MAP(A1:C2,A1:A2,_xlfn.LAMBDA(_xlpm.a,_xlpm.b,_xlpm.a+_xlpm.b))",
              "E8": "=SUM(_xlfn.LET(_xlpm.f,_xlfn.LAMBDA(_xlpm.x,1),_xlpm.f))"})
-    assert all(refused(r, f"S!E{i}") for i in (1, 4, 6, 7, 8))
+    assert all(refused(r, f"S!E{i}") for i in (1, 6, 7, 8))
 
 
 # ----------------------------------------------------------------------------- ISOMITTED

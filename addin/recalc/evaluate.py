@@ -879,6 +879,8 @@ class Evaluator:
                 return areas
             rng = self.resolve(node.text, sheet)
             if isinstance(rng, XLError):
+                if rng is NAME and "_XLETA." in node.text.upper():   # TYPE(SUM): a function as a value
+                    return self.unsupported("LAMBDA", f"{node.text} named as a value")
                 return rng
             if not isinstance(rng, Rng):
                 return self.eval(rng, sheet, keep_ref)      # a name holding a constant or formula
@@ -983,7 +985,8 @@ class Evaluator:
                 return self._call_lambda(callee, Call(INVOKE, node.args[1:]), sheet)
             bound = self.scope.get(_let_name(node.name)) if self.scope else None
             if isinstance(bound, _Closure):  # LET(f, LAMBDA(x, ...), f(2))
-                return self._call_lambda(bound.lam, node, sheet, bound.scope)
+                lam = _eta_lambda(bound.eta, len(node.args)) if bound.eta else bound.lam
+                return self._call_lambda(lam, node, sheet, bound.scope)
             named = self._named_lambda(name, sheet)
             if named is not None:
                 return self._call_lambda(named, node, sheet)
@@ -1116,8 +1119,8 @@ class Evaluator:
             for name_node, value_node in zip(args[:-1:2], args[1:-1:2]):
                 if not isinstance(name_node, Ref) or "!" in name_node.text or parse_area(name_node.text):
                     return VALUE
-                if isinstance(value_node, Call) and self.function_name(value_node.name)[1] == "LAMBDA":
-                    self.scope[_let_name(name_node.text)] = _Closure(value_node, dict(self.scope), sheet)
+                if self._is_lambda(value_node, sheet):     # LAMBDA(...), a LAMBDA's name, ABS as a value
+                    self.scope[_let_name(name_node.text)] = self.lambda_value(value_node, sheet)
                     continue
                 self.scope[_let_name(name_node.text)] = self.eval(value_node, sheet, keep_ref=True)
             return self.eval(args[-1], sheet, keep)
@@ -1331,11 +1334,14 @@ class Evaluator:
     def call_lambda(self, fn, values: list):
         """Call a LAMBDA value (what :meth:`lambda_value` gives BYROW, MAP, REDUCE...) with
         evaluated arguments (a reference stays one); a wrong number of arguments is #VALUE!."""
-        return self._invoke(fn.lam, values, fn.sheet or self.current[0], fn.scope, False)
+        lam = _eta_lambda(fn.eta, len(values)) if fn.eta else fn.lam
+        return self._invoke(lam, values, fn.sheet or self.current[0], fn.scope, False)
 
     def lambda_takes(self, fn, count: int) -> bool:
         """Whether a LAMBDA value can be called with ``count`` arguments (its parameters, less
-        the optional ones at the end)."""
+        the optional ones at the end; a function named in its place takes what it is given)."""
+        if fn.eta:
+            return count >= 1
         params = fn.lam.args[:-1]
         required = sum(1 for p in params if not (isinstance(p, Ref) and p.text.upper().startswith("_XLOP.")))
         return bool(fn.lam.args) and required <= count <= len(params)
@@ -1399,7 +1405,10 @@ class Evaluator:
                 if named is not None:
                     return _Closure(named, {}, sheet)
                 if "_XLETA." in name:
-                    return self.unsupported("LAMBDA", "a function's name in place of a LAMBDA")
+                    fname = name.rpartition("_XLETA.")[2]
+                    if fname in NATIVE:
+                        return _Closure(Call(fname, []), {}, sheet, fname)
+                    return self.unsupported("LAMBDA", f"{fname} named in place of a LAMBDA")
         v = self.eval(node, sheet, keep_ref=True)
         if isinstance(v, XLError):
             return v if self.current in self.result.unsupported else \
@@ -1544,6 +1553,14 @@ class _Closure:
     lam: Call
     scope: dict
     sheet: str | None = None
+    eta: str = ""            # a function named in place of a LAMBDA (BYROW(A1:C2, SUM), stored _xleta.SUM)
+
+
+def _eta_lambda(name: str, count: int) -> Call:
+    """``SUM`` named in place of a LAMBDA and called with ``count`` arguments:
+    ``LAMBDA(a1, ..., SUM(a1, ...))`` (Excel's eta reduction)."""
+    params = [Ref(f"_xlpm.\u00b7eta{i}") for i in range(1, count + 1)]
+    return Call("LAMBDA", [*params, Call(name, list(params))])
 
 
 class _Omitted:
