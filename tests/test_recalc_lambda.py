@@ -268,3 +268,37 @@ def test_empty_arrays_are_calc_errors():
     r = run(cells)
     assert [r[f"S!C{i}"] for i in range(2, 7)] == ["#CALC!"] * 5
     assert not r.unsupported
+
+
+# ----------------------------------------------------------------------------- properties
+
+from hypothesis import given, settings, strategies as st  # noqa: E402 - the property tests' own imports
+
+_numbers = st.lists(st.integers(-10_000, 10_000), min_size=1, max_size=6)
+
+
+@settings(max_examples=30)
+@given(_numbers)
+def test_map_equals_the_broadcast_formula_and_scan_ends_where_reduce_does(xs):
+    # MAP applies its LAMBDA to each element, so it equals the same arithmetic broadcast over
+    # the range; SCAN's last step is REDUCE's result (Microsoft's MAP, SCAN and REDUCE pages)
+    cells = {f"A{i}": x for i, x in enumerate(xs, start=1)}
+    n = len(xs)
+    cells.update({"B1": f"=_xlfn.MAP(A1:A{n},_xlfn.LAMBDA(_xlpm.x,_xlpm.x*3-1))", "C1": f"=A1:A{n}*3-1",
+                  "D1": f"=_xlfn.SCAN(5,A1:A{n},_xlfn.LAMBDA(_xlpm.a,_xlpm.v,_xlpm.a*2-_xlpm.v))",
+                  "E1": f"=_xlfn.REDUCE(5,A1:A{n},_xlfn.LAMBDA(_xlpm.a,_xlpm.v,_xlpm.a*2-_xlpm.v))"})
+    r = run(cells)
+    assert [r[f"S!B{i}"] for i in range(1, n + 1)] == [r[f"S!C{i}"] for i in range(1, n + 1)]
+    assert r[f"S!D{n}"] == r["S!E1"] and not r.unsupported
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 5), st.integers(1, 5))
+def test_byrow_and_bycol_count_a_makearray(rows, cols):
+    # MAKEARRAY(rows, cols, LAMBDA(r, c, r)) has rows x cols cells; BYROW gives one value per
+    # row and BYCOL one per column (Microsoft's pages): the spills' shapes say so
+    r = run({"A1": f"=_xlfn.MAKEARRAY({rows},{cols},_xlfn.LAMBDA(_xlpm.r,_xlpm.c,_xlpm.r))",
+             "H1": "=_xlfn.BYROW(_xlfn.ANCHORARRAY(A1),_xlfn.LAMBDA(_xlpm.x,SUM(_xlpm.x)))",
+             "J1": "=_xlfn.BYCOL(_xlfn.ANCHORARRAY(A1),_xlfn.LAMBDA(_xlpm.x,COUNT(_xlpm.x)))"})
+    assert [r[f"S!H{i}"] for i in range(1, rows + 1)] == [i * cols for i in range(1, rows + 1)]
+    assert r.spill_shape.get(("S", 1, 10), (1, 1)) == (1, cols) and r["S!J1"] == rows
