@@ -9,7 +9,6 @@ function. Formulas are written as Excel stores them (``_xlfn.``, ``_xlpm.``).
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +16,7 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
 from addin.recalc import XLError, recalc_workbook
+from tests.test_conformance import conformance
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ironcalc"
 
@@ -65,8 +65,6 @@ BOOKS = [
 def test_every_cell_of_the_book_is_the_value_excel_cached(book, tmp_path):
     # the conformance comparison (tests/test_conformance.py) over this one book: every formula
     # cell and every cell its array fills equals Excel's cached value
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from test_conformance import conformance
     shutil.copy(FIXTURES / book, tmp_path / book)
     counts, rows, _ = conformance(folder=tmp_path)
     assert counts["matched"] > 0
