@@ -5,7 +5,8 @@ under ``tests/fixtures/`` (``xlcalculator/``: that project's 58 test files, MIT 
 Every formula cell, and every cell an array formula fills (the range Excel stored for it, and
 any cell our spill covers), is recalculated and compared with the value Excel cached in the
 file: as the READMEs define a match, numbers to a relative 1e-9, text and booleans exactly,
-error values by their text. A cell that does not match must be an error value recorded as
+error values by their text (for an error Excel caches as #VALUE! with its true kind in
+``xl/richData``, #CALC! or #SPILL!, by that kind: :func:`rich_errors`). A cell that does not match must be an error value recorded as
 unsupported (``Recalc.unsupported``): never a different number. No book may fail whole.
 
 Volatile cells (TODAY, NOW, RAND... and every cell that reads one, ``Recalc.volatile``) are set
