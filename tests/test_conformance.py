@@ -5,7 +5,8 @@ under ``tests/fixtures/`` (``xlcalculator/``: that project's 58 test files, MIT 
 Every formula cell, and every cell an array formula fills (the range Excel stored for it, and
 any cell our spill covers), is recalculated and compared with the value Excel cached in the
 file: as the READMEs define a match, numbers to a relative 1e-9, text and booleans exactly,
-error values by their text. A cell that does not match must be an error value recorded as
+error values by their text (for an error Excel caches as #VALUE! with its true kind in
+``xl/richData``, #CALC! or #SPILL!, by that kind: :func:`rich_errors`). A cell that does not match must be an error value recorded as
 unsupported (``Recalc.unsupported``): never a different number. No book may fail whole.
 
 Volatile cells (TODAY, NOW, RAND... and every cell that reads one, ``Recalc.volatile``) are set
@@ -74,6 +75,63 @@ def matches(expected, got, epoch, error: bool | None = None) -> bool:
     return got == expected
 
 
+# a rich error value's errorType (xl/richData, the _error structure): Excel's error codes from 0;
+# Excel writes #VALUE! in the cell's <v> for older readers and the true kind here
+# (Aspose.Cells' ErrorCellValueType: Name 4, Spill 8, Calc 13)
+_RICH_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!")
+
+
+def rich_errors(path) -> dict:
+    """(sheet, row, column) -> the error text Excel computed, for the cells whose cached error is
+    a rich value (``vm=``: #CALC! and #SPILL! are cached as #VALUE! with the kind in
+    ``xl/richData``). Empty when the book has none."""
+    import zipfile
+    from xml.etree import ElementTree as ET
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rd = "{http://schemas.microsoft.com/office/spreadsheetml/2017/richdata}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        if not {"xl/metadata.xml", "xl/richData/rdrichvalue.xml", "xl/richData/rdrichvaluestructure.xml"} <= names:
+            return {}
+        meta = ET.fromstring(z.read("xl/metadata.xml"))
+        types = [t.get("name") for t in meta.iter(main + "metadataType")]
+        bundles = {fm.get("name"): [bk.find(f".//{rd}rvb") for bk in fm.iter(main + "bk")]
+                   for fm in meta.iter(main + "futureMetadata")}
+        structures = [(s.get("t"), [k.get("n") for k in s])
+                      for s in ET.fromstring(z.read("xl/richData/rdrichvaluestructure.xml"))]
+        values = []
+        for rv in ET.fromstring(z.read("xl/richData/rdrichvalue.xml")):
+            kind, keys = structures[int(rv.get("s"))]
+            values.append((kind, dict(zip(keys, (v.text for v in rv)))))
+        by_vm = {}
+        value_meta = meta.find(main + "valueMetadata")
+        for vm, bk in enumerate(value_meta if value_meta is not None else [], start=1):
+            for rc in bk:
+                if types[int(rc.get("t")) - 1] != "XLRICHVALUE":
+                    continue
+                kind, fields = values[int(bundles["XLRICHVALUE"][int(rc.get("v"))].get("i"))]
+                code = int(fields.get("errorType", -1)) if kind == "_error" else -1
+                if 0 <= code < len(_RICH_ERRORS):
+                    by_vm[str(vm)] = _RICH_ERRORS[code]
+        if not by_vm:
+            return {}
+        targets = {r.get("Id"): r.get("Target") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        out = {}
+        for sheet in ET.fromstring(z.read("xl/workbook.xml")).iter(main + "sheet"):
+            part = targets.get(sheet.get(rel + "id"), "")
+            part = part.lstrip("/") if part.startswith("/") else "xl/" + part
+            if part not in names:
+                continue
+            for c in ET.fromstring(z.read(part)).iter(main + "c"):
+                if c.get("vm") in by_vm and c.get("t") == "e":
+                    letters, row = coordinate_from_string(c.get("r"))
+                    out[(sheet.get("name"), row, column_index_from_string(letters))] = by_vm[c.get("vm")]
+        return out
+
+
 def _cells(result) -> dict:
     """Formula cells, then every cell of an array formula's stored range and of our spills, each
     with its owner (the formula cell whose value it holds)."""
@@ -107,6 +165,7 @@ def conformance(fallback=None, folder: Path = FIXTURES):
                 warnings.simplefilter("ignore")       # openpyxl: extensions it does not read
                 cached = openpyxl.load_workbook(path, data_only=True)
             result = recalc_workbook(wb, None, fallback=fallback)
+            rich = rich_errors(path)
         except Exception as exc:  # a whole-book failure is what this test forbids
             counts["failed_books"] += 1
             book["failed"] = 1
@@ -115,7 +174,7 @@ def conformance(fallback=None, folder: Path = FIXTURES):
         for key, owner in _cells(result).items():
             sheet, r, c = key
             cell = cached[sheet].cell(row=r, column=c)
-            expected = cell.value
+            expected = rich.get(key, cell.value)
             got = result.values.get(key)
             where = f"{path.name} {sheet}!{openpyxl.utils.get_column_letter(c)}{r}"
             if key in result.volatile or owner in result.volatile:

@@ -469,11 +469,16 @@ def test_offset_indirect_and_let_with_their_dependencies():
         "B7": "=OFFSET(A1,-1,0)",                     # off the sheet: #REF!
         "B8": '=ROW(INDIRECT("nowhere!A1"))',         # the error passed on: #REF!
         "B9": "=SUM(OFFSET(A1,1,0):A5)",              # 20+30+40+50
-        "C1": "=OFFSET(A1,0.5,0)",                    # Excel's rounding of a fraction: not documented
+        # fractions truncated toward zero, as the Excel-saved ROW_COLUM book shows (OFFSET!K37:
+        # OFFSET(K33,-2.3,-2.8) is I31); a size below 1 is not recorded there: refused
+        "C1": "=OFFSET(A1,0.5,0)",
+        "C2": "=SUM(OFFSET(A1,1.9,0,2.7,1))",         # A2:A3: 20+30
+        "C3": "=SUM(OFFSET(A1,0,0,0.5,1))",
     })
     r = run(cells)
     assert [r[f"S!B{i}"] for i in range(1, 10)] == [60, 90, 40, 6, 150, 63, "#REF!", "#REF!", 140]
-    assert isinstance(r["S!C1"], XLError) and ("S", 1, 3) in r.unsupported
+    assert (r["S!C1"], r["S!C2"]) == (10, 50)
+    assert isinstance(r["S!C3"], XLError) and ("S", 3, 3) in r.unsupported
 
 
 def test_array_formulas_over_the_books_budget_are_refused_in_their_cells():
@@ -555,11 +560,12 @@ def test_a_lambda_called_where_it_is_written_or_bound_by_let():
     assert (r["S!A1"], r["S!A2"], r["S!A3"], r["S!A4"]) == (6, 5, 12, 20)
 
 
-def test_a_lambda_with_an_optional_parameter_is_unsupported():
+def test_a_lambda_with_an_optional_parameter():
     # LAMBDA(a,[b],...) is stored with _xlop.b; called with one argument Excel binds b as omitted
-    # (ISOMITTED): not read here, so an error recorded, never #VALUE! passed off as Excel's
-    r = run({"A5": 12, "A6": "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))(A5)"})
-    assert isinstance(r["S!A6"], XLError) and ("S", 6, 1) in r.unsupported
+    # (ISOMITTED): IronCalc's ISOMITTED book (Excel-saved), A6 is 12/2 = 6 and A7 12*3 = 36
+    f = "=_xlfn.LAMBDA(_xlpm.a,_xlop.b,IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b))"
+    r = run({"A5": 12, "B5": 3, "A6": f + "(A5)", "A7": f + "(A5, B5)"})
+    assert (r["S!A6"], r["S!A7"]) == (6, 36)
 
 
 def test_sheet_and_sheets():

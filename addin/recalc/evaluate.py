@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -57,7 +58,8 @@ PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLDUDF_")
 EVALUATOR_VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
 # functions that need the evaluator itself (references, formulas, names in scope): used when lib
 # has no native of the same name; TODAY and NOW always (recalc_workbook(now=) pins them)
-EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS", "CELL"})
+EVALUATOR_FUNCTIONS = frozenset({"LET", "OFFSET", "INDIRECT", "FORMULATEXT", "ISFORMULA", "ISREF", "SHEET", "SHEETS", "CELL",
+                                 "ISOMITTED", "SINGLE"})
 _PLAIN = Facts()
 _CATALOG = Facts()          # the add-in's functions: a multi-cell range arrives whole, as rows
 _MAX_NUMBER = 1.7976931348623157e308     # the largest float; beyond (and NaN) is #NUM!
@@ -881,8 +883,11 @@ class Evaluator:
             return node.value
         if t is Ref:
             if self.scope:
-                bound = self.scope.get(_let_name(node.text))
-                if bound is not None:
+                name = _let_name(node.text)
+                if name in self.scope:       # a LET name or LAMBDA parameter (an empty cell's value is None)
+                    bound = self.scope[name]
+                    if type(bound) is _Closure or bound is OMITTED:
+                        return self._not_a_value(bound)
                     return bound if keep_ref or not isinstance(bound, Rng) else self.deref(bound, sheet)
             if "[" in node.text:
                 return self.structured(node.text, sheet, keep_ref)
@@ -894,6 +899,8 @@ class Evaluator:
                 return areas
             rng = self.resolve(node.text, sheet)
             if isinstance(rng, XLError):
+                if rng is NAME and "_XLETA." in node.text.upper():   # TYPE(SUM): a function as a value
+                    return self.unsupported("LAMBDA", f"{node.text} named as a value")
                 return rng
             if not isinstance(rng, Rng):
                 return self.eval(rng, sheet, keep_ref)      # a name holding a constant or formula
@@ -998,18 +1005,14 @@ class Evaluator:
                 return self._call_lambda(callee, Call(INVOKE, node.args[1:]), sheet)
             bound = self.scope.get(_let_name(node.name)) if self.scope else None
             if isinstance(bound, _Closure):  # LET(f, LAMBDA(x, ...), f(2))
-                return self._call_lambda(bound.lam, node, sheet, bound.scope)
+                lam = _eta_lambda(bound.eta, len(node.args)) if bound.eta else bound.lam
+                return self._call_lambda(lam, node, sheet, bound.scope)
             named = self._named_lambda(name, sheet)
             if named is not None:
                 return self._call_lambda(named, node, sheet)
             raise Unsupported(name)
         if name == "ANCHORARRAY":
-            if len(node.args) != 1 or not isinstance(node.args[0], Ref) or "[" in node.args[0].text:
-                return self.unsupported("ANCHORARRAY", "an argument that is not a cell reference")
-            rng = self.resolve(node.args[0].text + "#", sheet)
-            if isinstance(rng, XLError):
-                return rng
-            return self.deref(rng, sheet) if not self._keep_ref else rng
+            return self._anchorarray(node, sheet)
         if kind == "native" and name in ("IF", "IFERROR"):
             return self._lazy_if(name, node, sheet)
         native = kind == "native"
@@ -1028,8 +1031,11 @@ class Evaluator:
         reference kept, a range as a grid, or (in a plain formula) a range intersected."""
         args = []
         implicit = self.implicit
-        ranges, refs, array_mode = facts.ranges, facts.refs, facts.array_mode
+        ranges, refs, array_mode, lambdas = facts.ranges, facts.refs, facts.array_mode, facts.lambdas
         for i, a in enumerate(node.args):
+            if lambdas and i in lambdas and self._is_lambda(a, sheet):   # BYROW's, MAP's LAMBDA
+                args.append((False, self.lambda_value(a, sheet)))
+                continue
             if implicit and i in array_mode:
                 self.implicit = False
                 try:
@@ -1133,8 +1139,8 @@ class Evaluator:
             for name_node, value_node in zip(args[:-1:2], args[1:-1:2]):
                 if not isinstance(name_node, Ref) or "!" in name_node.text or parse_area(name_node.text):
                     return VALUE
-                if isinstance(value_node, Call) and self.function_name(value_node.name)[1] == "LAMBDA":
-                    self.scope[_let_name(name_node.text)] = _Closure(value_node, dict(self.scope))
+                if self._is_lambda(value_node, sheet):     # LAMBDA(...), a LAMBDA's name, ABS as a value
+                    self.scope[_let_name(name_node.text)] = self.lambda_value(value_node, sheet)
                     continue
                 self.scope[_let_name(name_node.text)] = self.eval(value_node, sheet, keep_ref=True)
             return self.eval(args[-1], sheet, keep)
@@ -1164,9 +1170,10 @@ class Evaluator:
             n = to_number(v, self.epoch)
             if isinstance(n, XLError):
                 return n
-            if n != int(n):
-                return self.unsupported("OFFSET", "a fractional offset or size (Excel's rounding of it "
-                                        "is not documented)")
+            n = _offset_whole(n, sizing=i > 2)
+            if n is None:
+                return self.unsupported("OFFSET", "a height or width between -1 and 1, or a fractional "
+                                        "negative one (Excel's rounding of it is not documented)")
             nums.append(n)
         rows, cols = int(nums[0] or 0), int(nums[1] or 0)
         height = int(nums[2]) if len(nums) > 2 and nums[2] is not None else base.r2 - base.r1 + 1
@@ -1223,15 +1230,15 @@ class Evaluator:
 
     def _formulatext(self, node: Call, sheet: str):
         """FORMULATEXT(reference): the formula as Excel shows it (without the _xlfn. prefixes of
-        the file; a legacy array formula in braces); a cell without a formula is #N/A."""
+        the file; a legacy array formula in braces); a cell without a formula is #N/A; its own
+        cell is no circular reference (the Excel-saved calc_tests__INFORMATION__FORMULATEXT.xlsx
+        A13, ``=FORMULATEXT(A13)``, shows its own text)."""
         key = self._formula_of(node, sheet)
         if isinstance(key, XLError):
             return key
         text = self.formulas.get(key)
         if text is None:
             return NA
-        if key == self.current:
-            return self.unsupported("FORMULATEXT", "its own cell")
         shown = re.sub(r"_xl(?:fn|ws|pm)\.", "", text, flags=re.I)
         if "_xl" in shown.lower() or "[" in shown:
             return self.unsupported("FORMULATEXT", "a formula stored with parts Excel shows otherwise")
@@ -1335,17 +1342,50 @@ class Evaluator:
         return tree if isinstance(tree, Call) else None
 
     def _call_lambda(self, lam: Call, node: Call, sheet: str, captured: dict | None = None):
-        """A named LAMBDA called: each parameter bound to its argument (a reference stays one),
-        the body evaluated with only those names in scope, as Excel's LAMBDA does."""
-        params, body = lam.args[:-1], lam.args[-1] if lam.args else None
+        """A LAMBDA called where it is written, by its LET name or by its defined name: each
+        argument evaluated (a reference stays one, a LAMBDA stays callable, an empty argument is
+        omitted) and the body run (:meth:`_invoke`)."""
         keep = self._keep_ref
-        if any(isinstance(p, Ref) and p.text.upper().startswith("_XLOP.") for p in params):
-            return self.unsupported("LAMBDA", "optional parameters ([b]) are not supported")
-        if body is None or len(node.args) != len(params) or not all(isinstance(p, Ref) for p in params):
+        values = [OMITTED if type(a) is Const and a.value is None else
+                  self.lambda_value(a, sheet) if self._is_lambda(a, sheet) else
+                  self.eval(a, sheet, keep_ref=True) for a in node.args]
+        return self._invoke(lam, values, sheet, captured, keep)
+
+    def call_lambda(self, fn, values: list):
+        """Call a LAMBDA value (what :meth:`lambda_value` gives BYROW, MAP, REDUCE...) with
+        evaluated arguments (a reference stays one); a wrong number of arguments is #VALUE!."""
+        lam = _eta_lambda(fn.eta, len(values)) if fn.eta else fn.lam
+        return self._invoke(lam, values, fn.sheet or self.current[0], fn.scope, False)
+
+    def lambda_takes(self, fn, count: int) -> bool:
+        """Whether a LAMBDA value can be called with ``count`` arguments (its parameters, less
+        the optional ones at the end; a function named in its place takes what it is given)."""
+        if fn.eta:
+            return count >= 1
+        params = fn.lam.args[:-1]
+        required = sum(1 for p in params if not (isinstance(p, Ref) and p.text.upper().startswith("_XLOP.")))
+        return bool(fn.lam.args) and required <= count <= len(params)
+
+    def _invoke(self, lam: Call, values: list, sheet: str, captured: dict | None, keep: bool):
+        """Each parameter bound to its value, the body evaluated with only those names and the
+        ones in scope where the LAMBDA was written, as Excel's LAMBDA does. A parameter written
+        in brackets (``[b]``, stored ``_xlop.b``) may be left off; it is then omitted, as an empty
+        argument is (ISOMITTED; Microsoft's ISOMITTED page: ``LAMBDA(x,y, ...)(1,)``). More
+        arguments than parameters, or a required one left off, is #VALUE! ("Incorrect
+        parameters", Microsoft's LAMBDA page)."""
+        params, body = lam.args[:-1], lam.args[-1] if lam.args else None
+        if body is None or len(values) > len(params) or not all(isinstance(p, Ref) for p in params):
             return VALUE
-        values = [self.eval(a, sheet, keep_ref=True) for a in node.args]
+        bound = {}
+        for i, p in enumerate(params):
+            if i < len(values):
+                bound[_let_name(p.text)] = values[i]
+            elif p.text.upper().startswith("_XLOP."):
+                bound[_let_name(p.text)] = OMITTED
+            else:
+                return VALUE
         outer = self.scope
-        self.scope = {**(captured or {}), **{_let_name(p.text): v for p, v in zip(params, values)}}
+        self.scope = {**(captured or {}), **bound}
         self.lambda_depth += 1
         try:
             if self.lambda_depth > 64:
@@ -1354,6 +1394,113 @@ class Evaluator:
         finally:
             self.lambda_depth -= 1
             self.scope = outer
+
+    def _is_lambda(self, node, sheet: str) -> bool:
+        """Whether an argument is written as a LAMBDA: ``LAMBDA(...)`` itself, a LET name or a
+        parameter bound to one, a defined name holding one, or a function's name in its place."""
+        if type(node) is Call:
+            return self.function_name(node.name)[1] == "LAMBDA"
+        if type(node) is Ref:
+            name = _let_name(node.text)
+            if self.scope and name in self.scope:
+                return type(self.scope[name]) is _Closure
+            return "!" not in node.text and ("_XLETA." in name or
+                                             self._named_lambda(name, sheet) is not None)
+        return False
+
+    def lambda_value(self, node, sheet: str):
+        """An argument that takes a LAMBDA (BYROW's, MAP's): a callable value, with the names in
+        scope where it is written. Anything else is #VALUE! ("Providing an invalid LAMBDA
+        function ... returns a #VALUE! error", Microsoft's BYROW page); a function's name in
+        its place (Excel's eta reduction) is not read."""
+        if type(node) is Call and self.function_name(node.name)[1] == "LAMBDA":
+            return _Closure(node, dict(self.scope), sheet)
+        if type(node) is Ref:
+            name = _let_name(node.text)
+            bound = self.scope.get(name) if self.scope else None
+            if type(bound) is _Closure:
+                return bound
+            if not (self.scope and name in self.scope) and "!" not in node.text:
+                named = self._named_lambda(name, sheet)
+                if named is not None:
+                    return _Closure(named, {}, sheet)
+                if "_XLETA." in name:
+                    fname = name.rpartition("_XLETA.")[2]
+                    if fname in NATIVE:
+                        return _Closure(Call(fname, []), {}, sheet, fname)
+                    return self.unsupported("LAMBDA", f"{fname} named in place of a LAMBDA")
+        v = self.eval(node, sheet, keep_ref=True)
+        if isinstance(v, XLError):
+            return v if self.current in self.result.unsupported else \
+                self.unsupported("LAMBDA", "an error value in place of a LAMBDA")
+        return VALUE
+
+    def _not_a_value(self, bound):
+        """A LET name or parameter holding a LAMBDA, or an omitted parameter, used as a value:
+        Excel's results for these are not read here."""
+        if bound is OMITTED:
+            return self.unsupported("LAMBDA", "the value of an omitted parameter")
+        return self.unsupported("LAMBDA", "a LAMBDA used as a value")
+
+    def _anchorarray(self, node: Call, sheet: str):
+        """ANCHORARRAY(cell), as Excel stores ``A1#``: the spill of the dynamic array anchored
+        there, as a reference; the cell may come from a reference function
+        (``SUM(ANCHORARRAY(OFFSET(A1,1,1)))`` is the sum of B2's spill: the Excel-saved
+        calc_tests__spill_operator.xlsx I2); a cell without a formula is #REF! (E2 there)."""
+        keep = self._keep_ref
+        if len(node.args) != 1:
+            return VALUE
+        a = node.args[0]
+        if isinstance(a, Ref) and "[" not in a.text and not (self.scope and _let_name(a.text) in self.scope):
+            rng = self.resolve(a.text + "#", sheet)
+        else:
+            cell = self.eval(a, sheet, keep_ref=True)
+            if isinstance(cell, XLError):
+                return cell
+            if not isinstance(cell, Rng) or not cell.single:
+                return self.unsupported("ANCHORARRAY", "an argument that is not one cell")
+            rng = self._spill_range(cell)
+        if isinstance(rng, XLError):
+            return rng
+        return self.deref(rng, sheet) if not keep else rng
+
+    def _single(self, node: Call, sheet: str):
+        """SINGLE(value), as Excel stores the implicit intersection operator ``@``: of a range,
+        the cell in the formula's row (one column) or column (one row), #VALUE! where there is
+        none; of an array, its top-left value (Microsoft, "Implicit intersection operator: @";
+        the Excel-saved calc_tests__INFORMATION__N.xlsx B20, ``N(SINGLE(D18:D22))`` in row 20,
+        and calc_tests__MATH_AND_TRIGONOMETRY__LCM_GCD.xlsx D43:E43, ``SINGLE(J:J)``)."""
+        keep = self._keep_ref
+        if len(node.args) != 1:
+            return VALUE
+        v = self.eval(node.args[0], sheet, keep_ref=True)
+        if isinstance(v, Areas3D):
+            return self.unsupported("SINGLE", "a 3-D reference")
+        if isinstance(v, Rng):
+            if not v.single:
+                _, row, col = self.current
+                if v.c1 == v.c2 and v.r1 <= row <= v.r2:
+                    v = Rng(v.sheet, row, v.c1, row, v.c1)
+                elif v.r1 == v.r2 and v.c1 <= col <= v.c2:
+                    v = Rng(v.sheet, v.r1, col, v.r1, col)
+                else:
+                    return VALUE
+            return v if keep else self.value((v.sheet, v.r1, v.c1))
+        if is_grid(v):
+            return v[0][0] if v and v[0] else VALUE
+        return v
+
+    def _isomitted(self, node: Call, sheet: str):
+        """ISOMITTED(argument): TRUE for a LAMBDA parameter left off or given an empty argument,
+        FALSE for one given a value (Microsoft's ISOMITTED page:
+        ``LAMBDA(x,y, IF(ISOMITTED(y),"Missing second argument",x+y))(1,)``); other arguments
+        are not read."""
+        if len(node.args) != 1:
+            return VALUE
+        a = node.args[0]
+        if type(a) is Ref and self.scope and _let_name(a.text) in self.scope:
+            return self.scope[_let_name(a.text)] is OMITTED
+        return self.unsupported("ISOMITTED", "an argument that is not a LAMBDA parameter")
 
     def _clock(self, with_time: bool) -> float:
         """TODAY (the date's serial number) or NOW (with the time as a fraction of a day), from
@@ -1420,10 +1567,32 @@ class Areas3D(tuple):
 
 @dataclass(frozen=True, slots=True)
 class _Closure:
-    """A LAMBDA bound to a LET name, with the names in scope where it was written."""
+    """A LAMBDA as a value (bound to a LET name, or passed to BYROW, MAP...), with the names in
+    scope where it was written and the sheet its references are read on."""
 
     lam: Call
     scope: dict
+    sheet: str | None = None
+    eta: str = ""            # a function named in place of a LAMBDA (BYROW(A1:C2, SUM), stored _xleta.SUM)
+
+
+def _eta_lambda(name: str, count: int) -> Call:
+    """``SUM`` named in place of a LAMBDA and called with ``count`` arguments:
+    ``LAMBDA(a1, ..., SUM(a1, ...))`` (Excel's eta reduction)."""
+    params = [Ref(f"_xlpm.\u00b7eta{i}") for i in range(1, count + 1)]
+    return Call("LAMBDA", [*params, Call(name, list(params))])
+
+
+class _Omitted:
+    """The value of a LAMBDA parameter left off (ISOMITTED is TRUE)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "OMITTED"
+
+
+OMITTED = _Omitted()
 
 
 def _let_name(text: str) -> str:
@@ -1494,6 +1663,19 @@ def _unescape_column(text: str) -> str:
             out.append(text[k])
             k += 1
     return "".join(out)
+
+
+def _offset_whole(n: float, sizing: bool):
+    """OFFSET's rows and cols truncated toward zero (-2.3 and -2.8 are -2, 3.5 is 3), and a
+    height or width of 1 or more truncated (4.2 is 4, 3.99 and 3.1 are 3, 14.9 is 14), as the
+    Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ROW_COLUM.xlsx shows (OFFSET!K37, K45, K46,
+    K51; ROWS_COLUMNS!E6:H6). A fractional size below 1 (0.9 gave 1 there, others are not
+    recorded) or a negative one: None."""
+    if not math.isfinite(n) or n == int(n):
+        return n
+    if sizing and not n > 1:
+        return None
+    return float(int(n))
 
 
 def _finite(v):

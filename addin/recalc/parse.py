@@ -221,7 +221,12 @@ def parse_formula(formula: str) -> Node:
         invoking += 1
         try:
             while True:
-                args.append(expr(0))
+                nxt = peek()
+                if nxt is not None and (nxt.type == Token.OP_IN and nxt.value == "," or
+                                        nxt.type == Token.PAREN and nxt.subtype == Token.CLOSE):
+                    args.append(Const(None))     # an empty argument: LAMBDA(x,y, ...)(1,)
+                else:
+                    args.append(expr(0))
                 t = take()
                 if t.type == Token.OP_IN and t.value == ",":
                     continue

@@ -71,7 +71,9 @@ class Facts:
       area (blanks beyond change nothing);
     * ``returns_ref``: the result may be a reference (INDEX, CHOOSE, IF), which Excel intersects
       in a plain formula;
-    * ``volatile``: the value changes from one recalculation to the next (TODAY, RAND).
+    * ``volatile``: the value changes from one recalculation to the next (TODAY, RAND);
+    * ``lambdas``: arguments that take a LAMBDA (BYROW's, MAP's): the evaluator passes a callable
+      value there (``ev.call_lambda``), and nowhere else.
     """
 
     ranges: Positions = field(default_factory=Positions)
@@ -83,10 +85,11 @@ class Facts:
     clip_safe: bool = False
     returns_ref: bool = False
     volatile: bool = False
+    lambdas: Positions = field(default_factory=Positions)
     declared: bool = False      # False: only the defaults (a function added without facts)
 
 
-_POSITION_FACTS = ("ranges", "refs", "array_mode", "broadcast", "errors", "numbers")
+_POSITION_FACTS = ("ranges", "refs", "array_mode", "broadcast", "errors", "numbers", "lambdas")
 
 
 def facts_of(fn) -> Facts:

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import math
 
+from ..parse import Rng
 from ..values import NA, NUM, VALUE, XLError, compare, is_grid, to_bool, to_number
+from .common import ALL, declare
 from .criteria import Unordered, text_order
 from .elementwise import grid_of, refuse_intersected
 from .info import ERROR_NUMBERS
 
+CALC = XLError("#CALC!")     # an empty array; Excel saves it as #VALUE! with the kind in xl/richData (vm=)
+
+
 def calc_error(ev, name):
-    """Excel's #CALC! for an empty array. Excel saves it as #VALUE! with rich-value metadata
-    (``vm=``), which the reader does not yet interpret: it is recorded as unsupported so that no
-    check compares it as a plain #VALUE!."""
+    """#CALC! for an empty array where Microsoft's page of the function does not say so (TOCOL
+    with every value ignored, UNIQUE with no value once): recorded as unsupported."""
     ev.unsupported(name, "an empty array (#CALC! in Excel)")
-    return XLError("#CALC!")
+    return CALC
 
 
 def grid_result(ev, name, grid):
@@ -70,7 +74,7 @@ def _sequence(ev, args):
     if rows < 0 or cols < 0:
         return VALUE
     if rows == 0 or cols == 0:
-        return calc_error(ev, "SEQUENCE")
+        return CALC       # SEQUENCE(0,0) and SEQUENCE(0.3) (the Excel-saved SEQUENCE.xlsx C16, E18)
     if rows * cols > ev.caps.max_range_cells:
         return ev.unsupported("SEQUENCE", "more cells than the cap")
     return grid_result(ev, "SEQUENCE", [[start + step * (r * cols + c) for c in range(cols)] for r in range(rows)])
@@ -89,8 +93,8 @@ def _take_drop(take: bool):
 
     def run(ev, args):
         """TAKE / DROP(array, rows, [columns]): a positive count from the start, a negative from
-        the end; TAKE of 0 rows or columns, or DROP of all, is #CALC!; an omitted count keeps
-        every row (column)."""
+        the end; TAKE of 0 rows or columns, or DROP of all, is #CALC! (an empty array); an
+        omitted count keeps every row (column)."""
         if not 2 <= len(args) <= 3:
             return VALUE
         g = grid_of(args[0][1])
@@ -109,7 +113,9 @@ def _take_drop(take: bool):
         rows = cut(list(range(len(g))), r)
         cols = cut(list(range(len(g[0]))), c)
         if not rows or not cols:
-            return calc_error(ev, name)
+            # "Excel returns a #CALC! error to indicate an empty array" (Microsoft's TAKE and DROP
+            # pages; DROP_TAKE.xlsx C2, E2, F2, I2, L2)
+            return CALC
         return grid_result(ev, name, [[g[i][j] for j in cols] for i in rows])
     return run
 
@@ -273,7 +279,7 @@ def _filter(ev, args):
     if not keep:
         if len(args) == 3 and not (args[2][1] is None and not args[2][0]):
             return args[2][1]
-        return calc_error(ev, "FILTER")
+        return CALC       # Microsoft's FILTER page; FILTER_ERRORS.xlsx E1
     out = [list(g[i]) for i in keep] if by_rows else [[row[j] for j in keep] for row in g]
     return grid_result(ev, "FILTER", [[0.0 if x is None else x for x in row] for row in out])
 
@@ -552,6 +558,72 @@ def _munit(ev, args):
     return grid_result(ev, "MUNIT", [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
 
 
+def _trim_mode(ev, arg):
+    """A trim_rows / trim_cols argument: 0 none, 1 leading, 2 trailing, 3 both (the default)."""
+    if arg is None:
+        return 3
+    if arg[1] is None and not arg[0]:
+        return ev.unsupported("TRIMRANGE", "an empty trim_rows or trim_cols")
+    n = _int_arg(ev, arg[1], None)
+    if isinstance(n, XLError):
+        return n
+    if n not in (0, 1, 2, 3):
+        return ev.unsupported("TRIMRANGE", f"trim_rows or trim_cols {n}")
+    return n
+
+
+def _kept(lines, mode):
+    """(first, last) index of the lines kept: blank lines (flags False) trimmed at the leading
+    (mode 1), trailing (2) or both (3) edges; None when every line is blank and one is trimmed."""
+    full = [i for i, filled in enumerate(lines) if filled]
+    if not full:
+        return None if mode else (0, len(lines) - 1)
+    return (full[0] if mode in (1, 3) else 0), (full[-1] if mode in (2, 3) else len(lines) - 1)
+
+
+def trimrange(ev, args, name="TRIMRANGE"):
+    """TRIMRANGE(range, [trim_rows=3], [trim_cols=3]): the range (or array) without the blank
+    rows and columns at its edges, found by scanning in from each edge to the first non-blank
+    cell; a reference stays a reference (Microsoft's TRIMRANGE page; the Excel-saved
+    calc_tests__LOOKUP_AND_REFERENCE__TRIMRANGE.xlsx: TRIMRANGE(A3:C22) is A3:B9 (E3:F9) and
+    TRIMRANGE(H:H) H3:H5 (J3:J5, SUM of it 6 in K3)). Text "" at an edge (blank to some
+    functions, not to others) and a range with nothing in it are not read here."""
+    if not 1 <= len(args) <= 3:
+        return VALUE
+    rows_mode = _trim_mode(ev, args[1] if len(args) > 1 else None)
+    cols_mode = _trim_mode(ev, args[2] if len(args) > 2 else None)
+    for n in (rows_mode, cols_mode):
+        if isinstance(n, XLError):
+            return n
+    src = args[0][1]
+    if isinstance(src, XLError):
+        return src
+    if isinstance(src, Rng):
+        grid = ev.grid(src)
+        if isinstance(grid, XLError):
+            return grid
+    else:
+        grid = grid_of(src)
+    bounds = []
+    for empty_text_blank in (False, True):
+        def filled(x):
+            return x is not None and not (empty_text_blank and x == "" and not isinstance(x, XLError))
+        height = src.r2 - src.r1 + 1 if isinstance(src, Rng) else len(grid)
+        width = src.c2 - src.c1 + 1 if isinstance(src, Rng) else len(grid[0])
+        row_flags = [any(filled(x) for x in grid[r]) if r < len(grid) else False for r in range(height)]
+        col_flags = [any(c < len(row) and filled(row[c]) for row in grid) for c in range(width)]
+        bounds.append((_kept(row_flags, rows_mode), _kept(col_flags, cols_mode)))
+    if bounds[0] != bounds[1]:
+        return ev.unsupported(name, 'text "" at an edge of the range')
+    (rows, cols) = bounds[0]
+    if rows is None or cols is None:
+        return ev.unsupported(name, "a range with every cell blank")
+    (r1, r2), (c1, c2) = rows, cols
+    if isinstance(src, Rng):
+        return Rng(src.sheet, src.r1 + r1, src.c1 + c1, src.r1 + r2, src.c1 + c2)
+    return grid_result(ev, name, [list(row[c1:c2 + 1]) for row in grid[r1:r2 + 1]])
+
+
 FUNCTIONS = {
     "MMULT": _mmult,
     "MUNIT": _munit,
@@ -591,9 +663,25 @@ def _guarded(name, fn, positions):
     return run
 
 
-FUNCTIONS = {name: (_guarded(name, fn, _ARRAYS[name]) if name in _ARRAYS else fn) for name, fn in FUNCTIONS.items()}
+# every argument is passed whole and evaluated as an array, even in a plain formula
+FUNCTIONS = {name: declare(_guarded(name, fn, _ARRAYS[name]) if name in _ARRAYS else fn, array_mode=ALL)
+             for name, fn in FUNCTIONS.items()}
+# TRIMRANGE takes its range as a reference and gives one back (a trimmed array for an array)
+FUNCTIONS["TRIMRANGE"] = declare(trimrange, refs=0, returns_ref=True)
 
-# every array argument is passed whole and evaluated as an array (the evaluator reads these)
-ARRAY_PARAMS = {name: None for name in FUNCTIONS}
-ARRAY_MODE = {name: None for name in FUNCTIONS}
-CLIP_SAFE: frozenset = frozenset()
+
+def _trim_ref(mode: float, name: str):
+    def run(ev, args):
+        """A trim reference, which Excel stores as a function: ``A1.:.E10`` is
+        ``_xlfn._TRO_ALL(A1:E10)``, ``A1:.E10`` ``_TRO_TRAILING``, ``A1.:E10`` ``_TRO_LEADING``;
+        each is TRIMRANGE with that mode on both axes (Microsoft's TRIMRANGE page, "Trim
+        References")."""
+        if len(args) != 1:
+            return VALUE
+        return trimrange(ev, [args[0], (False, mode), (False, mode)], name)
+    return declare(run, refs=0, returns_ref=True)
+
+
+FUNCTIONS["_TRO_ALL"] = _trim_ref(3.0, "A1.:.E10")
+FUNCTIONS["_TRO_LEADING"] = _trim_ref(1.0, "A1.:E10")
+FUNCTIONS["_TRO_TRAILING"] = _trim_ref(2.0, "A1:.E10")

@@ -1,7 +1,8 @@
 """Logical functions. Each cites the edge cases of Excel's documentation it follows."""
 from __future__ import annotations
 
-from ..values import NA, VALUE, XLError, compare, flatten, is_grid, to_bool
+from ..parse import Rng
+from ..values import NA, VALUE, XLError, compare, flatten, is_grid, to_bool, to_number
 from .common import ALL, declare, scalar_fn
 from .elementwise import broadcast_all, refuse_intersected
 
@@ -159,20 +160,215 @@ def _switch(ev, args):
     return broadcast_all(one, [a[1] for a in args])
 
 
+# ----------------------------------------------------------------------------- LAMBDA helpers
+#
+# BYROW, BYCOL, MAKEARRAY, MAP, REDUCE and SCAN call a LAMBDA (``ev.call_lambda``) over an array.
+# Over a range, each call receives references (a row, a column, a cell) as Excel's do, so that an
+# empty cell is empty and ROW() or ISREF() of a parameter reads as in Excel.
+
+LAMBDA_CALLS = 200_000       # calls one formula may make; beyond, refused in its cell
+
+
+def _lambda_arg(ev, name, v, count):
+    """The LAMBDA argument, to be called with ``count`` arguments, or the error to return: an
+    error value in its place is not read; any other value, or a LAMBDA of another number of
+    parameters, is #VALUE! ("Providing an invalid LAMBDA function or an incorrect number of
+    parameters returns a #VALUE! error", Microsoft's page of each helper)."""
+    if hasattr(v, "lam"):                # a LAMBDA value (the evaluator's closure)
+        return v if ev.lambda_takes(v, count) else VALUE
+    if isinstance(v, XLError):
+        return v if ev.current in ev.result.unsupported else ev.unsupported(name, "an error value in place of a LAMBDA")
+    return VALUE
+
+
+def _shape(v):
+    """(rows, columns) of an array argument: a reference's, a grid's, 1x1 for a value."""
+    if isinstance(v, Rng):
+        return v.r2 - v.r1 + 1, v.c2 - v.c1 + 1
+    if is_grid(v):
+        return len(v), max((len(r) for r in v), default=0)
+    return 1, 1
+
+
+def _part(v, r1, c1, r2, c2):
+    """Rows r1..r2, columns c1..c2 (0-based) of an array argument: a reference stays one, a
+    grid's part is a grid (a single cell of it its value)."""
+    if isinstance(v, Rng):
+        return Rng(v.sheet, v.r1 + r1, v.c1 + c1, v.r1 + r2, v.c1 + c2)
+    if not is_grid(v):
+        return v
+    if r1 == r2 and c1 == c2:
+        return v[r1][c1]
+    return [list(row[c1:c2 + 1]) for row in v[r1:r2 + 1]]
+
+
+def _too_many(ev, name, calls):
+    if calls > LAMBDA_CALLS:
+        return ev.unsupported(name, f"more than {LAMBDA_CALLS:,} LAMBDA calls (the cap)")
+    return None
+
+
+def _single(ev, name, v):
+    """One LAMBDA call's result where one value is expected: a reference its value; an array of
+    more than one value is Excel's #CALC! ("anything but a single value returned from the LAMBDA
+    function returns a #CALC error", Microsoft's BYROW page), not read here."""
+    if isinstance(v, Rng):
+        v = ev.deref(v, v.sheet)
+    if is_grid(v):
+        if len(v) == 1 and len(v[0]) == 1:
+            return v[0][0]
+        return ev.unsupported(name, "a LAMBDA that returns an array (#CALC! in Excel)")
+    return v
+
+
+def _by_lines(by_cols: bool):
+    name = "BYCOL" if by_cols else "BYROW"
+
+    def run(ev, args):
+        """BYROW / BYCOL(array, lambda(row)): the LAMBDA applied to each row (column), the results
+        in one column (row): BYROW(A1:C2, LAMBDA(array, MAX(array))) is the maximum of each row
+        (Microsoft's BYROW and BYCOL pages; the Excel-saved calc_tests__LOGICAL__BYCOL_BYROW.xlsx
+        A6:A7 and D8:F8)."""
+        if len(args) != 2:
+            return VALUE
+        arr = args[0][1]
+        fn = _lambda_arg(ev, name, args[1][1], 1)
+        if isinstance(fn, XLError):
+            return fn
+        if isinstance(arr, XLError):
+            return arr
+        rows, cols = _shape(arr)
+        n = cols if by_cols else rows
+        refused = _too_many(ev, name, n)
+        if refused:
+            return refused
+        out = []
+        for i in range(n):
+            line = _part(arr, 0, i, rows - 1, i) if by_cols else _part(arr, i, 0, i, cols - 1)
+            if not isinstance(line, Rng) and not is_grid(line):
+                line = [[line]]          # a one-cell row of an array is still an array
+            out.append(_single(ev, name, ev.call_lambda(fn, [line])))
+        return [out] if by_cols else [[x] for x in out]
+    return run
+
+
+def _makearray(ev, args):
+    """MAKEARRAY(rows, cols, lambda(row, col)): a rows x cols array of the LAMBDA's value at each
+    (row, col), counted from 1: MAKEARRAY(3,3,LAMBDA(r,c,r*c)) is a multiplication table; a row
+    or column count below 1 or not a number is #VALUE! (Microsoft's MAKEARRAY page)."""
+    if len(args) != 3:
+        return VALUE
+    fn = _lambda_arg(ev, "MAKEARRAY", args[2][1], 2)
+    if isinstance(fn, XLError):
+        return fn
+    counts = []
+    for _, v in args[:2]:
+        if is_grid(v):
+            return ev.unsupported("MAKEARRAY", "an array of row or column counts")
+        if isinstance(v, XLError):
+            return v
+        if isinstance(v, bool):
+            return ev.unsupported("MAKEARRAY", "a logical value as a row or column count")
+        n = to_number(v, ev.epoch)
+        if isinstance(n, XLError):
+            return VALUE                 # "a non-number returns a #VALUE! error"
+        if isinstance(v, str):
+            return ev.unsupported("MAKEARRAY", "a number typed as text as a row or column count")
+        if n < 1:
+            return VALUE
+        if n != int(n):
+            return ev.unsupported("MAKEARRAY", "a fractional row or column count")
+        counts.append(int(n))
+    rows, cols = counts
+    refused = _too_many(ev, "MAKEARRAY", rows * cols)
+    if refused:
+        return refused
+    return [[_single(ev, "MAKEARRAY", ev.call_lambda(fn, [float(r), float(c)])) for c in range(1, cols + 1)]
+            for r in range(1, rows + 1)]
+
+
+def _map(ev, args):
+    """MAP(array1, [array2, ...], lambda): the LAMBDA applied to each element (one from each
+    array), the results in the arrays' shape: MAP(A1:C2, A5:C6, LAMBDA(x, y, x*y)) (Microsoft's
+    MAP page; the Excel-saved calc_tests__LOGICAL__MAP_REDUCE.xlsx G1:I2). Arrays of different
+    shapes are not read here."""
+    if len(args) < 2:
+        return VALUE
+    fn = _lambda_arg(ev, "MAP", args[-1][1], len(args) - 1)
+    if isinstance(fn, XLError):
+        return fn
+    arrays = [v for _, v in args[:-1]]
+    for v in arrays:
+        if isinstance(v, XLError):
+            return v
+        if hasattr(v, "lam"):
+            return VALUE
+    shapes = {_shape(v) for v in arrays}
+    if len(shapes) != 1:
+        return ev.unsupported("MAP", "arrays of different sizes")
+    rows, cols = shapes.pop()
+    refused = _too_many(ev, "MAP", rows * cols)
+    if refused:
+        return refused
+    return [[_single(ev, "MAP", ev.call_lambda(fn, [_part(v, r, c, r, c) for v in arrays])) for c in range(cols)]
+            for r in range(rows)]
+
+
+def _fold(scan: bool):
+    name = "SCAN" if scan else "REDUCE"
+
+    def run(ev, args):
+        """REDUCE / SCAN([initial_value], array, lambda(accumulator, value)): the LAMBDA applied
+        to each value of the array row by row, its result the next accumulator; REDUCE gives the
+        last, SCAN every one in the array's shape (Microsoft's REDUCE and SCAN pages; the
+        Excel-saved calc_tests__LOGICAL__MAP_REDUCE.xlsx E1, calc_tests__LOGICAL__SCAN.xlsx E1:G2
+        and E7:G7). An omitted initial_value is not read here."""
+        if len(args) != 3:
+            return VALUE
+        fn = _lambda_arg(ev, name, args[2][1], 2)
+        if isinstance(fn, XLError):
+            return fn
+        (init_ref, acc), (_, arr) = args[0], args[1]
+        if acc is None and not init_ref:
+            return ev.unsupported(name, "an omitted initial_value")
+        if isinstance(arr, XLError):
+            return arr
+        rows, cols = _shape(arr)
+        refused = _too_many(ev, name, rows * cols)
+        if refused:
+            return refused
+        steps = []
+        for r in range(rows):
+            for c in range(cols):
+                acc = ev.call_lambda(fn, [acc, _part(arr, r, c, r, c)])
+                if scan:
+                    acc = _single(ev, name, acc)
+                    steps.append(acc)
+        if scan:
+            return [steps[r * cols:(r + 1) * cols] for r in range(rows)]
+        return ev.deref(acc, acc.sheet) if isinstance(acc, Rng) else acc
+    return run
+
+
 FUNCTIONS = {
     "IF": declare(_if, broadcast=ALL, errors=(1, 2), returns_ref=True),
     "IFERROR": declare(_iferror, errors=ALL, returns_ref=True),
     "AND": declare(_logical("AND"), ranges=ALL, clip_safe=True),
     "OR": declare(_logical("OR"), ranges=ALL, clip_safe=True),
     "NOT": scalar_fn(lambda ev, b: not b, (1, 1), "b"),
-    "XOR": _logical("XOR"),
+    "XOR": declare(_logical("XOR"), array_mode=ALL, clip_safe=True),
     "IFNA": _ifna,
     "IFS": _ifs,
     "SWITCH": _switch,
     "TRUE": lambda ev, args: True,
     "FALSE": lambda ev, args: False,
+    "BYROW": declare(_by_lines(False), refs=0, lambdas=1),
+    "BYCOL": declare(_by_lines(True), refs=0, lambdas=1),
+    "MAKEARRAY": declare(_makearray, lambdas=2),
+    # MAP's LAMBDA is its last argument: every argument is a reference or a LAMBDA, and an error
+    # in any is the function's to read
+    "MAP": declare(_map, refs=ALL, lambdas=ALL, errors=ALL),
+    "REDUCE": declare(_fold(False), refs=(0, 1), lambdas=2),
+    "SCAN": declare(_fold(True), refs=(0, 1), lambdas=2),
 }
 
-ARRAY_PARAMS = {"XOR": None}
-ARRAY_MODE: dict = {}
-CLIP_SAFE = frozenset({"XOR"})
