@@ -1148,17 +1148,18 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple[tuple[Terms, 
     return tuple(out)
 
 
-def _exact_number(raw: int | float, field: str, row: int, numbers: dict) -> Fraction:
-    """``to_number`` of an int or float register cell (not NaN), each value converted once."""
-    number = numbers.get((type(raw), raw))
+def _exact_number(raw: int | float, field: str, row: int, numbers: dict) -> int | Fraction:
+    """``to_number`` of an int or float register cell (not NaN), each float converted once; an int
+    cell is exact as it is (a whole share count stays an ``int``: engine.numbers.share_count)."""
+    if type(raw) is int:
+        return raw
+    number = numbers.get((float, raw))
     if number is None:
-        if type(raw) is int:
-            number = Fraction(raw)
-        elif math.isfinite(raw):
+        if math.isfinite(raw):
             number = float_fraction(raw)                                # to_number's rule for a float
         else:
             number = to_number(raw, _TERMS_FIELD_LABEL[field], "Register", row)   # refused, naming the row
-        numbers[(type(raw), raw)] = number
+        numbers[(float, raw)] = number
     return number
 
 
