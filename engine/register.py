@@ -67,8 +67,8 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     """(Per Share Exercise Price, Warrant Shares) for each warrant, as :func:`engine.adjust` gives them.
 
     A warrant is its :class:`Terms`, or a pair (company terms, :class:`Holding`): the terms its
-    class shares, and its own name, share count and price (the terms' own three are then not
-    read). The first warrant (in the register's order) the ledger cannot be applied to raises
+    class shares, and its own name, share count, price and Issue Date (a Holding's blank Issue
+    Date is the terms'). The first warrant (in the register's order) the ledger cannot be applied to raises
     its refusal, the one :func:`engine.adjust` raises for it. Warrant Shares are an ``int``
     when whole (:func:`engine.numbers.share_count`).
     """
@@ -81,12 +81,15 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     groups: dict[tuple, _Group] = {}
     rows: list[_Group] = []
     last_company, last_cut, group = None, None, None
-    for t, _h in rows_:
-        company, cut = _company(t), cap.events_before_issue(dates, t.issue_date)
+    for t, h in rows_:
+        issued = h.issue_date if h.issue_date is not None else t.issue_date    # a Holding's own, else the terms'
+        company, cut = _company(t), cap.events_before_issue(dates, issued)
         if cut != last_cut or company != last_company:      # a register's neighbours mostly share a group
             key = (company, cut)
             group = groups.get(key)
             if group is None:
+                if issued != t.issue_date:           # the group's terms carry an Issue Date of the group
+                    t = replace(t, issue_date=issued)
                 group = groups[key] = _Group(program_for(t, ledger, content, company, cut), t)
             last_company, last_cut = company, cut
         rows.append(group)
@@ -96,8 +99,8 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     out: list[tuple[Fraction, int | Fraction]] = []
     append = out.append
     for (t, h), group in zip(rows_, rows):
-        if day < t.issue_date:
-            cap.check_as_of(t, day)
+        if day < t.issue_date or (h.issue_date is not None and day < h.issue_date):
+            cap.check_as_of(t if h.issue_date is None else replace(t, issue_date=h.issue_date), day)
         p = h.exercise_price
         if linear:
             price, factor = group.answers[(p.numerator, p.denominator)]

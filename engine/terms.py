@@ -194,13 +194,14 @@ class Terms:
 
     @property
     def holding(self) -> "Holding":
-        """This warrant's own figures (name, Warrant Shares, Exercise Price) as a :class:`Holding`."""
-        return Holding(self.warrant, self.warrant_shares, self.exercise_price)
+        """This warrant's own figures (name, Warrant Shares, Exercise Price, Issue Date) as a :class:`Holding`."""
+        return Holding(self.warrant, self.warrant_shares, self.exercise_price, self.issue_date)
 
     def holding_terms(self, holding: "Holding") -> "Terms":
-        """The whole terms of ``holding``'s warrant: these terms with its name, count and price."""
+        """The whole terms of ``holding``'s warrant: these terms with its name, count, price and Issue Date."""
+        issued = self.issue_date if holding.issue_date is None else holding.issue_date
         return replace(self, warrant=holding.warrant, warrant_shares=holding.warrant_shares,
-                       exercise_price=holding.exercise_price)
+                       exercise_price=holding.exercise_price, issue_date=issued)
 
     def need(self, name: str, purpose: str):
         """The value of an optional term that ``purpose`` cannot do without, else a WarrantError naming it."""
@@ -220,18 +221,22 @@ class Terms:
 
 @dataclass(frozen=True, slots=True)
 class Holding:
-    """One warrant of a series beside its company :class:`Terms`: what ``Terms.with_holding`` changes.
+    """One warrant of a series beside its company :class:`Terms`: what differs between the warrants
+    of one class (``Terms.with_holding`` changes the first three).
 
     ``warrant`` names it; ``warrant_shares`` and ``exercise_price`` are the preamble's "up to
-    ... shares" and "exercise price of $... per share" at issue, before any §4 adjustment.
-    Validated once, when made, as :class:`Terms` validates the same fields (the same messages):
-    Warrant Shares exact and positive (an ``int`` when whole), Exercise Price exact and not
-    negative. Everything else a warrant's answer depends on is in its terms.
+    ... shares" and "exercise price of $... per share" at issue, before any §4 adjustment;
+    ``issue_date`` its Original Issue Date (§4(a)(i), "the date hereof": each warrant of a
+    register is dated its own day), ``None`` for the terms' own. Validated once, when made, as
+    :class:`Terms` validates the same fields (the same messages): Warrant Shares exact and
+    positive (an ``int`` when whole), Exercise Price exact and not negative, Issue Date a date.
+    Everything else a warrant's answer depends on is in its terms.
     """
 
     warrant: str
     warrant_shares: int | Fraction
     exercise_price: Fraction
+    issue_date: date | None = None
 
     def __post_init__(self) -> None:
         if type(self.warrant) is not str:
@@ -240,6 +245,8 @@ class Holding:
             object.__setattr__(self, "warrant", str(self.warrant))
         object.__setattr__(self, "warrant_shares", _warrant_shares(self.warrant_shares))
         object.__setattr__(self, "exercise_price", _exercise_price(self.exercise_price))
+        if self.issue_date is not None and not isinstance(self.issue_date, date):
+            raise errors.not_a_date("Issue Date", self.issue_date)
 
 
 def _warrant_shares(value: object) -> int | Fraction:

@@ -46,9 +46,11 @@ def test_holding_validates_as_the_terms_do(shares, price, message):
         PLAIN.with_holding("W", shares, price)
 
 
-def test_holding_refuses_a_name_that_is_not_text():
+def test_holding_refuses_a_name_that_is_not_text_and_a_date_that_is_not_one():
     with pytest.raises(WarrantError, match=r"Warrant \(7\) must be text"):
         Holding(7, 100, F(1))
+    with pytest.raises(WarrantError, match=r"Issue Date \('2001-02-07'\) must be a date"):
+        Holding("W", 100, F(1), "2001-02-07")
 
 
 def test_holding_is_immutable_and_a_value():
@@ -65,7 +67,10 @@ def test_holding_terms_are_the_whole_terms(shares, price, name):
     for base in (PLAIN, d1_terms()):
         h = Holding(name, shares, price)
         assert base.holding_terms(h) == base.with_holding(name, shares, price)
-        assert base.with_holding(name, shares, price).holding == h
+        assert base.with_holding(name, shares, price).holding == Holding(name, shares, price, base.issue_date)
+        later = Holding(name, shares, price, date(2030, 1, 2))       # a holding's own Original Issue Date wins
+        assert base.holding_terms(later) == base.with_(warrant=name, warrant_shares=shares, exercise_price=price,
+                                                       issue_date=date(2030, 1, 2))
 
 
 # --------------------------------------------------------------------------- whole counts are int
@@ -164,5 +169,31 @@ def test_register_rows_of_a_class_build_holdings_not_terms():
             ["A", "D-1", 100, 1.5], ["B", "D-1", 200, 0.25], ["C", "D-1", 300.0, 2]]
     (ta, ha), (tb, hb), (tc, hc) = cv.parse_register(grid)
     assert tb is ta and tc is ta                           # the class is converted once, shared by its rows
-    assert (ha, hb, hc) == (Holding("A", 100, F(3, 2)), Holding("B", 200, F(1, 4)), Holding("C", 300, F(2)))
+    d1 = date(2001, 2, 7)                                   # the preset's Issue Date: every row's own
+    assert (ha, hb, hc) == (Holding("A", 100, F(3, 2), d1), Holding("B", 200, F(1, 4), d1), Holding("C", 300, F(2), d1))
     assert {type(ha.warrant_shares), type(hb.warrant_shares), type(hc.warrant_shares)} == {int}
+
+
+def test_register_holdings_see_the_ledger_after_their_own_issue_date():
+    """§4 adjusts for events "after the date hereof", each warrant its own: D-1 warrants of one class issued
+    2001-03-01 see the 2001-06-01 issue of 1,000,000 shares for $5,000 ($0.005 a share, below $0.01: full
+    ratchet, §4(d)) and the 2001-07-01 3-for-2 split (§4(b): price x 2/3, shares x 3/2): $0.005 x 2/3 = $1/300,
+    161,290 x 3/2 = 241,935. One issued 2001-06-15 sees the split only: $0.01 x 2/3 = $1/150. One issued
+    2007-01-01 does not exist yet as of 2006-01-01 and is refused."""
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=5000\n2001-07-01 | SPLIT | ratio=3-for-2")
+    t = d1_terms()
+    rows = [(t, Holding("A", 161_290, F(1, 100), date(2001, 3, 1))),
+            (t, Holding("B", 161_290, F(1, 100), date(2001, 6, 15))),
+            (t, Holding("C", 161_290, F(1, 100)))]                       # the terms' own date, 2001-02-07
+    assert register(rows, book, AS_OF) == [(F(1, 300), 241_935), (F(1, 150), 241_935), (F(1, 300), 241_935)]
+    with pytest.raises(WarrantError, match="2007-01-01"):
+        register(rows + [(t, Holding("D", 1, F(1), date(2007, 1, 1)))], book, AS_OF)
+
+
+def test_register_rows_carry_their_own_issue_date():
+    grid = [["Warrant", "Preset", "Issue Date", "Warrant Shares", "Exercise Price"],
+            ["A", "D-1", date(2001, 3, 1), 100, 1.5], ["B", "D-1", date(2001, 6, 15), 200, 1.5]]
+    (ta, ha), (tb, hb) = cv.parse_register(grid)
+    assert tb is ta and (ha.issue_date, hb.issue_date) == (date(2001, 3, 1), date(2001, 6, 15))
+    assert tb.holding_terms(hb) == cv.register_row_terms(dict(zip(["warrant", "preset", "issue_date", "warrant_shares",
+                                                                   "exercise_price"], grid[2])), 3)

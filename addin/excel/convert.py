@@ -1069,7 +1069,8 @@ def parse_optionees(value: Any) -> tuple:
     return tuple(out)
 
 
-_HOLDING = ("warrant", "warrant_shares", "exercise_price")  # what differs between warrants of one class
+_HOLDING = ("warrant", "warrant_shares", "exercise_price", "issue_date")  # what differs between warrants of one class
+_DATE_CELLS = (datetime, date)  # an Issue Date cell converted without a look at text or serial numbers
 _EXACT_CELLS = (int, float)    # a share count or price cell converted without a look at text (no percent, no blank)
 
 
@@ -1099,8 +1100,9 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple[tuple[Terms, 
     alone (``terms.holding_terms(holding)`` is that row's Terms). A register repeats a few
     classes of terms over many warrants: each class is converted and validated once, and a
     row of a known class whose Warrant is text and whose Warrant Shares and Exercise Price
-    are numbers differs from it only in those: its :class:`~engine.terms.Holding` is made
-    beside the class's terms, not a whole Terms; any other row is converted whole.
+    are numbers (and whose Issue Date, if the table has one, is a date cell) differs from it
+    only in those: its :class:`~engine.terms.Holding` is made beside the class's terms, not a
+    whole Terms; any other row is converted whole.
     """
     rows, index, seen = _table_header(value, _TERMS_LABEL_FIELD, "Register", ())
     if "preset" not in seen:
@@ -1114,6 +1116,7 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple[tuple[Terms, 
     take_class = _picker([j for j, f in index if f not in _HOLDING])
     at = {f: j for j, f in index}
     name_at, shares_at, price_at = at.get("warrant"), at.get("warrant_shares"), at.get("exercise_price")
+    issued_at = at.get("issue_date")
     price_first = shares_at is not None and price_at is not None and price_at < shares_at   # the header's order
     cache: dict = {}
     classes: dict[tuple, Terms] = {}
@@ -1137,8 +1140,11 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple[tuple[Terms, 
                 and shares == shares and price == price:                      # NaN is a blank cell
             name = r[name_at] if name_at is not None else None
             warrant = name.strip() if type(name) is str else ""
-            if warrant and warrant[0] != "#":                                  # text, neither blank nor an error
-                holding = _holding(warrant, shares, price, row, numbers, price_first)
+            issued = r[issued_at] if issued_at is not None else template.issue_date
+            kind = type(issued)
+            if warrant and warrant[0] != "#" and (issued_at is None or kind in _DATE_CELLS):  # a name, a date
+                issued = issued.date() if kind is datetime else issued    # to_date's rule: the time of day dropped
+                holding = _holding(warrant, shares, price, issued, row, numbers, price_first)
         if holding is None:
             template = register_row_terms(dict(zip(fields, take(r))), row, date1904=date1904, cache=cache)
             holding = template.holding
@@ -1163,7 +1169,7 @@ def _exact_number(raw: int | float, field: str, row: int, numbers: dict) -> int 
     return number
 
 
-def _holding(warrant: str, shares: int | float, price: int | float, row: int,
+def _holding(warrant: str, shares: int | float, price: int | float, issued: date | None, row: int,
              numbers: dict, price_first: bool) -> Holding:
     """The warrant of one register row of a known class: its share count and price converted
     (in the header's order, as the whole row would be) and validated as Terms validates them."""
@@ -1174,7 +1180,7 @@ def _holding(warrant: str, shares: int | float, price: int | float, row: int,
         count = _exact_number(shares, "warrant_shares", row, numbers)
         per_share = _exact_number(price, "exercise_price", row, numbers)
     try:
-        return Holding(warrant, count, per_share)
+        return Holding(warrant, count, per_share, issued)
     except WarrantError as exc:
         raise WarrantError(f"Register row {row}: {exc}") from None
 
