@@ -9,9 +9,13 @@ the distinct register (bench/workloads.py, fixed seed), each figure beside its f
 * ``holding_us``: ``engine.Holding(name, shares, price)``, validated (what a row builds now);
 * ``with_holding_us``: ``Terms.with_holding(name, shares, price)``: the whole Terms made again by
   the constructor (what each row built before the Holding);
-* ``parse_register_row_us``: ``addin.excel.convert.parse_register`` of the book's register grid
-  (cells converted, classes found once, one Holding per row), per row; its floor
-  ``floor_grid_row_us`` reads every cell of the grid and makes a tuple per row;
+* ``parse_register_row_us``: ``addin.excel.convert.parse_register`` of the register books' grid
+  (bench_workbook.py's columns; cells converted, classes found once, one Holding per row), per
+  row, for each Issue Date shape of issue 17 (``one``: every warrant issued the same day;
+  ``spread`` and ``before``: drawn to the day over six years, so nearly every row has a date of
+  its own); its floor ``floor_grid_row_us`` reads every cell of the grid, a tuple per row;
+* ``rows_converted_whole``: how many rows of each shape are converted whole (a class's first row,
+  and any row that is not a plain copy of its class);
 * ``register_pairs_ms`` / ``register_terms_ms``: ``engine.register`` of the same warrants given
   as (class terms, Holding) pairs and as whole Terms, over the three-event ledger of
   workbooks/warrant_register.xlsx (programs compiled each run): the pairs cost no more.
@@ -28,14 +32,14 @@ import platform
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from workloads import AS_OF, FULLY_DILUTED, OUTSTANDING, ISSUED, distinct_register  # noqa: E402
+from workloads import AS_OF, FULLY_DILUTED, OUTSTANDING, SHAPES, distinct_register, issue_dates  # noqa: E402
 
 REGISTER_HEADER = ["Warrant", "Preset", "Issue Date", "Warrant Shares", "Exercise Price", "Anti-Dilution",
                    "Share Adjustment", "Common Outstanding", "Fully Diluted"]
@@ -68,6 +72,23 @@ def median_ms(runs: int, fn, before=None) -> float:
     return round(statistics.median(times) * 1e3, 2)
 
 
+def whole_rows(cv, grid: list) -> int:
+    """How many rows ``parse_register`` converts whole (``register_row_terms``): the rest are copies of a class."""
+    calls = 0
+    convert = cv.register_row_terms
+
+    def counted(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return convert(*args, **kwargs)
+    cv.register_row_terms = counted
+    try:
+        cv.parse_register(grid)
+    finally:
+        cv.register_row_terms = convert
+    return calls
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=10_000)
@@ -96,8 +117,14 @@ def main() -> None:
         for w, s, p in values:
             template.with_holding(w, s, p)
 
-    grid = [REGISTER_HEADER] + [[w, "D-1", ISSUED, s, c / 100, m, sa, OUTSTANDING, FULLY_DILUTED]
-                                for w, s, c, m, sa in rows]
+    def grid_of(shape: str) -> list:
+        """The grid as the recalculation reads a register book: an Issue Date cell is a datetime."""
+        days = issue_dates(n, shape)
+        return [REGISTER_HEADER] + [[w, "D-1", datetime(d.year, d.month, d.day), s, c / 100, m, sa, OUTSTANDING,
+                                     FULLY_DILUTED] for (w, s, c, m, sa), d in zip(rows, days)]
+
+    grids = {shape: grid_of(shape) for shape in SHAPES}
+    grid = grids["one"]
 
     def read_grid():
         for r in grid[1:]:
@@ -116,7 +143,9 @@ def main() -> None:
         "holding_us": median_us_per(args.runs, n, holdings) if Holding else None,
         "with_holding_us": median_us_per(args.runs, n, whole_terms),
         "floor_grid_row_us": median_us_per(args.runs, n, read_grid),
-        "parse_register_row_us": median_us_per(args.runs, n, lambda: cv.parse_register(grid)),
+        "parse_register_row_us": {shape: median_us_per(args.runs, n, lambda: cv.parse_register(g))
+                                  for shape, g in grids.items()},
+        "rows_converted_whole": {shape: whole_rows(cv, g) for shape, g in grids.items()},
         "register_pairs_ms": median_ms(args.runs, lambda: register(parsed, ledger, AS_OF), clear_caches)
         if Holding else None,
         "register_terms_ms": median_ms(args.runs, lambda: register(as_terms, ledger, AS_OF), clear_caches),
