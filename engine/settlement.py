@@ -26,7 +26,7 @@ from .events import Event, Exercise
 from .exercisability import fmt_number
 from .ledger import adjust
 from .numbers import cents_half_up, exact, share_count, whole_shares_down
-from .terms import Terms
+from .terms import Holding, Terms
 
 CASH, SURRENDER, MIXED, NET = "CASH", "SURRENDER", "MIXED", "NET"
 METHODS = (CASH, SURRENDER, MIXED, NET)
@@ -236,8 +236,14 @@ def previous_trading_day(day: date, is_trading_day: Callable[[date], bool] | Non
 
 
 def settle(terms: Terms, position: Position, request: ExerciseRequest, market: Market | None = None,
-           is_trading_day: Callable[[date], bool] | None = None) -> Settlement:
-    """Settle one exercise; refuses (WarrantError) what the contract does not allow."""
+           is_trading_day: Callable[[date], bool] | None = None, holding: Holding | None = None) -> Settlement:
+    """Settle one exercise; refuses (WarrantError) what the contract does not allow.
+
+    ``holding``: the warrant of the series exercised, when ``terms`` are its class's (its Issue
+    Date dates the new warrant for the remainder, §1(c)(ii)).
+    """
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     t = EXERCISE_TABLE
     day = request.exercise_date
     # §1(a): only during the Exercise Period (the date's own close of business is inside it).
@@ -382,8 +388,10 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
     )
 
 
-def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRequest) -> Position:
-    """The position an exercise settles from: the §4 ledger on the exercise date.
+def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRequest,
+                      holding: Holding | None = None) -> Position:
+    """The position an exercise settles from: the §4 ledger on the exercise date (of ``holding``'s
+    warrant, when ``terms`` are its class's).
 
     An exercise entered twice (an EXERCISE row of the events with the request's date and
     shares, or, for ALL, the shares that remained before that row) is one exercise: the
@@ -392,6 +400,8 @@ def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRe
     Every other EXERCISE row on the same date is named in the note: one listed above is an
     earlier exercise, counted; one listed below is a later one, not counted.
     """
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     day = request.exercise_date
     listed = list(enumerate(events))
 

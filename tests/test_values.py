@@ -197,3 +197,17 @@ def test_register_rows_carry_their_own_issue_date():
     assert tb is ta and (ha.issue_date, hb.issue_date) == (date(2001, 3, 1), date(2001, 6, 15))
     assert tb.holding_terms(hb) == cv.register_row_terms(dict(zip(["warrant", "preset", "issue_date", "warrant_shares",
                                                                    "exercise_price"], grid[2])), 3)
+
+
+def test_settle_takes_a_holding_beside_the_terms():
+    # A warrant of D-1's series for 1,001 shares at $0.02, dated 2002-01-01, no events: 1,000 exercised in cash on
+    # 2004-06-15 (§1(a) period 2001-12-31 to 2005-02-07) cost 1,000 x $0.02 = $20.00; §1(c)(ii) a new warrant for the
+    # 1 share left, "dated the date hereof" (its own Issue Date).
+    from engine.settlement import exercise_position
+    holding = Holding("D-9", 1_001, F(2, 100), date(2002, 1, 1))
+    request = ExerciseRequest(exercise_date=date(2004, 6, 15), shares=1_000)
+    position = exercise_position(d1_terms(), (), request, holding)
+    assert (position.price, position.shares) == (F(2, 100), 1_001) and type(position.shares) is int
+    s = settle(d1_terms(), position, request, holding=holding)
+    assert str(s.aggregate_price) == "20.00" and s.remaining_shares == 1 and type(s.remaining_shares) is int
+    assert "dated 2002-01-01" in s.new_warrant
