@@ -23,7 +23,7 @@ from engine.numbers import share_count
 from engine.register import register
 from engine.settlement import ExerciseRequest, Position, settle
 from tests.ledger_text import ledger
-from tests.strategies import event_rows, events, terms
+from tests.strategies import ISSUE_DATES, event_rows, events, terms
 
 AS_OF = date(2006, 1, 1)
 PLAIN = Terms(issue_date=date(2021, 3, 1), warrant_shares=1000, exercise_price=F(5), anti_dilution="NONE")
@@ -124,8 +124,9 @@ def test_settlement_counts_are_int_when_whole():
 
 # --------------------------------------------------------------------------- the register takes (terms, holding)
 
+# a holding's own Issue Date, or none (the terms'): warrants of one class see different tails of the ledger
 holdings = st.builds(Holding, st.just("W"), st.integers(1, 500_000) | st.fractions(F(1, 7), F(10**6)),
-                     st.integers(1, 6000).map(lambda k: F(k, 100_000)))
+                     st.integers(1, 6000).map(lambda k: F(k, 100_000)), st.none() | st.sampled_from(ISSUE_DATES))
 
 
 @settings(max_examples=150, deadline=None)
