@@ -141,7 +141,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime, holdin
     """Per Share Exercise Price, Warrant Shares and the trail as of ``as_of`` (events on or before it).
 
     ``holding`` (a :class:`~engine.terms.Holding`): the warrant of the series asked about, when
-    ``terms`` are its class's (its own name, count and price replace the terms' three).
+    ``terms`` are its class's (its own name, count, price and Issue Date replace the terms').
     Answered by the fast path (:mod:`engine.trail`), proven equal to the reference fold
     (:func:`reference_adjust`) by tests/test_trail.py; an answer already given is kept.
     """
