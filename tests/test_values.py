@@ -212,3 +212,22 @@ def test_settle_takes_a_holding_beside_the_terms():
     s = settle(d1_terms(), position, request, holding=holding)
     assert str(s.aggregate_price) == "20.00" and s.remaining_shares == 1 and type(s.remaining_shares) is int
     assert "dated 2002-01-01" in s.new_warrant
+
+
+def _no_whole_fraction(value) -> bool:
+    """A count is an int when whole: never Fraction(n, 1)."""
+    return value is None or type(value) is int or value.denominator != 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(terms, event_rows())
+def test_every_count_adjust_returns_is_int_when_whole(t, raw):
+    book = events(raw)
+    assert all(_no_whole_fraction(e.shares) for e in book if hasattr(e, "shares"))     # the event rows' Shares
+    for answer in (adjust, reference_adjust):
+        try:
+            a = answer(t, book, AS_OF)
+        except WarrantError:
+            continue
+        assert _no_whole_fraction(a.shares) and _no_whole_fraction(a.outstanding) and _no_whole_fraction(a.fully_diluted)
+        assert all(_no_whole_fraction(r.shares_before) and _no_whole_fraction(r.shares_after) for r in a.trail)
