@@ -22,7 +22,7 @@ from typing import Callable, Mapping, Sequence
 from . import errors
 from .errors import WarrantError
 from .events import Event, Grant, Issue, Resize, StockDividend, amended_terms, expired_terms
-from .numbers import coprime, count, pct
+from .numbers import coprime, count, pct, share_count
 from .terms import PRE_ISSUE_EXCLUDED, Terms
 
 ZERO = Fraction(0)
@@ -47,7 +47,7 @@ class RightsState:
 
 @dataclass(frozen=True, slots=True)
 class Capital:
-    outstanding: Fraction | int | None  # Common outstanding (None = unknown until a row states it); see whole()
+    outstanding: Fraction | int | None  # Common outstanding (None = unknown until a row states it); see engine.numbers.share_count
     fully_diluted: Fraction | int | None
     management: Fraction | int          # Management Securities so far (§4(a)(i)(A))
     grants: Mapping[str, GrantState]
@@ -61,9 +61,7 @@ class Capital:
 
 def initial(terms: Terms) -> Capital:
     """The counts the terms give for the Issue Date."""
-    out = None if terms.common_outstanding is None else whole(Fraction(terms.common_outstanding))
-    fd = None if terms.fully_diluted is None else whole(Fraction(terms.fully_diluted))
-    return Capital(out, fd, 0, {}, {}, terms.price_floor)
+    return Capital(terms.common_outstanding, terms.fully_diluted, 0, {}, {}, terms.price_floor)   # ints (Terms)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -88,19 +86,9 @@ def events_before_issue(dates: Sequence[date], issue_date: date) -> int:
     return bisect_right(dates, issue_date)
 
 
-def whole(value: Fraction | int) -> Fraction | int:
-    """A count as an ``int`` when it is whole, else the exact ``Fraction``.
-
-    The counts are exact rationals either way; a whole count (nearly every count) is kept as an
-    ``int`` because int arithmetic costs a twentieth of ``Fraction``'s. Answers leave the engine
-    as ``Fraction`` (:func:`engine.ledger.adjust`).
-    """
-    return value.numerator if value.denominator == 1 else value
-
-
 def plus(value: Fraction | int | None, delta: Fraction | int) -> Fraction | int | None:
     """``value + delta``; an int stays an int when ``delta`` is whole (the counts are whole
-    unless a split made them fractional, see :func:`whole`)."""
+    unless a split made them fractional, see :func:`engine.numbers.share_count`)."""
     if value is None:
         return None
     if delta.denominator != 1:
@@ -132,10 +120,10 @@ def stated(c: Capital, e: Event) -> tuple[Capital, Fraction | None]:
         return c, None
     carried, fd = c.outstanding, c.fully_diluted
     if carried is None or carried == e.outstanding:
-        return c.counts(whole(e.outstanding), c.fully_diluted), None
+        return c.counts(share_count(e.outstanding), c.fully_diluted), None
     if fd is not None:
-        fd = whole(fd + (e.outstanding - carried))      # the fully diluted count moves by the same difference
-    return c.counts(whole(e.outstanding), fd), carried
+        fd = share_count(fd + (e.outstanding - carried))      # the fully diluted count moves by the same difference
+    return c.counts(share_count(e.outstanding), fd), carried
 
 
 def before_issue(c: Capital, e: Event) -> Capital:
@@ -324,7 +312,7 @@ def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_afte
         cap = terms.management_cap * fd
         room = max(ZERO, cap - management)
         excluded = min(e.shares, room)
-        total = whole(management + e.shares)
+        total = share_count(management + e.shares)
         if say and excluded == e.shares:
             say(f"Excluded Management Securities (§4(a)(i)(A)): aggregate {count(total)} within "
                 f"{pct(terms.management_cap)} of {count(fd)} fully diluted ({count(cap)}).")

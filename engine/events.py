@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Mapping, Sequence, Union
 
 from . import errors
-from .numbers import exact
+from .numbers import exact, share_count
 
 EVENT_KINDS = (
     "SPLIT", "COMBINATION", "STOCK_DIVIDEND", "RIGHTS_DIVIDEND", "ISSUE", "OPTIONS", "CONVERTIBLE",
@@ -308,7 +308,7 @@ class _Row:
         return exact(self._raw.get(key), COLUMN_LABELS[key], table=self.table, row=self.row)
 
     def count(self, key: str, *, required: bool = False, positive: bool = False, whole: bool = False,
-              kind: str = "") -> Fraction | None:
+              kind: str = "") -> int | Fraction | None:
         """A share count; ``whole``: a whole number of shares, not negative (§2 of issue 8)."""
         raw = self._raw.get(key)
         label = COLUMN_LABELS[key]
@@ -324,6 +324,7 @@ class _Row:
                 raise errors.negative(label, raw, self.table, self.row)
             if positive and value == 0:
                 raise errors.not_positive(label, raw, self.table, self.row)
+            value = share_count(value)          # an int when whole (engine.numbers.share_count)
         return value
 
     def money(self, key: str, *, required: bool = False) -> Fraction | None:

@@ -31,8 +31,8 @@ from .capital import Capital
 from . import errors
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
                      Treasury, AlternativeHistories, sort_events)
-from .numbers import count, money, pct
-from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
+from .numbers import count, money, pct, share_count
+from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Holding, Terms
 
 from .rules import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, STATUSES  # noqa: E402,F401
 
@@ -60,8 +60,8 @@ class TrailRow:
         put(self, "status", status)
         put(self, "price_before", price_before)
         put(self, "price_after", price_after)
-        put(self, "shares_before", shares_before)
-        put(self, "shares_after", shares_after)
+        put(self, "shares_before", share_count(shares_before))   # counts leave the engine int when whole
+        put(self, "shares_after", share_count(shares_after))
         put(self, "_explanation", explanation)
         put(self, "_flag", flag)
         put(self, "row", row)
@@ -104,11 +104,11 @@ class TrailRow:
 @dataclass(frozen=True, slots=True)
 class Adjusted:
     price: Fraction              # §4(h): the lowest price calculable up to as_of, in today's units
-    shares: Fraction             # Warrant Shares, exact (a fraction is kept until settlement)
+    shares: int | Fraction       # Warrant Shares, exact: an int when whole (a fraction is kept until settlement)
     security: str                # "Common Stock", or the successor's security after a MERGER
     trail: tuple[TrailRow, ...]
-    outstanding: Fraction | None
-    fully_diluted: Fraction | None
+    outstanding: int | Fraction | None      # Common outstanding (an int when whole)
+    fully_diluted: int | Fraction | None
     price_in_effect: Fraction    # the last price made, before §4(h)
     carried_price: Fraction      # the calculated price including amounts carried forward (§4(g)(iii))
     cash_per_share: Fraction     # cash per Warrant Share delivered with the successor units (MERGER)
@@ -137,12 +137,16 @@ def initial_state(terms: Terms) -> State:
     return State(p, s, p, s, p, Fraction(1), terms.security, cap.initial(terms), Fraction(0))
 
 
-def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
+def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime, holding: Holding | None = None) -> Adjusted:
     """Per Share Exercise Price, Warrant Shares and the trail as of ``as_of`` (events on or before it).
 
+    ``holding`` (a :class:`~engine.terms.Holding`): the warrant of the series asked about, when
+    ``terms`` are its class's (its own name, count, price and Issue Date replace the terms').
     Answered by the fast path (:mod:`engine.trail`), proven equal to the reference fold
     (:func:`reference_adjust`) by tests/test_trail.py; an answer already given is kept.
     """
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     ledger, day = _ledger(terms, events, as_of)
     try:
         key = Hashed((terms, ledger, day))      # a 100-event ledger's hash costs 0.1 ms: taken once
@@ -177,8 +181,11 @@ class Hashed:
         return isinstance(other, Hashed) and self.hash == other.hash and self.key == other.key
 
 
-def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> Adjusted:
+def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime,
+                     holding: Holding | None = None) -> Adjusted:
     """:func:`adjust` through the reference fold, the specification (no cache): for the tests."""
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     ledger, day = _ledger(terms, events, as_of)
     state, trail = fold(terms, ledger, explain=True)
     return _answer(state, trail, day)
@@ -194,12 +201,12 @@ def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> tu
 
 
 def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
-    """The :class:`Adjusted` of a fold's final state and trail (counts leave the engine as Fractions)."""
+    """The :class:`Adjusted` of a fold's final state and trail (share counts leave the engine an int when whole)."""
     c = state.capital
     return Adjusted(
-        price=_shown(state), shares=state.shares, security=state.security, trail=tuple(trail),
-        outstanding=None if c.outstanding is None else Fraction(c.outstanding),
-        fully_diluted=None if c.fully_diluted is None else Fraction(c.fully_diluted), price_in_effect=state.price,
+        price=_shown(state), shares=share_count(state.shares), security=state.security, trail=tuple(trail),
+        outstanding=None if c.outstanding is None else share_count(c.outstanding),
+        fully_diluted=None if c.fully_diluted is None else share_count(c.fully_diluted), price_in_effect=state.price,
         carried_price=state.calc_price, cash_per_share=state.cash_per_share, as_of=day,
     )
 

@@ -53,6 +53,27 @@ def exact(value: object, field: str, *, table: str | None = None, row: int | Non
     raise errors.not_a_number(field, value, table, row)
 
 
+def share_count(value: Fraction | int) -> int | Fraction:
+    """A share count as the engine keeps and returns it: an ``int`` when whole, a ``Fraction`` only
+    when a fraction of a share arises.
+
+    D-1's counts are whole shares (preamble: "161,290 ... shares"; §5 issues no fractional
+    shares), and a fraction of a Warrant Share arises only where a §4 sentence multiplies the
+    count: §4(b) "proportionately increased" / "decreased" by a split's or combination's ratio,
+    §4(c) "multiplying the number of Warrant Shares by the inverse of that fraction", and a
+    share rule keeping the aggregate price (Share Adjustment KEEP_AGGREGATE). §1(c)(i) and §5
+    then deliver the full shares and pay the fraction in cash (:func:`whole_shares_down`).
+    """
+    if type(value) is int:
+        return value
+    return value.numerator if value.denominator == 1 else value
+
+
+def shares_of(n: int, d: int) -> int | Fraction:
+    """:func:`share_count` of a count the fast paths keep as a pair ``n/d`` in lowest terms (d > 0)."""
+    return n if d == 1 else Fraction(n, d)
+
+
 def whole_shares_down(shares: Fraction) -> int:
     """Whole shares, rounding *down* (toward zero for the non-negative counts used).
 

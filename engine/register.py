@@ -33,8 +33,8 @@ from .errors import WarrantError
 from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, sort_events)
-from .numbers import coprime
-from .terms import Terms
+from .numbers import coprime, share_count, shares_of
+from .terms import Holding, Terms
 
 # Op codes of the compiled program.
 from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, ISSUE as _ISSUE, MARK as _MARK,
@@ -62,13 +62,18 @@ def group_key(terms: Terms, dates: Sequence[date]) -> tuple:
     return _company(terms), cap.events_before_issue(dates, terms.issue_date)
 
 
-def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | datetime) -> list[tuple[Fraction, Fraction]]:
+def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Event],
+             as_of: date | datetime) -> list[tuple[Fraction, int | Fraction]]:
     """(Per Share Exercise Price, Warrant Shares) for each warrant, as :func:`engine.adjust` gives them.
 
-    The first warrant (in the register's order) the ledger cannot be applied to raises its
-    refusal, the one :func:`engine.adjust` raises for it.
+    A warrant is its :class:`Terms`, or a pair (company terms, :class:`Holding`): the terms its
+    class shares, and its own name, share count, price and Issue Date (a Holding's blank Issue
+    Date is the terms'). The first warrant (in the register's order) the ledger cannot be applied to raises
+    its refusal, the one :func:`engine.adjust` raises for it. Warrant Shares are an ``int``
+    when whole (:func:`engine.numbers.share_count`).
     """
     day = as_of.date() if isinstance(as_of, datetime) else as_of
+    rows_ = [(t, t) if isinstance(t, Terms) else t for t in terms]    # (company terms, own price and count)
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     dates = [e.date for e in ledger]
     linear = not any(type(e) is Exercise for e in ledger)
@@ -76,42 +81,45 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
     groups: dict[tuple, _Group] = {}
     rows: list[_Group] = []
     last_company, last_cut, group = None, None, None
-    for t in terms:
-        company, cut = _company(t), cap.events_before_issue(dates, t.issue_date)
+    for t, h in rows_:
+        issued = h.issue_date if h.issue_date is not None else t.issue_date    # a Holding's own, else the terms'
+        company, cut = _company(t), cap.events_before_issue(dates, issued)
         if cut != last_cut or company != last_company:      # a register's neighbours mostly share a group
             key = (company, cut)
             group = groups.get(key)
             if group is None:
+                if issued != t.issue_date:           # the group's terms carry an Issue Date of the group
+                    t = replace(t, issue_date=issued)
                 group = groups[key] = _Group(program_for(t, ledger, content, company, cut), t)
             last_company, last_cut = company, cut
         rows.append(group)
     if linear:
-        for group, prices in _prices_by_group(terms, rows).items():
+        for group, prices in _prices_by_group(rows_, rows).items():
             group.answer_prices(prices)
-    out: list[tuple[Fraction, Fraction]] = []
+    out: list[tuple[Fraction, int | Fraction]] = []
     append = out.append
-    for t, group in zip(terms, rows):
-        if day < t.issue_date:
-            cap.check_as_of(t, day)
-        p = t.exercise_price
+    for (t, h), group in zip(rows_, rows):
+        if day < t.issue_date or (h.issue_date is not None and day < h.issue_date):
+            cap.check_as_of(t if h.issue_date is None else replace(t, issue_date=h.issue_date), day)
+        p = h.exercise_price
         if linear:
             price, factor = group.answers[(p.numerator, p.denominator)]
             if price is None:
                 raise WarrantError(factor)   # the ledger's refusal for this warrant: a new exception each time
-            append((price, t.warrant_shares if factor == 1 else factor * t.warrant_shares))
+            append((price, h.warrant_shares if factor == 1 else share_count(factor * h.warrant_shares)))
         else:
-            append(group.run(p, t.warrant_shares))
+            append(group.run(p, h.warrant_shares))
     return out
 
 
-def _prices_by_group(terms: Sequence[Terms], rows: list) -> dict:
+def _prices_by_group(rows_: Sequence[tuple], rows: list) -> dict:
     """Each group's distinct starting prices, as (numerator, denominator) pairs."""
     prices: dict[_Group, dict] = {}
-    for t, group in zip(terms, rows):
+    for (_t, h), group in zip(rows_, rows):
         mine = prices.get(group)
         if mine is None:
             mine = prices[group] = {}
-        p = t.exercise_price
+        p = h.exercise_price
         mine[(p.numerator, p.denominator)] = None
     return prices
 
@@ -149,12 +157,12 @@ class _Group:
                 except WarrantError as refusal:
                     answers[(n, d)] = (None, str(refusal))
 
-    def run(self, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
+    def run(self, price: Fraction, shares: int | Fraction) -> tuple[Fraction, int | Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
         self.runs += 1
         start = rules.start(price, shares)
         after = _run(self.program, self.terms, start, {0: start})
-        return coprime(*rules.shown(after)), coprime(after[2], after[3])   # §4(h): the lowest price made
+        return coprime(*rules.shown(after)), shares_of(after[2], after[3])   # §4(h): the lowest price made
 
 
 # Compiled programs by (ledger content, capital terms, events before the Issue Date): a ledger

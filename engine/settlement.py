@@ -25,8 +25,8 @@ from .errors import WarrantError, fail, where
 from .events import Event, Exercise
 from .exercisability import fmt_number
 from .ledger import adjust
-from .numbers import cents_half_up, exact, whole_shares_down
-from .terms import Terms
+from .numbers import cents_half_up, exact, share_count, whole_shares_down
+from .terms import Holding, Terms
 
 CASH, SURRENDER, MIXED, NET = "CASH", "SURRENDER", "MIXED", "NET"
 METHODS = (CASH, SURRENDER, MIXED, NET)
@@ -64,7 +64,7 @@ class ExerciseRequest:
     """
 
     exercise_date: date
-    shares: Fraction | None = None
+    shares: int | Fraction | None = None
     method: str = CASH
     payment_date: date | None = None
     cash_paid: Fraction | None = None
@@ -81,7 +81,8 @@ class ExerciseRequest:
         shares = self.shares
         if isinstance(shares, str) and shares.strip().upper() == "ALL":
             shares = None
-        object.__setattr__(self, "shares", _exact_or_none(shares, "Shares", t))
+        shares = _exact_or_none(shares, "Shares", t)
+        object.__setattr__(self, "shares", None if shares is None else share_count(shares))   # an int when whole
         if self.shares is not None and self.shares <= 0:
             raise fail("Shares", self.shares, "must be positive (or ALL)", table=t)
         method = self.method.strip().upper() if isinstance(self.method, str) else self.method
@@ -146,7 +147,7 @@ class Position:
     """Where the warrant stands on the exercise date (from the §4 ledger)."""
 
     price: Fraction
-    shares: Fraction
+    shares: int | Fraction         # an int when whole (engine.numbers.share_count)
     security: str = "Common Stock"
     # §4(b): cash the holder receives with each unit of ``security`` after a MERGER with a Price
     # (the ledger's ``cash_per_share``); ``security`` is the MERGER's Note, which describes one
@@ -157,7 +158,7 @@ class Position:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "price", exact(self.price, "Per Share Exercise Price"))
-        object.__setattr__(self, "shares", exact(self.shares, "Warrant Shares"))
+        object.__setattr__(self, "shares", share_count(exact(self.shares, "Warrant Shares")))
         object.__setattr__(self, "cash_per_unit", exact(self.cash_per_unit, "Merger Cash Per Unit"))
         if self.cash_per_unit < 0:
             raise fail("Merger Cash Per Unit", self.cash_per_unit, "must not be negative")
@@ -171,9 +172,9 @@ class Position:
 class Settlement:
     effective_at: datetime
     holder_of_record: str
-    shares_exercised: Fraction
+    shares_exercised: int | Fraction       # share counts: an int when whole (engine.numbers.share_count)
     full_shares: int
-    fractional_share: Fraction
+    fractional_share: int | Fraction       # §5: the fraction paid in cash (0 when none)
     aggregate_price: Decimal
     aggregate_price_exact: Fraction
     cash_due: Decimal
@@ -185,14 +186,14 @@ class Settlement:
     fraction_price_date: date | None
     quote_warning: str | None
     certificates_due: date | None
-    remaining_shares: Fraction
+    remaining_shares: int | Fraction
     new_warrant: str | None
     method: str
     outside_terms: bool
     notes: tuple[str, ...]
     payment_date: date | None = None
     cash_due_exact: Fraction = Fraction(0)
-    shares_withheld: Fraction = Fraction(0)   # NET: Warrant Shares withheld in payment (Y - X)
+    shares_withheld: int | Fraction = 0       # NET: Warrant Shares withheld in payment (Y - X)
     trading_calendar: str = ""                # §5: the calendar that fixed "the trading day immediately prior"
     security: str = "Common Stock"            # what one delivered unit is (after a MERGER, its Note)
     merger_cash: Decimal = Decimal("0.00")    # §4(b): cash delivered with the units, to the cent ROUND_HALF_UP
@@ -235,8 +236,14 @@ def previous_trading_day(day: date, is_trading_day: Callable[[date], bool] | Non
 
 
 def settle(terms: Terms, position: Position, request: ExerciseRequest, market: Market | None = None,
-           is_trading_day: Callable[[date], bool] | None = None) -> Settlement:
-    """Settle one exercise; refuses (WarrantError) what the contract does not allow."""
+           is_trading_day: Callable[[date], bool] | None = None, holding: Holding | None = None) -> Settlement:
+    """Settle one exercise; refuses (WarrantError) what the contract does not allow.
+
+    ``holding``: the warrant of the series exercised, when ``terms`` are its class's (its Issue
+    Date dates the new warrant for the remainder, §1(c)(ii)).
+    """
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     t = EXERCISE_TABLE
     day = request.exercise_date
     # §1(a): only during the Exercise Period (the date's own close of business is inside it).
@@ -350,9 +357,9 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
     return Settlement(
         effective_at=effective_at,
         holder_of_record=terms.holder,
-        shares_exercised=shares,
+        shares_exercised=share_count(shares),
         full_shares=full,
-        fractional_share=fraction,
+        fractional_share=share_count(fraction),
         aggregate_price=cents_half_up(aggregate_exact),   # to the cent, ROUND_HALF_UP
         aggregate_price_exact=aggregate_exact,
         cash_due=cents_half_up(cash_exact),                # to the cent, ROUND_HALF_UP
@@ -364,14 +371,14 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
         fraction_price_date=price_date,
         quote_warning=warning,
         certificates_due=due,
-        remaining_shares=remaining,
+        remaining_shares=share_count(remaining),
         new_warrant=new_warrant,
         method=request.method,
         outside_terms=outside,
         notes=tuple(notes),
         payment_date=paid,
         cash_due_exact=cash_exact,
-        shares_withheld=withheld,
+        shares_withheld=share_count(withheld),
         trading_calendar=calendar_used,
         security=position.security,
         merger_cash=cents_half_up(merger_cash_exact),      # to the cent, ROUND_HALF_UP
@@ -381,8 +388,10 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
     )
 
 
-def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRequest) -> Position:
-    """The position an exercise settles from: the §4 ledger on the exercise date.
+def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRequest,
+                      holding: Holding | None = None) -> Position:
+    """The position an exercise settles from: the §4 ledger on the exercise date (of ``holding``'s
+    warrant, when ``terms`` are its class's).
 
     An exercise entered twice (an EXERCISE row of the events with the request's date and
     shares, or, for ALL, the shares that remained before that row) is one exercise: the
@@ -391,6 +400,8 @@ def exercise_position(terms: Terms, events: Sequence[Event], request: ExerciseRe
     Every other EXERCISE row on the same date is named in the note: one listed above is an
     earlier exercise, counted; one listed below is a later one, not counted.
     """
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     day = request.exercise_date
     listed = list(enumerate(events))
 

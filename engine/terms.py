@@ -1,9 +1,14 @@
-"""Terms of a warrant as data: one frozen object, D-1 as a preset.
+"""Terms of a warrant as data: one frozen object, D-1 as a preset; a holding beside it.
 
 Every figure Performance Warrant No. D-1 fixes lives here, each cited to its
 clause. Another warrant of the series ("a series of warrants having similar
 terms", preamble) is the same object with other values: ``d1_terms(...)`` takes
 keyword overrides, or build :class:`Terms` directly.
+
+What differs between the warrants of one series is a :class:`Holding` of its own: the
+warrant's name, its Warrant Shares and its Per Share Exercise Price at issue (the preamble's
+two "subject to adjustment" figures). A register of many warrants is one :class:`Terms` per
+class and one small :class:`Holding` per row, each validated once when made.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import errors
+from .numbers import share_count
 
 AT_LEAST = "AT_LEAST"
 AT_MOST = "AT_MOST"
@@ -85,7 +91,7 @@ class Terms:
     """
 
     issue_date: date                      # the Original Issue Date (§4(a)(i)); D-1 is dated February 7, 2001
-    warrant_shares: Fraction              # preamble: 161,290
+    warrant_shares: int | Fraction        # preamble: 161,290 (an int when whole: see share_count)
     exercise_price: Fraction              # preamble: $.01 per share
     anti_dilution: str                    # §4(d) for D-1: FULL_RATCHET
     warrant: str = ""
@@ -178,12 +184,24 @@ class Terms:
                      exercise_price: Fraction | int | None = None) -> "Terms":
         """The same terms for another warrant of the series: only its name, share count and price differ.
 
-        Made by the constructor (``dataclasses.replace``), which validates the whole again.
+        Made by the constructor (``dataclasses.replace``), which validates the whole again (about
+        15 µs: a register does not call this per row, it keeps a :class:`Holding` beside the terms).
         """
         if not isinstance(warrant, str):
             raise errors.not_text("Warrant", warrant, None, None)
         price = self.exercise_price if exercise_price is None else exercise_price
         return replace(self, warrant=warrant, warrant_shares=warrant_shares, exercise_price=price)
+
+    @property
+    def holding(self) -> "Holding":
+        """This warrant's own figures (name, Warrant Shares, Exercise Price, Issue Date) as a :class:`Holding`."""
+        return Holding(self.warrant, self.warrant_shares, self.exercise_price, self.issue_date)
+
+    def holding_terms(self, holding: "Holding") -> "Terms":
+        """The whole terms of ``holding``'s warrant: these terms with its name, count, price and Issue Date."""
+        issued = self.issue_date if holding.issue_date is None else holding.issue_date
+        return replace(self, warrant=holding.warrant, warrant_shares=holding.warrant_shares,
+                       exercise_price=holding.exercise_price, issue_date=issued)
 
     def need(self, name: str, purpose: str):
         """The value of an optional term that ``purpose`` cannot do without, else a WarrantError naming it."""
@@ -201,13 +219,44 @@ class Terms:
         return replace(self, **changes)
 
 
-def _warrant_shares(value: object) -> Fraction:
-    """Warrant Shares: an exact positive number (it may be fractional: a new warrant for a remainder can be)."""
-    if type(value) is not Fraction:
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """One warrant of a series beside its company :class:`Terms`: what differs between the warrants
+    of one class (``Terms.with_holding`` changes the first three).
+
+    ``warrant`` names it; ``warrant_shares`` and ``exercise_price`` are the preamble's "up to
+    ... shares" and "exercise price of $... per share" at issue, before any §4 adjustment;
+    ``issue_date`` its Original Issue Date (§4(a)(i), "the date hereof": each warrant of a
+    register is dated its own day), ``None`` for the terms' own. Validated once, when made, as
+    :class:`Terms` validates the same fields (the same messages): Warrant Shares exact and
+    positive (an ``int`` when whole), Exercise Price exact and not negative, Issue Date a date.
+    Everything else a warrant's answer depends on is in its terms.
+    """
+
+    warrant: str
+    warrant_shares: int | Fraction
+    exercise_price: Fraction
+    issue_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.warrant) is not str:
+            if not isinstance(self.warrant, str):
+                raise errors.not_text("Warrant", self.warrant, None, None)
+            object.__setattr__(self, "warrant", str(self.warrant))
+        object.__setattr__(self, "warrant_shares", _warrant_shares(self.warrant_shares))
+        object.__setattr__(self, "exercise_price", _exercise_price(self.exercise_price))
+        if self.issue_date is not None and not isinstance(self.issue_date, date):
+            raise errors.not_a_date("Issue Date", self.issue_date)
+
+
+def _warrant_shares(value: object) -> int | Fraction:
+    """Warrant Shares: an exact positive number, an ``int`` when whole (a ``Fraction`` only for a
+    fraction of a share: a new warrant for a remainder after §4(b)/(c) may call for one)."""
+    if type(value) is not int:
         if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
             raise errors.not_exact("Warrant Shares", value)
-        value = Fraction(value)
-    if value.numerator <= 0:            # a Fraction's sign is its numerator's (no Fraction comparison)
+        value = share_count(value)
+    if value <= 0:
         raise errors.not_positive("Warrant Shares", value)
     return value
 

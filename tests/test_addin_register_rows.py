@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, strategies as st
 
 from addin.excel import convert as cv
-from addin.excel.functions import warrant_register
 from engine.errors import WarrantError
 
 HEADERS = ["Warrant", "Preset", "Issue Date", "Warrant Shares", "Exercise Price", "Anti-Dilution",
@@ -33,8 +32,9 @@ def reference(grid):
 
 
 def parsed(grid):
+    """Each row's whole Terms: its class's terms with its own Holding (name, count, price)."""
     try:
-        return cv.parse_register(grid)
+        return tuple(terms.holding_terms(holding) for terms, holding in cv.parse_register(grid))
     except WarrantError as exc:
         return str(exc)
 

@@ -22,7 +22,6 @@ Every problem raises :class:`engine.WarrantError` naming the table, the row
 """
 from __future__ import annotations
 
-import functools
 import math
 from math import gcd
 import re
@@ -39,7 +38,7 @@ from engine.events import parse_events as engine_parse_events
 from engine.exercisability import Facts, TestResult
 from engine.reallocation import Optionee
 from engine.settlement import ExerciseRequest, Market
-from engine.terms import PRESETS, Terms
+from engine.terms import PRESETS, Holding, Terms
 
 __all__ = [
     "ALL", "BLANK", "grid", "is_blank", "norm", "cell", "Table", "table", "KeyValues", "key_values",
@@ -1070,7 +1069,8 @@ def parse_optionees(value: Any) -> tuple:
     return tuple(out)
 
 
-_HOLDING = ("warrant", "warrant_shares", "exercise_price")  # what differs between warrants of one class
+_HOLDING = ("warrant", "warrant_shares", "exercise_price", "issue_date")  # what differs between warrants of one class
+_DATE_CELLS = (datetime, date)  # an Issue Date cell converted without a look at text or serial numbers
 _EXACT_CELLS = (int, float)    # a share count or price cell converted without a look at text (no percent, no blank)
 
 
@@ -1090,16 +1090,19 @@ def _picker(positions: list[int]):
     return itemgetter(*positions) if positions else (lambda r: ())
 
 
-def parse_register(value: Any, *, date1904: bool = False) -> tuple:
-    """The ``register`` table (headers are terms labels) -> one engine.Terms per row.
+def parse_register(value: Any, *, date1904: bool = False) -> tuple[tuple[Terms, Holding], ...]:
+    """The ``register`` table (headers are terms labels) -> one (engine.Terms, engine.Holding) per row:
+    the terms of the row's class and the row's own warrant name, share count and price.
 
     The table needs a ``Preset`` column or every required column (Warrant Shares,
     Exercise Price, Issue Date, Anti-Dilution); a row whose Preset is blank needs
     every required value. Every row answers as :func:`register_row_terms` converts it
-    alone. A register repeats a few classes of terms over many warrants: each class is
-    converted and validated once, and a row of a known class whose Warrant is text and
-    whose Warrant Shares and Exercise Price are numbers differs from it only in those
-    (``Terms.with_holding``); any other row is converted whole.
+    alone (``terms.holding_terms(holding)`` is that row's Terms). A register repeats a few
+    classes of terms over many warrants: each class is converted and validated once, and a
+    row of a known class whose Warrant is text and whose Warrant Shares and Exercise Price
+    are numbers (and whose Issue Date, if the table has one, is a date cell) differs from it
+    only in those: its :class:`~engine.terms.Holding` is made beside the class's terms, not a
+    whole Terms; any other row is converted whole.
     """
     rows, index, seen = _table_header(value, _TERMS_LABEL_FIELD, "Register", ())
     if "preset" not in seen:
@@ -1113,6 +1116,7 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple:
     take_class = _picker([j for j, f in index if f not in _HOLDING])
     at = {f: j for j, f in index}
     name_at, shares_at, price_at = at.get("warrant"), at.get("warrant_shares"), at.get("exercise_price")
+    issued_at = at.get("issue_date")
     price_first = shares_at is not None and price_at is not None and price_at < shares_at   # the header's order
     cache: dict = {}
     classes: dict[tuple, Terms] = {}
@@ -1123,7 +1127,7 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple:
             r = list(r) + [None] * (width - len(r))
         if all(map(is_blank, take(r))):
             continue
-        terms = None
+        holding = None
         shares = r[shares_at] if shares_at is not None else None
         price = r[price_at] if price_at is not None else None
         try:
@@ -1136,34 +1140,39 @@ def parse_register(value: Any, *, date1904: bool = False) -> tuple:
                 and shares == shares and price == price:                      # NaN is a blank cell
             name = r[name_at] if name_at is not None else None
             warrant = name.strip() if type(name) is str else ""
-            if warrant and warrant[0] != "#":                                  # text, neither blank nor an error
-                terms = _holding(template, warrant, shares, price, row, numbers, price_first)
-        if terms is None:
-            terms = register_row_terms(dict(zip(fields, take(r))), row, date1904=date1904, cache=cache)
+            issued = r[issued_at] if issued_at is not None else template.issue_date
+            kind = type(issued)
+            if warrant and warrant[0] != "#" and (issued_at is None or kind in _DATE_CELLS):  # a name, a date
+                issued = issued.date() if kind is datetime else issued    # to_date's rule: the time of day dropped
+                holding = _holding(warrant, shares, price, issued, row, numbers, price_first)
+        if holding is None:
+            template = register_row_terms(dict(zip(fields, take(r))), row, date1904=date1904, cache=cache)
+            holding = template.holding
             if key is not None and not is_blank(shares) and not is_blank(price):
-                classes[key] = terms
-        out.append(terms)
+                classes[key] = template
+        out.append((template, holding))
     return tuple(out)
 
 
-def _exact_number(raw: int | float, field: str, row: int, numbers: dict) -> Fraction:
-    """``to_number`` of an int or float register cell (not NaN), each value converted once."""
-    number = numbers.get((type(raw), raw))
+def _exact_number(raw: int | float, field: str, row: int, numbers: dict) -> int | Fraction:
+    """``to_number`` of an int or float register cell (not NaN), each float converted once; an int
+    cell is exact as it is (a whole share count stays an ``int``: engine.numbers.share_count)."""
+    if type(raw) is int:
+        return raw
+    number = numbers.get((float, raw))
     if number is None:
-        if type(raw) is int:
-            number = Fraction(raw)
-        elif math.isfinite(raw):
+        if math.isfinite(raw):
             number = float_fraction(raw)                                # to_number's rule for a float
         else:
             number = to_number(raw, _TERMS_FIELD_LABEL[field], "Register", row)   # refused, naming the row
-        numbers[(type(raw), raw)] = number
+        numbers[(float, raw)] = number
     return number
 
 
-def _holding(template: Terms, warrant: str, shares: int | float, price: int | float, row: int,
-             numbers: dict, price_first: bool) -> Terms:
-    """``template`` for the warrant of one register row: its share count and price converted
-    (in the header's order, as the whole row would be) and validated as the constructor does."""
+def _holding(warrant: str, shares: int | float, price: int | float, issued: date | None, row: int,
+             numbers: dict, price_first: bool) -> Holding:
+    """The warrant of one register row of a known class: its share count and price converted
+    (in the header's order, as the whole row would be) and validated as Terms validates them."""
     if price_first:
         per_share = _exact_number(price, "exercise_price", row, numbers)
         count = _exact_number(shares, "warrant_shares", row, numbers)
@@ -1171,7 +1180,7 @@ def _holding(template: Terms, warrant: str, shares: int | float, price: int | fl
         count = _exact_number(shares, "warrant_shares", row, numbers)
         per_share = _exact_number(price, "exercise_price", row, numbers)
     try:
-        return template.with_holding(warrant, count, per_share)
+        return Holding(warrant, count, per_share, issued)
     except WarrantError as exc:
         raise WarrantError(f"Register row {row}: {exc}") from None
 

@@ -246,13 +246,13 @@ def warrant_exercise(terms: Any, events: Any, exercise: Any, market: Any = None,
 # --------------------------------------------------------------------------- register
 
 def warrant_register(register: Any, events: Any, as_of: Any, *, date1904: bool = False) -> list[list[Any]]:
-    terms = cv.parse_register(register, date1904=date1904)
+    rows = cv.parse_register(register, date1904=date1904)     # (class terms, the row's own Holding)
     ev = cv.parse_events(events, date1904=date1904) if given(events) else ()
     day = cv.parse_as_of(as_of, "As Of", date1904=date1904, moment=False)
-    answers = engine_register(terms, ev, day) if terms else []  # one call: shared work done once
+    answers = engine_register(rows, ev, day) if rows else []  # one call: shared work done once
     out: list[list[Any]] = [list(REGISTER_HEADER)]
-    for t, (price, shares) in zip(terms, answers):
-        out.append([t.warrant, cv.out_number(price, "Price"), cv.out_shares(shares, "Shares"),
+    for (_t, holding), (price, shares) in zip(rows, answers):
+        out.append([holding.warrant, cv.out_number(price, "Price"), cv.out_shares(shares, "Shares"),
                     aggregate_price(price, shares)])
     return out
 
