@@ -15,6 +15,7 @@ import math
 import re
 
 from ..values import DIV0, NUM, VALUE, XLError, is_grid, text_to_number, to_number, to_text
+from .common import declare
 from .criteria import Unordered, matcher
 from .elementwise import is_number, range_args
 from .stats import _stdev, _var
@@ -119,7 +120,7 @@ def _dfunc(name: str, how):
             return vals
         return how(vals)
     run.__doc__ = f"{name}(database, field, criteria): see the module's docstring."
-    return run
+    return declare(run, array_mode=(0, 2))      # the database and the criteria are ranges
 
 
 def _numeric(fn):
@@ -154,7 +155,3 @@ FUNCTIONS = {
     "DVAR": _dfunc("DVAR", _numeric(_var(True))),
     "DVARP": _dfunc("DVARP", _numeric(_var(False))),
 }
-
-ARRAY_PARAMS = {name: frozenset({0, 2}) for name in FUNCTIONS}
-ARRAY_MODE: dict = {}
-CLIP_SAFE: frozenset = frozenset()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..values import NA, VALUE, XLError, grid_map, is_grid, to_number
-from .common import declare
+from .common import ALL, declare
 from .elementwise import elementwise, refuse_intersected, to_number_strict
 
 
@@ -95,7 +95,7 @@ FUNCTIONS = {
     "ISEVEN": elementwise(_parity(False), (1, 1), "a"),
     "ISNONTEXT": _is(lambda v: not (isinstance(v, str) and not isinstance(v, XLError))),
     "ERROR.TYPE": elementwise(_error_type, (1, 1), "a"),
-    "TYPE": _type,
+    "TYPE": declare(_type, array_mode=ALL),     # ISREF is the evaluator's (it sees the reference itself)
     "T": elementwise(_t, (1, 1), "a"),
     "ISERROR": _is(lambda v: isinstance(v, XLError)),
     "ISERR": _is(lambda v: isinstance(v, XLError) and str(v) != "#N/A"),
@@ -107,7 +107,3 @@ FUNCTIONS = {
     "N": declare(_n, broadcast=0, errors=0),
     "NA": lambda ev, args: NA if not args else VALUE,
 }
-
-ARRAY_PARAMS = {"TYPE": None}   # ISREF is the evaluator's (it sees the reference itself)
-ARRAY_MODE: dict = {}
-CLIP_SAFE: frozenset = frozenset()

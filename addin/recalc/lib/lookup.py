@@ -497,15 +497,8 @@ FUNCTIONS = {
     "CHOOSE": declare(_choose, refs=REST, broadcast=0, returns_ref=True),
     "ROWS": declare(_rows, refs=ALL),
     "COLUMNS": declare(_columns, refs=ALL),
-    "XLOOKUP": _xlookup,
-    "XMATCH": _xmatch,
-    "HLOOKUP": _hlookup,
-    "LOOKUP": _lookup,
+    "XLOOKUP": declare(_xlookup, array_mode=(1, 2), clip_safe=True),
+    "XMATCH": declare(_xmatch, array_mode=1, clip_safe=True),
+    "HLOOKUP": declare(_hlookup, array_mode=1, clip_safe=True),
+    "LOOKUP": declare(_lookup, array_mode=(1, 2), clip_safe=True),
 }
-
-# arguments a plain formula passes whole (not intersected), evaluated as arrays, and functions
-# that accept a range clipped to the used area (the evaluator reads these declarations)
-ARRAY_PARAMS = {"XLOOKUP": frozenset({1, 2}), "XMATCH": frozenset({1}), "HLOOKUP": frozenset({1}),
-                "LOOKUP": frozenset({1, 2})}
-ARRAY_MODE = {"XLOOKUP": frozenset({1, 2}), "XMATCH": frozenset({1}), "LOOKUP": frozenset({1, 2})}
-CLIP_SAFE = frozenset({"XLOOKUP", "XMATCH", "HLOOKUP", "LOOKUP"})
