@@ -232,7 +232,8 @@ def _line(g):
 
 def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
     """XLOOKUP/XMATCH's search: the 0-based position, None when not found, or an error.
-    match_mode 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcards. The next
+    match_mode 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcards, 3 a regular
+    expression (_regex_find). The next
     smaller or larger value is taken across types in Excel's order, numbers < text < FALSE <
     TRUE (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__XLOOKUP.xlsx: the next larger of 10
     among numbers, TRUE and "ala" is "ala", ReturnLarger!E8); among equal values the first in
@@ -251,6 +252,8 @@ def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
         op = "<=" if search_mode == 2 else ">="
         if any(compare(op, a, b, ev.epoch) is not True for a, b in zip(vals, vals[1:])):
             return ev.unsupported(name, "binary search over unsorted values")
+    if match_mode == 3:
+        return _regex_find(ev, name, look, seq, order)
     if match_mode == 2 and _kind(look) == 1:
         pat = wildcard(look)
         for i in order:
@@ -289,6 +292,37 @@ def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
     return best
 
 
+def _regex_find(ev, name, look, seq, order):
+    """match_mode 3 (Microsoft, "XLOOKUP function": "3 - Regex match"): the first text cell, in
+    the search's order, that the pattern finds (regexp.regex_finds: taken only where a match of
+    a part and of the whole cell, with and without case, agree). What the documentation leaves
+    open is refused: a cell that is not text whose text the pattern would find, a pattern that
+    finds empty text over empty cells, and a lookup value that is not text where a cell would
+    match it (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__XMATCH.xlsx: XMATCH(42, {"apple";
+    "bannana"}, 3) is #N/A, B14)."""
+    from ..values import to_text
+    from .regexp import Refused, regex_finds
+    pattern = to_text(look, ev.epoch)
+    try:
+        if _kind(look) != 1:
+            if any(_kind(x) == _kind(look) and compare("=", x, look, ev.epoch) is True for x in seq) or \
+                    any(regex_finds(ev, name, pattern, x) for x in seq if _kind(x) == 1):
+                return ev.unsupported(name, "match_mode 3 with a lookup value that is not text")
+            return None
+        if any(x is None for x in seq) and regex_finds(ev, name, pattern, ""):
+            return ev.unsupported(name, "match_mode 3: a pattern that finds empty text, over empty cells")
+        for i in order:
+            x = seq[i]
+            if _kind(x) == 1:
+                if regex_finds(ev, name, pattern, x):
+                    return i
+            elif _kind(x) in (0, 2) and regex_finds(ev, name, pattern, to_text(x, ev.epoch)):
+                return ev.unsupported(name, "match_mode 3: a number or logical value the pattern would find as text")
+    except Refused as exc:
+        return ev.unsupported(name, f"match_mode 3: {exc}")
+    return None
+
+
 def _modes(ev, args, i_match, i_search):
     def opt(i, default):
         if len(args) <= i or args[i][1] is None:
@@ -298,12 +332,12 @@ def _modes(ev, args, i_match, i_search):
     m, s_ = opt(i_match, 0), opt(i_search, 1)
     if isinstance(m, XLError):
         return m, None
-    if m == 3:
-        return ev.unsupported("XMATCH", "match_mode 3 (regular expressions)"), None
     if isinstance(s_, XLError):
         return s_, None
-    if m not in (-1, 0, 1, 2) or s_ not in (-2, -1, 1, 2):
+    if m not in (-1, 0, 1, 2, 3) or s_ not in (-2, -1, 1, 2):
         return VALUE, None
+    if m == 3 and abs(s_) == 2:
+        return ev.unsupported("XMATCH", "match_mode 3 (regular expressions) with a binary search"), None
     if m == 2 and abs(s_) == 2:
         return VALUE, None                 # wildcards cannot be binary-searched
     return m, s_
