@@ -1,0 +1,126 @@
+"""REGEXTEST, REGEXEXTRACT, REGEXREPLACE and XLOOKUP/XMATCH's match_mode 3 (addin/recalc/lib/regexp.py).
+
+Expected values are the values Excel cached in the Excel-saved fixtures (book and cell named,
+tests/fixtures/ironcalc), each case rebuilding the cell's inputs in a small book. Every other
+case asserts a refusal: a pattern, text or argument whose reading by Excel's PCRE2 is not certain
+here must give an unsupported error with its reason, never a value.
+"""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from addin.recalc import XLError, recalc_workbook
+from addin.recalc.lib.regexp import Refused, translate
+
+
+def run(cells: dict[str, object]):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for ref, v in cells.items():
+        ws[ref] = v
+    return recalc_workbook(wb, None, all_dynamic=True)
+
+
+def reason(result, ref="Z1"):
+    return result.unsupported.get(("S", int(ref[1:]), openpyxl.utils.column_index_from_string(ref[0])))
+
+
+# (inputs, formula in Z1, expected, source)
+EXCEL = [
+    ({"A1": "Mr. Sherlock Holmes"}, '=REGEXTEST(A1, "[A-Z]")', True, "calc_tests__TEXT__REGEX.xlsx REGEXTEST!A2"),
+    ({"A1": "Mr. Sherlock Holmes"}, '=REGEXTEST(A1, "[A-Z]her")', True, "calc_tests__TEXT__REGEX.xlsx REGEXTEST!A3"),
+    ({"A1": "Mr. Sherlock Holmes"}, '=REGEXTEST(A1, "[0-9]+")', False, "calc_tests__TEXT__REGEX.xlsx REGEXTEST!A4"),
+    ({"A1": "CRANE"}, '=REGEXTEST(A1,"^[A-Z]{5}$")', True, "templates__wordle.xlsx Words!B2"),
+    ({"A1": "LonelyPlanet"}, '=REGEXEXTRACT(A1, "[A-Z][a-z]+")', "Lonely", "calc_tests__TEXT__REGEX.xlsx REGEXEXTRACT!A2"),
+    ({"A1": "JamesBond"}, '=REGEXREPLACE(A1,"([A-Z][a-z]+)([A-Z][a-z]+)","$2, $1 $2")', "Bond, James Bond",
+     "calc_tests__TEXT__REGEX.xlsx REGEXREPLACE!B3"),
+]
+
+
+@pytest.mark.parametrize("cells,formula,expected,source", EXCEL, ids=[c[3] for c in EXCEL])
+def test_values_excel_computed(cells, formula, expected, source):
+    got = run({**cells, "Z1": formula})["S!Z1"]
+    assert got == expected and type(got) is type(expected), (source, got)
+
+
+def test_all_matches_spill_as_a_row():
+    # calc_tests__TEXT__REGEX.xlsx REGEXEXTRACT!A4:B4: {=REGEXEXTRACT(A1,"[A-Z][a-z]+",1)} caches Lonely, Planet
+    res = run({"A1": "LonelyPlanet", "Z1": '=REGEXEXTRACT(A1, "[A-Z][a-z]+", 1)'})
+    assert (res["S!Z1"], res["S!AA1"]) == ("Lonely", "Planet")
+    assert ("S", 2, 26) not in res.values      # a row, not a column
+
+
+XMATCH_BOOK = {"A2": "Albania", "A3": "Indonesia", "A4": "India", "A5": "Germany", "A6": "Spain", "A7": "Venezuela",
+               "A8": "Italy", "A9": "Francialy", "A14": "apple", "A15": "bannana"}
+
+
+@pytest.mark.parametrize("formula,expected,cell", [
+    ('=XMATCH("[A-Z][a-z]+y",A2:A9,3,1)', 4.0, "D6"),
+    ('=XMATCH("[A-Z][a-z]+y",A2:A9,3,-1)', 8.0, "D7"),
+    ('=XMATCH(42,A14:A15,3)', "#N/A", "B14"),
+])
+def test_xmatch_regex_excel_computed(formula, expected, cell):
+    # calc_tests__LOOKUP_AND_REFERENCE__XMATCH.xlsx Sheet1!<cell>
+    got = run({**XMATCH_BOOK, "Z1": formula})["S!Z1"]
+    assert (str(got) if isinstance(got, XLError) else got) == expected, cell
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\p{L}+", r"\h", r"\v", r"\R", r"a\Kb", r"(?|a|b)", r"(?R)", r"(?(1)a|b)", r"a(?i)b", r"(?x) a",
+    r"[[:alpha:]]", r"a{,3}", r"x{", r"\g1", r"\k<n>", r"\0", r"\cA", r"(*UTF)a", r"\N", r"\X",
+    r"[\p{L}]", r"[\h]", r"[a-\d]", "\\", "[abc", "\U0001F600",
+])
+def test_constructs_pcre2_and_python_may_read_differently_are_refused(pattern):
+    with pytest.raises(Refused):
+        translate(pattern)
+
+
+@pytest.mark.parametrize("pattern,python", [
+    (r"^[A-Z]{5}$", r"^[A-Z]{5}$"),
+    (r"(?<year>\d{4})-\d\d", r"(?P<year>\d{4})\-\d\d"),
+    (r"a++b*+c?+", r"a++b*+c?+"),
+    (r"(?>ab|a)c", r"(?>ab|a)c"),
+    (r"\Qa.b\E.", r"(?:a\.b)."),
+    (r"x\Z", r"x(?=\n?\Z)"),                 # PCRE2's \Z allows a final newline; Python's does not
+    (r"x\z", r"x\Z"),
+    (r"[]a-c]", r"[\]a-c]"),                 # a leading ] is a member; a-c a range
+    (r"[a-]", r"[a\-]"),                      # a trailing - is a member
+    (r"\x41\x{42}", r"AB"),
+])
+def test_translation(pattern, python):
+    assert translate(pattern)[0] == python
+
+
+@pytest.mark.parametrize("formula,why", [
+    ('=REGEXTEST("caf\u00e9", "\\w+")', "beyond ASCII"),               # \w under PCRE2_UCP or not
+    ('=REGEXTEST("\u00c9T\u00c9", "\u00e9", 1)', "beyond ASCII"),       # Unicode case folding
+    ('=REGEXTEST("a" & CHAR(13) & "b", "a.b")', "line end"),             # PCRE2's newline convention
+    ('=REGEXEXTRACT("abc", "x")', "without any match"),
+    ('=REGEXEXTRACT("abc", "(a)(x)?", 2)', "no part"),
+    ('=REGEXEXTRACT("a1b2", "([a-z])\\d", 1)', "capturing groups"),
+    ('=REGEXEXTRACT("abc", "b", 3)', "return_mode"),
+    ('=REGEXTEST("abc", "b", 2)', "case_sensitivity"),
+    ('=REGEXREPLACE("abc", "x*", "-")', "empty text"),                    # Python and PCRE2 step differently
+    ('=REGEXREPLACE("abc", "(b)", "\\1")', "backslash"),
+    ('=REGEXREPLACE("abc", "(b)", "$2")', "group 2"),
+    ('=REGEXREPLACE("abc", "(b)", "${name}")', "'$'"),
+    ('=XMATCH("^a", {"b";"a"}, 3, 2)', "binary"),
+    ('=XMATCH("an", {"Ann";"banana"}, 3)', "match_mode 3"),              # found by a part of it only
+    ('=XMATCH("1", {"x";1}, 3)', "number or logical"),
+])
+def test_uncertain_cases_are_refused_with_a_reason(formula, why):
+    res = run({"Z1": formula})
+    assert isinstance(res["S!Z1"], XLError)
+    assert why in (reason(res) or ""), reason(res)
+
+
+def test_replacement_by_occurrence_and_literal_dollar():
+    # occurrence n / -n and $$ follow PCRE2's substitution syntax ("REGEXREPLACE function": occurrence);
+    # the expected texts are worked by hand from that definition
+    res = run({"A1": "0000abcd",
+               "Z1": '=REGEXREPLACE(A1,"0","1",2)', "Z2": '=REGEXREPLACE(A1,"0","1",-1)',
+               "Z3": '=REGEXREPLACE(A1,"0","1")', "Z4": '=REGEXREPLACE(A1,"(a)","$$$1")',
+               "Z5": '=REGEXREPLACE(A1,"0","1",9)'})
+    assert [res[f"S!Z{i}"] for i in range(1, 6)] == ["0100abcd", "0001abcd", "1111abcd", "0000$abcd", "0000abcd"]
