@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from . import convert, database, date_time, distributions, dynamic, engineering, finance, info, logical, lookup, math, regexp, stats, text
+from . import convert, database, date_time, distributions, dynamic, engineering, finance, info, logical, lookup, math, regexp, stats, subtotal, text
 from .common import ALL, Facts, Positions, facts_of
 
 _MODULES = (math, stats, logical, info, text, date_time, lookup, finance, engineering, database, dynamic,
-            distributions, convert, regexp)
+            distributions, convert, regexp, subtotal)
 NATIVE: dict[str, Callable[[Any, list], object]] = {}
 for _module in _MODULES:
     NATIVE.update(_module.FUNCTIONS)
