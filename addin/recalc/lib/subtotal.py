@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..parse import Rng, parse_area
+from ..parse import Call, ParseError, Rng, parse_area, parse_formula
 from ..values import VALUE, XLError, to_number
 from .common import declare
 
@@ -127,33 +128,23 @@ def sheet_rows(ev, sheet: str) -> SheetRows:
     return rows.get(sheet) or SheetRows(frozenset(), ())
 
 
-_CALL = re.compile(r"=\s*(?:_xlfn\.)?(SUBTOTAL|AGGREGATE)\s*\(", re.I)
 _MENTION = re.compile(r"(?:SUBTOTAL|AGGREGATE)\s*\(", re.I)
 
 
+@lru_cache(maxsize=4096)
 def nested(formula: str | None) -> str | None:
     """``SUBTOTAL`` or ``AGGREGATE`` when the formula is one such call, ``inside`` when it holds
-    one within a larger expression, None when it holds none."""
+    one anywhere else (or may: a mention in a text counts), None when it holds none."""
     if not formula or not _MENTION.search(formula):
         return None
-    m = _CALL.match(formula)
-    if m:
-        depth, i, text = 1, m.end(), formula
-        while i < len(text) and depth:
-            ch = text[i]
-            if ch in "\"'":
-                end = text.find(ch, i + 1)
-                while end != -1 and text[end + 1:end + 2] == ch:      # a doubled quote inside
-                    end = text.find(ch, end + 2)
-                if end == -1:
-                    return "inside"
-                i = end + 1
-                continue
-            depth += ch == "("
-            depth -= ch == ")"
-            i += 1
-        if depth == 0 and not text[i:].strip():
-            return m.group(1).upper()
+    try:
+        tree = parse_formula(formula)
+    except (ParseError, RecursionError):
+        return "inside"
+    if isinstance(tree, Call):
+        name = tree.name.upper().removeprefix("_XLFN.")
+        if name in ("SUBTOTAL", "AGGREGATE"):
+            return name
     return "inside"
 
 
