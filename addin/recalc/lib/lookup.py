@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from ..parse import Rng
-from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number
+from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number, to_text
 from .common import ALL, REST, declare, wildcard
 from .elementwise import range_args
 
@@ -215,6 +216,70 @@ def _row_or_column(index: int):
             return [[float(r)] for r in range(rng.r1, rng.r2 + 1)] if rng.r2 > rng.r1 else float(rng.r1)
         return [[float(c) for c in range(rng.c1, rng.c2 + 1)]] if rng.c2 > rng.c1 else float(rng.c1)
     return run
+
+
+# ----------------------------------------------------------------------------- ADDRESS
+
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*|[Rr][0-9]*[Cc][0-9]*)")
+
+
+def _address_sheet(name: str) -> str | None:
+    """A sheet name as ADDRESS writes it before ``!``: as it is when plainly a name, quoted when
+    it holds a space or a sign (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ADDRESS.xlsx:
+    "Sheet2" bare, E2; "A Wird One$" and "Me lo invente" quoted, B33, B38). None where Excel's
+    choice is not certain here (an empty name, a quote inside, letters beyond ASCII, a leading
+    digit, a name that reads as a cell or R1C1 reference)."""
+    if not name or "'" in name or not name.isascii():
+        return None
+    if _PLAIN_SHEET.fullmatch(name):
+        return None if _CELL_LIKE.fullmatch(name) else name
+    if name[0].isdigit() or not any(c in name for c in " !$%&()*+,-/:;<=>?@[]^`{|}~#\\\""):
+        return None
+    return f"'{name}'"
+
+
+def _address(ev, args):
+    """ADDRESS(row_num, column_num, [abs_num=1], [a1=TRUE], [sheet_text]) (Microsoft, "ADDRESS
+    function"): abs_num 1 $C$2, 2 C$2, 3 $C2, 4 C2 (R1C1: R2C3, R2C[3], R[2]C3, R[2]C[3]);
+    numbers truncated; a row or column outside the sheet, or abs_num outside 1-4, is #VALUE!
+    (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ADDRESS.xlsx, E15:G27, B40). An argument
+    left empty after the first two, or a logical value as row or column, is refused."""
+    from openpyxl.utils.cell import get_column_letter
+    if not 2 <= len(args) <= 5:
+        return VALUE
+    nums = []
+    for i, (_, v) in enumerate(args[:3]):
+        if isinstance(v, bool):
+            return ev.unsupported("ADDRESS", "a logical value as a number")
+        n = to_number(v, ev.epoch) if v is not None or i < 2 else None
+        if isinstance(n, XLError):
+            return n
+        nums.append(n)
+    r, c = int(nums[0]), int(nums[1])
+    if not (1 <= r <= 1_048_576 and 1 <= c <= 16_384):
+        return VALUE
+    if any(v is None for _, v in args[2:]):
+        return ev.unsupported("ADDRESS", "an empty abs_num, a1 or sheet_text argument")
+    kind = 1 if len(args) < 3 else int(nums[2])
+    if not 1 <= kind <= 4:
+        return VALUE
+    a1 = ev.scalar_bool(args[3][1]) if len(args) > 3 else True
+    if isinstance(a1, XLError):
+        return a1
+    if a1:
+        text = ("$" if kind in (1, 3) else "") + get_column_letter(c) + ("$" if kind in (1, 2) else "") + str(r)
+    else:
+        text = (f"R{r}" if kind in (1, 2) else f"R[{r}]") + (f"C{c}" if kind in (1, 3) else f"C[{c}]")
+    if len(args) < 5:
+        return text
+    sheet = to_text(args[4][1], ev.epoch)
+    if isinstance(sheet, XLError):
+        return sheet
+    prefix = _address_sheet(sheet)
+    if prefix is None:
+        return ev.unsupported("ADDRESS", f"the sheet name {sheet!r} (whether Excel quotes it is not certain here)")
+    return prefix + "!" + text
 
 
 # ----------------------------------------------------------------------------- XLOOKUP, XMATCH
@@ -531,6 +596,7 @@ FUNCTIONS = {
     "CHOOSE": declare(_choose, refs=REST, broadcast=0, returns_ref=True),
     "ROWS": declare(_rows, refs=ALL),
     "COLUMNS": declare(_columns, refs=ALL),
+    "ADDRESS": declare(_address, broadcast=ALL),
     "XLOOKUP": declare(_xlookup, array_mode=(1, 2), clip_safe=True),
     "XMATCH": declare(_xmatch, array_mode=1, clip_safe=True),
     "HLOOKUP": declare(_hlookup, array_mode=1, clip_safe=True),
