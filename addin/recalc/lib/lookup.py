@@ -282,6 +282,51 @@ def _address(ev, args):
     return prefix + "!" + text
 
 
+def _trimrange(ev, args):
+    """TRIMRANGE(range, [trim_rows=3], [trim_cols=3]) (Microsoft, "TRIMRANGE function"): the
+    reference without its empty leading (1), trailing (2) or both (3) rows and columns, 0
+    trimming none; another trim value is #VALUE!. A cell is empty when it holds neither a
+    value nor a formula (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__TRIMRANGE.xlsx:
+    TRIMRANGE(A3:C22) is A3:B9, E3; TRIMRANGE(H:H) is H3:H5, J3). Refused: an argument that is
+    not a reference, an empty trim argument, a range without any filled cell."""
+    if not 1 <= len(args) <= 3:
+        return VALUE
+    rng = args[0][1]
+    if isinstance(rng, XLError):
+        return rng
+    if not isinstance(rng, Rng):
+        return ev.unsupported("TRIMRANGE", "an argument that is not a reference")
+    modes = []
+    for i in (1, 2):
+        if i >= len(args):
+            modes.append(3)
+            continue
+        if args[i][1] is None:
+            return ev.unsupported("TRIMRANGE", "an empty trim argument")
+        n = to_number(args[i][1], ev.epoch)
+        if isinstance(n, XLError):
+            return n
+        if int(n) not in (0, 1, 2, 3):
+            return VALUE
+        modes.append(int(n))
+    max_row, max_col = ev.used(rng.sheet)
+    r2, c2 = min(rng.r2, max_row), min(rng.c2, max_col)
+    if r2 < rng.r1 or c2 < rng.c1:
+        return ev.unsupported("TRIMRANGE", "a range without any filled cell")
+    g = ev.grid(Rng(rng.sheet, rng.r1, rng.c1, r2, c2))
+    if isinstance(g, XLError):
+        return g
+    formulas = ev.formulas
+    filled = [(rng.r1 + i, rng.c1 + j) for i, line in enumerate(g) for j, v in enumerate(line)
+              if v is not None or (rng.sheet, rng.r1 + i, rng.c1 + j) in formulas]
+    if not filled:
+        return ev.unsupported("TRIMRANGE", "a range without any filled cell")
+    rows, cols = [r for r, _ in filled], [c for _, c in filled]
+    (tr, tc) = modes
+    return Rng(rng.sheet, min(rows) if tr in (1, 3) else rng.r1, min(cols) if tc in (1, 3) else rng.c1,
+               max(rows) if tr in (2, 3) else rng.r2, max(cols) if tc in (2, 3) else rng.c2)
+
+
 # ----------------------------------------------------------------------------- XLOOKUP, XMATCH
 
 def _line(g):
@@ -597,6 +642,7 @@ FUNCTIONS = {
     "ROWS": declare(_rows, refs=ALL),
     "COLUMNS": declare(_columns, refs=ALL),
     "ADDRESS": declare(_address, broadcast=ALL),
+    "TRIMRANGE": declare(_trimrange, refs=0, returns_ref=True),
     "XLOOKUP": declare(_xlookup, array_mode=(1, 2), clip_safe=True),
     "XMATCH": declare(_xmatch, array_mode=1, clip_safe=True),
     "HLOOKUP": declare(_hlookup, array_mode=1, clip_safe=True),
