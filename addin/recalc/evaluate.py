@@ -1210,8 +1210,8 @@ class Evaluator:
         text = self.formulas.get(key)
         if text is None:
             return NA
-        if key == self.current:
-            return self.unsupported("FORMULATEXT", "its own cell")
+        # its own cell is no circular reference: FORMULATEXT reads the text, not the value (the
+        # Excel-saved calc_tests__INFORMATION__FORMULATEXT.xlsx: A13 =FORMULATEXT(A13) is "=FORMULATEXT(A13)")
         shown = re.sub(r"_xl(?:fn|ws|pm)\.", "", text, flags=re.I)
         if "_xl" in shown.lower() or "[" in shown:
             return self.unsupported("FORMULATEXT", "a formula stored with parts Excel shows otherwise")
