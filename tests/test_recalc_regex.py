@@ -70,7 +70,8 @@ def test_xmatch_regex_excel_computed(formula, expected, cell):
 @pytest.mark.parametrize("pattern", [
     r"\p{L}+", r"\h", r"\v", r"\R", r"a\Kb", r"(?|a|b)", r"(?R)", r"(?(1)a|b)", r"a(?i)b", r"(?x) a",
     r"[[:alpha:]]", r"a{,3}", r"x{", r"\g1", r"\k<n>", r"\0", r"\cA", r"(*UTF)a", r"\N", r"\X",
-    r"[\p{L}]", r"[\h]", r"[a-\d]", "\\", "[abc", "\U0001F600",
+    r"[\p{L}]", r"[\h]", r"[a-\d]", r"[\d-z]", "\\", "[abc", "\U0001F600",
+    r"(?=a)*b", r"^*a", r"\b+", r"a$?",
 ])
 def test_constructs_pcre2_and_python_may_read_differently_are_refused(pattern):
     with pytest.raises(Refused):
@@ -106,6 +107,8 @@ def test_translation(pattern, python):
     ('=REGEXREPLACE("abc", "(b)", "\\1")', "backslash"),
     ('=REGEXREPLACE("abc", "(b)", "$2")', "group 2"),
     ('=REGEXREPLACE("abc", "(b)", "${name}")', "'$'"),
+    ('=REGEXREPLACE("abc", "b", "x", 2)', "occurrence beyond"),
+    ('=XMATCH("#N/A", {"x";#N/A}, 3)', "error value"),
     ('=XMATCH("^a", {"b";"a"}, 3, 2)', "binary"),
     ('=XMATCH("an", {"Ann";"banana"}, 3)', "match_mode 3"),              # found by a part of it only
     ('=XMATCH("1", {"x";1}, 3)', "number or logical"),
@@ -122,5 +125,5 @@ def test_replacement_by_occurrence_and_literal_dollar():
     res = run({"A1": "0000abcd",
                "Z1": '=REGEXREPLACE(A1,"0","1",2)', "Z2": '=REGEXREPLACE(A1,"0","1",-1)',
                "Z3": '=REGEXREPLACE(A1,"0","1")', "Z4": '=REGEXREPLACE(A1,"(a)","$$$1")',
-               "Z5": '=REGEXREPLACE(A1,"0","1",9)'})
+               "Z5": '=REGEXREPLACE(A1,"x","1")'})
     assert [res[f"S!Z{i}"] for i in range(1, 6)] == ["0100abcd", "0001abcd", "1111abcd", "0000$abcd", "0000abcd"]

@@ -428,6 +428,8 @@ def _regex_find(ev, name, look, seq, order):
                     return i
             elif _kind(x) in (0, 2) and regex_finds(ev, name, pattern, to_text(x, ev.epoch)):
                 return ev.unsupported(name, "match_mode 3: a number or logical value the pattern would find as text")
+        if any(isinstance(x, XLError) and regex_finds(ev, name, pattern, str(x)) for x in seq):
+            return ev.unsupported(name, "match_mode 3: an error value the pattern would find as text")
     except Refused as exc:
         return ev.unsupported(name, f"match_mode 3: {exc}")
     return None

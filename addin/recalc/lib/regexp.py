@@ -121,6 +121,8 @@ def _read_class(p: str, i: int, out: list) -> tuple[int, bool]:
                 ascii_dep = True
                 prev_literal = None
                 j += 2
+                if p.startswith("-", j) and not p.startswith("-]", j):
+                    raise Refused("a range starting at a class escape (PCRE2 rejects it)")
                 continue
             lit = _escaped_literal(p, j + 1)
             if lit is None:
@@ -161,17 +163,24 @@ def translate(p: str) -> tuple[str, int, bool, bool]:
     groups = 0
     ascii_dep = False
     caseless = False
+    opened: list[bool] = []                     # per open group: whether it is a lookaround
+    zero_width = False                          # the last item matches no character (^ $ \b, a lookaround)
     i = 0
     if p.startswith("(?i)"):
         caseless, i = True, 4
     while i < len(p):
         c = p[i]
+        if zero_width and (c in "*+?" or c == "{" and _QUANT.match(p, i)):
+            raise Refused("a quantifier on an assertion (^, $, \\b, a lookaround)")
+        zero_width = c in "^$" or (c == "\\" and p[i + 1:i + 2] in ("b", "B", "A", "z", "Z"))
         if c not in _META_OUTSIDE:
             out.append(re.escape(c))
             i += 1
         elif c in ".^$|)":
             out.append(c)
             i += 1
+            if c == ")" and opened:
+                zero_width = opened.pop()
         elif c in "*+?":
             out.append(c)
             i += 1
@@ -196,6 +205,7 @@ def translate(p: str) -> tuple[str, int, bool, bool]:
                                         ("(?<!", "(?<!"), ("(?>", "(?>")):
                     if p.startswith(opener, i):
                         out.append(written)
+                        opened.append(opener in ("(?=", "(?!", "(?<=", "(?<!"))
                         i += len(opener)
                         break
                 else:
@@ -205,12 +215,14 @@ def translate(p: str) -> tuple[str, int, bool, bool]:
                         raise Refused(f"the group construct {p[i:i + 4]!r}... (inline options, "
                                       "conditionals, recursion, comments)")
                     out.append(f"(?P<{name}>")
+                    opened.append(False)
                     groups += 1
                     i = m.end()
             elif p.startswith("(*", i):
                 raise Refused("a verb (*...)")
             else:
                 out.append("(")
+                opened.append(False)
                 groups += 1
                 i += 1
         else:                                    # a backslash
@@ -443,7 +455,9 @@ def _regexreplace(ev, args):
             pat = compile_pattern(p, _case_flag(ev, case))
             check_text(pat, p, t)
             found = _matches(pat, t)
-            chosen = found if occ == 0 else found[occ - 1:occ] if occ > 0 else found[len(found) + occ:len(found) + occ + 1] if -occ <= len(found) else []
+            if abs(occ) > len(found):
+                raise Refused("an occurrence beyond the matches (what Excel gives is not documented)")
+            chosen = found if occ == 0 else found[occ - 1:occ] if occ > 0 else found[len(found) + occ:len(found) + occ + 1]
             out, pos = [], 0
             for m in chosen:
                 out.append(t[pos:m.start()])
