@@ -83,7 +83,7 @@ def test_constructs_pcre2_and_python_may_read_differently_are_refused(pattern):
     (r"(?<year>\d{4})-\d\d", r"(?P<year>\d{4})\-\d\d"),
     (r"a++b*+c?+", r"a++b*+c?+"),
     (r"(?>ab|a)c", r"(?>ab|a)c"),
-    (r"\Qa.b\E.", r"(?:a\.b)."),
+    (r"\Qa.b\E.", r"a\.b."),
     (r"x\Z", r"x(?=\n?\Z)"),                 # PCRE2's \Z allows a final newline; Python's does not
     (r"x\z", r"x\Z"),
     (r"[]a-c]", r"[\]a-c]"),                 # a leading ] is a member; a-c a range
@@ -127,3 +127,58 @@ def test_replacement_by_occurrence_and_literal_dollar():
                "Z3": '=REGEXREPLACE(A1,"0","1")', "Z4": '=REGEXREPLACE(A1,"(a)","$$$1")',
                "Z5": '=REGEXREPLACE(A1,"x","1")'})
     assert [res[f"S!Z{i}"] for i in range(1, 6)] == ["0100abcd", "0001abcd", "1111abcd", "0000$abcd", "0000abcd"]
+
+
+# ----------------------------------------------------------------------------- PCRE2 itself as the oracle
+# Excel's engine is PCRE2; the pcre2 package (BSD-3-Clause, test-only) binds the same library. Any
+# pattern this module accepts must read as PCRE2 reads it (UTF, without Unicode classes, which
+# the module's refusals make irrelevant): same first match, same groups, and never a pattern
+# PCRE2 rejects (Excel would give an error where this module gives a value).
+
+import pcre2  # noqa: E402
+from hypothesis import assume, given, strategies as st  # noqa: E402
+
+from addin.recalc.lib.regexp import compile_pattern, check_text  # noqa: E402
+
+_ATOMS = st.sampled_from(["a", "b", "c", "A", "0", "1", " ", "-", r"\.", ".", r"\d", r"\w", r"\s", r"\D", r"\W",
+                          "[a-c]", "[^ab]", r"[\d_]", "[]a]", "[a-]", r"[\w.]", r"\b", "^", "$", r"\A", r"\z", r"\Z",
+                          r"\x41", r"\Qa.\E", r"\1", "{", "}", "]", r"\n"])
+_QUANTS = st.sampled_from(["", "", "", "*", "+", "?", "{2}", "{1,2}", "{0,}", "*?", "+?", "??", "*+", "++", "{1,2}?"])
+_OPEN = st.sampled_from(["(", "(?:", "(?=", "(?!", "(?<=", "(?<!", "(?>", "(?<g>"])
+
+
+@st.composite
+def _patterns(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth < 2 and draw(st.integers(0, 4)) == 0:
+            inner = draw(_patterns(depth=depth + 1))
+            if draw(st.booleans()):
+                inner += "|" + draw(_patterns(depth=depth + 1))
+            parts.append(draw(_OPEN) + inner + ")")
+        else:
+            parts.append(draw(_ATOMS))
+        parts[-1] += draw(_QUANTS)
+    prefix = "(?i)" if depth == 0 and draw(st.integers(0, 6)) == 0 else ""
+    return prefix + "".join(parts)
+
+
+@given(pattern=_patterns(), text=st.text(alphabet="abcAB01 .-_\n", max_size=12), caseless=st.booleans())
+def test_accepted_patterns_read_as_pcre2_reads_them(pattern, text, caseless):
+    try:
+        ours = compile_pattern(pattern, caseless)
+        check_text(ours, pattern, text)
+    except Refused:
+        assume(False)
+        return
+    try:
+        theirs = pcre2.compile(pattern, pcre2.ASCII | (pcre2.IGNORECASE if caseless else 0))
+    except pcre2.PatternError as exc:
+        raise AssertionError(f"accepted {pattern!r}, which PCRE2 rejects: {exc}") from None
+    a, b = ours.compiled.search(text), theirs.search(text)
+    assert (a is None) == (b is None), (pattern, text)
+    if a is not None:
+        assert a.span() == b.span(), (pattern, text)
+        assert a.groups() == b.groups(), (pattern, text)
+    whole, theirs_whole = ours.compiled.fullmatch(text), theirs.fullmatch(text)     # match_mode 3's reading
+    assert (whole is None) == (theirs_whole is None), (pattern, text)

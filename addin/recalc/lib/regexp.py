@@ -245,7 +245,8 @@ def translate(p: str) -> tuple[str, int, bool, bool]:
             elif e == "Q":
                 end = p.find("\\E", i + 2)
                 quoted = p[i + 2:] if end < 0 else p[i + 2:end]
-                out.append("(?:" + re.escape(quoted) + ")" if quoted else "")
+                # each character on its own: a quantifier after \E takes the last one, as in PCRE2
+                out.extend(re.escape(ch) for ch in quoted)
                 i = len(p) if end < 0 else end + 2
             elif e == "E":
                 i += 2                           # an \E without \Q is ignored
