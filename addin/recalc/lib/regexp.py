@@ -12,7 +12,10 @@ flags inside the pattern, POSIX classes, a ``{`` that is not a quantifier) is re
 reason, never read another way. Neither the ``regex`` package (its own dialect, not PCRE2's:
 ``\\d`` and ``\\w`` are Unicode by default, POSIX classes and version-0/1 differences) nor a
 PCRE2 binding removes the refusals below, which come from what Excel's build of PCRE2 leaves
-undocumented, not from the engine:
+undocumented, not from the engine. PCRE2 itself checks the reading instead: a property test
+(tests/test_recalc_regex.py) runs every pattern this module accepts through the ``pcre2``
+binding (a test dependency) and requires the same first match, groups and whole-text match.
+The refusals:
 
 * whether Excel compiles with Unicode classes (PCRE2_UCP): ``\\d``, ``\\w``, ``\\s``, ``\\b``
   are read as ASCII classes here (``re.ASCII``, PCRE2's default) and refused over a text with
