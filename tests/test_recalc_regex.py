@@ -182,3 +182,9 @@ def test_accepted_patterns_read_as_pcre2_reads_them(pattern, text, caseless):
         assert a.groups() == b.groups(), (pattern, text)
     whole, theirs_whole = ours.compiled.fullmatch(text), theirs.fullmatch(text)     # match_mode 3's reading
     assert (whole is None) == (theirs_whole is None), (pattern, text)
+
+
+def test_a_match_that_backtracks_without_end_is_refused_not_waited_for():
+    # (a|a)+$ over 31 a's and a "!" tries 2**31 ways; the engine's time cap refuses the cell
+    res = run({"A1": "a" * 31 + "!", "Z1": '=REGEXTEST(A1, "(a|a)+$")'})
+    assert isinstance(res["S!Z1"], XLError) and "backtracking" in (reason(res) or "")

@@ -2,38 +2,42 @@
 reading XLOOKUP/XMATCH's match_mode 3 shares (Microsoft, "REGEXTEST function", "REGEXEXTRACT
 function", "REGEXREPLACE function": "All of these functions use the PCRE2 'flavor' of regex").
 
-Excel runs PCRE2; this module runs Python's ``re`` on a pattern first read token by token as
-PCRE2 reads it and written out in ``re``'s syntax. Only constructs both engines read alike are
-accepted (literals, ``.``, ``^``, ``$``, classes of literals and ranges, groups, named groups,
-lookarounds, atomic groups, greedy / lazy / possessive quantifiers, ``\\d \\w \\s \\b``, ``\\A
-\\z \\Z``, ``\\Q...\\E``, back references ``\\1``-``\\9``, ``(?i)`` at the very start); any other
-construct (``\\p{..}``, ``\\h``, ``\\v``, ``\\R``, ``\\K``, recursion, conditionals, inline
-flags inside the pattern, POSIX classes, a ``{`` that is not a quantifier) is refused with its
-reason, never read another way. Neither the ``regex`` package (its own dialect, not PCRE2's:
-``\\d`` and ``\\w`` are Unicode by default, POSIX classes and version-0/1 differences) nor a
-PCRE2 binding removes the refusals below, which come from what Excel's build of PCRE2 leaves
-undocumented, not from the engine. PCRE2 itself checks the reading instead: a property test
+Excel runs PCRE2; this module reads a pattern token by token as PCRE2 reads it, writes it out
+in the syntax Python's ``re`` and the ``regex`` package (version 0) share, and runs it with
+``regex``, whose matching is time-capped (Python's ``re`` can backtrack without end: a cell
+holding ``(a|aa)+$`` would stop the recalculation) and resists much catastrophic backtracking
+outright. Only constructs PCRE2 and this reading take alike are accepted (literals, ``.``,
+``^``, ``$``, classes of literals and ranges, groups, named groups, lookarounds, atomic groups,
+greedy / lazy / possessive quantifiers, ``\\d \\w \\s \\b``, ``\\A \\z \\Z``, ``\\Q...\\E``,
+back references ``\\1``-``\\9``, ``(?i)`` at the very start); any other construct (``\\p{..}``,
+``\\h``, ``\\v``, ``\\R``, ``\\K``, recursion, conditionals, inline flags inside the pattern,
+POSIX classes, a ``{`` that is not a quantifier, a quantifier on an assertion) is refused with
+its reason, never read another way. No engine removes the refusals below, which come from what
+Excel's build of PCRE2 leaves undocumented. PCRE2 itself checks the reading: a property test
 (tests/test_recalc_regex.py) runs every pattern this module accepts through the ``pcre2``
 binding (a test dependency) and requires the same first match, groups and whole-text match.
 The refusals:
 
 * whether Excel compiles with Unicode classes (PCRE2_UCP): ``\\d``, ``\\w``, ``\\s``, ``\\b``
-  are read as ASCII classes here (``re.ASCII``, PCRE2's default) and refused over a text with
+  are read as ASCII classes here (the ASCII flag, PCRE2's default) and refused over a text with
   characters beyond ASCII; case-insensitive matching likewise;
 * its newline convention: a text holding a carriage return or a Unicode line separator is
   refused;
-* how an empty match advances a global search (Python and PCRE2 differ after an empty match):
+* how an empty match advances a global search (engines differ after an empty match):
   all-matches extraction and replacement refuse a pattern that matched empty text;
 * the replacement's syntax beyond ``$n``, ``${n}`` and ``$$`` (PCRE2's extended substitution
   may or may not be on), a reference to a group that took no part in the match, the error value
   of a text without any match (REGEXEXTRACT), and a return_mode or case_sensitivity outside
-  0-2 / 0-1: all refused.
+  0-2 / 0-1: all refused;
+* a match still backtracking after the time cap (Excel's PCRE2 stops at its own match limit).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+import regex
 
 from ..values import VALUE, XLError, is_grid, to_number, to_text
 from .common import declare
@@ -44,14 +48,35 @@ class Refused(Exception):
     """A pattern, text or replacement whose meaning in Excel's PCRE2 cannot be matched here."""
 
 
+# a match that backtracks longer than this is refused (PCRE2 has match limits of its own; the
+# ``regex`` engine's timeout keeps one cell from holding up the recalculation)
+_TIMEOUT = 0.5
+
+
 @dataclass(frozen=True)
 class Pattern:
-    """A PCRE2 pattern read into Python's ``re``."""
+    """A PCRE2 pattern read into the ``regex`` engine's syntax; its matching is time-capped."""
 
-    compiled: re.Pattern
+    compiled: object          # a regex.Pattern
     groups: int
     ascii_only: bool          # uses \\d \\w \\s \\b (their reading differs beyond ASCII under PCRE2_UCP)
     caseless: bool
+
+    def search(self, text: str):
+        return _capped(self.compiled.search, text)
+
+    def fullmatch(self, text: str):
+        return _capped(self.compiled.fullmatch, text)
+
+    def finditer(self, text: str) -> list:
+        return _capped(lambda t, timeout: list(self.compiled.finditer(t, timeout=timeout)), text)
+
+
+def _capped(method, text: str):
+    try:
+        return method(text, timeout=_TIMEOUT)
+    except TimeoutError:
+        raise Refused(f"a match still backtracking after {_TIMEOUT} s (PCRE2's match limit decides in Excel)") from None
 
 
 _META_OUTSIDE = set("\\^$.[|()?*+{")
@@ -274,10 +299,13 @@ def _compile(pattern: str, ignore_case: bool) -> Pattern | str:
         text, groups, ascii_dep, caseless = translate(pattern)
     except Refused as exc:
         return str(exc)
-    flags = re.ASCII | (re.IGNORECASE if ignore_case or caseless else 0)
+    flags = regex.V0 | regex.ASCII | (regex.IGNORECASE if ignore_case or caseless else 0)
     try:
-        compiled = re.compile(text, flags)
-    except (re.error, RecursionError, OverflowError):
+        # Python's re first, as a stricter reader: ``regex`` accepts a lookbehind of variable
+        # length ((?<=a*)) that PCRE2 rejects, and re does not
+        re.compile(text, re.ASCII)
+        compiled = regex.compile(text, flags)
+    except (re.error, regex.error, RecursionError, OverflowError):
         return "a pattern PCRE2 may read otherwise (it does not compile here)"
     if compiled.groups != groups:
         return "a pattern whose groups are counted otherwise here"
@@ -342,7 +370,7 @@ def _run(name: str, ev, body):
 def _matches(pat: Pattern, text: str) -> list:
     """Every match of a global search, refused where an empty match makes PCRE2's and Python's
     stepping differ."""
-    found = list(pat.compiled.finditer(text))
+    found = pat.finditer(text)
     if any(m.start() == m.end() for m in found):
         raise Refused("a pattern matching empty text, stepped over differently by PCRE2 and Python")
     return found
@@ -358,7 +386,7 @@ def _regextest(ev, args):
             t, p = _text(ev, text), _text(ev, pattern)
             pat = compile_pattern(p, _case_flag(ev, case))
             check_text(pat, p, t)
-            return pat.compiled.search(t) is not None
+            return pat.search(t) is not None
         return _run("REGEXTEST", ev, body)
     return broadcast_all(one, [a[1] for a in args])
 
@@ -393,7 +421,7 @@ def _regexextract(ev, args):
                 if not found:
                     raise Refused("a text without any match (the error Excel gives is not documented)")
                 return [found] if len(found) > 1 else found[0]
-            first = pat.compiled.search(t)
+            first = pat.search(t)
             if first is None:
                 raise Refused("a text without any match (the error Excel gives is not documented)")
             if m == 0:
@@ -411,7 +439,7 @@ def _regexextract(ev, args):
 _DOLLAR = re.compile(r"\$(?:(\d+)|\{(\d+)\}|(\$))")
 
 
-def _expand(template: str, match: re.Match, groups: int) -> str:
+def _expand(template: str, match, groups: int) -> str:
     """A PCRE2 replacement (``$n``, ``${n}``, ``$$``) for one match; anything else refused."""
     if "\\" in template:
         raise Refused("a backslash in the replacement (PCRE2's extended substitution may read it)")
@@ -483,8 +511,8 @@ def regex_finds(ev, name: str, pattern: str, text: str) -> bool:
     for caseless in (False, True):
         pat = compile_pattern(pattern, caseless)
         check_text(pat, pattern, text)
-        verdicts.add(pat.compiled.search(text) is not None)
-        verdicts.add(pat.compiled.fullmatch(text) is not None)
+        verdicts.add(pat.search(text) is not None)
+        verdicts.add(pat.fullmatch(text) is not None)
     if len(verdicts) > 1:
         raise Refused("a cell matched by a part of it or without case only (match_mode 3 does not "
                       "document which Excel takes)")
