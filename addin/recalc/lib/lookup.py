@@ -416,7 +416,7 @@ def _regex_find(ev, name, look, seq, order):
     try:
         if _kind(look) != 1:
             if any(_kind(x) == _kind(look) and compare("=", x, look, ev.epoch) is True for x in seq) or \
-                    any(regex_finds(ev, name, pattern, x) for x in seq if _kind(x) == 1):
+                    any(regex_finds(ev, name, pattern, to_text(x, ev.epoch)) for x in seq if _kind(x) in (0, 1, 2)):
                 return ev.unsupported(name, "match_mode 3 with a lookup value that is not text")
             return None
         if any(x is None for x in seq) and regex_finds(ev, name, pattern, ""):
