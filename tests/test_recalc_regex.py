@@ -112,7 +112,8 @@ def test_translation(pattern, python):
     ('=XMATCH("^a", {"b";"a"}, 3, 2)', "binary"),
     ('=XMATCH("an", {"Ann";"banana"}, 3)', "match_mode 3"),              # found by a part of it only
     ('=XMATCH("1", {"x";1}, 3)', "number or logical"),
-    ('=XMATCH(42, {"x";420}, 3)', "not text"),                           # 420 as text holds 42
+    ('=XMATCH(42, {"x";"42"}, 3)', "not text"),                          # a number as the pattern
+    ('=XMATCH(42, {"x";420}, 3)', "match_mode 3"),                       # 420 as text holds 42
 ])
 def test_uncertain_cases_are_refused_with_a_reason(formula, why):
     res = run({"Z1": formula})
