@@ -10,17 +10,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from addin.recalc import XLError, recalc_workbook
+from addin.recalc import XLError
+from tests.test_recalc_functions_b import run   # a small book recalculated as Excel 365 enters formulas
 from addin.recalc.lib.regexp import Refused, translate
-
-
-def run(cells: dict[str, object]):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    for ref, v in cells.items():
-        ws[ref] = v
-    return recalc_workbook(wb, None, all_dynamic=True)
 
 
 def reason(result, ref="Z1"):
