@@ -8,11 +8,13 @@ here must give an unsupported error with its reason, never a value.
 from __future__ import annotations
 
 import openpyxl
+import pcre2
 import pytest
+from hypothesis import assume, given, strategies as st
 
 from addin.recalc import XLError
+from addin.recalc.lib.regexp import Refused, check_text, compile_pattern, translate
 from tests.test_recalc_functions_b import run   # a small book recalculated as Excel 365 enters formulas
-from addin.recalc.lib.regexp import Refused, translate
 
 
 def reason(result, ref="Z1"):
@@ -128,11 +130,6 @@ def test_replacement_by_occurrence_and_literal_dollar():
 # pattern this module accepts must read as PCRE2 reads it (UTF, without Unicode classes, which
 # the module's refusals make irrelevant): same first match, same groups, and never a pattern
 # PCRE2 rejects (Excel would give an error where this module gives a value).
-
-import pcre2  # noqa: E402
-from hypothesis import assume, given, strategies as st  # noqa: E402
-
-from addin.recalc.lib.regexp import compile_pattern, check_text  # noqa: E402
 
 _ATOMS = st.sampled_from(["a", "b", "c", "A", "0", "1", " ", "-", r"\.", ".", r"\d", r"\w", r"\s", r"\D", r"\W",
                           "[a-c]", "[^ab]", r"[\d_]", "[]a]", "[a-]", r"[\w.]", r"\b", "^", "$", r"\A", r"\z", r"\Z",
