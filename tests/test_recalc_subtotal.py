@@ -123,3 +123,24 @@ def test_nested_subtotal_cells(formula, kind):
 def test_a_subtotal_inside_a_larger_formula_is_refused():
     res = run({"A1": 1, "A2": "=SUBTOTAL(9,A1)+1", "B1": "=SUBTOTAL(9,A1:A2)"})
     assert isinstance(res["S!B1"], XLError) and "inside a larger formula" in res.unsupported[("S", 1, 2)]
+
+
+def test_a_tables_filter_read_from_openpyxl():
+    # the same rule through openpyxl's table objects (a book loaded to be saved again): a row hidden
+    # under a table's filter with criteria is refused for 9, ignored by 109
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for ref, v in {"A1": "Dogs", "A2": 1, "A3": 23, "A4": 7, "B1": "=SUBTOTAL(9,A2:A4)", "C1": "=SUBTOTAL(109,A2:A4)"}.items():
+        ws[ref] = v
+    table = Table(displayName="T4", ref="A1:A4")
+    table.autoFilter = AutoFilter(ref="A1:A4", filterColumn=[FilterColumn(colId=0, customFilters=CustomFilters(
+        customFilter=[CustomFilter(operator="greaterThan", val="20")]))])
+    ws.add_table(table)
+    for r in (2, 4):
+        ws.row_dimensions[r].hidden = True
+    res = recalc_workbook(wb, None)
+    assert res["S!C1"] == 23
+    assert "hidden inside a filter" in res.unsupported[("S", 1, 2)]
