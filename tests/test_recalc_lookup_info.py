@@ -118,3 +118,13 @@ def test_a_condition_that_would_match_empty_cells_is_refused():
     res = _db({"K14": "Rgn", "K15": "<>East"}, "=DCOUNTA(A1:H7,1,K14:K15)")
     assert isinstance(res, XLError)
 
+
+
+def test_offset_truncates_fractional_offsets_and_sizes():
+    # calc_tests__LOOKUP_AND_REFERENCE__ROW_COLUM.xlsx: ROWS_COLUMNS!E6:H6 (14, 2, 11, 26) and
+    # OFFSET!K37 (OFFSET(K33,-2.3,-2.8) reads I31, 42); a width of 0.9 (OFFSET!K48) is refused
+    res = run({"E6": "=ROWS(OFFSET(S8:X19, 3.5, 7.2, 14.9, 2.3))", "F6": "=COLUMNS(OFFSET(S8:X19, 3.5, 7.2, 14.9, 2.3))",
+               "G6": "=ROW(OFFSET(S8:X19, 3.5, 7.2, 14.9, 2.3))", "H6": "=COLUMN(OFFSET(S8:X19, 3.5, 7.2, 14.9, 2.3))",
+               "I31": 42, "K33": 1, "K37": "=OFFSET(K33,-2.3,-2.8)", "K48": "=SUM(OFFSET(K33,0,0,1,0.9))"}, dynamic=False)
+    assert [res[f"S!{c}"] for c in ("E6", "F6", "G6", "H6", "K37")] == [14, 2, 11, 26, 42]
+    assert "below 1" in res.unsupported[("S", 48, 11)]

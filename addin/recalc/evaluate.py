@@ -1145,8 +1145,12 @@ class Evaluator:
             if isinstance(n, XLError):
                 return n
             if n != int(n):
-                return self.unsupported("OFFSET", "a fractional offset or size (Excel's rounding of it "
-                                        "is not documented)")
+                # truncated toward zero (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ROW_COLUM.xlsx:
+                # OFFSET(K33,-2.3,-2.8) is OFFSET(K33,-2,-2), OFFSET!K37; height 3.1 and width 3.99 are 3,
+                # K46; ROWS_COLUMNS!E6:H6); a height or width below 1 is not (width 0.9 acts as 1, K48)
+                if i >= 3 and not n >= 1:
+                    return self.unsupported("OFFSET", "a fractional height or width below 1")
+                n = float(int(n))
             nums.append(n)
         rows, cols = int(nums[0] or 0), int(nums[1] or 0)
         height = int(nums[2]) if len(nums) > 2 and nums[2] is not None else base.r2 - base.r1 + 1
