@@ -22,7 +22,9 @@ plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculatio
   (``calcMode``, ``fullCalcOnLoad``, ``iterate``, ``iterateCount``, ``iterateDelta``);
 * each cell's number format code (for the command's key-results table);
 * merged areas: unlike openpyxl (whose ``MergedCell`` drops them), a hidden cell of a merge
-  keeps its formula or value, since Excel keeps and computes it.
+  keeps its formula or value, since Excel keeps and computes it;
+* rows marked hidden, the sheet's own ``autoFilter`` range and whether a filter may hide rows
+  (a ``filterColumn``, or ``sheetPr filterMode``), for SUBTOTAL and AGGREGATE.
 
 Refused (:class:`Refused`, one line naming the part and the place): a part declaring a DTD or
 entities (as defusedxml refuses them: ``&xxe;`` never becomes cell text), XML that is not
