@@ -144,3 +144,16 @@ def test_a_tables_filter_read_from_openpyxl():
     res = recalc_workbook(wb, None)
     assert res["S!C1"] == 23
     assert "hidden inside a filter" in res.unsupported[("S", 1, 2)]
+
+
+def test_rows_hidden_by_default_are_refused_and_a_zero_height_row_is_hidden():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for ref, v in {"A1": 1, "A2": 10, "A3": 100, "B1": "=SUBTOTAL(109,A1:A3)"}.items():
+        ws[ref] = v
+    ws.row_dimensions[2].height = 0            # Excel shows a row of height 0 as hidden
+    assert recalc_workbook(wb, None)["S!B1"] == 101
+    ws.sheet_format.zeroHeight = True          # every row not listed is hidden: which ones is not read here
+    res = recalc_workbook(wb, None)
+    assert "hidden by default" in res.unsupported[("S", 1, 2)]

@@ -47,6 +47,7 @@ class SheetRows:
     hidden: frozenset[int]
     filter_spans: tuple[tuple[int, int], ...]   # (first, last) data rows under a filter with criteria
     every_row_filterable: bool = False           # an advanced filter (its range is not in the file)
+    hidden_by_default: bool = False              # <sheetFormatPr zeroHeight="1">: rows not listed are hidden
 
     def unclear(self, row: int) -> bool:
         """Whether a hidden row may have been hidden by a filter rather than by hand."""
@@ -84,10 +85,12 @@ def _read_rows(wb) -> dict[str, SheetRows]:
                     advanced = True
                 else:
                     own.append(span)
-            out[title] = SheetRows(frozenset(sheet.hidden_rows), tuple(own), advanced)
+            out[title] = SheetRows(frozenset(sheet.hidden_rows), tuple(own), advanced,
+                                   getattr(sheet, "hidden_by_default", False))
         return out
     for ws in wb.worksheets:
-        hidden = frozenset(r for r, dim in getattr(ws, "row_dimensions", {}).items() if dim.hidden)
+        hidden = frozenset(r for r, dim in getattr(ws, "row_dimensions", {}).items()
+                           if dim.hidden or dim.ht == 0)          # a row of height 0 is hidden
         own = []
         advanced = bool(getattr(getattr(ws, "sheet_properties", None), "filterMode", False))
         af = getattr(ws, "auto_filter", None)
@@ -105,7 +108,8 @@ def _read_rows(wb) -> dict[str, SheetRows]:
                 if span is None:
                     raise _Refused("a table filter whose range is not read")
                 own.append(span)
-        out[ws.title] = SheetRows(hidden, tuple(own), advanced)
+        by_default = bool(getattr(getattr(ws, "sheet_format", None), "zeroHeight", False))
+        out[ws.title] = SheetRows(hidden, tuple(own), advanced, by_default)
     return out
 
 
@@ -157,6 +161,8 @@ def _grid(ev, rng: Rng, hidden: str, skip_nested: tuple[str, ...]) -> list:
     if isinstance(g, XLError):
         raise _Err(g)
     rows = sheet_rows(ev, rng.sheet) if hidden != "none" else None
+    if rows is not None and rows.hidden_by_default:
+        raise _Refused("a sheet whose rows are hidden by default (sheetFormatPr zeroHeight)")
     formulas = ev.formulas
     out = []
     for i, line in enumerate(g):
