@@ -128,3 +128,13 @@ def test_offset_truncates_fractional_offsets_and_sizes():
                "I31": 42, "K33": 1, "K37": "=OFFSET(K33,-2.3,-2.8)", "K48": "=SUM(OFFSET(K33,0,0,1,0.9))"}, dynamic=False)
     assert [res[f"S!{c}"] for c in ("E6", "F6", "G6", "H6", "K37")] == [14, 2, 11, 26, 42]
     assert "below 1" in res.unsupported[("S", 48, 11)]
+
+
+@pytest.mark.parametrize("formula,why", [
+    ("=XMATCH(2,A1:A2,{0,1})", "array of match or search modes"),       # Excel 365 lifts over them
+    ("=XLOOKUP(2,A1:A2,A1:A2,,{0,1})", "array of match or search modes"),
+    ("=TRIMRANGE(A1:A2,{1,2})", "array trim argument"),
+])
+def test_arrays_where_excel_lifts_the_function_are_refused(formula, why):
+    res = run({"A1": 1, "A2": 2, "Z1": formula})
+    assert why in res.unsupported[("S", 1, 26)]

@@ -157,3 +157,10 @@ def test_rows_hidden_by_default_are_refused_and_a_zero_height_row_is_hidden():
     ws.sheet_format.zeroHeight = True          # every row not listed is hidden: which ones is not read here
     res = recalc_workbook(wb, None)
     assert "hidden by default" in res.unsupported[("S", 1, 2)]
+
+
+def test_an_array_of_function_numbers_is_refused():
+    # Excel 365 lifts SUBTOTAL over an array of function numbers; this evaluator does not
+    res = run({"A1": 1, "A2": 2, "B1": "=SUBTOTAL({9,109},A1:A2)", "B2": "=AGGREGATE({9,4},4,A1:A2)"})
+    assert "array of function numbers" in res.unsupported[("S", 1, 2)]
+    assert "array of function numbers" in res.unsupported[("S", 2, 2)]

@@ -301,8 +301,8 @@ def _trimrange(ev, args):
         if i >= len(args):
             modes.append(3)
             continue
-        if args[i][1] is None:
-            return ev.unsupported("TRIMRANGE", "an empty trim argument")
+        if args[i][1] is None or is_grid(args[i][1]):
+            return ev.unsupported("TRIMRANGE", "an empty or array trim argument")
         n = to_number(args[i][1], ev.epoch)
         if isinstance(n, XLError):
             return n
@@ -439,7 +439,9 @@ def _modes(ev, args, i_match, i_search):
     def opt(i, default):
         if len(args) <= i or args[i][1] is None:
             return default
-        v = to_number(args[i][1], ev.epoch) if not is_grid(args[i][1]) else VALUE
+        if is_grid(args[i][1]):              # Excel 365 lifts the function over them: not done here
+            return ev.unsupported("XLOOKUP" if i_match == 4 else "XMATCH", "an array of match or search modes")
+        v = to_number(args[i][1], ev.epoch)
         return v if isinstance(v, XLError) else int(v)
     m, s_ = opt(i_match, 0), opt(i_search, 1)
     if isinstance(m, XLError):

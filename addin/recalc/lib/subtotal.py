@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..parse import Call, ParseError, Rng, parse_area, parse_formula
-from ..values import VALUE, XLError, to_number
+from ..values import VALUE, XLError, is_grid, to_number
 from .common import declare
 
 # SUBTOTAL's function numbers (Microsoft, "SUBTOTAL function"); 101-111 are the same functions
@@ -209,6 +209,8 @@ def _subtotal(ev, args):
     from . import NATIVE
     if len(args) < 2:
         return VALUE
+    if is_grid(args[0][1]):
+        return ev.unsupported("SUBTOTAL", "an array of function numbers")
     try:
         num = _int_arg(ev, args[0][1])
         if num % 100 not in _SUBTOTAL or num // 100 not in (0, 1):
@@ -236,6 +238,8 @@ def _aggregate(ev, args):
     base = stats.FUNCTIONS["AGGREGATE"]
     if len(args) < 3:
         return VALUE
+    if is_grid(args[0][1]) or is_grid(args[1][1]):
+        return ev.unsupported("AGGREGATE", "an array of function numbers or options")
     try:
         opt = 0 if args[1][1] is None else _int_arg(ev, args[1][1])
         fn = _int_arg(ev, args[0][1])
