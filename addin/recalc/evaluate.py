@@ -408,7 +408,7 @@ class Evaluator:
         if items is None:
             return "a form of table reference this evaluator does not read"
         specials = [i for i in items if i[0] == "#"]
-        cols = [i for i in items if i[0] != "#"]
+        cols = [i.lstrip("\1") for i in items if i[0] != "#"]
         data1, data2 = r1 + header, r2 - totals
         rows = []
         for s in specials or ["#DATA"]:
@@ -1239,6 +1239,8 @@ class Evaluator:
         text = self.formulas.get(key)
         if text is None:
             return NA
+        # its own cell is no circular reference: FORMULATEXT reads the text, not the value (the
+        # Excel-saved calc_tests__INFORMATION__FORMULATEXT.xlsx: A13 =FORMULATEXT(A13) is "=FORMULATEXT(A13)")
         shown = re.sub(r"_xl(?:fn|ws|pm)\.", "", text, flags=re.I)
         if "_xl" in shown.lower() or "[" in shown:
             return self.unsupported("FORMULATEXT", "a formula stored with parts Excel shows otherwise")
@@ -1618,7 +1620,8 @@ def _structured_items(body: str) -> list[str] | None:
         return out
     if "[" not in inner.replace("'[", "") and not inner.startswith("["):
         text = _unescape_column(inner)
-        return out + ([text.upper()] if text.startswith("#") else [text])
+        # '# is a column's own # (marked \1, never a specifier)
+        return out + ([text.upper()] if inner.startswith("#") else ["\1" + text if text.startswith("#") else text])
     # a list of [item] or [a]:[b], separated by commas outside brackets
     items, i, n = [], 0, len(inner)
     while i < n:
@@ -1648,7 +1651,8 @@ def _structured_items(body: str) -> list[str] | None:
                 continue
             break
         first = parts[0]
-        items.append(first.upper() if first.startswith("#") else "\0".join(parts))
+        items.append(first.upper() if inner.startswith("[#", i) else
+                     ("\1" if first.startswith("#") else "") + "\0".join(parts))
         i = j
     return out + items
 

@@ -1,7 +1,8 @@
 """Table definitions (``xl/tables/*.xml``) read from the workbook file, for structured references
 when the book was read by the scanner (openpyxl's book carries them as ``ws.tables``).
 
-Each table: its sheet, its range, its header and totals row counts and its column names, as
+Each table: its sheet, its range, its header and totals row counts, its column names and its
+autoFilter (range, and whether it has criteria that may hide rows), as
 ECMA-376 Part 1, 18.5.1.2 (``table``) defines them (``headerRowCount`` defaults to 1,
 ``totalsRowCount`` to 0). Parsed with defusedxml (a part declaring a DTD or entities is refused).
 """
@@ -26,6 +27,8 @@ class TableDef:
     header_rows: int
     totals_rows: int
     columns: tuple[str, ...]
+    filter_ref: str | None = None       # its autoFilter's range (header and data rows), if any
+    filtering: bool = False             # the autoFilter has criteria (<filterColumn>): it may hide rows
 
 
 def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -59,9 +62,12 @@ def read_tables(path) -> list[TableDef]:
                 if not kind.endswith("/table") or target not in names:
                     continue
                 t = ElementTree.fromstring(zf.read(target))
+                auto = t.find(_MAIN + "autoFilter")
                 out.append(TableDef(
                     name=t.get("displayName") or t.get("name") or "", sheet=sheet.get("name") or "",
                     ref=t.get("ref") or "", header_rows=int(t.get("headerRowCount", "1")),
                     totals_rows=int(t.get("totalsRowCount", "0")),
-                    columns=tuple(c.get("name") or "" for c in t.iter(_MAIN + "tableColumn"))))
+                    columns=tuple(c.get("name") or "" for c in t.iter(_MAIN + "tableColumn")),
+                    filter_ref=None if auto is None else auto.get("ref"),
+                    filtering=auto is not None and auto.find(_MAIN + "filterColumn") is not None))
         return out

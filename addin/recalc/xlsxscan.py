@@ -22,7 +22,9 @@ plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculatio
   (``calcMode``, ``fullCalcOnLoad``, ``iterate``, ``iterateCount``, ``iterateDelta``);
 * each cell's number format code (for the command's key-results table);
 * merged areas: unlike openpyxl (whose ``MergedCell`` drops them), a hidden cell of a merge
-  keeps its formula or value, since Excel keeps and computes it.
+  keeps its formula or value, since Excel keeps and computes it;
+* rows marked hidden, the sheet's own ``autoFilter`` range and whether a filter may hide rows
+  (a ``filterColumn``, or ``sheetPr filterMode``), for SUBTOTAL and AGGREGATE.
 
 Refused (:class:`Refused`, one line naming the part and the place): a part declaring a DTD or
 entities (as defusedxml refuses them: ``&xxe;`` never becomes cell text), XML that is not
@@ -73,6 +75,13 @@ class ScanSheet:
     # #VALUE! in <v>): their kind is not in the cell, so what reads them is reported unsupported
     uncertain: set[tuple[str, int, int]] = field(default_factory=set)
     merged: list[str] = field(default_factory=list)                              # merged areas ("A1:C3")
+    # rows the file marks hidden (<row hidden="1">, or a height of 0), whether rows are hidden by
+    # default (<sheetFormatPr zeroHeight="1">), the sheet's own autoFilter range, and whether a
+    # filter may hide rows (a <filterColumn> in the part, or <sheetPr filterMode="1">)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_by_default: bool = False
+    auto_filter: str | None = None
+    filtering: bool = False
     max_row: int = 0
     max_col: int = 0
 
@@ -472,6 +481,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
     two calls each way."""
     title = sheet.title
     _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R = map(_m, ("c", "v", "f", "is", "row", "mergeCell", "t", "r"))
+    _FILTER, _FILTER_COLUMN, _SHEET_PR, _FORMAT_PR = map(_m, ("autoFilter", "filterColumn", "sheetPr", "sheetFormatPr"))
     values, formulas, arrays, errors, styles = sheet.values, sheet.formulas, sheet.arrays, sheet.errors, sheet.styles
     shared: dict[str, object] = {}
     p = _parser(part, namespaces)
@@ -500,7 +510,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
 
     def root(name, a):
         # the worksheet element: the main namespace's prefix, unless expat resolves names itself
-        nonlocal _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R, root_xmlns
+        nonlocal _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R, _FILTER, _FILTER_COLUMN, _SHEET_PR, _FORMAT_PR, root_xmlns
         if namespaces:
             if name != _m("worksheet"):
                 raise Refused(f"sheet {title!r} ({part}) is not a worksheet of the Open XML spreadsheet namespace "
@@ -514,6 +524,8 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             lead = prefix + ":" if prefix else ""
             _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R = (lead + n for n in ("c", "v", "f", "is", "row", "mergeCell",
                                                                             "t", "r"))
+            _FILTER, _FILTER_COLUMN, _SHEET_PR, _FORMAT_PR = (lead + n for n in ("autoFilter", "filterColumn", "sheetPr",
+                                                                                 "sheetFormatPr"))
         p.StartElementHandler = start
 
     def _forget(key) -> None:
@@ -591,6 +603,8 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                     row_no = int(f)
                 row_text = str(row_no) if 0 < row_no <= MAX_ROW else ""
             col_no = 0
+            if a.get("hidden") in ("1", "true") or a.get("ht") in ("0", "0.0"):
+                sheet.hidden_rows.add(row_no)
         elif name == _MERGE_CELL:
             ref = a.get("ref", "")
             try:
@@ -599,6 +613,13 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                 raise Refused(f"sheet {title!r}: merged area {ref[:40]!r} is not a range of Excel's grid") from None
             sheet.merged.append(ref)
             max_row, max_col = max(max_row, r2), max(max_col, c2)   # openpyxl counts a merge in the extent
+        elif name == _FILTER:
+            if sheet.auto_filter is None:        # the sheet's own (a custom view's comes after it)
+                sheet.auto_filter = a.get("ref")
+        elif name == _FILTER_COLUMN or name == _SHEET_PR and a.get("filterMode") in ("1", "true"):
+            sheet.filtering = True
+        elif name == _FORMAT_PR and a.get("zeroHeight") in ("1", "true"):
+            sheet.hidden_by_default = True
 
     def end(name):
         nonlocal in_cell, in_f, v_text, f_text, rich, inline

@@ -16,11 +16,11 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from . import convert, database, date_time, distributions, dynamic, engineering, finance, info, logical, lookup, math, stats, text
-from . import reference
+from . import reference, regexp, subtotal
 from .common import ALL, Facts, Positions, facts_of
 
 _MODULES = (math, stats, logical, info, text, date_time, lookup, finance, engineering, database, dynamic,
-            distributions, convert, reference)
+            distributions, convert, reference, regexp, subtotal)
 NATIVE: dict[str, Callable[[Any, list], object]] = {}
 for _module in _MODULES:
     NATIVE.update(_module.FUNCTIONS)

@@ -15,6 +15,7 @@ import math
 import re
 
 from ..values import DIV0, NUM, VALUE, XLError, is_grid, text_to_number, to_number, to_text
+from .common import declare
 from .criteria import Unordered, matcher
 from .elementwise import is_number, range_args
 from .stats import _stdev, _var
@@ -75,23 +76,35 @@ def _records(ev, name, args):
     if col is None:
         return VALUE
     crit_labels = list(crit[0])
+    rows = [list(row) for row in crit[1:]] or [[None] * len(crit_labels)]
+    if any(all(v is None or v == "" for v in row[:len(crit_labels)]) for row in rows):
+        # a criteria row without any condition holds for every record: the other rows, whatever
+        # they hold, add nothing (the Excel-saved calc_tests__DATABASE__DCOUNT_DCOUNTA_DGET_DPRODUCT.xlsx,
+        # DCOUNT_DCOUNTA!B66:C67: a row with #N/A beside an empty row, every record counted)
+        rows = [[None] * len(crit_labels)]
     sets = []
-    for row in crit[1:] or [[None] * len(crit_labels)]:
+    for row in rows:
         conds = []
         for lab, value in zip(crit_labels, row):
             if value is None or value == "":
                 continue
-            if lab is None:
-                return ev.unsupported(name, "a condition under an empty criteria label")
-            if isinstance(lab, XLError):
-                return ev.unsupported(name, "an error value as a criteria label")
             if isinstance(value, XLError):
                 return ev.unsupported(name, "an error value as a condition")
-            i = _label_index(labels, to_text(lab, ev.epoch), ev.epoch)
+            i = None if lab is None or isinstance(lab, XLError) else \
+                _label_index(labels, to_text(lab, ev.epoch), ev.epoch)
             if i is None:
-                return ev.unsupported(name, f"a criteria label {lab!r} that is not a database label")
+                # a label naming no column (empty, an error value, other text): its condition holds
+                # for no record (the same book: DCOUNT_DCOUNTA!B51, DPRODUCT!B27, B50, B54, and
+                # DMIN..DSUM / DVAR..DSTDEVP B51 of their books give 0 or #DIV/0!, no record);
+                # refused where the condition would match an empty cell ("<>East", "="), which
+                # those cells do not show
+                if _condition(value, ev.epoch)(None):
+                    return ev.unsupported(name, "a condition matching empty cells under a label naming no column")
+                conds = None
+                break
             conds.append((i, _condition(value, ev.epoch)))
-        sets.append(conds)
+        if conds is not None:
+            sets.append(conds)
     out = []
     try:
         for rec in db[1:]:
@@ -119,7 +132,7 @@ def _dfunc(name: str, how):
             return vals
         return how(vals)
     run.__doc__ = f"{name}(database, field, criteria): see the module's docstring."
-    return run
+    return declare(run, array_mode=(0, 2))      # the database and the criteria are ranges
 
 
 def _numeric(fn):
@@ -154,7 +167,3 @@ FUNCTIONS = {
     "DVAR": _dfunc("DVAR", _numeric(_var(True))),
     "DVARP": _dfunc("DVARP", _numeric(_var(False))),
 }
-
-ARRAY_PARAMS = {name: frozenset({0, 2}) for name in FUNCTIONS}
-ARRAY_MODE: dict = {}
-CLIP_SAFE: frozenset = frozenset()

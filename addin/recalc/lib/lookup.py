@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from ..parse import Rng
-from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number
+from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number, to_text
 from .common import ALL, REST, declare, wildcard
 from .elementwise import range_args
 
@@ -217,6 +218,115 @@ def _row_or_column(index: int):
     return run
 
 
+# ----------------------------------------------------------------------------- ADDRESS
+
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*|[Rr][0-9]*[Cc][0-9]*)")
+
+
+def _address_sheet(name: str) -> str | None:
+    """A sheet name as ADDRESS writes it before ``!``: as it is when plainly a name, quoted when
+    it holds a space or a sign (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ADDRESS.xlsx:
+    "Sheet2" bare, E2; "A Wird One$" and "Me lo invente" quoted, B33, B38). None where Excel's
+    choice is not certain here (an empty name, a quote inside, letters beyond ASCII, a leading
+    digit, a name that reads as a cell or R1C1 reference)."""
+    if not name or "'" in name or not name.isascii():
+        return None
+    if _PLAIN_SHEET.fullmatch(name):
+        return None if _CELL_LIKE.fullmatch(name) else name
+    if name[0].isdigit() or not any(c in name for c in " !$%&()*+,-/:;<=>?@[]^`{|}~#\\\""):
+        return None
+    return f"'{name}'"
+
+
+def _address(ev, args):
+    """ADDRESS(row_num, column_num, [abs_num=1], [a1=TRUE], [sheet_text]) (Microsoft, "ADDRESS
+    function"): abs_num 1 $C$2, 2 C$2, 3 $C2, 4 C2 (R1C1: R2C3, R2C[3], R[2]C3, R[2]C[3]);
+    numbers truncated; a row or column outside the sheet, or abs_num outside 1-4, is #VALUE!
+    (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ADDRESS.xlsx, E15:G27, B40). An argument
+    left empty after the first two, or a logical value as row or column, is refused."""
+    from openpyxl.utils.cell import get_column_letter
+    if not 2 <= len(args) <= 5:
+        return VALUE
+    nums = []
+    for i, (_, v) in enumerate(args[:3]):
+        if isinstance(v, bool):
+            return ev.unsupported("ADDRESS", "a logical value as a number")
+        n = to_number(v, ev.epoch) if v is not None or i < 2 else None
+        if isinstance(n, XLError):
+            return n
+        nums.append(n)
+    r, c = int(nums[0]), int(nums[1])
+    if not (1 <= r <= 1_048_576 and 1 <= c <= 16_384):
+        return VALUE
+    if any(v is None for _, v in args[2:]):
+        return ev.unsupported("ADDRESS", "an empty abs_num, a1 or sheet_text argument")
+    kind = 1 if len(args) < 3 else int(nums[2])
+    if not 1 <= kind <= 4:
+        return VALUE
+    a1 = ev.scalar_bool(args[3][1]) if len(args) > 3 else True
+    if isinstance(a1, XLError):
+        return a1
+    if a1:
+        text = ("$" if kind in (1, 3) else "") + get_column_letter(c) + ("$" if kind in (1, 2) else "") + str(r)
+    else:
+        text = (f"R{r}" if kind in (1, 2) else f"R[{r}]") + (f"C{c}" if kind in (1, 3) else f"C[{c}]")
+    if len(args) < 5:
+        return text
+    sheet = to_text(args[4][1], ev.epoch)
+    if isinstance(sheet, XLError):
+        return sheet
+    prefix = _address_sheet(sheet)
+    if prefix is None:
+        return ev.unsupported("ADDRESS", f"the sheet name {sheet!r} (whether Excel quotes it is not certain here)")
+    return prefix + "!" + text
+
+
+def _trimrange(ev, args):
+    """TRIMRANGE(range, [trim_rows=3], [trim_cols=3]) (Microsoft, "TRIMRANGE function"): the
+    reference without its empty leading (1), trailing (2) or both (3) rows and columns, 0
+    trimming none; another trim value is #VALUE!. A cell is empty when it holds neither a
+    value nor a formula (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__TRIMRANGE.xlsx:
+    TRIMRANGE(A3:C22) is A3:B9, E3; TRIMRANGE(H:H) is H3:H5, J3). Refused: an argument that is
+    not a reference, an empty trim argument, a range without any filled cell."""
+    if not 1 <= len(args) <= 3:
+        return VALUE
+    rng = args[0][1]
+    if isinstance(rng, XLError):
+        return rng
+    if not isinstance(rng, Rng):
+        return ev.unsupported("TRIMRANGE", "an argument that is not a reference")
+    modes = []
+    for i in (1, 2):
+        if i >= len(args):
+            modes.append(3)
+            continue
+        if args[i][1] is None or is_grid(args[i][1]):
+            return ev.unsupported("TRIMRANGE", "an empty or array trim argument")
+        n = to_number(args[i][1], ev.epoch)
+        if isinstance(n, XLError):
+            return n
+        if int(n) not in (0, 1, 2, 3):
+            return VALUE
+        modes.append(int(n))
+    max_row, max_col = ev.used(rng.sheet)
+    r2, c2 = min(rng.r2, max_row), min(rng.c2, max_col)
+    if r2 < rng.r1 or c2 < rng.c1:
+        return ev.unsupported("TRIMRANGE", "a range without any filled cell")
+    g = ev.grid(Rng(rng.sheet, rng.r1, rng.c1, r2, c2))
+    if isinstance(g, XLError):
+        return g
+    formulas = ev.formulas
+    filled = [(rng.r1 + i, rng.c1 + j) for i, line in enumerate(g) for j, v in enumerate(line)
+              if v is not None or (rng.sheet, rng.r1 + i, rng.c1 + j) in formulas]
+    if not filled:
+        return ev.unsupported("TRIMRANGE", "a range without any filled cell")
+    rows, cols = [r for r, _ in filled], [c for _, c in filled]
+    (tr, tc) = modes
+    return Rng(rng.sheet, min(rows) if tr in (1, 3) else rng.r1, min(cols) if tc in (1, 3) else rng.c1,
+               max(rows) if tr in (2, 3) else rng.r2, max(cols) if tc in (2, 3) else rng.c2)
+
+
 # ----------------------------------------------------------------------------- XLOOKUP, XMATCH
 
 def _line(g):
@@ -232,7 +342,8 @@ def _line(g):
 
 def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
     """XLOOKUP/XMATCH's search: the 0-based position, None when not found, or an error.
-    match_mode 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcards. The next
+    match_mode 0 exact, -1 exact or next smaller, 1 exact or next larger, 2 wildcards, 3 a regular
+    expression (_regex_find). The next
     smaller or larger value is taken across types in Excel's order, numbers < text < FALSE <
     TRUE (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__XLOOKUP.xlsx: the next larger of 10
     among numbers, TRUE and "ala" is "ala", ReturnLarger!E8); among equal values the first in
@@ -251,6 +362,8 @@ def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
         op = "<=" if search_mode == 2 else ">="
         if any(compare(op, a, b, ev.epoch) is not True for a, b in zip(vals, vals[1:])):
             return ev.unsupported(name, "binary search over unsorted values")
+    if match_mode == 3:
+        return _regex_find(ev, name, look, seq, order)
     if match_mode == 2 and _kind(look) == 1:
         pat = wildcard(look)
         for i in order:
@@ -289,21 +402,56 @@ def _xfind(ev, name, look, seq, match_mode: int, search_mode: int):
     return best
 
 
+def _regex_find(ev, name, look, seq, order):
+    """match_mode 3 (Microsoft, "XLOOKUP function": "3 - Regex match"): the first text cell, in
+    the search's order, that the pattern finds (regexp.regex_finds: taken only where a match of
+    a part and of the whole cell, with and without case, agree). What the documentation leaves
+    open is refused: a cell that is not text whose text the pattern would find, a pattern that
+    finds empty text over empty cells, and a lookup value that is not text where a cell would
+    match it (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__XMATCH.xlsx: XMATCH(42, {"apple";
+    "bannana"}, 3) is #N/A, B14)."""
+    from ..values import to_text
+    from .regexp import Refused, regex_finds
+    pattern = to_text(look, ev.epoch)
+    try:
+        if _kind(look) != 1:
+            if any(_kind(x) == _kind(look) and compare("=", x, look, ev.epoch) is True for x in seq) or \
+                    any(regex_finds(ev, name, pattern, to_text(x, ev.epoch)) for x in seq if _kind(x) in (0, 1, 2)):
+                return ev.unsupported(name, "match_mode 3 with a lookup value that is not text")
+            return None
+        if any(x is None for x in seq) and regex_finds(ev, name, pattern, ""):
+            return ev.unsupported(name, "match_mode 3: a pattern that finds empty text, over empty cells")
+        for i in order:
+            x = seq[i]
+            if _kind(x) == 1:
+                if regex_finds(ev, name, pattern, x):
+                    return i
+            elif _kind(x) in (0, 2) and regex_finds(ev, name, pattern, to_text(x, ev.epoch)):
+                return ev.unsupported(name, "match_mode 3: a number or logical value the pattern would find as text")
+        if any(isinstance(x, XLError) and regex_finds(ev, name, pattern, str(x)) for x in seq):
+            return ev.unsupported(name, "match_mode 3: an error value the pattern would find as text")
+    except Refused as exc:
+        return ev.unsupported(name, f"match_mode 3: {exc}")
+    return None
+
+
 def _modes(ev, args, i_match, i_search):
     def opt(i, default):
         if len(args) <= i or args[i][1] is None:
             return default
-        v = to_number(args[i][1], ev.epoch) if not is_grid(args[i][1]) else VALUE
+        if is_grid(args[i][1]):              # Excel 365 lifts the function over them: not done here
+            return ev.unsupported("XLOOKUP" if i_match == 4 else "XMATCH", "an array of match or search modes")
+        v = to_number(args[i][1], ev.epoch)
         return v if isinstance(v, XLError) else int(v)
     m, s_ = opt(i_match, 0), opt(i_search, 1)
     if isinstance(m, XLError):
         return m, None
-    if m == 3:
-        return ev.unsupported("XMATCH", "match_mode 3 (regular expressions)"), None
     if isinstance(s_, XLError):
         return s_, None
-    if m not in (-1, 0, 1, 2) or s_ not in (-2, -1, 1, 2):
+    if m not in (-1, 0, 1, 2, 3) or s_ not in (-2, -1, 1, 2):
         return VALUE, None
+    if m == 3 and abs(s_) == 2:
+        return ev.unsupported("XMATCH", "match_mode 3 (regular expressions) with a binary search"), None
     if m == 2 and abs(s_) == 2:
         return VALUE, None                 # wildcards cannot be binary-searched
     return m, s_
@@ -497,15 +645,10 @@ FUNCTIONS = {
     "CHOOSE": declare(_choose, refs=REST, broadcast=0, returns_ref=True),
     "ROWS": declare(_rows, refs=ALL),
     "COLUMNS": declare(_columns, refs=ALL),
-    "XLOOKUP": _xlookup,
-    "XMATCH": _xmatch,
-    "HLOOKUP": _hlookup,
-    "LOOKUP": _lookup,
+    "ADDRESS": declare(_address, broadcast=ALL),
+    "TRIMRANGE": declare(_trimrange, refs=0, returns_ref=True),
+    "XLOOKUP": declare(_xlookup, array_mode=(1, 2), clip_safe=True),
+    "XMATCH": declare(_xmatch, array_mode=1, clip_safe=True),
+    "HLOOKUP": declare(_hlookup, array_mode=1, clip_safe=True),
+    "LOOKUP": declare(_lookup, array_mode=(1, 2), clip_safe=True),
 }
-
-# arguments a plain formula passes whole (not intersected), evaluated as arrays, and functions
-# that accept a range clipped to the used area (the evaluator reads these declarations)
-ARRAY_PARAMS = {"XLOOKUP": frozenset({1, 2}), "XMATCH": frozenset({1}), "HLOOKUP": frozenset({1}),
-                "LOOKUP": frozenset({1, 2})}
-ARRAY_MODE = {"XLOOKUP": frozenset({1, 2}), "XMATCH": frozenset({1}), "LOOKUP": frozenset({1, 2})}
-CLIP_SAFE = frozenset({"XLOOKUP", "XMATCH", "HLOOKUP", "LOOKUP"})
