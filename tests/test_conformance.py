@@ -37,9 +37,9 @@ FOLDERS = ("xlcalculator", "ironcalc")
 FIXTURES = FIXTURE_ROOT / "xlcalculator"
 
 # matched cells per folder, volatile cells aside: the floor may only rise (measured, then pinned)
-FLOORS = {"xlcalculator": 19900, "ironcalc": 67392}
+FLOORS = {"xlcalculator": 19900, "ironcalc": 68623}
 # the mean over the books of each book's own matched rate (percent), pinned the same way
-MEAN_FLOORS = {"xlcalculator": 99.12, "ironcalc": 93.75}
+MEAN_FLOORS = {"xlcalculator": 99.12, "ironcalc": 99.62}
 
 
 def _serial(v, epoch):

@@ -564,6 +564,8 @@ def _trim_mode(ev, arg):
         return 3
     if arg[1] is None and not arg[0]:
         return ev.unsupported("TRIMRANGE", "an empty trim_rows or trim_cols")
+    if isinstance(arg[1], list):          # Excel 365 lifts TRIMRANGE over an array of them
+        return ev.unsupported("TRIMRANGE", "an array trim argument")
     n = _int_arg(ev, arg[1], None)
     if isinstance(n, XLError):
         return n

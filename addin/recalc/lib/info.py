@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..parse import Rng
 from ..values import NA, VALUE, XLError, grid_map, is_grid, to_number
 from .common import ALL, declare
 from .elementwise import elementwise, refuse_intersected, to_number_strict
@@ -84,37 +83,12 @@ def _type(ev, args):
     return 1.0
 
 
-def _t(ev, v):
-    """T(value): text is itself, an error is returned, anything else is the empty text."""
-    if isinstance(v, XLError):
-        return v
-    return v if isinstance(v, str) else ""
-
-
-def _single(ev, args):
-    """SINGLE(value), the ``@`` operator (Microsoft, "Implicit intersection operator: @"): a
-    range gives the cell in the formula's row (one column) or column (one row), else #VALUE!;
-    a single value itself (the Excel-saved
-    calc_tests__INFORMATION__N.xlsx, B20, and calc_tests__MATH_AND_TRIGONOMETRY__LCM_GCD.xlsx,
-    D43:E43). An array (an expression evaluated whole) is refused: whether Excel intersects
-    the ranges inside it before or takes the array's top-left value after is not certain here."""
-    if len(args) != 1:
-        return VALUE
-    v = args[0][1]
-    if isinstance(v, Rng):
-        return ev.intersect(v)
-    if is_grid(v):
-        return ev.unsupported("SINGLE", "an array argument (an expression over ranges)")
-    return v
-
-
 FUNCTIONS = {
     "ISODD": elementwise(_parity(True), (1, 1), "a"),
     "ISEVEN": elementwise(_parity(False), (1, 1), "a"),
     "ISNONTEXT": _is(lambda v: not (isinstance(v, str) and not isinstance(v, XLError))),
     "ERROR.TYPE": elementwise(_error_type, (1, 1), "a"),
     "TYPE": declare(_type, array_mode=ALL),     # ISREF is the evaluator's (it sees the reference itself)
-    "T": elementwise(_t, (1, 1), "a"),
     "ISERROR": _is(lambda v: isinstance(v, XLError)),
     "ISERR": _is(lambda v: isinstance(v, XLError) and str(v) != "#N/A"),
     "ISNA": _is(lambda v: isinstance(v, XLError) and str(v) == "#N/A"),
@@ -124,5 +98,4 @@ FUNCTIONS = {
     "ISLOGICAL": _is(lambda v: isinstance(v, bool)),
     "N": declare(_n, broadcast=0, errors=0),
     "NA": lambda ev, args: NA if not args else VALUE,
-    "SINGLE": declare(_single, refs=0, array_mode=0, errors=0),
 }

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 
 from ..parse import Rng
-from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number, to_text
+from ..values import NA, REF, VALUE, ClippedGrid, XLError, compare, grid_map, is_grid, shape_of, to_number
 from .common import ALL, REST, declare, wildcard
 from .elementwise import range_args
 
@@ -216,115 +215,6 @@ def _row_or_column(index: int):
             return [[float(r)] for r in range(rng.r1, rng.r2 + 1)] if rng.r2 > rng.r1 else float(rng.r1)
         return [[float(c) for c in range(rng.c1, rng.c2 + 1)]] if rng.c2 > rng.c1 else float(rng.c1)
     return run
-
-
-# ----------------------------------------------------------------------------- ADDRESS
-
-_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*|[Rr][0-9]*[Cc][0-9]*)")
-
-
-def _address_sheet(name: str) -> str | None:
-    """A sheet name as ADDRESS writes it before ``!``: as it is when plainly a name, quoted when
-    it holds a space or a sign (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ADDRESS.xlsx:
-    "Sheet2" bare, E2; "A Wird One$" and "Me lo invente" quoted, B33, B38). None where Excel's
-    choice is not certain here (an empty name, a quote inside, letters beyond ASCII, a leading
-    digit, a name that reads as a cell or R1C1 reference)."""
-    if not name or "'" in name or not name.isascii():
-        return None
-    if _PLAIN_SHEET.fullmatch(name):
-        return None if _CELL_LIKE.fullmatch(name) else name
-    if name[0].isdigit() or not any(c in name for c in " !$%&()*+,-/:;<=>?@[]^`{|}~#\\\""):
-        return None
-    return f"'{name}'"
-
-
-def _address(ev, args):
-    """ADDRESS(row_num, column_num, [abs_num=1], [a1=TRUE], [sheet_text]) (Microsoft, "ADDRESS
-    function"): abs_num 1 $C$2, 2 C$2, 3 $C2, 4 C2 (R1C1: R2C3, R2C[3], R[2]C3, R[2]C[3]);
-    numbers truncated; a row or column outside the sheet, or abs_num outside 1-4, is #VALUE!
-    (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__ADDRESS.xlsx, E15:G27, B40). An argument
-    left empty after the first two, or a logical value as row or column, is refused."""
-    from openpyxl.utils.cell import get_column_letter
-    if not 2 <= len(args) <= 5:
-        return VALUE
-    nums = []
-    for i, (_, v) in enumerate(args[:3]):
-        if isinstance(v, bool):
-            return ev.unsupported("ADDRESS", "a logical value as a number")
-        n = to_number(v, ev.epoch) if v is not None or i < 2 else None
-        if isinstance(n, XLError):
-            return n
-        nums.append(n)
-    r, c = int(nums[0]), int(nums[1])
-    if not (1 <= r <= 1_048_576 and 1 <= c <= 16_384):
-        return VALUE
-    if any(v is None for _, v in args[2:]):
-        return ev.unsupported("ADDRESS", "an empty abs_num, a1 or sheet_text argument")
-    kind = 1 if len(args) < 3 else int(nums[2])
-    if not 1 <= kind <= 4:
-        return VALUE
-    a1 = ev.scalar_bool(args[3][1]) if len(args) > 3 else True
-    if isinstance(a1, XLError):
-        return a1
-    if a1:
-        text = ("$" if kind in (1, 3) else "") + get_column_letter(c) + ("$" if kind in (1, 2) else "") + str(r)
-    else:
-        text = (f"R{r}" if kind in (1, 2) else f"R[{r}]") + (f"C{c}" if kind in (1, 3) else f"C[{c}]")
-    if len(args) < 5:
-        return text
-    sheet = to_text(args[4][1], ev.epoch)
-    if isinstance(sheet, XLError):
-        return sheet
-    prefix = _address_sheet(sheet)
-    if prefix is None:
-        return ev.unsupported("ADDRESS", f"the sheet name {sheet!r} (whether Excel quotes it is not certain here)")
-    return prefix + "!" + text
-
-
-def _trimrange(ev, args):
-    """TRIMRANGE(range, [trim_rows=3], [trim_cols=3]) (Microsoft, "TRIMRANGE function"): the
-    reference without its empty leading (1), trailing (2) or both (3) rows and columns, 0
-    trimming none; another trim value is #VALUE!. A cell is empty when it holds neither a
-    value nor a formula (the Excel-saved calc_tests__LOOKUP_AND_REFERENCE__TRIMRANGE.xlsx:
-    TRIMRANGE(A3:C22) is A3:B9, E3; TRIMRANGE(H:H) is H3:H5, J3). Refused: an argument that is
-    not a reference, an empty trim argument, a range without any filled cell."""
-    if not 1 <= len(args) <= 3:
-        return VALUE
-    rng = args[0][1]
-    if isinstance(rng, XLError):
-        return rng
-    if not isinstance(rng, Rng):
-        return ev.unsupported("TRIMRANGE", "an argument that is not a reference")
-    modes = []
-    for i in (1, 2):
-        if i >= len(args):
-            modes.append(3)
-            continue
-        if args[i][1] is None or is_grid(args[i][1]):
-            return ev.unsupported("TRIMRANGE", "an empty or array trim argument")
-        n = to_number(args[i][1], ev.epoch)
-        if isinstance(n, XLError):
-            return n
-        if int(n) not in (0, 1, 2, 3):
-            return VALUE
-        modes.append(int(n))
-    max_row, max_col = ev.used(rng.sheet)
-    r2, c2 = min(rng.r2, max_row), min(rng.c2, max_col)
-    if r2 < rng.r1 or c2 < rng.c1:
-        return ev.unsupported("TRIMRANGE", "a range without any filled cell")
-    g = ev.grid(Rng(rng.sheet, rng.r1, rng.c1, r2, c2))
-    if isinstance(g, XLError):
-        return g
-    formulas = ev.formulas
-    filled = [(rng.r1 + i, rng.c1 + j) for i, line in enumerate(g) for j, v in enumerate(line)
-              if v is not None or (rng.sheet, rng.r1 + i, rng.c1 + j) in formulas]
-    if not filled:
-        return ev.unsupported("TRIMRANGE", "a range without any filled cell")
-    rows, cols = [r for r, _ in filled], [c for _, c in filled]
-    (tr, tc) = modes
-    return Rng(rng.sheet, min(rows) if tr in (1, 3) else rng.r1, min(cols) if tc in (1, 3) else rng.c1,
-               max(rows) if tr in (2, 3) else rng.r2, max(cols) if tc in (2, 3) else rng.c2)
 
 
 # ----------------------------------------------------------------------------- XLOOKUP, XMATCH
@@ -645,8 +535,6 @@ FUNCTIONS = {
     "CHOOSE": declare(_choose, refs=REST, broadcast=0, returns_ref=True),
     "ROWS": declare(_rows, refs=ALL),
     "COLUMNS": declare(_columns, refs=ALL),
-    "ADDRESS": declare(_address, broadcast=ALL),
-    "TRIMRANGE": declare(_trimrange, refs=0, returns_ref=True),
     "XLOOKUP": declare(_xlookup, array_mode=(1, 2), clip_safe=True),
     "XMATCH": declare(_xmatch, array_mode=1, clip_safe=True),
     "HLOOKUP": declare(_hlookup, array_mode=1, clip_safe=True),

@@ -1254,7 +1254,7 @@ _AGGREGATE = {1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRO
 
 
 @declare(array_mode=tuple(range(2, 255)))       # ref1, ref2, ... whole
-def _aggregate(ev, args):
+def aggregate_all_rows(ev, args):
     """AGGREGATE(function_num, options, ref1, [ref2|k], ...): function_num 1..19 as Microsoft's
     table, else #VALUE!; options 4 (ignore nothing) and 6 (ignore error values) are computed;
     the options that ignore hidden rows or nested SUBTOTAL/AGGREGATE results (0-3, 5, 7) need the
@@ -1391,7 +1391,6 @@ FUNCTIONS = {
     "GAMMALN.PRECISE": elementwise(_gammaln, (1, 1), "n"),
     "GAMMA": elementwise(_gamma, (1, 1), "n"),
     "PERMUTATIONA": elementwise(_permutationa, (2, 2), "n"),
-    "AGGREGATE": _aggregate,
     "SUMX2MY2": _sum_pairs("SUMX2MY2", lambda x, y: x * x - y * y),
     "SUMX2PY2": _sum_pairs("SUMX2PY2", lambda x, y: x * x + y * y),
     "SUMXMY2": _sum_pairs("SUMXMY2", lambda x, y: (x - y) ** 2),

@@ -234,8 +234,7 @@ def _aggregate(ev, args):
     them; 0-3, 5 and 7 on the references with their hidden rows (filtered or by hand: AGGREGATE
     ignores both) and nested SUBTOTAL/AGGREGATE cells made empty, then computed as option 4 (or
     6 where error values are ignored too)."""
-    from . import stats
-    base = stats.FUNCTIONS["AGGREGATE"]
+    from .stats import aggregate_all_rows as base
     if len(args) < 3:
         return VALUE
     if is_grid(args[0][1]) or is_grid(args[1][1]):
