@@ -288,6 +288,10 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
     for op in program:
         code = op[0]
         out: list = []
+        if code == _RECOMPUTE:
+            _recompute(op, branches, ctx, out)
+            branches = out
+            continue
         for b in branches:
             if code == _RESIZE:                                # price x old/new, shares x new/old
                 _, rn, rd, upward = op
@@ -305,8 +309,6 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
                 _, snapshot = op
                 b.snaps[snapshot] = b.state()
                 out.append(b)
-            elif code == _RECOMPUTE:
-                _recompute(op, b, ctx, out)
             elif code == _MERGER:                              # prices x old/new, shares x new/old
                 _, rn, rd = op
                 b.p, b.cp, b.l = _scaled(b.p, rd, rn), _scaled(b.cp, rd, rn), _scaled(b.l, rd, rn)
@@ -376,19 +378,39 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
         _tail(b, False, None, True, ctx, out)
 
 
-def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
-    """§4(e)(ii): the alternative history run from its snapshot, for each branch it makes."""
+def _recompute(op: tuple, branches: list, ctx: _Context, out: list) -> None:
+    """§4(e)(ii): the alternative history run from its snapshot, once for all the branches that
+    share that snapshot (they forked after it), its branches then cut along the main branches."""
     _, snapshot, rest = op
-    for sub in _walk(rest, [_Branch(b.xs, b.snaps[snapshot], b.snaps)], ctx):
-        mine = _Branch(sub.xs, b.state(), sub.snaps)
-        mine.new = sub.cp
-        same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)
-        if moved is not None:
-            moved.x = sub.cs
-            _tail(moved, False, None, True, ctx, out)
-        if same is not None:
-            same.x = same.cs
-            _tail(same, False, None, True, ctx, out)
+    marks = [o[1] for o in rest if o[0] == _MARK]            # the snapshots the alternative records
+    starts: dict[int, list] = {}
+    for b in branches:
+        starts.setdefault(id(b.snaps[snapshot]), []).append(b)
+    for mains in starts.values():
+        first = mains[0]
+        if len(mains) == 1:
+            xs, owner = first.xs, None
+        else:
+            owner = {x: b for b in mains for x in b.xs}
+            xs = _ascending(owner)
+        for sub in _walk(rest, [_Branch(xs, first.snaps[snapshot], dict(first.snaps))], ctx):
+            if owner is None:
+                parts = {first: sub.xs}
+            else:
+                parts = {}
+                for x in sub.xs:
+                    parts.setdefault(owner[x], []).append(x)
+            for main, mine_xs in parts.items():
+                snaps = {**main.snaps, **{k: sub.snaps[k] for k in marks}}   # each branch its own
+                mine = _Branch(mine_xs, main.state(), snaps)
+                mine.new = sub.cp
+                same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)
+                if moved is not None:
+                    moved.x = sub.cs
+                    _tail(moved, False, None, True, ctx, out)
+                if same is not None:
+                    same.x = same.cs
+                    _tail(same, False, None, True, ctx, out)
 
 
 def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list,

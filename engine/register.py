@@ -34,7 +34,7 @@ from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, sort_events)
 from .numbers import coprime
-from .terms import Terms
+from .terms import BROAD_WEIGHTED_AVERAGE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Terms
 
 # Op codes of the compiled program.
 from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, ISSUE as _ISSUE, MARK as _MARK,
@@ -52,8 +52,9 @@ _company = attrgetter(*_COMPANY_FIELDS)
 
 
 def forget_programs() -> None:
-    """Empty the cache of compiled programs (for a benchmark of a ledger never seen)."""
+    """Empty the caches of compiled programs (for a benchmark of a ledger never seen)."""
     _PROGRAMS.clear()
+    _COMPILED.clear()
 
 
 def group_key(terms: Terms, dates: Sequence[date]) -> tuple:
@@ -157,11 +158,24 @@ class _Group:
         return coprime(*rules.shown(after)), coprime(after[2], after[3])   # §4(h): the lowest price made
 
 
-# Compiled programs by (ledger content, capital terms, events before the Issue Date): a ledger
-# seen before is not compiled again. Bounded: the oldest program is forgotten first. A program
-# holds numbers and refusal texts only, never an exception object.
+# Compiled programs by (ledger content, capital terms, events before the Issue Date, method): a
+# ledger seen before is not compiled again. The capital bookkeeping (the costly part) is kept by
+# the first three in _COMPILED, and shared by the methods. Bounded: the oldest program is
+# forgotten first. A program holds numbers and refusal texts only, never an exception object.
 _PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
+_COMPILED: OrderedDict[tuple, tuple] = OrderedDict()
 PROGRAM_CACHE_SIZE = 256
+
+
+def _cached(cache: OrderedDict, key: tuple, make) -> tuple:
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = make()
+        if len(cache) > PROGRAM_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return value
 
 
 def program_for(terms: Terms, ledger: tuple, content: Hashed | None = None, company: tuple | None = None,
@@ -169,15 +183,40 @@ def program_for(terms: Terms, ledger: tuple, content: Hashed | None = None, comp
     """The program of a sorted ledger for warrants in ``terms``' group (see :func:`group_key`)."""
     if company is None or cut is None:
         company, cut = group_key(terms, [e.date for e in ledger])
-    key = (content or Hashed(ledger), company[:_PROGRAM_FIELDS], cut)
-    program = _PROGRAMS.get(key)
-    if program is None:
-        program = _PROGRAMS[key] = compile_ledger(terms, ledger)
-        if len(_PROGRAMS) > PROGRAM_CACHE_SIZE:
-            _PROGRAMS.popitem(last=False)
-    else:
-        _PROGRAMS.move_to_end(key)
-    return program
+    shared = (content or Hashed(ledger), company[:_PROGRAM_FIELDS], cut)
+    return _cached(_PROGRAMS, shared + (terms.anti_dilution,), lambda: compile_ledger(
+        terms, ledger, _cached(_COMPILED, shared, lambda: _compile(terms, tuple(ledger))[0])))
+
+
+def compile_ledger(terms: Terms, ledger: Sequence[Event], ops: tuple | None = None) -> tuple:
+    """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings and
+    method (``ops``: the ledger's ops for every method, when already compiled)."""
+    if ops is None:
+        ops = _compile(terms, tuple(ledger))[0]
+    return _shared(_for_method(ops, terms.anti_dilution))
+
+
+def _for_method(ops: tuple, method: str) -> tuple:
+    """The ops a warrant of ``method`` needs: each ISSUE with its method's constants only (None for
+    the others), no ISSUE under NO_ANTI_DILUTION (§4(d): no method, no move), no op that moves nothing,
+    and no §4(e)(ii) recomputation whose alternative history runs the very ops run so far (its
+    recomputed state is the state in effect: no effect). A run of fewer ops gives the same state."""
+    out: list = []
+    for op in ops:
+        code = op[0]
+        if code == _NONE or (code == _ISSUE and method == NO_ANTI_DILUTION):
+            continue
+        if code == _ISSUE:
+            _, qn, qd, broad, narrow, floor, row = op
+            op = (_ISSUE, qn, qd, broad if method == BROAD_WEIGHTED_AVERAGE else None,
+                  narrow if method == NARROW_WEIGHTED_AVERAGE else None, floor, row)
+        elif code == _RECOMPUTE:
+            sub = _for_method(op[1], method)
+            if sub == tuple(out):
+                continue
+            op = (_RECOMPUTE, sub)
+        out.append(op)
+    return tuple(out)
 
 
 def _shared(program: tuple) -> tuple:
@@ -288,11 +327,6 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
             _, refusal = op
             raise WarrantError(refusal)
     return s
-
-
-def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
-    """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings."""
-    return _shared(_compile(terms, tuple(ledger))[0])
 
 
 def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tuple, Capital]:
