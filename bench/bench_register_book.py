@@ -20,6 +20,7 @@ import json
 import statistics
 import sys
 import time
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -37,9 +38,14 @@ from workloads import (AS_OF, FULLY_DILUTED, OUTSTANDING, SIX_YEARS, distinct_re
 def book(rows: int, shape: str) -> tuple[list, tuple]:
     """The register book's terms and ledger, as bench_workbook.make_book writes them."""
     ledger = parse_events(ledger_rows(span_days=SIX_YEARS))
-    terms = [d1_terms(warrant=w, warrant_shares=Fraction(s), exercise_price=Fraction(c, 100), anti_dilution=m,
-                      share_adjustment=sa, common_outstanding=OUTSTANDING, fully_diluted=FULLY_DILUTED, issue_date=day)
-             for (w, s, c, m, sa), day in zip(distinct_register(rows), issue_dates(rows, shape))]
+    classes: dict = {}                          # as the sheet's rows of one class share its converted terms
+    terms = []
+    for (w, s, c, m, sa), day in zip(distinct_register(rows), issue_dates(rows, shape)):
+        base = classes.get((m, sa))
+        if base is None:
+            base = classes[(m, sa)] = d1_terms(anti_dilution=m, share_adjustment=sa, common_outstanding=OUTSTANDING,
+                                               fully_diluted=FULLY_DILUTED)
+        terms.append(replace(base, warrant=w, warrant_shares=s, exercise_price=Fraction(c, 100), issue_date=day))
     return terms, ledger
 
 

@@ -99,7 +99,7 @@ def register(terms: Sequence[Terms], events: Sequence[Event], as_of: date | date
             price, factor = group.answers[(p.numerator, p.denominator)]
             if price is None:
                 raise WarrantError(factor)   # the ledger's refusal for this warrant: a new exception each time
-            append((price, t.warrant_shares if factor == 1 else factor * t.warrant_shares))
+            append((price, t.warrant_shares if factor is None else factor * t.warrant_shares))
         else:
             append(group.run(p, t.warrant_shares))
     return out
@@ -134,7 +134,7 @@ class _Group:
 
     def __init__(self, program: tuple, terms: Terms) -> None:
         self.program, self.terms, self.runs = program, terms, 0
-        # linear runs at one share, by price: (price, shares factor), or (None, the refusal's text)
+        # linear runs at one share, by price: (price, shares factor or None for 1), or (None, the refusal's text)
         self.answers: dict[tuple[int, int], tuple] = {}
 
     def answer_prices(self, prices: dict) -> None:
@@ -149,6 +149,9 @@ class _Group:
                     answers[(n, d)] = self.run(coprime(n, d), _ONE)
                 except WarrantError as refusal:
                     answers[(n, d)] = (None, str(refusal))
+        for x, (price, factor) in answers.items():
+            if price is not None and factor == 1:
+                answers[x] = (price, None)           # the warrant's own count, unchanged
 
     def run(self, price: Fraction, shares: Fraction) -> tuple[Fraction, Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
