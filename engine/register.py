@@ -121,9 +121,11 @@ _ONE = Fraction(1)
 
 # A group with at least this many distinct starting prices runs once per branch of warrants
 # taking the same decisions (engine.piecewise) instead of once per price. A branch costs two to
-# three price runs; over the benchmark ledger the branches pay from 4 to 8 prices (full ratchet)
-# and from 8 to 32 (weighted average, where prices share fewer decisions).
-PIECEWISE_AFTER = 16
+# three price runs. Measured on issue 17's register books (bench/bench_register_book.py, Issue
+# Dates spread across the 100-event ledger: groups of about 13 prices), with share forms and units
+# on int pairs and a recomputation run once per shared snapshot: 4 took 12% less CPU than 16, 2
+# and 8 no less than 4.
+PIECEWISE_AFTER = 4
 
 
 class _Group:
@@ -215,7 +217,7 @@ def _for_method(ops: tuple, method: str) -> tuple:
                   narrow if method == NARROW_WEIGHTED_AVERAGE else None, floor, row)
         elif code == _RECOMPUTE:
             sub = _for_method(op[1], method)
-            if sub == tuple(out):
+            if len(sub) == len(out) and sub == tuple(out):
                 continue
             op = (_RECOMPUTE, sub)
         out.append(op)
