@@ -32,7 +32,7 @@ from .capital import Capital
 from .errors import WarrantError
 from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
-                     alternative_history, sort_events)
+                     alternative_history, dispatch, sort_events)
 from .numbers import coprime
 from .terms import BROAD_WEIGHTED_AVERAGE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Terms
 
@@ -364,7 +364,7 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
                 c = cap.before_issue(c, e)
             else:
                 c = cap.stated(c, e)[0]
-                op, c = _compile_one(terms, ledger, i, e, c, seen)
+                op, c = dispatch(e, _STEPS)(terms, ledger, i, e, c, seen)
                 ops.append(op)
         except WarrantError as err:
             # The reference fold raises when it reaches this event: so does the program.
@@ -374,36 +374,46 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
     return tuple(ops), c
 
 
-def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen: list) -> tuple[tuple, Capital]:
-    if isinstance(e, Resize):
-        return (_RESIZE, *rules.ratio(e.new, e.old), e.new < e.old), cap.resized(c, e)
-    if isinstance(e, StockDividend):
-        after, before = cap.dividend(c, e)
-        return (_DIVIDEND, *rules.dividend_factor(before, e.shares)), after
-    if isinstance(e, Issue):
-        if e.ref in c.rights:
-            return (_NONE,), cap.rights_exercised(c, e)[0]
-        if e.ref and cap.sheltered(terms, c, e):
-            return (_NONE,), cap.grant_exercised(c, e)
-        counted, management = cap.additional_shares(terms, e, c)
-        op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
-        return op, cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
-    if isinstance(e, Grant):
-        cap.check_new_ref(c, e)
-        counted, management = cap.additional_shares(terms, e, c)
-        op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
-        return op, cap.granted(c, e, management)
-    if isinstance(e, (Amend, Expire)):
-        return _compile_recompute(terms, ledger, i, e, c, seen)
-    if isinstance(e, Treasury):
-        return (_NONE,), cap.treasury(c, e)[0]
-    if isinstance(e, Merger):
-        return (_MERGER, *rules.ratio(e.new, e.old)), cap.merged(c, e.new / e.old)
-    if isinstance(e, Exercise):
-        return (_EXERCISE, e.shares, e.row), cap.exercised_by_holder(c, e)
-    if isinstance(e, Other):
-        return (_OTHER, e.price.numerator, e.price.denominator), c
-    raise cap.unsupported(e)  # pragma: no cover
+def _resize(terms: Terms, ledger: tuple, i: int, e: Resize, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_RESIZE, *rules.ratio(e.new, e.old), e.new < e.old), cap.resized(c, e)
+
+
+def _dividend(terms: Terms, ledger: tuple, i: int, e: StockDividend, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    after, before = cap.dividend(c, e)
+    return (_DIVIDEND, *rules.dividend_factor(before, e.shares)), after
+
+
+def _issue(terms: Terms, ledger: tuple, i: int, e: Issue, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    if e.ref in c.rights:
+        return (_NONE,), cap.rights_exercised(c, e)[0]
+    if e.ref and cap.sheltered(terms, c, e):
+        return (_NONE,), cap.grant_exercised(c, e)
+    counted, management = cap.additional_shares(terms, e, c)
+    op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
+    return op, cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
+
+
+def _grant(terms: Terms, ledger: tuple, i: int, e: Grant, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    cap.check_new_ref(c, e)
+    counted, management = cap.additional_shares(terms, e, c)
+    op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
+    return op, cap.granted(c, e, management)
+
+
+def _treasury(terms: Terms, ledger: tuple, i: int, e: Treasury, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_NONE,), cap.treasury(c, e)[0]
+
+
+def _merger(terms: Terms, ledger: tuple, i: int, e: Merger, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_MERGER, *rules.ratio(e.new, e.old)), cap.merged(c, e.new / e.old)
+
+
+def _exercise(terms: Terms, ledger: tuple, i: int, e: Exercise, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_EXERCISE, e.shares, e.row), cap.exercised_by_holder(c, e)
+
+
+def _other(terms: Terms, ledger: tuple, i: int, e: Other, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_OTHER, e.price.numerator, e.price.denominator), c
 
 
 def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, consideration: Fraction) -> tuple:
@@ -431,3 +441,8 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or current.grant,
                                          expired=e.date if isinstance(e, Expire) else None)}
     return (_RECOMPUTE, sub), replace(redone, grants=grants, rights=c.rights)
+
+
+# engine.events.dispatch's table: each kind's op and capital after, called (terms, ledger, i, event, capital, seen).
+_STEPS = {"resize": _resize, "dividend": _dividend, "issue": _issue, "grant": _grant, "recompute": _compile_recompute,
+          "treasury": _treasury, "merger": _merger, "exercise": _exercise, "other": _other}

@@ -166,6 +166,17 @@ def test_a_program_for_method_none_recomputes_nothing():
     clear_caches()
 
 
+def test_one_dispatch_every_driver_takes_every_kind():
+    """engine.events.STEPS is the one dispatch by event kind: the reference fold, the trail and the register's
+    compiler each give a step for every name in it, and an object of no event kind is refused, named."""
+    from engine import events
+    names = set(events.STEPS.values())
+    for driver in ("engine.ledger", "engine.trail", "engine.register"):
+        assert set(sys.modules[driver]._STEPS) == names, driver
+    with pytest.raises(WarrantError, match="unsupported event 'a note'"):
+        events.dispatch("a note", sys.modules["engine.trail"]._STEPS)
+
+
 # §4(g)(iii) at its edge. D-1: $0.01, full ratchet (§4(d)), shares fixed. An issue at $0.0099 moves the
 # price by $0.0001 = exactly 1% of $0.01: "less than one percent" it is not, so the price is adjusted;
 # at $0.00991 the $0.00009 is carried.
