@@ -293,10 +293,9 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
     for op in program:
         code = op[0]
         out: list = []
-        if code == _RECOMPUTE:
+        if code == _RECOMPUTE:                                 # once for the branches sharing a snapshot
             _recompute(op, branches, ctx, out)
-            branches = out
-            continue
+            branches = ()
         for b in branches:
             if code == _RESIZE:                                # price x old/new, shares x new/old
                 _, rn, rd, upward = op
