@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Mapping, Sequence, Union
+from typing import Callable, Mapping, Sequence, Union
 
 from . import errors
 from .numbers import exact, share_count
@@ -178,6 +178,20 @@ class Other(_Base):
 
 
 Event = Union[Resize, StockDividend, Issue, Grant, Amend, Expire, Treasury, Merger, Exercise, Other]
+
+# The step that applies each kind of event: the one dispatch of the §4 drivers (the reference fold,
+# engine.ledger; the trail, engine.trail; the register's compiler, engine.register). Each driver
+# gives a table {step name: its function} to :func:`dispatch`.
+STEPS = {Resize: "resize", StockDividend: "dividend", Issue: "issue", Grant: "grant", Amend: "recompute",
+         Expire: "recompute", Treasury: "treasury", Merger: "merger", Exercise: "exercise", Other: "other"}
+
+
+def dispatch(e: Event, steps: Mapping[str, Callable]) -> Callable:
+    """The driver's function in ``steps`` for ``e``'s kind; an object of no event kind is refused."""
+    name = STEPS.get(type(e))
+    if name is None:
+        raise errors.unsupported(e)
+    return steps[name]
 
 
 def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:

@@ -30,7 +30,7 @@ from . import rules
 from .capital import Capital
 from . import errors
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
-                     Treasury, AlternativeHistories, sort_events)
+                     Treasury, AlternativeHistories, dispatch, sort_events)
 from .numbers import count, money, pct, share_count
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Holding, Terms
 
@@ -348,27 +348,7 @@ def _apply(terms: Terms, ledger: Sequence[Event], i: int, state: State, explain:
     if cap.before_issue_date(terms, event.date):
         return _before_issue(terms, event, state, step)
     state = _stated_outstanding(event, state, step)
-    if isinstance(event, Resize):
-        return _resize(terms, event, state, step)
-    if isinstance(event, StockDividend):
-        return _dividend(terms, event, state, step)
-    if isinstance(event, Issue):
-        return _issue(terms, event, state, step)
-    if isinstance(event, Grant):
-        return _grant(terms, event, state, step)
-    if isinstance(event, (Amend, Expire)):
-        return _recompute(terms, ledger, i, event, state, step, histories)
-    if isinstance(event, Treasury):
-        return _treasury(event, state, step)
-    if isinstance(event, Merger):
-        return _merger(event, state, step)
-    if isinstance(event, Exercise):
-        return _exercise(event, state, step)
-    if isinstance(event, Other):
-        step.clause = "§4(g)(ii)"
-        step.explain and step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(event.price)} ({event.note}).")
-        return _settle(terms, state, step, event.price, state.calc_shares)
-    raise cap.unsupported(event)  # pragma: no cover
+    return dispatch(event, _STEPS)(terms, ledger, i, event, state, step, histories)
 
 
 def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[State, TrailRow | None]:
@@ -460,7 +440,8 @@ def _settle(terms: Terms, state: State, step: _Step, new_calc: Fraction, new_cal
 
 # --------------------------------------------------------------------------- §4(b), §4(c)
 
-def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, state: State, step: _Step,
+            histories: Histories | None) -> tuple[State, TrailRow | None]:
     combination = e.new < e.old
     step.clause = "§4(b)"
     name = "combination" if combination else "subdivision (split)"
@@ -471,7 +452,8 @@ def _resize(terms: Terms, e: Resize, state: State, step: _Step) -> tuple[State, 
                    units=Fraction(un, ud), capital=cap.resized(state.capital, e), shares_by=Fraction(ud, un))
 
 
-def _dividend(terms: Terms, e: StockDividend, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, state: State, step: _Step,
+              histories: Histories | None) -> tuple[State, TrailRow | None]:
     step.clause = "§4(c)"
     after, before = cap.dividend(state.capital, e)
     after_count = before + e.shares
@@ -527,7 +509,8 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
     return new, new_shares
 
 
-def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, state: State, step: _Step,
+           histories: Histories | None) -> tuple[State, TrailRow | None]:
     c = state.capital
     if e.ref in c.rights:
         after = replace(state, capital=cap.rights_exercised(c, e)[0])
@@ -560,7 +543,8 @@ def _issue(terms: Terms, e: Issue, state: State, step: _Step) -> tuple[State, Tr
     return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
 
 
-def _grant(terms: Terms, e: Grant, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, state: State, step: _Step,
+           histories: Histories | None) -> tuple[State, TrailRow | None]:
     c = state.capital
     cap.check_new_ref(c, e)
     step.clause = "§4(e)"
@@ -628,7 +612,8 @@ def _flag_split_units(prefix: Sequence[Event], grant: Grant, e: Amend, step: _St
 
 # --------------------------------------------------------------------------- §4(g)(i), §4(b) merger, §1(c)
 
-def _treasury(e: Treasury, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, state: State, step: _Step,
+              histories: Histories | None) -> tuple[State, TrailRow | None]:
     step.clause = "§4(g)(i)"
     after_capital, before = cap.treasury(state.capital, e)
     step.explain and step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
@@ -637,7 +622,8 @@ def _treasury(e: Treasury, state: State, step: _Step) -> tuple[State, TrailRow |
     return after, step.row(NO_EFFECT, after)
 
 
-def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, state: State, step: _Step,
+            histories: Histories | None) -> tuple[State, TrailRow | None]:
     step.clause = "§4(b)"
     ratio = e.new / e.old
     cash = state.cash_per_share / ratio
@@ -652,9 +638,22 @@ def _merger(e: Merger, state: State, step: _Step) -> tuple[State, TrailRow | Non
     return after, step.row(APPLIED, after)
 
 
-def _exercise(e: Exercise, state: State, step: _Step) -> tuple[State, TrailRow | None]:
+def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, state: State, step: _Step,
+              histories: Histories | None) -> tuple[State, TrailRow | None]:
     step.clause = "§1(c)"
     after = _from_pairs(state, rules.exercised(_pairs(state), e.shares, e.row), cap.exercised_by_holder(state.capital, e))
     step.explain and step.say(f"§1(c) the holder exercised {count(e.shares)} Warrant Shares; a new warrant calls for the remaining "
              f"{count(after.shares)} (§1(c)(ii)).")
     return after, step.row(APPLIED, after)
+
+
+def _other(terms: Terms, ledger: Sequence[Event], i: int, e: Other, state: State, step: _Step,
+           histories: Histories | None) -> tuple[State, TrailRow | None]:
+    step.clause = "§4(g)(ii)"
+    step.explain and step.say(f"§4(g)(ii) the Board's equitable adjustment to {money(e.price)} ({e.note}).")
+    return _settle(terms, state, step, e.price, state.calc_shares)
+
+
+# engine.events.dispatch's table: each kind's step, called (terms, ledger, i, event, state, step, histories).
+_STEPS = {"resize": _resize, "dividend": _dividend, "issue": _issue, "grant": _grant, "recompute": _recompute,
+          "treasury": _treasury, "merger": _merger, "exercise": _exercise, "other": _other}

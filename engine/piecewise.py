@@ -43,7 +43,8 @@ from . import rules
 from .numbers import coprime, round_to_increment
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
-_ZERO, _ONE = Fraction(0), Fraction(1)
+_NO_SHARES = (0, 1, ())                                      # the share form of 0
+_UNIT = (1, 1)                                               # no units pending
 _GT, _EQ = ">", "=="
 
 
@@ -51,8 +52,9 @@ _GT, _EQ = ">", "=="
 
 # A warrant's starting price x is an int pair (n, d), d > 0. A price form is (A, B, D), D > 0, with
 # no common factor: the price (A·x + B) / D. A comparison of prices reduces to the sign of a
-# "sign form" (α, β): α·x + β, times a positive number. A share form is (c, factors), c a Fraction:
-# c·Π(x + r)^k over a sorted tuple of (r, k), r a Fraction, k != 0; no factors when c is 0.
+# "sign form" (α, β): α·x + β, times a positive number. A share form is (cn, cd, factors), cn/cd in
+# lowest terms, cd > 0: (cn/cd)·Π(x + r)^k over a sorted tuple of (r, k), r a Fraction, k != 0; no
+# factors when cn is 0. Pending units are an (n, d) pair.
 
 def _form(a: int, b: int, d: int) -> tuple:
     g = gcd(a, b, d)
@@ -81,37 +83,40 @@ def _price_at(f: tuple, x: tuple) -> Fraction:
 
 
 def _shares_at(form: tuple, x: tuple) -> Fraction:
-    c, factors = form
-    if not factors:
-        return c
-    n, d = x
-    num, den = c.numerator, c.denominator
-    for r, k in factors:
-        fn, fd = n * r.denominator + r.numerator * d, d * r.denominator   # x + r
-        if k < 0:
-            fn, fd, k = fd, fn, -k          # a divisor is never 0 on its branch (see _kept)
-        num, den = num * fn ** k, den * fd ** k
-    if den < 0:
-        num, den = -num, -den
+    num, den, factors = form
+    if factors:
+        n, d = x
+        for r, k in factors:
+            fn, fd = n * r.denominator + r.numerator * d, d * r.denominator   # x + r
+            if k < 0:
+                fn, fd, k = fd, fn, -k          # a divisor is never 0 on its branch (see _kept)
+            num, den = num * fn ** k, den * fd ** k
+        if den < 0:
+            num, den = -num, -den
     g = gcd(num, den)
-    return coprime(num // g, den // g)
+    return coprime(num // g, den // g) if g != 1 else coprime(num, den)
 
 
-def _shares_scaled(form: tuple, k: Fraction) -> tuple:
-    c = form[0] * k
-    return (c, form[1]) if c else (_ZERO, ())
+def _shares_scaled(form: tuple, kn: int, kd: int) -> tuple:
+    """The share form times kn/kd (kd > 0)."""
+    cn, cd = form[0] * kn, form[1] * kd
+    if not cn:
+        return _NO_SHARES
+    g = gcd(cn, cd)
+    return (cn // g, cd // g, form[2]) if g != 1 else (cn, cd, form[2])
 
 
 def _times(form: tuple, price: tuple, k: int) -> tuple:
     """``form`` x price^k (k = 1 or -1), the price's factor made monic and merged with the others."""
-    c, factors = form
+    cn, cd, factors = form
     a, b, d = price
     if not a:
-        c = c * Fraction(b, d) if k > 0 else c * Fraction(d, b)
-        return (c, factors) if c else (_ZERO, ())
-    c = c * Fraction(a, d) if k > 0 else c * Fraction(d, a)        # (a x + b)/d = (a/d)(x + b/a)
-    if not c:
-        return (_ZERO, ())
+        return _shares_scaled(form, b, d) if k > 0 else _shares_scaled(form, d, b) if b > 0 else \
+            _shares_scaled(form, -d, -b)
+    form = _shares_scaled(form, a, d) if k > 0 else _shares_scaled(form, d, a) if a > 0 else \
+        _shares_scaled(form, -d, -a)                          # (a x + b)/d = (a/d)(x + b/a)
+    if not form[0]:
+        return _NO_SHARES
     r = Fraction(b, a)
     merged = dict(factors)
     e = merged.get(r, 0) + k
@@ -119,7 +124,7 @@ def _times(form: tuple, price: tuple, k: int) -> tuple:
         merged[r] = e
     else:
         del merged[r]
-    return (c, tuple(sorted(merged.items())))
+    return (form[0], form[1], tuple(sorted(merged.items())))
 
 
 def _kept(cs: tuple, cp: tuple, new: tuple) -> tuple:
@@ -247,8 +252,8 @@ def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]]) -> dict
     if not xs:
         return {}
     ctx = _Context(terms, len(xs))
-    price, shares = (1, 0, 1), (_ONE, ())                     # x, and one share
-    start = (price, shares, price, shares, price, _ONE)
+    price, shares = (1, 0, 1), (1, 1, ())                     # x, and one share
+    start = (price, shares, price, shares, price, _UNIT)
     try:
         leaves = _walk(program, [_Branch(xs, start, {0: start})], ctx)
     except _TooManyBranches:
@@ -288,15 +293,18 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
     for op in program:
         code = op[0]
         out: list = []
+        if code == _RECOMPUTE:                                 # once for the branches sharing a snapshot
+            _recompute(op, branches, ctx, out)
+            branches = ()
         for b in branches:
             if code == _RESIZE:                                # price x old/new, shares x new/old
                 _, rn, rd, upward = op
-                b.new, b.x = _scaled(b.cp, rd, rn), _shares_scaled(b.cs, coprime(rn, rd))
-                _tail(b, upward, coprime(rd, rn), False, ctx, out, coprime(rn, rd))
+                b.new, b.x = _scaled(b.cp, rd, rn), _shares_scaled(b.cs, rn, rd)
+                _tail(b, upward, (rd, rn), False, ctx, out, (rn, rd))
             elif code == _DIVIDEND:                            # price x fn/fd, shares x fd/fn
                 _, fn, fd = op
-                b.new, b.x = _scaled(b.cp, fn, fd), _shares_scaled(b.cs, coprime(fd, fn))
-                _tail(b, False, None, False, ctx, out, coprime(fd, fn))
+                b.new, b.x = _scaled(b.cp, fn, fd), _shares_scaled(b.cs, fd, fn)
+                _tail(b, False, None, False, ctx, out, (fd, fn))
             elif code == _ISSUE:
                 _issue(op, b, ctx, out)
             elif code == _NONE:
@@ -305,12 +313,10 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
                 _, snapshot = op
                 b.snaps[snapshot] = b.state()
                 out.append(b)
-            elif code == _RECOMPUTE:
-                _recompute(op, b, ctx, out)
             elif code == _MERGER:                              # prices x old/new, shares x new/old
                 _, rn, rd = op
                 b.p, b.cp, b.l = _scaled(b.p, rd, rn), _scaled(b.cp, rd, rn), _scaled(b.l, rd, rn)
-                b.s, b.cs = _shares_scaled(b.s, coprime(rn, rd)), _shares_scaled(b.cs, coprime(rn, rd))
+                b.s, b.cs = _shares_scaled(b.s, rn, rd), _shares_scaled(b.cs, rn, rd)
                 out.append(b)
             elif code == _OTHER:                               # §4(g)(ii) the Board's price
                 _, pn, pd = op
@@ -376,23 +382,43 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
         _tail(b, False, None, True, ctx, out)
 
 
-def _recompute(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
-    """§4(e)(ii): the alternative history run from its snapshot, for each branch it makes."""
+def _recompute(op: tuple, branches: list, ctx: _Context, out: list) -> None:
+    """§4(e)(ii): the alternative history run from its snapshot, once for all the branches that
+    share that snapshot (they forked after it), its branches then cut along the main branches."""
     _, snapshot, rest = op
-    for sub in _walk(rest, [_Branch(b.xs, b.snaps[snapshot], b.snaps)], ctx):
-        mine = _Branch(sub.xs, b.state(), sub.snaps)
-        mine.new = sub.cp
-        same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)
-        if moved is not None:
-            moved.x = sub.cs
-            _tail(moved, False, None, True, ctx, out)
-        if same is not None:
-            same.x = same.cs
-            _tail(same, False, None, True, ctx, out)
+    marks = [o[1] for o in rest if o[0] == _MARK]            # the snapshots the alternative records
+    starts: dict[int, list] = {}
+    for b in branches:
+        starts.setdefault(id(b.snaps[snapshot]), []).append(b)
+    for mains in starts.values():
+        first = mains[0]
+        if len(mains) == 1:
+            xs, owner = first.xs, None
+        else:
+            owner = {x: b for b in mains for x in b.xs}
+            xs = _ascending(owner)
+        for sub in _walk(rest, [_Branch(xs, first.snaps[snapshot], dict(first.snaps))], ctx):
+            if owner is None:
+                parts = {first: sub.xs}
+            else:
+                parts = {}
+                for x in sub.xs:
+                    parts.setdefault(owner[x], []).append(x)
+            for main, mine_xs in parts.items():
+                snaps = {**main.snaps, **{k: sub.snaps[k] for k in marks}}   # each branch its own
+                mine = _Branch(mine_xs, main.state(), snaps)
+                mine.new = sub.cp
+                same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)
+                if moved is not None:
+                    moved.x = sub.cs
+                    _tail(moved, False, None, True, ctx, out)
+                if same is not None:
+                    same.x = same.cs
+                    _tail(same, False, None, True, ctx, out)
 
 
-def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: _Context, out: list,
-          shares_by: Fraction | None = None) -> None:
+def _tail(b: _Branch, upward: bool, unit: tuple | None, rounding: bool, ctx: _Context, out: list,
+          shares_by: tuple | None = None) -> None:
     """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``engine.rules.settle``, in its order, per branch
     (``shares_by``: a §4(b)/(c) share-count sentence, applied even where the price change is carried)."""
     moved = _above(b.new, b.cp)                                 # new - cp, for both decisions below
@@ -402,8 +428,10 @@ def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: 
             out.append(up)
         if b is None:
             return
-    if unit is not None and unit != 1:
-        b.e = b.e * unit
+    if unit is not None and unit[0] != unit[1]:
+        en, ed = b.e[0] * unit[0], b.e[1] * unit[1]
+        g = gcd(en, ed)
+        b.e = (en // g, ed // g)
     work = []
     same, moved = _split(b, moved, _EQ)
     if moved is not None:
@@ -428,7 +456,7 @@ def _tail(b: _Branch, upward: bool, unit: Fraction | None, rounding: bool, ctx: 
             if small is not None:
                 small.cp, small.cs = small.new, small.x
                 if shares_by is not None:
-                    small.s = _shares_scaled(small.s, shares_by)
+                    small.s = _shares_scaled(small.s, *shares_by)
                 out.append(small)
             if more is not None:
                 _apply(more, upward, rounding, (da, db), ctx, out)
@@ -457,9 +485,9 @@ def _apply(b: _Branch, upward: bool, rounding: bool, above_p: tuple, ctx: _Conte
                 above.new = above.p
             pieces = [p for p in (above, rest) if p is not None]
         for b in pieces:
-            if b.e != 1:                                      # lowest, restated through pending units
-                b.l = _scaled(b.l, b.e.numerator, b.e.denominator)
-                b.e = _ONE
+            if b.e[0] != b.e[1]:                              # lowest, restated through pending units
+                b.l = _scaled(b.l, *b.e)
+                b.e = _UNIT
             lower, rest = _split(b, _above(b.l, b.new), _GT)
             if lower is not None:
                 lower.l = lower.new

@@ -32,9 +32,9 @@ from .capital import Capital
 from .errors import WarrantError
 from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
-                     alternative_history, sort_events)
+                     alternative_history, dispatch, sort_events)
 from .numbers import coprime, share_count, shares_of
-from .terms import Holding, Terms
+from .terms import BROAD_WEIGHTED_AVERAGE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
 
 # Op codes of the compiled program.
 from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, ISSUE as _ISSUE, MARK as _MARK,
@@ -52,8 +52,9 @@ _company = attrgetter(*_COMPANY_FIELDS)
 
 
 def forget_programs() -> None:
-    """Empty the cache of compiled programs (for a benchmark of a ledger never seen)."""
+    """Empty the caches of compiled programs (for a benchmark of a ledger never seen)."""
     _PROGRAMS.clear()
+    _COMPILED.clear()
 
 
 def group_key(terms: Terms, dates: Sequence[date]) -> tuple:
@@ -106,7 +107,7 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
             price, factor = group.answers[(p.numerator, p.denominator)]
             if price is None:
                 raise WarrantError(factor)   # the ledger's refusal for this warrant: a new exception each time
-            append((price, h.warrant_shares if factor == 1 else share_count(factor * h.warrant_shares)))
+            append((price, h.warrant_shares if factor is None else share_count(factor * h.warrant_shares)))
         else:
             append(group.run(p, h.warrant_shares))
     return out
@@ -128,9 +129,11 @@ _ONE = Fraction(1)
 
 # A group with at least this many distinct starting prices runs once per branch of warrants
 # taking the same decisions (engine.piecewise) instead of once per price. A branch costs two to
-# three price runs; over the benchmark ledger the branches pay from 4 to 8 prices (full ratchet)
-# and from 8 to 32 (weighted average, where prices share fewer decisions).
-PIECEWISE_AFTER = 16
+# three price runs. Measured on issue 17's register books (bench/bench_register_book.py, Issue
+# Dates spread across the 100-event ledger: groups of about 13 prices), with share forms and units
+# on int pairs and a recomputation run once per shared snapshot: 4 took 12% less CPU than 16, 2
+# and 8 no less than 4.
+PIECEWISE_AFTER = 4
 
 
 class _Group:
@@ -141,7 +144,7 @@ class _Group:
 
     def __init__(self, program: tuple, terms: Terms) -> None:
         self.program, self.terms, self.runs = program, terms, 0
-        # linear runs at one share, by price: (price, shares factor), or (None, the refusal's text)
+        # linear runs at one share, by price: (price, shares factor or None for 1), or (None, the refusal's text)
         self.answers: dict[tuple[int, int], tuple] = {}
 
     def answer_prices(self, prices: dict) -> None:
@@ -156,6 +159,9 @@ class _Group:
                     answers[(n, d)] = self.run(coprime(n, d), _ONE)
                 except WarrantError as refusal:
                     answers[(n, d)] = (None, str(refusal))
+        for x, (price, factor) in answers.items():
+            if price is not None and factor == 1:
+                answers[x] = (price, None)           # the warrant's own count, unchanged
 
     def run(self, price: Fraction, shares: int | Fraction) -> tuple[Fraction, int | Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
@@ -165,11 +171,24 @@ class _Group:
         return coprime(*rules.shown(after)), shares_of(after[2], after[3])   # §4(h): the lowest price made
 
 
-# Compiled programs by (ledger content, capital terms, events before the Issue Date): a ledger
-# seen before is not compiled again. Bounded: the oldest program is forgotten first. A program
-# holds numbers and refusal texts only, never an exception object.
+# Compiled programs by (ledger content, capital terms, events before the Issue Date, method): a
+# ledger seen before is not compiled again. The capital bookkeeping (the costly part) is kept by
+# the first three in _COMPILED, and shared by the methods. Bounded: the oldest program is
+# forgotten first. A program holds numbers and refusal texts only, never an exception object.
 _PROGRAMS: OrderedDict[tuple, tuple] = OrderedDict()
+_COMPILED: OrderedDict[tuple, tuple] = OrderedDict()
 PROGRAM_CACHE_SIZE = 256
+
+
+def _cached(cache: OrderedDict, key: tuple, make) -> tuple:
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = make()
+        if len(cache) > PROGRAM_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return value
 
 
 def program_for(terms: Terms, ledger: tuple, content: Hashed | None = None, company: tuple | None = None,
@@ -177,15 +196,40 @@ def program_for(terms: Terms, ledger: tuple, content: Hashed | None = None, comp
     """The program of a sorted ledger for warrants in ``terms``' group (see :func:`group_key`)."""
     if company is None or cut is None:
         company, cut = group_key(terms, [e.date for e in ledger])
-    key = (content or Hashed(ledger), company[:_PROGRAM_FIELDS], cut)
-    program = _PROGRAMS.get(key)
-    if program is None:
-        program = _PROGRAMS[key] = compile_ledger(terms, ledger)
-        if len(_PROGRAMS) > PROGRAM_CACHE_SIZE:
-            _PROGRAMS.popitem(last=False)
-    else:
-        _PROGRAMS.move_to_end(key)
-    return program
+    shared = (content or Hashed(ledger), company[:_PROGRAM_FIELDS], cut)
+    return _cached(_PROGRAMS, shared + (terms.anti_dilution,), lambda: compile_ledger(
+        terms, ledger, _cached(_COMPILED, shared, lambda: _compile(terms, tuple(ledger))[0])))
+
+
+def compile_ledger(terms: Terms, ledger: Sequence[Event], ops: tuple | None = None) -> tuple:
+    """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings and
+    method (``ops``: the ledger's ops for every method, when already compiled)."""
+    if ops is None:
+        ops = _compile(terms, tuple(ledger))[0]
+    return _shared(_for_method(ops, terms.anti_dilution))
+
+
+def _for_method(ops: tuple, method: str) -> tuple:
+    """The ops a warrant of ``method`` needs: each ISSUE with its method's constants only (None for
+    the others), no ISSUE under NO_ANTI_DILUTION (§4(d): no method, no move), no op that moves nothing,
+    and no §4(e)(ii) recomputation whose alternative history runs the very ops run so far (its
+    recomputed state is the state in effect: no effect). A run of fewer ops gives the same state."""
+    out: list = []
+    for op in ops:
+        code = op[0]
+        if code == _NONE or (code == _ISSUE and method == NO_ANTI_DILUTION):
+            continue
+        if code == _ISSUE:
+            _, qn, qd, broad, narrow, floor, row = op
+            op = (_ISSUE, qn, qd, broad if method == BROAD_WEIGHTED_AVERAGE else None,
+                  narrow if method == NARROW_WEIGHTED_AVERAGE else None, floor, row)
+        elif code == _RECOMPUTE:
+            sub = _for_method(op[1], method)
+            if len(sub) == len(out) and sub == tuple(out):
+                continue
+            op = (_RECOMPUTE, sub)
+        out.append(op)
+    return tuple(out)
 
 
 def _shared(program: tuple) -> tuple:
@@ -298,11 +342,6 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
     return s
 
 
-def compile_ledger(terms: Terms, ledger: Sequence[Event]) -> tuple:
-    """The price program of a sorted ledger for warrants sharing ``terms``' company-level settings."""
-    return _shared(_compile(terms, tuple(ledger))[0])
-
-
 def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tuple, Capital]:
     """The ops of a sorted ledger, and the capital after it.
 
@@ -333,7 +372,7 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
                 c = cap.before_issue(c, e)
             else:
                 c = cap.stated(c, e)[0]
-                op, c = _compile_one(terms, ledger, i, e, c, seen)
+                op, c = dispatch(e, _STEPS)(terms, ledger, i, e, c, seen)
                 ops.append(op)
         except WarrantError as err:
             # The reference fold raises when it reaches this event: so does the program.
@@ -343,36 +382,46 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
     return tuple(ops), c
 
 
-def _compile_one(terms: Terms, ledger: tuple, i: int, e: Event, c: Capital, seen: list) -> tuple[tuple, Capital]:
-    if isinstance(e, Resize):
-        return (_RESIZE, *rules.ratio(e.new, e.old), e.new < e.old), cap.resized(c, e)
-    if isinstance(e, StockDividend):
-        after, before = cap.dividend(c, e)
-        return (_DIVIDEND, *rules.dividend_factor(before, e.shares)), after
-    if isinstance(e, Issue):
-        if e.ref in c.rights:
-            return (_NONE,), cap.rights_exercised(c, e)[0]
-        if e.ref and cap.sheltered(terms, c, e):
-            return (_NONE,), cap.grant_exercised(c, e)
-        counted, management = cap.additional_shares(terms, e, c)
-        op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
-        return op, cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
-    if isinstance(e, Grant):
-        cap.check_new_ref(c, e)
-        counted, management = cap.additional_shares(terms, e, c)
-        op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
-        return op, cap.granted(c, e, management)
-    if isinstance(e, (Amend, Expire)):
-        return _compile_recompute(terms, ledger, i, e, c, seen)
-    if isinstance(e, Treasury):
-        return (_NONE,), cap.treasury(c, e)[0]
-    if isinstance(e, Merger):
-        return (_MERGER, *rules.ratio(e.new, e.old)), cap.merged(c, e.new / e.old)
-    if isinstance(e, Exercise):
-        return (_EXERCISE, e.shares, e.row), cap.exercised_by_holder(c, e)
-    if isinstance(e, Other):
-        return (_OTHER, e.price.numerator, e.price.denominator), c
-    raise cap.unsupported(e)  # pragma: no cover
+def _resize(terms: Terms, ledger: tuple, i: int, e: Resize, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_RESIZE, *rules.ratio(e.new, e.old), e.new < e.old), cap.resized(c, e)
+
+
+def _dividend(terms: Terms, ledger: tuple, i: int, e: StockDividend, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    after, before = cap.dividend(c, e)
+    return (_DIVIDEND, *rules.dividend_factor(before, e.shares)), after
+
+
+def _issue(terms: Terms, ledger: tuple, i: int, e: Issue, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    if e.ref in c.rights:
+        return (_NONE,), cap.rights_exercised(c, e)[0]
+    if e.ref and cap.sheltered(terms, c, e):
+        return (_NONE,), cap.grant_exercised(c, e)
+    counted, management = cap.additional_shares(terms, e, c)
+    op = _price_op(terms, e, c, counted, e.consideration * counted / e.shares if counted else 0)
+    return op, cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
+
+
+def _grant(terms: Terms, ledger: tuple, i: int, e: Grant, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    cap.check_new_ref(c, e)
+    counted, management = cap.additional_shares(terms, e, c)
+    op = _price_op(terms, e, c, counted, (e.consideration + e.additional) * counted / e.shares if counted else 0)
+    return op, cap.granted(c, e, management)
+
+
+def _treasury(terms: Terms, ledger: tuple, i: int, e: Treasury, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_NONE,), cap.treasury(c, e)[0]
+
+
+def _merger(terms: Terms, ledger: tuple, i: int, e: Merger, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_MERGER, *rules.ratio(e.new, e.old)), cap.merged(c, e.new / e.old)
+
+
+def _exercise(terms: Terms, ledger: tuple, i: int, e: Exercise, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_EXERCISE, e.shares, e.row), cap.exercised_by_holder(c, e)
+
+
+def _other(terms: Terms, ledger: tuple, i: int, e: Other, c: Capital, seen: list) -> tuple[tuple, Capital]:
+    return (_OTHER, e.price.numerator, e.price.denominator), c
 
 
 def _price_op(terms: Terms, e: Issue | Grant, c: Capital, counted: Fraction, consideration: Fraction) -> tuple:
@@ -400,3 +449,8 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
     grants = {**c.grants, e.ref: replace(current, grant=new_grant or current.grant,
                                          expired=e.date if isinstance(e, Expire) else None)}
     return (_RECOMPUTE, sub), replace(redone, grants=grants, rights=c.rights)
+
+
+# engine.events.dispatch's table: each kind's op and capital after, called (terms, ledger, i, event, capital, seen).
+_STEPS = {"resize": _resize, "dividend": _dividend, "issue": _issue, "grant": _grant, "recompute": _compile_recompute,
+          "treasury": _treasury, "merger": _merger, "exercise": _exercise, "other": _other}

@@ -34,7 +34,7 @@ from typing import Sequence
 from . import capital as cap
 from . import rules
 from .capital import Capital
-from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury)
+from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, dispatch
 from .ledger import Histories, State, TrailRow, explain_step
 from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
@@ -109,10 +109,7 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
         return _with_capital(s, cap.before_issue(c, e)), NO_EFFECT, "§4(e)", None     # §4(e): "after the date hereof"
     if e.outstanding is not None:
         c = cap.stated(c, e)[0]
-    kind = _KINDS.get(type(e))
-    if kind is None:
-        raise cap.unsupported(e)
-    return kind(terms, ledger, i, e, s, c, histories)
+    return dispatch(e, _STEPS)(terms, ledger, i, e, s, c, histories)
 
 
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
@@ -217,6 +214,6 @@ def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, s: Fas
     return after, APPLIED, "§1(c)", None
 
 
-# The step of each event kind (the parser makes only these).
-_KINDS = {Issue: _issue, Grant: _grant, Resize: _resize, StockDividend: _dividend, Amend: _recompute,
-          Expire: _recompute, Treasury: _treasury, Merger: _merger, Exercise: _exercise, Other: _other}
+# engine.events.dispatch's table: each kind's step, called (terms, ledger, i, event, state, capital, histories).
+_STEPS = {"resize": _resize, "dividend": _dividend, "issue": _issue, "grant": _grant, "recompute": _recompute,
+          "treasury": _treasury, "merger": _merger, "exercise": _exercise, "other": _other}

@@ -145,6 +145,38 @@ def test_warrants_issued_between_the_same_events_share_one_program():
     clear_caches()
 
 
+def test_a_program_for_method_none_recomputes_nothing():
+    """Anti-Dilution NONE: §4(d) moves no price, so neither the grant (§4(e), a deemed issue at $5,000 /
+    1,000,000 = $0.005 a share, below D-1's $0.01) nor its amendment's recomputation (§4(e)(ii)) moves
+    the price: $0.01 and the Warrant Shares stay. Its program keeps no ISSUE and no recomputation; the
+    full ratchet's keeps both (the grant moves its price), and answers as the reference fold."""
+    from engine import d1_terms, ops
+    from tests.ledger_text import ledger
+    book = ledger("2001-06-01 | OPTIONS | ref=G1 | shares=1000000 | consideration=0 | additional_consideration=5000\n"
+                  "2001-09-01 | AMEND | ref=G1 | additional_consideration=20000")
+    none, ratchet = d1_terms(anti_dilution="NONE"), d1_terms()
+    clear_caches()
+
+    def codes(t):
+        return {op[0] for op in _REGISTER.program_for(t, book)}
+    assert not codes(none) & {ops.ISSUE, ops.RECOMPUTE}
+    assert {ops.ISSUE, ops.RECOMPUTE} <= codes(ratchet)
+    assert register([none], book, AS_OF) == [(F(1, 100), none.warrant_shares)]
+    assert register([ratchet], book, AS_OF) == [_reference(ratchet, book)]
+    clear_caches()
+
+
+def test_one_dispatch_every_driver_takes_every_kind():
+    """engine.events.STEPS is the one dispatch by event kind: the reference fold, the trail and the register's
+    compiler each give a step for every name in it, and an object of no event kind is refused, named."""
+    from engine import events
+    names = set(events.STEPS.values())
+    for driver in ("engine.ledger", "engine.trail", "engine.register"):
+        assert set(sys.modules[driver]._STEPS) == names, driver
+    with pytest.raises(WarrantError, match="unsupported event 'a note'"):
+        events.dispatch("a note", sys.modules["engine.trail"]._STEPS)
+
+
 # §4(g)(iii) at its edge. D-1: $0.01, full ratchet (§4(d)), shares fixed. An issue at $0.0099 moves the
 # price by $0.0001 = exactly 1% of $0.01: "less than one percent" it is not, so the price is adjusted;
 # at $0.00991 the $0.00009 is carried.

@@ -1,0 +1,96 @@
+"""The engine's share of issue 17's register books (not a timed test): prints one JSON object.
+
+    python bench/bench_register_book.py [--shapes spread before] [--rows 1000 10000] [--runs 5]
+
+The books of ``bench/bench_workbook.py --shapes spread before`` (its distinct register, each
+price to the cent, four methods, both share rules, the 100-event ledger spread over six years;
+Issue Dates spread across the ledger or all before it), built here as the engine receives them
+(``engine.Terms`` and parsed events, what ``addin.excel.functions.warrant_register`` passes on),
+so that the time inside ``engine.register`` is seen apart from the command's start-up, the sheet
+reader and the rows' conversion. The engine's caches are emptied before each run (a book
+recalculated in a new process compiles every program). Beside it, in the same run and
+interleaved, its floor: one ``Decimal`` multiply-compare per warrant-event seen (the events after
+each warrant's Issue Date), the inexact language floor of any per-warrant fold. Medians of
+``--runs`` runs; ``per_warrant_us`` shows the growth (linear: flat).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from engine import clear_caches, d1_terms, parse_events, register  # noqa: E402
+
+from workloads import (AS_OF, FULLY_DILUTED, OUTSTANDING, SIX_YEARS, distinct_register, issue_dates,  # noqa: E402
+                       ledger_rows)
+
+
+def book(rows: int, shape: str) -> tuple[list, tuple]:
+    """The register book's terms and ledger, as bench_workbook.make_book writes them."""
+    ledger = parse_events(ledger_rows(span_days=SIX_YEARS))
+    classes: dict = {}                          # as the sheet's rows of one class share its converted terms
+    terms = []
+    for (w, s, c, m, sa), day in zip(distinct_register(rows), issue_dates(rows, shape)):
+        base = classes.get((m, sa))
+        if base is None:
+            base = classes[(m, sa)] = d1_terms(anti_dilution=m, share_adjustment=sa, common_outstanding=OUTSTANDING,
+                                               fully_diluted=FULLY_DILUTED)
+        terms.append(replace(base, warrant=w, warrant_shares=s, exercise_price=Fraction(c, 100), issue_date=day))
+    return terms, ledger
+
+
+def decimal_floor(terms: list, ledger: tuple) -> None:
+    """One Decimal multiply-compare per warrant-event seen (events after the warrant's Issue Date)."""
+    dates = [e.date for e in ledger]
+    factor, bound = Decimal(10) / Decimal(11), Decimal("0.00001")
+    for t in terms:
+        p = Decimal(t.exercise_price.numerator) / t.exercise_price.denominator
+        for d in dates:
+            if d > t.issue_date:
+                p = p * factor
+                if p < bound:
+                    p = bound
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def measure(rows: int, shape: str, runs: int) -> dict:
+    terms, ledger = book(rows, shape)
+    seen = sum(1 for t in terms for e in ledger if e.date > t.issue_date)
+    engine_s, floor_s = [], []
+    for _ in range(runs):                       # interleaved: the engine, then its floor
+        clear_caches()
+        engine_s.append(timed(lambda: register(terms, ledger, AS_OF)))
+        floor_s.append(timed(lambda: decimal_floor(terms, ledger)))
+    e, f = statistics.median(engine_s), statistics.median(floor_s)
+    return {"shape": shape, "rows": rows, "events": len(ledger), "warrant_events_seen": seen,
+            "engine_register_s": round(e, 4), "per_warrant_us": round(e / rows * 1e6, 1),
+            "floor_decimal_per_event_seen_s": round(f, 4), "engine_over_floor": round(e / f, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000])
+    ap.add_argument("--shapes", nargs="+", default=["spread", "before"])
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    books = [measure(n, shape, args.runs) for shape in args.shapes for n in args.rows]
+    print(json.dumps({"python": sys.version.split()[0], "runs": args.runs, "books": books}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
