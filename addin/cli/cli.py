@@ -326,7 +326,7 @@ class _DateTracer:
         formula = self._formula(key)
         found = {n for n in self.names if re.search(rf"\b{n}\b", formula, re.IGNORECASE)}
         if depth < 8:
-            from openpyxl.utils import column_index_from_string  # noqa: PLC0415
+            from addin.recalc.xlutils import column_index_from_string  # noqa: PLC0415
             for m in self._REF.finditer(re.sub(r'"[^"]*"', "", formula)):
                 sheet = (m.group(1) or "").replace("''", "'") or m.group(2) or key[0]
                 r1, c1 = int(m.group(4)), column_index_from_string(m.group(3))
