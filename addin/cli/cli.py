@@ -39,7 +39,7 @@ from addin.safewrite import OutputError, check_target, write_atomic
 from addin.cli.terminal import shown
 from addin.recalc.bookio import CAPS, BookError, check_output, load_book, require_names, save_atomic
 # the evaluator loads when a book is first recalculated (addin/recalc/__init__.py), and the catalog
-# (with the engine) in the commands that call it: `warrants --help`, `new`, `samples` load neither
+# (with the engine) in the commands that call it: `--help`, `--version`, `new`, `samples` load neither
 from addin.recalc import XLError, cell_key, json_value, recalc_file, recalc_workbook
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ catalog = None   # the catalog the recalculation calls, passed in: addin.excel.c
 
 
 def _catalog():
-    """The catalog, imported by the commands that recalculate (with it the engine: ~0.05 s that
-    `warrants --help`, `new` or `samples` need not spend)."""
+    """The catalog, imported by the commands that recalculate (~0.05 s with the engine, which
+    `warrants --help` or `samples` need not spend)."""
     global catalog
     if catalog is None:
         from addin.excel import catalog as module  # noqa: PLC0415
@@ -326,7 +326,7 @@ class _DateTracer:
         formula = self._formula(key)
         found = {n for n in self.names if re.search(rf"\b{n}\b", formula, re.IGNORECASE)}
         if depth < 8:
-            from openpyxl.utils import column_index_from_string  # noqa: PLC0415
+            from addin.recalc.xlutils import column_index_from_string  # noqa: PLC0415
             for m in self._REF.finditer(re.sub(r'"[^"]*"', "", formula)):
                 sheet = (m.group(1) or "").replace("''", "'") or m.group(2) or key[0]
                 r1, c1 = int(m.group(4)), column_index_from_string(m.group(3))
