@@ -222,3 +222,17 @@ def test_long_text_wraps_only_where_the_next_cell_would_clip_it(tmp_path):
     out, _ = _copy(tmp_path, src)
     back = openpyxl.load_workbook(out)["S"]
     assert [bool(back[f"A{r}"].alignment.wrap_text) for r in (1, 2, 3, 4)] == [True, False, True, True]
+
+
+def test_a_macro_enabled_copy_keeps_its_macros_byte_for_byte(tmp_path):
+    # .xlsm to .xlsm keeps the VBA project; .xlsm to .xlsx drops it (tests/test_recalc_cli.py)
+    src = FIXTURES / "xlcalculator" / "use_case_01.xlsm"
+    out, _ = _copy(tmp_path, src, "values.xlsm")
+    before, after = _parts(src), _parts(out)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["[Content_Types].xml"].replace(b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                                                b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/>',
+                                                b"") == before["[Content_Types].xml"].replace(
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.calcChain+xml"/>', b"")
+    assert b"macroEnabled" in after["[Content_Types].xml"]
