@@ -1,8 +1,8 @@
 """The ``warrants`` command: recalculate, check and run the macros on workbooks headless.
 
     warrants new OUT.xlsx [--preset D-1] [--terms terms.csv] [--events events.csv]
-    warrants recalc BOOK [-o OUT] [--json]
-    warrants check [PATH ...]                    (default: the sample workbooks)
+    warrants recalc BOOK [-o OUT] [--json] [--time-limit SECONDS] [--now DATE]
+    warrants check [PATH ...] [--time-limit SECONDS] [--now DATE]   (default: the sample workbooks)
     warrants samples FOLDER                      (copies of the sample workbooks)
     warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
     warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
