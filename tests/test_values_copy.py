@@ -236,3 +236,20 @@ def test_a_macro_enabled_copy_keeps_its_macros_byte_for_byte(tmp_path):
         b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
         b'spreadsheetml.calcChain+xml"/>', b"")
     assert b"macroEnabled" in after["[Content_Types].xml"]
+
+
+def test_a_values_copy_past_its_time_limit_stops_and_writes_nothing(tmp_path):
+    import time
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["A2"] = 1, "=A1+1"
+    src = tmp_path / "src.xlsx"
+    wb.save(src)
+    _wb, result = recalc_file(src, catalog, read_only=True)
+    with pytest.raises(BookError, match=r"src.xlsx: values copy stopped at S!A2 after \d+ s, past its time limit of "
+                                        r"5 s \(--time-limit SECONDS raises it; 0: none\); nothing written"):
+        copy_values(src, result, tmp_path / "out.xlsx", time_limit=5, started=time.monotonic() - 10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src.xlsx"]
+    copy_values(src, result, tmp_path / "out.xlsx", time_limit=60)
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["S"]["A2"].value == 2

@@ -40,6 +40,7 @@ import zipfile
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
@@ -150,6 +151,10 @@ def write_values(wb, result) -> None:
 
 
 # ----------------------------------------------------------------------------- the streamed copy
+
+class OutOfTime(Exception):
+    """The copy passed its deadline; the message is the cell it had reached."""
+
 
 class CopyError(Exception):
     """A book whose values copy cannot be streamed (one line naming the part and the place)."""
@@ -610,7 +615,7 @@ class _Sheet:
             self.write(f"</{self.prefix}row>")
 
     # -- the parse
-    def run(self, src) -> None:
+    def run(self, src, deadline: float | None = None) -> None:
         p = self.p = _parser()
         p.StartElementHandler, p.EndElementHandler = self.start, self.end
         try:
@@ -622,6 +627,8 @@ class _Sheet:
                         raise CopyError("not encoded in UTF-8 (the values copy writes UTF-8 into it)")
                 self.buf += chunk
                 p.Parse(chunk, False)
+                if deadline is not None and monotonic() > deadline:
+                    raise OutOfTime(f"{self.title}!{_letters(max(self.col, 1))}{max(self.row, 1)}")
                 self.drain()
             p.Parse(b"", True)
         except expat.ExpatError as exc:
@@ -790,7 +797,7 @@ def _copy_part(zin, info, zout, data: bytes | None = None) -> None:
         shutil.copyfileobj(src, dst, _CHUNK)
 
 
-def write_copy(source, result, target, *, keep_macros: bool) -> None:
+def write_copy(source, result, target, *, keep_macros: bool, deadline: float | None = None) -> None:
     """Write the values copy of ``source`` (a workbook file) with ``result``'s values to
     ``target`` (a new file), as the module's docstring says. Raises :class:`CopyError`."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900  # noqa: PLC0415
@@ -811,7 +818,7 @@ def write_copy(source, result, target, *, keep_macros: bool) -> None:
                 out = zipfile.ZipInfo(name, date_time=info.date_time)
                 out.compress_type = zipfile.ZIP_DEFLATED
                 with zin.open(info) as src, zout.open(out, "w", force_zip64=info.file_size > 1 << 29) as dst:
-                    _Sheet(name, title, by_sheet.get(title, []), result.values, styles, epoch, dst).run(src)
+                    _Sheet(name, title, by_sheet.get(title, []), result.values, styles, epoch, dst).run(src, deadline)
             elif name == pkg.styles:
                 later.append(info)            # written once the sheets have asked for their formats
             elif name == "[Content_Types].xml":
@@ -839,18 +846,25 @@ def write_copy(source, result, target, *, keep_macros: bool) -> None:
             _copy_part(zin, info, zout, rendered)
 
 
-def copy_values(source, result, out) -> Path:
+def copy_values(source, result, out, *, time_limit: float | None = None, started: float | None = None) -> Path:
     """Write the values copy of workbook ``source`` recalculated as ``result`` to ``out``, the safe
     way (addin/safewrite.py: a temporary file beside it, one atomic rename; the source is only
     read). A macro-enabled book copied to ``.xlsx`` loses its macros. Raises ``BookError`` with one
-    line for a place or a book the copy refuses."""
+    line for a place or a book the copy refuses, and when the copy passes ``time_limit`` seconds
+    counted from ``started`` (a ``time.monotonic()`` value; default: now), naming the cell it had
+    reached (nothing is written)."""
     from addin.safewrite import OutputError, write_atomic  # noqa: PLC0415
 
     from .bookio import BookError, check_output  # noqa: PLC0415
     out = check_output(out, source)
     keep_macros = out.suffix.lower() == ".xlsm"
+    started = monotonic() if started is None else started
+    deadline = None if time_limit is None else started + time_limit
     try:
-        return write_atomic(out, lambda tmp: write_copy(source, result, tmp, keep_macros=keep_macros))
+        return write_atomic(out, lambda tmp: write_copy(source, result, tmp, keep_macros=keep_macros, deadline=deadline))
+    except OutOfTime as exc:
+        raise BookError(f"{source}: values copy stopped at {exc} after {monotonic() - started:.0f} s, past its time "
+                        f"limit of {time_limit:g} s (--time-limit SECONDS raises it; 0: none); nothing written") from None
     except OutputError as exc:
         raise BookError(str(exc)) from None
     except CopyError as exc:
