@@ -41,6 +41,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import monotonic
+from typing import NamedTuple
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
@@ -71,11 +72,11 @@ def _date_format(v) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class CellForm:
+class CellForm(NamedTuple):
     """How one value is written: ``kind`` ``"e"`` (error), ``"b"``, ``"n"``, ``"s"`` (text),
     ``"d"`` (a date or time, written as its serial number) or ``""`` (empty); the value itself;
-    the number format the cell must get (None: keep its own); whether it must wrap."""
+    the number format the cell must get (None: keep its own); whether it must wrap. (A named
+    tuple: one is made per cell of a values copy.)"""
 
     kind: str
     value: object
@@ -489,6 +490,7 @@ class _Sheet:
         self.filled = False                   # the current cell holds a value (<v> or <is>)
         self.names: dict[str, str] = {}       # element name as written -> local name
         self.closings: dict[str, bytes] = {}  # element name as written -> its end tag
+        self.style_info: dict = {}            # s as written -> (index, s kept, number format, wraps)
 
     # -- output
     def copy_to(self, pos: int) -> None:
@@ -526,15 +528,20 @@ class _Sheet:
     def form(self, row: int, col: int, attrs: dict, clipped: bool = True) -> tuple[CellForm, str | None, int]:
         """The cell's :class:`CellForm`, its style attribute and style index as written."""
         v = self.values.get((self.title, row, col))
-        styles = self.styles
         s = attrs.get("s")
-        try:
-            style = int(s) if s is not None else 0
-        except ValueError:
-            style, s = 0, None                # not a style index: left out
+        known = self.style_info.get(s)
+        if known is None:
+            try:
+                style = int(s) if s is not None else 0
+            except ValueError:
+                style = 0                     # not a style index: left out
+            styles = self.styles
+            known = self.style_info[s] = (style, None if s is not None and str(style) != s.strip() else s,
+                                          styles.number_format(style) if styles else GENERAL,
+                                          styles.wraps(style) if styles else False)
+        style, s, number_format, wraps = known
         text_value = isinstance(v, str) and not isinstance(v, XLError)
-        form = cell_form(v, styles.number_format(style) if styles else GENERAL,
-                         styles.wraps(style) if styles else False, self.width(col) if text_value else 0, clipped)
+        form = cell_form(v, number_format, wraps, self.width(col) if text_value else 0, clipped)
         return form, s, style
 
     def cell_xml(self, row: int, col: int, attrs: dict, clipped: bool = True, form=None) -> str:
