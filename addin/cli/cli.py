@@ -28,9 +28,9 @@ import os
 import re
 import signal
 import sys
-from time import monotonic
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic
 from typing import List, Optional
 
 import typer

@@ -26,9 +26,9 @@ Dates follow the workbook's date system (1904 handled).
 """
 from __future__ import annotations
 
-from .bookio import CAPS, BookError, Caps, load_book
 from time import monotonic
 
+from .bookio import CAPS, BookError, Caps, load_book
 from .evaluate import Recalc, RecordedException, TimeLimitExceeded, no_gc, recalc_workbook as _recalc_workbook
 from .lib import FACTS, NATIVE
 from .parse import parse_area, parse_formula, split_sheet
