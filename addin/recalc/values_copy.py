@@ -45,6 +45,8 @@ from typing import NamedTuple
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils.cell import get_column_letter
+
 from addin.recalc.xlsxscan import BUILTIN_FORMATS, is_date_format
 
 from .values import XLError
@@ -109,7 +111,6 @@ def cell_form(v, number_format: str, wraps: bool, width: float, clipped: bool = 
 # ----------------------------------------------------------------------------- openpyxl's book
 
 def _width(ws, column: int, widths: dict) -> float:
-    from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
     w = widths.get((ws.title, column))
     if w is None:
         dim = ws.column_dimensions.get(get_column_letter(column))
@@ -206,14 +207,6 @@ def _xml_text(text: str) -> str:
 
 def _attrs(a: dict) -> str:
     return "".join(f" {k}={quoteattr(_NOT_XML.sub('', v))}" for k, v in a.items())
-
-
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 _COLUMNS: dict[str, int] = {}           # at most 18,278 entries: one per column name
@@ -551,12 +544,12 @@ class _Sheet:
             style = styles.variant(style, form.number_format, form.wrap)
             s = str(style)
         if len(attrs) <= 2 and attrs.keys() <= {"r", "s"}:        # the common cell: r and s need no escaping
-            head = f' r="{attrs["r"]}"' if "r" in attrs else f' r="{_letters(col)}{row}"'
+            head = f' r="{attrs["r"]}"' if "r" in attrs else f' r="{get_column_letter(col)}{row}"'
             if s is not None:
                 head += f' s="{s}"'
         else:
             kept = {k: val for k, val in attrs.items() if k not in ("t", "cm", "vm", "s")}
-            kept.setdefault("r", f"{_letters(col)}{row}")
+            kept.setdefault("r", f"{get_column_letter(col)}{row}")
             if s is not None:
                 kept["s"] = s
             head = _attrs(kept)
@@ -635,7 +628,7 @@ class _Sheet:
                 self.buf += chunk
                 p.Parse(chunk, False)
                 if deadline is not None and monotonic() > deadline:
-                    raise OutOfTime(f"{self.title}!{_letters(max(self.col, 1))}{max(self.row, 1)}")
+                    raise OutOfTime(f"{self.title}!{get_column_letter(max(self.col, 1))}{max(self.row, 1)}")
                 self.drain()
             p.Parse(b"", True)
         except expat.ExpatError as exc:
