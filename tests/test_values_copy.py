@@ -253,3 +253,40 @@ def test_a_values_copy_past_its_time_limit_stops_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src.xlsx"]
     copy_values(src, result, tmp_path / "out.xlsx", time_limit=60)
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")["S"]["A2"].value == 2
+
+
+@pytest.mark.parametrize("book", sorted((ROOT / "workbooks").glob("*.xlsx")) + [
+    FIXTURES / "xlcalculator" / "reader.xlsm", FIXTURES / "ironcalc" / "calc_tests__TEXT__CHAR.xlsx",
+    FIXTURES / "ironcalc" / "DynamicArrays.xlsx"], ids=lambda p: p.name)
+def test_the_copy_holds_what_the_recalculation_says_and_the_rest_as_it_was(tmp_path, book):
+    # every formula and spilled cell reads back as the recalculation's value (what --json prints),
+    # every other cell as the source holds it
+    import warnings
+    from addin.recalc.values import XLError as Error
+    out, result = _copy(tmp_path, book, "values" + book.suffix)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back, source = openpyxl.load_workbook(out), openpyxl.load_workbook(book)
+    written = set(result.cells())
+    for sheet, r, c in written:
+        want, got = result.values.get((sheet, r, c)), back[sheet].cell(r, c).value
+        if isinstance(want, float) and (want != want or want in (float("inf"), float("-inf"))):
+            want = "#NUM!"
+        elif isinstance(want, Error):
+            want = str(want)
+        elif want is None or isinstance(want, (dt.date, dt.time, dt.timedelta)):
+            continue                      # a blank cell; a date read back through its cell's format
+        elif isinstance(want, str) and any(ch < " " and ch not in "\t\n" for ch in want):
+            continue                      # written _x0007_ (ST_Xstring), which openpyxl does not unescape
+        if isinstance(got, (dt.datetime, dt.date, dt.time, dt.timedelta)) and isinstance(want, (int, float)):
+            from openpyxl.utils.datetime import to_excel
+            got = to_excel(got)            # a number in a date-formatted cell: openpyxl reads it as a date
+            assert got == pytest.approx(want, abs=1e-6), (sheet, r, c)     # openpyxl keeps microseconds
+            continue
+        assert got == want, (sheet, r, c)
+    for ws in source.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if (ws.title, cell.row, cell.column) not in written and cell.data_type != "f" and \
+                        not isinstance(cell.value, openpyxl.worksheet.formula.ArrayFormula):
+                    assert back[ws.title].cell(cell.row, cell.column).value == cell.value, (ws.title, cell.coordinate)

@@ -170,7 +170,8 @@ _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _MACRO_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"       # characters XML 1.0 cannot hold
-_ILLEGAL = re.compile(_CONTROL + "|_(?=x[0-9A-Fa-f]{4}_)")
+# in text also a carriage return, which XML reads back as a line feed (Excel writes _x000D_)
+_ILLEGAL = re.compile(_CONTROL[:-1] + "\r]|_(?=x[0-9A-Fa-f]{4}_)")
 _NOT_XML = re.compile(_CONTROL)
 _ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']""")
 
