@@ -176,13 +176,14 @@ def test_standard_output_closed(tmp_path):
 
 
 def test_sigterm_while_writing_ends_in_one_line_and_leaves_nothing(tmp_path):
-    # openpyxl's save is where the bytes are written: the signal arrives in the middle of the write
-    code = ("import os, signal, sys, openpyxl\n"
-            "real = openpyxl.Workbook.save\n"
-            "def save(self, path):\n"
-            "    real(self, path)\n"
+    # the values copy's writer is where the bytes are written: the signal arrives in the middle of the write
+    code = ("import os, signal, sys\n"
+            "from addin.recalc import values_copy\n"
+            "real = values_copy.write_copy\n"
+            "def write_copy(*args, **kwargs):\n"
+            "    real(*args, **kwargs)\n"
             "    os.kill(os.getpid(), signal.SIGTERM)\n"
-            "openpyxl.Workbook.save = save\n"
+            "values_copy.write_copy = write_copy\n"
             "sys.argv[0] = 'warrants'\n"
             "from addin.cli.launch import command; command()\n")
     folder = tmp_path / "out"

@@ -222,3 +222,71 @@ def test_long_text_wraps_only_where_the_next_cell_would_clip_it(tmp_path):
     out, _ = _copy(tmp_path, src)
     back = openpyxl.load_workbook(out)["S"]
     assert [bool(back[f"A{r}"].alignment.wrap_text) for r in (1, 2, 3, 4)] == [True, False, True, True]
+
+
+def test_a_macro_enabled_copy_keeps_its_macros_byte_for_byte(tmp_path):
+    # .xlsm to .xlsm keeps the VBA project; .xlsm to .xlsx drops it (tests/test_recalc_cli.py)
+    src = FIXTURES / "xlcalculator" / "use_case_01.xlsm"
+    out, _ = _copy(tmp_path, src, "values.xlsm")
+    before, after = _parts(src), _parts(out)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["[Content_Types].xml"].replace(b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                                                b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/>',
+                                                b"") == before["[Content_Types].xml"].replace(
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.calcChain+xml"/>', b"")
+    assert b"macroEnabled" in after["[Content_Types].xml"]
+
+
+def test_a_values_copy_past_its_time_limit_stops_and_writes_nothing(tmp_path):
+    import time
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["A2"] = 1, "=A1+1"
+    src = tmp_path / "src.xlsx"
+    wb.save(src)
+    _wb, result = recalc_file(src, catalog, read_only=True)
+    with pytest.raises(BookError, match=r"src.xlsx: values copy stopped at S!A2 after \d+ s, past its time limit of "
+                                        r"5 s \(--time-limit SECONDS raises it; 0: none\); nothing written"):
+        copy_values(src, result, tmp_path / "out.xlsx", time_limit=5, started=time.monotonic() - 10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src.xlsx"]
+    copy_values(src, result, tmp_path / "out.xlsx", time_limit=60)
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["S"]["A2"].value == 2
+
+
+@pytest.mark.parametrize("book", sorted((ROOT / "workbooks").glob("*.xlsx")) + [
+    FIXTURES / "xlcalculator" / "reader.xlsm", FIXTURES / "ironcalc" / "calc_tests__TEXT__CHAR.xlsx",
+    FIXTURES / "ironcalc" / "DynamicArrays.xlsx"], ids=lambda p: p.name)
+def test_the_copy_holds_what_the_recalculation_says_and_the_rest_as_it_was(tmp_path, book):
+    # every formula and spilled cell reads back as the recalculation's value (what --json prints),
+    # every other cell as the source holds it
+    import warnings
+    from addin.recalc.values import XLError as Error
+    out, result = _copy(tmp_path, book, "values" + book.suffix)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back, source = openpyxl.load_workbook(out), openpyxl.load_workbook(book)
+    written = set(result.cells())
+    for sheet, r, c in written:
+        want, got = result.values.get((sheet, r, c)), back[sheet].cell(r, c).value
+        if isinstance(want, float) and (want != want or want in (float("inf"), float("-inf"))):
+            want = "#NUM!"
+        elif isinstance(want, Error):
+            want = str(want)
+        elif want is None or isinstance(want, (dt.date, dt.time, dt.timedelta)):
+            continue                      # a blank cell; a date read back through its cell's format
+        elif isinstance(want, str) and any(ch < " " and ch not in "\t\n" for ch in want):
+            continue                      # written _x0007_ (ST_Xstring), which openpyxl does not unescape
+        if isinstance(got, (dt.datetime, dt.date, dt.time, dt.timedelta)) and isinstance(want, (int, float)):
+            from openpyxl.utils.datetime import to_excel
+            got = to_excel(got)            # a number in a date-formatted cell: openpyxl reads it as a date
+            assert got == pytest.approx(want, abs=1e-6), (sheet, r, c)     # openpyxl keeps microseconds
+            continue
+        assert got == want, (sheet, r, c)
+    for ws in source.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if (ws.title, cell.row, cell.column) not in written and cell.data_type != "f" and \
+                        not isinstance(cell.value, openpyxl.worksheet.formula.ArrayFormula):
+                    assert back[ws.title].cell(cell.row, cell.column).value == cell.value, (ws.title, cell.coordinate)

@@ -1,8 +1,8 @@
 """The ``warrants`` command: recalculate, check and run the macros on workbooks headless.
 
     warrants new OUT.xlsx [--preset D-1] [--terms terms.csv] [--events events.csv]
-    warrants recalc BOOK [-o OUT] [--json]
-    warrants check [PATH ...]                    (default: the sample workbooks)
+    warrants recalc BOOK [-o OUT] [--json] [--time-limit SECONDS] [--now DATE]
+    warrants check [PATH ...] [--time-limit SECONDS] [--now DATE]   (default: the sample workbooks)
     warrants samples FOLDER                      (copies of the sample workbooks)
     warrants certificate BOOK [--as-of DATE] [-o OUT] [--pdf OUT.pdf]
     warrants purchase-form BOOK [-o OUT] [--pdf OUT.pdf]
@@ -30,6 +30,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, List, Optional
 
 import typer
@@ -413,8 +414,8 @@ CAPS_HELP = (f"Caps: a book is refused (exit 2) when one part of the file inflat
 
 TIME_LIMIT_OPTION = typer.Option(
     120.0, "--time-limit", min=0, metavar="SECONDS",
-    help="Stop a recalculation (of each book) that passes this many seconds, loading included, with one line "
-         "naming the cell it was on (exit 2); 0: no limit.")
+    help="Stop a recalculation (of each book) that passes this many seconds, loading and a values copy's writing "
+         "included, with one line naming the cell it was on (exit 2; no copy written); 0: no limit.")
 NOW_OPTION = typer.Option(
     None, "--now", metavar="DATE[THH:MM[:SS]]",
     help="Pin TODAY() and NOW() to this date or date-time (2024-01-10, 2024-01-10T18:00), so that results do not "
@@ -456,6 +457,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
            time_limit: float = TIME_LIMIT_OPTION, now: Optional[str] = NOW_OPTION):
     pinned = _parse_now(now)
     catalog = _catalog()
+    started = monotonic()                 # --time-limit counts the recalculation and the copy together
     if output is not None:
         if _same_file(book, output):
             raise _fail(f"{output}: refusing to overwrite the input workbook")
@@ -474,7 +476,8 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
         from addin.recalc.values_copy import copy_values  # noqa: PLC0415
         try:
             with _stage(book, f"writing {output.name}"):
-                copy_values(book, result, output)     # part by part; the input file is only read
+                copy_values(book, result, output,     # part by part; the input file is only read
+                            time_limit=time_limit or None, started=started)
         except BookError as exc:
             raise _fail(str(exc)) from None
         except OSError as exc:

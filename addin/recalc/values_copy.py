@@ -40,8 +40,12 @@ import zipfile
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic
+from typing import NamedTuple
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
+
+from openpyxl.utils.cell import get_column_letter
 
 from addin.recalc.xlsxscan import BUILTIN_FORMATS, is_date_format
 
@@ -70,11 +74,11 @@ def _date_format(v) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class CellForm:
+class CellForm(NamedTuple):
     """How one value is written: ``kind`` ``"e"`` (error), ``"b"``, ``"n"``, ``"s"`` (text),
     ``"d"`` (a date or time, written as its serial number) or ``""`` (empty); the value itself;
-    the number format the cell must get (None: keep its own); whether it must wrap."""
+    the number format the cell must get (None: keep its own); whether it must wrap. (A named
+    tuple: one is made per cell of a values copy.)"""
 
     kind: str
     value: object
@@ -107,7 +111,6 @@ def cell_form(v, number_format: str, wraps: bool, width: float, clipped: bool = 
 # ----------------------------------------------------------------------------- openpyxl's book
 
 def _width(ws, column: int, widths: dict) -> float:
-    from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415
     w = widths.get((ws.title, column))
     if w is None:
         dim = ws.column_dimensions.get(get_column_letter(column))
@@ -151,6 +154,10 @@ def write_values(wb, result) -> None:
 
 # ----------------------------------------------------------------------------- the streamed copy
 
+class OutOfTime(Exception):
+    """The copy passed its deadline; the message is the cell it had reached."""
+
+
 class CopyError(Exception):
     """A book whose values copy cannot be streamed (one line naming the part and the place)."""
 
@@ -163,7 +170,8 @@ _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _MACRO_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"       # characters XML 1.0 cannot hold
-_ILLEGAL = re.compile(_CONTROL + "|_(?=x[0-9A-Fa-f]{4}_)")
+# in text also a carriage return, which XML reads back as a line feed (Excel writes _x000D_)
+_ILLEGAL = re.compile(_CONTROL[:-1] + "\r]|_(?=x[0-9A-Fa-f]{4}_)")
 _NOT_XML = re.compile(_CONTROL)
 _ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']""")
 
@@ -200,14 +208,6 @@ def _xml_text(text: str) -> str:
 
 def _attrs(a: dict) -> str:
     return "".join(f" {k}={quoteattr(_NOT_XML.sub('', v))}" for k, v in a.items())
-
-
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 _COLUMNS: dict[str, int] = {}           # at most 18,278 entries: one per column name
@@ -484,6 +484,7 @@ class _Sheet:
         self.filled = False                   # the current cell holds a value (<v> or <is>)
         self.names: dict[str, str] = {}       # element name as written -> local name
         self.closings: dict[str, bytes] = {}  # element name as written -> its end tag
+        self.style_info: dict = {}            # s as written -> (index, s kept, number format, wraps)
 
     # -- output
     def copy_to(self, pos: int) -> None:
@@ -521,15 +522,20 @@ class _Sheet:
     def form(self, row: int, col: int, attrs: dict, clipped: bool = True) -> tuple[CellForm, str | None, int]:
         """The cell's :class:`CellForm`, its style attribute and style index as written."""
         v = self.values.get((self.title, row, col))
-        styles = self.styles
         s = attrs.get("s")
-        try:
-            style = int(s) if s is not None else 0
-        except ValueError:
-            style, s = 0, None                # not a style index: left out
+        known = self.style_info.get(s)
+        if known is None:
+            try:
+                style = int(s) if s is not None else 0
+            except ValueError:
+                style = 0                     # not a style index: left out
+            styles = self.styles
+            known = self.style_info[s] = (style, None if s is not None and str(style) != s.strip() else s,
+                                          styles.number_format(style) if styles else GENERAL,
+                                          styles.wraps(style) if styles else False)
+        style, s, number_format, wraps = known
         text_value = isinstance(v, str) and not isinstance(v, XLError)
-        form = cell_form(v, styles.number_format(style) if styles else GENERAL,
-                         styles.wraps(style) if styles else False, self.width(col) if text_value else 0, clipped)
+        form = cell_form(v, number_format, wraps, self.width(col) if text_value else 0, clipped)
         return form, s, style
 
     def cell_xml(self, row: int, col: int, attrs: dict, clipped: bool = True, form=None) -> str:
@@ -539,12 +545,12 @@ class _Sheet:
             style = styles.variant(style, form.number_format, form.wrap)
             s = str(style)
         if len(attrs) <= 2 and attrs.keys() <= {"r", "s"}:        # the common cell: r and s need no escaping
-            head = f' r="{attrs["r"]}"' if "r" in attrs else f' r="{_letters(col)}{row}"'
+            head = f' r="{attrs["r"]}"' if "r" in attrs else f' r="{get_column_letter(col)}{row}"'
             if s is not None:
                 head += f' s="{s}"'
         else:
             kept = {k: val for k, val in attrs.items() if k not in ("t", "cm", "vm", "s")}
-            kept.setdefault("r", f"{_letters(col)}{row}")
+            kept.setdefault("r", f"{get_column_letter(col)}{row}")
             if s is not None:
                 kept["s"] = s
             head = _attrs(kept)
@@ -610,7 +616,7 @@ class _Sheet:
             self.write(f"</{self.prefix}row>")
 
     # -- the parse
-    def run(self, src) -> None:
+    def run(self, src, deadline: float | None = None) -> None:
         p = self.p = _parser()
         p.StartElementHandler, p.EndElementHandler = self.start, self.end
         try:
@@ -622,6 +628,8 @@ class _Sheet:
                         raise CopyError("not encoded in UTF-8 (the values copy writes UTF-8 into it)")
                 self.buf += chunk
                 p.Parse(chunk, False)
+                if deadline is not None and monotonic() > deadline:
+                    raise OutOfTime(f"{self.title}!{get_column_letter(max(self.col, 1))}{max(self.row, 1)}")
                 self.drain()
             p.Parse(b"", True)
         except expat.ExpatError as exc:
@@ -790,7 +798,7 @@ def _copy_part(zin, info, zout, data: bytes | None = None) -> None:
         shutil.copyfileobj(src, dst, _CHUNK)
 
 
-def write_copy(source, result, target, *, keep_macros: bool) -> None:
+def write_copy(source, result, target, *, keep_macros: bool, deadline: float | None = None) -> None:
     """Write the values copy of ``source`` (a workbook file) with ``result``'s values to
     ``target`` (a new file), as the module's docstring says. Raises :class:`CopyError`."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900  # noqa: PLC0415
@@ -811,7 +819,7 @@ def write_copy(source, result, target, *, keep_macros: bool) -> None:
                 out = zipfile.ZipInfo(name, date_time=info.date_time)
                 out.compress_type = zipfile.ZIP_DEFLATED
                 with zin.open(info) as src, zout.open(out, "w", force_zip64=info.file_size > 1 << 29) as dst:
-                    _Sheet(name, title, by_sheet.get(title, []), result.values, styles, epoch, dst).run(src)
+                    _Sheet(name, title, by_sheet.get(title, []), result.values, styles, epoch, dst).run(src, deadline)
             elif name == pkg.styles:
                 later.append(info)            # written once the sheets have asked for their formats
             elif name == "[Content_Types].xml":
@@ -839,18 +847,25 @@ def write_copy(source, result, target, *, keep_macros: bool) -> None:
             _copy_part(zin, info, zout, rendered)
 
 
-def copy_values(source, result, out) -> Path:
+def copy_values(source, result, out, *, time_limit: float | None = None, started: float | None = None) -> Path:
     """Write the values copy of workbook ``source`` recalculated as ``result`` to ``out``, the safe
     way (addin/safewrite.py: a temporary file beside it, one atomic rename; the source is only
     read). A macro-enabled book copied to ``.xlsx`` loses its macros. Raises ``BookError`` with one
-    line for a place or a book the copy refuses."""
+    line for a place or a book the copy refuses, and when the copy passes ``time_limit`` seconds
+    counted from ``started`` (a ``time.monotonic()`` value; default: now), naming the cell it had
+    reached (nothing is written)."""
     from addin.safewrite import OutputError, write_atomic  # noqa: PLC0415
 
     from .bookio import BookError, check_output  # noqa: PLC0415
     out = check_output(out, source)
     keep_macros = out.suffix.lower() == ".xlsm"
+    started = monotonic() if started is None else started
+    deadline = None if time_limit is None else started + time_limit
     try:
-        return write_atomic(out, lambda tmp: write_copy(source, result, tmp, keep_macros=keep_macros))
+        return write_atomic(out, lambda tmp: write_copy(source, result, tmp, keep_macros=keep_macros, deadline=deadline))
+    except OutOfTime as exc:
+        raise BookError(f"{source}: values copy stopped at {exc} after {monotonic() - started:.0f} s, past its time "
+                        f"limit of {time_limit:g} s (--time-limit SECONDS raises it; 0: none); nothing written") from None
     except OutputError as exc:
         raise BookError(str(exc)) from None
     except CopyError as exc:
