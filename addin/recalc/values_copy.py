@@ -45,9 +45,8 @@ from typing import NamedTuple
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils.cell import get_column_letter
-
-from addin.recalc.xlsxscan import BUILTIN_FORMATS, is_date_format
+from .xlsxscan import BUILTIN_FORMATS, is_date_format
+from .xlutils import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, get_column_letter, to_excel
 
 from .values import XLError
 
@@ -780,7 +779,6 @@ MAX_ROW = 1_048_576
 
 
 def _serial(v, epoch) -> float:
-    from openpyxl.utils.datetime import to_excel  # noqa: PLC0415
     if isinstance(v, _dt.timedelta):
         return v.total_seconds() / 86400.0
     return float(to_excel(v, epoch))
@@ -801,7 +799,6 @@ def _copy_part(zin, info, zout, data: bytes | None = None) -> None:
 def write_copy(source, result, target, *, keep_macros: bool, deadline: float | None = None) -> None:
     """Write the values copy of ``source`` (a workbook file) with ``result``'s values to
     ``target`` (a new file), as the module's docstring says. Raises :class:`CopyError`."""
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900  # noqa: PLC0415
     epoch = CALENDAR_MAC_1904 if result.date1904 else CALENDAR_WINDOWS_1900
     by_sheet: dict[str, list] = {}
     for sheet, r, c in result.cells():

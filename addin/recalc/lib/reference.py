@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from openpyxl.utils.cell import get_column_letter
+from ..xlutils import get_column_letter
 
 from ..parse import MAX_COL, MAX_ROW
 from ..values import VALUE, XLError, to_bool, to_number
