@@ -445,17 +445,6 @@ def test_facts_are_declared_beside_the_code_and_old_sets_still_declare():
         declare(lambda ev, args: 0.0, ranged=ALL)
 
 
-def test_a_function_added_the_old_way_gets_its_facts_from_the_old_sets(monkeypatch):
-    # funcs added with only a FUNCTIONS entry and a line in RANGE_FUNCTIONS / REFERENCE_FUNCTIONS
-    from addin.recalc import lib
-    from addin.recalc.lib.common import Facts
-    monkeypatch.setattr(lib, "RANGE_FUNCTIONS", lib.RANGE_FUNCTIONS | {"NEWAGG"})
-    monkeypatch.setattr(lib, "REFERENCE_FUNCTIONS", lib.REFERENCE_FUNCTIONS | {"NEWREF"})
-    plain = lambda ev, args: 0.0    # noqa: E731
-    assert 3 in lib._facts("NEWAGG", plain).ranges and 0 in lib._facts("NEWREF", plain).refs
-    assert lib._facts("OTHER", plain) == Facts()
-
-
 def test_offset_indirect_and_let_with_their_dependencies():
     # by hand from the values 10, 20, 30, 40, 50 in A1:A5 (Excel's documentation of each function)
     cells = {f"A{i}": f"=10*{i}" for i in range(1, 6)}           # formulas: evaluated on demand
