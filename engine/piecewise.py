@@ -40,7 +40,7 @@ from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as
                   OTHER as _OTHER, ISSUE as _ISSUE, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
 from . import capital as cap
 from . import rules
-from .numbers import coprime, round_to_increment
+from .numbers import round_to_increment
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
 _NO_SHARES = (0, 1, ())                                      # the share form of 0
@@ -53,8 +53,9 @@ _GT, _EQ = ">", "=="
 # A warrant's starting price x is an int pair (n, d), d > 0. A price form is (A, B, D), D > 0, with
 # no common factor: the price (A·x + B) / D. A comparison of prices reduces to the sign of a
 # "sign form" (α, β): α·x + β, times a positive number. A share form is (cn, cd, factors), cn/cd in
-# lowest terms, cd > 0: (cn/cd)·Π(x + r)^k over a sorted tuple of (r, k), r a Fraction, k != 0; no
-# factors when cn is 0. Pending units are an (n, d) pair.
+# lowest terms, cd > 0: (cn/cd)·Π(x + r)^k over a sorted tuple of (r, k), r = rn/rd an int pair
+# (rn, rd) in lowest terms, rd > 0 (one spelling for one number: a factor's pair is its key), k != 0;
+# no factors when cn is 0. Pending units are an (n, d) pair.
 
 def _form(a: int, b: int, d: int) -> tuple:
     g = gcd(a, b, d)
@@ -77,24 +78,21 @@ def _above(f: tuple, g: tuple) -> tuple:
 
 def _price_at(f: tuple, x: tuple) -> Fraction:
     n, d = x
-    num, den = f[0] * n + f[1] * d, f[2] * d
-    g = gcd(num, den)
-    return coprime(num // g, den // g)
+    return Fraction(f[0] * n + f[1] * d, f[2] * d)            # Fraction reduces the pair (den > 0)
 
 
 def _shares_at(form: tuple, x: tuple) -> Fraction:
     num, den, factors = form
     if factors:
         n, d = x
-        for r, k in factors:
-            fn, fd = n * r.denominator + r.numerator * d, d * r.denominator   # x + r
+        for (rn, rd), k in factors:
+            fn, fd = n * rd + rn * d, d * rd                  # x + r
             if k < 0:
                 fn, fd, k = fd, fn, -k          # a divisor is never 0 on its branch (see _kept)
             num, den = num * fn ** k, den * fd ** k
         if den < 0:
             num, den = -num, -den
-    g = gcd(num, den)
-    return coprime(num // g, den // g) if g != 1 else coprime(num, den)
+    return Fraction(num, den)                                 # Fraction reduces the pair (den > 0)
 
 
 def _shares_scaled(form: tuple, kn: int, kd: int) -> tuple:
@@ -117,7 +115,7 @@ def _times(form: tuple, price: tuple, k: int) -> tuple:
         _shares_scaled(form, -d, -a)                          # (a x + b)/d = (a/d)(x + b/a)
     if not form[0]:
         return _NO_SHARES
-    r = Fraction(b, a)
+    r = rules.reduced(b, a) if a > 0 else rules.reduced(-b, -a)   # b/a, its denominator positive
     merged = dict(factors)
     e = merged.get(r, 0) + k
     if e:
