@@ -34,11 +34,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from math import gcd
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
                   OTHER as _OTHER, ISSUE as _ISSUE, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
 from . import capital as cap
+from .errors import WarrantError
 from . import rules
 from .numbers import round_to_increment
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
@@ -218,15 +219,22 @@ def _most_branches(warrants: int) -> int:
     return max(8, warrants // 3)
 
 
+# A branch of at most this many warrants, between two ops of the program, is finished price by
+# price (run()'s ``finish``): a branch step costs two to three price steps.
+ALONE = 1
+
+
 class _TooManyBranches(Exception):
     """The run has more branches than :func:`run` repays (prices that share few decisions): every
     price is left to the price-by-price path."""
 
 
 class _Context:
-    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method")
+    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method", "finish", "done")
 
-    def __init__(self, terms: Terms, warrants: int) -> None:
+    def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
+        self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
+        self.done: dict = {}                         # its answers: x -> (price, shares)
         self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
@@ -239,24 +247,30 @@ class _Context:
 
 # ----------------------------------------------------------------------------- the run
 
-def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]]) -> dict:
+def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish: Callable | None = None) -> dict:
     """``{(numerator, denominator): (price, shares) or (None, the refusal's text)}`` for a warrant of one share at
     each starting price (distinct ``(numerator, denominator)`` pairs in lowest terms): what
     :func:`engine.register._run` gives (or raises) for each, run per branch. A price missing from
     the answer is left to the caller's price-by-price run: a price rounded to an increment that
     left most warrants of its branch on their own (:func:`_scattered`), or every price when the
-    branches outnumber a third of them (:class:`_TooManyBranches`)."""
+    branches outnumber a third of them (:class:`_TooManyBranches`).
+
+    ``finish(rest, state, snapshots)``: the price-by-price run (:func:`engine.register._run` and
+    its answer) of the ops ``rest`` from a warrant's state as engine.rules keeps it; a branch left
+    with one warrant between two ops of the program is handed to it (one price costs less run
+    alone than as a branch of forms). Not inside a recomputation's run, whose branches are cut
+    along the main ones afterwards."""
     xs = _ascending(prices)
     if not xs:
         return {}
-    ctx = _Context(terms, len(xs))
+    ctx = _Context(terms, len(xs), finish)
     price, shares = (1, 0, 1), (1, 1, ())                     # x, and one share
     start = (price, shares, price, shares, price, _UNIT)
     try:
-        leaves = _walk(program, [_Branch(xs, start, {0: start})], ctx)
+        leaves = _walk(program, [_Branch(xs, start, {0: start})], ctx, top=True)
     except _TooManyBranches:
         return {}
-    out: dict = {}
+    out: dict = dict(ctx.done)
     for b in leaves:
         # §4(h): the lowest price made, restated to today's units, if below the current one
         lower, rest = _split(b, _above(b.p, b.l), _GT)
@@ -287,8 +301,28 @@ def _ascending(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _walk(program: tuple, branches: list, ctx: _Context) -> list:
-    for op in program:
+def _state_at(state: tuple, x: tuple) -> tuple:
+    """A branch's state (forms) at the starting price ``x``: engine.rules' 12 ints."""
+    p, s, cp, cs, l, e = state
+    p, s, cp, cs, l = _price_at(p, x), _shares_at(s, x), _price_at(cp, x), _shares_at(cs, x), _price_at(l, x)
+    return (p.numerator, p.denominator, s.numerator, s.denominator, cp.numerator, cp.denominator,
+            cs.numerator, cs.denominator, l.numerator, l.denominator) + e
+
+
+def _alone(program: tuple, i: int, b: _Branch, ctx: _Context) -> None:
+    """The warrants of a small branch, after the program's op ``i``, finished price by price."""
+    rest, state = program[i + 1:], b.state()
+    for x in b.xs:
+        snaps = {k: _state_at(v, x) for k, v in b.snaps.items()}
+        try:
+            ctx.done[x] = ctx.finish(rest, _state_at(state, x), snaps)
+        except WarrantError as refusal:
+            ctx.failed.append(([x], str(refusal)))     # its text: no exception object kept
+
+
+def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> list:
+    alone = top and ctx.finish is not None
+    for i, op in enumerate(program):
         code = op[0]
         out: list = []
         if code == _RECOMPUTE:                                 # once for the branches sharing a snapshot
@@ -325,6 +359,11 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
                 ctx.failed.append((b.xs, refusal))
             else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
                 raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
+        if alone and len(out) > 1:
+            for b in out:
+                if len(b.xs) <= ALONE:
+                    _alone(program, i, b, ctx)
+            out = [b for b in out if len(b.xs) > ALONE]
         if len(out) > ctx.most:
             raise _TooManyBranches
         branches = out

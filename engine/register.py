@@ -159,7 +159,7 @@ class _Group:
         prices the branches leave (and every price of a small group) one by one."""
         answers = self.answers
         if len(prices) >= PIECEWISE_AFTER:
-            answers.update(_piecewise_run(self.program, self.terms, list(prices)))
+            answers.update(_piecewise_run(self.program, self.terms, list(prices), self.finish))
         for n, d in prices:
             if (n, d) not in answers:
                 try:
@@ -174,7 +174,12 @@ class _Group:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
         self.runs += 1
         start = rules.start(price, shares)
-        after = _run(self.program, self.terms, start, {0: start})
+        return self.finish(self.program, start, {0: start})
+
+    def finish(self, ops: tuple, state: rules.State, snaps: dict) -> tuple[Fraction, int | Fraction]:
+        """The ops ``ops`` run from ``state`` (``snaps``: the snapshots recorded so far): (price after
+        §4(h), shares). Also the per-branch run's end for a branch of one warrant."""
+        after = _run(ops, self.terms, state, snaps)
         return coprime(*rules.shown(after)), shares_of(after[2], after[3])   # §4(h): the lowest price made
 
 
