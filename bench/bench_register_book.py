@@ -5,7 +5,8 @@
 The books of ``bench/bench_workbook.py --shapes spread before`` (its distinct register, each
 price to the cent, four methods, both share rules, the 100-event ledger spread over six years;
 Issue Dates spread across the ledger or all before it), built here as the engine receives them
-(``engine.Terms`` and parsed events, what ``addin.excel.functions.warrant_register`` passes on),
+(each row a pair of its class's ``engine.Terms`` and its own ``engine.Holding``, and parsed events:
+what ``addin.excel.functions.warrant_register`` passes on),
 so that the time inside ``engine.register`` is seen apart from the command's start-up, the sheet
 reader and the rows' conversion. The engine's caches are emptied before each run (a book
 recalculated in a new process compiles every program). Beside it, in the same run and
@@ -20,7 +21,6 @@ import json
 import statistics
 import sys
 import time
-from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from engine import clear_caches, d1_terms, parse_events, register  # noqa: E402
+from engine import Holding, clear_caches, d1_terms, parse_events, register  # noqa: E402
 
 from workloads import (AS_OF, FULLY_DILUTED, OUTSTANDING, SIX_YEARS, distinct_register, issue_dates,  # noqa: E402
                        ledger_rows)
@@ -45,7 +45,8 @@ def book(rows: int, shape: str) -> tuple[list, tuple]:
         if base is None:
             base = classes[(m, sa)] = d1_terms(anti_dilution=m, share_adjustment=sa, common_outstanding=OUTSTANDING,
                                                fully_diluted=FULLY_DILUTED)
-        terms.append(replace(base, warrant=w, warrant_shares=s, exercise_price=Fraction(c, 100), issue_date=day))
+        # addin.excel.convert.parse_register's pair: the class's Terms, the row's own Holding
+        terms.append((base, Holding(w, s, Fraction(c, 100), day)))
     return terms, ledger
 
 
@@ -53,10 +54,10 @@ def decimal_floor(terms: list, ledger: tuple) -> None:
     """One Decimal multiply-compare per warrant-event seen (events after the warrant's Issue Date)."""
     dates = [e.date for e in ledger]
     factor, bound = Decimal(10) / Decimal(11), Decimal("0.00001")
-    for t in terms:
-        p = Decimal(t.exercise_price.numerator) / t.exercise_price.denominator
+    for _t, h in terms:
+        p = Decimal(h.exercise_price.numerator) / h.exercise_price.denominator
         for d in dates:
-            if d > t.issue_date:
+            if d > h.issue_date:
                 p = p * factor
                 if p < bound:
                     p = bound
@@ -70,7 +71,7 @@ def timed(fn) -> float:
 
 def measure(rows: int, shape: str, runs: int) -> dict:
     terms, ledger = book(rows, shape)
-    seen = sum(1 for t in terms for e in ledger if e.date > t.issue_date)
+    seen = sum(1 for _t, h in terms for e in ledger if e.date > h.issue_date)
     engine_s, floor_s = [], []
     for _ in range(runs):                       # interleaved: the engine, then its floor
         clear_caches()

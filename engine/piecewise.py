@@ -34,13 +34,14 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from math import gcd
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
                   OTHER as _OTHER, ISSUE as _ISSUE, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
 from . import capital as cap
+from .errors import WarrantError
 from . import rules
-from .numbers import coprime, round_to_increment
+from .numbers import round_to_increment
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
 _NO_SHARES = (0, 1, ())                                      # the share form of 0
@@ -53,8 +54,9 @@ _GT, _EQ = ">", "=="
 # A warrant's starting price x is an int pair (n, d), d > 0. A price form is (A, B, D), D > 0, with
 # no common factor: the price (A·x + B) / D. A comparison of prices reduces to the sign of a
 # "sign form" (α, β): α·x + β, times a positive number. A share form is (cn, cd, factors), cn/cd in
-# lowest terms, cd > 0: (cn/cd)·Π(x + r)^k over a sorted tuple of (r, k), r a Fraction, k != 0; no
-# factors when cn is 0. Pending units are an (n, d) pair.
+# lowest terms, cd > 0: (cn/cd)·Π(x + r)^k over a sorted tuple of (r, k), r = rn/rd an int pair
+# (rn, rd) in lowest terms, rd > 0 (one spelling for one number: a factor's pair is its key), k != 0;
+# no factors when cn is 0. Pending units are an (n, d) pair.
 
 def _form(a: int, b: int, d: int) -> tuple:
     g = gcd(a, b, d)
@@ -77,24 +79,21 @@ def _above(f: tuple, g: tuple) -> tuple:
 
 def _price_at(f: tuple, x: tuple) -> Fraction:
     n, d = x
-    num, den = f[0] * n + f[1] * d, f[2] * d
-    g = gcd(num, den)
-    return coprime(num // g, den // g)
+    return Fraction(f[0] * n + f[1] * d, f[2] * d)            # Fraction reduces the pair (den > 0)
 
 
 def _shares_at(form: tuple, x: tuple) -> Fraction:
     num, den, factors = form
     if factors:
         n, d = x
-        for r, k in factors:
-            fn, fd = n * r.denominator + r.numerator * d, d * r.denominator   # x + r
+        for (rn, rd), k in factors:
+            fn, fd = n * rd + rn * d, d * rd                  # x + r
             if k < 0:
                 fn, fd, k = fd, fn, -k          # a divisor is never 0 on its branch (see _kept)
             num, den = num * fn ** k, den * fd ** k
         if den < 0:
             num, den = -num, -den
-    g = gcd(num, den)
-    return coprime(num // g, den // g) if g != 1 else coprime(num, den)
+    return Fraction(num, den)                                 # Fraction reduces the pair (den > 0)
 
 
 def _shares_scaled(form: tuple, kn: int, kd: int) -> tuple:
@@ -117,7 +116,7 @@ def _times(form: tuple, price: tuple, k: int) -> tuple:
         _shares_scaled(form, -d, -a)                          # (a x + b)/d = (a/d)(x + b/a)
     if not form[0]:
         return _NO_SHARES
-    r = Fraction(b, a)
+    r = rules.reduced(b, a) if a > 0 else rules.reduced(-b, -a)   # b/a, its denominator positive
     merged = dict(factors)
     e = merged.get(r, 0) + k
     if e:
@@ -220,15 +219,22 @@ def _most_branches(warrants: int) -> int:
     return max(8, warrants // 3)
 
 
+# A branch of at most this many warrants, between two ops of the program, is finished price by
+# price (run()'s ``finish``): a branch step costs two to three price steps.
+ALONE = 1
+
+
 class _TooManyBranches(Exception):
     """The run has more branches than :func:`run` repays (prices that share few decisions): every
     price is left to the price-by-price path."""
 
 
 class _Context:
-    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method")
+    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method", "finish", "done")
 
-    def __init__(self, terms: Terms, warrants: int) -> None:
+    def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
+        self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
+        self.done: dict = {}                         # its answers: x -> (price, shares)
         self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
@@ -241,24 +247,30 @@ class _Context:
 
 # ----------------------------------------------------------------------------- the run
 
-def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]]) -> dict:
+def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish: Callable | None = None) -> dict:
     """``{(numerator, denominator): (price, shares) or (None, the refusal's text)}`` for a warrant of one share at
     each starting price (distinct ``(numerator, denominator)`` pairs in lowest terms): what
     :func:`engine.register._run` gives (or raises) for each, run per branch. A price missing from
     the answer is left to the caller's price-by-price run: a price rounded to an increment that
     left most warrants of its branch on their own (:func:`_scattered`), or every price when the
-    branches outnumber a third of them (:class:`_TooManyBranches`)."""
+    branches outnumber a third of them (:class:`_TooManyBranches`).
+
+    ``finish(rest, state, snapshots)``: the price-by-price run (:func:`engine.register._run` and
+    its answer) of the ops ``rest`` from a warrant's state as engine.rules keeps it; a branch left
+    with one warrant between two ops of the program is handed to it (one price costs less run
+    alone than as a branch of forms). Not inside a recomputation's run, whose branches are cut
+    along the main ones afterwards."""
     xs = _ascending(prices)
     if not xs:
         return {}
-    ctx = _Context(terms, len(xs))
+    ctx = _Context(terms, len(xs), finish)
     price, shares = (1, 0, 1), (1, 1, ())                     # x, and one share
     start = (price, shares, price, shares, price, _UNIT)
     try:
-        leaves = _walk(program, [_Branch(xs, start, {0: start})], ctx)
+        leaves = _walk(program, [_Branch(xs, start, {0: start})], ctx, top=True)
     except _TooManyBranches:
         return {}
-    out: dict = {}
+    out: dict = dict(ctx.done)
     for b in leaves:
         # §4(h): the lowest price made, restated to today's units, if below the current one
         lower, rest = _split(b, _above(b.p, b.l), _GT)
@@ -289,8 +301,28 @@ def _ascending(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _walk(program: tuple, branches: list, ctx: _Context) -> list:
-    for op in program:
+def _state_at(state: tuple, x: tuple) -> tuple:
+    """A branch's state (forms) at the starting price ``x``: engine.rules' 12 ints."""
+    p, s, cp, cs, l, e = state
+    p, s, cp, cs, l = _price_at(p, x), _shares_at(s, x), _price_at(cp, x), _shares_at(cs, x), _price_at(l, x)
+    return (p.numerator, p.denominator, s.numerator, s.denominator, cp.numerator, cp.denominator,
+            cs.numerator, cs.denominator, l.numerator, l.denominator) + e
+
+
+def _alone(program: tuple, i: int, b: _Branch, ctx: _Context) -> None:
+    """The warrants of a small branch, after the program's op ``i``, finished price by price."""
+    rest, state = program[i + 1:], b.state()
+    for x in b.xs:
+        snaps = {k: _state_at(v, x) for k, v in b.snaps.items()}
+        try:
+            ctx.done[x] = ctx.finish(rest, _state_at(state, x), snaps)
+        except WarrantError as refusal:
+            ctx.failed.append(([x], str(refusal)))     # its text: no exception object kept
+
+
+def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> list:
+    alone = top and ctx.finish is not None
+    for i, op in enumerate(program):
         code = op[0]
         out: list = []
         if code == _RECOMPUTE:                                 # once for the branches sharing a snapshot
@@ -327,6 +359,11 @@ def _walk(program: tuple, branches: list, ctx: _Context) -> list:
                 ctx.failed.append((b.xs, refusal))
             else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
                 raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
+        if alone and len(out) > 1:
+            for b in out:
+                if len(b.xs) <= ALONE:
+                    _alone(program, i, b, ctx)
+            out = [b for b in out if len(b.xs) > ALONE]
         if len(out) > ctx.most:
             raise _TooManyBranches
         branches = out

@@ -81,18 +81,25 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     content = Hashed(ledger)                         # hashed once for every group's program lookup
     groups: dict[tuple, _Group] = {}
     rows: list[_Group] = []
-    last_company, last_cut, group = None, None, None
+    # Each class's company-level terms as a small int, computed once per terms object of this call
+    # (a register's rows share their class's terms: hashing their Fractions per row was the cost).
+    companies: dict[tuple, int] = {}
+    classes: dict[int, tuple] = {}                       # id(terms) -> (terms, company, its int)
+    last, group = None, None
     for t, h in rows_:
         issued = h.issue_date if h.issue_date is not None else t.issue_date    # a Holding's own, else the terms'
-        company, cut = _company(t), cap.events_before_issue(dates, issued)
-        if cut != last_cut or company != last_company:      # a register's neighbours mostly share a group
-            key = (company, cut)
+        known = classes.get(id(t))
+        if known is None or known[0] is not t:
+            company = _company(t)
+            known = classes[id(t)] = (t, company, companies.setdefault(company, len(companies)))
+        key = (known[2], cap.events_before_issue(dates, issued))
+        if key != last:                                  # a register's neighbours mostly share a group
             group = groups.get(key)
             if group is None:
                 if issued != t.issue_date:           # the group's terms carry an Issue Date of the group
                     t = replace(t, issue_date=issued)
-                group = groups[key] = _Group(program_for(t, ledger, content, company, cut), t)
-            last_company, last_cut = company, cut
+                group = groups[key] = _Group(program_for(t, ledger, content, known[1], key[1]), t)
+            last = key
         rows.append(group)
     if linear:
         for group, prices in _prices_by_group(rows_, rows).items():
@@ -152,7 +159,7 @@ class _Group:
         prices the branches leave (and every price of a small group) one by one."""
         answers = self.answers
         if len(prices) >= PIECEWISE_AFTER:
-            answers.update(_piecewise_run(self.program, self.terms, list(prices)))
+            answers.update(_piecewise_run(self.program, self.terms, list(prices), self.finish))
         for n, d in prices:
             if (n, d) not in answers:
                 try:
@@ -167,7 +174,12 @@ class _Group:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
         self.runs += 1
         start = rules.start(price, shares)
-        after = _run(self.program, self.terms, start, {0: start})
+        return self.finish(self.program, start, {0: start})
+
+    def finish(self, ops: tuple, state: rules.State, snaps: dict) -> tuple[Fraction, int | Fraction]:
+        """The ops ``ops`` run from ``state`` (``snaps``: the snapshots recorded so far): (price after
+        §4(h), shares). Also the per-branch run's end for a branch of one warrant."""
+        after = _run(ops, self.terms, state, snaps)
         return coprime(*rules.shown(after)), shares_of(after[2], after[3])   # §4(h): the lowest price made
 
 

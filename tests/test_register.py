@@ -120,8 +120,9 @@ _EXAMPLES = 3000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 150
 
 @contextlib.contextmanager
 def _counted(name):
-    """Count the calls of engine.register's ``name`` (``_Group.run`` or ``compile_ledger``) while they run."""
-    owner, attr = (_REGISTER._Group, "run") if name == "run" else (_REGISTER, name)
+    """Count the calls of engine.register's ``name`` (``_Group.run``, ``_Group.finish``: every price-by-price
+    run, or ``compile_ledger``) while they run."""
+    owner, attr = (_REGISTER._Group, name) if name in ("run", "finish") else (_REGISTER, name)
     with mock.patch.object(owner, attr, autospec=True, side_effect=getattr(owner, attr)) as calls:
         yield calls
 
@@ -466,7 +467,7 @@ def test_prices_that_share_few_decisions_are_left_to_the_price_by_price_run():
     ]
     for book, ts in cases:
         clear_caches()
-        with _counted("run") as runs:
+        with _counted("finish") as runs:
             got = register(ts, book, AS_OF)
         assert runs.call_count > 0                              # some prices run one by one
         assert got == [_reference(t, book) for t in ts]
