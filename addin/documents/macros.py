@@ -718,7 +718,7 @@ def import_ocf(book: WorkbookAdapter, source: Any, warrant: str | None = None, s
     for name in names:
         book.add_sheet(name)
     terms_rows = [["Term", "Value"]] + [[label, cell_value(v)] for label, v in m.terms.items()]
-    terms_rows += [[label, f"Required: not in OCF (type it)"] for label in m.required]
+    terms_rows += [[label, "Required: not in OCF (type it)"] for label in m.required]
     book.write(names[0], 1, 1, terms_rows)
     head = list(cv.EVENTS_COLUMNS) + ["Confirm"]
     rows = [head] + [[cell_value(r.date), r.event, cell_value(r.shares), r.ratio, cell_value(r.consideration),
