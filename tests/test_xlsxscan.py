@@ -274,3 +274,16 @@ def test_number_format_tests_equal_openpyxls_on_any_code(code):
     from addin.recalc.xlsxscan import is_date_format, is_timedelta_format
     assert is_date_format(code) == numbers.is_date_format(code)
     assert is_timedelta_format(code) == numbers.is_timedelta_format(code)
+
+
+def test_a_column_past_the_grid_is_refused_whatever_was_read_before(tmp_path):
+    # XFE is column 16,385, one past Excel's last (XFD): refused in the row's own form too, after
+    # a book that named it in another form
+    from tests.xlsx_parts import sheet_xml, xlsx
+    for i, cells in enumerate(('<row r="1"><c r="XFE1"><v>1</v></c></row>',
+                               '<row r="2"><c r="XFE2"><v>1</v></c></row>',
+                               '<row r="3"><c r="xfe3"><v>1</v></c></row>')):
+        path = tmp_path / f"past{i}.xlsx"
+        path.write_bytes(xlsx({"S": sheet_xml(cells)}))
+        with pytest.raises(Refused, match="is not a cell of Excel's grid"):
+            read_book(path)

@@ -180,7 +180,8 @@ def _col(letters: str) -> int:
         n = 0
         for ch in letters.upper():
             n = n * 26 + ord(ch) - 64
-        _COLS[letters] = n
+        if n <= MAX_COL:                 # a cached name is read as in the grid (_scan_sheet_as)
+            _COLS[letters] = n
     return n
 
 
