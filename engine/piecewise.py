@@ -230,12 +230,12 @@ class _TooManyBranches(Exception):
 
 
 class _Context:
-    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method", "finish", "done")
+    __slots__ = ("minimum", "keep", "increment", "rounding", "failed", "most", "count", "method", "finish", "done")
 
     def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
         self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
         self.done: dict = {}                         # its answers: x -> (price, shares)
-        self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
+        self.minimum = terms.minimum_adjustment
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
         self.rounding = terms.price_rounding
@@ -391,9 +391,9 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
         if type(constants) is str:                            # a count the weighted average needs is unknown
             ctx.failed.append((b.xs, constants))
             return
-        x, y, gn, gd = constants                              # engine.rules.weighted: (cp X + Y) gn / gd
-        a, c, d = b.cp
-        b.new = _form(a * x * gn, (c * x + y * d) * gn, d * gd)
+        a, c, d = b.cp                                        # cp = (a·x + c)/d: the rule coefficient by coefficient
+        wn = rules.weighted_numerator
+        b.new = _form(wn(a, 0, constants), wn(c, d, constants), d * constants[3])
     parts = [b]
     if floor is not None:                                     # the terms' Price Floor
         f = _constant(*floor)
@@ -480,16 +480,15 @@ def _tail(b: _Branch, upward: bool, unit: tuple | None, rounding: bool, ctx: _Co
             x, cs = same.x, same.cs
             for unchanged, part in _by_warrant(same, lambda v: _shares_at(x, v) == _shares_at(cs, v)):
                 (out if unchanged else work).append(part)
-    mn, md = ctx.mn, ctx.md
+    m, margins = ctx.minimum, rules.minimum_margins
     for b in work:
-        # §4(g)(iii): |new - p| < m p carries the change forward. Over the positive denominator
-        # md Dn Dp: m p - (new - p) > 0 and m p + (new - p) > 0.
+        # §4(g)(iii), the rule coefficient by coefficient: new - p = (da·x + db)/(Dn·Dp), p = (pa·x + pb)/Dp
         (pa, pb, _), dn = b.p, b.new[2]
         da, db = _above(b.new, b.p)
-        ma, mb = mn * dn * pa, mn * dn * pb
-        small, big = _split(b, (ma - md * da, mb - md * db), _GT)
+        (ua, oa), (ub, ob) = margins(da, pa, dn, m), margins(db, pb, dn, m)
+        small, big = _split(b, (ua, ub), _GT)
         if small is not None:
-            small, more = _split(small, (ma + md * da, mb + md * db), _GT)
+            small, more = _split(small, (oa, ob), _GT)
             if small is not None:
                 small.cp, small.cs = small.new, small.x
                 if shares_by is not None:
