@@ -54,7 +54,14 @@ def start(price: Fraction, shares: Fraction) -> State:
 
 def shown(s: State) -> tuple[int, int]:
     """§4(h): the price returned, the lower of the lowest price made and the price in effect."""
-    return (s[8], s[9]) if s[8] * s[1] <= s[0] * s[9] else (s[0], s[1])
+    return returned((s[0], s[1]), (s[8], s[9]))
+
+
+def returned(price: tuple, lowest: tuple) -> tuple:
+    """§4(h): of the price in effect and the lowest price made (restated), the one returned: the lowest
+    unless it is above the price. Each a pair (numerator, denominator); :mod:`engine.piecewise` passes
+    numerators affine in the starting price (its comparisons answer or split the branch)."""
+    return lowest if lowest[0] * price[1] <= price[0] * lowest[1] else price
 
 
 # --------------------------------------------------------------------------- the new calculated price
