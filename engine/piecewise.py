@@ -189,8 +189,16 @@ class _Numerator:
 
 
 def _pair(f: tuple, b: "_Branch") -> tuple:
-    """The price form ``f`` = (A·x + B)/D on the branch ``b`` as a rules pair (numerator, D)."""
-    return _Numerator(f[0], f[1], (b.xs[0], b.xs[-1])), f[2]
+    """The price form ``f`` = (A·x + B)/D on the branch ``b`` as a rules pair: (numerator, D), or plain
+    ints where the form is one number on the branch (a constant, or a branch of one price x = n/d:
+    ((A·n + B·d), D·d))."""
+    a, xs = f[0], b.xs
+    if not a:
+        return f[1], f[2]
+    if len(xs) == 1:
+        n, d = xs[0]
+        return a * n + f[1] * d, f[2] * d
+    return _Numerator(a, f[1], (xs[0], xs[-1])), f[2]
 
 
 def _decided(b: "_Branch", rule: Callable) -> list:
@@ -305,12 +313,13 @@ class _TooManyBranches(Exception):
 
 
 class _Context:
-    __slots__ = ("terms", "minimum", "keep", "increment", "rounding", "failed", "most", "count", "finish", "done")
+    __slots__ = ("terms", "mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "finish", "done")
 
     def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
         self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
         self.done: dict = {}                         # its answers: x -> (price, shares)
-        self.terms, self.minimum = terms, terms.minimum_adjustment
+        self.terms = terms
+        self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
         self.rounding = terms.price_rounding
@@ -560,12 +569,12 @@ def _tail(b: _Branch, upward: bool, unit: tuple | None, rounding: bool, ctx: _Co
             x, cs = same.x, same.cs
             for unchanged, part in _by_warrant(same, lambda v: _shares_at(x, v) == _shares_at(cs, v)):
                 (out if unchanged else work).append(part)
-    m, margins = ctx.minimum, rules.minimum_margins
+    mn, md, margins = ctx.mn, ctx.md, rules.minimum_margins
     for b in work:
         # §4(g)(iii), the rule coefficient by coefficient: new - p = (da·x + db)/(Dn·Dp), p = (pa·x + pb)/Dp
         (pa, pb, _), dn = b.p, b.new[2]
         da, db = _above(b.new, b.p)
-        (ua, oa), (ub, ob) = margins(da, pa, dn, m), margins(db, pb, dn, m)
+        (ua, oa), (ub, ob) = margins(da, pa, dn, mn, md), margins(db, pb, dn, mn, md)
         small, big = _split(b, (ua, ub), _GT)
         if small is not None:
             small, more = _split(small, (oa, ob), _GT)

@@ -183,7 +183,8 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
         en, ed = reduced(en * un, ed * ud)
     if nn * cpd == cpn * nd and xn * csd == csn * xd:
         return NO_EFFECT, (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
-    under, over = minimum_margins(nn * pd - pn * nd, pn, nd, terms.minimum_adjustment)
+    m = terms.minimum_adjustment
+    under, over = minimum_margins(nn * pd - pn * nd, pn, nd, m.numerator, m.denominator)
     if under > 0 and over > 0:
         # §4(g)(iii): less than the Minimum Adjustment of the price in effect: the price change is
         # carried forward; a §4(b)/(c) share-count sentence applies now.
@@ -202,8 +203,8 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
     return APPLIED, (nn, nd, xn, xd, nn, nd, xn, xd, ln, ld, 1, 1)
 
 
-def minimum_margins(moved: int, price: int, scale: int, m: Fraction) -> tuple[int, int]:
-    """§4(g)(iii): a change is carried forward when it is less than the Minimum Adjustment ``m`` of the
+def minimum_margins(moved: int, price: int, scale: int, mn: int, md: int) -> tuple[int, int]:
+    """§4(g)(iii): a change is carried forward when it is less than the Minimum Adjustment m = mn/md of the
     price in effect, |new - p| < m·p, i.e. exactly where both margins m·p - (new - p) and
     m·p + (new - p) are positive (each returned times md and a positive common denominator).
 
@@ -212,7 +213,7 @@ def minimum_margins(moved: int, price: int, scale: int, m: Fraction) -> tuple[in
     nd). Linear in (moved, price): the per-branch run (:mod:`engine.piecewise`), whose prices are
     affine in the starting price, takes it coefficient by coefficient and splits its branch where a
     margin changes sign."""
-    mp, mm = m.numerator * price * scale, m.denominator * moved
+    mp, mm = mn * price * scale, md * moved
     return mp - mm, mp + mm
 
 
