@@ -22,10 +22,14 @@ branch regrouped by the outcome. A branch costs two to three runs of one price, 
 share few decisions (a rounding that leaves most warrants of a branch on their own, more
 branches than a third of the prices) they are left to the caller's price-by-price run.
 
-:func:`run` mirrors :func:`engine.register._run` op by op, and :mod:`engine.rules` decision by
-decision (``rules.settle``'s §4(g)(iv), §4(g)(iii), increment and §4(h) in :func:`_tail` and
-:func:`_apply`; ``rules.issue_moves``/``issue_price``/``floored``/``kept`` in :func:`_issue`), on
-forms instead of numbers; it reads the method and the weighted-average constants the rules made
+:func:`run` mirrors :func:`engine.register._run` op by op. Five §4 decisions it takes from
+:mod:`engine.rules` itself: ``rules.issue_moves``, ``rules.floored`` and ``rules.returned`` run on
+numerators affine in the starting price (:class:`_Numerator`, whose comparisons answer or raise
+:class:`_Fork`, and :func:`_decided` splits the branch there), ``rules.minimum_margins`` and
+``rules.weighted_numerator`` coefficient by coefficient. The rest of ``rules.settle`` (§4(g)(iv),
+the increment, §4(h)'s record) is still stated in :func:`_tail` and :func:`_apply`, and
+KEEP_AGGREGATE and §4(e)(ii)'s shares in :func:`_issue_moved` and :func:`_recompute` (docs/mutation.md,
+"What remains"); it reads the method and the weighted-average constants the rules made
 (``rules.needs_count``, ``rules.weighted``) from the program. The reference
 fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.
 """

@@ -19,7 +19,10 @@ calculated price of each kind is :func:`resized` (§4(b)), :func:`dividend` (§4
 keeping the aggregate price) and :func:`recomputed` (§4(e)(ii)); whether and how it is made is
 :func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)); :func:`merged` (§4(b)
 merger) and :func:`exercised` (§1(c)) move the state without a decision. The per-branch run
-(:mod:`engine.piecewise`) takes the same decisions on prices affine in the starting price.
+(:mod:`engine.piecewise`) runs :func:`issue_moves`, :func:`floored` and :func:`returned` on
+numerators affine in the starting price (their comparisons answer or split its branch), and
+:func:`minimum_margins` and :func:`weighted_numerator` (linear in the numerators) coefficient by
+coefficient; the rest of :func:`settle` it still states on its own forms (docs/mutation.md).
 """
 from __future__ import annotations
 
