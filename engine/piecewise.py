@@ -22,10 +22,14 @@ branch regrouped by the outcome. A branch costs two to three runs of one price, 
 share few decisions (a rounding that leaves most warrants of a branch on their own, more
 branches than a third of the prices) they are left to the caller's price-by-price run.
 
-:func:`run` mirrors :func:`engine.register._run` op by op, and :mod:`engine.rules` decision by
-decision (``rules.settle``'s §4(g)(iv), §4(g)(iii), increment and §4(h) in :func:`_tail` and
-:func:`_apply`; ``rules.issue_moves``/``issue_price``/``floored``/``kept`` in :func:`_issue`), on
-forms instead of numbers; it reads the method and the weighted-average constants the rules made
+:func:`run` mirrors :func:`engine.register._run` op by op. Five §4 decisions it takes from
+:mod:`engine.rules` itself: ``rules.issue_moves``, ``rules.floored`` and ``rules.returned`` run on
+numerators affine in the starting price (:class:`_Numerator`, whose comparisons answer or raise
+:class:`_Fork`, and :func:`_decided` splits the branch there), ``rules.minimum_margins`` and
+``rules.weighted_numerator`` coefficient by coefficient. The rest of ``rules.settle`` (§4(g)(iv),
+the increment, §4(h)'s record) is still stated in :func:`_tail` and :func:`_apply`, and
+KEEP_AGGREGATE and §4(e)(ii)'s shares in :func:`_issue_moved` and :func:`_recompute` (docs/mutation.md,
+"What remains"); it reads the method and the weighted-average constants the rules made
 (``rules.needs_count``, ``rules.weighted``) from the program. The reference
 fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.
 """
@@ -42,7 +46,7 @@ from . import capital as cap
 from .errors import WarrantError
 from . import rules
 from .numbers import round_to_increment
-from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
+from .terms import KEEP_AGGREGATE, Terms
 
 _NO_SHARES = (0, 1, ())                                      # the share form of 0
 _UNIT = (1, 1)                                               # no units pending
@@ -130,6 +134,89 @@ def _kept(cs: tuple, cp: tuple, new: tuple) -> tuple:
     """KEEP_AGGREGATE: shares x old price / new price. ``new`` is not 0 anywhere on the branch
     (the program refuses a zero price first), so the divisor it adds never vanishes there."""
     return _times(_times(cs, cp, 1), new, -1)
+
+
+# ----------------------------------------------------------------------------- the rules on a branch
+
+class _Fork(Exception):
+    """A rule's comparison that the warrants of the branch answer differently: the branch is split
+    where the sign form ``sign`` (α·x + β) is positive and the rule run again on each part."""
+
+    def __init__(self, sign: tuple) -> None:
+        super().__init__()
+        self.sign = sign
+
+
+class _Numerator:
+    """A price's numerator α·x + β on a branch (``ends``: its lowest and highest starting price), as
+    the rules use an int numerator: times an int, compared with another numerator or an int. A
+    comparison answers when the whole branch answers it alike (α·x + β is monotone in x, so its
+    two ends decide), and raises :class:`_Fork` otherwise."""
+
+    __slots__ = ("a", "b", "ends")
+
+    def __init__(self, a: int, b: int, ends: tuple) -> None:
+        self.a, self.b, self.ends = a, b, ends
+
+    def __mul__(self, k: int) -> "_Numerator":
+        return _Numerator(self.a * k, self.b * k, self.ends)
+
+    __rmul__ = __mul__
+
+    def _minus(self, other) -> tuple:
+        if type(other) is _Numerator:
+            return (self.a - other.a, self.b - other.b)
+        return (self.a, self.b - other)
+
+    def _positive(self, sign: tuple) -> bool:
+        al, be = sign
+        (n0, d0), (n1, d1) = self.ends
+        v0, v1 = al * n0 + be * d0, al * n1 + be * d1
+        if v0 > 0 and v1 > 0:
+            return True
+        if v0 <= 0 and v1 <= 0:
+            return False
+        raise _Fork(sign)
+
+    def __gt__(self, other) -> bool:
+        return self._positive(self._minus(other))
+
+    def __lt__(self, other) -> bool:
+        al, be = self._minus(other)
+        return self._positive((-al, -be))
+
+    def __le__(self, other) -> bool:
+        return not self > other
+
+    def __ge__(self, other) -> bool:
+        return not self < other
+
+
+def _pair(f: tuple, b: "_Branch") -> tuple:
+    """The price form ``f`` = (A·x + B)/D on the branch ``b`` as a rules pair: (numerator, D), or plain
+    ints where the form is one number on the branch (a constant, or a branch of one price x = n/d:
+    ((A·n + B·d), D·d))."""
+    a, xs = f[0], b.xs
+    if not a:
+        return f[1], f[2]
+    if len(xs) == 1:
+        n, d = xs[0]
+        return a * n + f[1] * d, f[2] * d
+    return _Numerator(a, f[1], (xs[0], xs[-1])), f[2]
+
+
+def _decided(b: "_Branch", rule: Callable) -> list:
+    """[(``rule(part)``, part)]: the rule run on the branch's forms; where one of its comparisons
+    forks, the branch is split there and the rule run again on each part (whose ends then agree)."""
+    todo, out = [b], []
+    while todo:
+        part = todo.pop()
+        try:
+            out.append((rule(part), part))
+        except _Fork as fork:
+            yes, no = _split(part, fork.sign, _GT)
+            todo += [p for p in (no, yes) if p is not None]
+    return out
 
 
 # ----------------------------------------------------------------------------- branches
@@ -230,11 +317,12 @@ class _TooManyBranches(Exception):
 
 
 class _Context:
-    __slots__ = ("mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "method", "finish", "done")
+    __slots__ = ("terms", "mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "finish", "done")
 
     def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
         self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
         self.done: dict = {}                         # its answers: x -> (price, shares)
+        self.terms = terms
         self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
         self.keep = terms.share_adjustment == KEEP_AGGREGATE
         self.increment = terms.price_increment
@@ -242,7 +330,6 @@ class _Context:
         self.failed: list[tuple[list, str]] = []     # (prices, the refusal's text): no exception object kept
         self.most = _most_branches(warrants)
         self.count = rules.needs_count(terms)          # the weighted average's A, or None (full ratchet)
-        self.method = terms.anti_dilution
 
 
 # ----------------------------------------------------------------------------- the run
@@ -272,17 +359,21 @@ def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish:
         return {}
     out: dict = dict(ctx.done)
     for b in leaves:
-        # §4(h): the lowest price made, restated to today's units, if below the current one
-        lower, rest = _split(b, _above(b.p, b.l), _GT)
-        for branch, form in ((lower, "l"), (rest, "p")):
-            if branch is not None:
-                pf, sf = getattr(branch, form), branch.s
-                for x in branch.xs:
-                    out[x] = (_price_at(pf, x), _shares_at(sf, x))
+        # §4(h): the price returned
+        for lowest, branch in _decided(b, _lowest_returned):
+            pf, sf = branch.l if lowest else branch.p, branch.s
+            for x in branch.xs:
+                out[x] = (_price_at(pf, x), _shares_at(sf, x))
     for failed, error in ctx.failed:
         for x in failed:
             out[x] = (None, error)
     return out
+
+
+def _lowest_returned(b: _Branch) -> bool:
+    """§4(h) (``rules.returned``): whether the branch returns its lowest price made rather than its price."""
+    lowest = _pair(b.l, b)
+    return rules.returned(_pair(b.p, b), lowest) is lowest
 
 
 def _ascending(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -373,34 +464,36 @@ def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> l
 
 
 def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
-    if ctx.method == NO_ANTI_DILUTION:                        # the terms provide no price adjustment
-        out.append(b)
-        return
     _, qn, qd, broad, narrow, floor, row = op
-    q = _constant(qn, qd)                                     # the issue's price per share
-    below, b = _split(b, _above(b.cp, q), _GT)                # §4(d): less than the price otherwise applicable
-    if b is not None:
-        out.append(b)
-    if below is None:
-        return
-    b = below
+    q, terms = (qn, qd), ctx.terms                           # the issue's price per share
+    for moves, part in _decided(b, lambda p: rules.issue_moves(terms, _pair(p.cp, p), q)):   # §4(d)
+        if moves:
+            _issue_moved(part, q, broad, narrow, floor, row, ctx, out)
+        else:
+            out.append(part)
+
+
+def _issue_moved(b: _Branch, q: tuple, broad, narrow, floor: tuple | None, row: int | None, ctx: _Context,
+                 out: list) -> None:
+    """A branch whose price an issue at ``q`` moves: the new calculated price (``rules.issue_price``),
+    the Price Floor (``rules.floored``), then the share rule and :func:`_tail`."""
     if ctx.count is None:                                     # full ratchet: the issue's price per share
-        b.new = q
+        b.new = _constant(*rules.issue_price(_pair(b.cp, b), q, None))
     else:
         constants = broad if ctx.count == "fully_diluted" else narrow
         if type(constants) is str:                            # a count the weighted average needs is unknown
             ctx.failed.append((b.xs, constants))
             return
-        x, y, gn, gd = constants                              # engine.rules.weighted: (cp X + Y) gn / gd
-        a, c, d = b.cp
-        b.new = _form(a * x * gn, (c * x + y * d) * gn, d * gd)
+        a, c, d = b.cp                                        # cp = (a·x + c)/d: the rule coefficient by coefficient
+        wn = rules.weighted_numerator
+        b.new = _form(wn(a, 0, constants), wn(c, d, constants), d * constants[3])
     parts = [b]
     if floor is not None:                                     # the terms' Price Floor
-        f = _constant(*floor)
-        under, rest = _split(b, _above(f, b.new), _GT)
-        if under is not None:
-            under.new = f
-        parts = [p for p in (under, rest) if p is not None]
+        parts = []
+        for made, part in _decided(b, lambda p: rules.floored(_pair(p.new, p), floor)):
+            if made is floor:
+                part.new = _constant(*floor)
+            parts.append(part)
     for b in parts:
         b.x = b.cs
         if ctx.keep:                                          # KEEP_AGGREGATE: shares x price unchanged
@@ -480,16 +573,15 @@ def _tail(b: _Branch, upward: bool, unit: tuple | None, rounding: bool, ctx: _Co
             x, cs = same.x, same.cs
             for unchanged, part in _by_warrant(same, lambda v: _shares_at(x, v) == _shares_at(cs, v)):
                 (out if unchanged else work).append(part)
-    mn, md = ctx.mn, ctx.md
+    mn, md, margins = ctx.mn, ctx.md, rules.minimum_margins
     for b in work:
-        # §4(g)(iii): |new - p| < m p carries the change forward. Over the positive denominator
-        # md Dn Dp: m p - (new - p) > 0 and m p + (new - p) > 0.
+        # §4(g)(iii), the rule coefficient by coefficient: new - p = (da·x + db)/(Dn·Dp), p = (pa·x + pb)/Dp
         (pa, pb, _), dn = b.p, b.new[2]
         da, db = _above(b.new, b.p)
-        ma, mb = mn * dn * pa, mn * dn * pb
-        small, big = _split(b, (ma - md * da, mb - md * db), _GT)
+        (ua, oa), (ub, ob) = margins(da, pa, dn, mn, md), margins(db, pb, dn, mn, md)
+        small, big = _split(b, (ua, ub), _GT)
         if small is not None:
-            small, more = _split(small, (ma + md * da, mb + md * db), _GT)
+            small, more = _split(small, (oa, ob), _GT)
             if small is not None:
                 small.cp, small.cs = small.new, small.x
                 if shares_by is not None:

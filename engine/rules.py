@@ -19,7 +19,10 @@ calculated price of each kind is :func:`resized` (§4(b)), :func:`dividend` (§4
 keeping the aggregate price) and :func:`recomputed` (§4(e)(ii)); whether and how it is made is
 :func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)); :func:`merged` (§4(b)
 merger) and :func:`exercised` (§1(c)) move the state without a decision. The per-branch run
-(:mod:`engine.piecewise`) takes the same decisions on prices affine in the starting price.
+(:mod:`engine.piecewise`) runs :func:`issue_moves`, :func:`floored` and :func:`returned` on
+numerators affine in the starting price (their comparisons answer or split its branch), and
+:func:`minimum_margins` and :func:`weighted_numerator` (linear in the numerators) coefficient by
+coefficient; the rest of :func:`settle` it still states on its own forms (docs/mutation.md).
 """
 from __future__ import annotations
 
@@ -54,7 +57,14 @@ def start(price: Fraction, shares: Fraction) -> State:
 
 def shown(s: State) -> tuple[int, int]:
     """§4(h): the price returned, the lower of the lowest price made and the price in effect."""
-    return (s[8], s[9]) if s[8] * s[1] <= s[0] * s[9] else (s[0], s[1])
+    return returned((s[0], s[1]), (s[8], s[9]))
+
+
+def returned(price: tuple, lowest: tuple) -> tuple:
+    """§4(h): of the price in effect and the lowest price made (restated), the one returned: the lowest
+    unless it is above the price. Each a pair (numerator, denominator); :mod:`engine.piecewise` passes
+    numerators affine in the starting price (its comparisons answer or split the branch)."""
+    return lowest if lowest[0] * price[1] <= price[0] * lowest[1] else price
 
 
 # --------------------------------------------------------------------------- the new calculated price
@@ -108,8 +118,17 @@ def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None
     if constants is None:
         return reduced(*q)
     cpn, cpd = cp
-    x, y, gn, gd = constants
-    return reduced((cpn * x + cpd * y) * gn, cpd * gd)
+    return reduced(weighted_numerator(cpn, cpd, constants), cpd * constants[3])
+
+
+def weighted_numerator(cpn: int, cpd: int, constants: tuple) -> int:
+    """§4(d) weighted average: the numerator of CP2 = (CP1 × X + Y) × gn/gd over CP1's denominator
+    times gd (:func:`weighted`'s constants), CP1 = cpn/cpd.
+
+    Linear in the pair (cpn, cpd): the per-branch run (:mod:`engine.piecewise`), whose CP1 is
+    (a·x + c)/d, takes it coefficient by coefficient, (a, 0) then (c, d)."""
+    x, y, gn, _ = constants
+    return (cpn * x + cpd * y) * gn
 
 
 def floored(new: tuple[int, int], floor: tuple[int, int] | None) -> tuple[int, int]:
@@ -168,7 +187,8 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
     if nn * cpd == cpn * nd and xn * csd == csn * xd:
         return NO_EFFECT, (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
     m = terms.minimum_adjustment
-    if abs(nn * pd - pn * nd) * m.denominator < m.numerator * pn * nd:
+    under, over = minimum_margins(nn * pd - pn * nd, pn, nd, m.numerator, m.denominator)
+    if under > 0 and over > 0:
         # §4(g)(iii): less than the Minimum Adjustment of the price in effect: the price change is
         # carried forward; a §4(b)/(c) share-count sentence applies now.
         if shares_by is not None:
@@ -179,10 +199,25 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
         nn, nd = made.numerator, made.denominator
         if not upward and nn * pd > pn * nd:
             nn, nd = pn, pd                            # §4(g)(iv): rounding may not raise the price either
-    ln, ld = reduced(ln * en, ld * ed)                 # §4(h): the lowest so far, in today's units
+    if en != 1 or ed != 1:                             # §4(h): the lowest so far, in today's units
+        ln, ld = reduced(ln * en, ld * ed)
     if nn * ld < ln * nd:
         ln, ld = nn, nd
     return APPLIED, (nn, nd, xn, xd, nn, nd, xn, xd, ln, ld, 1, 1)
+
+
+def minimum_margins(moved: int, price: int, scale: int, mn: int, md: int) -> tuple[int, int]:
+    """§4(g)(iii): a change is carried forward when it is less than the Minimum Adjustment m = mn/md of the
+    price in effect, |new - p| < m·p, i.e. exactly where both margins m·p - (new - p) and
+    m·p + (new - p) are positive (each returned times md and a positive common denominator).
+
+    ``moved``: the numerator of new - p over that denominator; ``price``: p's numerator, which
+    ``scale`` brings to it (for int pairs, new - p = (nn·pd - pn·nd)/(nd·pd): ``price`` pn, ``scale``
+    nd). Linear in (moved, price): the per-branch run (:mod:`engine.piecewise`), whose prices are
+    affine in the starting price, takes it coefficient by coefficient and splits its branch where a
+    margin changes sign."""
+    mp, mm = mn * price * scale, md * moved
+    return mp - mm, mp + mm
 
 
 def rounded(terms: Terms, price: Fraction) -> Fraction:
