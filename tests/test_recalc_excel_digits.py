@@ -5,19 +5,10 @@ documentation (page named); a case Excel's values do not settle must be refused 
 unsupported), never answered with another value."""
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
-from addin.recalc import XLError, recalc_workbook
-
-
-def run(cells: dict[str, object]):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    for ref, v in cells.items():
-        ws[ref] = v
-    return recalc_workbook(wb, None)
+from addin.recalc import XLError
+from tests.test_recalc_rules import run   # a one-sheet book S, recalculated
 
 
 COMPLEX_BOOK = "calc_tests__ENGINEERING__COMPLEXs.xlsx"

@@ -13,19 +13,11 @@ import openpyxl
 import pytest
 
 from addin.excel import catalog
-from addin.recalc import XLError, recalc_file, recalc_workbook
+from addin.recalc import XLError, recalc_file
+from tests.test_recalc_rules import run as _run   # a one-sheet book S, recalculated
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-
-
-def _run(cells: dict):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    for ref, v in cells.items():
-        ws[ref] = v
-    return recalc_workbook(wb, None)
 
 
 def test_averageif_with_the_criterion_in_a_cell():

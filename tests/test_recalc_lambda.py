@@ -13,24 +13,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.workbook.defined_name import DefinedName
 
-from addin.recalc import XLError, recalc_workbook
+from addin.recalc import XLError
 from tests.test_conformance import conformance
+from tests.test_recalc_rules import run as rules_run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ironcalc"
 
 
 def run(cells: dict[str, object], names: dict[str, str] | None = None):
     """Every formula entered as a dynamic array (Excel 365), as the fixture books' are."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    for ref, v in cells.items():
-        ws[ref] = v
-    for name, target in (names or {}).items():
-        wb.defined_names[name] = DefinedName(name, attr_text=target)
-    return recalc_workbook(wb, None, all_dynamic=True)
+    return rules_run(cells, names, all_dynamic=True)
 
 
 def refused(r, ref: str) -> bool:

@@ -16,7 +16,9 @@ from openpyxl.worksheet.formula import ArrayFormula
 from addin.recalc import XLError, load_book, recalc_workbook
 
 
-def run(cells: dict[str, object], names: dict[str, str] | None = None, wb=None):
+def run(cells: dict[str, object], names: dict[str, str] | None = None, wb=None, **options):
+    """A one-sheet book ``S`` holding ``cells`` (and defined ``names``), recalculated with the
+    recalculation's ``options`` (``all_dynamic=True``: every formula entered as Excel 365 does)."""
     wb = wb or openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
@@ -24,7 +26,7 @@ def run(cells: dict[str, object], names: dict[str, str] | None = None, wb=None):
         ws[ref] = v
     for name, target in (names or {}).items():
         wb.defined_names[name] = DefinedName(name, attr_text=target)
-    return recalc_workbook(wb, None)
+    return recalc_workbook(wb, None, **options)
 
 
 DATA = {"A1": 1, "A2": 3, "A3": "<5", "A5": True, "A6": "5", "A7": "=1/0", "A21": dt.datetime(2000, 1, 1)}
