@@ -28,6 +28,20 @@ D1 = d1_terms(common_outstanding=10_000_000, fully_diluted=10_000_000)
 D1_TENTH = d1_terms(price_increment=F(1, 1000), price_rounding="ROUND_HALF_UP")
 
 
+# Ledgers also read as of a date between their rows, or for their sentences (below).
+LOWEST_BELOW = """2002-01-01 | SPLIT | ratio=1001-for-1000
+                  2002-02-01 | ISSUE | shares=1000000 | consideration=9600"""
+MERGER_THEN_ISSUES = """2002-01-01 | MERGER | ratio=1-for-2 | note=NewCo common
+                        2002-02-01 | ISSUE | shares=1000000 | consideration=19900
+                        2002-03-01 | ISSUE | shares=1000000 | consideration=15000"""
+EXERCISE_WHILE_CARRIED = """2001-06-01 | ISSUE | shares=1000 | consideration=9.95
+                            2001-07-01 | EXERCISE | shares=61290
+                            2001-08-01 | ISSUE | shares=1000 | consideration=9.90"""
+ROUNDED_ABOVE = """2002-01-01 | ISSUE | shares=1000000 | consideration=10700
+                   2002-02-01 | ISSUE | shares=1000000 | consideration=10850"""
+AT_0109 = d1_terms(exercise_price=F(109, 10_000), price_increment=F(1, 1000))
+
+
 def plain(**kw) -> Terms:
     """A warrant with its own terms (no preset): no par value, no floor, no management cap."""
     base = dict(issue_date=date(2020, 1, 1), warrant_shares=F(100), exercise_price=F(1), anti_dilution="FULL_RATCHET")
@@ -57,9 +71,7 @@ CASES = [
      "$0.001 increment half up, 9.6 -> 10 increments = $0.010 (not above $0.01: no §4(g)(iv) bar). §4(h): the "
      "Issue Date's $0.01 restated through the split is 10/1001 = $0.00999000999..., below the $0.010 made: "
      "10/1001 is returned",
-     D1_TENTH, """2002-01-01 | SPLIT | ratio=1001-for-1000
-                  2002-02-01 | ISSUE | shares=1000000 | consideration=9600""",
-     F(10, 1001), F(16_145_129, 100), F(1, 100), F(1, 100), [CARRIED_FORWARD, APPLIED]),
+     D1_TENTH, LOWEST_BELOW, F(10, 1001), F(16_145_129, 100), F(1, 100), F(1, 100), [CARRIED_FORWARD, APPLIED]),
     ("§4(h) the lowest kept through a later split: the ledger above, then §4(b) 2-for-1: $0.010 / 2 = $0.005 made "
      "(50%); the lowest 10/1001 restated / 2 = 5/1001 = $0.0049950... < $0.005: 5/1001 returned; shares "
      "161,451.29 x 2 = 322,902.58",
@@ -73,14 +85,27 @@ CASES = [
                   2002-02-01 | ISSUE | shares=1000000 | consideration=9600
                   2002-03-01 | ISSUE | shares=1000000 | consideration=9000""",
      F(9, 1000), F(16_145_129, 100), F(9, 1000), F(9, 1000), [CARRIED_FORWARD, APPLIED, APPLIED]),
+    ("§4(h) below the price in effect, after a ratchet: §4(d) 1,000,000 for $5,000 = $0.005 (50% below, made, on the "
+     "increment); 1001-for-1000 carried ($0.005 -> 5/1001, 0.0999%; shares 161,451.29); §4(d) $4,800 = $0.0048 < "
+     "5/1001: 4% below $0.005, made, rounded half up 4.8 -> 5 increments = $0.005. §4(h): the ratchet's $0.005 "
+     "restated through the split, 5/1001 = $0.0049950..., is returned",
+     D1_TENTH, """2001-06-01 | ISSUE | shares=1000000 | consideration=5000
+                  2002-01-01 | SPLIT | ratio=1001-for-1000
+                  2002-02-01 | ISSUE | shares=1000000 | consideration=4800""",
+     F(5, 1001), F(16_145_129, 100), F(5, 1000), F(5, 1000), [APPLIED, CARRIED_FORWARD, APPLIED]),
+    ("§4(h) below the price in effect, a price above $1: a warrant at $10 with a 1% Minimum Adjustment and a $0.25 "
+     "increment half up; 1001-for-1000 carried ($10 -> 10,000/1001 = $9.99000999..., 0.0999%; shares 100.1); "
+     "§4(d) 1,000 for $9,880 = $9.88: 1.2% below $10, made, 39.52 -> 40 increments = $10.00 (not above $10). "
+     "§4(h): $10 restated, 10,000/1001, returned",
+     plain(exercise_price=F(10), minimum_adjustment=F(1, 100), price_increment=F(1, 4)),
+     """2021-01-01 | SPLIT | ratio=1001-for-1000
+        2021-02-01 | ISSUE | shares=1000 | consideration=9880""",
+     F(10_000, 1001), F(1001, 10), F(10), F(10), [CARRIED_FORWARD, APPLIED]),
     # --- §4(b) merger, then an issue below the restated price
     ("§4(b) merger 1 NewCo unit for 2 Common: 161,290 / 2 = 80,645 units at $0.01 x 2 = $0.02 (every price "
      "restated per unit). §4(d) 1,000,000 units for $19,900 = $0.0199 < $0.02: 0.5% of $0.02, carried "
      "(§4(g)(iii)); then 1,000,000 for $15,000 = $0.015 < $0.0199: 25% below $0.02, made; §4(h) $0.015 < $0.02",
-     D1, """2002-01-01 | MERGER | ratio=1-for-2 | note=NewCo common
-            2002-02-01 | ISSUE | shares=1000000 | consideration=19900
-            2002-03-01 | ISSUE | shares=1000000 | consideration=15000""",
-     F(15, 1000), F(80_645), F(15, 1000), F(15, 1000), [APPLIED, CARRIED_FORWARD, APPLIED]),
+     D1, MERGER_THEN_ISSUES, F(15, 1000), F(80_645), F(15, 1000), F(15, 1000), [APPLIED, CARRIED_FORWARD, APPLIED]),
     ("§4(b) merger, then §4(h) below the price in effect: 1-for-2 gives $0.02 a unit on 80,645 units; 1001-for-1000 "
      "moves $0.02 to 20/1001 (0.0999%, carried), units 80,645 x 1.001 = 80,725.645; §4(d) 1,000,000 for $19,600 = "
      "$0.0196 < 20/1001, 2% below $0.02, made and rounded half up to $0.001: 19.6 -> $0.020 (not above $0.02). "
@@ -89,14 +114,18 @@ CASES = [
                   2002-02-01 | SPLIT | ratio=1001-for-1000
                   2002-03-01 | ISSUE | shares=1000000 | consideration=19600""",
      F(20, 1001), F(80_725_645, 1000), F(2, 100), F(2, 100), [APPLIED, CARRIED_FORWARD, APPLIED]),
+    ("§4(b) a split carried before a merger stays pending: 1001-for-1000 carried ($0.01 -> 10/1001; shares "
+     "161,451.29); merger 1-for-2: $0.02 a unit in effect, 20/1001 calculated, 80,725.645 units; §4(d) $0.0196 < "
+     "20/1001, 2% below $0.02, made, rounded to $0.020. §4(h): $0.02 restated through the split, 20/1001, returned",
+     D1_TENTH, """2002-01-01 | SPLIT | ratio=1001-for-1000
+                  2002-02-01 | MERGER | ratio=1-for-2 | note=NewCo common
+                  2002-03-01 | ISSUE | shares=1000000 | consideration=19600""",
+     F(20, 1001), F(80_725_645, 1000), F(2, 100), F(2, 100), [CARRIED_FORWARD, APPLIED, APPLIED]),
     # --- §1(c) exercise, then an issue below the price
     ("§1(c) exercise after a carried change: §4(d) $9.95 / 1,000 = $0.00995 (0.5%, carried: calculated $0.00995, "
      "$0.01 in effect); the holder exercises 61,290: 100,000 remain; §4(d) $0.0099: together 1% below $0.01, made "
      "(§4(g)(iii) '1% or more'): $0.0099 on 100,000",
-     D1, """2001-06-01 | ISSUE | shares=1000 | consideration=9.95
-            2001-07-01 | EXERCISE | shares=61290
-            2001-08-01 | ISSUE | shares=1000 | consideration=9.90""",
-     F(99, 10_000), F(100_000), F(99, 10_000), F(99, 10_000), [CARRIED_FORWARD, APPLIED, APPLIED]),
+     D1, EXERCISE_WHILE_CARRIED, F(99, 10_000), F(100_000), F(99, 10_000), F(99, 10_000), [CARRIED_FORWARD, APPLIED, APPLIED]),
     ("§1(c) exercise, then §4(h) below the price in effect: 61,290 exercised leaves 100,000; 1001-for-1000 "
      "carried ($0.01 -> 10/1001, 0.0999%), shares 100,100; §4(d) $0.0096, 4% below, made, rounded to $0.010; "
      "§4(h): $0.01 restated, 10/1001, returned",
@@ -114,9 +143,33 @@ CASES = [
      D1, """2002-01-01 | COMBINATION | ratio=1000-for-1001
             2002-02-01 | SPLIT | ratio=2-for-1""",
      F(1001, 200_000), F(322_580_000, 1001), F(1001, 200_000), F(1001, 200_000), [CARRIED_FORWARD, APPLIED]),
+    # --- §4(g)(iii) at its edges: exactly 1% up is made; a change one integer short of 1% is carried
+    ("§4(b), §4(g)(iii) a 100-for-101 combination raises $0.01 by exactly 1%: $0.01 x 101/100 = $0.0101, '1% or "
+     "more': made; shares 161,290 x 100/101 = 16,129,000/101",
+     D1, "2002-01-01 | COMBINATION | ratio=100-for-101",
+     F(101, 10_000), F(16_129_000, 101), F(101, 10_000), F(101, 10_000), [APPLIED]),
+    ("§4(b), §4(g)(iii) a 101-for-102 combination raises $1 to $1 x 102/101 = $1.0099...: 1/101 = 0.990% of $1, "
+     "less than 1%: carried; the share sentence applies, 100 x 101/102 = 5,050/51",
+     plain(minimum_adjustment=F(1, 100)), "2021-01-01 | COMBINATION | ratio=101-for-102",
+     F(1), F(5050, 51), F(1), F(102, 101), [CARRIED_FORWARD]),
+    ("§4(b), §4(g)(iii) a 101-for-100 split lowers $1 to $1 x 100/101 = $0.990099...: 1/101 = 0.990% of $1, less "
+     "than 1%: carried; shares 100 x 101/100 = 101",
+     plain(minimum_adjustment=F(1, 100)), "2021-01-01 | SPLIT | ratio=101-for-100",
+     F(1), F(101), F(1), F(100, 101), [CARRIED_FORWARD]),
+    # --- §4(d) an issue at exactly the price otherwise applicable
+    ("§4(d) 'less than' only: a warrant at $0.001 with a Price Floor of $0.01 above it; 1,000,000 for $1,000 = "
+     "$0.001, not less than $0.001: no adjustment at all (so the floor is never reached): NO_EFFECT",
+     d1_terms(exercise_price=F(1, 1000), price_floor=F(1, 100)),
+     "2002-01-01 | ISSUE | shares=1000000 | consideration=1000",
+     F(1, 1000), F(161_290), F(1, 1000), F(1, 1000), [NO_EFFECT]),
     # --- NO_EFFECT: events that change neither price nor shares
     ("§4(g)(ii) the Board's figure equal to the price in effect, $0.01: nothing moves: NO_EFFECT",
      D1, "2002-03-01 | OTHER | price=0.01 | note=confirmed", F(1, 100), F(161_290), F(1, 100), F(1, 100), [NO_EFFECT]),
+    ("§4(g)(ii) the Board's figure equal to the price on a fractional share count: 1-for-4 gives $0.04 on 161,290 / 4 "
+     "= 40,322.5 shares; the Board says $0.04: nothing moves: NO_EFFECT",
+     D1, """2002-01-01 | COMBINATION | ratio=1-for-4
+            2002-03-01 | OTHER | price=0.04 | note=confirmed""",
+     F(4, 100), F(80_645, 2), F(4, 100), F(4, 100), [APPLIED, NO_EFFECT]),
     ("§4(g)(ii) the Board's figure equal to the calculated price while a change is carried: $9.95 / 1,000 = $0.00995 "
      "carried (0.5%), then the Board says $0.00995: no new change, still carried, NO_EFFECT",
      D1, """2001-06-01 | ISSUE | shares=1000 | consideration=9.95
@@ -139,14 +192,10 @@ CASES = [
      "$0.0107: 1.83% below $0.0109, made; rounded: 10.7 -> 11 increments = $0.011, above $0.0109: not adjusted "
      "upward, $0.0109 stays (later calculations start from it). §4(d) $10,850 = $0.01085 < $0.0109: 0.46% "
      "below, carried",
-     d1_terms(exercise_price=F(109, 10_000), price_increment=F(1, 1000)),
-     """2002-01-01 | ISSUE | shares=1000000 | consideration=10700
-        2002-02-01 | ISSUE | shares=1000000 | consideration=10850""",
-     F(109, 10_000), F(161_290), F(109, 10_000), F(1085, 100_000), [APPLIED, CARRIED_FORWARD]),
+     AT_0109, ROUNDED_ABOVE, F(109, 10_000), F(161_290), F(109, 10_000), F(1085, 100_000), [APPLIED, CARRIED_FORWARD]),
     ("§4(g)(iv) after rounding, the other side: $0.0109, increment $0.001 half up; §4(d) $0.0104: 4.6% below, made; "
      "10.4 -> 10 increments = $0.010, below $0.0109: made",
-     d1_terms(exercise_price=F(109, 10_000), price_increment=F(1, 1000)),
-     "2002-01-01 | ISSUE | shares=1000000 | consideration=10400",
+     AT_0109, "2002-01-01 | ISSUE | shares=1000000 | consideration=10400",
      F(1, 100), F(161_290), F(1, 100), F(1, 100), [APPLIED]),
     ("§4(g)(iv) after rounding up with ROUND_CEILING: $1.00, increment $0.05; 1,000 shares for $930 = $0.93 "
      "(7% below, made): 18.6 -> 19 increments = $0.95, below $1.00: made at $0.95",
@@ -175,6 +224,10 @@ CASES = [
                                         2002-02-01 | ISSUE | shares=1000000 | consideration=2501""",
      F(2501, 1_000_000), F(322_580), F(2501, 1_000_000), F(2501, 1_000_000), [APPLIED, APPLIED]),
     # --- §4(e)(ii) under KEEP_AGGREGATE
+    ("KEEP_AGGREGATE: a warrant for 100 shares at $6; §4(d) 1,000 shares for $1,500 = $1.50 < $6, made; the shares "
+     "keep the $600 aggregate: 100 x 6 / 1.5 = 400",
+     plain(exercise_price=F(6), share_adjustment="KEEP_AGGREGATE"), "2021-01-01 | ISSUE | shares=1000 | consideration=1500",
+     F(3, 2), F(400), F(3, 2), F(3, 2), [APPLIED]),
     ("KEEP_AGGREGATE amendment: options for 1,000,000 at ($1,000 + $8,000) = $0.009 < $0.01, made; shares "
      "161,290 x 0.01 / 0.009 = 179,211.1...; §4(e)(ii) amended to $1,000 + $4,000: recomputed as if so granted, "
      "$0.005, shares 161,290 x 0.01 / 0.005 = 322,580 (aggregate $1,612.90 kept)",
@@ -221,29 +274,30 @@ def test_gap_ledgers(source, terms, text, price, shares, in_effect, carried, sta
 
 
 def test_the_lowest_returned_on_the_row_and_in_the_sentence():
-    # CASES[0]: the ISSUE row shows the price returned, 10/1001, before and after (§4(h)), and says why.
-    row = answered(D1_TENTH, CASES[0][2]).trail[1]
+    # The ISSUE row of LOWEST_BELOW shows the price returned, 10/1001, before and after (§4(h)), and says why.
+    row = answered(D1_TENTH, LOWEST_BELOW).trail[1]
     assert (row.price_before, row.price_after) == (F(1, 100), F(10, 1001))
     assert "Rounded to the price increment $0.001 (ROUND_HALF_UP): $0.01." in row.explanation
     assert "§4(h): the lowest price calculable so far, $0.0099900099…, applies." in row.explanation
 
 
 def test_merger_then_carried_issue_as_of_between():
-    # CASES[3] as of 2002-02-15: after the merger ($0.02 a unit) and the carried $0.0199 (0.5% of $0.02).
-    result = answered(D1, CASES[3][2], date(2002, 2, 15))
+    # As of 2002-02-15: after the merger ($0.02 a unit) and the carried $0.0199 (0.5% of $0.02).
+    result = answered(D1, MERGER_THEN_ISSUES, date(2002, 2, 15))
     assert (result.price, result.shares, result.price_in_effect, result.carried_price) == \
            (F(2, 100), F(80_645), F(2, 100), F(199, 10_000))
 
 
 def test_exercise_then_carried_change_as_of_between():
-    # CASES[5] as of 2001-07-15: $0.00995 carried, 61,290 exercised: 100,000 remain at $0.01 in effect.
-    result = answered(D1, CASES[5][2], date(2001, 7, 15))
+    # As of 2001-07-15: $0.00995 carried, 61,290 exercised: 100,000 remain at $0.01 in effect.
+    result = answered(D1, EXERCISE_WHILE_CARRIED, date(2001, 7, 15))
     assert (result.price, result.shares, result.price_in_effect, result.carried_price) == \
            (F(1, 100), F(100_000), F(1, 100), F(995, 100_000))
 
 
 def test_rounding_above_the_price_says_so():
-    row = answered(CASES[13][1], CASES[13][2]).trail[0]
+    # ROUNDED_ABOVE's first row: $0.0107 rounds to $0.011, above the $0.0109 in effect (§4(g)(iv)).
+    row = answered(AT_0109, ROUNDED_ABOVE).trail[0]
     assert "Rounded to the price increment $0.001 (ROUND_HALF_UP): $0.011." in row.explanation
     assert "§4(g)(iv): the rounded price may not exceed the price in effect; $0.0109 stays." in row.explanation
 
