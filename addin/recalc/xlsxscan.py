@@ -652,10 +652,9 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             except ValueError:
                 raise Refused(f"{where()}: value {v[:40]!r} is not a number") from None
             return
-        s = a.get("cm")
-        cm = int(s) if s else 0
         if f_attrs is not None:
-            _formula(key, f_attrs, f_text, cm)
+            s = a.get("cm")                  # cell metadata: a dynamic array's mark, read for a formula only
+            _formula(key, f_attrs, f_text, int(s) if s else 0)
             return
         if t == "inlineStr":
             if inline is not None:
