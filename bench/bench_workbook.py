@@ -32,7 +32,8 @@ the six years before the ledger. Then, in one run and interleaved:
   whether it imports numpy; ``recalc_json_one_cell``: ``warrants recalc BOOK --json`` of a book of
   two cells, as a process (the command's start-up and imports as a user meets them), and which of
   openpyxl, numpy, rich and pydantic that command loads (``recalc_json_loads``: none since the
-  recalculation reads formulas with its own copy of openpyxl's tokenizer).
+  recalculation reads formulas with its own copy of openpyxl's tokenizer, and, with typer 0.29+,
+  since values needing no conversion skip typer's pydantic adapters: addin/cli/coercion.py).
 
 The project's modules are compiled to bytecode before timing, as ``pip install`` does (an
 installed package's, openpyxl's included, are); ``bytecode`` in the output says so. Medians of
