@@ -25,11 +25,15 @@ the six years before the ledger. Then, in one run and interleaved:
   (``Recalc.json_text``, cells and order included) beside ``json.dumps`` of the finished JSON
   object and its floor ``orjson.dumps``. Our reader and the JSON text are timed as the command
   runs them, with the cyclic GC paused (addin/cli/launch.py);
+* ``engine_register_cpu_s``: the engine's part (``engine.register``), timed in a new process that
+  recalculates the book once; ``outside_engine_cpu_s``: the command's CPU seconds less that
+  (start-up, reading, the register's conversion, the rest of the recalculation, the JSON text);
 * ``startup``: ``python -c "import addin.cli.cli"`` as a process (the typer command's modules), and
   whether it imports numpy; ``recalc_json_one_cell``: ``warrants recalc BOOK --json`` of a book of
   two cells, as a process (the command's start-up and imports as a user meets them), and which of
   openpyxl, numpy, rich and pydantic that command loads (``recalc_json_loads``: none since the
-  recalculation reads formulas with its own copy of openpyxl's tokenizer).
+  recalculation reads formulas with its own copy of openpyxl's tokenizer, and, with typer 0.29+,
+  since values needing no conversion skip typer's pydantic adapters: addin/cli/coercion.py).
 
 The project's modules are compiled to bytecode before timing, as ``pip install`` does (an
 installed package's, openpyxl's included, are); ``bytecode`` in the output says so. Medians of
@@ -199,12 +203,42 @@ def measure(path: Path, runs: int) -> dict:
     from addin.recalc import recalc_file
     _wb, recalculated = recalc_file(path, catalog, read_only=True)
     report["json_text"] = _med([_timed_no_gc(recalculated.json_text) for _ in range(runs)])    # what the command writes
+    report.update(engine_share(path, runs, report["recalc_cli"]["cpu_s"]))
     try:
         import orjson
         report["floor_orjson_dumps"] = _med([_timed(lambda: orjson.dumps(result)) for _ in range(runs)])
     except ImportError:
         report["floor_orjson_dumps"] = "orjson not installed"
     return report
+
+
+_ENGINE_SHARE = """
+import sys, time
+from addin.excel import catalog, functions
+from addin.recalc import recalc_file
+own, spent = functions.engine_register, []
+def timed(*args, **kwargs):
+    start = time.process_time()
+    try:
+        return own(*args, **kwargs)
+    finally:
+        spent.append(time.process_time() - start)
+functions.engine_register = timed
+recalc_file(sys.argv[1], catalog, read_only=True)
+print(sum(spent))
+"""
+
+
+def engine_share(path: Path, runs: int, cli_cpu: float) -> dict:
+    """The engine's part of the command (``engine.register``, called once by WARRANT_REGISTER),
+    timed in a new process that recalculates the book once, as the command does (a second call
+    in one process is ~10% faster); median CPU seconds. And the command's CPU outside it:
+    start-up, reading the book, converting the register's rows, the rest of the recalculation
+    and the JSON text."""
+    spent = [float(subprocess.run([sys.executable, "-c", _ENGINE_SHARE, str(path)], check=True, capture_output=True,
+                                  text=True, cwd=ROOT).stdout) for _ in range(runs)]
+    engine = statistics.median(spent)
+    return {"engine_register_cpu_s": round(engine, 3), "outside_engine_cpu_s": round(cli_cpu - engine, 3)}
 
 
 def imports(runs: int, folder: Path) -> dict:

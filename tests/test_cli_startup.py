@@ -4,6 +4,7 @@ neither openpyxl (nor numpy through it) nor rich; `--help` and `--version` not t
 recalculation (nor `--help` the engine)."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from addin.cli import launch
 
 ROOT = Path(__file__).resolve().parents[1]
 D1 = ROOT / "workbooks" / "performance_warrant_d1.xlsx"
-HEAVY = ("openpyxl", "numpy", "rich", "PIL")     # (pydantic comes with typer 0.29 and later, for any command)
+HEAVY = ("openpyxl", "numpy", "rich", "PIL", "pydantic")   # pydantic: typer 0.29+ coerces through it (addin/cli/coercion.py)
 
 
 class _Stream:
@@ -87,3 +88,51 @@ def test_recalc_json_imports_no_openpyxl_or_rich():
 def test_help_and_version_do_not_load_the_recalculation(args, engine):
     line, out = _loaded(*args)
     assert line.startswith("LOADED") and line.endswith(f"False {engine}") and out
+
+
+# ----------------------------------------------------------------------------- values without pydantic
+
+def _coerced(coercion, value, param, ctx):
+    try:
+        return "value", coercion.coerce(value, param=param, ctx=ctx)
+    except Exception as exc:  # noqa: BLE001 - the refusal itself is compared
+        return type(exc).__name__, str(exc)
+
+
+_VALUES = [None, 120.0, 0.0, -1.0, float("nan"), float("inf"), 3, "30", "", "-", "a\0b", "no/such/file.xlsx",
+           str(D1), str(ROOT / "workbooks"), "2024-01-10", "D-1", ("a.xlsx", str(D1)), ()]
+
+
+@pytest.mark.parametrize("unreadable", [False, True])
+def test_values_passed_without_pydantic_are_what_typer_gives(monkeypatch, unreadable):
+    # every parameter of every command, on each kind of value: the plain coercion's result (or
+    # refusal, message included) is typer's own; with typer before 0.29 nothing is changed
+    import typer
+    import typer.core
+
+    from addin.cli.cli import app
+    from addin.cli.coercion import plain_values
+
+    if unreadable:                        # a file that exists but cannot be read (root reads anything)
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: False)
+    group = typer.main.get_command(app)
+    plain_values(group)
+    own = getattr(typer.core, "build_runtime_param", None)
+    compared = 0
+    for name, command in [("warrants", group), *group.commands.items()]:
+        ctx = command.context_class(command, info_name=name)
+        for param in [*command.params, command.get_help_option(ctx)]:
+            if own is None:               # typer before 0.29: click's own types, left as they are
+                assert not hasattr(param, "_runtime_param")
+                continue
+            typer_own = own(param.type_descriptor)
+            for value in _VALUES:
+                assert _coerced(param.get_runtime_param(), value, param, ctx) == _coerced(
+                    typer_own, value, param, ctx), (name, param.name, value)
+                compared += 1
+    assert compared > 500 or own is None
+
+
+def test_recalc_json_builds_no_pydantic_adapter():
+    line, out = _loaded("recalc", str(D1), "--json")
+    assert "pydantic" not in line and out.startswith("{")

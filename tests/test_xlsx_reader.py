@@ -87,6 +87,9 @@ def test_cdata_text_reads_as_its_characters(tmp_path):
     '<rPh sb="0" eb="1"><t>PH</t></rPh></is></c></row>',
     # a lower-case reference, which openpyxl reads
     '<row r="1"><c r="A1"><v>1</v></c><c r="b1"><v>2</v></c></row>',
+    # cell metadata on constants, which only a formula's cm (a dynamic array) and an error's vm
+    # (a rich value) mean anything for: read as openpyxl reads them, whatever they hold
+    '<row r="1"><c r="A1" cm="x" vm="y"><v>1</v></c><c r="B1" t="str" cm="-"><v>x</v></c></row>',
 ])
 def test_cells_written_any_way_read_as_openpyxl_reads_them(tmp_path, cells):
     path = _write(tmp_path, xlsx({"S": sheet_xml(cells)}))

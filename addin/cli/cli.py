@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, List, Optional
 import typer
 
 from addin.cli import launch
+from addin.cli.coercion import plain_values
 from addin.safewrite import OutputError, check_target, write_atomic
 from addin.cli.terminal import shown
 from addin.recalc.bookio import CAPS, BookError, check_output, load_book, require_names, save_atomic
@@ -1098,6 +1099,7 @@ def _invoke() -> int:
     """Parse the command line and run the command. Not through ``app()``: its own handler turns a
     closed pipe into exit 1 (a failed check here) and swaps ``sys.stdout``; the front end decides."""
     command = typer.main.get_command(app)
+    plain_values(command)            # typer 0.29+: values needing no conversion skip pydantic (~0.06 s)
     with command.make_context("warrants", sys.argv[1:]) as ctx:
         code = command.invoke(ctx)
     return code if isinstance(code, int) else 0

@@ -565,6 +565,11 @@ def out_number(value: Any, label: str = "Value") -> float | str:
 
     A value beyond a double's range becomes a ``#WARRANT:`` text for that cell.
     """
+    if type(value) is Fraction:          # the engine's answers: float(value) is this division, correctly rounded
+        try:
+            return value.numerator / value.denominator
+        except OverflowError:
+            return f"#WARRANT: {label} is beyond Excel's number range"
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -580,6 +585,8 @@ def out_number(value: Any, label: str = "Value") -> float | str:
 
 def out_shares(value: Any, label: str = "Shares") -> int | float | str:
     """Share counts: an int when whole, else the nearest double."""
+    if type(value) is int:
+        return value if abs(value) <= _MAX_DOUBLE else f"#WARRANT: {label} is beyond Excel's number range"
     if value is None:
         return ""
     if isinstance(value, Fraction) and value.denominator == 1:

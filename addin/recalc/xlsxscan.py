@@ -495,12 +495,13 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
     row_text = ""                            # the current row's r, as written
     max_row = max_col = 0
     last = 0                                 # the last cell's column in row max_row
-    in_cell = in_f = False
+    # The open cell: its attributes (None between cells) and its <v>'s text. What only a formula
+    # or an inline string needs is kept apart and reset only when a cell had one (``special``):
+    # the common cell, <c r= s= t=> holding one <v>, touches nothing else.
+    cell: dict | None = None
     key: tuple = (title, 0, 0)
-    t = None
-    style = cm = 0
-    vm = None
     v_text: str | None = None
+    special = in_f = False
     f_attrs: dict | None = None
     f_text: str | None = None
     rich: _RichText | None = None
@@ -536,8 +537,8 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
         sheet.uncertain.discard(key)
 
     def start(name, a):
-        nonlocal row_no, col_no, row_text, max_row, max_col, in_cell, in_f, key, t, style, cm, v_text, f_attrs, last
-        nonlocal f_text, rich, inline, vm
+        nonlocal row_no, col_no, row_text, max_row, max_col, cell, key, v_text, last
+        nonlocal special, in_f, f_attrs, f_text, rich, inline
         if name == _V:
             buf.clear()
             return
@@ -570,25 +571,22 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                 last = col_no
             if col_no > max_col:
                 max_col = col_no
-            t = a.get("t")
-            s = a.get("s")
-            style = int(s) if s else 0
-            s = a.get("cm")
-            cm = int(s) if s else 0
-            vm = a.get("vm")
-            in_cell, in_f, v_text, f_attrs, f_text, inline, rich = True, False, None, None, None, None, None
+            cell, v_text = a, None
+            if special:
+                special = in_f = False
+                f_attrs = f_text = rich = inline = None
             return
         if not namespaces and ":" in name and name.partition(":")[0] not in prefixes:
             raise _Namespaced                    # an undeclared prefix: the exact reading refuses it
         if rich is not None:
             rich.start(name)
         elif name == _F:
-            if in_cell and f_attrs is None:
-                f_attrs, in_f = a, True
+            if cell is not None and f_attrs is None:
+                f_attrs, in_f, special = a, True, True
                 buf.clear()
         elif name == _IS:
-            if in_cell and inline is None:
-                rich = _RichText(buf, _T, _R)
+            if cell is not None and inline is None:
+                rich, special = _RichText(buf, _T, _R), True
         elif name == _ROW:
             r = a.get("r")
             if r is None:
@@ -623,34 +621,40 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             sheet.hidden_by_default = True
 
     def end(name):
-        nonlocal in_cell, in_f, v_text, f_text, rich, inline
+        nonlocal cell, v_text, in_f, f_text, rich, inline
         if name == _V:
-            if in_cell and v_text is None and rich is None and not in_f:
+            if v_text is None and cell is not None and not (special and (rich is not None or in_f)):
                 v_text = "".join(buf)
             return
         if name != _C:
-            if rich is not None:
-                if rich.path:
-                    rich.end()
-                else:
-                    inline, rich = rich.content(), None
-            elif in_f and name == _F:
-                f_text, in_f = "".join(buf), False
+            if special:
+                if rich is not None:
+                    if rich.path:
+                        rich.end()
+                    else:
+                        inline, rich = rich.content(), None
+                elif in_f and name == _F:
+                    f_text, in_f = "".join(buf), False
             return
-        if not in_cell:
+        a = cell
+        if a is None:
             return
-        in_cell = False
+        cell = None
+        s = a.get("s")
+        style = int(s) if s else 0
         if style:
             styles[key] = style
-        if f_attrs is None and v_text and (t is None or t == "n") and style not in dates:
+        t = a.get("t")
+        if not special and v_text and (t is None or t == "n") and style not in dates:
             v = v_text                       # the common case: a plain number
             try:
-                values[key] = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                values[key] = int(v) if v.isdigit() else float(v) if ("." in v or "E" in v or "e" in v) else int(v)
             except ValueError:
                 raise Refused(f"{where()}: value {v[:40]!r} is not a number") from None
             return
         if f_attrs is not None:
-            _formula(key, f_attrs, f_text)
+            s = a.get("cm")                  # cell metadata: a dynamic array's mark, read for a formula only
+            _formula(key, f_attrs, f_text, int(s) if s else 0)
             return
         if t == "inlineStr":
             if inline is not None:
@@ -674,7 +678,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                 values[key] = bool(int(v))
             elif t == "e":
                 errors[key] = v
-                if vm:
+                if a.get("vm"):
                     sheet.uncertain.add(key)
             elif t == "d":
                 from .xlutils import from_ISO8601
@@ -684,7 +688,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
         except (ValueError, IndexError, OverflowError):
             raise Refused(f"{where()}: value {v[:40]!r} does not fit its type {t or 'n'!r}") from None
 
-    def _formula(key, fa, text):
+    def _formula(key, fa, text, cm):
         formula = "=" + text if text else "="
         kind = fa.get("t")
         if kind == "array":

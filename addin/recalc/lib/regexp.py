@@ -37,8 +37,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
-
 from ..values import VALUE, XLError, is_grid, to_number, to_text
 from .common import declare
 from .elementwise import broadcast_all
@@ -299,6 +297,7 @@ def _compile(pattern: str, ignore_case: bool) -> Pattern | str:
         text, groups, ascii_dep, caseless = translate(pattern)
     except Refused as exc:
         return str(exc)
+    import regex  # noqa: PLC0415 - loaded by the first pattern (~0.01 s a recalculation that has none)
     flags = regex.V0 | regex.ASCII | (regex.IGNORECASE if ignore_case or caseless else 0)
     try:
         # Python's re first, as a stricter reader: ``regex`` accepts a lookbehind of variable
