@@ -194,6 +194,11 @@ def dispatch(e: Event, steps: Mapping[str, Callable]) -> Callable:
     return steps[name]
 
 
+def steps_by_type(steps: Mapping[str, Callable]) -> dict[type, Callable]:
+    """A driver's ``steps`` by event class, for a hot loop: a class it lacks goes to :func:`dispatch`."""
+    return {kind: steps[name] for kind, name in STEPS.items()}
+
+
 def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:
     """Ledger order: a stable sort by date (same-day events keep their order), :data:`DAY_PLACE` last."""
     return tuple(sorted(events, key=lambda e: e.sort_key))

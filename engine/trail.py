@@ -34,7 +34,7 @@ from typing import Sequence
 from . import capital as cap
 from . import rules
 from .capital import Capital
-from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, dispatch
+from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, dispatch, steps_by_type
 from .ledger import Histories, State, TrailRow, explain_step
 from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
@@ -109,7 +109,8 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
         return _with_capital(s, cap.before_issue(c, e)), NO_EFFECT, "§4(e)", None     # §4(e): "after the date hereof"
     if e.outstanding is not None:
         c = cap.stated(c, e)[0]
-    return dispatch(e, _STEPS)(terms, ledger, i, e, s, c, histories)
+    step = _BY_TYPE.get(type(e)) or dispatch(e, _STEPS)    # dispatch refuses an object of no event kind
+    return step(terms, ledger, i, e, s, c, histories)
 
 
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
@@ -147,7 +148,7 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
     after = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
     if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(d)", None
-    return _moved(terms, e, s, c, after, e.consideration, counted) + ("§4(d)", None)
+    return _moved(terms, e, s, c, after, e.consideration, None, counted) + ("§4(d)", None)
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
@@ -158,24 +159,28 @@ def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState
     if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(e)", None
     # §4(f)(ii): consideration + additional consideration
-    return _moved(terms, e, s, c, after, e.consideration + e.additional, counted) + ("§4(e)", None)
+    return _moved(terms, e, s, c, after, e.consideration, e.additional, counted) + ("§4(e)", None)
 
 
 def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, total: Fraction,
-           counted: Fraction) -> tuple[FastState, str]:
-    """§4(d) or the weighted average for an issue or grant of ``e.shares`` for ``total`` in aggregate, of
-    which ``counted`` shares are Additional Shares (each at the issue's price per share)."""
-    q = total / e.shares
+           more: Fraction | None, counted: Fraction) -> tuple[FastState, str]:
+    """§4(d) or the weighted average for an issue or grant of ``e.shares`` for ``total`` (+ ``more``) in
+    aggregate, of which ``counted`` shares are Additional Shares (each at the issue's price per share)."""
+    tn, td = total.numerator, total.denominator
+    if more:                                   # the sum as a pair: a Fraction only where a method needs it
+        tn, td = tn * more.denominator + more.numerator * td, td * more.denominator
+    q = rules.reduced(tn * e.shares.denominator, td * e.shares.numerator)
     cp = (s[4], s[5])
-    if not rules.issue_moves(terms, cp, (q.numerator, q.denominator)):
+    if not rules.issue_moves(terms, cp, q):
         return _with_capital(s, after), NO_EFFECT
     constants = None
     count = rules.needs_count(terms)
     if count is not None:
         a = cap.need(c.fully_diluted if count == "fully_diluted" else c.outstanding, count,
                      "a weighted-average adjustment", e)
-        constants = rules.weighted(a, total * counted / e.shares, counted)
-    new = rules.floored(rules.issue_price(cp, (q.numerator, q.denominator), constants), rules.pair(c.floor))
+        total = Fraction(tn, td)
+        constants = rules.weighted(a, total if counted == e.shares else total * counted / e.shares, counted)
+    new = rules.floored(rules.issue_price(cp, q, constants), rules.pair(c.floor))
     xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, e.row)
     return _settled(terms, s, *new, xn, xd, after, rounding=True)
 
@@ -217,3 +222,4 @@ def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, s: Fas
 # engine.events.dispatch's table: each kind's step, called (terms, ledger, i, event, state, capital, histories).
 _STEPS = {"resize": _resize, "dividend": _dividend, "issue": _issue, "grant": _grant, "recompute": _recompute,
           "treasury": _treasury, "merger": _merger, "exercise": _exercise, "other": _other}
+_BY_TYPE = steps_by_type(_STEPS)
