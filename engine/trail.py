@@ -198,7 +198,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     r = redone[12]
     grants = {**c.grants, e.ref: cap.GrantState(new_grant or grant, current.issued,
                                                 e.date if isinstance(e, Expire) else None, current.before_issue)}
-    after = Capital(r.outstanding, r.fully_diluted, r.management, grants, c.rights, r.floor)
+    after = Capital(r.common, r.diluted, r.managed, grants, c.rights, r.floor)
     return _settled(terms, s, *rules.recomputed(s, redone), after, rounding=True) + ("§4(e)(ii)", redone)
 
 
