@@ -31,7 +31,7 @@ from .capital import Capital
 from . import errors
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
                      Treasury, AlternativeHistories, dispatch, sort_events)
-from .numbers import count, money, pct, share_count
+from .numbers import count, money, pct, share_count, shares_of
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Holding, Terms
 
 from .rules import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, STATUSES  # noqa: E402,F401
@@ -41,52 +41,85 @@ class TrailRow:
     """One row of the adjustment trail: the event, its clause and status, the price and shares before and after.
 
     An immutable value object: rows compare, hash and print by their fields. The fast path
-    (:mod:`engine.trail`) gives ``render`` instead of the sentences: ``explanation`` and
-    ``flag`` are then rendered when first read, by :func:`explain_step`.
+    (:mod:`engine.trail`) makes its rows with :meth:`later`: their numbers are read from its
+    states, and their ``explanation`` and ``flag`` rendered (by :func:`explain_step`), when first
+    read (a price asked for reads neither).
     """
 
-    __slots__ = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
-                 "_explanation", "_flag", "row", "_render")
+    __slots__ = ("date", "event", "clause", "status", "row", "_numbers", "_sentences")
     FIELDS = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
               "explanation", "flag", "row")
 
     def __init__(self, date: date, event: str, clause: str, status: str, price_before: Fraction, price_after: Fraction,
                  shares_before: Fraction, shares_after: Fraction, explanation: str = "", flag: str | None = None,
-                 row: int | None = None, *, render: Callable[[], tuple[str, str | None]] | None = None) -> None:
+                 row: int | None = None) -> None:
         put = object.__setattr__                      # immutable: rows are shared by the cache of answers
         put(self, "date", date)
         put(self, "event", event)
         put(self, "clause", clause)
         put(self, "status", status)
-        put(self, "price_before", price_before)
-        put(self, "price_after", price_after)
-        put(self, "shares_before", share_count(shares_before))   # counts leave the engine int when whole
-        put(self, "shares_after", share_count(shares_after))
-        put(self, "_explanation", explanation)
-        put(self, "_flag", flag)
         put(self, "row", row)
-        put(self, "_render", render)
+        # counts leave the engine int when whole
+        put(self, "_numbers", (price_before, price_after, share_count(shares_before), share_count(shares_after)))
+        put(self, "_sentences", (explanation, flag))
+
+    @classmethod
+    def later(cls, e: Event, clause: str, status: str, before: rules.State, after: rules.State,
+              render: Callable[[], tuple[str, str | None]]) -> TrailRow:
+        """The row of ``e`` between the fast path's states ``before`` and ``after`` (engine.rules' 12 ints
+        first); ``render()`` gives its explanation and flag."""
+        self = object.__new__(cls)
+        put = object.__setattr__
+        put(self, "date", e.date)
+        put(self, "event", e.kind)
+        put(self, "clause", clause)
+        put(self, "status", status)
+        put(self, "row", e.row)
+        put(self, "_numbers", (before, after))
+        put(self, "_sentences", render)
+        return self
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"TrailRow is immutable: cannot set {name}")
 
+    def _read(self) -> tuple:
+        numbers = self._numbers
+        if len(numbers) == 2:
+            b, a = numbers
+            numbers = (Fraction(*rules.shown(b)), Fraction(*rules.shown(a)), shares_of(b[2], b[3]), shares_of(a[2], a[3]))
+            object.__setattr__(self, "_numbers", numbers)
+        return numbers
+
+    @property
+    def price_before(self) -> Fraction:
+        return self._read()[0]
+
+    @property
+    def price_after(self) -> Fraction:
+        return self._read()[1]
+
+    @property
+    def shares_before(self) -> int | Fraction:
+        return self._read()[2]
+
+    @property
+    def shares_after(self) -> int | Fraction:
+        return self._read()[3]
+
+    def _rendered(self) -> tuple[str, str | None]:
+        sentences = self._sentences
+        if callable(sentences):
+            sentences = sentences()
+            object.__setattr__(self, "_sentences", sentences)
+        return sentences
+
     @property
     def explanation(self) -> str:
-        if self._render is not None:
-            self._draw()
-        return self._explanation
+        return self._rendered()[0]
 
     @property
     def flag(self) -> str | None:
-        if self._render is not None:
-            self._draw()
-        return self._flag
-
-    def _draw(self) -> None:
-        explanation, flag = self._render()
-        object.__setattr__(self, "_explanation", explanation)
-        object.__setattr__(self, "_flag", flag)
-        object.__setattr__(self, "_render", None)
+        return self._rendered()[1]
 
     def _values(self) -> tuple:
         return tuple(getattr(self, f) for f in self.FIELDS)

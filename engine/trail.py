@@ -62,20 +62,11 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
     states = [s]
     histories = Histories(terms, ledger, states, initial, _history_step)
     rows: list[TrailRow] = []
-    price = coprime(*rules.shown(s))
-    shares = coprime(s[2], s[3])
     for i, e in enumerate(ledger):
         after, status, clause, redone = _step(terms, ledger, i, s, histories)
         states.append(after)
-        new_price, new_shares = price, shares
-        pair = rules.shown(after)
-        if pair[0] != new_price.numerator or pair[1] != new_price.denominator:
-            new_price = coprime(*pair)
-        if after[2] != shares.numerator or after[3] != shares.denominator:
-            new_shares = coprime(after[2], after[3])
-        rows.append(TrailRow(e.date, e.kind, clause, status, price, new_price, shares, new_shares, row=e.row,
-                             render=partial(_explain, terms, ledger, i, s, redone)))
-        s, price, shares = after, new_price, new_shares
+        rows.append(TrailRow.later(e, clause, status, s, after, partial(_explain, terms, ledger, i, s, redone)))
+        s = after
     return s, rows
 
 
