@@ -8,6 +8,7 @@ column and the value.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -199,9 +200,15 @@ def steps_by_type(steps: Mapping[str, Callable]) -> dict[type, Callable]:
     return {kind: steps[name] for kind, name in STEPS.items()}
 
 
+_DATE = attrgetter("date")
+
+
 def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:
     """Ledger order: a stable sort by date (same-day events keep their order), :data:`DAY_PLACE` last."""
-    return tuple(sorted(events, key=lambda e: e.sort_key))
+    ordered = sorted(events, key=_DATE)
+    if any(type(e) is Merger for e in ordered):       # the one kind in DAY_PLACE
+        ordered.sort(key=lambda e: e.sort_key)
+    return tuple(ordered)
 
 
 def parse_ratio(text: object, *, table: str = "Events", row: int | None = None) -> tuple[Fraction, Fraction]:

@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
+from operator import is_not
 from typing import Callable, Sequence
 
 from . import capital as cap
@@ -294,10 +295,9 @@ class Histories:
     def fold(self, events: Sequence[Event]):
         k, start = 0, None
         # The ledger itself and the latest histories share the longest prefixes (the latest amendments).
+        # A history holds no AMEND or EXPIRE, so the ledger's prefix ends at its first.
         for seq, states in self.known[:1] + self.known[-3:]:
-            n, top = 0, min(len(seq), len(events), len(states) - 1)
-            while n < top and (seq[n] is events[n] or seq[n] == events[n]) and not isinstance(seq[n], (Amend, Expire)):
-                n += 1
+            n = _common(seq, events, min(len(seq), len(events), len(states) - 1))
             if n > k:
                 k, start = n, states
         states = start[:k + 1] if start is not None else [self.start(self.terms)]
@@ -307,6 +307,21 @@ class Histories:
             states.append(state)
         self.known.append((events, states))
         return state
+
+
+def _common(a: Sequence[Event], b: Sequence[Event], top: int) -> int:
+    """How many of the first ``top`` events ``a`` and ``b`` share: the same objects (compared in C), or
+    equal (a grant amended the same way in two histories)."""
+    n = 0
+    while n < top:
+        differ = list(map(is_not, a[n:top], b[n:top]))
+        if True not in differ:
+            return top
+        n += differ.index(True)
+        if a[n] != b[n]:
+            return n
+        n += 1
+    return top
 
 
 def _history_step(terms: Terms, events: Sequence[Event], i: int, state: State) -> State:

@@ -107,7 +107,7 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
             histories: Histories | None) -> tuple[FastState, str, str, None]:
     nn, nd, xn, xd, un, ud = rules.resized(s, *rules.ratio(e.new, e.old))
-    return _settled(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=e.new < e.old, un=un, ud=ud,
+    return _settled(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=ud < un, un=un, ud=ud,   # a combination
                     shares_by=(ud, un)) + ("§4(b)", None)
 
 
