@@ -281,10 +281,11 @@ class Histories:
     the fast path's in :mod:`engine.trail`.
     """
 
-    __slots__ = ("terms", "known", "start", "step", "alternatives")
+    __slots__ = ("terms", "known", "start", "step", "alternatives", "rejoined")
 
-    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable) -> None:
-        self.terms, self.start, self.step = terms, start, step
+    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable,
+                 rejoined: Callable[[object, object], bool] | None = None) -> None:
+        self.terms, self.start, self.step, self.rejoined = terms, start, step, rejoined
         self.known: list[tuple[Sequence[Event], list]] = [(ledger, states)]
         self.alternatives = AlternativeHistories(ledger)
 
@@ -293,18 +294,31 @@ class Histories:
         return self.alternatives.of(i, ref, replacement)
 
     def fold(self, events: Sequence[Event]):
-        k, start = 0, None
+        """The state after ``events``. ``rejoined(state, other)`` (the fast path's): whether a state
+        makes the same rest of a fold as ``other``; where this fold's state rejoins the fold it
+        continues after the events the two share again, it takes that fold's states."""
+        k, (base, start) = 0, self.known[0]
         # The ledger itself and the latest histories share the longest prefixes (the latest amendments).
         # A history holds no AMEND or EXPIRE, so the ledger's prefix ends at its first.
         for seq, states in self.known[:1] + self.known[-3:]:
             n = _common(seq, events, min(len(seq), len(events), len(states) - 1))
             if n > k:
-                k, start = n, states
-        states = start[:k + 1] if start is not None else [self.start(self.terms)]
+                k, start, base = n, states, seq
+        states = start[:k + 1]                            # start[0]: the state before any event
         state, step, terms = states[-1], self.step, self.terms
-        for i in range(k, len(events)):
+        again = end = 0
+        if self.rejoined is not None:
+            end = min(len(base), len(events), len(start) - 1)
+            differ = list(map(is_not, base[k:end], events[k:end]))
+            again = end - differ[::-1].index(True) if True in differ else k    # events[again:end] are base's
+        i, n = k, len(events)
+        while i < n:
             state = step(terms, events, i, state)         # no AMEND/EXPIRE in a history
             states.append(state)
+            i += 1
+            if again <= i < end and self.rejoined(state, start[i]):
+                states.extend(start[i + 1:end + 1])
+                state, i = states[-1], end
         self.known.append((events, states))
         return state
 

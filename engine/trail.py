@@ -60,7 +60,7 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
     """The reference fold's final state and trail (``fold(terms, ledger, explain=True)``), fast."""
     s = initial(terms)
     states = [s]
-    histories = Histories(terms, ledger, states, initial, _history_step)
+    histories = Histories(terms, ledger, states, initial, _history_step, _rejoined)
     rows: list[TrailRow] = []
     for i, e in enumerate(ledger):
         after, status, clause, redone = _step(terms, ledger, i, s, histories)
@@ -73,6 +73,19 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
 def _explain(terms: Terms, ledger: Sequence[Event], i: int, before: FastState,
              redone: FastState | None) -> tuple[str, str | None]:
     return explain_step(terms, ledger, i, to_state(before), None if redone is None else to_state(redone))
+
+
+def _rejoined(a: FastState, b: FastState) -> bool:
+    """Whether an alternative history's state ``a`` folds on as ``b`` does (engine.ledger.Histories): the same
+    numbers and counts, the same grants and rights but for a grant's terms, which only an AMEND or
+    EXPIRE reads, and a history has none."""
+    if a[4] != b[4] or a[:12] != b[:12] or a[13:] != b[13:]:
+        return False
+    c, d = a[12], b[12]
+    return (c.common == d.common and c.diluted == d.diluted and c.managed == d.managed and c.floor == d.floor
+            and c.rights == d.rights and c.grants.keys() == d.grants.keys()
+            and all((g.issued, g.expired, g.before_issue) == (h.issued, h.expired, h.before_issue)
+                    for g, h in zip(c.grants.values(), (d.grants[ref] for ref in c.grants))))
 
 
 def _history_step(terms: Terms, events: Sequence[Event], i: int, s: FastState) -> FastState:
