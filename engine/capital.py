@@ -12,7 +12,7 @@ itself. Readings: docs/interpretations.md ("Outstanding and fully diluted counts
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from fractions import Fraction
 from bisect import bisect_right
@@ -59,6 +59,17 @@ class Capital:
     rights: Mapping[str, RightsState]
     floor: Fraction | None          # the terms' Price Floor restated into today's shares (None = none)
 
+    def __init__(self, common: Pair | None, diluted: Pair | None, managed: Pair, grants: Mapping[str, GrantState],
+                 rights: Mapping[str, RightsState], floor: Fraction | None) -> None:
+        # The frozen dataclass's own __init__ sets each field through object.__setattr__; the slots'
+        # own setters take half the time, and a Capital is made for nearly every event of every history.
+        _set_common(self, common)
+        _set_diluted(self, diluted)
+        _set_managed(self, managed)
+        _set_grants(self, grants)
+        _set_rights(self, rights)
+        _set_floor(self, floor)
+
     @property
     def outstanding(self) -> Fraction | int | None:
         """Common outstanding, an int when whole (engine.numbers.share_count); None: unknown."""
@@ -75,6 +86,10 @@ class Capital:
     def counts(self, common: Pair | None, diluted: Pair | None) -> Capital:
         """The same capital with new counts (a constructor call: ``dataclasses.replace`` costs twice as much)."""
         return Capital(common, diluted, self.managed, self.grants, self.rights, self.floor)
+
+
+_set_common, _set_diluted, _set_managed, _set_grants, _set_rights, _set_floor = (
+    Capital.__dict__[f.name].__set__ for f in fields(Capital))
 
 
 def initial(terms: Terms) -> Capital:

@@ -54,30 +54,28 @@ class TrailRow:
     def __init__(self, date: date, event: str, clause: str, status: str, price_before: Fraction, price_after: Fraction,
                  shares_before: Fraction, shares_after: Fraction, explanation: str = "", flag: str | None = None,
                  row: int | None = None) -> None:
-        put = object.__setattr__                      # immutable: rows are shared by the cache of answers
-        put(self, "date", date)
-        put(self, "event", event)
-        put(self, "clause", clause)
-        put(self, "status", status)
-        put(self, "row", row)
+        _set_date(self, date)                          # immutable: rows are shared by the cache of answers
+        _set_event(self, event)
+        _set_clause(self, clause)
+        _set_status(self, status)
+        _set_row(self, row)
         # counts leave the engine int when whole
-        put(self, "_numbers", (price_before, price_after, share_count(shares_before), share_count(shares_after)))
-        put(self, "_sentences", (explanation, flag))
+        _set_numbers(self, (price_before, price_after, share_count(shares_before), share_count(shares_after)))
+        _set_sentences(self, (explanation, flag))
 
     @classmethod
     def later(cls, e: Event, clause: str, status: str, before: rules.State, after: rules.State,
               render: Callable[[], tuple[str, str | None]]) -> TrailRow:
         """The row of ``e`` between the fast path's states ``before`` and ``after`` (engine.rules' 12 ints
         first); ``render()`` gives its explanation and flag."""
-        self = object.__new__(cls)
-        put = object.__setattr__
-        put(self, "date", e.date)
-        put(self, "event", e.kind)
-        put(self, "clause", clause)
-        put(self, "status", status)
-        put(self, "row", e.row)
-        put(self, "_numbers", (before, after))
-        put(self, "_sentences", render)
+        self = _new(cls)
+        _set_date(self, e.date)
+        _set_event(self, e.kind)
+        _set_clause(self, clause)
+        _set_status(self, status)
+        _set_row(self, e.row)
+        _set_numbers(self, (before, after))
+        _set_sentences(self, render)
         return self
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -88,7 +86,7 @@ class TrailRow:
         if len(numbers) == 2:
             b, a = numbers
             numbers = (Fraction(*rules.shown(b)), Fraction(*rules.shown(a)), shares_of(b[2], b[3]), shares_of(a[2], a[3]))
-            object.__setattr__(self, "_numbers", numbers)
+            _set_numbers(self, numbers)
         return numbers
 
     @property
@@ -111,7 +109,7 @@ class TrailRow:
         sentences = self._sentences
         if callable(sentences):
             sentences = sentences()
-            object.__setattr__(self, "_sentences", sentences)
+            _set_sentences(self, sentences)
         return sentences
 
     @property
@@ -133,6 +131,12 @@ class TrailRow:
 
     def __repr__(self) -> str:
         return f"TrailRow({', '.join(f'{f}={v!r}' for f, v in zip(self.FIELDS, self._values()))})"
+
+
+# The slots' own setters (TrailRow.__setattr__ refuses): half the cost of object.__setattr__.
+_set_date, _set_event, _set_clause, _set_status, _set_row, _set_numbers, _set_sentences = (
+    TrailRow.__dict__[name].__set__ for name in TrailRow.__slots__)
+_new = object.__new__
 
 
 @dataclass(frozen=True, slots=True)
