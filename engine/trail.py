@@ -95,13 +95,14 @@ def _history_step(terms: Terms, events: Sequence[Event], i: int, s: FastState) -
 # --------------------------------------------------------------------------- the step
 
 def _with_capital(s: FastState, c: Capital) -> FastState:
-    return s[:12] + (c,) + s[13:]
+    return s[:12] + (c, s[13], s[14])
 
 
-def _settled(terms: Terms, s: FastState, nn: int, nd: int, xn: int, xd: int, c: Capital,
-             **how) -> tuple[FastState, str]:
-    status, after = rules.settle(terms, s[:12], nn, nd, xn, xd, **how)
-    return after + (c,) + s[13:], status
+def _made(s: FastState, settled: tuple[str, rules.State], c: Capital, clause: str,
+          redone: FastState | None = None) -> tuple[FastState, str, str, FastState | None]:
+    """A step's answer from :func:`engine.rules.settle`'s (status, numbers after) and the capital after."""
+    status, after = settled
+    return after + (c, s[13], s[14]), status, clause, redone
 
 
 def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
@@ -120,15 +121,15 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
             histories: Histories | None) -> tuple[FastState, str, str, None]:
     nn, nd, xn, xd, un, ud = rules.resized(s, *rules.ratio(e.new, e.old))
-    return _settled(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=ud < un, un=un, ud=ud,   # a combination
-                    shares_by=(ud, un)) + ("§4(b)", None)
+    settled = rules.settle(terms, s[:12], nn, nd, xn, xd, upward=ud < un, un=un, ud=ud, shares_by=(ud, un))  # ud < un: a combination
+    return _made(s, settled, cap.resized(c, e), "§4(b)")
 
 
 def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s: FastState, c: Capital,
               histories: Histories | None) -> tuple[FastState, str, str, None]:
     after, before = cap.dividend(c, e)
     fn, fd = rules.dividend_factor(before, e.shares)
-    return _settled(terms, s, *rules.dividend(s, fn, fd), after, shares_by=(fd, fn)) + ("§4(c)", None)
+    return _made(s, rules.settle(terms, s[:12], *rules.dividend(s, fn, fd), shares_by=(fd, fn)), after, "§4(c)")
 
 
 def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, s: FastState, c: Capital,
@@ -139,7 +140,7 @@ def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, s: Fas
 def _other(terms: Terms, ledger: Sequence[Event], i: int, e: Other, s: FastState, c: Capital,
            histories: Histories | None) -> tuple[FastState, str, str, None]:
     p = e.price                                                # §4(g)(ii) the Board's adjustment
-    return _settled(terms, s, p.numerator, p.denominator, s[6], s[7], c) + ("§4(g)(ii)", None)
+    return _made(s, rules.settle(terms, s[:12], p.numerator, p.denominator, s[6], s[7]), c, "§4(g)(ii)")
 
 
 def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState, c: Capital,
@@ -152,7 +153,7 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
     after = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
     if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(d)", None
-    return _moved(terms, e, s, c, after, e.consideration, None, counted) + ("§4(d)", None)
+    return _moved(terms, e, s, c, after, e.consideration, None, counted, "§4(d)")
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
@@ -163,11 +164,11 @@ def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState
     if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(e)", None
     # §4(f)(ii): consideration + additional consideration
-    return _moved(terms, e, s, c, after, e.consideration, e.additional, counted) + ("§4(e)", None)
+    return _moved(terms, e, s, c, after, e.consideration, e.additional, counted, "§4(e)")
 
 
 def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, total: Fraction,
-           more: Fraction | None, counted: Fraction) -> tuple[FastState, str]:
+           more: Fraction | None, counted: Fraction, clause: str) -> tuple[FastState, str, str, None]:
     """§4(d) or the weighted average for an issue or grant of ``e.shares`` for ``total`` (+ ``more``) in
     aggregate, of which ``counted`` shares are Additional Shares (each at the issue's price per share)."""
     tn, td = total.numerator, total.denominator
@@ -176,7 +177,7 @@ def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capi
     q = rules.reduced(tn * e.shares.denominator, td * e.shares.numerator)
     cp = (s[4], s[5])
     if not rules.issue_moves(terms, cp, q):
-        return _with_capital(s, after), NO_EFFECT
+        return _with_capital(s, after), NO_EFFECT, clause, None
     constants = None
     count = rules.needs_count(terms)
     if count is not None:
@@ -186,7 +187,7 @@ def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capi
         constants = rules.weighted(a, total if counted == e.shares else total * counted / e.shares, counted)
     new = rules.floored(rules.issue_price(cp, q, constants), rules.pair(c.floor))
     xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, e.row)
-    return _settled(terms, s, *new, xn, xd, after, rounding=True)
+    return _made(s, rules.settle(terms, s[:12], *new, xn, xd, rounding=True), after, clause)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, s: FastState, c: Capital,
@@ -203,7 +204,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     grants = {**c.grants, e.ref: cap.GrantState(new_grant or grant, current.issued,
                                                 e.date if isinstance(e, Expire) else None, current.before_issue)}
     after = Capital(r.common, r.diluted, r.managed, grants, c.rights, r.floor)
-    return _settled(terms, s, *rules.recomputed(s, redone), after, rounding=True) + ("§4(e)(ii)", redone)
+    return _made(s, rules.settle(terms, s[:12], *rules.recomputed(s, redone), rounding=True), after, "§4(e)(ii)", redone)
 
 
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, s: FastState, c: Capital,
