@@ -214,9 +214,9 @@ def merged(c: Capital, ratio: Fraction) -> Capital:
 def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
     """§4(c): (capital after, Common outstanding immediately before). Rights are not outstanding."""
     p = need(c.common, "outstanding", "a §4(c) stock dividend", e)
+    if p[0] == 0:
+        raise errors.outstanding_not_positive(0, e.row)
     before = shares_of(*p)
-    if before == 0:
-        raise errors.outstanding_not_positive(before, e.row)
     if not e.rights:
         return c.counts(plus(p, e.shares), plus(c.diluted, e.shares)), before
     if e.ref:

@@ -441,9 +441,9 @@ class AlternativeHistories:
         self.done = i
         k = at.get(ref)
         if k is None:
-            return tuple([e for e in out if e is not None])
+            return tuple(filter(None, out))          # None: a grant expired unexercised
         kept, out[k] = out[k], replacement
         try:
-            return tuple([e for e in out if e is not None])
+            return tuple(filter(None, out))          # None: a grant expired unexercised
         finally:
             out[k] = kept
