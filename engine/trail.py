@@ -174,7 +174,7 @@ def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capi
     tn, td = total.numerator, total.denominator
     if more:                                   # the sum as a pair: a Fraction only where a method needs it
         tn, td = tn * more.denominator + more.numerator * td, td * more.denominator
-    q = rules.reduced(tn * e.shares.denominator, td * e.shares.numerator)
+    q = (tn * e.shares.denominator, td * e.shares.numerator)     # the price a share (reduced only if it moves)
     cp = (s[4], s[5])
     if not rules.issue_moves(terms, cp, q):
         return _with_capital(s, after), NO_EFFECT, clause, None
@@ -185,7 +185,7 @@ def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capi
                      "a weighted-average adjustment", e)
         total = Fraction(tn, td)
         constants = rules.weighted(a, total if counted == e.shares else total * counted / e.shares, counted)
-    new = rules.floored(rules.issue_price(cp, q, constants), rules.pair(c.floor))
+    new = rules.floored(rules.issue_price(cp, rules.reduced(*q), constants), rules.pair(c.floor))
     xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, e.row)
     return _made(s, rules.settle(terms, s[:12], *new, xn, xd, rounding=True), after, clause)
 
