@@ -1,19 +1,21 @@
-"""The §4 trail, fast: the reference fold's rows and numbers on int pairs, its sentences rendered when read.
+"""The §4 trail, fast: the reference fold's rows and numbers on int pairs, each row made when read.
 
 :func:`engine.adjust` answers through :func:`fast_fold`. It takes the same decisions,
 event by event, as the reference fold (:func:`engine.ledger.fold`, the specification),
-with three differences of cost only:
+with four differences of cost only:
 
 * the warrant's prices and share counts are ``int`` numerator/denominator pairs, kept in
   lowest terms, in a plain tuple per state (no ``Fraction`` per operation, no
   ``dataclasses.replace``); the company's counts go through :mod:`engine.capital`, the one
-  set of share-count rules (an ``int`` while whole);
+  set of share-count rules (which keeps them as pairs too);
 * a §4(e)(ii) recomputation continues from the state after the prefix its alternative
   history shares with the ledger or an earlier recomputation
-  (:class:`engine.ledger.Histories`, the reference fold's own);
-* a row's explanation and flag are rendered when first read, by the reference fold's own
-  step applied to the state before the event (:func:`engine.ledger.explain_step`), so the
-  sentences are written once, in :mod:`engine.ledger`.
+  (:class:`engine.ledger.Histories`, the reference fold's own), and where its state rejoins
+  that fold's (:func:`_rejoined`) it takes that fold's later states;
+* a row's prices and shares are read from the states before and after its event, and its
+  explanation and flag rendered by the reference fold's own step applied to the state before
+  it (:func:`engine.ledger.explain_step`), when first read: a price asked for reads no row,
+  and the sentences are written once, in :mod:`engine.ledger`.
 
 Why not the register's compiled program (:mod:`engine.register`): for one warrant its
 compilation is the cost. The capital bookkeeping of every alternative history is the work,
@@ -23,7 +25,7 @@ reference fold 15 ms. This module does that bookkeeping once per event and histo
 the price.
 
 ``tests/test_trail.py`` proves rows (sentences included), statuses, numbers and refusals
-equal to the reference fold's with hypothesis.
+equal to the reference fold's with hypothesis; ``tests/test_trail_rejoin.py`` the rejoining, by hand.
 """
 from __future__ import annotations
 
