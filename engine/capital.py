@@ -70,18 +70,10 @@ class Capital:
         _set_rights(self, rights)
         _set_floor(self, floor)
 
-    @property
-    def outstanding(self) -> Fraction | int | None:
-        """Common outstanding, an int when whole (engine.numbers.share_count); None: unknown."""
-        return _number(self.common)
-
-    @property
-    def fully_diluted(self) -> Fraction | int | None:
-        return _number(self.diluted)
-
-    @property
-    def management(self) -> Fraction | int:
-        return _number(self.managed)
+    # The counts as numbers (engine.numbers.share_count: an int when whole; None: unknown).
+    outstanding = property(lambda self: _number(self.common))
+    fully_diluted = property(lambda self: _number(self.diluted))
+    management = property(lambda self: _number(self.managed))
 
     def counts(self, common: Pair | None, diluted: Pair | None) -> Capital:
         """The same capital with new counts (a constructor call: ``dataclasses.replace`` costs twice as much)."""

@@ -89,21 +89,10 @@ class TrailRow:
             _set_numbers(self, numbers)
         return numbers
 
-    @property
-    def price_before(self) -> Fraction:
-        return self._read()[0]
-
-    @property
-    def price_after(self) -> Fraction:
-        return self._read()[1]
-
-    @property
-    def shares_before(self) -> int | Fraction:
-        return self._read()[2]
-
-    @property
-    def shares_after(self) -> int | Fraction:
-        return self._read()[3]
+    price_before = property(lambda self: self._read()[0])      # Fraction
+    price_after = property(lambda self: self._read()[1])
+    shares_before = property(lambda self: self._read()[2])     # int | Fraction: an int when whole
+    shares_after = property(lambda self: self._read()[3])
 
     def _rendered(self) -> tuple[str, str | None]:
         sentences = self._sentences
@@ -112,13 +101,8 @@ class TrailRow:
             _set_sentences(self, sentences)
         return sentences
 
-    @property
-    def explanation(self) -> str:
-        return self._rendered()[0]
-
-    @property
-    def flag(self) -> str | None:
-        return self._rendered()[1]
+    explanation = property(lambda self: self._rendered()[0])  # str
+    flag = property(lambda self: self._rendered()[1])         # str | None
 
     def _values(self) -> tuple:
         return tuple(getattr(self, f) for f in self.FIELDS)
