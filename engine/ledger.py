@@ -286,10 +286,10 @@ class Histories:
         makes the same rest of a fold as ``other``; where this fold's state rejoins the fold it
         continues after the events the two share again, it takes that fold's states."""
         k, (base, start) = 0, self.known[0]
-        # The ledger itself and the latest histories share the longest prefixes (the latest amendments);
+        # The ledger itself and the latest history share the longest prefixes (the latest amendments);
         # of equal prefixes the latest history's, which shares the most events after its change too.
         # A history holds no AMEND or EXPIRE, so the ledger's prefix ends at its first.
-        for seq, states in self.known[:1] + self.known[-3:]:
+        for seq, states in self.known[:1] + self.known[-1:]:
             n = _common(seq, events, min(len(seq), len(events), len(states) - 1))
             if n >= k:
                 k, start, base = n, states, seq
