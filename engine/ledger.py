@@ -300,12 +300,12 @@ class Histories:
             end = min(len(base), len(events), len(start) - 1)
             differ = list(map(is_not, base[k:end], events[k:end]))
             again = end - differ[::-1].index(True) if True in differ else k    # events[again:end] are base's
-        i, n = k, len(events)
+        i, n, rejoined, append = k, len(events), self.rejoined, states.append
         while i < n:
             state = step(terms, events, i, state)         # no AMEND/EXPIRE in a history
-            states.append(state)
+            append(state)
             i += 1
-            if again <= i < end and self.rejoined(state, start[i]):
+            if again <= i < end and rejoined(state, start[i]):
                 states.extend(start[i + 1:end + 1])
                 state, i = states[-1], end
         self.known.append((events, states))
