@@ -289,7 +289,7 @@ class Histories:
         # The ledger itself and the latest history share the longest prefixes (the latest amendments);
         # of equal prefixes the latest history's, which shares the most events after its change too.
         # A history holds no AMEND or EXPIRE, so the ledger's prefix ends at its first.
-        for seq, states in self.known[:1] + self.known[-1:]:
+        for seq, states in self.known[:1] + self.known[1:][-1:]:
             n = _common(seq, events, min(len(seq), len(events), len(states) - 1))
             if n >= k:
                 k, start, base = n, states, seq
