@@ -132,11 +132,6 @@ def plus(p: Pair | None, delta: Fraction | int) -> Pair | None:
     return (n // g, d // g) if g != 1 else (n, d)
 
 
-def _above(value: Fraction | int, p: Pair) -> bool:
-    """Whether ``value`` is more than the count ``p``."""
-    return value.numerator * p[1] > p[0] * value.denominator
-
-
 def _restated(floor: Fraction | None, ratio: Fraction) -> Fraction | None:
     """The Price Floor, a price, in the new shares: divided by the ratio (kept a Fraction)."""
     return None if floor is None else floor / ratio
@@ -220,7 +215,7 @@ def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
 def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:
     """§4(g)(i): (capital after, outstanding before); the shares leave both counts."""
     p = need(c.common, "outstanding", "§4(g)(i) treasury shares", e)
-    if _above(e.shares, p):
+    if e.shares.numerator * p[1] > p[0] * e.shares.denominator:
         raise errors.treasury_exceeds(e.shares, count(shares_of(*p)), e.row)
     return c.counts(plus(p, -e.shares), plus(c.diluted, -e.shares)), shares_of(*p)
 

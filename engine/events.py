@@ -195,11 +195,6 @@ def dispatch(e: Event, steps: Mapping[str, Callable]) -> Callable:
     return steps[name]
 
 
-def steps_by_type(steps: Mapping[str, Callable]) -> dict[type, Callable]:
-    """A driver's ``steps`` by event class, for a hot loop: a class it lacks goes to :func:`dispatch`."""
-    return {kind: steps[name] for kind, name in STEPS.items()}
-
-
 _DATE = attrgetter("date")
 
 

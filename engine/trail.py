@@ -36,7 +36,7 @@ from typing import Sequence
 from . import capital as cap
 from . import rules
 from .capital import Capital
-from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, dispatch, steps_by_type
+from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, STEPS, dispatch
 from .ledger import Histories, State, TrailRow, explain_step
 from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
@@ -229,4 +229,4 @@ def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, s: Fas
 # engine.events.dispatch's table: each kind's step, called (terms, ledger, i, event, state, capital, histories).
 _STEPS = {"resize": _resize, "dividend": _dividend, "issue": _issue, "grant": _grant, "recompute": _recompute,
           "treasury": _treasury, "merger": _merger, "exercise": _exercise, "other": _other}
-_BY_TYPE = steps_by_type(_STEPS)
+_BY_TYPE = {kind: _STEPS[name] for kind, name in STEPS.items()}    # _step's table by event class
