@@ -12,7 +12,7 @@ itself. Readings: docs/interpretations.md ("Outstanding and fully diluted counts
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from fractions import Fraction
 from bisect import bisect_right
@@ -22,7 +22,7 @@ from typing import Callable, Mapping, Sequence
 from . import errors
 from .errors import WarrantError
 from .events import Event, Grant, Issue, Resize, StockDividend, amended_terms, expired_terms
-from .numbers import coprime, count, pct, share_count
+from .numbers import count, pct, share_count, shares_of
 from .terms import PRE_ISSUE_EXCLUDED, Terms
 
 ZERO = Fraction(0)
@@ -45,23 +45,48 @@ class RightsState:
     expired: date | None = None
 
 
+Pair = tuple       # a count as (numerator, denominator), ints in lowest terms, denominator > 0
+
+
 @dataclass(frozen=True, slots=True)
 class Capital:
-    outstanding: Fraction | int | None  # Common outstanding (None = unknown until a row states it); see engine.numbers.share_count
-    fully_diluted: Fraction | int | None
-    management: Fraction | int          # Management Securities so far (§4(a)(i)(A))
+    """The counts are kept as :data:`Pair` s (a split makes them fractional, and a ``Fraction`` per
+    update is most of a ledger's bookkeeping) and read as numbers through the properties below."""
+    common: Pair | None             # Common outstanding (None = unknown until a row states it)
+    diluted: Pair | None            # fully diluted
+    managed: Pair                   # Management Securities so far (§4(a)(i)(A))
     grants: Mapping[str, GrantState]
     rights: Mapping[str, RightsState]
     floor: Fraction | None          # the terms' Price Floor restated into today's shares (None = none)
 
-    def counts(self, outstanding: Fraction | None, fully_diluted: Fraction | None) -> Capital:
+    def __init__(self, common: Pair | None, diluted: Pair | None, managed: Pair, grants: Mapping[str, GrantState],
+                 rights: Mapping[str, RightsState], floor: Fraction | None) -> None:
+        # The frozen dataclass's own __init__ sets each field through object.__setattr__; the slots'
+        # own setters take half the time, and a Capital is made for nearly every event of every history.
+        _set_common(self, common)
+        _set_diluted(self, diluted)
+        _set_managed(self, managed)
+        _set_grants(self, grants)
+        _set_rights(self, rights)
+        _set_floor(self, floor)
+
+    # The counts as numbers (engine.numbers.share_count: an int when whole; None: unknown).
+    outstanding = property(lambda self: _number(self.common))
+    fully_diluted = property(lambda self: _number(self.diluted))
+    management = property(lambda self: _number(self.managed))
+
+    def counts(self, common: Pair | None, diluted: Pair | None) -> Capital:
         """The same capital with new counts (a constructor call: ``dataclasses.replace`` costs twice as much)."""
-        return Capital(outstanding, fully_diluted, self.management, self.grants, self.rights, self.floor)
+        return Capital(common, diluted, self.managed, self.grants, self.rights, self.floor)
+
+
+_set_common, _set_diluted, _set_managed, _set_grants, _set_rights, _set_floor = (
+    Capital.__dict__[f.name].__set__ for f in fields(Capital))
 
 
 def initial(terms: Terms) -> Capital:
     """The counts the terms give for the Issue Date."""
-    return Capital(terms.common_outstanding, terms.fully_diluted, 0, {}, {}, terms.price_floor)   # ints (Terms)
+    return Capital(_pair(terms.common_outstanding), _pair(terms.fully_diluted), (0, 1), {}, {}, terms.price_floor)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -86,18 +111,25 @@ def events_before_issue(dates: Sequence[date], issue_date: date) -> int:
     return bisect_right(dates, issue_date)
 
 
-def plus(value: Fraction | int | None, delta: Fraction | int) -> Fraction | int | None:
-    """``value + delta``; an int stays an int when ``delta`` is whole (the counts are whole
-    unless a split made them fractional, see :func:`engine.numbers.share_count`)."""
-    if value is None:
+def _pair(value: Fraction | int | None) -> Pair | None:
+    return None if value is None else (value.numerator, value.denominator)
+
+
+def _number(p: Pair | None) -> Fraction | int | None:
+    return None if p is None else shares_of(*p)
+
+
+def plus(p: Pair | None, delta: Fraction | int) -> Pair | None:
+    """The count ``p`` plus ``delta`` shares (None: still unknown)."""
+    if p is None:
         return None
-    if delta.denominator != 1:
-        return value + delta
-    k = delta.numerator
-    if type(value) is int:
-        return value + k
-    d = value.denominator
-    return coprime(value.numerator + k * d, d)       # n/d + k: still in lowest terms
+    n, d = p
+    dn, dd = delta.numerator, delta.denominator
+    if dd == 1:
+        return n + dn * d, d                         # n/d + k: still in lowest terms
+    n, d = n * dd + dn * d, d * dd
+    g = gcd(n, d)
+    return (n // g, d // g) if g != 1 else (n, d)
 
 
 def _restated(floor: Fraction | None, ratio: Fraction) -> Fraction | None:
@@ -118,12 +150,13 @@ def stated(c: Capital, e: Event) -> tuple[Capital, Fraction | None]:
     """A stated Outstanding wins; returns the carried count it replaced when the two disagree."""
     if e.outstanding is None:
         return c, None
-    carried, fd = c.outstanding, c.fully_diluted
-    if carried is None or carried == e.outstanding:
-        return c.counts(share_count(e.outstanding), c.fully_diluted), None
+    carried, fd, now = c.common, c.diluted, _pair(e.outstanding)
+    if carried is None or carried == now:
+        return c.counts(now, fd), None
+    carried = shares_of(*carried)
     if fd is not None:
-        fd = share_count(fd + (e.outstanding - carried))      # the fully diluted count moves by the same difference
-    return c.counts(share_count(e.outstanding), fd), carried
+        fd = _pair(shares_of(*fd) + (e.outstanding - carried))   # the fully diluted count moves by the same difference
+    return c.counts(now, fd), carried
 
 
 def before_issue(c: Capital, e: Event) -> Capital:
@@ -147,49 +180,49 @@ def resized(c: Capital, e: Resize) -> Capital:
     new, old = e.new, e.old
     rn, rd = new.numerator * old.denominator, new.denominator * old.numerator
     floor = c.floor
-    return Capital(_times(c.outstanding, rn, rd), _times(c.fully_diluted, rn, rd), _times(c.management, rn, rd),
+    return Capital(_times(c.common, rn, rd), _times(c.diluted, rn, rd), _times(c.managed, rn, rd),
                    c.grants, c.rights, None if floor is None else Fraction(floor.numerator * rd, floor.denominator * rn))
 
 
-def _times(value: Fraction | int | None, rn: int, rd: int) -> Fraction | int | None:
-    """``value × rn/rd`` (a count, so an int when whole), on ints: a split scales every count."""
-    if value is None:
+def _times(p: Pair | None, rn: int, rd: int) -> Pair | None:
+    """The count ``p`` × rn/rd: a split scales every count."""
+    if p is None:
         return None
-    n, d = value.numerator * rn, value.denominator * rd
+    n, d = p[0] * rn, p[1] * rd
     g = gcd(n, d)
-    return n // g if d == g else coprime(n // g, d // g)
+    return (n // g, d // g) if g != 1 else (n, d)
 
 
 def merged(c: Capital, ratio: Fraction) -> Capital:
     """§4(b) merger: the successor's counts are unknown until a row states them; grants and rights end."""
-    return Capital(None, None, 0, {}, {}, _restated(c.floor, ratio))
+    return Capital(None, None, (0, 1), {}, {}, _restated(c.floor, ratio))
 
 
 def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
     """§4(c): (capital after, Common outstanding immediately before). Rights are not outstanding."""
-    before = need(c.outstanding, "outstanding", "a §4(c) stock dividend", e)
-    if before == 0:
-        raise errors.outstanding_not_positive(before, e.row)
+    p = need(c.common, "outstanding", "a §4(c) stock dividend", e)
+    if p[0] == 0:
+        raise errors.outstanding_not_positive(0, e.row)
+    before = shares_of(*p)
     if not e.rights:
-        return c.counts(plus(before, e.shares), plus(c.fully_diluted, e.shares)), before
+        return c.counts(plus(p, e.shares), plus(c.diluted, e.shares)), before
     if e.ref:
         check_new_ref(c, e)
-        return replace(c, fully_diluted=plus(c.fully_diluted, e.shares),
-                       rights={**c.rights, e.ref: RightsState(e.shares)}), before
-    return c.counts(c.outstanding, plus(c.fully_diluted, e.shares)), before
+        return replace(c, diluted=plus(c.diluted, e.shares), rights={**c.rights, e.ref: RightsState(e.shares)}), before
+    return c.counts(p, plus(c.diluted, e.shares)), before
 
 
 def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:
     """§4(g)(i): (capital after, outstanding before); the shares leave both counts."""
-    before = need(c.outstanding, "outstanding", "§4(g)(i) treasury shares", e)
-    if e.shares > before:
-        raise errors.treasury_exceeds(e.shares, count(before), e.row)
-    return c.counts(plus(before, -e.shares), plus(c.fully_diluted, -e.shares)), before
+    p = need(c.common, "outstanding", "§4(g)(i) treasury shares", e)
+    if e.shares.numerator * p[1] > p[0] * e.shares.denominator:
+        raise errors.treasury_exceeds(e.shares, count(shares_of(*p)), e.row)
+    return c.counts(plus(p, -e.shares), plus(c.diluted, -e.shares)), shares_of(*p)
 
 
 def exercised_by_holder(c: Capital, e: Event) -> Capital:
     """§1(c): the holder's own Warrant Shares join the outstanding count."""
-    return c.counts(plus(c.outstanding, e.shares), c.fully_diluted)
+    return c.counts(plus(c.common, e.shares), c.diluted)
 
 
 def rights_exercised(c: Capital, e: Issue) -> tuple[Capital, Fraction]:
@@ -200,7 +233,7 @@ def rights_exercised(c: Capital, e: Issue) -> tuple[Capital, Fraction]:
     left = r.shares - r.issued
     if e.shares > left:
         raise errors.rights_exceeded(e.shares, count(left), e.ref, e.row)
-    return replace(c, outstanding=plus(c.outstanding, e.shares),
+    return replace(c, common=plus(c.common, e.shares),
                    rights={**c.rights, e.ref: replace(r, issued=r.issued + e.shares)}), left
 
 
@@ -219,7 +252,7 @@ def grant_exercised(c: Capital, e: Issue) -> Capital:
         raise errors.no_grant(e.ref, None, e.row)
     if g.expired is not None:
         raise expired(e.ref, g.expired, e.row)
-    return Capital(plus(c.outstanding, e.shares), c.fully_diluted, c.management,
+    return Capital(plus(c.common, e.shares), c.diluted, c.managed,
                    {**c.grants, e.ref: replace(g, issued=g.issued + e.shares)}, c.rights, c.floor)
 
 
@@ -234,25 +267,25 @@ def sheltered(terms: Terms, c: Capital, e: Issue) -> bool:
     return g is None or not g.before_issue or terms.pre_issue_grants == PRE_ISSUE_EXCLUDED
 
 
-def pre_issue_exercised(c: Capital, e: Issue, management: Fraction | int) -> Capital:
+def pre_issue_exercised(c: Capital, e: Issue, management: Pair) -> Capital:
     """An ISSUE on a grant made before the Issue Date: the shares join the Common outstanding (they were
-    already in the terms' fully diluted count), the grant records them, the management aggregate moves."""
+    already in the terms' fully diluted count), the grant records them, the management aggregate moves
+    (``management``: :func:`additional_shares`'s)."""
     after = grant_exercised(c, e)
-    return Capital(after.outstanding, after.fully_diluted, management, after.grants, after.rights, after.floor)
+    return Capital(after.common, after.diluted, management, after.grants, after.rights, after.floor)
 
 
-def issued(c: Capital, e: Issue, management: Fraction) -> Capital:
+def issued(c: Capital, e: Issue, management: Pair) -> Capital:
     """§4(d): a new issue adds to both counts."""
-    return Capital(plus(c.outstanding, e.shares), plus(c.fully_diluted, e.shares), management, c.grants, c.rights,
-                   c.floor)
+    return Capital(plus(c.common, e.shares), plus(c.diluted, e.shares), management, c.grants, c.rights, c.floor)
 
 
-def granted(c: Capital, e: Grant, management: Fraction) -> Capital:
+def granted(c: Capital, e: Grant, management: Pair) -> Capital:
     """§4(e): the maximum shares join the fully diluted count; the grant is recorded under its Ref.
 
     The caller has checked the Ref first (:func:`check_new_ref`), before the §4(a) exclusions.
     """
-    return Capital(c.outstanding, plus(c.fully_diluted, e.shares), management, {**c.grants, e.ref: GrantState(e)},
+    return Capital(c.common, plus(c.diluted, e.shares), management, {**c.grants, e.ref: GrantState(e)},
                    c.rights, c.floor)
 
 
@@ -281,11 +314,14 @@ def replacement(current: GrantState, e: Event) -> Grant | None:
 
 
 def additional_shares(terms: Terms, e: Issue | Grant, c: Capital,
-                      say: Callable[[str], None] | None = None) -> tuple[Fraction, Fraction]:
-    """:func:`counted_shares` of an issue or grant on ``c``: the fully diluted count after it is
-    worked out only for a MANAGEMENT row, the one rule that needs it (§4(a)(i)(A))."""
-    fd_after = plus(c.fully_diluted, e.shares) if e.category == "MANAGEMENT" else None
-    return counted_shares(terms, e, c.management, fd_after, say)
+                      say: Callable[[str], None] | None = None) -> tuple[Fraction, Pair]:
+    """:func:`counted_shares` of an issue or grant on ``c``, the management aggregate after it as the
+    :class:`Capital` keeps it: the counts are read only for a MANAGEMENT row, the one rule that needs
+    them (§4(a)(i)(A))."""
+    if e.category != "MANAGEMENT":
+        return counted_shares(terms, e, None, None, say)[0], c.managed
+    counted, management = counted_shares(terms, e, c.management, _number(plus(c.diluted, e.shares)), say)
+    return counted, _pair(management)
 
 
 def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_after: Fraction | None,

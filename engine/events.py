@@ -8,6 +8,7 @@ column and the value.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -194,9 +195,15 @@ def dispatch(e: Event, steps: Mapping[str, Callable]) -> Callable:
     return steps[name]
 
 
+_DATE = attrgetter("date")
+
+
 def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:
     """Ledger order: a stable sort by date (same-day events keep their order), :data:`DAY_PLACE` last."""
-    return tuple(sorted(events, key=lambda e: e.sort_key))
+    ordered = sorted(events, key=_DATE)
+    if any(type(e) is Merger for e in ordered):       # the one kind in DAY_PLACE
+        ordered.sort(key=lambda e: e.sort_key)
+    return tuple(ordered)
 
 
 def parse_ratio(text: object, *, table: str = "Events", row: int | None = None) -> tuple[Fraction, Fraction]:
@@ -429,9 +436,9 @@ class AlternativeHistories:
         self.done = i
         k = at.get(ref)
         if k is None:
-            return tuple([e for e in out if e is not None])
+            return tuple(filter(None, out))          # None: a grant expired unexercised
         kept, out[k] = out[k], replacement
         try:
-            return tuple([e for e in out if e is not None])
+            return tuple(filter(None, out))          # None: a grant expired unexercised
         finally:
             out[k] = kept

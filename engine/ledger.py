@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
+from operator import is_not
 from typing import Callable, Sequence
 
 from . import capital as cap
@@ -31,7 +32,7 @@ from .capital import Capital
 from . import errors
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend,
                      Treasury, AlternativeHistories, dispatch, sort_events)
-from .numbers import count, money, pct, share_count
+from .numbers import count, money, pct, share_count, shares_of
 from .terms import KEEP_AGGREGATE, NO_ANTI_DILUTION, Holding, Terms
 
 from .rules import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, EXCLUDED, NO_EFFECT, STATUSES  # noqa: E402,F401
@@ -41,52 +42,67 @@ class TrailRow:
     """One row of the adjustment trail: the event, its clause and status, the price and shares before and after.
 
     An immutable value object: rows compare, hash and print by their fields. The fast path
-    (:mod:`engine.trail`) gives ``render`` instead of the sentences: ``explanation`` and
-    ``flag`` are then rendered when first read, by :func:`explain_step`.
+    (:mod:`engine.trail`) makes its rows with :meth:`later`: their numbers are read from its
+    states, and their ``explanation`` and ``flag`` rendered (by :func:`explain_step`), when first
+    read (a price asked for reads neither).
     """
 
-    __slots__ = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
-                 "_explanation", "_flag", "row", "_render")
+    __slots__ = ("date", "event", "clause", "status", "row", "_numbers", "_sentences")
     FIELDS = ("date", "event", "clause", "status", "price_before", "price_after", "shares_before", "shares_after",
               "explanation", "flag", "row")
 
     def __init__(self, date: date, event: str, clause: str, status: str, price_before: Fraction, price_after: Fraction,
                  shares_before: Fraction, shares_after: Fraction, explanation: str = "", flag: str | None = None,
-                 row: int | None = None, *, render: Callable[[], tuple[str, str | None]] | None = None) -> None:
-        put = object.__setattr__                      # immutable: rows are shared by the cache of answers
-        put(self, "date", date)
-        put(self, "event", event)
-        put(self, "clause", clause)
-        put(self, "status", status)
-        put(self, "price_before", price_before)
-        put(self, "price_after", price_after)
-        put(self, "shares_before", share_count(shares_before))   # counts leave the engine int when whole
-        put(self, "shares_after", share_count(shares_after))
-        put(self, "_explanation", explanation)
-        put(self, "_flag", flag)
-        put(self, "row", row)
-        put(self, "_render", render)
+                 row: int | None = None) -> None:
+        _set_date(self, date)                          # immutable: rows are shared by the cache of answers
+        _set_event(self, event)
+        _set_clause(self, clause)
+        _set_status(self, status)
+        _set_row(self, row)
+        # counts leave the engine int when whole
+        _set_numbers(self, (price_before, price_after, share_count(shares_before), share_count(shares_after)))
+        _set_sentences(self, (explanation, flag))
+
+    @classmethod
+    def later(cls, e: Event, clause: str, status: str, before: rules.State, after: rules.State,
+              render: Callable[[], tuple[str, str | None]]) -> TrailRow:
+        """The row of ``e`` between the fast path's states ``before`` and ``after`` (engine.rules' 12 ints
+        first); ``render()`` gives its explanation and flag."""
+        self = _new(cls)
+        _set_date(self, e.date)
+        _set_event(self, e.kind)
+        _set_clause(self, clause)
+        _set_status(self, status)
+        _set_row(self, e.row)
+        _set_numbers(self, (before, after))
+        _set_sentences(self, render)
+        return self
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"TrailRow is immutable: cannot set {name}")
 
-    @property
-    def explanation(self) -> str:
-        if self._render is not None:
-            self._draw()
-        return self._explanation
+    def _read(self) -> tuple:
+        numbers = self._numbers
+        if len(numbers) == 2:
+            b, a = numbers
+            numbers = (Fraction(*rules.shown(b)), Fraction(*rules.shown(a)), shares_of(b[2], b[3]), shares_of(a[2], a[3]))
+            _set_numbers(self, numbers)
+        return numbers
 
-    @property
-    def flag(self) -> str | None:
-        if self._render is not None:
-            self._draw()
-        return self._flag
+    price_before = property(lambda self: self._read()[0])      # Fraction
+    price_after = property(lambda self: self._read()[1])
+    shares_before = property(lambda self: self._read()[2])     # int | Fraction: an int when whole
+    shares_after = property(lambda self: self._read()[3])
 
-    def _draw(self) -> None:
-        explanation, flag = self._render()
-        object.__setattr__(self, "_explanation", explanation)
-        object.__setattr__(self, "_flag", flag)
-        object.__setattr__(self, "_render", None)
+    def _rendered(self) -> tuple[str, str | None]:
+        sentences = self._sentences
+        if callable(sentences):
+            sentences = sentences()
+            _set_sentences(self, sentences)
+        return sentences
+
+    explanation = property(lambda self: self._rendered()[0])  # str
+    flag = property(lambda self: self._rendered()[1])         # str | None
 
     def _values(self) -> tuple:
         return tuple(getattr(self, f) for f in self.FIELDS)
@@ -99,6 +115,12 @@ class TrailRow:
 
     def __repr__(self) -> str:
         return f"TrailRow({', '.join(f'{f}={v!r}' for f, v in zip(self.FIELDS, self._values()))})"
+
+
+# The slots' own setters (TrailRow.__setattr__ refuses): half the cost of object.__setattr__.
+_set_date, _set_event, _set_clause, _set_status, _set_row, _set_numbers, _set_sentences = (
+    TrailRow.__dict__[name].__set__ for name in TrailRow.__slots__)
+_new = object.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,10 +269,11 @@ class Histories:
     the fast path's in :mod:`engine.trail`.
     """
 
-    __slots__ = ("terms", "known", "start", "step", "alternatives")
+    __slots__ = ("terms", "known", "start", "step", "alternatives", "rejoined")
 
-    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable) -> None:
-        self.terms, self.start, self.step = terms, start, step
+    def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable,
+                 rejoined: Callable[[object, object], bool] | None = None) -> None:
+        self.terms, self.start, self.step, self.rejoined = terms, start, step, rejoined
         self.known: list[tuple[Sequence[Event], list]] = [(ledger, states)]
         self.alternatives = AlternativeHistories(ledger)
 
@@ -259,21 +282,49 @@ class Histories:
         return self.alternatives.of(i, ref, replacement)
 
     def fold(self, events: Sequence[Event]):
-        k, start = 0, None
-        # The ledger itself and the latest histories share the longest prefixes (the latest amendments).
-        for seq, states in self.known[:1] + self.known[-3:]:
-            n, top = 0, min(len(seq), len(events), len(states) - 1)
-            while n < top and (seq[n] is events[n] or seq[n] == events[n]) and not isinstance(seq[n], (Amend, Expire)):
-                n += 1
-            if n > k:
-                k, start = n, states
-        states = start[:k + 1] if start is not None else [self.start(self.terms)]
+        """The state after ``events``. ``rejoined(state, other)`` (the fast path's): whether a state
+        makes the same rest of a fold as ``other``; where this fold's state rejoins the fold it
+        continues after the events the two share again, it takes that fold's states."""
+        k, (base, start) = 0, self.known[0]
+        # The ledger itself and the latest history share the longest prefixes (the latest amendments);
+        # of equal prefixes the latest history's, which shares the most events after its change too.
+        # A history holds no AMEND or EXPIRE, so the ledger's prefix ends at its first.
+        for seq, states in self.known[:1] + self.known[1:][-1:]:
+            n = _common(seq, events, min(len(seq), len(events), len(states) - 1))
+            if n >= k:
+                k, start, base = n, states, seq
+        states = start[:k + 1]                            # start[0]: the state before any event
         state, step, terms = states[-1], self.step, self.terms
-        for i in range(k, len(events)):
+        again = end = 0
+        if self.rejoined is not None:
+            end = min(len(base), len(events), len(start) - 1)
+            differ = list(map(is_not, base[k:end], events[k:end]))
+            again = end - differ[::-1].index(True) if True in differ else k    # events[again:end] are base's
+        i, n, rejoined, append = k, len(events), self.rejoined, states.append
+        while i < n:
             state = step(terms, events, i, state)         # no AMEND/EXPIRE in a history
-            states.append(state)
+            append(state)
+            i += 1
+            if again <= i < end and rejoined(state, start[i]):
+                states.extend(start[i + 1:end + 1])
+                state, i = states[-1], end
         self.known.append((events, states))
         return state
+
+
+def _common(a: Sequence[Event], b: Sequence[Event], top: int) -> int:
+    """How many of the first ``top`` events ``a`` and ``b`` share: the same objects (compared in C), or
+    equal (a grant amended the same way in two histories)."""
+    n = 0
+    while n < top:
+        differ = list(map(is_not, a[n:top], b[n:top]))
+        if True not in differ:
+            return top
+        n += differ.index(True)
+        if a[n] != b[n]:
+            return n
+        n += 1
+    return top
 
 
 def _history_step(terms: Terms, events: Sequence[Event], i: int, state: State) -> State:

@@ -1,19 +1,21 @@
-"""The §4 trail, fast: the reference fold's rows and numbers on int pairs, its sentences rendered when read.
+"""The §4 trail, fast: the reference fold's rows and numbers on int pairs, each row made when read.
 
 :func:`engine.adjust` answers through :func:`fast_fold`. It takes the same decisions,
 event by event, as the reference fold (:func:`engine.ledger.fold`, the specification),
-with three differences of cost only:
+with four differences of cost only:
 
 * the warrant's prices and share counts are ``int`` numerator/denominator pairs, kept in
   lowest terms, in a plain tuple per state (no ``Fraction`` per operation, no
   ``dataclasses.replace``); the company's counts go through :mod:`engine.capital`, the one
-  set of share-count rules (an ``int`` while whole);
+  set of share-count rules (which keeps them as pairs too);
 * a §4(e)(ii) recomputation continues from the state after the prefix its alternative
   history shares with the ledger or an earlier recomputation
-  (:class:`engine.ledger.Histories`, the reference fold's own);
-* a row's explanation and flag are rendered when first read, by the reference fold's own
-  step applied to the state before the event (:func:`engine.ledger.explain_step`), so the
-  sentences are written once, in :mod:`engine.ledger`.
+  (:class:`engine.ledger.Histories`, the reference fold's own), and where its state rejoins
+  that fold's (:func:`_rejoined`) it takes that fold's later states;
+* a row's prices and shares are read from the states before and after its event, and its
+  explanation and flag rendered by the reference fold's own step applied to the state before
+  it (:func:`engine.ledger.explain_step`), when first read: a price asked for reads no row,
+  and the sentences are written once, in :mod:`engine.ledger`.
 
 Why not the register's compiled program (:mod:`engine.register`): for one warrant its
 compilation is the cost. The capital bookkeeping of every alternative history is the work,
@@ -23,7 +25,7 @@ reference fold 15 ms. This module does that bookkeeping once per event and histo
 the price.
 
 ``tests/test_trail.py`` proves rows (sentences included), statuses, numbers and refusals
-equal to the reference fold's with hypothesis.
+equal to the reference fold's with hypothesis; ``tests/test_trail_rejoin.py`` the rejoining, by hand.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from typing import Sequence
 from . import capital as cap
 from . import rules
 from .capital import Capital
-from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, dispatch
+from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, STEPS, dispatch
 from .ledger import Histories, State, TrailRow, explain_step
 from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
@@ -60,28 +62,32 @@ def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[Tr
     """The reference fold's final state and trail (``fold(terms, ledger, explain=True)``), fast."""
     s = initial(terms)
     states = [s]
-    histories = Histories(terms, ledger, states, initial, _history_step)
+    histories = Histories(terms, ledger, states, initial, _history_step, _rejoined)
     rows: list[TrailRow] = []
-    price = coprime(*rules.shown(s))
-    shares = coprime(s[2], s[3])
     for i, e in enumerate(ledger):
         after, status, clause, redone = _step(terms, ledger, i, s, histories)
         states.append(after)
-        new_price, new_shares = price, shares
-        pair = rules.shown(after)
-        if pair[0] != new_price.numerator or pair[1] != new_price.denominator:
-            new_price = coprime(*pair)
-        if after[2] != shares.numerator or after[3] != shares.denominator:
-            new_shares = coprime(after[2], after[3])
-        rows.append(TrailRow(e.date, e.kind, clause, status, price, new_price, shares, new_shares, row=e.row,
-                             render=partial(_explain, terms, ledger, i, s, redone)))
-        s, price, shares = after, new_price, new_shares
+        rows.append(TrailRow.later(e, clause, status, s, after, partial(_explain, terms, ledger, i, s, redone)))
+        s = after
     return s, rows
 
 
 def _explain(terms: Terms, ledger: Sequence[Event], i: int, before: FastState,
              redone: FastState | None) -> tuple[str, str | None]:
     return explain_step(terms, ledger, i, to_state(before), None if redone is None else to_state(redone))
+
+
+def _rejoined(a: FastState, b: FastState) -> bool:
+    """Whether an alternative history's state ``a`` folds on as ``b`` does (engine.ledger.Histories): the same
+    numbers and counts, the same grants and rights but for a grant's terms, which only an AMEND or
+    EXPIRE reads, and a history has none."""
+    if a[4] != b[4] or a[:12] != b[:12] or a[13:] != b[13:]:
+        return False
+    c, d = a[12], b[12]
+    return (c.common == d.common and c.diluted == d.diluted and c.managed == d.managed and c.floor == d.floor
+            and c.rights == d.rights and c.grants.keys() == d.grants.keys()
+            and all((g.issued, g.expired, g.before_issue) == (h.issued, h.expired, h.before_issue)
+                    for g, h in zip(c.grants.values(), (d.grants[ref] for ref in c.grants))))
 
 
 def _history_step(terms: Terms, events: Sequence[Event], i: int, s: FastState) -> FastState:
@@ -91,13 +97,14 @@ def _history_step(terms: Terms, events: Sequence[Event], i: int, s: FastState) -
 # --------------------------------------------------------------------------- the step
 
 def _with_capital(s: FastState, c: Capital) -> FastState:
-    return s[:12] + (c,) + s[13:]
+    return s[:12] + (c, s[13], s[14])
 
 
-def _settled(terms: Terms, s: FastState, nn: int, nd: int, xn: int, xd: int, c: Capital,
-             **how) -> tuple[FastState, str]:
-    status, after = rules.settle(terms, s[:12], nn, nd, xn, xd, **how)
-    return after + (c,) + s[13:], status
+def _made(s: FastState, settled: tuple[str, rules.State], c: Capital, clause: str,
+          redone: FastState | None = None) -> tuple[FastState, str, str, FastState | None]:
+    """A step's answer from :func:`engine.rules.settle`'s (status, numbers after) and the capital after."""
+    status, after = settled
+    return after + (c, s[13], s[14]), status, clause, redone
 
 
 def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
@@ -109,21 +116,22 @@ def _step(terms: Terms, ledger: Sequence[Event], i: int, s: FastState,
         return _with_capital(s, cap.before_issue(c, e)), NO_EFFECT, "§4(e)", None     # §4(e): "after the date hereof"
     if e.outstanding is not None:
         c = cap.stated(c, e)[0]
-    return dispatch(e, _STEPS)(terms, ledger, i, e, s, c, histories)
+    step = _BY_TYPE.get(type(e)) or dispatch(e, _STEPS)    # dispatch refuses an object of no event kind
+    return step(terms, ledger, i, e, s, c, histories)
 
 
 def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastState, c: Capital,
             histories: Histories | None) -> tuple[FastState, str, str, None]:
     nn, nd, xn, xd, un, ud = rules.resized(s, *rules.ratio(e.new, e.old))
-    return _settled(terms, s, nn, nd, xn, xd, cap.resized(c, e), upward=e.new < e.old, un=un, ud=ud,
-                    shares_by=(ud, un)) + ("§4(b)", None)
+    settled = rules.settle(terms, s[:12], nn, nd, xn, xd, upward=ud < un, un=un, ud=ud, shares_by=(ud, un))  # ud < un: a combination
+    return _made(s, settled, cap.resized(c, e), "§4(b)")
 
 
 def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s: FastState, c: Capital,
               histories: Histories | None) -> tuple[FastState, str, str, None]:
     after, before = cap.dividend(c, e)
     fn, fd = rules.dividend_factor(before, e.shares)
-    return _settled(terms, s, *rules.dividend(s, fn, fd), after, shares_by=(fd, fn)) + ("§4(c)", None)
+    return _made(s, rules.settle(terms, s[:12], *rules.dividend(s, fn, fd), shares_by=(fd, fn)), after, "§4(c)")
 
 
 def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, s: FastState, c: Capital,
@@ -134,7 +142,7 @@ def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, s: Fas
 def _other(terms: Terms, ledger: Sequence[Event], i: int, e: Other, s: FastState, c: Capital,
            histories: Histories | None) -> tuple[FastState, str, str, None]:
     p = e.price                                                # §4(g)(ii) the Board's adjustment
-    return _settled(terms, s, p.numerator, p.denominator, s[6], s[7], c) + ("§4(g)(ii)", None)
+    return _made(s, rules.settle(terms, s[:12], p.numerator, p.denominator, s[6], s[7]), c, "§4(g)(ii)")
 
 
 def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState, c: Capital,
@@ -147,7 +155,7 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
     after = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
     if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(d)", None
-    return _moved(terms, e, s, c, after, e.consideration, counted) + ("§4(d)", None)
+    return _moved(terms, e, s, c, after, e.consideration, None, counted, "§4(d)")
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
@@ -158,26 +166,30 @@ def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState
     if not counted:
         return _with_capital(s, after), EXCLUDED, "§4(e)", None
     # §4(f)(ii): consideration + additional consideration
-    return _moved(terms, e, s, c, after, e.consideration + e.additional, counted) + ("§4(e)", None)
+    return _moved(terms, e, s, c, after, e.consideration, e.additional, counted, "§4(e)")
 
 
 def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, total: Fraction,
-           counted: Fraction) -> tuple[FastState, str]:
-    """§4(d) or the weighted average for an issue or grant of ``e.shares`` for ``total`` in aggregate, of
-    which ``counted`` shares are Additional Shares (each at the issue's price per share)."""
-    q = total / e.shares
+           more: Fraction | None, counted: Fraction, clause: str) -> tuple[FastState, str, str, None]:
+    """§4(d) or the weighted average for an issue or grant of ``e.shares`` for ``total`` (+ ``more``) in
+    aggregate, of which ``counted`` shares are Additional Shares (each at the issue's price per share)."""
+    tn, td = total.numerator, total.denominator
+    if more:                                   # the sum as a pair: a Fraction only where a method needs it
+        tn, td = tn * more.denominator + more.numerator * td, td * more.denominator
+    q = (tn * e.shares.denominator, td * e.shares.numerator)     # the price a share (reduced only if it moves)
     cp = (s[4], s[5])
-    if not rules.issue_moves(terms, cp, (q.numerator, q.denominator)):
-        return _with_capital(s, after), NO_EFFECT
+    if not rules.issue_moves(terms, cp, q):
+        return _with_capital(s, after), NO_EFFECT, clause, None
     constants = None
     count = rules.needs_count(terms)
     if count is not None:
         a = cap.need(c.fully_diluted if count == "fully_diluted" else c.outstanding, count,
                      "a weighted-average adjustment", e)
-        constants = rules.weighted(a, total * counted / e.shares, counted)
-    new = rules.floored(rules.issue_price(cp, (q.numerator, q.denominator), constants), rules.pair(c.floor))
+        total = Fraction(tn, td)
+        constants = rules.weighted(a, total if counted == e.shares else total * counted / e.shares, counted)
+    new = rules.floored(rules.issue_price(cp, rules.reduced(*q), constants), rules.pair(c.floor))
     xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, e.row)
-    return _settled(terms, s, *new, xn, xd, after, rounding=True)
+    return _made(s, rules.settle(terms, s[:12], *new, xn, xd, rounding=True), after, clause)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, s: FastState, c: Capital,
@@ -193,8 +205,8 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     r = redone[12]
     grants = {**c.grants, e.ref: cap.GrantState(new_grant or grant, current.issued,
                                                 e.date if isinstance(e, Expire) else None, current.before_issue)}
-    after = Capital(r.outstanding, r.fully_diluted, r.management, grants, c.rights, r.floor)
-    return _settled(terms, s, *rules.recomputed(s, redone), after, rounding=True) + ("§4(e)(ii)", redone)
+    after = Capital(r.common, r.diluted, r.managed, grants, c.rights, r.floor)
+    return _made(s, rules.settle(terms, s[:12], *rules.recomputed(s, redone), rounding=True), after, "§4(e)(ii)", redone)
 
 
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, s: FastState, c: Capital,
@@ -217,3 +229,4 @@ def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, s: Fas
 # engine.events.dispatch's table: each kind's step, called (terms, ledger, i, event, state, capital, histories).
 _STEPS = {"resize": _resize, "dividend": _dividend, "issue": _issue, "grant": _grant, "recompute": _recompute,
           "treasury": _treasury, "merger": _merger, "exercise": _exercise, "other": _other}
+_BY_TYPE = {kind: _STEPS[name] for kind, name in STEPS.items()}    # _step's table by event class
