@@ -8,6 +8,7 @@ this exception into a ``#WARRANT: `` cell; anything else escaping is a bug.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 
@@ -279,6 +280,18 @@ def _show(value: object) -> str:
         return "blank"
     if isinstance(value, str):
         return repr(value)
+    if type(value) is Fraction and value.denominator != 1:
+        return _as_typed(value)
+    return str(value)
+
+
+def _as_typed(value: Fraction) -> str:
+    """A fraction as the decimal a user types (``161451.3``, not ``1614513/10``) when it has one
+    of at most 28 places; else exactly as it is (``1/3``)."""
+    for places in range(1, 29):
+        digits, rest = divmod(value.numerator * 10**places, value.denominator)
+        if not rest:
+            return format(Decimal(digits).scaleb(-places), "f")
     return str(value)
 
 

@@ -350,8 +350,6 @@ def test_refusals_in_full(what, terms, text, message):
     assert refusal(terms, text) == message
 
 
-@pytest.mark.xfail(strict=True, reason="engine/errors.exercise_exceeds shows the Shares as Fraction's str, '1614513/10', "
-                   "not the value typed, 161451.3 (reported to the engine's owners; engine/ is not this branch's)")
 def test_a_fractional_exercise_refused_shows_the_value_typed():
     # §1(c): 161,290 x 1001/1000 = 161,451.29 remain after a carried 1001-for-1000 split; 161,451.3 is 0.01 more.
     assert refusal(D1, """2002-01-01 | SPLIT | ratio=1001-for-1000
