@@ -49,6 +49,13 @@ def reduced(n: int, d: int) -> tuple[int, int]:
     return (n // g, d // g) if g != 1 else (n, d)
 
 
+def quotient(n, d) -> tuple:
+    """The pair n/d: :func:`reduced` for ints; a value of the per-branch run (:mod:`engine.piecewise`: a
+    numerator affine in the starting price, a share count as a form) as it is, its own forms kept in
+    lowest terms (an unreduced pair is the same number: the rules compare by cross-multiplication)."""
+    return reduced(n, d) if type(n) is int is type(d) else (n, d)
+
+
 def start(price: Fraction, shares: Fraction) -> State:
     """The state at the Issue Date: the terms' price and shares, nothing carried."""
     pn, pd, sn, sd = price.numerator, price.denominator, shares.numerator, shares.denominator
@@ -118,7 +125,7 @@ def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None
     if constants is None:
         return reduced(*q)
     cpn, cpd = cp
-    return reduced(weighted_numerator(cpn, cpd, constants), cpd * constants[3])
+    return quotient(weighted_numerator(cpn, cpd, constants), cpd * constants[3])
 
 
 def weighted_numerator(cpn: int, cpd: int, constants: tuple) -> int:
@@ -155,7 +162,7 @@ def kept(terms: Terms, cs: tuple[int, int], cp: tuple[int, int], new: tuple[int,
         return cs
     if nn == 0:
         raise cap.zero_price(row)
-    return reduced(csn * cpn * nd, csd * cpd * nn)
+    return quotient(csn * cpn * nd, csd * cpd * nn)
 
 
 def recomputed(s: State, redone: State) -> tuple[int, int, int, int]:
@@ -192,15 +199,14 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
         # §4(g)(iii): less than the Minimum Adjustment of the price in effect: the price change is
         # carried forward; a §4(b)/(c) share-count sentence applies now.
         if shares_by is not None:
-            sn, sd = reduced(sn * shares_by[0], sd * shares_by[1])
+            sn, sd = quotient(sn * shares_by[0], sd * shares_by[1])
         return CARRIED_FORWARD, (pn, pd, sn, sd, nn, nd, xn, xd, ln, ld, en, ed)
     if rounding and terms.price_increment is not None:
-        made = rounded(terms, Fraction(nn, nd))
-        nn, nd = made.numerator, made.denominator
+        nn, nd = rounded_pair(terms, nn, nd)
         if not upward and nn * pd > pn * nd:
             nn, nd = pn, pd                            # §4(g)(iv): rounding may not raise the price either
     if en != 1 or ed != 1:                             # §4(h): the lowest so far, in today's units
-        ln, ld = reduced(ln * en, ld * ed)
+        ln, ld = quotient(ln * en, ld * ed)
     if nn * ld < ln * nd:
         ln, ld = nn, nd
     return APPLIED, (nn, nd, xn, xd, nn, nd, xn, xd, ln, ld, 1, 1)
@@ -223,6 +229,16 @@ def minimum_margins(moved: int, price: int, scale: int, mn: int, md: int) -> tup
 def rounded(terms: Terms, price: Fraction) -> Fraction:
     """A §4(d)/(e) price rounded to the terms' Price Increment with their rounding mode (set: not None)."""
     return round_to_increment(price, terms.price_increment, terms.price_rounding)
+
+
+def rounded_pair(terms: Terms, n, d: int) -> tuple:
+    """:func:`rounded` of the price n/d, as a pair. Rounding is not affine: a numerator of the per-branch
+    run (:mod:`engine.piecewise`) answers by its ``each``, which rounds each warrant's price and
+    answers when they all agree (otherwise it regroups the branch by the rounded price)."""
+    if type(n) is not int:
+        return n.each(d, lambda price: rounded(terms, price))
+    made = rounded(terms, Fraction(n, d))
+    return made.numerator, made.denominator
 
 
 # --------------------------------------------------------------------------- moves without a decision
