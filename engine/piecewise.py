@@ -174,46 +174,48 @@ class _Numerator:
     __radd__ = __add__
 
     def __sub__(self, other) -> "_Numerator":
-        return _Numerator(*self._minus(other), self.xs)
+        if type(other) is _Numerator:
+            return _Numerator(self.a - other.a, self.b - other.b, self.xs)
+        return _Numerator(self.a, self.b - other, self.xs)
 
     def __rsub__(self, other: int) -> "_Numerator":
         return _Numerator(-self.a, other - self.b, self.xs)
 
-    def _minus(self, other) -> tuple:
+    def _sign(self, other, flip: bool) -> tuple[int, int, int, int]:
+        """The sign form of self - other (of other - self when ``flip``) and its values at the branch's ends."""
         if type(other) is _Numerator:
-            return (self.a - other.a, self.b - other.b)
-        return (self.a, self.b - other)
-
-    def _ends(self, al: int, be: int) -> tuple[int, int]:
+            al, be = self.a - other.a, self.b - other.b
+        else:
+            al, be = self.a, self.b - other
+        if flip:
+            al, be = -al, -be
         (n0, d0), (n1, d1) = self.xs[0], self.xs[-1]
-        return al * n0 + be * d0, al * n1 + be * d1
+        return al, be, al * n0 + be * d0, al * n1 + be * d1
 
-    def _positive(self, sign: tuple) -> bool:
-        v0, v1 = self._ends(*sign)
+    def _positive(self, other, flip: bool) -> bool:
+        al, be, v0, v1 = self._sign(other, flip)
         if v0 > 0 and v1 > 0:
             return True
         if v0 <= 0 and v1 <= 0:
             return False
-        raise _Fork(sign)
+        raise _Fork((al, be))
 
     def __gt__(self, other) -> bool:
-        return self._positive(self._minus(other))
+        return self._positive(other, False)
 
     def __lt__(self, other) -> bool:
-        al, be = self._minus(other)
-        return self._positive((-al, -be))
+        return self._positive(other, True)
 
     def __le__(self, other) -> bool:
-        return not self > other
+        return not self._positive(other, False)
 
     def __ge__(self, other) -> bool:
-        return not self < other
+        return not self._positive(other, True)
 
     def __eq__(self, other) -> bool:
-        al, be = self._minus(other)
+        al, be, v0, v1 = self._sign(other, False)
         if not al:
             return not be
-        v0, v1 = self._ends(al, be)
         if (v0 > 0 and v1 > 0) or (v0 < 0 and v1 < 0):
             return False
         raise _Fork((al, be), exact=True)
@@ -308,7 +310,11 @@ def _state(forms: tuple, xs: list) -> tuple:
     """A branch's state (its forms: price, shares, calculated price and shares, lowest, units) for the
     warrants ``xs``, as engine.rules' 12-tuple (:func:`_price`, :func:`_count`)."""
     p, s, cp, cs, l, e = forms
-    return _price(p, xs) + _count(s, xs) + _price(cp, xs) + _count(cs, xs) + _price(l, xs) + e
+    pp = _price(p, xs)
+    cpp = pp if cp is p else _price(cp, xs)              # one form, one pair: the rules then leave it as one
+    sp = _count(s, xs)
+    return pp + sp + cpp + (sp if cs is s else _count(cs, xs)) + (
+        pp if l is p else cpp if l is cp else _price(l, xs)) + e
 
 
 def _price_form(n, d: int) -> tuple:
@@ -331,17 +337,22 @@ def _settled(b: "_Branch", s: tuple, after: tuple) -> None:
     it): each number the rule left as it was keeps its form."""
     if after is s:
         return
+    p, sh, cp, cs = b.p, b.s, b.cp, b.cs
     if after[0] is not s[0] or after[1] != s[1]:
-        b.p = _price_form(after[0], after[1])
+        p = _price_form(after[0], after[1])
     if after[2] is not s[2] or after[3] != s[3]:
-        b.s = _count_form_of(after[2], after[3])
-    if after[4] is not s[4] or after[5] != s[5]:
-        b.cp = _price_form(after[4], after[5])
-    if after[6] is not s[6] or after[7] != s[7]:
-        b.cs = _count_form_of(after[6], after[7])
+        sh = _count_form_of(after[2], after[3])
+    if after[4] is after[0] and after[5] == after[1]:                   # a price made: the calculated price too
+        cp = p
+    elif after[4] is not s[4] or after[5] != s[5]:
+        cp = _price_form(after[4], after[5])
+    if after[6] is after[2] and after[7] == after[3]:
+        cs = sh
+    elif after[6] is not s[6] or after[7] != s[7]:
+        cs = _count_form_of(after[6], after[7])
     if after[8] is not s[8] or after[9] != s[9]:
-        b.l = _price_form(after[8], after[9])
-    b.e = after[10:12]
+        b.l = p if after[8] is after[0] and after[9] == after[1] else _price_form(after[8], after[9])
+    b.p, b.s, b.cp, b.cs, b.e = p, sh, cp, cs, after[10:12]
 
 
 def _decided(b: "_Branch", rule: Callable, ctx: "_Context | None" = None) -> list:
@@ -628,10 +639,10 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
     constants = None if count is None else broad if count == "fully_diluted" else narrow
 
     def rule(part: _Branch) -> tuple | None:
+        if not rules.issue_moves(terms, _price(part.cp, part.xs), q):
+            return None
         s = _state(part.state(), part.xs)
         cp = (s[4], s[5])
-        if not rules.issue_moves(terms, cp, q):
-            return None
         if type(constants) is str:
             raise WarrantError(constants)                 # a count the weighted average needs is unknown
         new = rules.floored(rules.issue_price(cp, q, constants), floor)

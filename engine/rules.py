@@ -125,7 +125,8 @@ def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None
     if constants is None:
         return reduced(*q)
     cpn, cpd = cp
-    return quotient(weighted_numerator(cpn, cpd, constants), cpd * constants[3])
+    n = weighted_numerator(cpn, cpd, constants)
+    return reduced(n, cpd * constants[3]) if type(n) is int else (n, cpd * constants[3])
 
 
 def weighted_numerator(cpn: int, cpd: int, constants: tuple) -> int:
