@@ -18,19 +18,22 @@ new one, every other share move multiplies it by a constant. Kept with the expon
 (monic factors, cancelled), two forms are the same function exactly when they are the same
 tuple. Where a decision is not a comparison of prices — two share counts compared, a price
 rounded to the terms' increment — each warrant of the branch is evaluated on its own and the
-branch regrouped by the outcome. A branch costs two to three runs of one price, so where prices
+branch regrouped by the outcome (:class:`_Regroup`). A branch costs two to three runs of one price, so where prices
 share few decisions (a rounding that leaves most warrants of a branch on their own, more
 branches than a third of the prices) they are left to the caller's price-by-price run.
 
-:func:`run` mirrors :func:`engine.register._run` op by op. Five §4 decisions it takes from
-:mod:`engine.rules` itself: ``rules.issue_moves``, ``rules.floored`` and ``rules.returned`` run on
-numerators affine in the starting price (:class:`_Numerator`, whose comparisons answer or raise
-:class:`_Fork`, and :func:`_decided` splits the branch there), ``rules.minimum_margins`` and
-``rules.weighted_numerator`` coefficient by coefficient. The rest of ``rules.settle`` (§4(g)(iv),
-the increment, §4(h)'s record) is still stated in :func:`_tail` and :func:`_apply`, and
-KEEP_AGGREGATE and §4(e)(ii)'s shares in :func:`_issue_moved` and :func:`_recompute` (docs/mutation.md,
-"What remains"); it reads the method and the weighted-average constants the rules made
-(``rules.needs_count``, ``rules.weighted``) from the program. The reference
+:func:`run` mirrors :func:`engine.register._run` op by op, and takes every §4 decision from
+:mod:`engine.rules` itself: ``rules.issue_moves``, ``issue_price``, ``floored``, ``kept``,
+``recomputed``, ``settle`` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)'s record) and
+``returned`` run unchanged on a branch, whose state reaches them as the rules' 12-tuple
+(:func:`_state`) with a price's numerator a :class:`_Numerator` (α·x + β) and a share count a
+:class:`_Shares` (a share form) wherever they are not one number on the branch. The rules only
+add, multiply and compare them: a comparison the whole branch answers alike is answered, one it
+does not raises :class:`_Fork` (split the branch at that point) or :class:`_Regroup` (two share
+counts equal at some warrants, a price rounded to the increment: regroup warrant by warrant),
+and :func:`_decided` splits or regroups the branch and runs the rule again on each part; the
+rules' state after is the branch's again (:func:`_settled`). The new calculated price of a split,
+a dividend or a merger (a constant factor) is the driver's own scaling of the forms. The reference
 fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.
 """
 from __future__ import annotations

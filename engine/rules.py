@@ -19,10 +19,10 @@ calculated price of each kind is :func:`resized` (§4(b)), :func:`dividend` (§4
 keeping the aggregate price) and :func:`recomputed` (§4(e)(ii)); whether and how it is made is
 :func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)); :func:`merged` (§4(b)
 merger) and :func:`exercised` (§1(c)) move the state without a decision. The per-branch run
-(:mod:`engine.piecewise`) runs :func:`issue_moves`, :func:`floored` and :func:`returned` on
-numerators affine in the starting price (their comparisons answer or split its branch), and
-:func:`minimum_margins` and :func:`weighted_numerator` (linear in the numerators) coefficient by
-coefficient; the rest of :func:`settle` it still states on its own forms (docs/mutation.md).
+(:mod:`engine.piecewise`) runs the same functions on numerators affine in the starting price
+and share counts as forms, which the rules only add, multiply and compare (their comparisons
+answer, or split or regroup its branch); where a pair is reduced, :func:`quotient` leaves such
+values as they are, and :func:`rounded_pair` lets them round each warrant's price.
 """
 from __future__ import annotations
 
@@ -131,10 +131,8 @@ def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None
 
 def weighted_numerator(cpn: int, cpd: int, constants: tuple) -> int:
     """§4(d) weighted average: the numerator of CP2 = (CP1 × X + Y) × gn/gd over CP1's denominator
-    times gd (:func:`weighted`'s constants), CP1 = cpn/cpd.
-
-    Linear in the pair (cpn, cpd): the per-branch run (:mod:`engine.piecewise`), whose CP1 is
-    (a·x + c)/d, takes it coefficient by coefficient, (a, 0) then (c, d)."""
+    times gd (:func:`weighted`'s constants), CP1 = cpn/cpd (on a branch of the per-branch run, cpn
+    is affine in the starting price, and so is the result)."""
     x, y, gn, _ = constants
     return (cpn * x + cpd * y) * gn
 
@@ -220,9 +218,9 @@ def minimum_margins(moved: int, price: int, scale: int, mn: int, md: int) -> tup
 
     ``moved``: the numerator of new - p over that denominator; ``price``: p's numerator, which
     ``scale`` brings to it (for int pairs, new - p = (nn·pd - pn·nd)/(nd·pd): ``price`` pn, ``scale``
-    nd). Linear in (moved, price): the per-branch run (:mod:`engine.piecewise`), whose prices are
-    affine in the starting price, takes it coefficient by coefficient and splits its branch where a
-    margin changes sign."""
+    nd). Linear in (moved, price): on a branch of the per-branch run (:mod:`engine.piecewise`) the
+    margins are affine in the starting price, and :func:`settle`'s test of their signs splits the
+    branch where one changes sign."""
     mp, mm = mn * price * scale, md * moved
     return mp - mm, mp + mm
 
