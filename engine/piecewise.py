@@ -228,13 +228,8 @@ class _Numerator:
     def each(self, d: int, fn: Callable) -> tuple[int, int]:
         """``fn`` of the price (α·x + β)/d, as a pair, where every warrant of the branch gives the same."""
         a, b = self.a, self.b
-
-        def value(x: tuple) -> Fraction:
-            return fn(Fraction(a * x[0] + b * x[1], d * x[1]))
-        first = value(self.xs[0])
-        if any(value(x) != first for x in self.xs[1:]):
-            raise _Regroup(value)
-        return first.numerator, first.denominator
+        made = _alike(self.xs, lambda x: fn(Fraction(a * x[0] + b * x[1], d * x[1])))
+        return made.numerator, made.denominator
 
 
 class _Shares:
@@ -261,25 +256,30 @@ class _Shares:
             return True
         if not f[2] and not g[2]:                 # two constants
             return False
-
-        def equal(x: tuple) -> bool:
-            return _shares_at(f, x) == _shares_at(g, x)
-        first = equal(self.xs[0])
-        if any(equal(x) != first for x in self.xs[1:]):
-            raise _Regroup(equal)
-        return first
+        return _alike(self.xs, lambda x: _shares_at(f, x) == _shares_at(g, x))
 
     __hash__ = None
 
 
-def _count_form(v) -> tuple:
-    """A share count's numerator as the rules leave it (an int, a :class:`_Shares`, a price's
-    :class:`_Numerator`) as a share form."""
-    if type(v) is int:
-        return (v, 1, ()) if v else _NO_SHARES
-    if type(v) is _Shares:
-        return v.form
-    return _times((1, 1, ()), (v.a, v.b, 1), 1)
+def _alike(xs: list, value: Callable):
+    """``value(x)``, the same for every warrant ``x`` of ``xs``; where they differ, :class:`_Regroup`."""
+    first = value(xs[0])
+    if any(value(x) != first for x in xs[1:]):
+        raise _Regroup(value)
+    return first
+
+
+def _count_form(n, d=1) -> tuple:
+    """A share count as the rules leave it, as a share form: its numerator an int, a :class:`_Shares` or
+    a price's :class:`_Numerator` (a count times a price), its denominator an int or a
+    :class:`_Numerator` (never 0 on the branch: the rules refuse a zero price first)."""
+    if type(n) is int:
+        f = (n, 1, ()) if n else _NO_SHARES
+    else:
+        f = n.form if type(n) is _Shares else _times((1, 1, ()), (n.a, n.b, 1), 1)
+    if type(d) is not int:
+        return _times(f, (d.a, d.b, 1), -1)
+    return _shares_scaled(f, 1, d) if d != 1 else f
 
 
 def _price(f: tuple, xs: list) -> tuple:
@@ -327,14 +327,6 @@ def _price_form(n, d: int) -> tuple:
     return _form(n.a, n.b, d)
 
 
-def _count_form_of(n, d) -> tuple:
-    """A share count the rules made (a pair of :func:`_count_form`'s values) as a share form."""
-    f = _count_form(n)
-    if type(d) is int:
-        return _shares_scaled(f, 1, d) if d != 1 else f
-    return _times(f, (d.a, d.b, 1), -1)           # never 0 on the branch: the rules refuse a zero price first
-
-
 def _settled(b: "_Branch", s: tuple, after: tuple) -> None:
     """The branch's state set to the rules' state ``after`` (from ``s``, its state as :func:`_state` gave
     it): each number the rule left as it was keeps its form."""
@@ -344,7 +336,7 @@ def _settled(b: "_Branch", s: tuple, after: tuple) -> None:
     if after[0] is not s[0] or after[1] != s[1]:
         p = _price_form(after[0], after[1])
     if after[2] is not s[2] or after[3] != s[3]:
-        sh = _count_form_of(after[2], after[3])
+        sh = _count_form(after[2], after[3])
     if after[4] is after[0] and after[5] == after[1]:                   # a price made: the calculated price too
         cp = p
     elif after[4] is not s[4] or after[5] != s[5]:
@@ -352,7 +344,7 @@ def _settled(b: "_Branch", s: tuple, after: tuple) -> None:
     if after[6] is after[2] and after[7] == after[3]:
         cs = sh
     elif after[6] is not s[6] or after[7] != s[7]:
-        cs = _count_form_of(after[6], after[7])
+        cs = _count_form(after[6], after[7])
     if after[8] is not s[8] or after[9] != s[9]:
         b.l = p if after[8] is after[0] and after[9] == after[1] else _price_form(after[8], after[9])
     b.p, b.s, b.cp, b.cs, b.e = p, sh, cp, cs, after[10:12]
