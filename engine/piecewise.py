@@ -184,41 +184,36 @@ class _Numerator:
     def __rsub__(self, other: int) -> "_Numerator":
         return _Numerator(-self.a, other - self.b, self.xs)
 
-    def _sign(self, other, flip: bool) -> tuple[int, int, int, int]:
-        """The sign form of self - other (of other - self when ``flip``) and its values at the branch's ends."""
+    def __gt__(self, other, flip: bool = False) -> bool:
         if type(other) is _Numerator:
             al, be = self.a - other.a, self.b - other.b
         else:
             al, be = self.a, self.b - other
-        if flip:
+        if flip:                                  # other > self
             al, be = -al, -be
         (n0, d0), (n1, d1) = self.xs[0], self.xs[-1]
-        return al, be, al * n0 + be * d0, al * n1 + be * d1
-
-    def _positive(self, other, flip: bool) -> bool:
-        al, be, v0, v1 = self._sign(other, flip)
+        v0, v1 = al * n0 + be * d0, al * n1 + be * d1
         if v0 > 0 and v1 > 0:
             return True
         if v0 <= 0 and v1 <= 0:
             return False
         raise _Fork((al, be))
 
-    def __gt__(self, other) -> bool:
-        return self._positive(other, False)
-
     def __lt__(self, other) -> bool:
-        return self._positive(other, True)
+        return self.__gt__(other, True)
 
     def __le__(self, other) -> bool:
-        return not self._positive(other, False)
+        return not self.__gt__(other)
 
     def __ge__(self, other) -> bool:
-        return not self._positive(other, True)
+        return not self.__gt__(other, True)
 
     def __eq__(self, other) -> bool:
-        al, be, v0, v1 = self._sign(other, False)
+        al, be = (self.a - other.a, self.b - other.b) if type(other) is _Numerator else (self.a, self.b - other)
         if not al:
             return not be
+        (n0, d0), (n1, d1) = self.xs[0], self.xs[-1]
+        v0, v1 = al * n0 + be * d0, al * n1 + be * d1
         if (v0 > 0 and v1 > 0) or (v0 < 0 and v1 < 0):
             return False
         raise _Fork((al, be), exact=True)
