@@ -186,11 +186,12 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
     (§4(g)(iii) governs "adjustment of the Per Share Exercise Price" only: issue 18).
     """
     pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = s
-    if not upward and nn * cpd > cpn * nd:
+    new, calculated = nn * cpd, cpn * nd               # the new and the calculated price, over one denominator
+    if not upward and new > calculated:
         return BLOCKED_UPWARD, s                       # §4(g)(iv): never adjusted upward but by a combination
     if un != 1 or ud != 1:
         en, ed = reduced(en * un, ed * ud)
-    if nn * cpd == cpn * nd and xn * csd == csn * xd:
+    if new == calculated and xn * csd == csn * xd:
         return NO_EFFECT, (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
     m = terms.minimum_adjustment
     under, over = minimum_margins(nn * pd - pn * nd, pn, nd, m.numerator, m.denominator)
