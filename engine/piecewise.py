@@ -209,6 +209,8 @@ class _Numerator:
         return not self.__gt__(other, True)
 
     def __eq__(self, other) -> bool:
+        if type(other) is _Shares:
+            return NotImplemented                 # a count (a price's numerator times a count): _Shares.__eq__
         al, be = (self.a - other.a, self.b - other.b) if type(other) is _Numerator else (self.a, self.b - other)
         if not al:
             return not be
