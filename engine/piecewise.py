@@ -624,8 +624,7 @@ def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> l
 
 
 def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
-    """§4(d)/(e) an issue at qn/qd a share: ``rules.issue_moves``, ``rules.issue_price``, ``rules.floored``,
-    ``rules.kept`` and ``rules.settle`` on the branch, as :func:`engine.register._run` runs them."""
+    """§4(d)/(e) an issue at qn/qd a share: ``rules.issue_moves``, then ``rules.issued`` on the branch."""
     _, qn, qd, broad, narrow, floor, row = op
     q, terms, count = (qn, qd), ctx.terms, ctx.count
     constants = None if count is None else broad if count == "fully_diluted" else narrow
@@ -634,12 +633,7 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
         if not rules.issue_moves(terms, _price(part.cp, part.xs), q):
             return None
         s = _state(part.state(), part.xs)
-        cp = (s[4], s[5])
-        if type(constants) is str:
-            raise WarrantError(constants)                 # a count the weighted average needs is unknown
-        new = rules.floored(rules.issue_price(cp, q, constants), floor)
-        xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, row)
-        return s, rules.settle(terms, s, new[0], new[1], xn, xd, rounding=True)[1]
+        return s, rules.issued(terms, s, q, constants, floor, row)
     for made, part in _decided(b, rule, ctx):
         if made is not None:
             _settled(part, *made)
