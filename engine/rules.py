@@ -17,7 +17,8 @@ these functions: which events count (§4(a)) is :func:`engine.capital.counted_sh
 calculated price of each kind is :func:`resized` (§4(b)), :func:`dividend` (§4(c)),
 :func:`issue_price` (§4(d), the weighted averages, the Price Floor), :func:`kept` (a share rule
 keeping the aggregate price) and :func:`recomputed` (§4(e)(ii)); whether and how it is made is
-:func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)); :func:`merged` (§4(b)
+:func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)), and :func:`issued` is the whole
+of an issue that moves the price; :func:`merged` (§4(b)
 merger) and :func:`exercised` (§1(c)) move the state without a decision. The per-branch run
 (:mod:`engine.piecewise`) runs the same functions on numerators affine in the starting price
 and share counts as forms, which the rules only add, multiply and compare (their comparisons
