@@ -157,10 +157,10 @@ class _Numerator:
     that is not affine, the rounding) answers when every warrant gives the same, and raises
     :class:`_Regroup` otherwise."""
 
-    __slots__ = ("a", "b", "xs")
+    __slots__ = ("a", "b", "xs", "form")
 
-    def __init__(self, a: int, b: int, xs: list) -> None:
-        self.a, self.b, self.xs = a, b, xs
+    def __init__(self, a: int, b: int, xs: list, form: tuple | None = None) -> None:
+        self.a, self.b, self.xs, self.form = a, b, xs, form          # form: the price form it came from
 
     def __mul__(self, k):
         if type(k) is int:
@@ -288,7 +288,7 @@ def _price(f: tuple, xs: list) -> tuple:
     if len(xs) == 1:
         n, d = xs[0]
         return a * n + f[1] * d, f[2] * d
-    return _Numerator(a, f[1], xs), f[2]
+    return _Numerator(a, f[1], xs, f), f[2]
 
 
 def _count(form: tuple, xs: list) -> tuple:
@@ -321,7 +321,8 @@ def _price_form(n, d: int) -> tuple:
     """A price the rules made (numerator an int or a :class:`_Numerator`, denominator an int) as a form."""
     if type(n) is int:
         return _form(0, n, d)
-    return _form(n.a, n.b, d)
+    f = n.form
+    return f if f is not None and f[2] == d else _form(n.a, n.b, d)
 
 
 def _settled(b: "_Branch", s: tuple, after: tuple) -> None:
