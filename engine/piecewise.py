@@ -18,19 +18,22 @@ new one, every other share move multiplies it by a constant. Kept with the expon
 (monic factors, cancelled), two forms are the same function exactly when they are the same
 tuple. Where a decision is not a comparison of prices — two share counts compared, a price
 rounded to the terms' increment — each warrant of the branch is evaluated on its own and the
-branch regrouped by the outcome. A branch costs two to three runs of one price, so where prices
+branch regrouped by the outcome (:class:`_Regroup`). A branch costs two to three runs of one price, so where prices
 share few decisions (a rounding that leaves most warrants of a branch on their own, more
 branches than a third of the prices) they are left to the caller's price-by-price run.
 
-:func:`run` mirrors :func:`engine.register._run` op by op. Five §4 decisions it takes from
-:mod:`engine.rules` itself: ``rules.issue_moves``, ``rules.floored`` and ``rules.returned`` run on
-numerators affine in the starting price (:class:`_Numerator`, whose comparisons answer or raise
-:class:`_Fork`, and :func:`_decided` splits the branch there), ``rules.minimum_margins`` and
-``rules.weighted_numerator`` coefficient by coefficient. The rest of ``rules.settle`` (§4(g)(iv),
-the increment, §4(h)'s record) is still stated in :func:`_tail` and :func:`_apply`, and
-KEEP_AGGREGATE and §4(e)(ii)'s shares in :func:`_issue_moved` and :func:`_recompute` (docs/mutation.md,
-"What remains"); it reads the method and the weighted-average constants the rules made
-(``rules.needs_count``, ``rules.weighted``) from the program. The reference
+:func:`run` mirrors :func:`engine.register._run` op by op, and takes every §4 decision from
+:mod:`engine.rules` itself: ``rules.issue_moves``, ``issue_price``, ``floored``, ``kept``,
+``recomputed``, ``settle`` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)'s record) and
+``returned`` run unchanged on a branch, whose state reaches them as the rules' 12-tuple
+(:func:`_state`) with a price's numerator a :class:`_Numerator` (α·x + β) and a share count a
+:class:`_Shares` (a share form) wherever they are not one number on the branch. The rules only
+add, multiply and compare them: a comparison the whole branch answers alike is answered, one it
+does not raises :class:`_Fork` (split the branch at that point) or :class:`_Regroup` (two share
+counts equal at some warrants, a price rounded to the increment: regroup warrant by warrant),
+and :func:`_decided` splits or regroups the branch and runs the rule again on each part; the
+rules' state after is the branch's again (:func:`_settled`). The new calculated price of a split,
+a dividend or a merger (a constant factor) is the driver's own scaling of the forms. The reference
 fold stays the specification, and ``tests/test_register.py`` proves this path equal to it.
 """
 from __future__ import annotations
@@ -45,7 +48,6 @@ from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as
 from . import capital as cap
 from .errors import WarrantError
 from . import rules
-from .numbers import round_to_increment
 from .terms import KEEP_AGGREGATE, Terms
 
 _NO_SHARES = (0, 1, ())                                      # the share form of 0
@@ -76,11 +78,6 @@ def _scaled(f: tuple, kn: int, kd: int) -> tuple:
     return _form(f[0] * kn, f[1] * kn, f[2] * kd)
 
 
-def _above(f: tuple, g: tuple) -> tuple:
-    """The sign form of f - g: positive where the price f is above the price g."""
-    return (f[0] * g[2] - g[0] * f[2], f[1] * g[2] - g[1] * f[2])
-
-
 def _price_at(f: tuple, x: tuple) -> Fraction:
     n, d = x
     return Fraction(f[0] * n + f[1] * d, f[2] * d)            # Fraction reduces the pair (den > 0)
@@ -93,7 +90,7 @@ def _shares_at(form: tuple, x: tuple) -> Fraction:
         for (rn, rd), k in factors:
             fn, fd = n * rd + rn * d, d * rd                  # x + r
             if k < 0:
-                fn, fd, k = fd, fn, -k          # a divisor is never 0 on its branch (see _kept)
+                fn, fd, k = fd, fn, -k          # a divisor is never 0 on its branch (rules.kept refuses a zero price)
             num, den = num * fn ** k, den * fd ** k
         if den < 0:
             num, den = -num, -den
@@ -130,92 +127,256 @@ def _times(form: tuple, price: tuple, k: int) -> tuple:
     return (form[0], form[1], tuple(sorted(merged.items())))
 
 
-def _kept(cs: tuple, cp: tuple, new: tuple) -> tuple:
-    """KEEP_AGGREGATE: shares x old price / new price. ``new`` is not 0 anywhere on the branch
-    (the program refuses a zero price first), so the divisor it adds never vanishes there."""
-    return _times(_times(cs, cp, 1), new, -1)
-
-
 # ----------------------------------------------------------------------------- the rules on a branch
 
 class _Fork(Exception):
     """A rule's comparison that the warrants of the branch answer differently: the branch is split
-    where the sign form ``sign`` (α·x + β) is positive and the rule run again on each part."""
+    where the sign form ``sign`` (α·x + β) is positive and the rule run again on each part
+    (``exact``: an equality, split where it is positive, zero and negative)."""
 
-    def __init__(self, sign: tuple) -> None:
+    def __init__(self, sign: tuple, exact: bool = False) -> None:
         super().__init__()
-        self.sign = sign
+        self.sign, self.exact = sign, exact
+
+
+class _Regroup(Exception):
+    """A rule's step that is not a comparison of prices (two share counts equal at points, a price
+    rounded to the Price Increment) and that the warrants of the branch answer differently: the
+    branch is regrouped warrant by warrant by ``value(x)`` and the rule run again on each group."""
+
+    def __init__(self, value: Callable) -> None:
+        super().__init__()
+        self.value = value
 
 
 class _Numerator:
-    """A price's numerator α·x + β on a branch (``ends``: its lowest and highest starting price), as
-    the rules use an int numerator: times an int, compared with another numerator or an int. A
+    """A price's numerator α·x + β on a branch (``xs``: its sorted starting prices), as the rules use an
+    int numerator: added, subtracted, times an int, compared with another numerator or an int. A
     comparison answers when the whole branch answers it alike (α·x + β is monotone in x, so its
-    two ends decide), and raises :class:`_Fork` otherwise."""
+    two ends decide), and raises :class:`_Fork` otherwise; :meth:`each` (a function of the price
+    that is not affine, the rounding) answers when every warrant gives the same, and raises
+    :class:`_Regroup` otherwise."""
 
-    __slots__ = ("a", "b", "ends")
+    __slots__ = ("a", "b", "xs", "form")
 
-    def __init__(self, a: int, b: int, ends: tuple) -> None:
-        self.a, self.b, self.ends = a, b, ends
+    def __init__(self, a: int, b: int, xs: list, form: tuple | None = None) -> None:
+        self.a, self.b, self.xs, self.form = a, b, xs, form          # form: the price form it came from
 
-    def __mul__(self, k: int) -> "_Numerator":
-        return _Numerator(self.a * k, self.b * k, self.ends)
+    def __mul__(self, k):
+        if type(k) is int:
+            return _Numerator(self.a * k, self.b * k, self.xs)
+        return NotImplemented                     # a share count times a price: _Shares.__mul__
 
     __rmul__ = __mul__
 
-    def _minus(self, other) -> tuple:
+    def __add__(self, other) -> "_Numerator":
         if type(other) is _Numerator:
-            return (self.a - other.a, self.b - other.b)
-        return (self.a, self.b - other)
+            return _Numerator(self.a + other.a, self.b + other.b, self.xs)
+        return _Numerator(self.a, self.b + other, self.xs)
 
-    def _positive(self, sign: tuple) -> bool:
-        al, be = sign
-        (n0, d0), (n1, d1) = self.ends
+    __radd__ = __add__
+
+    def __sub__(self, other) -> "_Numerator":
+        if type(other) is _Numerator:
+            return _Numerator(self.a - other.a, self.b - other.b, self.xs)
+        return _Numerator(self.a, self.b - other, self.xs)
+
+    def __rsub__(self, other: int) -> "_Numerator":
+        return _Numerator(-self.a, other - self.b, self.xs)
+
+    def __gt__(self, other, flip: bool = False) -> bool:
+        if type(other) is _Numerator:
+            al, be = self.a - other.a, self.b - other.b
+        else:
+            al, be = self.a, self.b - other
+        if flip:                                  # other > self
+            al, be = -al, -be
+        (n0, d0), (n1, d1) = self.xs[0], self.xs[-1]
         v0, v1 = al * n0 + be * d0, al * n1 + be * d1
         if v0 > 0 and v1 > 0:
             return True
         if v0 <= 0 and v1 <= 0:
             return False
-        raise _Fork(sign)
-
-    def __gt__(self, other) -> bool:
-        return self._positive(self._minus(other))
+        raise _Fork((al, be))
 
     def __lt__(self, other) -> bool:
-        al, be = self._minus(other)
-        return self._positive((-al, -be))
+        return self.__gt__(other, True)
 
     def __le__(self, other) -> bool:
-        return not self > other
+        return not self.__gt__(other)
 
     def __ge__(self, other) -> bool:
-        return not self < other
+        return not self.__gt__(other, True)
+
+    def __eq__(self, other) -> bool:
+        if type(other) is _Shares:
+            return NotImplemented                 # a count (a price's numerator times a count): _Shares.__eq__
+        al, be = (self.a - other.a, self.b - other.b) if type(other) is _Numerator else (self.a, self.b - other)
+        if not al:
+            return not be
+        (n0, d0), (n1, d1) = self.xs[0], self.xs[-1]
+        v0, v1 = al * n0 + be * d0, al * n1 + be * d1
+        if (v0 > 0 and v1 > 0) or (v0 < 0 and v1 < 0):
+            return False
+        raise _Fork((al, be), exact=True)
+
+    __hash__ = None
+
+    def each(self, d: int, fn: Callable) -> tuple[int, int]:
+        """``fn`` of the price (α·x + β)/d, as a pair, where every warrant of the branch gives the same."""
+        a, b = self.a, self.b
+        made = _alike(self.xs, lambda x: fn(Fraction(a * x[0] + b * x[1], d * x[1])))
+        return made.numerator, made.denominator
 
 
-def _pair(f: tuple, b: "_Branch") -> tuple:
-    """The price form ``f`` = (A·x + B)/D on the branch ``b`` as a rules pair: (numerator, D), or plain
-    ints where the form is one number on the branch (a constant, or a branch of one price x = n/d:
-    ((A·n + B·d), D·d))."""
-    a, xs = f[0], b.xs
+class _Shares:
+    """A Warrant Shares count on a branch: a share form c·Π(x + r)^k (``xs``: the branch's sorted
+    starting prices), as the rules use a count's numerator: times an int or a price's numerator,
+    compared for equality. The same form is the same count at every warrant; two forms are equal
+    at some points at most, so a comparison the warrants answer differently raises :class:`_Regroup`."""
+
+    __slots__ = ("form", "xs")
+
+    def __init__(self, form: tuple, xs: list) -> None:
+        self.form, self.xs = form, xs
+
+    def __mul__(self, k) -> "_Shares":
+        if type(k) is int:
+            return _Shares(_shares_scaled(self.form, k, 1), self.xs)
+        return _Shares(_times(self.form, (k.a, k.b, 1), 1), self.xs)
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other) -> bool:
+        f, g = self.form, _count_form(other)
+        if f == g:
+            return True
+        if not f[2] and not g[2]:                 # two constants
+            return False
+        return _alike(self.xs, lambda x: _shares_at(f, x) == _shares_at(g, x))
+
+    __hash__ = None
+
+
+def _alike(xs: list, value: Callable):
+    """``value(x)``, the same for every warrant ``x`` of ``xs``; where they differ, :class:`_Regroup`."""
+    first = value(xs[0])
+    if any(value(x) != first for x in xs[1:]):
+        raise _Regroup(value)
+    return first
+
+
+def _count_form(n, d=1) -> tuple:
+    """A share count as the rules leave it, as a share form: its numerator an int, a :class:`_Shares` or
+    a price's :class:`_Numerator` (a count times a price), its denominator an int or a
+    :class:`_Numerator` (never 0 on the branch: the rules refuse a zero price first)."""
+    if type(n) is int:
+        f = (n, 1, ()) if n else _NO_SHARES
+    else:
+        f = n.form if type(n) is _Shares else _times((1, 1, ()), (n.a, n.b, 1), 1)
+    if type(d) is not int:
+        return _times(f, (d.a, d.b, 1), -1)
+    return _shares_scaled(f, 1, d) if d != 1 else f
+
+
+def _price(f: tuple, xs: list) -> tuple:
+    """The price form ``f`` = (A·x + B)/D for the warrants ``xs`` as a rules pair: (numerator, D), or plain
+    ints where the form is one number there (a constant, or one price x = n/d: ((A·n + B·d), D·d))."""
+    a = f[0]
     if not a:
         return f[1], f[2]
     if len(xs) == 1:
         n, d = xs[0]
         return a * n + f[1] * d, f[2] * d
-    return _Numerator(a, f[1], (xs[0], xs[-1])), f[2]
+    return _Numerator(a, f[1], xs, f), f[2]
 
 
-def _decided(b: "_Branch", rule: Callable) -> list:
+def _count(form: tuple, xs: list) -> tuple:
+    """The share form for the warrants ``xs`` as a rules pair: plain ints where it is one number there."""
+    if not form[2]:
+        return form[0], form[1]
+    if len(xs) == 1:
+        v = _shares_at(form, xs[0])
+        return v.numerator, v.denominator
+    return _Shares(form, xs), 1
+
+
+def _pair(f: tuple, b: "_Branch") -> tuple:
+    """The price form ``f`` on the branch ``b`` as a rules pair (:func:`_price`)."""
+    return _price(f, b.xs)
+
+
+def _state(forms: tuple, xs: list) -> tuple:
+    """A branch's state (its forms: price, shares, calculated price and shares, lowest, units) for the
+    warrants ``xs``, as engine.rules' 12-tuple (:func:`_price`, :func:`_count`)."""
+    p, s, cp, cs, l, e = forms
+    pp = _price(p, xs)
+    cpp = pp if cp is p else _price(cp, xs)              # one form, one pair: the rules then leave it as one
+    sp = _count(s, xs)
+    return pp + sp + cpp + (sp if cs is s else _count(cs, xs)) + (
+        pp if l is p else cpp if l is cp else _price(l, xs)) + e
+
+
+def _price_form(n, d: int) -> tuple:
+    """A price the rules made (numerator an int or a :class:`_Numerator`, denominator an int) as a form."""
+    if type(n) is int:
+        return _form(0, n, d)
+    f = n.form
+    return f if f is not None and f[2] == d else _form(n.a, n.b, d)
+
+
+def _settled(b: "_Branch", s: tuple, after: tuple) -> None:
+    """The branch's state set to the rules' state ``after`` (from ``s``, its state as :func:`_state` gave
+    it): each number the rule left as it was keeps its form."""
+    if after is s:
+        return
+    p, sh, cp, cs = b.p, b.s, b.cp, b.cs
+    if after[0] is not s[0] or after[1] != s[1]:
+        p = _price_form(after[0], after[1])
+    if after[2] is not s[2] or after[3] != s[3]:
+        sh = _count_form(after[2], after[3])
+    if after[4] is after[0] and after[5] == after[1]:                   # a price made: the calculated price too
+        cp = p
+    elif after[4] is not s[4] or after[5] != s[5]:
+        cp = _price_form(after[4], after[5])
+    if after[6] is after[2] and after[7] == after[3]:
+        cs = sh
+    elif after[6] is not s[6] or after[7] != s[7]:
+        cs = _count_form(after[6], after[7])
+    if after[8] is not s[8] or after[9] != s[9]:
+        b.l = p if after[8] is after[0] and after[9] == after[1] else _price_form(after[8], after[9])
+    b.p, b.s, b.cp, b.cs, b.e = p, sh, cp, cs, after[10:12]
+
+
+def _decided(b: "_Branch", rule: Callable, ctx: "_Context | None" = None) -> list:
     """[(``rule(part)``, part)]: the rule run on the branch's forms; where one of its comparisons
-    forks, the branch is split there and the rule run again on each part (whose ends then agree)."""
+    forks, the branch is split there (:class:`_Fork`), or regrouped warrant by warrant
+    (:class:`_Regroup`), and the rule run again on each part (whose warrants then agree). A
+    regrouping that leaves most warrants on their own (:func:`_scattered`) gives no answer: those
+    warrants are left to the price-by-price run. With ``ctx``, a part the rule refuses (a
+    ``WarrantError``) is recorded as failed with the refusal's text."""
     todo, out = [b], []
     while todo:
         part = todo.pop()
         try:
             out.append((rule(part), part))
         except _Fork as fork:
+            if fork.exact:                        # an equality: the warrants where it holds, then each side
+                zero, part = _split(part, fork.sign, _EQ)
+                if zero is not None:
+                    todo.append(zero)
+                if part is None:
+                    continue
             yes, no = _split(part, fork.sign, _GT)
             todo += [p for p in (no, yes) if p is not None]
+        except _Regroup as regroup:
+            groups = _by_warrant(part, regroup.value)
+            if not _scattered(len(groups), sum(len(g.xs) for _, g in groups)):
+                todo += [g for _, g in groups]
+        except WarrantError as refusal:
+            if ctx is None:
+                raise
+            ctx.failed.append((part.xs, str(refusal)))    # its text: no exception object kept
     return out
 
 
@@ -464,62 +625,32 @@ def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> l
 
 
 def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
+    """§4(d)/(e) an issue at qn/qd a share: ``rules.issue_moves``, then ``rules.issued`` on the branch."""
     _, qn, qd, broad, narrow, floor, row = op
-    q, terms = (qn, qd), ctx.terms                           # the issue's price per share
-    for moves, part in _decided(b, lambda p: rules.issue_moves(terms, _pair(p.cp, p), q)):   # §4(d)
-        if moves:
-            _issue_moved(part, q, broad, narrow, floor, row, ctx, out)
-        else:
-            out.append(part)
+    q, terms, count = (qn, qd), ctx.terms, ctx.count
+    constants = None if count is None else broad if count == "fully_diluted" else narrow
 
-
-def _issue_moved(b: _Branch, q: tuple, broad, narrow, floor: tuple | None, row: int | None, ctx: _Context,
-                 out: list) -> None:
-    """A branch whose price an issue at ``q`` moves: the new calculated price (``rules.issue_price``),
-    the Price Floor (``rules.floored``), then the share rule and :func:`_tail`."""
-    if ctx.count is None:                                     # full ratchet: the issue's price per share
-        b.new = _constant(*rules.issue_price(_pair(b.cp, b), q, None))
-    else:
-        constants = broad if ctx.count == "fully_diluted" else narrow
-        if type(constants) is str:                            # a count the weighted average needs is unknown
-            ctx.failed.append((b.xs, constants))
-            return
-        a, c, d = b.cp                                        # cp = (a·x + c)/d: the rule coefficient by coefficient
-        wn = rules.weighted_numerator
-        b.new = _form(wn(a, 0, constants), wn(c, d, constants), d * constants[3])
-    parts = [b]
-    if floor is not None:                                     # the terms' Price Floor
-        parts = []
-        for made, part in _decided(b, lambda p: rules.floored(_pair(p.new, p), floor)):
-            if made is floor:
-                part.new = _constant(*floor)
-            parts.append(part)
-    for b in parts:
-        b.x = b.cs
-        if ctx.keep:                                          # KEEP_AGGREGATE: shares x price unchanged
-            same, moved = _split(b, _above(b.new, b.cp), _EQ)
-            if same is not None:
-                _tail(same, False, None, True, ctx, out)
-            if moved is None:
-                continue
-            zero, moved = _split(moved, moved.new[:2], _EQ)
-            if zero is not None:
-                ctx.failed.append((zero.xs, str(cap.zero_price(row))))
-            if moved is None:
-                continue
-            moved.x = _kept(moved.cs, moved.cp, moved.new)
-            b = moved
-        _tail(b, False, None, True, ctx, out)
+    def rule(part: _Branch) -> tuple | None:
+        if not rules.issue_moves(terms, _price(part.cp, part.xs), q):
+            return None
+        s = _state(part.state(), part.xs)
+        return s, rules.issued(terms, s, q, constants, floor, row)
+    for made, part in _decided(b, rule, ctx):
+        if made is not None:
+            _settled(part, *made)
+        out.append(part)
 
 
 def _recompute(op: tuple, branches: list, ctx: _Context, out: list) -> None:
     """§4(e)(ii): the alternative history run from its snapshot, once for all the branches that
-    share that snapshot (they forked after it), its branches then cut along the main branches."""
+    share that snapshot (they forked after it), its branches then cut along the main branches, and
+    ``rules.recomputed`` and ``rules.settle`` run on each."""
     _, snapshot, rest = op
     marks = [o[1] for o in rest if o[0] == _MARK]            # the snapshots the alternative records
     starts: dict[int, list] = {}
     for b in branches:
         starts.setdefault(id(b.snaps[snapshot]), []).append(b)
+    terms = ctx.terms
     for mains in starts.values():
         first = mains[0]
         if len(mains) == 1:
@@ -534,94 +665,33 @@ def _recompute(op: tuple, branches: list, ctx: _Context, out: list) -> None:
                 parts = {}
                 for x in sub.xs:
                     parts.setdefault(owner[x], []).append(x)
+            redone = sub.state()
             for main, mine_xs in parts.items():
                 snaps = {**main.snaps, **{k: sub.snaps[k] for k in marks}}   # each branch its own
                 mine = _Branch(mine_xs, main.state(), snaps)
-                mine.new = sub.cp
-                same, moved = _split(mine, _above(mine.new, mine.cp), _EQ)
-                if moved is not None:
-                    moved.x = sub.cs
-                    _tail(moved, False, None, True, ctx, out)
-                if same is not None:
-                    same.x = same.cs
-                    _tail(same, False, None, True, ctx, out)
+
+                def rule(part: _Branch) -> tuple:
+                    s = _state(part.state(), part.xs)
+                    after = rules.recomputed(s, _state(redone, part.xs))
+                    return s, rules.settle(terms, s, *after, rounding=True)[1]
+                for made, part in _decided(mine, rule, ctx):
+                    _settled(part, *made)
+                    out.append(part)
 
 
 def _tail(b: _Branch, upward: bool, unit: tuple | None, rounding: bool, ctx: _Context, out: list,
           shares_by: tuple | None = None) -> None:
-    """§4(g)(iv), §4(g)(iii), §4(h): the decisions of ``engine.rules.settle``, in its order, per branch
-    (``shares_by``: a §4(b)/(c) share-count sentence, applied even where the price change is carried)."""
-    moved = _above(b.new, b.cp)                                 # new - cp, for both decisions below
-    if not upward:                                            # §4(g)(iv): no upward adjustment
-        up, b = _split(b, moved, _GT)
-        if up is not None:
-            out.append(up)
-        if b is None:
-            return
-    if unit is not None and unit[0] != unit[1]:
-        en, ed = b.e[0] * unit[0], b.e[1] * unit[1]
-        g = gcd(en, ed)
-        b.e = (en // g, ed // g)
-    work = []
-    same, moved = _split(b, moved, _EQ)
-    if moved is not None:
-        work.append(moved)
-    if same is not None:                                      # the price unchanged: the shares?
-        if same.x == same.cs:
-            out.append(same)
-        else:
-            x, cs = same.x, same.cs
-            for unchanged, part in _by_warrant(same, lambda v: _shares_at(x, v) == _shares_at(cs, v)):
-                (out if unchanged else work).append(part)
-    mn, md, margins = ctx.mn, ctx.md, rules.minimum_margins
-    for b in work:
-        # §4(g)(iii), the rule coefficient by coefficient: new - p = (da·x + db)/(Dn·Dp), p = (pa·x + pb)/Dp
-        (pa, pb, _), dn = b.p, b.new[2]
-        da, db = _above(b.new, b.p)
-        (ua, oa), (ub, ob) = margins(da, pa, dn, mn, md), margins(db, pb, dn, mn, md)
-        small, big = _split(b, (ua, ub), _GT)
-        if small is not None:
-            small, more = _split(small, (oa, ob), _GT)
-            if small is not None:
-                small.cp, small.cs = small.new, small.x
-                if shares_by is not None:
-                    small.s = _shares_scaled(small.s, *shares_by)
-                out.append(small)
-            if more is not None:
-                _apply(more, upward, rounding, (da, db), ctx, out)
-        if big is not None:
-            _apply(big, upward, rounding, (da, db), ctx, out)
+    """``rules.settle`` on the branch, its calculated price ``b.new`` and shares ``b.x`` (``unit``: a
+    split's or combination's units, pending until a price is made; ``shares_by``: a §4(b)/(c)
+    share-count sentence, applied even where the price change is carried)."""
+    terms, new, x = ctx.terms, b.new, b.x
+    un, ud = unit or _UNIT
 
-
-def _apply(b: _Branch, upward: bool, rounding: bool, above_p: tuple, ctx: _Context, out: list) -> None:
-    """The change made (§4(g)(iv) against the price, §4(h) the lowest); ``above_p``: new - p's sign form."""
-    parts = [b]
-    if rounding and ctx.increment is not None:               # the terms' Price Increment, warrant by warrant
-        new, inc, mode = b.new, ctx.increment, ctx.rounding
-        regrouped = _by_warrant(b, lambda v: round_to_increment(_price_at(new, v), inc, mode))
-        if _scattered(len(regrouped), sum(len(part.xs) for _, part in regrouped)):
-            return                                            # no answer: left to the price-by-price run
-        parts = []
-        for made, part in regrouped:
-            part.new = _constant(made.numerator, made.denominator)
-            parts.append(part)
-        above_p = None                                        # new has changed
-    for b in parts:
-        pieces = [b]
-        if not upward:
-            above, rest = _split(b, above_p or _above(b.new, b.p), _GT)
-            if above is not None:
-                above.new = above.p
-            pieces = [p for p in (above, rest) if p is not None]
-        for b in pieces:
-            if b.e[0] != b.e[1]:                              # lowest, restated through pending units
-                b.l = _scaled(b.l, *b.e)
-                b.e = _UNIT
-            lower, rest = _split(b, _above(b.l, b.new), _GT)
-            if lower is not None:
-                lower.l = lower.new
-            for b in (lower, rest):
-                if b is not None:
-                    b.p = b.cp = b.new
-                    b.s = b.cs = b.x
-                    out.append(b)
+    def rule(part: _Branch) -> tuple:
+        xs = part.xs
+        s = _state(part.state(), xs)
+        return s, rules.settle(terms, s, *_price(new, xs), *_count(x, xs), upward=upward, un=un, ud=ud,
+                               rounding=rounding, shares_by=shares_by)[1]
+    for made, part in _decided(b, rule, ctx):
+        _settled(part, *made)
+        out.append(part)

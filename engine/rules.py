@@ -17,12 +17,13 @@ these functions: which events count (§4(a)) is :func:`engine.capital.counted_sh
 calculated price of each kind is :func:`resized` (§4(b)), :func:`dividend` (§4(c)),
 :func:`issue_price` (§4(d), the weighted averages, the Price Floor), :func:`kept` (a share rule
 keeping the aggregate price) and :func:`recomputed` (§4(e)(ii)); whether and how it is made is
-:func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)); :func:`merged` (§4(b)
+:func:`settle` (§4(g)(iv), §4(g)(iii), the Price Increment, §4(h)), and :func:`issued` is the whole
+of an issue that moves the price; :func:`merged` (§4(b)
 merger) and :func:`exercised` (§1(c)) move the state without a decision. The per-branch run
-(:mod:`engine.piecewise`) runs :func:`issue_moves`, :func:`floored` and :func:`returned` on
-numerators affine in the starting price (their comparisons answer or split its branch), and
-:func:`minimum_margins` and :func:`weighted_numerator` (linear in the numerators) coefficient by
-coefficient; the rest of :func:`settle` it still states on its own forms (docs/mutation.md).
+(:mod:`engine.piecewise`) runs the same functions on numerators affine in the starting price
+and share counts as forms, which the rules only add, multiply and compare (their comparisons
+answer, or split or regroup its branch); where a pair is reduced, :func:`quotient` leaves such
+values as they are, and :func:`rounded_pair` lets them round each warrant's price.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from fractions import Fraction
 from math import gcd
 
 from . import capital as cap
+from .errors import WarrantError
 from .numbers import round_to_increment
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
@@ -47,6 +49,13 @@ def reduced(n: int, d: int) -> tuple[int, int]:
     """The pair n/d in lowest terms (d > 0)."""
     g = gcd(n, d)
     return (n // g, d // g) if g != 1 else (n, d)
+
+
+def quotient(n, d) -> tuple:
+    """The pair n/d: :func:`reduced` for ints; a value of the per-branch run (:mod:`engine.piecewise`: a
+    numerator affine in the starting price, a share count as a form) as it is, its own forms kept in
+    lowest terms (an unreduced pair is the same number: the rules compare by cross-multiplication)."""
+    return reduced(n, d) if type(n) is int is type(d) else (n, d)
 
 
 def start(price: Fraction, shares: Fraction) -> State:
@@ -118,15 +127,14 @@ def issue_price(cp: tuple[int, int], q: tuple[int, int], constants: tuple | None
     if constants is None:
         return reduced(*q)
     cpn, cpd = cp
-    return reduced(weighted_numerator(cpn, cpd, constants), cpd * constants[3])
+    n = weighted_numerator(cpn, cpd, constants)
+    return reduced(n, cpd * constants[3]) if type(n) is int else (n, cpd * constants[3])
 
 
 def weighted_numerator(cpn: int, cpd: int, constants: tuple) -> int:
     """§4(d) weighted average: the numerator of CP2 = (CP1 × X + Y) × gn/gd over CP1's denominator
-    times gd (:func:`weighted`'s constants), CP1 = cpn/cpd.
-
-    Linear in the pair (cpn, cpd): the per-branch run (:mod:`engine.piecewise`), whose CP1 is
-    (a·x + c)/d, takes it coefficient by coefficient, (a, 0) then (c, d)."""
+    times gd (:func:`weighted`'s constants), CP1 = cpn/cpd (on a branch of the per-branch run, cpn
+    is affine in the starting price, and so is the result)."""
     x, y, gn, _ = constants
     return (cpn * x + cpd * y) * gn
 
@@ -136,6 +144,20 @@ def floored(new: tuple[int, int], floor: tuple[int, int] | None) -> tuple[int, i
     if floor is not None and new[0] * floor[1] < floor[0] * new[1]:
         return floor
     return new
+
+
+def issued(terms: Terms, s: State, q: tuple, constants: tuple | str | None, floor: tuple | None,
+           row: int | None) -> State:
+    """§4(d)/(e): the state after an issue or deemed issue at ``q`` a share that moves the price
+    (:func:`issue_moves`): its new calculated price (:func:`issue_price`; ``constants``: the method's,
+    or the refusal's text where a count the weighted average needs is unknown), the Price Floor
+    (:func:`floored`), the share rule (:func:`kept`), then :func:`settle` with the Price Increment."""
+    if type(constants) is str:
+        raise WarrantError(constants)
+    cp = (s[4], s[5])
+    new = floored(issue_price(cp, q, constants), floor)
+    xn, xd = kept(terms, (s[6], s[7]), cp, new, row)
+    return settle(terms, s, new[0], new[1], xn, xd, rounding=True)[1]
 
 
 def needs_count(terms: Terms) -> str | None:
@@ -155,7 +177,7 @@ def kept(terms: Terms, cs: tuple[int, int], cp: tuple[int, int], new: tuple[int,
         return cs
     if nn == 0:
         raise cap.zero_price(row)
-    return reduced(csn * cpn * nd, csd * cpd * nn)
+    return quotient(csn * cpn * nd, csd * cpd * nn)
 
 
 def recomputed(s: State, redone: State) -> tuple[int, int, int, int]:
@@ -180,11 +202,12 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
     (§4(g)(iii) governs "adjustment of the Per Share Exercise Price" only: issue 18).
     """
     pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed = s
-    if not upward and nn * cpd > cpn * nd:
+    new, calculated = nn * cpd, cpn * nd               # the new and the calculated price, over one denominator
+    if not upward and new > calculated:
         return BLOCKED_UPWARD, s                       # §4(g)(iv): never adjusted upward but by a combination
     if un != 1 or ud != 1:
         en, ed = reduced(en * un, ed * ud)
-    if nn * cpd == cpn * nd and xn * csd == csn * xd:
+    if new == calculated and xn * csd == csn * xd:
         return NO_EFFECT, (pn, pd, sn, sd, cpn, cpd, csn, csd, ln, ld, en, ed)
     m = terms.minimum_adjustment
     under, over = minimum_margins(nn * pd - pn * nd, pn, nd, m.numerator, m.denominator)
@@ -192,15 +215,14 @@ def settle(terms: Terms, s: State, nn: int, nd: int, xn: int, xd: int, *, upward
         # §4(g)(iii): less than the Minimum Adjustment of the price in effect: the price change is
         # carried forward; a §4(b)/(c) share-count sentence applies now.
         if shares_by is not None:
-            sn, sd = reduced(sn * shares_by[0], sd * shares_by[1])
+            sn, sd = quotient(sn * shares_by[0], sd * shares_by[1])
         return CARRIED_FORWARD, (pn, pd, sn, sd, nn, nd, xn, xd, ln, ld, en, ed)
     if rounding and terms.price_increment is not None:
-        made = rounded(terms, Fraction(nn, nd))
-        nn, nd = made.numerator, made.denominator
+        nn, nd = rounded_pair(terms, nn, nd)
         if not upward and nn * pd > pn * nd:
             nn, nd = pn, pd                            # §4(g)(iv): rounding may not raise the price either
     if en != 1 or ed != 1:                             # §4(h): the lowest so far, in today's units
-        ln, ld = reduced(ln * en, ld * ed)
+        ln, ld = quotient(ln * en, ld * ed)
     if nn * ld < ln * nd:
         ln, ld = nn, nd
     return APPLIED, (nn, nd, xn, xd, nn, nd, xn, xd, ln, ld, 1, 1)
@@ -213,9 +235,9 @@ def minimum_margins(moved: int, price: int, scale: int, mn: int, md: int) -> tup
 
     ``moved``: the numerator of new - p over that denominator; ``price``: p's numerator, which
     ``scale`` brings to it (for int pairs, new - p = (nn·pd - pn·nd)/(nd·pd): ``price`` pn, ``scale``
-    nd). Linear in (moved, price): the per-branch run (:mod:`engine.piecewise`), whose prices are
-    affine in the starting price, takes it coefficient by coefficient and splits its branch where a
-    margin changes sign."""
+    nd). Linear in (moved, price): on a branch of the per-branch run (:mod:`engine.piecewise`) the
+    margins are affine in the starting price, and :func:`settle`'s test of their signs splits the
+    branch where one changes sign."""
     mp, mm = mn * price * scale, md * moved
     return mp - mm, mp + mm
 
@@ -223,6 +245,16 @@ def minimum_margins(moved: int, price: int, scale: int, mn: int, md: int) -> tup
 def rounded(terms: Terms, price: Fraction) -> Fraction:
     """A §4(d)/(e) price rounded to the terms' Price Increment with their rounding mode (set: not None)."""
     return round_to_increment(price, terms.price_increment, terms.price_rounding)
+
+
+def rounded_pair(terms: Terms, n, d: int) -> tuple:
+    """:func:`rounded` of the price n/d, as a pair. Rounding is not affine: a numerator of the per-branch
+    run (:mod:`engine.piecewise`) answers by its ``each``, which rounds each warrant's price and
+    answers when they all agree (otherwise it regroups the branch by the rounded price)."""
+    if type(n) is not int:
+        return n.each(d, lambda price: rounded(terms, price))
+    made = rounded(terms, Fraction(n, d))
+    return made.numerator, made.denominator
 
 
 # --------------------------------------------------------------------------- moves without a decision
