@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from engine import WarrantError, adjust
 from engine.ledger import reference_adjust
 from engine.register import register
-from tests.strategies import event_rows, events, terms
+from tests.strategies import ISSUE_DATES, START, event_rows, events, terms
 
 AS_OF = date(2006, 1, 1)
 
@@ -472,3 +472,69 @@ def test_prices_that_share_few_decisions_are_left_to_the_price_by_price_run():
         assert runs.call_count > 0                              # some prices run one by one
         assert got == [_reference(t, book) for t in ts]
         clear_caches()
+
+
+# ----------------------------------------------------------------------------- issue 17's spread shape
+
+@st.composite
+def _spread(draw, kinds=None, refs=("O1", "O2", "C1", "R1", "R2")):
+    """A ledger and a register of (class terms, engine.Holding) pairs whose Issue Dates spread across
+    it, as in issue 17's spread book: each warrant issued on the day of one of the ledger's events
+    (reading 1: events dated on the Issue Date adjust nothing, docs/interpretations.md), the day
+    before or after one, or before the ledger; so some warrants hold grants made before their Issue
+    Date (reading 2: shares later issued on them are Additional Shares) and several warrants of a
+    class share each cut, at many prices (the per-branch run's groups)."""
+    from engine import Holding
+    from datetime import timedelta
+    rows = draw(event_rows(kinds=kinds, refs=refs) if kinds else event_rows(refs=refs))
+    days = sorted({r["date"] for r in rows}) or [START]
+    classes = draw(st.lists(terms, min_size=1, max_size=2))
+    issued = st.sampled_from(days).flatmap(
+        lambda d: st.sampled_from([d, d, d - timedelta(days=1), d + timedelta(days=1)])) | st.just(ISSUE_DATES[0])
+    cuts = draw(st.lists(issued, min_size=1, max_size=4))          # warrants share few Issue Dates: groups
+    grid = st.integers(1, 6000).map(lambda c: F(c, 100_000))
+    book = [(classes[draw(st.integers(0, len(classes) - 1))],
+             Holding(f"W-{i}", draw(st.integers(1, 500_000)), draw(grid), draw(st.sampled_from(cuts))))
+            for i in range(draw(st.integers(1, 30)))]
+    return rows, book
+
+
+def _spread_equals_fold(rows, book):
+    ledger = events(rows)
+    ts = [replace(t, warrant_shares=h.warrant_shares, exercise_price=h.exercise_price, issue_date=h.issue_date)
+          for t, h in book]
+    expected = [_reference(t, ledger) for t in ts]
+    errors = [r for r in expected if r[0] == "error"]
+    clear_caches()
+    got = _fast(book, ledger)
+    clear_caches()
+    assert got == (errors[0] if errors else expected)
+
+
+@pytest.mark.parametrize("piecewise_after", [1, None], ids=["every group per branch", "as shipped"])
+def test_a_register_with_issue_dates_spread_over_the_ledger_equals_the_fold(piecewise_after):
+    """Issue 17's spread book in small: warrants (class terms and their own Holding, Issue Dates on, around
+    and before the ledger's event days, same-day events, grants made before an Issue Date and exercised
+    after it) get the fold's answers and refusals, each group run per branch or as shipped."""
+
+    @settings(max_examples=_EXAMPLES, deadline=None)
+    @given(_spread(kinds=_KINDS_LINEAR))
+    def every_kind(case):
+        _spread_equals_fold(*case)
+
+    @settings(max_examples=_EXAMPLES, deadline=None)
+    @given(_spread(kinds=["ISSUE", "ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT",
+                          "STOCK_DIVIDEND", "OTHER"], refs=("O1", "O2", "O3", "C1", "C2")))
+    def dense_in_recomputations(case):
+        _spread_equals_fold(*case)
+
+    @settings(max_examples=_EXAMPLES // 2, deadline=None)
+    @given(_spread())
+    def with_exercises(case):                                   # EXERCISE: warrant by warrant
+        _spread_equals_fold(*case)
+
+    after = _REGISTER.PIECEWISE_AFTER if piecewise_after is None else piecewise_after
+    with mock.patch.object(_REGISTER, "PIECEWISE_AFTER", after):
+        every_kind()
+        dense_in_recomputations()
+        with_exercises()
