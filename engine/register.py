@@ -80,30 +80,37 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     linear = not any(type(e) is Exercise for e in ledger)
     content = Hashed(ledger)                         # hashed once for every group's program lookup
     groups: dict[tuple, _Group] = {}
-    rows: list[_Group] = []
+    rows: list[_Group] = []                              # each row's group
     # Each class's company-level terms as a small int, computed once per terms object of this call
-    # (a register's rows share their class's terms: hashing their Fractions per row was the cost).
+    # (a register's rows share their class's terms) and looked up by a key of int pairs (hashing
+    # a Fraction costs a modular inverse: for a register of one Terms per row it was the cost).
     companies: dict[tuple, int] = {}
     classes: dict[int, tuple] = {}                       # id(terms) -> (terms, company, its int)
+    cuts: dict[date, int] = {}                           # Issue Date -> events on or before it
     last, group = None, None
     for t, h in rows_:
         issued = h.issue_date if h.issue_date is not None else t.issue_date    # a Holding's own, else the terms'
         known = classes.get(id(t))
         if known is None or known[0] is not t:
             company = _company(t)
-            known = classes[id(t)] = (t, company, companies.setdefault(company, len(companies)))
-        key = (known[2], cap.events_before_issue(dates, issued))
+            known = classes[id(t)] = (t, company, companies.setdefault(_pairs(company), len(companies)))
+        cut = cuts.get(issued)
+        if cut is None:
+            cut = cuts[issued] = cap.events_before_issue(dates, issued)
+        key = (known[2], cut)
         if key != last:                                  # a register's neighbours mostly share a group
             group = groups.get(key)
             if group is None:
                 if issued != t.issue_date:           # the group's terms carry an Issue Date of the group
                     t = replace(t, issue_date=issued)
-                group = groups[key] = _Group(program_for(t, ledger, content, known[1], key[1]), t)
+                group = groups[key] = _Group(program_for(t, ledger, content, known[1], cut), t)
             last = key
+        p = h.exercise_price
+        group.prices[(p.numerator, p.denominator)] = None
         rows.append(group)
     if linear:
-        for group, prices in _prices_by_group(rows_, rows).items():
-            group.answer_prices(prices)
+        for group in groups.values():
+            group.answer_prices()
     out: list[tuple[Fraction, int | Fraction]] = []
     append = out.append
     for (t, h), group in zip(rows_, rows):
@@ -120,16 +127,10 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     return out
 
 
-def _prices_by_group(rows_: Sequence[tuple], rows: list) -> dict:
-    """Each group's distinct starting prices, as (numerator, denominator) pairs."""
-    prices: dict[_Group, dict] = {}
-    for (_t, h), group in zip(rows_, rows):
-        mine = prices.get(group)
-        if mine is None:
-            mine = prices[group] = {}
-        p = h.exercise_price
-        mine[(p.numerator, p.denominator)] = None
-    return prices
+def _pairs(company: tuple) -> tuple:
+    """A class's company-level terms with each ``Fraction`` as its (numerator, denominator): the same
+    equality, a cheaper hash."""
+    return tuple([(v.numerator, v.denominator) if type(v) is Fraction else v for v in company])
 
 
 _ONE = Fraction(1)
@@ -145,19 +146,21 @@ PIECEWISE_AFTER = 4
 
 class _Group:
     """The warrants of one register call sharing a program: the program, a warrant's terms to run
-    it with (company-level terms only are read), and this call's answers by starting price."""
+    it with (company-level terms only are read), its warrants' distinct starting prices, and this
+    call's answers by starting price."""
 
-    __slots__ = ("program", "terms", "answers", "runs")
+    __slots__ = ("program", "terms", "prices", "answers", "runs")
 
     def __init__(self, program: tuple, terms: Terms) -> None:
         self.program, self.terms, self.runs = program, terms, 0
+        self.prices: dict[tuple[int, int], None] = {}    # (numerator, denominator) pairs, in the register's order
         # linear runs at one share, by price: (price, shares factor or None for 1), or (None, the refusal's text)
         self.answers: dict[tuple[int, int], tuple] = {}
 
-    def answer_prices(self, prices: dict) -> None:
-        """Fill :attr:`answers` for ``prices`` (the linear case): per branch when there are many, the
-        prices the branches leave (and every price of a small group) one by one."""
-        answers = self.answers
+    def answer_prices(self) -> None:
+        """Fill :attr:`answers` for :attr:`prices` (the linear case): per branch when there are many,
+        the prices the branches leave (and every price of a small group) one by one."""
+        prices, answers = self.prices, {}
         if len(prices) >= PIECEWISE_AFTER:
             answers.update(_piecewise_run(self.program, self.terms, list(prices), self.finish))
         for n, d in prices:
@@ -169,6 +172,7 @@ class _Group:
         for x, (price, factor) in answers.items():
             if price is not None and factor == 1:
                 answers[x] = (price, None)           # the warrant's own count, unchanged
+        self.answers = answers
 
     def run(self, price: Fraction, shares: int | Fraction) -> tuple[Fraction, int | Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
