@@ -34,7 +34,7 @@ from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, dispatch, sort_events)
 from .numbers import coprime, share_count, shares_of
-from .terms import BROAD_WEIGHTED_AVERAGE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
+from .terms import BROAD_WEIGHTED_AVERAGE, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
 
 # Op codes of the compiled program.
 from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, ISSUE as _ISSUE, MARK as _MARK,
@@ -48,6 +48,7 @@ from .piecewise import run as _piecewise_run
 _COMPANY_FIELDS = ("common_outstanding", "fully_diluted", "price_floor", "management_cap", "series_d_cutoff",
                    "pre_issue_grants", "anti_dilution", "share_adjustment", "minimum_adjustment", "price_increment", "price_rounding")
 _PROGRAM_FIELDS = 6
+_SHARE_RULE = _COMPANY_FIELDS.index("share_adjustment")
 _company = attrgetter(*_COMPANY_FIELDS)
 
 
@@ -103,14 +104,13 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
             if group is None:
                 if issued != t.issue_date:           # the group's terms carry an Issue Date of the group
                     t = replace(t, issue_date=issued)
-                group = groups[key] = _Group(program_for(t, ledger, content, known[1], cut), t)
+                group = groups[key] = _Group(program_for(t, ledger, content, known[1], cut), t, cut)
             last = key
         p = h.exercise_price
         group.prices[(p.numerator, p.denominator)] = None
         rows.append(group)
     if linear:
-        for group in groups.values():
-            group.answer_prices()
+        _answer(groups)
     out: list[tuple[Fraction, int | Fraction]] = []
     append = out.append
     for (t, h), group in zip(rows_, rows):
@@ -125,6 +125,66 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
         else:
             append(group.run(p, h.warrant_shares))
     return out
+
+
+def _answer(groups: dict) -> None:
+    """Each group's answers (the linear case). The two share rules of one method and cut run one
+    program (:func:`program_for` does not read the share rule), and take the same price decisions:
+    the share rule moves the Warrant Shares only, and no decision of §4 reads them, but for
+    KEEP_AGGREGATE's refusal of a zero price. Under SHARES_FIXED the Warrant Shares move by the
+    §4(b)/(c) and merger sentences alone, whatever the price did (:func:`_fixed_factor`). So where the
+    program can make no zero price (:func:`_never_zero`), the two classes' prices run per branch
+    together, under KEEP_AGGREGATE, and the SHARES_FIXED warrants take the prices made and that factor."""
+    kin: dict[tuple, list] = {}
+    for group in groups.values():
+        company = list(_pairs(_company(group.terms)))
+        del company[_SHARE_RULE]
+        kin.setdefault((tuple(company), group.cut), []).append(group)
+    for both in kin.values():
+        if len(both) != 2 or not _never_zero(both[0].program):
+            for group in both:
+                group.answer_prices()
+            continue
+        keep, fixed = both if both[0].terms.share_adjustment == KEEP_AGGREGATE else both[::-1]
+        prices = {**keep.prices, **fixed.prices}
+        if len(prices) < PIECEWISE_AFTER:
+            keep.answer_prices()
+            fixed.answer_prices()
+            continue
+        made = _piecewise_run(keep.program, keep.terms, list(prices), keep.finish)
+        keep.answer_prices(made)
+        factor = _fixed_factor(fixed.program)
+        fixed.answer_prices({x: answer if answer[0] is None else (answer[0], factor)
+                             for x, answer in made.items() if x in fixed.prices})
+
+
+def _never_zero(program: tuple) -> bool:
+    """Whether no §4(d)/(e) move of the program (its recomputations' included) can make a price of 0 from a
+    positive one: every issue at a positive price a share, every weighted average's constants positive."""
+    for op in program:
+        if op[0] == _ISSUE:
+            _, qn, qd, broad, narrow, floor, row = op
+            if qn <= 0 or any(type(c) is tuple and (c[0] <= 0 or c[1] < 0 or c[2] <= 0) for c in (broad, narrow)):
+                return False
+        elif op[0] == _RECOMPUTE and not _never_zero(op[2]):
+            return False
+    return True
+
+
+def _fixed_factor(program: tuple) -> Fraction:
+    """The factor on a SHARES_FIXED warrant's shares after the program: §4(b) splits, combinations and
+    mergers (shares x new/old) and §4(c) dividends (shares x the inverse of the price's factor), each
+    applied when its event happens whether or not the price change is made (engine.rules.settle's
+    ``shares_by``); a §4(d)/(e) move leaves them, and a §4(e)(ii) recomputation's history has the same
+    share moves as the ledger it replaces."""
+    n = d = 1
+    for op in program:
+        code = op[0]
+        if code == _RESIZE or code == _MERGER:
+            n, d = n * op[1], d * op[2]
+        elif code == _DIVIDEND:
+            n, d = n * op[2], d * op[1]
+    return Fraction(n, d)
 
 
 def _pairs(company: tuple) -> tuple:
@@ -149,19 +209,22 @@ class _Group:
     it with (company-level terms only are read), its warrants' distinct starting prices, and this
     call's answers by starting price."""
 
-    __slots__ = ("program", "terms", "prices", "answers", "runs")
+    __slots__ = ("program", "terms", "cut", "prices", "answers", "runs")
 
-    def __init__(self, program: tuple, terms: Terms) -> None:
-        self.program, self.terms, self.runs = program, terms, 0
+    def __init__(self, program: tuple, terms: Terms, cut: int = 0) -> None:
+        self.program, self.terms, self.cut, self.runs = program, terms, cut, 0
         self.prices: dict[tuple[int, int], None] = {}    # (numerator, denominator) pairs, in the register's order
         # linear runs at one share, by price: (price, shares factor or None for 1), or (None, the refusal's text)
         self.answers: dict[tuple[int, int], tuple] = {}
 
-    def answer_prices(self) -> None:
-        """Fill :attr:`answers` for :attr:`prices` (the linear case): per branch when there are many,
-        the prices the branches leave (and every price of a small group) one by one."""
+    def answer_prices(self, made: dict | None = None) -> None:
+        """Fill :attr:`answers` for :attr:`prices` (the linear case): per branch when there are many
+        (``made``: those answers when already run), the prices the branches leave (and every price
+        of a small group) one by one."""
         prices, answers = self.prices, {}
-        if len(prices) >= PIECEWISE_AFTER:
+        if made is not None:
+            answers.update((x, made[x]) for x in prices if x in made)
+        elif len(prices) >= PIECEWISE_AFTER:
             answers.update(_piecewise_run(self.program, self.terms, list(prices), self.finish))
         for n, d in prices:
             if (n, d) not in answers:
