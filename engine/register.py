@@ -12,7 +12,8 @@ rule, minimum, increment, floor, exclusions and the counts at issue (:func:`grou
 Without an ``EXERCISE`` event the share count is linear in the starting count (every §4
 share move is a multiplication), so each distinct starting price of a group runs once at one
 share, and a group of many distinct prices runs once per branch of prices taking the same
-decisions (:mod:`engine.piecewise`).
+decisions (:mod:`engine.piecewise`); the two share rules of one method and cut take the same
+price decisions, so their prices run per branch together (:func:`_answer`).
 
 The reference fold stays the specification; ``tests/test_register.py`` proves this path
 equal to it with hypothesis, refusals included.
@@ -209,10 +210,10 @@ class _Group:
     it with (company-level terms only are read), its warrants' distinct starting prices, and this
     call's answers by starting price."""
 
-    __slots__ = ("program", "terms", "cut", "prices", "answers", "runs")
+    __slots__ = ("program", "terms", "cut", "prices", "answers")
 
     def __init__(self, program: tuple, terms: Terms, cut: int = 0) -> None:
-        self.program, self.terms, self.cut, self.runs = program, terms, cut, 0
+        self.program, self.terms, self.cut = program, terms, cut
         self.prices: dict[tuple[int, int], None] = {}    # (numerator, denominator) pairs, in the register's order
         # linear runs at one share, by price: (price, shares factor or None for 1), or (None, the refusal's text)
         self.answers: dict[tuple[int, int], tuple] = {}
@@ -239,7 +240,6 @@ class _Group:
 
     def run(self, price: Fraction, shares: int | Fraction) -> tuple[Fraction, int | Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
-        self.runs += 1
         start = rules.start(price, shares)
         return self.finish(self.program, start, {0: start})
 
