@@ -152,7 +152,7 @@ def _answer(groups: dict) -> None:
             keep.answer_prices()
             fixed.answer_prices()
             continue
-        made = _piecewise_run(keep.program, keep.terms, list(prices), keep.finish)
+        made = _piecewise_run(keep.program, keep.terms, list(prices), keep.finish, keep.prices)
         keep.answer_prices(made)
         factor = _fixed_factor(fixed.program)
         fixed.answer_prices({x: answer if answer[0] is None else (answer[0], factor)
