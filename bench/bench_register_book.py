@@ -11,8 +11,10 @@ so that the time inside ``engine.register`` is seen apart from the command's sta
 reader and the rows' conversion. The engine's caches are emptied before each run (a book
 recalculated in a new process compiles every program). Beside it, in the same run and
 interleaved, its floor: one ``Decimal`` multiply-compare per warrant-event seen (the events after
-each warrant's Issue Date), the inexact language floor of any per-warrant fold. Medians of
-``--runs`` runs; ``per_warrant_us`` shows the growth (linear: flat).
+each warrant's Issue Date), the inexact language floor of any per-warrant fold. CPU seconds
+(``time.process_time``: the machine is shared), medians of ``--runs`` runs; ``per_warrant_us``
+shows the growth (linear: flat). ``cuts`` counts the distinct sets of events the warrants see
+(one program compiled for each), ``groups`` the (cut, class) groups the register runs apart.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import json
 import statistics
 import sys
 import time
+from bisect import bisect_right
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -64,14 +67,17 @@ def decimal_floor(terms: list, ledger: tuple) -> None:
 
 
 def timed(fn) -> float:
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     fn()
-    return time.perf_counter() - t0
+    return time.process_time() - t0
 
 
 def measure(rows: int, shape: str, runs: int) -> dict:
     terms, ledger = book(rows, shape)
     seen = sum(1 for _t, h in terms for e in ledger if e.date > h.issue_date)
+    dates = sorted(e.date for e in ledger)
+    cuts = {bisect_right(dates, h.issue_date) for _t, h in terms}
+    groups = {(id(t), bisect_right(dates, h.issue_date)) for t, h in terms}
     engine_s, floor_s = [], []
     for _ in range(runs):                       # interleaved: the engine, then its floor
         clear_caches()
@@ -79,6 +85,7 @@ def measure(rows: int, shape: str, runs: int) -> dict:
         floor_s.append(timed(lambda: decimal_floor(terms, ledger)))
     e, f = statistics.median(engine_s), statistics.median(floor_s)
     return {"shape": shape, "rows": rows, "events": len(ledger), "warrant_events_seen": seen,
+            "cuts": len(cuts), "groups": len(groups),
             "engine_register_s": round(e, 4), "per_warrant_us": round(e / rows * 1e6, 1),
             "floor_decimal_per_event_seen_s": round(f, 4), "engine_over_floor": round(e / f, 2)}
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from math import gcd
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
                   OTHER as _OTHER, ISSUE as _ISSUE, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
@@ -495,7 +495,8 @@ class _Context:
 
 # ----------------------------------------------------------------------------- the run
 
-def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish: Callable | None = None) -> dict:
+def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish: Callable | None = None,
+        shared: Container | None = None) -> dict:
     """``{(numerator, denominator): (price, shares) or (None, the refusal's text)}`` for a warrant of one share at
     each starting price (distinct ``(numerator, denominator)`` pairs in lowest terms): what
     :func:`engine.register._run` gives (or raises) for each, run per branch. A price missing from
@@ -507,7 +508,10 @@ def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish:
     its answer) of the ops ``rest`` from a warrant's state as engine.rules keeps it; a branch left
     with one warrant between two ops of the program is handed to it (one price costs less run
     alone than as a branch of forms). Not inside a recomputation's run, whose branches are cut
-    along the main ones afterwards."""
+    along the main ones afterwards.
+
+    ``shared``: the prices whose shares are wanted (None: every price); the others' are None (the
+    register's SHARES_FIXED warrants, run with their KEEP_AGGREGATE siblings, take the prices only)."""
     xs = _ascending(prices)
     if not xs:
         return {}
@@ -524,7 +528,7 @@ def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish:
         for lowest, branch in _decided(b, _lowest_returned):
             pf, sf = branch.l if lowest else branch.p, branch.s
             for x in branch.xs:
-                out[x] = (_price_at(pf, x), _shares_at(sf, x))
+                out[x] = (_price_at(pf, x), _shares_at(sf, x) if shared is None or x in shared else None)
     for failed, error in ctx.failed:
         for x in failed:
             out[x] = (None, error)

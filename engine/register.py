@@ -12,7 +12,8 @@ rule, minimum, increment, floor, exclusions and the counts at issue (:func:`grou
 Without an ``EXERCISE`` event the share count is linear in the starting count (every §4
 share move is a multiplication), so each distinct starting price of a group runs once at one
 share, and a group of many distinct prices runs once per branch of prices taking the same
-decisions (:mod:`engine.piecewise`).
+decisions (:mod:`engine.piecewise`); the two share rules of one method and cut take the same
+price decisions, so their prices run per branch together (:func:`_answer`).
 
 The reference fold stays the specification; ``tests/test_register.py`` proves this path
 equal to it with hypothesis, refusals included.
@@ -34,7 +35,7 @@ from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, dispatch, sort_events)
 from .numbers import coprime, share_count, shares_of
-from .terms import BROAD_WEIGHTED_AVERAGE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
+from .terms import BROAD_WEIGHTED_AVERAGE, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
 
 # Op codes of the compiled program.
 from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, ISSUE as _ISSUE, MARK as _MARK,
@@ -48,6 +49,7 @@ from .piecewise import run as _piecewise_run
 _COMPANY_FIELDS = ("common_outstanding", "fully_diluted", "price_floor", "management_cap", "series_d_cutoff",
                    "pre_issue_grants", "anti_dilution", "share_adjustment", "minimum_adjustment", "price_increment", "price_rounding")
 _PROGRAM_FIELDS = 6
+_SHARE_RULE = _COMPANY_FIELDS.index("share_adjustment")
 _company = attrgetter(*_COMPANY_FIELDS)
 
 
@@ -80,30 +82,36 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     linear = not any(type(e) is Exercise for e in ledger)
     content = Hashed(ledger)                         # hashed once for every group's program lookup
     groups: dict[tuple, _Group] = {}
-    rows: list[_Group] = []
+    rows: list[_Group] = []                              # each row's group
     # Each class's company-level terms as a small int, computed once per terms object of this call
-    # (a register's rows share their class's terms: hashing their Fractions per row was the cost).
+    # (a register's rows share their class's terms) and looked up by a key of int pairs (hashing
+    # a Fraction costs a modular inverse: for a register of one Terms per row it was the cost).
     companies: dict[tuple, int] = {}
     classes: dict[int, tuple] = {}                       # id(terms) -> (terms, company, its int)
+    cuts: dict[date, int] = {}                           # Issue Date -> events on or before it
     last, group = None, None
     for t, h in rows_:
         issued = h.issue_date if h.issue_date is not None else t.issue_date    # a Holding's own, else the terms'
         known = classes.get(id(t))
         if known is None or known[0] is not t:
             company = _company(t)
-            known = classes[id(t)] = (t, company, companies.setdefault(company, len(companies)))
-        key = (known[2], cap.events_before_issue(dates, issued))
+            known = classes[id(t)] = (t, company, companies.setdefault(_pairs(company), len(companies)))
+        cut = cuts.get(issued)
+        if cut is None:
+            cut = cuts[issued] = cap.events_before_issue(dates, issued)
+        key = (known[2], cut)
         if key != last:                                  # a register's neighbours mostly share a group
             group = groups.get(key)
             if group is None:
                 if issued != t.issue_date:           # the group's terms carry an Issue Date of the group
                     t = replace(t, issue_date=issued)
-                group = groups[key] = _Group(program_for(t, ledger, content, known[1], key[1]), t)
+                group = groups[key] = _Group(program_for(t, ledger, content, known[1], cut), t, cut)
             last = key
+        p = h.exercise_price
+        group.prices[(p.numerator, p.denominator)] = None
         rows.append(group)
     if linear:
-        for group, prices in _prices_by_group(rows_, rows).items():
-            group.answer_prices(prices)
+        _answer(groups)
     out: list[tuple[Fraction, int | Fraction]] = []
     append = out.append
     for (t, h), group in zip(rows_, rows):
@@ -120,16 +128,70 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     return out
 
 
-def _prices_by_group(rows_: Sequence[tuple], rows: list) -> dict:
-    """Each group's distinct starting prices, as (numerator, denominator) pairs."""
-    prices: dict[_Group, dict] = {}
-    for (_t, h), group in zip(rows_, rows):
-        mine = prices.get(group)
-        if mine is None:
-            mine = prices[group] = {}
-        p = h.exercise_price
-        mine[(p.numerator, p.denominator)] = None
-    return prices
+def _answer(groups: dict) -> None:
+    """Each group's answers (the linear case). The two share rules of one method and cut run one
+    program (:func:`program_for` does not read the share rule), and take the same price decisions:
+    the share rule moves the Warrant Shares only, and no decision of §4 reads them, but for
+    KEEP_AGGREGATE's refusal of a zero price. Under SHARES_FIXED the Warrant Shares move by the
+    §4(b)/(c) and merger sentences alone, whatever the price did (:func:`_fixed_factor`). So where the
+    program can make no zero price (:func:`_never_zero`), the two classes' prices run per branch
+    together, under KEEP_AGGREGATE, and the SHARES_FIXED warrants take the prices made and that factor."""
+    kin: dict[tuple, list] = {}
+    for group in groups.values():
+        company = list(_pairs(_company(group.terms)))
+        del company[_SHARE_RULE]
+        kin.setdefault((tuple(company), group.cut), []).append(group)
+    for both in kin.values():
+        if len(both) != 2 or not _never_zero(both[0].program):
+            for group in both:
+                group.answer_prices()
+            continue
+        keep, fixed = both if both[0].terms.share_adjustment == KEEP_AGGREGATE else both[::-1]
+        prices = {**keep.prices, **fixed.prices}
+        if len(prices) < PIECEWISE_AFTER:
+            keep.answer_prices()
+            fixed.answer_prices()
+            continue
+        made = _piecewise_run(keep.program, keep.terms, list(prices), keep.finish, keep.prices)
+        keep.answer_prices(made)
+        factor = _fixed_factor(fixed.program)
+        fixed.answer_prices({x: answer if answer[0] is None else (answer[0], factor)
+                             for x, answer in made.items() if x in fixed.prices})
+
+
+def _never_zero(program: tuple) -> bool:
+    """Whether no §4(d)/(e) move of the program (its recomputations' included) can make a price of 0 from a
+    positive one: every issue at a positive price a share, every weighted average's constants positive."""
+    for op in program:
+        if op[0] == _ISSUE:
+            _, qn, qd, broad, narrow, floor, row = op
+            if qn <= 0 or any(type(c) is tuple and (c[0] <= 0 or c[1] < 0 or c[2] <= 0) for c in (broad, narrow)):
+                return False
+        elif op[0] == _RECOMPUTE and not _never_zero(op[2]):
+            return False
+    return True
+
+
+def _fixed_factor(program: tuple) -> Fraction:
+    """The factor on a SHARES_FIXED warrant's shares after the program: §4(b) splits, combinations and
+    mergers (shares x new/old) and §4(c) dividends (shares x the inverse of the price's factor), each
+    applied when its event happens whether or not the price change is made (engine.rules.settle's
+    ``shares_by``); a §4(d)/(e) move leaves them, and a §4(e)(ii) recomputation's history has the same
+    share moves as the ledger it replaces."""
+    n = d = 1
+    for op in program:
+        code = op[0]
+        if code == _RESIZE or code == _MERGER:
+            n, d = n * op[1], d * op[2]
+        elif code == _DIVIDEND:
+            n, d = n * op[2], d * op[1]
+    return Fraction(n, d)
+
+
+def _pairs(company: tuple) -> tuple:
+    """A class's company-level terms with each ``Fraction`` as its (numerator, denominator): the same
+    equality, a cheaper hash."""
+    return tuple([(v.numerator, v.denominator) if type(v) is Fraction else v for v in company])
 
 
 _ONE = Fraction(1)
@@ -145,20 +207,25 @@ PIECEWISE_AFTER = 4
 
 class _Group:
     """The warrants of one register call sharing a program: the program, a warrant's terms to run
-    it with (company-level terms only are read), and this call's answers by starting price."""
+    it with (company-level terms only are read), its warrants' distinct starting prices, and this
+    call's answers by starting price."""
 
-    __slots__ = ("program", "terms", "answers", "runs")
+    __slots__ = ("program", "terms", "cut", "prices", "answers")
 
-    def __init__(self, program: tuple, terms: Terms) -> None:
-        self.program, self.terms, self.runs = program, terms, 0
+    def __init__(self, program: tuple, terms: Terms, cut: int = 0) -> None:
+        self.program, self.terms, self.cut = program, terms, cut
+        self.prices: dict[tuple[int, int], None] = {}    # (numerator, denominator) pairs, in the register's order
         # linear runs at one share, by price: (price, shares factor or None for 1), or (None, the refusal's text)
         self.answers: dict[tuple[int, int], tuple] = {}
 
-    def answer_prices(self, prices: dict) -> None:
-        """Fill :attr:`answers` for ``prices`` (the linear case): per branch when there are many, the
-        prices the branches leave (and every price of a small group) one by one."""
-        answers = self.answers
-        if len(prices) >= PIECEWISE_AFTER:
+    def answer_prices(self, made: dict | None = None) -> None:
+        """Fill :attr:`answers` for :attr:`prices` (the linear case): per branch when there are many
+        (``made``: those answers when already run), the prices the branches leave (and every price
+        of a small group) one by one."""
+        prices, answers = self.prices, {}
+        if made is not None:
+            answers.update((x, made[x]) for x in prices if x in made)
+        elif len(prices) >= PIECEWISE_AFTER:
             answers.update(_piecewise_run(self.program, self.terms, list(prices), self.finish))
         for n, d in prices:
             if (n, d) not in answers:
@@ -169,10 +236,10 @@ class _Group:
         for x, (price, factor) in answers.items():
             if price is not None and factor == 1:
                 answers[x] = (price, None)           # the warrant's own count, unchanged
+        self.answers = answers
 
     def run(self, price: Fraction, shares: int | Fraction) -> tuple[Fraction, int | Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
-        self.runs += 1
         start = rules.start(price, shares)
         return self.finish(self.program, start, {0: start})
 

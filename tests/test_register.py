@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from engine import WarrantError, adjust
 from engine.ledger import reference_adjust
 from engine.register import register
-from tests.strategies import event_rows, events, terms
+from tests.strategies import ISSUE_DATES, START, event_rows, events, terms
 
 AS_OF = date(2006, 1, 1)
 
@@ -472,3 +472,90 @@ def test_prices_that_share_few_decisions_are_left_to_the_price_by_price_run():
         assert runs.call_count > 0                              # some prices run one by one
         assert got == [_reference(t, book) for t in ts]
         clear_caches()
+
+
+# ----------------------------------------------------------------------------- issue 17's spread shape
+
+@st.composite
+def _spread(draw, kinds=None, refs=("O1", "O2", "C1", "R1", "R2")):
+    """A ledger and a register of (class terms, engine.Holding) pairs whose Issue Dates spread across
+    it, as in issue 17's spread book: each warrant issued on the day of one of the ledger's events
+    (reading 1: events dated on the Issue Date adjust nothing, docs/interpretations.md), the day
+    before or after one, or before the ledger; so some warrants hold grants made before their Issue
+    Date (reading 2: shares later issued on them are Additional Shares) and several warrants of a
+    class share each cut, at many prices (the per-branch run's groups). Half the registers hold two
+    classes apart only in their share rule, whose prices the register runs together."""
+    from engine import Holding
+    from datetime import timedelta
+    rows = draw(event_rows(kinds=kinds, refs=refs) if kinds else event_rows(refs=refs))
+    days = sorted({r["date"] for r in rows}) or [START]
+    classes = draw(st.lists(terms, min_size=1, max_size=2))
+    if draw(st.booleans()):                  # two classes apart only in the share rule (run together)
+        other = "KEEP_AGGREGATE" if classes[0].share_adjustment == "NONE" else "NONE"
+        classes = [classes[0], replace(classes[0], share_adjustment=other)]
+    issued = st.sampled_from(days).flatmap(
+        lambda d: st.sampled_from([d, d, d - timedelta(days=1), d + timedelta(days=1)])) | st.just(ISSUE_DATES[0])
+    cuts = draw(st.lists(issued, min_size=1, max_size=4))          # warrants share few Issue Dates: groups
+    grid = st.integers(1, 6000).map(lambda c: F(c, 100_000))
+    book = [(classes[draw(st.integers(0, len(classes) - 1))],
+             Holding(f"W-{i}", draw(st.integers(1, 500_000)), draw(grid), draw(st.sampled_from(cuts))))
+            for i in range(draw(st.integers(1, 30)))]
+    return rows, book
+
+
+def _spread_equals_fold(rows, book):
+    ledger = events(rows)
+    ts = [replace(t, warrant_shares=h.warrant_shares, exercise_price=h.exercise_price, issue_date=h.issue_date)
+          for t, h in book]
+    expected = [_reference(t, ledger) for t in ts]
+    errors = [r for r in expected if r[0] == "error"]
+    clear_caches()
+    got = _fast(book, ledger)
+    clear_caches()
+    assert got == (errors[0] if errors else expected)
+
+
+@pytest.mark.parametrize("piecewise_after", [1, None], ids=["every group per branch", "as shipped"])
+def test_a_register_with_issue_dates_spread_over_the_ledger_equals_the_fold(piecewise_after):
+    """Issue 17's spread book in small: warrants (class terms and their own Holding, Issue Dates on, around
+    and before the ledger's event days, same-day events, grants made before an Issue Date and exercised
+    after it) get the fold's answers and refusals, each group run per branch or as shipped."""
+
+    @settings(max_examples=_EXAMPLES, deadline=None)
+    @given(_spread(kinds=_KINDS_LINEAR))
+    def every_kind(case):
+        _spread_equals_fold(*case)
+
+    @settings(max_examples=_EXAMPLES, deadline=None)
+    @given(_spread(kinds=["ISSUE", "ISSUE", "OPTIONS", "CONVERTIBLE", "AMEND", "AMEND", "EXPIRE", "SPLIT",
+                          "STOCK_DIVIDEND", "OTHER"], refs=("O1", "O2", "O3", "C1", "C2")))
+    def dense_in_recomputations(case):
+        _spread_equals_fold(*case)
+
+    @settings(max_examples=_EXAMPLES // 2, deadline=None)
+    @given(_spread())
+    def with_exercises(case):                                   # EXERCISE: warrant by warrant
+        _spread_equals_fold(*case)
+
+    after = _REGISTER.PIECEWISE_AFTER if piecewise_after is None else piecewise_after
+    with mock.patch.object(_REGISTER, "PIECEWISE_AFTER", after):
+        every_kind()
+        dense_in_recomputations()
+        with_exercises()
+
+
+def test_share_rules_run_together_apart_where_a_price_can_reach_zero():
+    """Two D-1 classes (full ratchet) apart only in the share rule. An issue of 1,000,000 shares for $0 is
+    $0 a share (§4(d)): below each SHARES_FIXED warrant's price, so its price becomes $0 and its shares
+    stay; then a 3-for-2 split (§4(b)): $0 x 2/3 = $0, shares x 3/2. The KEEP_AGGREGATE warrant's price is
+    $0 already: the issue is not less than it, nothing moves; the split: $0, shares x 3/2. (A
+    KEEP_AGGREGATE warrant above $0 would be refused: no aggregate is kept at $0.) Run together under
+    KEEP_AGGREGATE, the fixed warrants would take that refusal: the register runs them apart."""
+    from engine import Holding, d1_terms
+    from tests.ledger_text import ledger
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=0\n2001-07-01 | SPLIT | ratio=3-for-2")
+    fixed, keep = d1_terms(), d1_terms(share_adjustment="KEEP_AGGREGATE")
+    rows = [(fixed, Holding(f"F-{k}", 1000, F(k, 100))) for k in range(1, 7)] + [(keep, Holding("K-0", 1000, F(0)))]
+    clear_caches()
+    assert register(rows, book, AS_OF) == [(F(0), 1500)] * 7
+    clear_caches()
