@@ -45,10 +45,9 @@ from typing import Callable, Container, Iterable
 
 from .ops import (DIVIDEND as _DIVIDEND, FAIL as _FAIL, MARK as _MARK, MERGER as _MERGER, NONE as _NONE,
                   OTHER as _OTHER, ISSUE as _ISSUE, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
-from . import capital as cap
 from .errors import WarrantError
 from . import rules
-from .terms import KEEP_AGGREGATE, Terms
+from .terms import Terms
 
 _NO_SHARES = (0, 1, ())                                      # the share form of 0
 _UNIT = (1, 1)                                               # no units pending
@@ -478,16 +477,12 @@ class _TooManyBranches(Exception):
 
 
 class _Context:
-    __slots__ = ("terms", "mn", "md", "keep", "increment", "rounding", "failed", "most", "count", "finish", "done")
+    __slots__ = ("terms", "failed", "most", "count", "finish", "done")
 
     def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
         self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
         self.done: dict = {}                         # its answers: x -> (price, shares)
         self.terms = terms
-        self.mn, self.md = terms.minimum_adjustment.numerator, terms.minimum_adjustment.denominator
-        self.keep = terms.share_adjustment == KEEP_AGGREGATE
-        self.increment = terms.price_increment
-        self.rounding = terms.price_rounding
         self.failed: list[tuple[list, str]] = []     # (prices, the refusal's text): no exception object kept
         self.most = _most_branches(warrants)
         self.count = rules.needs_count(terms)          # the weighted average's A, or None (full ratchet)
@@ -638,7 +633,7 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
         if not rules.issue_moves(terms, _price(part.cp, part.xs), q):
             return None
         s = _state(part.state(), part.xs)
-        return s, rules.issued(terms, s, q, constants, floor, row)
+        return s, rules.issued(terms, s, q, constants, floor, row)[1]
     for made, part in _decided(b, rule, ctx):
         if made is not None:
             _settled(part, *made)

@@ -388,15 +388,9 @@ def _run(program: tuple, terms: Terms, s: rules.State, snaps: dict) -> rules.Sta
             s = settle(terms, s, *rules.dividend(s, fn, fd), shares_by=(fd, fn))[1]
         elif code == _ISSUE:
             _, qn, qd, broad, narrow, floor, row = op
-            cp, q = (s[4], s[5]), (qn, qd)
-            if not rules.issue_moves(terms, cp, q):
-                continue
-            constants = None if count is None else broad if count == "fully_diluted" else narrow
-            if type(constants) is str:
-                raise WarrantError(constants)               # a count the weighted average needs is unknown
-            new = rules.floored(rules.issue_price(cp, q, constants), floor)
-            xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, row)
-            s = settle(terms, s, new[0], new[1], xn, xd, rounding=True)[1]
+            if rules.issue_moves(terms, (s[4], s[5]), (qn, qd)):
+                s = rules.issued(terms, s, (qn, qd), None if count is None else broad if count == "fully_diluted" else narrow,
+                                 floor, row)[1]
         elif code == _NONE:
             continue
         elif code == _MARK:

@@ -147,17 +147,17 @@ def floored(new: tuple[int, int], floor: tuple[int, int] | None) -> tuple[int, i
 
 
 def issued(terms: Terms, s: State, q: tuple, constants: tuple | str | None, floor: tuple | None,
-           row: int | None) -> State:
-    """§4(d)/(e): the state after an issue or deemed issue at ``q`` a share that moves the price
-    (:func:`issue_moves`): its new calculated price (:func:`issue_price`; ``constants``: the method's,
-    or the refusal's text where a count the weighted average needs is unknown), the Price Floor
-    (:func:`floored`), the share rule (:func:`kept`), then :func:`settle` with the Price Increment."""
+           row: int | None) -> tuple[str, State]:
+    """§4(d)/(e): the status and state after an issue or deemed issue at ``q`` a share that moves the
+    price (:func:`issue_moves`): its new calculated price (:func:`issue_price`; ``constants``: the
+    method's, or the refusal's text where a count the weighted average needs is unknown), the Price
+    Floor (:func:`floored`), the share rule (:func:`kept`), then :func:`settle` with the Price Increment."""
     if type(constants) is str:
         raise WarrantError(constants)
     cp = (s[4], s[5])
     new = floored(issue_price(cp, q, constants), floor)
     xn, xd = kept(terms, (s[6], s[7]), cp, new, row)
-    return settle(terms, s, new[0], new[1], xn, xd, rounding=True)[1]
+    return settle(terms, s, new[0], new[1], xn, xd, rounding=True)
 
 
 def needs_count(terms: Terms) -> str | None:

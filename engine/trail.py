@@ -187,9 +187,7 @@ def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capi
                      "a weighted-average adjustment", e)
         total = Fraction(tn, td)
         constants = rules.weighted(a, total if counted == e.shares else total * counted / e.shares, counted)
-    new = rules.floored(rules.issue_price(cp, rules.reduced(*q), constants), rules.pair(c.floor))
-    xn, xd = rules.kept(terms, (s[6], s[7]), cp, new, e.row)
-    return _made(s, rules.settle(terms, s[:12], *new, xn, xd, rounding=True), after, clause)
+    return _made(s, rules.issued(terms, s[:12], rules.reduced(*q), constants, rules.pair(c.floor), e.row), after, clause)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, s: FastState, c: Capital,
