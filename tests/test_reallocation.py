@@ -161,7 +161,7 @@ def _run(parties, price=PRICE):
     ("Exhibit T §2", _run([Optionee("A", 1, True)], price=-1), r"Price \(-1\) must not be negative"),
     ("Exhibit T §2", _run([Optionee("A", 1, True)], price=7.5), r"Price \(7.5\) is a float"),
     ("Exhibit T recitals", lambda: Optionee("A", -5, True, row=2), r"Optionees row 2: Allocation \(-5\) must not be negative"),
-    ("Exhibit T recitals", lambda: Optionee("A", Fraction(5, 2), True), r"Allocation \(5/2\) must be a whole number"),
+    ("Exhibit T recitals", lambda: Optionee("A", Fraction(5, 2), True), r"Allocation \(2.5\) must be a whole number"),
     ("Exhibit T recitals", lambda: Optionee("A", 5, "yes"), r"Exercised \('yes'\) must be TRUE or FALSE"),
     ("Exhibit T recitals", lambda: Optionee("", 5, True, row=9), r"Optionees row 9: Optionee \(''\) must be a non-blank"),
 ])
