@@ -36,15 +36,12 @@ from time import monotonic
 from .xlutils import CALENDAR_MAC_1904, get_column_letter, to_excel
 
 from .bookio import CAPS, Caps, read_cells
-from .lib import FACTS, NATIVE, VOLATILE as _NATIVE_VOLATILE
+from . import lib as _lib
 from .lib.common import Facts
-from .lib.math import power
-from .lib.text import join
 from .parse import (INVOKE, MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
 from . import values as _values
 from .spill import ARRAY_CELLS_BUDGET, fill_array, place_spill
-from .tables import read_tables
 from .values import (CIRC, NA, NUM, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
@@ -364,6 +361,7 @@ class Evaluator:
             path = getattr(self.wb, "path", None)
             if path is not None and not any(hasattr(ws, "tables") for ws in self.wb.worksheets):
                 try:                         # a scanned book: the definitions from the file
+                    from .tables import read_tables  # noqa: PLC0415 - a book that names a table
                     defs = read_tables(path)
                 except Exception as exc:  # noqa: BLE001 - a damaged table part: its references unsupported
                     self._table_error = f"the table definitions cannot be read ({type(exc).__name__})"
@@ -782,7 +780,7 @@ class Evaluator:
         row or column; any other array shows its top-left value (Excel before dynamic arrays)."""
         if len(v) == 1 and len(v[0]) == 1:
             return v[0][0]
-        if isinstance(tree, Call) and FACTS.get(self.function_name(tree.name)[1], _PLAIN).returns_ref:
+        if isinstance(tree, Call) and _lib.FACTS.get(self.function_name(tree.name)[1], _PLAIN).returns_ref:
             return self.unsupported(tree.name.upper(), "a reference result in a non-array formula")
         if isinstance(v, ClippedGrid):
             return self.unsupported("range", "an array result beyond the used area")
@@ -947,6 +945,7 @@ class Evaluator:
         a = self.operand(node.args[0], sheet)
         b = self.operand(node.args[1], sheet)
         if o == "&":
+            join = _lib.text.join
             return broadcast(lambda x, y: join(x, y, self.epoch), a, b)
         if o in ("=", "<>", "<", ">", "<=", ">="):
             return broadcast(lambda x, y: compare(o, x, y, self.epoch), a, b)
@@ -968,7 +967,7 @@ class Evaluator:
                     return DIV0
                 r = nx / ny
             else:
-                return power(nx, ny)
+                return _lib.math.power(nx, ny)
             return r if -_MAX_NUMBER <= r <= _MAX_NUMBER else NUM      # 1E+308*10 is #NUM!
         return broadcast(arith, a, b)
 
@@ -981,7 +980,7 @@ class Evaluator:
                 break
         if name in self.catalog_names:
             return "catalog", name
-        if name in NATIVE or name == "ANCHORARRAY":
+        if name in _lib.NATIVE or name == "ANCHORARRAY":
             return "native", name
         if "." in name or "!" in name:
             tail = re.split(r"[.!]", name)[-1]
@@ -991,13 +990,15 @@ class Evaluator:
 
     def call(self, node: Call, sheet: str):
         kind, name = self.function_name(node.name)
-        if (name in EVALUATOR_VOLATILE or name in _NATIVE_VOLATILE) and self.current is not None:
+        # a catalog function runs in place of a native one of the same name (function_name): its
+        # volatility is not looked up (nor the library loaded for it)
+        if (name in EVALUATOR_VOLATILE or kind != "catalog" and name in _lib.VOLATILE) and self.current is not None:
             self.result.volatile.add(self.current)
         if name in ("TODAY", "NOW"):
             if node.args:
                 return VALUE
             return self._clock(name == "NOW")
-        if name in EVALUATOR_FUNCTIONS and name not in NATIVE:
+        if name in EVALUATOR_FUNCTIONS and name not in _lib.NATIVE:
             return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
             if node.name == INVOKE:          # LAMBDA(x, x+1)(5)
@@ -1020,7 +1021,7 @@ class Evaluator:
             origins: list = []
             args = self._arguments(node, sheet, _CATALOG, origins)
             return args if isinstance(args, XLError) else self.call_catalog(name, [v for _, v in args], origins)
-        facts = FACTS.get(name, _PLAIN)
+        facts = _lib.FACTS.get(name, _PLAIN)
         args = self._arguments(node, sheet, facts)
         if isinstance(args, XLError):
             return args
@@ -1077,7 +1078,7 @@ class Evaluator:
         """Call a native function: errors in its scalar arguments passed on, arrays in them
         broadcast (the function called per element), then Excel's number limits on the result."""
         broadcast, errors, ranges, refs = facts.broadcast, facts.errors, facts.ranges, facts.refs
-        fn = NATIVE[name]
+        fn = _lib.NATIVE[name]
         lifted = []
         if refs:                             # an error where a reference is expected is passed on
             for i, (_, v) in enumerate(args):
@@ -1428,7 +1429,7 @@ class Evaluator:
                     return _Closure(named, {}, sheet)
                 if "_XLETA." in name:
                     fname = name.rpartition("_XLETA.")[2]
-                    if fname in NATIVE:
+                    if fname in _lib.NATIVE:
                         return _Closure(Call(fname, []), {}, sheet, fname)
                     return self.unsupported("LAMBDA", f"{fname} named in place of a LAMBDA")
         v = self.eval(node, sheet, keep_ref=True)
@@ -1544,7 +1545,7 @@ class Evaluator:
                     v = self.eval(node.args[2], sheet) if len(node.args) > 2 else False
                 return 0.0 if v is None else v
         args = [(False, self.eval(a, sheet)) for a in node.args]
-        return self.apply(name, FACTS.get(name, _PLAIN), args)
+        return self.apply(name, _lib.FACTS.get(name, _PLAIN), args)
 
     def call_catalog(self, name: str, args: list, origins: list | None = None):
         try:
