@@ -62,3 +62,44 @@ def test_the_registry_is_the_union_of_the_modules_functions():
     assert NATIVE == union and set(FACTS) == set(NATIVE) and len(NATIVE) > 400
     assert "COLUMNS" in lib.REFERENCE_FUNCTIONS and "SUM" in lib.RANGE_FUNCTIONS
     assert lib.VOLATILE == {n for n, f in FACTS.items() if f.volatile}
+
+
+# ----------------------------------------------------------------------------- spills
+
+def _run(cells: dict[str, object]):
+    import openpyxl
+
+    from addin.recalc import recalc_workbook
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    for ref, v in cells.items():
+        wb.active[ref] = v
+    return recalc_workbook(wb, None, all_dynamic=True)
+
+
+@pytest.mark.parametrize("length,blocker", [(3, "A3"), (100, "A50"), (100, "A100")])
+def test_a_formula_in_the_way_of_a_spill_is_spill_error(length, blocker):
+    # Excel: a spill onto a non-empty cell is #SPILL! and spills nothing; the formula in the way keeps its value
+    # (the area is walked from the side that is shorter: 2 formulas against 2 or 99 cells)
+    r = _run({"A1": f"=SEQUENCE({length})", blocker: "=2+2"})
+    assert r["S!A1"] == "#SPILL!" and r[f"S!{blocker}"] == 4 and not r.spilled
+
+
+@pytest.mark.parametrize("length", [3, 100])
+def test_a_spill_beside_a_formula_spills(length):
+    r = _run({"A1": f"=SEQUENCE({length})", "B2": "=2+2", f"A{length + 1}": "=3+3"})
+    assert [r[f"S!A{i}"] for i in (1, 2, length)] == [1, 2, length] and len(r.spilled) == length - 1
+    assert r.spilled[("S", length, 1)] == ("S", 1, 1) and r["S!B2"] == 4
+
+
+def test_a_constant_in_the_way_of_a_spill_is_spill_error():
+    r = _run({"A1": "=SEQUENCE(2,3)", "C2": "text"})
+    assert r["S!A1"] == "#SPILL!" and not r.spilled
+
+
+def test_a_spill_of_blanks_shows_zeros():
+    # CHOOSE({1;2;3},D1,D2,5) is the array of D1's and D2's values (empty) and 5: a formula shows an empty
+    # cell as 0, spilled or not
+    r = _run({"A1": "=CHOOSE({1;2;3},D1,D2,5)"})
+    assert [r["S!A1"], r["S!A2"], r["S!A3"]] == [0, 0, 5]
+    assert type(r["S!A2"]) is float

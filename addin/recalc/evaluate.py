@@ -259,7 +259,8 @@ class Evaluator:
         self.areas: dict[tuple[str, str], Rng] = {}
         self.templates: dict[str, tuple[Node | Exception, tuple[int, int]]] = {}
         self.state: dict[tuple[str, int, int], int] = {}   # 1 = in progress, 2 = done
-        self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+        # every cell a spill or an array formula fills -> its anchor: the result's own table
+        self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = self.result.spilled
         self.current: tuple[str, int, int] | None = None
         self.implicit = False          # evaluating a plain formula: implicit intersection applies
         self.depth = 0
