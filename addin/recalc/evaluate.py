@@ -28,7 +28,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import groupby
+from itertools import groupby, product
 from json.encoder import encode_basestring
 from operator import itemgetter
 from time import monotonic
@@ -211,9 +211,10 @@ class Evaluator:
         self.formulas = book.formulas
         self.constants = book.constants
         self.uncertain = frozenset(getattr(book, "uncertain", ()))
-        durations = [k for k, v in self.constants.items() if type(v) is timedelta]
-        for k in durations:                  # a [h]:mm:ss duration is its number of days
-            self.constants[k] = self.constants[k].total_seconds() / 86400.0
+        if timedelta in set(map(type, self.constants.values())):      # one pass in C; durations are rare
+            durations = [k for k, v in self.constants.items() if type(v) is timedelta]
+            for k in durations:              # a [h]:mm:ss duration is its number of days
+                self.constants[k] = self.constants[k].total_seconds() / 86400.0
         self.extent = book.extent
         self.names = book.names
         self.iterate = book.iterate
@@ -240,11 +241,14 @@ class Evaluator:
                 continue                     # the anchor gets its error; the cached cells stay as they are
             budget -= size
             sheet = anchor[0]
-            owned = dict.fromkeys([(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)], anchor)
+            owned = dict.fromkeys(product((sheet,), range(r1, r2 + 1), range(c1, c2 + 1)), anchor)   # row-major
             owned.pop(anchor, None)
             for key in self.formulas.keys() & owned.keys():     # a formula inside the range owns itself
                 del owned[key]
-            self.cache_owner.update(owned)
+            if self.cache_owner:
+                self.cache_owner.update(owned)
+            else:
+                self.cache_owner = owned
         self.formula_sheets = {k[0] for k in self.formulas}
         order = {s: i for i, s in enumerate(wb.sheetnames)}
         self.result.formula_cells = sorted(self.formulas, key=lambda k: (order[k[0]], k[1], k[2]))

@@ -2,6 +2,8 @@
 its own stored range (Excel's rules for both)."""
 from __future__ import annotations
 
+from itertools import product
+
 from .parse import MAX_COL, MAX_ROW
 
 # cells the array formulas of a book may fill, all together (legacy fills), or one spill: filling
@@ -31,9 +33,8 @@ def place_spill(ev, key, v):
     if r9 > MAX_ROW or c9 > MAX_COL:
         return SPILL
     # row-major, the anchor (the first cell) left out
-    across = range(c0, c9 + 1)
-    targets = [(sheet, r0, c) for c in across[1:]]
-    targets += [(sheet, r, c) for r in range(r0 + 1, r9 + 1) for c in across]
+    targets = list(product((sheet,), range(r0, r9 + 1), range(c0, c9 + 1)))
+    del targets[0]
     area = (sheet, r0, c0, r9, c9)
     if _any_in(ev.formulas, targets, key, area) or _any_in(ev.claimed, targets, key, area):
         return SPILL
