@@ -29,7 +29,6 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby, product
-from json.encoder import encode_basestring
 from operator import itemgetter
 from time import monotonic
 
@@ -154,43 +153,52 @@ class Recalc:
         runs.sort(key=itemgetter(0))
         return [key for _rank, run in runs for key in run]
 
-    def _json_cells(self):
-        """(``"Sheet!A"``, row, JSON value) of every cell, in :meth:`cells` order."""
-        values = self.values
-        columns: dict[tuple[str, int], str] = {}           # (sheet, column) -> "Sheet!A", built once
-        for key in self.cells():
-            sheet, row, col = key
-            head = columns.get((sheet, col))
-            if head is None:
-                head = columns[(sheet, col)] = cell_key(sheet, row, col)[:-len(str(row))]
-            v = values.get(key)
-            if type(v) is float and v.is_integer() and abs(v) < 2 ** 53:   # json_value's common case, inline
-                v = int(v)
-            elif type(v) is not float or v != v or v in _INFINITIES:
-                v = json_value(v)
-            yield head, row, v
-
     def as_json(self) -> dict[str, object]:
-        """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text."""
-        return {head + str(row): v for head, row, v in self._json_cells()}
+        """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text
+        (:func:`~.values.json_value` of each value), in :meth:`cells` order."""
+        keys = self.cells()
+        return dict(zip(_json_keys(keys), _json_values(map(self.values.get, keys))))
 
     def json_text(self) -> str:
-        """``json.dumps(self.as_json(), ensure_ascii=False, allow_nan=False)``, written cell by cell
-        (each sheet-and-column prefix escaped once; the values are never NaN or infinite)."""
-        parts = []
-        heads: dict[str, str] = {}
-        encode, number, whole = encode_basestring, float.__repr__, int.__repr__
-        for head, row, v in self._json_cells():
-            quoted = heads.get(head)
-            if quoted is None:
-                quoted = heads[head] = encode(head)[:-1]       # '"Sheet!A' (digits need no escaping)
-            t = type(v)
-            text = number(v) if t is float else whole(v) if t is int else encode(v) if t is str else \
-                "true" if v is True else "false" if v is False else "null" if v is None else None
-            if text is None:                                    # another type: json's own rules
-                text = json.dumps(v, ensure_ascii=False, allow_nan=False)
-            parts.append(f'{quoted}{row}": {text}')
-        return "{" + ", ".join(parts) + "}"
+        """The JSON object :meth:`as_json`, as ``json.dumps`` writes it (``ensure_ascii=False``)."""
+        return json.dumps(self.as_json(), ensure_ascii=False, allow_nan=False)
+
+
+def _json_keys(keys) -> list[str]:
+    """``cell_key`` of each (sheet, row, column), each sheet-and-column prefix and each row's digits made once."""
+    out = []
+    heads: dict = {}
+    last_sheet = last_row = None
+    digits = ""
+    for sheet, row, col in keys:
+        if row != last_row or sheet != last_sheet:
+            digits, last_row = str(row), row
+            if sheet != last_sheet:
+                heads, last_sheet = {}, sheet
+        head = heads.get(col)
+        if head is None:
+            head = heads[col] = cell_key(sheet, row, col)[:-len(digits)]
+        out.append(head + digits)
+    return out
+
+
+def _json_values(values) -> list:
+    """``json_value`` of each value: its common cases (a float, text) decided here, the rest by json_value."""
+    out = []
+    for v in values:
+        if type(v) is float:
+            if v.is_integer():                           # never NaN or infinite
+                if -_WHOLE < v < _WHOLE:
+                    v = int(v)
+            elif v != v or v in _INFINITIES:
+                v = json_value(v)
+        elif type(v) is not str:
+            v = json_value(v)
+        out.append(v)
+    return out
+
+
+_WHOLE = 2.0 ** 53         # json_value: a whole float below this is written as an int
 
 
 class Evaluator:
