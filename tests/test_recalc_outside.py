@@ -103,3 +103,23 @@ def test_a_spill_of_blanks_shows_zeros():
     r = _run({"A1": "=CHOOSE({1;2;3},D1,D2,5)"})
     assert [r["S!A1"], r["S!A2"], r["S!A3"]] == [0, 0, 5]
     assert type(r["S!A2"]) is float
+
+
+# ----------------------------------------------------------------------------- the console script's end
+
+@pytest.mark.parametrize("args,code,stderr", [
+    (["recalc", "workbooks/warrant_register.xlsx", "--json"], 0, ""),
+    (["recalc", "no/such/book.xlsx", "--json"], 2, "warrants: error: "),
+])
+def test_the_console_script_ends_with_the_commands_output_and_code(args, code, stderr):
+    # launch.command() freezes the collector's objects after main(): what the command wrote and its exit code
+    # are the same as main()'s own, run where the collector stays as it was
+    script = subprocess.run([sys.executable, "-m", "addin.cli.cli", *args], capture_output=True, cwd=ROOT)
+    plain = ("import gc, sys\nfrom addin.cli.cli import main\nsys.argv = ['warrants'] + sys.argv[1:]\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    sys.stdout.flush()\n"
+             "    print(gc.isenabled(), gc.get_freeze_count() == 0, file=sys.stderr)\n    sys.exit(exc.code)\n")
+    direct = subprocess.run([sys.executable, "-c", plain, *args], capture_output=True, cwd=ROOT)
+    assert script.returncode == direct.returncode == code
+    assert script.stdout == direct.stdout and (script.stdout.startswith(b"{") if code == 0 else not script.stdout)
+    assert direct.stderr.decode().endswith("True True\n")
+    assert script.stderr.decode().startswith(stderr) and direct.stderr.decode().startswith(script.stderr.decode())
