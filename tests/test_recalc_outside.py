@@ -123,3 +123,18 @@ def test_the_console_script_ends_with_the_commands_output_and_code(args, code, s
     assert script.stdout == direct.stdout and (script.stdout.startswith(b"{") if code == 0 else not script.stdout)
     assert direct.stderr.decode().endswith("True True\n")
     assert script.stderr.decode().startswith(stderr) and direct.stderr.decode().startswith(script.stderr.decode())
+
+
+# ----------------------------------------------------------------------------- the register's table
+
+@pytest.mark.parametrize("rows", [
+    [["Warrant", "Shares"], ["W-1", 100.0], ["W-2", None]],                       # plain cells: rows copied whole
+    [["Warrant", "Shares"], ("W-1", 100.0)],                                     # a tuple row
+    [["Warrant", "Shares"], ["W-1", __import__("addin.recalc", fromlist=["XLError"]).XLError("#N/A")]],
+])
+def test_a_grid_is_a_copy_of_plain_cells(rows):
+    # convert.grid: a list of rows, each a new list of plain values (a str subclass becomes str)
+    from addin.excel.convert import grid
+    got = grid(rows)
+    assert got == [list(r) for r in rows] and all(type(c) in (str, float, type(None)) for r in got for c in r)
+    assert all(type(g) is list and g is not r for g, r in zip(got, rows))

@@ -515,8 +515,8 @@ class Evaluator:
         formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
         if sheet not in self.formula_sheets:
             # no formula on the sheet: nothing spills or fills into it, every cell is its constant
-            get, across = constants.get, range(rng.c1, c2 + 1)
-            out = [[get((sheet, r, c)) for c in across] for r in range(rng.r1, r2 + 1)]
+            get, across, on = constants.get, range(rng.c1, c2 + 1), (sheet,)
+            out = [list(map(get, product(on, (r,), across))) for r in range(rng.r1, r2 + 1)]   # keys made in C
             if clipped:
                 out = ClippedGrid(out)
                 out.shape = (rows, cols)
