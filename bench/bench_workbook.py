@@ -23,8 +23,9 @@ the six years before the ledger. Then, in one run and interleaved:
 * floors: ``python-calamine`` reading every value of the book; our reader
   (addin/recalc/xlsxscan.py: values and formulas, names, calcPr); the command's JSON text
   (``Recalc.json_text``, cells and order included) beside ``json.dumps`` of the finished JSON
-  object and its floor ``orjson.dumps``. Our reader and the JSON text are timed as the command
-  runs them, with the cyclic GC paused (addin/cli/launch.py);
+  object and its floor ``orjson.dumps``. Each is timed as the command runs it: our reader with the
+  cyclic GC paused (``recalc_file``), the JSON text (``json.dumps`` of ``Recalc.as_json``) after
+  it, with the collector as the process has it;
 * ``engine_register_cpu_s``: the engine's part (``engine.register``), timed in a new process that
   recalculates the book once; ``outside_engine_cpu_s``: the command's CPU seconds less that
   (start-up, reading, the register's conversion, the rest of the recalculation, the JSON text);
@@ -132,7 +133,7 @@ def _timed(fn) -> tuple[float, float]:
 
 
 def _timed_no_gc(fn) -> tuple[float, float]:
-    """As the command runs its reading and writing: with the cyclic GC paused (addin/cli/launch.py)."""
+    """As the command runs its reading: with the cyclic GC paused (addin.recalc.recalc_file)."""
     from addin.recalc import no_gc
     with no_gc():
         return _timed(fn)
@@ -202,7 +203,7 @@ def measure(path: Path, runs: int) -> dict:
     from addin.excel import catalog
     from addin.recalc import recalc_file
     _wb, recalculated = recalc_file(path, catalog, read_only=True)
-    report["json_text"] = _med([_timed_no_gc(recalculated.json_text) for _ in range(runs)])    # what the command writes
+    report["json_text"] = _med([_timed(recalculated.json_text) for _ in range(runs)])    # what the command writes
     report.update(engine_share(path, runs, report["recalc_cli"]["cpu_s"]))
     try:
         import orjson

@@ -29,6 +29,7 @@ from dataclasses import MISSING as dataclasses_MISSING, dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -141,6 +142,8 @@ def grid(value: Any) -> list[list[Any]]:
         if not value:
             return []
         if all(isinstance(r, (list, tuple)) or _is_array(r) for r in value):
+            if all(type(r) is list for r in value) and _PLAIN_TYPES.issuperset(map(type, chain.from_iterable(value))):
+                return [r.copy() for r in value]      # plain cells (a recalculation's range): each row copied whole
             return [[c if type(c) in _PLAIN_TYPES else _plain(c) for c in (r.tolist() if _is_array(r) else r)]
                     for r in value]
         return [[_plain(c) for c in value]]  # a 1-D sequence is one row

@@ -28,23 +28,19 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import groupby
-from json.encoder import encode_basestring
+from itertools import groupby, product
 from operator import itemgetter
 from time import monotonic
 
 from .xlutils import CALENDAR_MAC_1904, get_column_letter, to_excel
 
 from .bookio import CAPS, Caps, read_cells
-from .lib import FACTS, NATIVE, VOLATILE as _NATIVE_VOLATILE
+from . import lib as _lib
 from .lib.common import Facts
-from .lib.math import power
-from .lib.text import join
 from .parse import (INVOKE, MAX_COL, MAX_ROW, Array, Call, Const, Node, Op, ParseError, Ref, Rng, parse_area, parse_formula,
                     rebase, split_sheet, template)
 from . import values as _values
 from .spill import ARRAY_CELLS_BUDGET, fill_array, place_spill
-from .tables import read_tables
 from .values import (CIRC, NA, NUM, ClippedGrid, DIV0, ERRORS, NAME, REF, TEXT_LIMIT, VALUE, XLError, broadcast, cell_key, compare,
                      from_catalog, grid_map, is_grid, json_value, none_to_zero, to_bool, to_number)
 
@@ -157,43 +153,52 @@ class Recalc:
         runs.sort(key=itemgetter(0))
         return [key for _rank, run in runs for key in run]
 
-    def _json_cells(self):
-        """(``"Sheet!A"``, row, JSON value) of every cell, in :meth:`cells` order."""
-        values = self.values
-        columns: dict[tuple[str, int], str] = {}           # (sheet, column) -> "Sheet!A", built once
-        for key in self.cells():
-            sheet, row, col = key
-            head = columns.get((sheet, col))
-            if head is None:
-                head = columns[(sheet, col)] = cell_key(sheet, row, col)[:-len(str(row))]
-            v = values.get(key)
-            if type(v) is float and v.is_integer() and abs(v) < 2 ** 53:   # json_value's common case, inline
-                v = int(v)
-            elif type(v) is not float or v != v or v in _INFINITIES:
-                v = json_value(v)
-            yield head, row, v
-
     def as_json(self) -> dict[str, object]:
-        """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text."""
-        return {head + str(row): v for head, row, v in self._json_cells()}
+        """``{"Sheet!A1": value}``: numbers as numbers, booleans, dates as ISO text, errors as text
+        (:func:`~.values.json_value` of each value), in :meth:`cells` order."""
+        keys = self.cells()
+        return dict(zip(_json_keys(keys), _json_values(map(self.values.get, keys))))
 
     def json_text(self) -> str:
-        """``json.dumps(self.as_json(), ensure_ascii=False, allow_nan=False)``, written cell by cell
-        (each sheet-and-column prefix escaped once; the values are never NaN or infinite)."""
-        parts = []
-        heads: dict[str, str] = {}
-        encode, number, whole = encode_basestring, float.__repr__, int.__repr__
-        for head, row, v in self._json_cells():
-            quoted = heads.get(head)
-            if quoted is None:
-                quoted = heads[head] = encode(head)[:-1]       # '"Sheet!A' (digits need no escaping)
-            t = type(v)
-            text = number(v) if t is float else whole(v) if t is int else encode(v) if t is str else \
-                "true" if v is True else "false" if v is False else "null" if v is None else None
-            if text is None:                                    # another type: json's own rules
-                text = json.dumps(v, ensure_ascii=False, allow_nan=False)
-            parts.append(f'{quoted}{row}": {text}')
-        return "{" + ", ".join(parts) + "}"
+        """The JSON object :meth:`as_json`, as ``json.dumps`` writes it (``ensure_ascii=False``)."""
+        return json.dumps(self.as_json(), ensure_ascii=False, allow_nan=False)
+
+
+def _json_keys(keys) -> list[str]:
+    """``cell_key`` of each (sheet, row, column), each sheet-and-column prefix and each row's digits made once."""
+    out = []
+    heads: dict = {}
+    last_sheet = last_row = None
+    digits = ""
+    for sheet, row, col in keys:
+        if row != last_row or sheet != last_sheet:
+            digits, last_row = str(row), row
+            if sheet != last_sheet:
+                heads, last_sheet = {}, sheet
+        head = heads.get(col)
+        if head is None:
+            head = heads[col] = cell_key(sheet, row, col)[:-len(digits)]
+        out.append(head + digits)
+    return out
+
+
+def _json_values(values) -> list:
+    """``json_value`` of each value: its common cases (a float, text) decided here, the rest by json_value."""
+    out = []
+    for v in values:
+        if type(v) is float:
+            if v.is_integer():                           # never NaN or infinite
+                if -_WHOLE < v < _WHOLE:
+                    v = int(v)
+            elif v != v or v in _INFINITIES:
+                v = json_value(v)
+        elif type(v) is not str:
+            v = json_value(v)
+        out.append(v)
+    return out
+
+
+_WHOLE = 2.0 ** 53         # json_value: a whole float below this is written as an int
 
 
 class Evaluator:
@@ -214,9 +219,10 @@ class Evaluator:
         self.formulas = book.formulas
         self.constants = book.constants
         self.uncertain = frozenset(getattr(book, "uncertain", ()))
-        durations = [k for k, v in self.constants.items() if type(v) is timedelta]
-        for k in durations:                  # a [h]:mm:ss duration is its number of days
-            self.constants[k] = self.constants[k].total_seconds() / 86400.0
+        if timedelta in set(map(type, self.constants.values())):      # one pass in C; durations are rare
+            durations = [k for k, v in self.constants.items() if type(v) is timedelta]
+            for k in durations:              # a [h]:mm:ss duration is its number of days
+                self.constants[k] = self.constants[k].total_seconds() / 86400.0
         self.extent = book.extent
         self.names = book.names
         self.iterate = book.iterate
@@ -243,11 +249,14 @@ class Evaluator:
                 continue                     # the anchor gets its error; the cached cells stay as they are
             budget -= size
             sheet = anchor[0]
-            owned = dict.fromkeys([(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)], anchor)
+            owned = dict.fromkeys(product((sheet,), range(r1, r2 + 1), range(c1, c2 + 1)), anchor)   # row-major
             owned.pop(anchor, None)
             for key in self.formulas.keys() & owned.keys():     # a formula inside the range owns itself
                 del owned[key]
-            self.cache_owner.update(owned)
+            if self.cache_owner:
+                self.cache_owner.update(owned)
+            else:
+                self.cache_owner = owned
         self.formula_sheets = {k[0] for k in self.formulas}
         order = {s: i for i, s in enumerate(wb.sheetnames)}
         self.result.formula_cells = sorted(self.formulas, key=lambda k: (order[k[0]], k[1], k[2]))
@@ -262,7 +271,8 @@ class Evaluator:
         self.areas: dict[tuple[str, str], Rng] = {}
         self.templates: dict[str, tuple[Node | Exception, tuple[int, int]]] = {}
         self.state: dict[tuple[str, int, int], int] = {}   # 1 = in progress, 2 = done
-        self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+        # every cell a spill or an array formula fills -> its anchor: the result's own table
+        self.claimed: dict[tuple[str, int, int], tuple[str, int, int]] = self.result.spilled
         self.current: tuple[str, int, int] | None = None
         self.implicit = False          # evaluating a plain formula: implicit intersection applies
         self.depth = 0
@@ -364,6 +374,7 @@ class Evaluator:
             path = getattr(self.wb, "path", None)
             if path is not None and not any(hasattr(ws, "tables") for ws in self.wb.worksheets):
                 try:                         # a scanned book: the definitions from the file
+                    from .tables import read_tables  # noqa: PLC0415 - a book that names a table
                     defs = read_tables(path)
                 except Exception as exc:  # noqa: BLE001 - a damaged table part: its references unsupported
                     self._table_error = f"the table definitions cannot be read ({type(exc).__name__})"
@@ -504,8 +515,8 @@ class Evaluator:
         formulas, claimed, constants, cache_owner = self.formulas, self.claimed, self.constants, self.cache_owner
         if sheet not in self.formula_sheets:
             # no formula on the sheet: nothing spills or fills into it, every cell is its constant
-            get, across = constants.get, range(rng.c1, c2 + 1)
-            out = [[get((sheet, r, c)) for c in across] for r in range(rng.r1, r2 + 1)]
+            get, across, on = constants.get, range(rng.c1, c2 + 1), (sheet,)
+            out = [list(map(get, product(on, (r,), across))) for r in range(rng.r1, r2 + 1)]   # keys made in C
             if clipped:
                 out = ClippedGrid(out)
                 out.shape = (rows, cols)
@@ -782,7 +793,7 @@ class Evaluator:
         row or column; any other array shows its top-left value (Excel before dynamic arrays)."""
         if len(v) == 1 and len(v[0]) == 1:
             return v[0][0]
-        if isinstance(tree, Call) and FACTS.get(self.function_name(tree.name)[1], _PLAIN).returns_ref:
+        if isinstance(tree, Call) and _lib.FACTS.get(self.function_name(tree.name)[1], _PLAIN).returns_ref:
             return self.unsupported(tree.name.upper(), "a reference result in a non-array formula")
         if isinstance(v, ClippedGrid):
             return self.unsupported("range", "an array result beyond the used area")
@@ -947,6 +958,7 @@ class Evaluator:
         a = self.operand(node.args[0], sheet)
         b = self.operand(node.args[1], sheet)
         if o == "&":
+            join = _lib.text.join
             return broadcast(lambda x, y: join(x, y, self.epoch), a, b)
         if o in ("=", "<>", "<", ">", "<=", ">="):
             return broadcast(lambda x, y: compare(o, x, y, self.epoch), a, b)
@@ -968,7 +980,7 @@ class Evaluator:
                     return DIV0
                 r = nx / ny
             else:
-                return power(nx, ny)
+                return _lib.math.power(nx, ny)
             return r if -_MAX_NUMBER <= r <= _MAX_NUMBER else NUM      # 1E+308*10 is #NUM!
         return broadcast(arith, a, b)
 
@@ -981,7 +993,7 @@ class Evaluator:
                 break
         if name in self.catalog_names:
             return "catalog", name
-        if name in NATIVE or name == "ANCHORARRAY":
+        if name in _lib.NATIVE or name == "ANCHORARRAY":
             return "native", name
         if "." in name or "!" in name:
             tail = re.split(r"[.!]", name)[-1]
@@ -991,13 +1003,15 @@ class Evaluator:
 
     def call(self, node: Call, sheet: str):
         kind, name = self.function_name(node.name)
-        if (name in EVALUATOR_VOLATILE or name in _NATIVE_VOLATILE) and self.current is not None:
+        # a catalog function runs in place of a native one of the same name (function_name): its
+        # volatility is not looked up (nor the library loaded for it)
+        if (name in EVALUATOR_VOLATILE or kind != "catalog" and name in _lib.VOLATILE) and self.current is not None:
             self.result.volatile.add(self.current)
         if name in ("TODAY", "NOW"):
             if node.args:
                 return VALUE
             return self._clock(name == "NOW")
-        if name in EVALUATOR_FUNCTIONS and name not in NATIVE:
+        if name in EVALUATOR_FUNCTIONS and name not in _lib.NATIVE:
             return getattr(self, "_" + name.lower())(node, sheet)
         if kind == "unknown":
             if node.name == INVOKE:          # LAMBDA(x, x+1)(5)
@@ -1020,7 +1034,7 @@ class Evaluator:
             origins: list = []
             args = self._arguments(node, sheet, _CATALOG, origins)
             return args if isinstance(args, XLError) else self.call_catalog(name, [v for _, v in args], origins)
-        facts = FACTS.get(name, _PLAIN)
+        facts = _lib.FACTS.get(name, _PLAIN)
         args = self._arguments(node, sheet, facts)
         if isinstance(args, XLError):
             return args
@@ -1077,7 +1091,7 @@ class Evaluator:
         """Call a native function: errors in its scalar arguments passed on, arrays in them
         broadcast (the function called per element), then Excel's number limits on the result."""
         broadcast, errors, ranges, refs = facts.broadcast, facts.errors, facts.ranges, facts.refs
-        fn = NATIVE[name]
+        fn = _lib.NATIVE[name]
         lifted = []
         if refs:                             # an error where a reference is expected is passed on
             for i, (_, v) in enumerate(args):
@@ -1428,7 +1442,7 @@ class Evaluator:
                     return _Closure(named, {}, sheet)
                 if "_XLETA." in name:
                     fname = name.rpartition("_XLETA.")[2]
-                    if fname in NATIVE:
+                    if fname in _lib.NATIVE:
                         return _Closure(Call(fname, []), {}, sheet, fname)
                     return self.unsupported("LAMBDA", f"{fname} named in place of a LAMBDA")
         v = self.eval(node, sheet, keep_ref=True)
@@ -1544,7 +1558,7 @@ class Evaluator:
                     v = self.eval(node.args[2], sheet) if len(node.args) > 2 else False
                 return 0.0 if v is None else v
         args = [(False, self.eval(a, sheet)) for a in node.args]
-        return self.apply(name, FACTS.get(name, _PLAIN), args)
+        return self.apply(name, _lib.FACTS.get(name, _PLAIN), args)
 
     def call_catalog(self, name: str, args: list, origins: list | None = None):
         try:

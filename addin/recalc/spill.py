@@ -2,6 +2,8 @@
 its own stored range (Excel's rules for both)."""
 from __future__ import annotations
 
+from itertools import product
+
 from .parse import MAX_COL, MAX_ROW
 
 # cells the array formulas of a book may fill, all together (legacy fills), or one spill: filling
@@ -27,19 +29,33 @@ def place_spill(ev, key, v):
     if isinstance(v, ClippedGrid):
         return ev.unsupported("spill", "a range beyond the used area would spill its full size")
     sheet, r0, c0 = key
-    if r0 + rows - 1 > MAX_ROW or c0 + cols - 1 > MAX_COL:
+    r9, c9 = r0 + rows - 1, c0 + cols - 1
+    if r9 > MAX_ROW or c9 > MAX_COL:
         return SPILL
     # row-major, the anchor (the first cell) left out
-    targets = [(sheet, r, c) for r in range(r0, r0 + rows) for c in range(c0, c0 + cols)][1:]
-    formulas, claimed, constants, cache_owner = ev.formulas, ev.claimed, ev.constants, ev.cache_owner
-    if not formulas.keys().isdisjoint(targets) or not claimed.keys().isdisjoint(targets):
+    targets = list(product((sheet,), range(r0, r9 + 1), range(c0, c9 + 1)))
+    del targets[0]
+    area = (sheet, r0, c0, r9, c9)
+    if _any_in(ev.formulas, targets, key, area) or _any_in(ev.claimed, targets, key, area):
         return SPILL
-    # a constant in the way blocks, unless it is this formula's own cached spill
-    if not set(map(cache_owner.get, filter(constants.__contains__, targets))) <= {key}:
+    # a constant in the way blocks, unless it is this formula's own cached spill (every cell of the
+    # area the formula's own, as when its cached values are read back: no constant need be looked at)
+    constants, cache_owner = ev.constants, ev.cache_owner
+    if set(map(cache_owner.get, targets)) != {key} and \
+            not set(map(cache_owner.get, filter(constants.__contains__, targets))) <= {key}:
         return SPILL
     _claim(ev, key, targets, v, cols)
     ev.result.spill_shape[key] = (rows, cols)
     return none_to_zero(v[0][0])
+
+
+def _any_in(cells: dict, targets: list, key, area) -> bool:
+    """Whether a cell of ``targets`` (``area`` less its first cell ``key``) is a key of ``cells``:
+    whichever of the two is shorter is walked."""
+    if len(cells) >= len(targets):
+        return not cells.keys().isdisjoint(targets)
+    sheet, r0, c0, r9, c9 = area
+    return any(k[0] == sheet and r0 <= k[1] <= r9 and c0 <= k[2] <= c9 and k != key for k in cells)
 
 
 def fill_array(ev, key, v):
@@ -67,8 +83,7 @@ def fill_array(ev, key, v):
     targets = [((sheet, r1 + dr, c1 + dc), dr, dc) for dr in range(rows) for dc in range(cols)
                if (dr, dc) != (0, 0) and (sheet, r1 + dr, c1 + dc) not in ev.formulas]
     for t, dr, dc in targets:
-        ev.claimed[t] = key
-        ev.result.spilled[t] = key
+        ev.claimed[t] = key                  # ev.claimed is ev.result.spilled
         ev.result.values[t] = at(dr, dc)
     return at(0, 0)
 
@@ -79,8 +94,9 @@ def _claim(ev, key, targets, v, cols):
         cells.extend(row)
         if len(row) < cols:
             cells.extend([NA] * (cols - len(row)))
-    cells = [0.0 if x is None else VALUE if is_grid(x) else x for x in cells[1:]]   # none_to_zero; no nesting
-    owner = dict.fromkeys(targets, key)
-    ev.claimed.update(owner)
-    ev.result.spilled.update(owner)
+    del cells[0]
+    kinds = set(map(type, cells))
+    if type(None) in kinds or any(issubclass(kind, list) for kind in kinds):
+        cells = [0.0 if x is None else VALUE if is_grid(x) else x for x in cells]   # none_to_zero; no nesting
+    ev.claimed.update(dict.fromkeys(targets, key))       # ev.claimed is ev.result.spilled
     ev.result.values.update(zip(targets, cells))
