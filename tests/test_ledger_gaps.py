@@ -60,6 +60,11 @@ def answered(terms: Terms, text: str, as_of: date = FAR):
     assert (fast.price, fast.shares, fast.price_in_effect, fast.carried_price) == \
            (reference.price, reference.shares, reference.price_in_effect, reference.carried_price)
     assert register([terms], events, as_of) == [(fast.price, fast.shares)]
+    # Whole Warrant Shares are an int (engine.numbers.share_count: D-1's counts are whole shares, a fraction
+    # arises only where a §4 sentence makes one), from every driver: a pair left unreduced would give Fraction(n, 1).
+    whole = fast.shares.denominator == 1
+    for shares in (fast.shares, reference.shares, register([terms], events, as_of)[0][1]):
+        assert (type(shares) is int) == whole, shares
     return fast
 
 
