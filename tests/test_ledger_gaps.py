@@ -140,6 +140,11 @@ CASES = [
                   2002-02-01 | SPLIT | ratio=1001-for-1000
                   2002-03-01 | ISSUE | shares=1000000 | consideration=9600""",
      F(10, 1001), F(100_100), F(1, 100), F(1, 100), [APPLIED, CARRIED_FORWARD, APPLIED]),
+    ("§1(c) exercise, then §4(b) merger: 161,290 - 61,290 = 100,000 remain; merger 1 NewCo unit for 2 Common: "
+     "100,000 / 2 = 50,000 units (whole: an int), at $0.01 x 2 = $0.02 a unit",
+     D1, """2002-01-01 | EXERCISE | shares=61290
+            2002-02-01 | MERGER | ratio=1-for-2 | note=NewCo common""",
+     F(2, 100), 50_000, F(2, 100), F(2, 100), [APPLIED, APPLIED]),
     # --- pending split units: a combination on the Issue Date's price
     ("§4(b) a 1-for-4 combination on the Issue Date's price, no earlier ratchet: $0.01 x 4 = $0.04 (an upward "
      "adjustment §4(g)(iv) allows), 161,290 / 4 = 40,322.5 shares; §4(h): $0.01 restated x 4 = $0.04, the same",
