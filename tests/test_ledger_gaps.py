@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction as F
+from importlib import import_module
 
 import pytest
 
@@ -22,6 +23,7 @@ from engine.terms import Terms
 from tests.ledger_text import ledger
 
 FAR = date(2099, 12, 31)
+register_module = import_module("engine.register")        # the module (engine.register is also the function)
 D1 = d1_terms(common_outstanding=10_000_000, fully_diluted=10_000_000)
 # D-1 with a Price Increment of $0.001 (a tenth of its $0.01 price), rounded half up: wide enough that a
 # price made 1% or more below the price in effect can round back up to it.
@@ -58,6 +60,11 @@ def answered(terms: Terms, text: str, as_of: date = FAR):
     assert (fast.price, fast.shares, fast.price_in_effect, fast.carried_price) == \
            (reference.price, reference.shares, reference.price_in_effect, reference.carried_price)
     assert register([terms], events, as_of) == [(fast.price, fast.shares)]
+    # Whole Warrant Shares are an int (engine.numbers.share_count: D-1's counts are whole shares, a fraction
+    # arises only where a §4 sentence makes one), from every driver: a pair left unreduced would give Fraction(n, 1).
+    whole = fast.shares.denominator == 1
+    for shares in (fast.shares, reference.shares, register([terms], events, as_of)[0][1]):
+        assert (type(shares) is int) == whole, shares
     return fast
 
 
@@ -133,6 +140,11 @@ CASES = [
                   2002-02-01 | SPLIT | ratio=1001-for-1000
                   2002-03-01 | ISSUE | shares=1000000 | consideration=9600""",
      F(10, 1001), F(100_100), F(1, 100), F(1, 100), [APPLIED, CARRIED_FORWARD, APPLIED]),
+    ("§1(c) exercise, then §4(b) merger: 161,290 - 61,290 = 100,000 remain; merger 1 NewCo unit for 2 Common: "
+     "100,000 / 2 = 50,000 units (whole: an int), at $0.01 x 2 = $0.02 a unit",
+     D1, """2002-01-01 | EXERCISE | shares=61290
+            2002-02-01 | MERGER | ratio=1-for-2 | note=NewCo common""",
+     F(2, 100), 50_000, F(2, 100), F(2, 100), [APPLIED, APPLIED]),
     # --- pending split units: a combination on the Issue Date's price
     ("§4(b) a 1-for-4 combination on the Issue Date's price, no earlier ratchet: $0.01 x 4 = $0.04 (an upward "
      "adjustment §4(g)(iv) allows), 161,290 / 4 = 40,322.5 shares; §4(h): $0.01 restated x 4 = $0.04, the same",
@@ -355,3 +367,31 @@ def test_a_fractional_exercise_refused_shows_the_value_typed():
     assert refusal(D1, """2002-01-01 | SPLIT | ratio=1001-for-1000
                           2002-02-01 | EXERCISE | shares=161451.3""") == \
         "Events row 3: Shares (161451.3) exceeds the 161,451.29 Warrant Shares remaining"
+
+
+# --------------------------------------------------------------------------- the rules on a branch of prices
+
+def test_a_register_of_distinct_prices_runs_the_rules_on_a_branch(monkeypatch):
+    """Five warrants differing only in their price ($1 to $5) are one group of the register, run per branch
+    (engine.piecewise, at least register.PIECEWISE_AFTER prices): the rules get price numerators affine in the
+    starting price x, so §4(h)'s ``rules.returned`` compares forms there (a mutant dividing, `returned` 3, is
+    the same number on ints but not an operation on a form).
+
+    §4(d) full ratchet, 1,000 shares for $2,500 = $2.50 a share: less than $3, $4 and $5, which are "reduced
+    to a price equal to the price at which the Additional Shares ... were issued", $2.50; not less than $1 or
+    $2: no adjustment. §4(b) 2-for-1: every price halved, every count doubled: $1/2 = $0.50, $2/2 = $1.00,
+    $2.50/2 = $1.25 (three warrants); 100 x 2 = 200 shares each. §4(h): each price was made by the split
+    (50%, over the 1% minimum), the lowest so far: returned as it is."""
+    runs = []
+
+    def spied(*args, **kw):
+        runs.append(real(*args, **kw))
+        return runs[-1]
+    real = register_module._piecewise_run
+    monkeypatch.setattr(register_module, "_piecewise_run", spied)
+    terms = [plain(exercise_price=F(p), minimum_adjustment=F(1, 100)) for p in (1, 2, 3, 4, 5)]
+    events = ledger("""2021-01-01 | ISSUE | shares=1000 | consideration=2500
+                       2021-02-01 | SPLIT | ratio=2-for-1""")
+    assert register(terms, events, FAR) == [(F(1, 2), 200), (F(1), 200), (F(5, 4), 200), (F(5, 4), 200),
+                                            (F(5, 4), 200)]
+    assert [sorted(run) for run in runs] == [[(1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]]   # all five per branch
