@@ -170,6 +170,16 @@ def before_issue(c: Capital, e: Event) -> Capital:
     return c
 
 
+def rejoins(c: Capital, d: Capital) -> bool:
+    """Whether a history's capital ``c`` makes the same rest of a fold of the same events as ``d``: the
+    same counts, floor and rights, the same grants but for a grant's terms, which only an AMEND or
+    EXPIRE reads (:func:`recompute_target`, :func:`replacement`), and an alternative history has none."""
+    return (c.common == d.common and c.diluted == d.diluted and c.managed == d.managed and c.floor == d.floor
+            and c.rights == d.rights and c.grants.keys() == d.grants.keys()
+            and all((g.issued, g.expired, g.before_issue) == (h.issued, h.expired, h.before_issue)
+                    for g, h in zip(c.grants.values(), (d.grants[ref] for ref in c.grants))))
+
+
 def check_new_ref(c: Capital, e: Grant | StockDividend) -> None:
     if e.ref in c.grants or e.ref in c.rights:
         raise errors.ref_used(e.ref, e.row)

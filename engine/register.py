@@ -424,21 +424,35 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
     ledger's events up to its first changed grant (and an earlier alternative's up to the
     first grant they amend differently), so its compilation resumes from the longest prefix
     of equal events already compiled: the fold is pure, so resuming gives
-    exactly the ops and capital compiling from scratch gives.
+    exactly the ops and capital compiling from scratch gives. Past the changed grant, where the
+    events are that history's again and the capital folds them as that history's did
+    (:func:`engine.capital.rejoins`: a grant's terms differ, which no event of a history reads), it
+    takes that history's ops and capitals (the capital after it then holds that history's terms
+    of the grant; a recomputation's capital takes its grants from the ledger's, not the history's).
     """
     seen = [] if seen is None else seen
-    start, before = 0, [([], 0, cap.initial(terms))]
+    start, before, base = 0, [([], 0, cap.initial(terms))], None
     for events, known in seen:
         n = min(len(events), len(ledger), len(known) - 1)
         k = 0
         while k < n and (events[k] is ledger[k] or events[k] == ledger[k]):
             k += 1
         if k > start:
-            start, before = k, known[:k + 1]
+            start, before, base = k, known[:k + 1], (events, known)
     done, n, c = before[start]
     ops = done[:n]
+    if len(seen) > 1:                    # the latest alternative: the same events but its grant's and ours
+        base = seen[-1]
     seen.append((ledger, before))
-    for i in range(start, len(ledger)):
+    again = end = 0
+    if base is not None:                 # where the events are that history's again: ledger[again:end]
+        events, known = base
+        end = min(len(events), len(ledger), len(known) - 1)
+        again = end
+        while again > start and (events[again - 1] is ledger[again - 1] or events[again - 1] == ledger[again - 1]):
+            again -= 1
+    i = start
+    while i < len(ledger):
         e = ledger[i]
         try:
             if cap.before_issue_date(terms, e.date):
@@ -452,6 +466,14 @@ def _compile(terms: Terms, ledger: tuple, seen: list | None = None) -> tuple[tup
             ops.append((_FAIL, str(err)))       # its text: a program never holds an exception
             break
         before.append((ops, len(ops), c))      # ``ops`` only grows: its first n ops stay these
+        i += 1
+        if again <= i < end and cap.rejoins(c, known[i][2]):
+            # The same events from a capital that folds them alike: that history's ops and capitals.
+            had, (theirs, last, c) = known[i][1], known[end]
+            mine = len(ops) - had
+            ops += theirs[had:last]
+            before += [(ops, mine + m, d) for _, m, d in known[i + 1:end + 1]]
+            i = end
     return tuple(ops), c
 
 

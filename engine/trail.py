@@ -81,13 +81,7 @@ def _rejoined(a: FastState, b: FastState) -> bool:
     """Whether an alternative history's state ``a`` folds on as ``b`` does (engine.ledger.Histories): the same
     numbers and counts, the same grants and rights but for a grant's terms, which only an AMEND or
     EXPIRE reads, and a history has none."""
-    if a[4] != b[4] or a[:12] != b[:12] or a[13:] != b[13:]:
-        return False
-    c, d = a[12], b[12]
-    return (c.common == d.common and c.diluted == d.diluted and c.managed == d.managed and c.floor == d.floor
-            and c.rights == d.rights and c.grants.keys() == d.grants.keys()
-            and all((g.issued, g.expired, g.before_issue) == (h.issued, h.expired, h.before_issue)
-                    for g, h in zip(c.grants.values(), (d.grants[ref] for ref in c.grants))))
+    return a[4] == b[4] and a[:12] == b[:12] and a[13:] == b[13:] and cap.rejoins(a[12], b[12])
 
 
 def _history_step(terms: Terms, events: Sequence[Event], i: int, s: FastState) -> FastState:
