@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine import WarrantError, adjust, parse_events
-from tests.strategies import START, event_rows, terms
+from tests.strategies import event_rows, terms
 
 AS_OF = date(2006, 1, 1)
 

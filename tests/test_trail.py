@@ -13,7 +13,6 @@ from unittest import mock
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from engine import WarrantError, adjust, clear_caches, d1_terms
 from engine import ledger as reference
