@@ -172,11 +172,11 @@ def main() -> None:
     report = {
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(), "runs": ns.runs,
         "trail": trail(ledger, one, ns.runs, cold_ledgers),
-        "register_shared": {**register_figure(shared, ledger, ns.runs, floors), "goal_per_second": 3_000_000},
+        "register_shared": {**register_figure(shared, ledger, ns.runs, floors), "goal_per_second": 15_000_000},
     }
     if not ns.skip_distinct:
         report["register_distinct"] = {**register_figure(distinct_register(ns.warrants), ledger, ns.runs, floors),
-                                       "goal_per_second": 500_000}
+                                       "goal_per_second": 2_000_000}
     sample = terms_of(shared[:50])
     t_ref = median_time(1, lambda: [reference_adjust(t, ledger, AS_OF) for t in sample], fresh=True)
     report["reference_fold"] = {"sampled_warrants": len(sample),
