@@ -208,18 +208,17 @@ def merged(c: Capital, ratio: Fraction) -> Capital:
     return Capital(None, None, (0, 1), {}, {}, _restated(c.floor, ratio))
 
 
-def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Fraction]:
-    """§4(c): (capital after, Common outstanding immediately before). Rights are not outstanding."""
+def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Pair]:
+    """§4(c): (capital after, Common outstanding immediately before as a pair). Rights are not outstanding."""
     p = need(c.common, "outstanding", "a §4(c) stock dividend", e)
     if p[0] == 0:
         raise errors.outstanding_not_positive(0, e.row)
-    before = shares_of(*p)
     if not e.rights:
-        return c.counts(plus(p, e.shares), plus(c.diluted, e.shares)), before
+        return c.counts(plus(p, e.shares), plus(c.diluted, e.shares)), p
     if e.ref:
         check_new_ref(c, e)
-        return replace(c, diluted=plus(c.diluted, e.shares), rights={**c.rights, e.ref: RightsState(e.shares)}), before
-    return c.counts(p, plus(c.diluted, e.shares)), before
+        return replace(c, diluted=plus(c.diluted, e.shares), rights={**c.rights, e.ref: RightsState(e.shares)}), p
+    return c.counts(p, plus(c.diluted, e.shares)), p
 
 
 def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:

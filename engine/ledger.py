@@ -506,7 +506,8 @@ def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, state: Sta
 def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, state: State, step: _Step,
               histories: Histories | None) -> tuple[State, TrailRow | None]:
     step.clause = "§4(c)"
-    after, before = cap.dividend(state.capital, e)
+    after, p = cap.dividend(state.capital, e)
+    before = shares_of(*p)
     after_count = before + e.shares
     what = (f"§4(c) dividend of rights{' ' + e.ref if e.ref else ''} to acquire {count(e.shares)} shares for no consideration, "
             f"deemed a stock dividend of {count(e.shares)}" if e.rights else f"§4(c) stock dividend of {count(e.shares)}")
@@ -516,7 +517,7 @@ def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s
         # Unexercised rights are not "shares of Common Stock outstanding": the count waits for their exercise.
         step.explain and step.say(f"The rights are not Common outstanding until exercised (an ISSUE with Ref {e.ref or 'naming them'}); "
                                   f"they join the fully diluted count.")
-    fn, fd = rules.dividend_factor(before, e.shares)
+    fn, fd = rules.dividend_factor(*p, e.shares)
     nn, nd, xn, xd = rules.dividend(_pairs(state), fn, fd)
     return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), capital=after, shares_by=Fraction(fd, fn))
 

@@ -483,7 +483,7 @@ def _resize(terms: Terms, ledger: tuple, i: int, e: Resize, c: Capital, seen: li
 
 def _dividend(terms: Terms, ledger: tuple, i: int, e: StockDividend, c: Capital, seen: list) -> tuple[tuple, Capital]:
     after, before = cap.dividend(c, e)
-    return (_DIVIDEND, *rules.dividend_factor(before, e.shares)), after
+    return (_DIVIDEND, *rules.dividend_factor(*before, e.shares)), after
 
 
 def _issue(terms: Terms, ledger: tuple, i: int, e: Issue, c: Capital, seen: list) -> tuple[tuple, Capital]:

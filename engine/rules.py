@@ -51,6 +51,14 @@ def reduced(n: int, d: int) -> tuple[int, int]:
     return (n // g, d // g) if g != 1 else (n, d)
 
 
+def product(a: int, b: int, c: int, d: int) -> tuple[int, int]:
+    """The pair (a·b)/(c·d) in lowest terms, where a/c and b/d each are (d, c > 0): a common factor of
+    a·b and c·d divides gcd(a, d)·gcd(b, c), so dividing by those (cross-cancelling, as ``Fraction``'s
+    own product does) reduces it with gcds of the factors, not of their products."""
+    g, h = gcd(a, d), gcd(b, c)
+    return (a // g) * (b // h), (c // h) * (d // g)
+
+
 def quotient(n, d) -> tuple:
     """The pair n/d: :func:`reduced` for ints; a value of the per-branch run (:mod:`engine.piecewise`: a
     numerator affine in the starting price, a share count as a form) as it is, its own forms kept in
@@ -86,21 +94,22 @@ def ratio(new: Fraction, old: Fraction) -> tuple[int, int]:
 def resized(s: State, rn: int, rd: int) -> tuple[int, int, int, int, int, int]:
     """§4(b) a split or combination of ratio rn/rd: (price × rd/rn, shares × rn/rd, and the units
     rd/rn, as n, d pairs). A combination (rn < rd) may raise the price."""
-    nn, nd = reduced(s[4] * rd, s[5] * rn)
-    xn, xd = reduced(s[6] * rn, s[7] * rd)
+    nn, nd = product(s[4], rd, s[5], rn)
+    xn, xd = product(s[6], rn, s[7], rd)
     return nn, nd, xn, xd, rd, rn
 
 
-def dividend_factor(before: Fraction | int, shares: Fraction | int) -> tuple[int, int]:
-    """§4(c): before / (before + shares), the dividend's factor on the price (rights at their maximum)."""
-    total = before + shares
-    return reduced(before.numerator * total.denominator, before.denominator * total.numerator)
+def dividend_factor(bn: int, bd: int, shares: Fraction | int) -> tuple[int, int]:
+    """§4(c): before / (before + shares), the dividend's factor on the price (rights at their maximum),
+    for the count ``before`` = bn/bd outstanding immediately before (a pair, as engine.capital keeps it)."""
+    n = bn * shares.denominator
+    return reduced(n, n + shares.numerator * bd)
 
 
 def dividend(s: State, fn: int, fd: int) -> tuple[int, int, int, int]:
     """§4(c): price × fn/fd, Warrant Shares × fd/fn (:func:`dividend_factor`)."""
-    nn, nd = reduced(s[4] * fn, s[5] * fd)
-    xn, xd = reduced(s[6] * fd, s[7] * fn)
+    nn, nd = product(s[4], fn, s[5], fd)
+    xn, xd = product(s[6], fd, s[7], fn)
     return nn, nd, xn, xd
 
 

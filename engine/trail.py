@@ -124,7 +124,7 @@ def _resize(terms: Terms, ledger: Sequence[Event], i: int, e: Resize, s: FastSta
 def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s: FastState, c: Capital,
               histories: Histories | None) -> tuple[FastState, str, str, None]:
     after, before = cap.dividend(c, e)
-    fn, fd = rules.dividend_factor(before, e.shares)
+    fn, fd = rules.dividend_factor(*before, e.shares)
     return _made(s, rules.settle(terms, s[:12], *rules.dividend(s, fn, fd), shares_by=(fd, fn)), after, "§4(c)")
 
 

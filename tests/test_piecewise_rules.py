@@ -125,7 +125,7 @@ def _op(draw):
         rn, rd = rules.reduced(draw(st.integers(1, 5)), draw(st.integers(1, 5)))
         return (ops.RESIZE, rn, rd, rn < rd)
     if kind == "DIVIDEND":
-        return (ops.DIVIDEND, *rules.dividend_factor(draw(st.integers(1, 20)), draw(st.integers(0, 5))))
+        return (ops.DIVIDEND, *rules.dividend_factor(draw(st.integers(1, 20)), 1, draw(st.integers(0, 5))))
     if kind == "OTHER":
         return (ops.OTHER, *rules.reduced(draw(st.integers(0, 40)), 4))
     q = F(draw(st.integers(0, 40)), 4)
