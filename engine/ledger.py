@@ -171,7 +171,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime, holdin
         terms = terms.holding_terms(holding)
     ledger, day = _ledger(terms, events, as_of)
     try:
-        key = Hashed((terms, ledger, day))      # a 100-event ledger's hash costs 0.1 ms: taken once
+        key = Hashed((terms, ledger, day), hash((terms, day, outline(ledger))))
         hit = _ADJUSTED.get(key)
     except TypeError:                             # an unhashable value somewhere: no cache
         key = hit = None
@@ -193,14 +193,23 @@ class Hashed:
 
     __slots__ = ("key", "hash")
 
-    def __init__(self, key: tuple) -> None:
-        self.key, self.hash = key, hash(key)
+    def __init__(self, key: tuple, hashed: int | None = None) -> None:
+        """``hashed``: the key's hash when cheaper than ``hash(key)`` (equal keys must have equal ones)."""
+        self.key, self.hash = key, hash(key) if hashed is None else hashed
 
     def __hash__(self) -> int:
         return self.hash
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Hashed) and self.hash == other.hash and self.key == other.key
+
+
+def outline(ledger: Sequence[Event]) -> tuple:
+    """What a ledger's cache key hashes: each event's kind, date and row. Equal ledgers have equal
+    outlines; ledgers differing only in amounts share one and are told apart by their equality
+    (:class:`Hashed`). A ``Fraction``'s own hash (a modular inverse, a microsecond) made hashing a
+    whole 100-event ledger 0.09 ms, 4% of a trail never seen; its outline costs a fifth of that."""
+    return tuple([(type(e), e.date, e.row) for e in ledger])
 
 
 def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime,
