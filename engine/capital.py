@@ -221,12 +221,12 @@ def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Pair]:
     return c.counts(p, plus(c.diluted, e.shares)), p
 
 
-def treasury(c: Capital, e: Event) -> tuple[Capital, Fraction]:
-    """§4(g)(i): (capital after, outstanding before); the shares leave both counts."""
+def treasury(c: Capital, e: Event) -> tuple[Capital, Pair]:
+    """§4(g)(i): (capital after, outstanding before as a pair); the shares leave both counts."""
     p = need(c.common, "outstanding", "§4(g)(i) treasury shares", e)
     if e.shares.numerator * p[1] > p[0] * e.shares.denominator:
         raise errors.treasury_exceeds(e.shares, count(shares_of(*p)), e.row)
-    return c.counts(plus(p, -e.shares), plus(c.diluted, -e.shares)), shares_of(*p)
+    return c.counts(plus(p, -e.shares), plus(c.diluted, -e.shares)), p
 
 
 def exercised_by_holder(c: Capital, e: Event) -> Capital:

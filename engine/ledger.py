@@ -678,7 +678,7 @@ def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, state:
     step.clause = "§4(g)(i)"
     after_capital, before = cap.treasury(state.capital, e)
     step.explain and step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
-             f"{count(before)} → {count(after_capital.outstanding)}; no price adjustment.")
+             f"{count(shares_of(*before))} → {count(after_capital.outstanding)}; no price adjustment.")
     after = replace(state, capital=after_capital)
     return after, step.row(NO_EFFECT, after)
 
