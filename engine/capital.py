@@ -22,7 +22,7 @@ from typing import Callable, Mapping, Sequence
 from . import errors
 from .errors import WarrantError
 from .events import Event, Grant, Issue, Resize, StockDividend, amended_terms, expired_terms
-from .numbers import count, pct, share_count, shares_of
+from .numbers import count, pair, pct, share_count, shares_of
 from .terms import PRE_ISSUE_EXCLUDED, Terms
 
 ZERO = Fraction(0)
@@ -86,7 +86,7 @@ _set_common, _set_diluted, _set_managed, _set_grants, _set_rights, _set_floor = 
 
 def initial(terms: Terms) -> Capital:
     """The counts the terms give for the Issue Date."""
-    return Capital(_pair(terms.common_outstanding), _pair(terms.fully_diluted), (0, 1), {}, {}, terms.price_floor)
+    return Capital(pair(terms.common_outstanding), pair(terms.fully_diluted), (0, 1), {}, {}, terms.price_floor)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -109,10 +109,6 @@ def before_issue_date(terms: Terms, day: date) -> bool:
 def events_before_issue(dates: Sequence[date], issue_date: date) -> int:
     """How many events of a sorted ledger (their ``dates``) :func:`before_issue_date` leaves out."""
     return bisect_right(dates, issue_date)
-
-
-def _pair(value: Fraction | int | None) -> Pair | None:
-    return None if value is None else (value.numerator, value.denominator)
 
 
 def _number(p: Pair | None) -> Fraction | int | None:
@@ -150,12 +146,12 @@ def stated(c: Capital, e: Event) -> tuple[Capital, Fraction | None]:
     """A stated Outstanding wins; returns the carried count it replaced when the two disagree."""
     if e.outstanding is None:
         return c, None
-    carried, fd, now = c.common, c.diluted, _pair(e.outstanding)
+    carried, fd, now = c.common, c.diluted, pair(e.outstanding)
     if carried is None or carried == now:
         return c.counts(now, fd), None
     carried = shares_of(*carried)
     if fd is not None:
-        fd = _pair(shares_of(*fd) + (e.outstanding - carried))   # the fully diluted count moves by the same difference
+        fd = pair(shares_of(*fd) + (e.outstanding - carried))   # the fully diluted count moves by the same difference
     return c.counts(now, fd), carried
 
 
@@ -330,7 +326,7 @@ def additional_shares(terms: Terms, e: Issue | Grant, c: Capital,
     if e.category != "MANAGEMENT":
         return counted_shares(terms, e, None, None, say)[0], c.managed
     counted, management = counted_shares(terms, e, c.management, _number(plus(c.diluted, e.shares)), say)
-    return counted, _pair(management)
+    return counted, pair(management)
 
 
 def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_after: Fraction | None,

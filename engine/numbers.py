@@ -171,6 +171,11 @@ def _decimal_text(value: Fraction, places: int, min_places: int = 0) -> str:
     return f"{sign}{whole:,}" + (f".{frac:0{p}d}" if p else "") + ellipsis
 
 
+def pair(value: Fraction | int | None) -> tuple[int, int] | None:
+    """A ``Fraction`` or ``int`` (or None) as the (numerator, denominator) pair the rules and the capital keep."""
+    return None if value is None else (value.numerator, value.denominator)
+
+
 def _rational(value: Fraction | int) -> Fraction | int:
     """An int or Fraction as it is (both give numerator and denominator), anything else as a Fraction."""
     return value if type(value) is Fraction or type(value) is int else Fraction(value)

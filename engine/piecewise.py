@@ -300,11 +300,6 @@ def _count(form: tuple, xs: list) -> tuple:
     return _Shares(form, xs), 1
 
 
-def _pair(f: tuple, b: "_Branch") -> tuple:
-    """The price form ``f`` on the branch ``b`` as a rules pair (:func:`_price`)."""
-    return _price(f, b.xs)
-
-
 def _state(forms: tuple, xs: list) -> tuple:
     """A branch's state (its forms: price, shares, calculated price and shares, lowest, units) for the
     warrants ``xs``, as engine.rules' 12-tuple (:func:`_price`, :func:`_count`)."""
@@ -532,8 +527,8 @@ def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish:
 
 def _lowest_returned(b: _Branch) -> bool:
     """§4(h) (``rules.returned``): whether the branch returns its lowest price made rather than its price."""
-    lowest = _pair(b.l, b)
-    return rules.returned(_pair(b.p, b), lowest) is lowest
+    lowest = _price(b.l, b.xs)
+    return rules.returned(_price(b.p, b.xs), lowest) is lowest
 
 
 def _ascending(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

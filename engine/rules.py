@@ -32,7 +32,7 @@ from math import gcd
 
 from . import capital as cap
 from .errors import WarrantError
-from .numbers import round_to_increment
+from .numbers import pair, round_to_increment  # noqa: F401 - pair: the rules' pair, for the drivers
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
 APPLIED = "APPLIED"
@@ -290,8 +290,3 @@ def exercised(s: State, shares: Fraction, row: int | None) -> State:
     csn, csd = reduced(s[6] * rest, s[7] * xd * sn)    # calc_shares × (shares - x) / shares
     rn, rd = reduced(rest, sd * xd)
     return (s[0], s[1], rn, rd, s[4], s[5], csn, csd) + s[8:12]
-
-
-def pair(value: Fraction | None) -> tuple[int, int] | None:
-    """A ``Fraction`` (or None) as the pair the rules take."""
-    return None if value is None else (value.numerator, value.denominator)
