@@ -53,6 +53,12 @@ _SHARE_RULE = _COMPANY_FIELDS.index("share_adjustment")
 _company = attrgetter(*_COMPANY_FIELDS)
 
 
+def company_key(terms: Terms) -> tuple:
+    """The values of the company-level terms, each ``Fraction`` as its (numerator, denominator): the same
+    equality, a cheaper hash (a Fraction's is a modular inverse)."""
+    return tuple([(v.numerator, v.denominator) if type(v) is Fraction else v for v in _company(terms)])
+
+
 def forget_programs() -> None:
     """Empty the caches of compiled programs (for a benchmark of a ledger never seen)."""
     _PROGRAMS.clear()
@@ -62,7 +68,7 @@ def forget_programs() -> None:
 def group_key(terms: Terms, dates: Sequence[date]) -> tuple:
     """What decides a warrant's program over a sorted ledger whose event dates are ``dates``: its
     company-level terms and how many events come on or before its Issue Date (those adjust nothing)."""
-    return _company(terms), cap.events_before_issue(dates, terms.issue_date)
+    return company_key(terms), cap.events_before_issue(dates, terms.issue_date)
 
 
 def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Event],
@@ -76,55 +82,63 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     when whole (:func:`engine.numbers.share_count`).
     """
     day = as_of.date() if isinstance(as_of, datetime) else as_of
-    rows_ = [(t, t) if isinstance(t, Terms) else t for t in terms]    # (company terms, own price and count)
     ledger = tuple(e for e in sort_events(events) if e.date <= day)
     dates = [e.date for e in ledger]
     linear = not any(type(e) is Exercise for e in ledger)
     content = Hashed(ledger)                         # hashed once for every group's program lookup
-    groups: dict[tuple, _Group] = {}
-    rows: list[_Group] = []                              # each row's group
-    # Each class's company-level terms as a small int, computed once per terms object of this call
-    # (a register's rows share their class's terms) and looked up by a key of int pairs (hashing
-    # a Fraction costs a modular inverse: for a register of one Terms per row it was the cost).
-    companies: dict[tuple, int] = {}
-    classes: dict[int, tuple] = {}                       # id(terms) -> (terms, company, its int)
+    groups: dict[tuple, _Group] = {}                     # by (company_key, events before the Issue Date)
     cuts: dict[date, int] = {}                           # Issue Date -> events on or before it
-    last, group = None, None
-    for t, h in rows_:
-        issued = h.issue_date if h.issue_date is not None else t.issue_date    # a Holding's own, else the terms'
-        known = classes.get(id(t))
-        if known is None or known[0] is not t:
-            company = _company(t)
-            known = classes[id(t)] = (t, company, companies.setdefault(_pairs(company), len(companies)))
+    # One answer slot per (group, starting price), [price, shares factor, group] (see _Group), shared
+    # by the rows it answers: each row keeps its holding and its slot, nothing made per row.
+    slots: dict[tuple, list] = {}
+    holdings: list = []
+    answered: list[list] = []
+    late = None                                          # the first row issued after ``day`` (refused there)
+    last = None                                          # the terms of the row before, and their company_key
+    for row in terms:
+        if isinstance(row, Terms):
+            t = h = row
+        else:
+            t, h = row                                   # (company terms, own price and count)
+        issued = h.issue_date
+        if issued is None:                               # a Holding's blank Issue Date is the terms'
+            issued = t.issue_date
         cut = cuts.get(issued)
         if cut is None:
             cut = cuts[issued] = cap.events_before_issue(dates, issued)
-        key = (known[2], cut)
-        if key != last:                                  # a register's neighbours mostly share a group
-            group = groups.get(key)
+            if late is None and day < issued:
+                late, late_terms = len(answered), t if issued == t.issue_date else replace(t, issue_date=issued)
+        p = h.exercise_price
+        if t is not last:                                # a class's rows share its terms
+            last, company = t, company_key(t)
+        key = (company, cut, p.numerator, p.denominator)
+        slot = slots.get(key)
+        if slot is None:
+            group = groups.get(key[:2])
             if group is None:
                 if issued != t.issue_date:           # the group's terms carry an Issue Date of the group
                     t = replace(t, issue_date=issued)
-                group = groups[key] = _Group(program_for(t, ledger, content, known[1], cut), t, cut)
-            last = key
-        p = h.exercise_price
-        group.prices[(p.numerator, p.denominator)] = None
-        rows.append(group)
+                group = groups[key[:2]] = _Group(program_for(t, ledger, content, key[0], cut), t, cut)
+            slot = slots[key] = group.prices[key[2:]] = [None, None, group]
+        holdings.append(h)
+        answered.append(slot)
+    if late is not None:                                 # the rows before it answer (or refuse) first
+        del holdings[late:], answered[late:]
     if linear:
         _answer(groups)
     out: list[tuple[Fraction, int | Fraction]] = []
-    append = out.append
-    for (t, h), group in zip(rows_, rows):
-        if day < t.issue_date or (h.issue_date is not None and day < h.issue_date):
-            cap.check_as_of(t if h.issue_date is None else replace(t, issue_date=h.issue_date), day)
-        p = h.exercise_price
-        if linear:
-            price, factor = group.answers[(p.numerator, p.denominator)]
-            if price is None:
-                raise WarrantError(factor)   # the ledger's refusal for this warrant: a new exception each time
-            append((price, h.warrant_shares if factor is None else share_count(factor * h.warrant_shares)))
+    put = out.append
+    for h, (price, factor, group) in zip(holdings, answered):
+        if not linear:
+            put(group.run(h.exercise_price, h.warrant_shares))
+        elif factor is None:                             # the warrant's own count, unchanged
+            put((price, h.warrant_shares))
+        elif price is None:
+            raise WarrantError(factor)   # the ledger's refusal for this warrant: a new exception each time
         else:
-            append(group.run(p, h.warrant_shares))
+            put((price, share_count(factor * h.warrant_shares)))
+    if late is not None:
+        cap.check_as_of(late_terms, day)
     return out
 
 
@@ -137,10 +151,8 @@ def _answer(groups: dict) -> None:
     program can make no zero price (:func:`_never_zero`), the two classes' prices run per branch
     together, under KEEP_AGGREGATE, and the SHARES_FIXED warrants take the prices made and that factor."""
     kin: dict[tuple, list] = {}
-    for group in groups.values():
-        company = list(_pairs(_company(group.terms)))
-        del company[_SHARE_RULE]
-        kin.setdefault((tuple(company), group.cut), []).append(group)
+    for (company, cut), group in groups.items():
+        kin.setdefault((company[:_SHARE_RULE] + company[_SHARE_RULE + 1:], cut), []).append(group)
     for both in kin.values():
         if len(both) != 2 or not _never_zero(both[0].program):
             for group in both:
@@ -188,12 +200,6 @@ def _fixed_factor(program: tuple) -> Fraction:
     return Fraction(n, d)
 
 
-def _pairs(company: tuple) -> tuple:
-    """A class's company-level terms with each ``Fraction`` as its (numerator, denominator): the same
-    equality, a cheaper hash."""
-    return tuple([(v.numerator, v.denominator) if type(v) is Fraction else v for v in company])
-
-
 _ONE = Fraction(1)
 
 # A group with at least this many distinct starting prices runs once per branch of warrants
@@ -207,36 +213,34 @@ PIECEWISE_AFTER = 4
 
 class _Group:
     """The warrants of one register call sharing a program: the program, a warrant's terms to run
-    it with (company-level terms only are read), its warrants' distinct starting prices, and this
-    call's answers by starting price."""
+    it with (company-level terms only are read), and its warrants' distinct starting prices, each
+    with the slot its answer goes to."""
 
-    __slots__ = ("program", "terms", "cut", "prices", "answers")
+    __slots__ = ("program", "terms", "cut", "prices")
 
     def __init__(self, program: tuple, terms: Terms, cut: int = 0) -> None:
         self.program, self.terms, self.cut = program, terms, cut
-        self.prices: dict[tuple[int, int], None] = {}    # (numerator, denominator) pairs, in the register's order
-        # linear runs at one share, by price: (price, shares factor or None for 1), or (None, the refusal's text)
-        self.answers: dict[tuple[int, int], tuple] = {}
+        # (numerator, denominator) -> [price, shares factor, this group], in the register's order; the linear
+        # runs at one share fill the first two: (price, factor, or None for 1), or (None, the refusal's text)
+        self.prices: dict[tuple[int, int], list] = {}
 
     def answer_prices(self, made: dict | None = None) -> None:
-        """Fill :attr:`answers` for :attr:`prices` (the linear case): per branch when there are many
+        """Fill the slots of :attr:`prices` (the linear case): per branch when there are many
         (``made``: those answers when already run), the prices the branches leave (and every price
         of a small group) one by one."""
-        prices, answers = self.prices, {}
-        if made is not None:
-            answers.update((x, made[x]) for x in prices if x in made)
-        elif len(prices) >= PIECEWISE_AFTER:
-            answers.update(_piecewise_run(self.program, self.terms, list(prices), self.finish))
-        for n, d in prices:
-            if (n, d) not in answers:
+        prices = self.prices
+        if made is None:
+            made = _piecewise_run(self.program, self.terms, list(prices), self.finish) \
+                if len(prices) >= PIECEWISE_AFTER else {}
+        for x, slot in prices.items():
+            answer = made.get(x)
+            if answer is None:
                 try:
-                    answers[(n, d)] = self.run(coprime(n, d), _ONE)
+                    answer = self.run(coprime(*x), _ONE)
                 except WarrantError as refusal:
-                    answers[(n, d)] = (None, str(refusal))
-        for x, (price, factor) in answers.items():
-            if price is not None and factor == 1:
-                answers[x] = (price, None)           # the warrant's own count, unchanged
-        self.answers = answers
+                    answer = (None, str(refusal))
+            price, factor = answer
+            slot[0], slot[1] = price, None if price is not None and factor == 1 else factor
 
     def run(self, price: Fraction, shares: int | Fraction) -> tuple[Fraction, int | Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
