@@ -24,7 +24,6 @@ from collections import OrderedDict
 from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
-from operator import attrgetter
 from typing import Sequence
 
 from . import capital as cap
@@ -35,28 +34,15 @@ from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, dispatch, sort_events)
 from .numbers import coprime, share_count, shares_of
-from .terms import BROAD_WEIGHTED_AVERAGE, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
+from .terms import ADJUSTMENT_FIELDS, BROAD_WEIGHTED_AVERAGE, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
 
 # Op codes of the compiled program.
 from .ops import (DIVIDEND as _DIVIDEND, EXERCISE as _EXERCISE, FAIL as _FAIL, ISSUE as _ISSUE, MARK as _MARK,
                   MERGER as _MERGER, NONE as _NONE, OTHER as _OTHER, RECOMPUTE as _RECOMPUTE, RESIZE as _RESIZE)
 from .piecewise import run as _piecewise_run
 
-# The company-level terms that decide a warrant's answer besides its own price and count and the
-# events it sees (the Issue Date decides only which events are seen: see group_key); the others
-# (names, dates of exercise, settlement) do not. The first six decide the program (the capital
-# bookkeeping: counts at issue, exclusions, floor); the rest are read by the rules as it runs.
-_COMPANY_FIELDS = ("common_outstanding", "fully_diluted", "price_floor", "management_cap", "series_d_cutoff",
-                   "pre_issue_grants", "anti_dilution", "share_adjustment", "minimum_adjustment", "price_increment", "price_rounding")
-_PROGRAM_FIELDS = 6
-_SHARE_RULE = _COMPANY_FIELDS.index("share_adjustment")
-_company = attrgetter(*_COMPANY_FIELDS)
-
-
-def company_key(terms: Terms) -> tuple:
-    """The values of the company-level terms, each ``Fraction`` as its (numerator, denominator): the same
-    equality, a cheaper hash (a Fraction's is a modular inverse)."""
-    return tuple([(v.numerator, v.denominator) if type(v) is Fraction else v for v in _company(terms)])
+_PROGRAM_FIELDS = 6                                      # of Terms.adjustment_key: those the program reads
+_SHARE_RULE = ADJUSTMENT_FIELDS.index("share_adjustment")
 
 
 def forget_programs() -> None:
@@ -68,7 +54,7 @@ def forget_programs() -> None:
 def group_key(terms: Terms, dates: Sequence[date]) -> tuple:
     """What decides a warrant's program over a sorted ledger whose event dates are ``dates``: its
     company-level terms and how many events come on or before its Issue Date (those adjust nothing)."""
-    return company_key(terms), cap.events_before_issue(dates, terms.issue_date)
+    return terms.adjustment_key, cap.events_before_issue(dates, terms.issue_date)
 
 
 def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Event],
@@ -86,7 +72,7 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     dates = [e.date for e in ledger]
     linear = not any(type(e) is Exercise for e in ledger)
     content = Hashed(ledger)                         # hashed once for every group's program lookup
-    groups: dict[tuple, _Group] = {}                     # by (company_key, events before the Issue Date)
+    groups: dict[tuple, _Group] = {}                     # by (Terms.adjustment_key, events before the Issue Date)
     cuts: dict[date, int] = {}                           # Issue Date -> events on or before it
     # One answer slot per (group, starting price), [price, shares factor, group] (see _Group), shared
     # by the rows it answers: each row keeps its holding and its slot, nothing made per row.
@@ -94,7 +80,6 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     holdings: list = []
     answered: list[list] = []
     late = None                                          # the first row issued after ``day`` (refused there)
-    last = None                                          # the terms of the row before, and their company_key
     for row in terms:
         if isinstance(row, Terms):
             t = h = row
@@ -109,9 +94,7 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
             if late is None and day < issued:
                 late, late_terms = len(answered), t if issued == t.issue_date else replace(t, issue_date=issued)
         p = h.exercise_price
-        if t is not last:                                # a class's rows share its terms
-            last, company = t, company_key(t)
-        key = (company, cut, p.numerator, p.denominator)
+        key = (t.adjustment_key, cut, p.numerator, p.denominator)
         slot = slots.get(key)
         if slot is None:
             group = groups.get(key[:2])

@@ -12,9 +12,10 @@ class and one small :class:`Holding` per row, each validated once when made.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, time
 from fractions import Fraction
+from operator import attrgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import errors
@@ -78,8 +79,25 @@ D1_ISSUER_ADDRESS = ("102 West 500 South\nSuite 320\nSalt Lake City, Utah  84101
                      "Attention:  Senior Vice President\nAdministration & Legal")
 
 
+# The company-level terms that decide a warrant's §4 answer besides its own price and count and the events
+# it sees (the Issue Date decides only which events are seen); the others (names, dates of exercise,
+# settlement) do not. The first six decide the capital bookkeeping (counts at issue, exclusions, floor);
+# the rest are read by the rules. engine.register groups warrants by them (Terms.adjustment_key).
+ADJUSTMENT_FIELDS = ("common_outstanding", "fully_diluted", "price_floor", "management_cap", "series_d_cutoff",
+                     "pre_issue_grants", "anti_dilution", "share_adjustment", "minimum_adjustment", "price_increment",
+                     "price_rounding")
+_adjustment = attrgetter(*ADJUSTMENT_FIELDS)
+
+
+class _Keyed:
+    """The slot of ``Terms.adjustment_key``, made by the constructor from the fields, not a term itself (no
+    dataclass field): the values of :data:`ADJUSTMENT_FIELDS`, each Fraction as its (numerator,
+    denominator), the same equality and a cheap hash. A register groups its warrants by it."""
+    __slots__ = ("adjustment_key",)
+
+
 @dataclass(frozen=True, slots=True)
-class Terms:
+class Terms(_Keyed):
     """Everything a warrant's text fixes. Prices are per share; counts are shares.
 
     Only the four terms every §4 answer depends on are required; every other
@@ -179,6 +197,12 @@ class Terms:
         except (ZoneInfoNotFoundError, ValueError, OSError):
             raise errors.unknown_time_zone(self.time_zone) from None
         object.__setattr__(self, "tests", tuple(self.tests))
+        object.__setattr__(self, "adjustment_key", tuple([(v.numerator, v.denominator) if type(v) is Fraction else v
+                                                           for v in _adjustment(self)]))
+
+    def __reduce__(self):
+        """Copied and pickled through the constructor, which makes ``adjustment_key`` again."""
+        return Terms, tuple([getattr(self, f.name) for f in fields(self)])
 
     def with_holding(self, warrant: str, warrant_shares: Fraction | int,
                      exercise_price: Fraction | int | None = None) -> "Terms":

@@ -559,3 +559,41 @@ def test_share_rules_run_together_apart_where_a_price_can_reach_zero():
     clear_caches()
     assert register(rows, book, AS_OF) == [(F(0), 1500)] * 7
     clear_caches()
+
+
+# ----------------------------------------------------------------------------- rows: their order, their class
+
+def test_a_row_issued_after_the_as_of_date_is_refused_in_its_place():
+    """A price exists only from the Issue Date on: a row issued after As Of is refused, naming its Issue
+    Date, unless a row before it is refused first (the register raises the first row's refusal). The
+    ledger refuses the broad weighted average, which needs the Fully Diluted count (_refused_register);
+    the full ratchet row gets §4(d)'s $0.000005 a share ($5 / 1,000,000), shares fixed."""
+    from engine import Holding, d1_terms
+    ts, book = _refused_register(1)
+    refused, fine = ts[0], d1_terms(warrant_shares=1000)
+    late = (fine, Holding("W-late", 1000, F(1, 100), date(2007, 1, 1)))      # AS_OF is 2006-01-01
+    as_of = r"^As Of \(2006-01-01\) is before the Issue Date \(2007-01-01\)$"
+    clear_caches()
+    assert register([fine, fine], book, AS_OF) == [(F(1, 200_000), 1000)] * 2
+    with pytest.raises(WarrantError, match=as_of):
+        register([fine, late, refused], book, AS_OF)
+    with pytest.raises(WarrantError, match=as_of):
+        register([late, fine], book, AS_OF)
+    with pytest.raises(WarrantError, match="Fully Diluted"):
+        register([fine, refused, late], book, AS_OF)
+    clear_caches()
+
+
+def test_warrants_differing_in_a_minimum_adjustment_answer_apart():
+    """§4(g)(iii): an issue at $0.00991 moves D-1's $0.01 by 0.9%, carried under its 1% minimum; a warrant
+    of no minimum goes to $0.00991 (full ratchet, §4(d)). Same prices, counts and Issue Date, so only the
+    Minimum Adjustment keeps them in separate groups; a Holding row answers as its Terms row."""
+    from engine import Holding, d1_terms
+    from tests.ledger_text import ledger
+    book = ledger("2001-06-01 | ISSUE | shares=1000000 | consideration=9910")
+    one_pct, none = d1_terms(), d1_terms(minimum_adjustment=0)
+    rows = [one_pct, none, (none, Holding("W-2", 161_290, F(1, 100))), (one_pct, Holding("W-3", 7, F(1, 100)))] * 3
+    clear_caches()
+    assert register(rows, book, AS_OF) == [(F(1, 100), 161_290), (F(991, 100_000), 161_290),
+                                           (F(991, 100_000), 161_290), (F(1, 100), 7)] * 3
+    clear_caches()

@@ -80,3 +80,35 @@ def test_with_holding_equals_the_constructor(shares, price, name):
 def test_with_holding_validates_what_it_changes(shares, price, message):
     with pytest.raises(WarrantError, match=message):
         PLAIN.with_holding("W", shares, price)
+
+
+# The terms §4 reads besides a warrant's own price, count and Issue Date: the counts at issue (§4(d)'s A
+# and the §4(a)(i)(A) cap's base), the exclusions (§4(a)(i)(A)-(B)), a stated floor, the pre-issue grants
+# reading (§4(e)(i)), the method (§4(d)), the share rule, the 1% minimum (§4(g)(iii)), the increment and
+# its rounding. Listed here by hand, not read from engine.terms.
+DECIDING = {"common_outstanding": 9_000_000, "fully_diluted": 13_000_000, "price_floor": F(1, 1000),
+            "management_cap": F(1, 5), "series_d_cutoff": date(2001, 6, 1), "pre_issue_grants": "EXCLUDED",
+            "anti_dilution": "BROAD_WEIGHTED_AVERAGE", "share_adjustment": "KEEP_AGGREGATE",
+            "minimum_adjustment": F(0), "price_increment": F(1, 10_000), "price_rounding": "ROUND_DOWN"}
+
+
+def test_adjustment_key_tells_apart_what_decides_an_answer_and_nothing_else():
+    base = d1_terms(common_outstanding=10_000_000, fully_diluted=12_000_000)
+    for name, value in DECIDING.items():
+        assert base.with_(**{name: value}).adjustment_key != base.adjustment_key, name
+    other = base.with_(warrant="W-2", holder="Another LLC", warrant_shares=7, exercise_price=F(3, 100),
+                       issue_date=date(2002, 1, 1), exercise_end=date(2009, 1, 1), delivery_days=5)
+    assert other.adjustment_key == base.adjustment_key
+    # equal values, however made: the same key (Fraction("0.01") is Fraction(1, 100))
+    assert base.with_(minimum_adjustment=F("0.01"), management_cap=F(10, 100)).adjustment_key == base.adjustment_key
+
+
+def test_adjustment_key_is_not_a_term_and_survives_copies():
+    """Not a dataclass field (the add-in lists a Terms' fields as its terms), and made again by copy and pickle."""
+    import copy
+    import pickle
+    t = d1_terms(minimum_adjustment=F(1, 50))
+    assert "adjustment_key" not in {f.name for f in dataclasses.fields(Terms)}
+    assert "adjustment_key" not in repr(t)
+    for again in (copy.copy(t), copy.deepcopy(t), pickle.loads(pickle.dumps(t))):
+        assert again == t and again.adjustment_key == t.adjustment_key
