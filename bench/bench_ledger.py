@@ -11,7 +11,9 @@ Every figure is printed beside its floor, measured in the same run:
   first read, so ``cold_then_every_row_read_ms`` adds reading every field of every row); floor:
   100 bare ``Decimal`` multiply-compares (one per event);
 * ``register_shared`` / ``register_distinct``: ``engine.register`` in warrant-events per
-  second, the engine's caches emptied before each run (programs compiled every time);
+  second, the engine's caches emptied before each run (programs compiled every time), each
+  warrant a ``Terms`` of its own; ``register_shared_holdings``: the same warrants as a workbook's
+  register passes them, a ``Holding`` per row beside its class's ``Terms`` (the same answers);
   floors: a bare ``Decimal`` multiply-compare per warrant-event (inexact), and
   exact price operations on ``int`` numerator/denominator pairs and on ``Fraction``;
 * ``reference_fold``: the same warrants one by one through the reference fold (sampled;
@@ -40,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from engine import adjust, clear_caches, parse_events, register  # noqa: E402
+from engine import Holding, adjust, clear_caches, parse_events, register  # noqa: E402
 from engine.ledger import reference_adjust  # noqa: E402
 
 from workloads import AS_OF, distinct_register, ledger_rows, price_paths, shared_register, terms_of  # noqa: E402
@@ -145,11 +147,23 @@ def trail(ledger, terms, runs: int, cold_ledgers: list) -> dict:
             "floor_decimal_ops_per_event_ms": round(floor * 1000, 4)}
 
 
-def register_figure(rows: list[tuple], ledger, runs: int, floors: dict) -> dict:
-    """The register in warrant-events/s, its programs compiled in every run."""
-    book = terms_of(rows)
+def holdings_of(rows: list[tuple]) -> list[tuple]:
+    """The same warrants as a workbook's register passes them (addin.excel.convert.parse_register): one
+    Terms per class (method, share rule), and each row a Holding (name, Warrant Shares, Exercise Price)."""
+    classes: dict[tuple, object] = {}
+    book = []
+    for w, s, c, m, sa in rows:
+        t = classes.get((m, sa)) or classes.setdefault((m, sa), terms_of([(w, s, c, m, sa)])[0])
+        book.append((t, Holding(w, s, Fraction(c, 100))))
+    return book
+
+
+def register_figure(rows: list[tuple], ledger, runs: int, floors: dict, rows_as: str = "terms") -> dict:
+    """The register in warrant-events/s, its programs compiled in every run; ``rows_as``: each warrant a
+    Terms of its own (``terms``, the issue's figure) or a Holding beside its class's Terms (``holdings``)."""
+    book = terms_of(rows) if rows_as == "terms" else holdings_of(rows)
     we = len(book) * len(ledger)
-    figure = {"warrants": len(book), "warrant_events": we, "distinct_price_paths": price_paths(rows)}
+    figure = {"rows_as": rows_as, "warrants": len(book), "warrant_events": we, "distinct_price_paths": price_paths(rows)}
     seconds = median_time(runs, lambda: register(book, ledger, AS_OF), fresh=True)   # programs compiled each run
     figure.update({"seconds": round(seconds, 3), "warrant_events_per_second": per_second(we, seconds)})
     return {**figure, **floors}
@@ -173,7 +187,9 @@ def main() -> None:
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(), "runs": ns.runs,
         "trail": trail(ledger, one, ns.runs, cold_ledgers),
         "register_shared": {**register_figure(shared, ledger, ns.runs, floors), "goal_per_second": 15_000_000},
+        "register_shared_holdings": register_figure(shared, ledger, ns.runs, floors, rows_as="holdings"),
     }
+    assert register(terms_of(shared), ledger, AS_OF) == register(holdings_of(shared), ledger, AS_OF), "row shapes differ"
     if not ns.skip_distinct:
         report["register_distinct"] = {**register_figure(distinct_register(ns.warrants), ledger, ns.runs, floors),
                                        "goal_per_second": 2_000_000}
