@@ -79,7 +79,7 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
     slots: dict[tuple, list] = {}
     holdings: list = []
     answered: list[list] = []
-    late = None                                          # the first row issued after ``day`` (refused there)
+    late = None                                          # the terms of the first row issued after ``day``
     for row in terms:
         if isinstance(row, Terms):
             t = h = row
@@ -90,9 +90,10 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
             issued = t.issue_date
         cut = cuts.get(issued)
         if cut is None:
+            if day < issued:                             # refused, once the rows before it answer (or refuse)
+                late = t if issued == t.issue_date else replace(t, issue_date=issued)
+                break
             cut = cuts[issued] = cap.events_before_issue(dates, issued)
-            if late is None and day < issued:
-                late, late_terms = len(answered), t if issued == t.issue_date else replace(t, issue_date=issued)
         p = h.exercise_price
         key = (t.adjustment_key, cut, p.numerator, p.denominator)
         slot = slots.get(key)
@@ -105,8 +106,6 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
             slot = slots[key] = group.prices[key[2:]] = [None, None, group]
         holdings.append(h)
         answered.append(slot)
-    if late is not None:                                 # the rows before it answer (or refuse) first
-        del holdings[late:], answered[late:]
     if linear:
         _answer(groups)
     out: list[tuple[Fraction, int | Fraction]] = []
@@ -121,7 +120,7 @@ def register(terms: Sequence[Terms | tuple[Terms, Holding]], events: Sequence[Ev
         else:
             put((price, share_count(factor * h.warrant_shares)))
     if late is not None:
-        cap.check_as_of(late_terms, day)
+        cap.check_as_of(late, day)
     return out
 
 
