@@ -222,7 +222,7 @@ class _Group:
                 except WarrantError as refusal:
                     answer = (None, str(refusal))
             price, factor = answer
-            slot[0], slot[1] = price, None if price is not None and factor == 1 else factor
+            slot[0], slot[1] = price, (None if price is not None and factor == 1 else factor)   # None: the own count
 
     def run(self, price: Fraction, shares: int | Fraction) -> tuple[Fraction, int | Fraction]:
         """Run the program for one warrant; returns (price after §4(h), shares)."""
