@@ -641,9 +641,9 @@ def _recompute(op: tuple, branches: list, ctx: _Context, out: list) -> None:
     ``rules.recomputed`` and ``rules.settle`` run on each."""
     _, snapshot, rest = op
     marks = [o[1] for o in rest if o[0] == _MARK]            # the snapshots the alternative records
-    starts: dict[int, list] = {}
+    starts: dict[tuple, list] = {}
     for b in branches:
-        starts.setdefault(id(b.snaps[snapshot]), []).append(b)
+        starts.setdefault(b.snaps[snapshot], []).append(b)     # equal starts: one history
     terms = ctx.terms
     for mains in starts.values():
         first = mains[0]
