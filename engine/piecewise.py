@@ -396,6 +396,34 @@ class _Branch:
         return b
 
 
+def _live(program: tuple) -> list[set]:
+    """For each op of the program, the snapshots its later recomputations read."""
+    live, after = [], set()
+    for op in reversed(program):
+        live.append(after)
+        if op[0] == _RECOMPUTE:
+            after = after | {op[1]}
+    return live[::-1]
+
+
+def _merged(branches: list, live: set) -> list:
+    """The branches, those that reached the same state with the same snapshots still to be read made one:
+    the rest of the run reads nothing else of a branch (the top-level run only: an alternative history's
+    run hands all its snapshots on)."""
+    by: dict = {}
+    out = []
+    for b in branches:
+        same = by.setdefault(b.state(), [])
+        for into in same:
+            if all(into.snaps.get(k) == b.snaps.get(k) for k in live):
+                into.xs = _ascending(into.xs + b.xs)
+                break
+        else:
+            same.append(b)
+            out.append(b)
+    return out
+
+
 def _split(b: _Branch, sign: tuple, rel: str) -> tuple[_Branch | None, _Branch | None]:
     """(the warrants where the sign form is > 0 (or == 0), the others), each None when empty.
 
@@ -568,6 +596,7 @@ def _alone(program: tuple, i: int, b: _Branch, ctx: _Context) -> None:
 
 def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> list:
     alone = top and ctx.finish is not None
+    live = _live(program) if top else None
     for i, op in enumerate(program):
         code = op[0]
         out: list = []
@@ -605,6 +634,8 @@ def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> l
                 ctx.failed.append((b.xs, refusal))
             else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
                 raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
+        if live and len(out) > 1:
+            out = _merged(out, live[i])
         if alone and len(out) > 1:
             for b in out:
                 if len(b.xs) <= ALONE:
