@@ -490,8 +490,10 @@ def _most_branches(warrants: int) -> int:
 
 
 # A branch of at most this many warrants, between two ops of the program, is finished price by
-# price (run()'s ``finish``): a branch step costs two to three price steps.
-ALONE = 1
+# price (run()'s ``finish``): a branch step costs two to three price steps. Measured on issue 17's
+# spread register book (bench/bench_register_book.py, 10,000 rows, alternated in one process): 3
+# took 3-4% less CPU than 1, 2 and 4 no less than 3; the before book and the distinct register alike.
+ALONE = 3
 
 
 class _TooManyBranches(Exception):
@@ -583,11 +585,12 @@ def _state_at(state: tuple, x: tuple) -> tuple:
             cs.numerator, cs.denominator, l.numerator, l.denominator) + e
 
 
-def _alone(program: tuple, i: int, b: _Branch, ctx: _Context) -> None:
-    """The warrants of a small branch, after the program's op ``i``, finished price by price."""
+def _alone(program: tuple, i: int, b: _Branch, ctx: _Context, live: set) -> None:
+    """The warrants of a small branch, after the program's op ``i``, finished price by price (``live``: the
+    snapshots the rest reads)."""
     rest, state = program[i + 1:], b.state()
     for x in b.xs:
-        snaps = {k: _state_at(v, x) for k, v in b.snaps.items()}
+        snaps = {k: _state_at(v, x) for k, v in b.snaps.items() if k in live}
         try:
             ctx.done[x] = ctx.finish(rest, _state_at(state, x), snaps)
         except WarrantError as refusal:
@@ -639,7 +642,7 @@ def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> l
         if alone and len(out) > 1:
             for b in out:
                 if len(b.xs) <= ALONE:
-                    _alone(program, i, b, ctx)
+                    _alone(program, i, b, ctx, live[i])
             out = [b for b in out if len(b.xs) > ALONE]
         if len(out) > ctx.most:
             raise _TooManyBranches
