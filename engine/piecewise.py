@@ -505,7 +505,7 @@ class _Context:
     __slots__ = ("terms", "failed", "most", "count", "finish", "done")
 
     def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
-        self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
+        self.finish = finish                         # the price-by-price run of the rest, for a small branch's warrants
         self.done: dict = {}                         # its answers: x -> (price, shares)
         self.terms = terms
         self.failed: list[tuple[list, str]] = []     # (prices, the refusal's text): no exception object kept
@@ -526,8 +526,8 @@ def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish:
 
     ``finish(rest, state, snapshots)``: the price-by-price run (:func:`engine.register._run` and
     its answer) of the ops ``rest`` from a warrant's state as engine.rules keeps it; a branch left
-    with one warrant between two ops of the program is handed to it (one price costs less run
-    alone than as a branch of forms). Not inside a recomputation's run, whose branches are cut
+    with at most :data:`ALONE` warrants between two ops of the program is handed to it, price by
+    price (a few prices cost less run alone than as a branch of forms). Not inside a recomputation's run, whose branches are cut
     along the main ones afterwards.
 
     ``shared``: the prices whose shares are wanted (None: every price); the others' are None (the
