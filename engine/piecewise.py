@@ -670,9 +670,9 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
 
 
 def _recompute(op: tuple, branches: list, ctx: _Context, out: list) -> None:
-    """§4(e)(ii): the alternative history run from its snapshot, once for all the branches that
-    share that snapshot (they forked after it), its branches then cut along the main branches, and
-    ``rules.recomputed`` and ``rules.settle`` run on each."""
+    """§4(e)(ii): the alternative history run from its snapshot, once for all the branches whose
+    snapshots are equal (they forked after it, or reached the same state), its branches then cut
+    along the main branches, and ``rules.recomputed`` and ``rules.settle`` run on each."""
     _, snapshot, rest = op
     marks = [o[1] for o in rest if o[0] == _MARK]            # the snapshots the alternative records
     starts: dict[tuple, list] = {}
