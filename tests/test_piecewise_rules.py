@@ -189,11 +189,11 @@ def _states(draw):
 @given(_terms, st.lists(_grid, min_size=4, max_size=10, unique_by=lambda x: F(*x)), _states(), _states(),
        _op(), st.lists(_op(), min_size=1, max_size=2), _op(), st.randoms(use_true_random=False))
 def test_equal_states_run_once_as_the_interpreter_runs_each(terms, xs, mains, snaps, before, rest, after, rnd):
-    """A top-level run whose branches share states by value, not by object: after each op the branches
-    with the same state and snapshots still to be read run as one (piecewise._merged), and a
-    recomputation's alternative history runs once for the branches whose snapshots are equal
-    (piecewise._recompute). Each warrant's state is still what the interpreter makes of its own
-    numbers (its own start and snapshot), refusals included."""
+    """A top-level run whose branches share states by value, not by object, some alike in price only:
+    after each op the branches with the same state and snapshots still to be read run as one
+    (piecewise._merged), and a recomputation's alternative history runs once for the branches
+    sharing a snapshot (piecewise._recompute). Each warrant's state is still what the interpreter
+    makes of its own numbers (its own start and snapshot), refusals included."""
     xs = sorted(xs, key=lambda x: F(*x))
     n = min(len(mains), len(snaps), len(xs))
     cuts = sorted(rnd.sample(range(1, len(xs)), n - 1))
