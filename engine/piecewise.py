@@ -396,6 +396,34 @@ class _Branch:
         return b
 
 
+def _live(program: tuple) -> list[set]:
+    """For each op of the program, the snapshots its later recomputations read."""
+    live, after = [], set()
+    for op in reversed(program):
+        live.append(after)
+        if op[0] == _RECOMPUTE:
+            after = after | {op[1]}
+    return live[::-1]
+
+
+def _merged(branches: list, live: set) -> list:
+    """The branches, those that reached the same state with the same snapshots still to be read made one:
+    the rest of the run reads nothing else of a branch (the top-level run only: an alternative history's
+    run hands all its snapshots on)."""
+    by: dict = {}
+    out = []
+    for b in branches:
+        same = by.setdefault(b.state(), [])
+        for into in same:
+            if all(into.snaps.get(k) == b.snaps.get(k) for k in live):
+                into.xs = _ascending(into.xs + b.xs)
+                break
+        else:
+            same.append(b)
+            out.append(b)
+    return out
+
+
 def _split(b: _Branch, sign: tuple, rel: str) -> tuple[_Branch | None, _Branch | None]:
     """(the warrants where the sign form is > 0 (or == 0), the others), each None when empty.
 
@@ -462,8 +490,10 @@ def _most_branches(warrants: int) -> int:
 
 
 # A branch of at most this many warrants, between two ops of the program, is finished price by
-# price (run()'s ``finish``): a branch step costs two to three price steps.
-ALONE = 1
+# price (run()'s ``finish``): a branch step costs two to three price steps. Measured on issue 17's
+# spread register book (bench/bench_register_book.py, 10,000 rows, alternated in one process): 3
+# took 3-4% less CPU than 1, 2 and 4 no less than 3; the before book and the distinct register alike.
+ALONE = 3
 
 
 class _TooManyBranches(Exception):
@@ -475,7 +505,7 @@ class _Context:
     __slots__ = ("terms", "failed", "most", "count", "finish", "done")
 
     def __init__(self, terms: Terms, warrants: int, finish: Callable | None = None) -> None:
-        self.finish = finish                         # the price-by-price run of the rest, for a branch of one warrant
+        self.finish = finish                         # the price-by-price run of the rest, for a small branch's warrants
         self.done: dict = {}                         # its answers: x -> (price, shares)
         self.terms = terms
         self.failed: list[tuple[list, str]] = []     # (prices, the refusal's text): no exception object kept
@@ -496,8 +526,8 @@ def run(program: tuple, terms: Terms, prices: Iterable[tuple[int, int]], finish:
 
     ``finish(rest, state, snapshots)``: the price-by-price run (:func:`engine.register._run` and
     its answer) of the ops ``rest`` from a warrant's state as engine.rules keeps it; a branch left
-    with one warrant between two ops of the program is handed to it (one price costs less run
-    alone than as a branch of forms). Not inside a recomputation's run, whose branches are cut
+    with at most :data:`ALONE` warrants between two ops of the program is handed to it, price by
+    price (a few prices cost less run alone than as a branch of forms). Not inside a recomputation's run, whose branches are cut
     along the main ones afterwards.
 
     ``shared``: the prices whose shares are wanted (None: every price); the others' are None (the
@@ -555,11 +585,12 @@ def _state_at(state: tuple, x: tuple) -> tuple:
             cs.numerator, cs.denominator, l.numerator, l.denominator) + e
 
 
-def _alone(program: tuple, i: int, b: _Branch, ctx: _Context) -> None:
-    """The warrants of a small branch, after the program's op ``i``, finished price by price."""
+def _alone(program: tuple, i: int, b: _Branch, ctx: _Context, live: set) -> None:
+    """The warrants of a small branch, after the program's op ``i``, finished price by price (``live``: the
+    snapshots the rest reads)."""
     rest, state = program[i + 1:], b.state()
     for x in b.xs:
-        snaps = {k: _state_at(v, x) for k, v in b.snaps.items()}
+        snaps = {k: _state_at(v, x) for k, v in b.snaps.items() if k in live}
         try:
             ctx.done[x] = ctx.finish(rest, _state_at(state, x), snaps)
         except WarrantError as refusal:
@@ -568,6 +599,7 @@ def _alone(program: tuple, i: int, b: _Branch, ctx: _Context) -> None:
 
 def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> list:
     alone = top and ctx.finish is not None
+    live = _live(program) if top else None
     for i, op in enumerate(program):
         code = op[0]
         out: list = []
@@ -605,10 +637,12 @@ def _walk(program: tuple, branches: list, ctx: _Context, top: bool = False) -> l
                 ctx.failed.append((b.xs, refusal))
             else:   # _EXERCISE: share counts are then not linear in the starting count; the caller runs them one by one
                 raise AssertionError("piecewise.run is for ledgers without EXERCISE")  # pragma: no cover
+        if live and len(out) > 1:
+            out = _merged(out, live[i])
         if alone and len(out) > 1:
             for b in out:
                 if len(b.xs) <= ALONE:
-                    _alone(program, i, b, ctx)
+                    _alone(program, i, b, ctx, live[i])
             out = [b for b in out if len(b.xs) > ALONE]
         if len(out) > ctx.most:
             raise _TooManyBranches
@@ -637,8 +671,8 @@ def _issue(op: tuple, b: _Branch, ctx: _Context, out: list) -> None:
 
 def _recompute(op: tuple, branches: list, ctx: _Context, out: list) -> None:
     """§4(e)(ii): the alternative history run from its snapshot, once for all the branches that
-    share that snapshot (they forked after it), its branches then cut along the main branches, and
-    ``rules.recomputed`` and ``rules.settle`` run on each."""
+    share that snapshot (they forked after it, or were merged: :func:`_merged`), its branches then
+    cut along the main branches, and ``rules.recomputed`` and ``rules.settle`` run on each."""
     _, snapshot, rest = op
     marks = [o[1] for o in rest if o[0] == _MARK]            # the snapshots the alternative records
     starts: dict[int, list] = {}

@@ -231,7 +231,7 @@ class _Group:
 
     def finish(self, ops: tuple, state: rules.State, snaps: dict) -> tuple[Fraction, int | Fraction]:
         """The ops ``ops`` run from ``state`` (``snaps``: the snapshots recorded so far): (price after
-        §4(h), shares). Also the per-branch run's end for a branch of one warrant."""
+        §4(h), shares). Also the per-branch run's end for each warrant of a small branch."""
         after = _run(ops, self.terms, state, snaps)
         return coprime(*rules.shown(after)), shares_of(after[2], after[3])   # §4(h): the lowest price made
 

@@ -168,3 +168,50 @@ def test_one_op_on_a_branch_is_the_interpreter_on_each_warrant(terms, xs, p, s, 
         except WarrantError as refusal:
             want = str(refusal)
         assert got[x] == want, x
+
+
+# ----------------------------------------------------------------------------- equal states, one run
+
+@st.composite
+def _states(draw):
+    """Two to four branch states from a pool of two, the second often the first with other shares
+    (the same prices): equal states as distinct objects, and states alike in price only."""
+    p, s, cp, low = draw(_prices), draw(_shares()), draw(_prices), draw(_prices)
+    e = draw(st.sampled_from([(1, 1), (2, 1)]))
+    first = (p, s, cp, s, low, e)
+    other = draw(st.just((p, draw(_shares()), cp, draw(_shares()), low, e)) |
+                 st.tuples(_prices, _shares(), _prices, _shares(), _prices, st.just(e)))
+    pool = [first, other]
+    return [tuple(list(pool[draw(st.integers(0, 1))])) for _ in range(draw(st.integers(2, 4)))]
+
+
+@settings(max_examples=300)
+@given(_terms, st.lists(_grid, min_size=4, max_size=10, unique_by=lambda x: F(*x)), _states(), _states(),
+       _op(), st.lists(_op(), min_size=1, max_size=2), _op(), st.randoms(use_true_random=False))
+def test_equal_states_run_once_as_the_interpreter_runs_each(terms, xs, mains, snaps, before, rest, after, rnd):
+    """A top-level run whose branches share states by value, not by object, some alike in price only:
+    after each op the branches with the same state and snapshots still to be read run as one
+    (piecewise._merged), and a recomputation's alternative history runs once for the branches
+    sharing a snapshot (piecewise._recompute). Each warrant's state is still what the interpreter
+    makes of its own numbers (its own start and snapshot), refusals included."""
+    xs = sorted(xs, key=lambda x: F(*x))
+    n = min(len(mains), len(snaps), len(xs))
+    cuts = sorted(rnd.sample(range(1, len(xs)), n - 1))
+    parts = [xs[i:j] for i, j in zip([0] + cuts, cuts + [len(xs)])]
+    program = (before, (ops.RECOMPUTE, 1, tuple(rest)), after)
+    ctx = piecewise._Context(terms, len(xs))
+    ctx.most = len(xs)                                            # a branch a warrant at most: never given up
+    branches = [piecewise._Branch(list(part), mains[k], {1: snaps[k]}) for k, part in enumerate(parts)]
+    with mock.patch.object(piecewise, "_scattered", lambda groups, n: False):
+        leaves = piecewise._walk(program, branches, ctx, top=True)
+    got = {x: _numbers(piecewise._state_at(b.state(), x)) for b in leaves for x in b.xs}
+    got.update({x: text for failed, text in ctx.failed for x in failed})
+    assert sorted(got, key=lambda x: F(*x)) == xs                 # every warrant answered once
+    for k, part in enumerate(parts):
+        for x in part:
+            try:
+                want = _numbers(interpreted(program, terms, piecewise._state_at(mains[k], x),
+                                            {1: piecewise._state_at(snaps[k], x)}))
+            except WarrantError as refusal:
+                want = str(refusal)
+            assert got[x] == want, x
