@@ -426,8 +426,13 @@ def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[St
     else:
         step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
                                   f"events \"after the date hereof\"); ignored.")
-    after = replace(state, capital=cap.before_issue(state.capital, e))
-    return after, step.row(NO_EFFECT, after)
+    return _recorded(state, step, NO_EFFECT, cap.before_issue(state.capital, e))
+
+
+def _recorded(state: State, step: _Step, status: str, capital: Capital) -> tuple[State, TrailRow | None]:
+    """A step that moves no price: the state with the capital after, and its row."""
+    after = replace(state, capital=capital)
+    return after, step.row(status, after)
 
 
 def _stated_outstanding(event: Event, state: State, step: _Step) -> State:
@@ -533,10 +538,16 @@ def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s
 
 # --------------------------------------------------------------------------- §4(d), §4(e), §4(a)
 
-def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, shares: Fraction,
-                consideration: Fraction, a_outstanding: Fraction | None, a_diluted: Fraction | None) -> tuple[Fraction, Fraction]:
-    """§4(d) (or the weighted-average method) for ``shares`` counted at ``consideration`` in aggregate,
-    by engine.rules, said on the trail: (new calculated price, new calculated shares)."""
+def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, record: Callable,
+                total: Fraction) -> tuple[State, TrailRow | None]:
+    """§4(a), then §4(d) (or the weighted-average method) for an issue or grant of ``e.shares`` at ``total``
+    in aggregate, by engine.rules, said on the trail; ``record``: engine.capital's bookkeeping of it."""
+    c = state.capital
+    counted, management = cap.additional_shares(terms, e, c, step.say if step.explain else None)
+    after_capital = record(c, e, management)
+    if counted == 0:
+        return _recorded(state, step, EXCLUDED, after_capital)
+    shares, consideration = counted, total * counted / e.shares
     cp1 = state.calc_price
     per_share = consideration / shares
     cp, q = rules.pair(cp1), rules.pair(per_share)
@@ -546,7 +557,7 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         else:
             step.explain and step.say(f"Consideration per share {money(consideration)} / {count(shares)} = {money(per_share)} is not less than "
                                       f"the price otherwise applicable {money(cp1)}: no adjustment (§4(d)).")
-        return cp1, state.calc_shares
+        return _settle(terms, state, step, cp1, state.calc_shares, capital=after_capital, rounding=True)
     needed = rules.needs_count(terms)
     if needed is None:
         new = Fraction(*rules.issue_price(cp, q, None))
@@ -554,7 +565,7 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         step.explain and step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
     else:
         broad = needed == "fully_diluted"
-        a = cap.need(a_diluted if broad else a_outstanding, needed, "a weighted-average adjustment", e)
+        a = cap.need(c.fully_diluted if broad else c.outstanding, needed, "a weighted-average adjustment", e)
         new = Fraction(*rules.issue_price(cp, q, rules.weighted(a, consideration, shares)))
         step.explain and step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
                  f"{money(cp1)} × ({count(a)} + {count(consideration / cp1)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
@@ -567,25 +578,23 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
     new_shares = Fraction(xn, xd)
     if terms.share_adjustment == KEEP_AGGREGATE and new != cp1:
         step.explain and step.say(f"Shares × {money(cp1)} / {money(new)} to keep the aggregate price (KEEP_AGGREGATE).")
-    return new, new_shares
+    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
 
 
 def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, state: State, step: _Step,
            histories: Histories | None) -> tuple[State, TrailRow | None]:
     c = state.capital
     if e.ref in c.rights:
-        after = replace(state, capital=cap.rights_exercised(c, e)[0])
         step.clause = "§4(c)"
         step.explain and step.say(f"§4(c) issue of {count(e.shares)} shares on exercise of the rights {e.ref}, already deemed a "
                                   f"stock dividend: no further adjustment; the shares join the Common outstanding.")
-        return after, step.row(NO_EFFECT, after)
+        return _recorded(state, step, NO_EFFECT, cap.rights_exercised(c, e)[0])
     if e.ref and cap.sheltered(terms, c, e):
         # The shares were already counted as issuable in the fully diluted figure.
-        after = replace(state, capital=cap.grant_exercised(c, e))
         step.clause = "§4(e)(i)"
         step.explain and step.say(f"§4(e)(i) issue of {count(e.shares)} shares on exercise or conversion of {e.ref}, already deemed "
                                   f"issued: no further adjustment.")
-        return after, step.row(NO_EFFECT, after)
+        return _recorded(state, step, NO_EFFECT, cap.grant_exercised(c, e))
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
     if e.ref:
@@ -593,34 +602,18 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, state: State
                                   f"only grants deemed issued under §4(e), after the date hereof, so these are Additional "
                                   f"Shares issued now, at the consideration received (§4(f)); the Common outstanding grows, "
                                   f"the fully diluted count (which held the grant) does not.")
-    counted, management = cap.additional_shares(terms, e, c,
-                                             step.say if step.explain else None)
-    after_capital = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
-    if counted == 0:
-        after = replace(state, capital=after_capital)
-        return after, step.row(EXCLUDED, after)
-    consideration = e.consideration * counted / e.shares
-    new, new_shares = _price_move(terms, e, state, step, counted, consideration, c.outstanding, c.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
+    return _price_move(terms, e, state, step, cap.pre_issue_exercised if e.ref else cap.issued, e.consideration)
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, state: State, step: _Step,
            histories: Histories | None) -> tuple[State, TrailRow | None]:
-    c = state.capital
-    cap.check_new_ref(c, e)
+    cap.check_new_ref(state.capital, e)
     step.clause = "§4(e)"
     total = e.consideration + e.additional
     kind = "Convertible Securities" if e.convertible else "Options"
     step.explain and step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
              f"({money(e.consideration)} + {money(e.additional)}) / {count(e.shares)} = {money(total / e.shares)} per share (§4(f)(ii)).")
-    counted, management = cap.additional_shares(terms, e, c,
-                                             step.say if step.explain else None)
-    after_capital = cap.granted(c, e, management)
-    if counted == 0:
-        after = replace(state, capital=after_capital)
-        return after, step.row(EXCLUDED, after)
-    new, new_shares = _price_move(terms, e, state, step, counted, total * counted / e.shares, c.outstanding, c.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
+    return _price_move(terms, e, state, step, cap.granted, total)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
@@ -633,8 +626,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         step.explain and step.say(f"The rights {e.ref} lapsed with {count(rights.shares - rights.issued)} shares unissued: "
                                   f"unexercised rights were never Common outstanding, so no count changes, and the price is "
                                   f"not adjusted upward (§4(g)(iv)).")
-        after = replace(state, capital=after_capital)
-        return after, step.row(NO_EFFECT, after)
+        return _recorded(state, step, NO_EFFECT, after_capital)
     current = cap.recompute_target(c, e)
     grant = current.grant
     step.clause = "§4(e)(ii)"
@@ -679,8 +671,7 @@ def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, state:
     after_capital, before = cap.treasury(state.capital, e)
     step.explain and step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
              f"{count(shares_of(*before))} → {count(after_capital.outstanding)}; no price adjustment.")
-    after = replace(state, capital=after_capital)
-    return after, step.row(NO_EFFECT, after)
+    return _recorded(state, step, NO_EFFECT, after_capital)
 
 
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, state: State, step: _Step,

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import partial
-from typing import Sequence
+from typing import Callable, Sequence
 
 from . import capital as cap
 from . import rules
@@ -145,29 +145,26 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
         return _with_capital(s, cap.rights_exercised(c, e)[0]), NO_EFFECT, "§4(c)", None
     if e.ref and cap.sheltered(terms, c, e):
         return _with_capital(s, cap.grant_exercised(c, e)), NO_EFFECT, "§4(e)(i)", None
-    counted, management = cap.additional_shares(terms, e, c)
-    after = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
-    if not counted:
-        return _with_capital(s, after), EXCLUDED, "§4(d)", None
-    return _moved(terms, e, s, c, after, e.consideration, None, counted, "§4(d)")
+    return _moved(terms, e, s, c, cap.pre_issue_exercised if e.ref else cap.issued, None, "§4(d)")
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
            histories: Histories | None) -> tuple[FastState, str, str, None]:
     cap.check_new_ref(c, e)
-    counted, management = cap.additional_shares(terms, e, c)
-    after = cap.granted(c, e, management)
-    if not counted:
-        return _with_capital(s, after), EXCLUDED, "§4(e)", None
     # §4(f)(ii): consideration + additional consideration
-    return _moved(terms, e, s, c, after, e.consideration, e.additional, counted, "§4(e)")
+    return _moved(terms, e, s, c, cap.granted, e.additional, "§4(e)")
 
 
-def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, total: Fraction,
-           more: Fraction | None, counted: Fraction, clause: str) -> tuple[FastState, str, str, None]:
-    """§4(d) or the weighted average for an issue or grant of ``e.shares`` for ``total`` (+ ``more``) in
-    aggregate, of which ``counted`` shares are Additional Shares (each at the issue's price per share)."""
-    tn, td = total.numerator, total.denominator
+def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, record: Callable[[Capital, Event, tuple], Capital],
+           more: Fraction | None, clause: str) -> tuple[FastState, str, str, None]:
+    """§4(a) then §4(d) or the weighted average for an issue or grant of ``e.shares`` for its consideration
+    (+ ``more``) in aggregate: the shares counted as Additional Shares (each at the issue's price per
+    share), the capital after (``record``: engine.capital's bookkeeping of the event), the price move."""
+    counted, management = cap.additional_shares(terms, e, c)
+    after = record(c, e, management)
+    if not counted:
+        return _with_capital(s, after), EXCLUDED, clause, None
+    tn, td = e.consideration.numerator, e.consideration.denominator
     if more:                                   # the sum as a pair: a Fraction only where a method needs it
         tn, td = tn * more.denominator + more.numerator * td, td * more.denominator
     q = (tn * e.shares.denominator, td * e.shares.numerator)     # the price a share (reduced only if it moves)
