@@ -202,7 +202,7 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
     if unknown:
         raise errors.unknown_column(unknown[0], list(COLUMN_LABELS.values()), table, row)
     r = _Row(raw, row, table)
-    day = r.date("date", required=True)
+    day = r.date("date")
     kind = r.text("event").upper().replace(" ", "_").replace("-", "_")
     if kind not in EVENT_KINDS:
         raise errors.unknown_event_kind(r.raw("event"), EVENT_KINDS, table, row)
@@ -276,7 +276,7 @@ class _Row:
             raise errors.not_text(COLUMN_LABELS[key], v, self.table, self.row)
         return v.strip()
 
-    def date(self, key: str, *, required: bool = False) -> date:
+    def date(self, key: str) -> date:
         v = self._raw.get(key)
         if isinstance(v, datetime):
             return v.date()

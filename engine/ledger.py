@@ -278,17 +278,14 @@ class Histories:
     the fast path's in :mod:`engine.trail`.
     """
 
-    __slots__ = ("terms", "known", "start", "step", "alternatives", "rejoined")
+    __slots__ = ("terms", "known", "start", "step", "alternative", "rejoined")
 
     def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable,
                  rejoined: Callable[[object, object], bool] | None = None) -> None:
         self.terms, self.start, self.step, self.rejoined = terms, start, step, rejoined
         self.known: list[tuple[Sequence[Event], list]] = [(ledger, states)]
-        self.alternatives = AlternativeHistories(ledger)
-
-    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
-        """The ledger's :func:`~engine.events.alternative_history` before its event ``i``."""
-        return self.alternatives.of(i, ref, replacement)
+        # alternative(i, ref, replacement): the ledger's engine.events.alternative_history before its event i
+        self.alternative = AlternativeHistories(ledger).of
 
     def fold(self, events: Sequence[Event]):
         """The state after ``events``. ``rejoined(state, other)`` (the fast path's): whether a state
@@ -677,17 +674,21 @@ def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, state:
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, state: State, step: _Step,
             histories: Histories | None) -> tuple[State, TrailRow | None]:
     step.clause = "§4(b)"
-    ratio = e.new / e.old
-    cash = state.cash_per_share / ratio
-    if e.cash:
-        cash += e.cash / ratio
     step.explain and step.say(f"§4(b) merger: {count(e.new)} units of {e.successor} for every {count(e.old)} shares of {state.security}"
              + (f" plus {money(e.cash)} cash per share" if e.cash else "")
              + f"; shares × {count(e.new)}/{count(e.old)}, price per unit × {count(e.old)}/{count(e.new)} (aggregate price unchanged).")
     after = replace(_from_pairs(state, rules.merged(_pairs(state), *rules.ratio(e.new, e.old)),
-                                cap.merged(state.capital, ratio)), security=e.successor, cash_per_share=cash)
+                                cap.merged(state.capital, e.new / e.old)), security=e.successor,
+                    cash_per_share=merger_cash(state.cash_per_share, e))
     step.explain and step.say("Later events are the successor's: state its Outstanding on their rows.")
     return after, step.row(APPLIED, after)
+
+
+def merger_cash(cash: Fraction, e: Merger) -> Fraction:
+    """§4(b): the cash per Warrant Share after a MERGER (the cash so far, and the MERGER's per Common share,
+    per successor unit)."""
+    ratio = e.new / e.old
+    return (cash + e.cash) / ratio if e.cash else cash / ratio
 
 
 def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, state: State, step: _Step,

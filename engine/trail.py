@@ -37,7 +37,7 @@ from . import capital as cap
 from . import rules
 from .capital import Capital
 from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, STEPS, dispatch
-from .ledger import Histories, State, TrailRow, explain_step
+from .ledger import Histories, State, TrailRow, explain_step, merger_cash
 from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
 from .terms import Terms
@@ -201,11 +201,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, s: FastState, c: Capital,
             histories: Histories | None) -> tuple[FastState, str, str, None]:
     """§4(b) merger: shares × new/old, every price × old/new; the successor's counts start unknown."""
-    ratio = e.new / e.old
-    cash = s[14] / ratio
-    if e.cash:
-        cash += e.cash / ratio
-    after = rules.merged(s, *rules.ratio(e.new, e.old)) + (cap.merged(c, ratio), e.successor, cash)
+    after = rules.merged(s, *rules.ratio(e.new, e.old)) + (cap.merged(c, e.new / e.old), e.successor, merger_cash(s[14], e))
     return after, APPLIED, "§4(b)", None
 
 
