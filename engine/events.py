@@ -264,10 +264,6 @@ class _Row:
     def raw(self, key: str) -> object:
         return self._raw.get(key)
 
-    def _blank(self, key: str) -> bool:
-        v = self._raw.get(key)
-        return v is None or (isinstance(v, str) and not v.strip())
-
     def text(self, key: str) -> str:
         v = self._raw.get(key)
         if v is None:
@@ -290,11 +286,12 @@ class _Row:
         raise errors.not_a_date(COLUMN_LABELS[key], v, self.table, self.row)
 
     def _number(self, key: str, required: bool) -> Fraction | None:
-        if self._blank(key):
+        v = self._raw.get(key)
+        if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                raise errors.required_for_event(COLUMN_LABELS[key], self._raw.get(key), self.table, self.row)
+                raise errors.required_for_event(COLUMN_LABELS[key], v, self.table, self.row)
             return None
-        return exact(self._raw.get(key), COLUMN_LABELS[key], table=self.table, row=self.row)
+        return exact(v, COLUMN_LABELS[key], table=self.table, row=self.row)
 
     def count(self, key: str, *, required: bool = False, positive: bool = False, whole: bool = False,
               kind: str = "") -> int | Fraction | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
 from operator import is_not
+from types import SimpleNamespace
 from typing import Callable, Sequence
 
 from . import capital as cap
@@ -343,23 +344,9 @@ def explain_step(terms: Terms, ledger: Sequence[Event], i: int, before: State, r
     The fast path (engine.trail) renders its rows' sentences here when they are read, so each
     sentence is written once. ``redone``: an AMEND/EXPIRE's recomputed state, already folded.
     """
-    row = _apply(terms, ledger, i, before, True, _Known(redone))[1]
+    known = SimpleNamespace(alternative=lambda i, ref, replacement: (), fold=lambda events: redone)  # its histories
+    row = _apply(terms, ledger, i, before, True, known)[1]
     return row.explanation, row.flag
-
-
-class _Known:
-    """The histories of :func:`explain_step`: the one recomputation needed is already known."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: State | None) -> None:
-        self.state = state
-
-    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
-        return ()
-
-    def fold(self, events: Sequence[Event]) -> State:
-        return self.state
 
 
 # --------------------------------------------------------------------------- the step
