@@ -362,14 +362,14 @@ class _Step:
         self.parts: list[str] = []
         self.flag: str | None = None
 
+    # say and warn are called only where the step explains (``step.explain and step.say(...)``: no
+    # sentence is built otherwise).
     def say(self, text: str) -> None:
-        if self.explain:
-            self.parts.append(text)
+        self.parts.append(text)
 
     def warn(self, text: str) -> None:
         """A flag on the row (a warning, never a refusal); several are joined."""
-        if self.explain:
-            self.flag = text if self.flag is None else f"{self.flag}; {text}"
+        self.flag = text if self.flag is None else f"{self.flag}; {text}"
 
     def row(self, status: str, after: State) -> TrailRow | None:
         if not self.explain:

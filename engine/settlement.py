@@ -123,9 +123,8 @@ class Market:
 
     def __post_init__(self) -> None:
         t = MARKET_TABLE
-        venue = NO_MARKET if self.venue is None else self.venue
-        venue = venue.strip().upper() if isinstance(venue, str) else venue
-        if venue == "":
+        venue = self.venue.strip().upper() if isinstance(self.venue, str) else self.venue
+        if venue is None or venue == "":
             venue = NO_MARKET
         if venue not in VENUES:
             raise fail("Venue", self.venue, f"must be one of {', '.join(VENUES)}", table=t)
