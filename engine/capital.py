@@ -311,6 +311,15 @@ def replacement(current: GrantState, e: Event) -> Grant | None:
     return expired_terms(current.grant, current.issued)
 
 
+def recomputed(c: Capital, redone: Capital, current: GrantState, new_grant: Grant | None, e: Event) -> Capital:
+    """§4(e)(ii): the capital after an AMEND or EXPIRE of the grant ``current``: the counts and floor of its
+    recomputed history ``redone``, the grant's terms as replaced (:func:`replacement`; an EXPIRE that
+    leaves none keeps them) and its expiry, the rights as they were."""
+    grants = {**c.grants, e.ref: GrantState(new_grant or current.grant, current.issued,
+                                            e.date if e.kind == "EXPIRE" else None, current.before_issue)}
+    return Capital(redone.common, redone.diluted, redone.managed, grants, c.rights, redone.floor)
+
+
 def additional_shares(terms: Terms, e: Issue | Grant, c: Capital,
                       say: Callable[[str], None] | None = None) -> tuple[Fraction, Pair]:
     """:func:`counted_shares` of an issue or grant on ``c``, the management aggregate after it as the

@@ -627,8 +627,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))
-    grants = {**c.grants, e.ref: replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)}
-    after_capital = replace(redone.capital, grants=grants, rights=c.rights)
+    after_capital = cap.recomputed(c, redone.capital, current, new_grant, e)
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")
     nn, nd, xn, xd = rules.recomputed(_pairs(state), _pairs(redone))
     return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), capital=after_capital, rounding=True)

@@ -187,14 +187,10 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     if isinstance(e, Expire) and e.ref in c.rights:
         return _with_capital(s, cap.rights_expired(c, e)[0]), NO_EFFECT, "§4(g)(iv)", None
     current = cap.recompute_target(c, e)
-    grant = current.grant
     new_grant = cap.replacement(current, e)
     assert histories is not None, "an alternative history holds no AMEND or EXPIRE"
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))
-    r = redone[12]
-    grants = {**c.grants, e.ref: cap.GrantState(new_grant or grant, current.issued,
-                                                e.date if isinstance(e, Expire) else None, current.before_issue)}
-    after = Capital(r.common, r.diluted, r.managed, grants, c.rights, r.floor)
+    after = cap.recomputed(c, redone[12], current, new_grant, e)
     return _made(s, rules.settle(terms, s[:12], *rules.recomputed(s, redone), rounding=True), after, "§4(e)(ii)", redone)
 
 
