@@ -168,9 +168,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime, holdin
     Answered by the fast path (:mod:`engine.trail`), proven equal to the reference fold
     (:func:`reference_adjust`) by tests/test_trail.py; an answer already given is kept.
     """
-    if holding is not None:
-        terms = terms.holding_terms(holding)
-    ledger, day = _ledger(terms, events, as_of)
+    terms, ledger, day = _ledger(terms, events, as_of, holding)
     try:
         key = Hashed((terms, ledger, day), hash((terms, day, outline(ledger))))
         hit = _ADJUSTED.get(key)
@@ -216,20 +214,21 @@ def outline(ledger: Sequence[Event]) -> tuple:
 def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime,
                      holding: Holding | None = None) -> Adjusted:
     """:func:`adjust` through the reference fold, the specification (no cache): for the tests."""
-    if holding is not None:
-        terms = terms.holding_terms(holding)
-    ledger, day = _ledger(terms, events, as_of)
+    terms, ledger, day = _ledger(terms, events, as_of, holding)
     state, trail = fold(terms, ledger, explain=True)
     return _answer(state, trail, day)
 
 
-def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> tuple[tuple[Event, ...], date]:
-    """The sorted events on or before ``as_of``, and its day."""
+def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime,
+            holding: Holding | None) -> tuple[Terms, tuple[Event, ...], date]:
+    """The terms of ``holding``'s warrant (or ``terms`` without one), the sorted events on or before ``as_of``, and its day."""
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     if not isinstance(day, date):
         raise errors.as_of_not_a_date(as_of)
     cap.check_as_of(terms, day)
-    return tuple(e for e in sort_events(events) if e.date <= day), day
+    return terms, tuple(e for e in sort_events(events) if e.date <= day), day
 
 
 def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
