@@ -20,7 +20,6 @@ from math import gcd
 from typing import Callable, Mapping, Sequence
 
 from . import errors
-from .errors import WarrantError
 from .events import Event, Grant, Issue, Resize, StockDividend, amended_terms, expired_terms
 from .numbers import count, pair, pct, share_count, shares_of
 from .terms import PRE_ISSUE_EXCLUDED, Terms
@@ -128,15 +127,10 @@ def plus(p: Pair | None, delta: Fraction | int) -> Pair | None:
     return (n // g, d // g) if g != 1 else (n, d)
 
 
-def _restated(floor: Fraction | None, ratio: Fraction) -> Fraction | None:
-    """The Price Floor, a price, in the new shares: divided by the ratio (kept a Fraction)."""
-    return None if floor is None else floor / ratio
-
-
 def need(value: Fraction | None, what: str, purpose: str, event: Event) -> Fraction:
     """A count a rule cannot do without, else the refusal that says how to give it."""
     if value is None:
-        raise unknown_count(what, purpose, event.row)
+        raise errors.unknown_count(what, purpose, event.row)
     return value
 
 
@@ -201,7 +195,7 @@ def _times(p: Pair | None, rn: int, rd: int) -> Pair | None:
 
 def merged(c: Capital, ratio: Fraction) -> Capital:
     """§4(b) merger: the successor's counts are unknown until a row states them; grants and rights end."""
-    return Capital(None, None, (0, 1), {}, {}, _restated(c.floor, ratio))
+    return Capital(None, None, (0, 1), {}, {}, None if c.floor is None else c.floor / ratio)   # the floor, a price
 
 
 def dividend(c: Capital, e: StockDividend) -> tuple[Capital, Pair]:
@@ -234,7 +228,7 @@ def rights_exercised(c: Capital, e: Issue) -> tuple[Capital, Fraction]:
     """§4(c): an ISSUE naming rights adds to the outstanding count only; (capital after, shares left before)."""
     r = c.rights[e.ref]
     if r.expired is not None:
-        raise expired(e.ref, r.expired, e.row)
+        raise errors.expired(e.ref, r.expired, e.row)
     left = r.shares - r.issued
     if e.shares > left:
         raise errors.rights_exceeded(e.shares, count(left), e.ref, e.row)
@@ -246,7 +240,7 @@ def rights_expired(c: Capital, e: Event) -> tuple[Capital, RightsState]:
     """§4(c), §4(g)(iv): the rights lapse; no count changes."""
     r = c.rights[e.ref]
     if r.expired is not None:
-        raise expired(e.ref, r.expired, e.row)
+        raise errors.expired(e.ref, r.expired, e.row)
     return replace(c, rights={**c.rights, e.ref: replace(r, expired=e.date)}), r
 
 
@@ -256,7 +250,7 @@ def grant_exercised(c: Capital, e: Issue) -> Capital:
     if g is None:
         raise errors.no_grant(e.ref, None, e.row)
     if g.expired is not None:
-        raise expired(e.ref, g.expired, e.row)
+        raise errors.expired(e.ref, g.expired, e.row)
     return Capital(plus(c.common, e.shares), c.diluted, c.managed,
                    {**c.grants, e.ref: replace(g, issued=g.issued + e.shares)}, c.rights, c.floor)
 
@@ -276,8 +270,7 @@ def pre_issue_exercised(c: Capital, e: Issue, management: Pair) -> Capital:
     """An ISSUE on a grant made before the Issue Date: the shares join the Common outstanding (they were
     already in the terms' fully diluted count), the grant records them, the management aggregate moves
     (``management``: :func:`additional_shares`'s)."""
-    after = grant_exercised(c, e)
-    return Capital(after.common, after.diluted, management, after.grants, after.rights, after.floor)
+    return replace(grant_exercised(c, e), managed=management)
 
 
 def issued(c: Capital, e: Issue, management: Pair) -> Capital:
@@ -302,7 +295,7 @@ def recompute_target(c: Capital, e: Event) -> GrantState:
     if g is None:
         raise errors.no_grant(e.ref, e.kind, e.row)
     if g.expired is not None:
-        raise expired(e.ref, g.expired, e.row)
+        raise errors.expired(e.ref, g.expired, e.row)
     return g
 
 
@@ -313,9 +306,18 @@ def replacement(current: GrantState, e: Event) -> Grant | None:
     if e.kind == "AMEND":
         new = amended_terms(current.grant, e)
         if new.shares < current.issued:
-            raise amend_below_issued(e.shares, current.issued, e.ref, e.row)
+            raise errors.amend_below_issued(e.shares, count(current.issued), e.ref, e.row)
         return new
     return expired_terms(current.grant, current.issued)
+
+
+def recomputed(c: Capital, redone: Capital, current: GrantState, new_grant: Grant | None, e: Event) -> Capital:
+    """§4(e)(ii): the capital after an AMEND or EXPIRE of the grant ``current``: the counts and floor of its
+    recomputed history ``redone``, the grant's terms as replaced (:func:`replacement`; an EXPIRE that
+    leaves none keeps them) and its expiry, the rights as they were."""
+    grants = {**c.grants, e.ref: GrantState(new_grant or current.grant, current.issued,
+                                            e.date if e.kind == "EXPIRE" else None, current.before_issue)}
+    return Capital(redone.common, redone.diluted, redone.managed, grants, c.rights, redone.floor)
 
 
 def additional_shares(terms: Terms, e: Issue | Grant, c: Capital,
@@ -365,15 +367,4 @@ def counted_shares(terms: Terms, e: Issue | Grant, management: Fraction, fd_afte
     return e.shares, management
 
 
-# --------------------------------------------------------------------------- refusals (texts in engine.errors)
-
-unknown_count, expired, zero_price, unsupported = (errors.unknown_count, errors.expired, errors.zero_price,
-                                                   errors.unsupported)
-
-
-def exercise_exceeds(shares: Fraction, remaining: Fraction, row: int | None) -> WarrantError:
-    return errors.exercise_exceeds(shares, count(remaining), row)
-
-
-def amend_below_issued(shares: Fraction | None, issued_so_far: Fraction, ref: str, row: int | None) -> WarrantError:
-    return errors.amend_below_issued(shares, count(issued_so_far), ref, row)
+unknown_count = errors.unknown_count       # engine.register's name for the refusal (its text in engine.errors)

@@ -12,7 +12,7 @@ from operator import attrgetter
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Callable, Mapping, Sequence, Union
+from typing import Callable, ClassVar, Mapping, Sequence, Union
 
 from . import errors
 from .numbers import exact, share_count
@@ -36,7 +36,6 @@ CATEGORIES = ("", "MANAGEMENT", "SERIES_D", "EXCLUDED")
 # user's record of what happened first, the holder's EXERCISE included; events given through the
 # API keep their list order). Only a MERGER keeps a fixed place: it closes the day, so that all of
 # the day's Common Stock events are the predecessor's.
-DAY_PLACE = {"MERGER": 1}
 
 _RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-?\s*(?:for|:|/)\s*-?\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 
@@ -47,14 +46,6 @@ class _Base:
     row: int | None
     note: str
     outstanding: Fraction | None  # stated Common outstanding immediately before the event
-
-    @property
-    def kind(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    @property
-    def sort_key(self) -> tuple:
-        return (self.date, DAY_PLACE.get(self.kind, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +78,11 @@ class StockDividend(_Base):
 @dataclass(frozen=True, slots=True)
 class Issue(_Base):
     """ISSUE of ``shares`` Common for an aggregate ``consideration`` (§4(d), §4(f)(i))."""
+    kind: ClassVar[str] = "ISSUE"
     shares: Fraction
     consideration: Fraction
     category: str
     ref: str  # when it names an earlier grant: the exercise or conversion of it (§4(e)(i))
-
-    @property
-    def kind(self) -> str:
-        return "ISSUE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,67 +103,49 @@ class Grant(_Base):
 @dataclass(frozen=True, slots=True)
 class Amend(_Base):
     """AMEND of grant ``ref``: new maximum shares and/or considerations (§4(e)(ii)); blank keeps the old."""
+    kind: ClassVar[str] = "AMEND"
     ref: str
     shares: Fraction | None
     consideration: Fraction | None
     additional: Fraction | None
 
-    @property
-    def kind(self) -> str:
-        return "AMEND"
-
 
 @dataclass(frozen=True, slots=True)
 class Expire(_Base):
     """EXPIRE of grant ``ref`` unexercised."""
+    kind: ClassVar[str] = "EXPIRE"
     ref: str
-
-    @property
-    def kind(self) -> str:
-        return "EXPIRE"
 
 
 @dataclass(frozen=True, slots=True)
 class Treasury(_Base):
     """TREASURY: ``shares`` come to be held by the Company and leave the outstanding count (§4(g)(i))."""
+    kind: ClassVar[str] = "TREASURY"
     shares: Fraction
-
-    @property
-    def kind(self) -> str:
-        return "TREASURY"
 
 
 @dataclass(frozen=True, slots=True)
 class Merger(_Base):
     """MERGER: N successor units for every M Common shares, plus ``cash`` per Common share (§4(b))."""
+    kind: ClassVar[str] = "MERGER"
     new: Fraction
     old: Fraction
     successor: str
     cash: Fraction | None
 
-    @property
-    def kind(self) -> str:
-        return "MERGER"
-
 
 @dataclass(frozen=True, slots=True)
 class Exercise(_Base):
     """EXERCISE of ``shares`` Warrant Shares by the holder (§1(c)): later dates see the remainder."""
+    kind: ClassVar[str] = "EXERCISE"
     shares: Fraction
-
-    @property
-    def kind(self) -> str:
-        return "EXERCISE"
 
 
 @dataclass(frozen=True, slots=True)
 class Other(_Base):
     """OTHER: the Board's equitable adjustment to ``price`` (§4(g)(ii)); the Note gives the reason."""
+    kind: ClassVar[str] = "OTHER"
     price: Fraction
-
-    @property
-    def kind(self) -> str:
-        return "OTHER"
 
 
 Event = Union[Resize, StockDividend, Issue, Grant, Amend, Expire, Treasury, Merger, Exercise, Other]
@@ -199,18 +169,16 @@ _DATE = attrgetter("date")
 
 
 def sort_events(events: Sequence[Event]) -> tuple[Event, ...]:
-    """Ledger order: a stable sort by date (same-day events keep their order), :data:`DAY_PLACE` last."""
+    """Ledger order: a stable sort by date (same-day events keep their order), a MERGER last on its day."""
     ordered = sorted(events, key=_DATE)
-    if any(type(e) is Merger for e in ordered):       # the one kind in DAY_PLACE
-        ordered.sort(key=lambda e: e.sort_key)
+    if any(type(e) is Merger for e in ordered):
+        ordered.sort(key=lambda e: (e.date, type(e) is Merger))
     return tuple(ordered)
 
 
 def parse_ratio(text: object, *, table: str = "Events", row: int | None = None) -> tuple[Fraction, Fraction]:
     """``"N-for-M"`` (also ``"N:M"``, ``"N for M"``) -> (N, M), both positive."""
-    if not isinstance(text, str) or not text.strip():
-        raise errors.ratio_not_written(text, table, row)
-    match = _RATIO.match(text)
+    match = _RATIO.match(text) if isinstance(text, str) else None
     if not match:
         raise errors.ratio_not_written(text, table, row)
     new, old = Fraction(match.group(1)), Fraction(match.group(2))
@@ -234,7 +202,7 @@ def _parse_row(raw: Mapping[str, object], row: int, table: str) -> Event:
     if unknown:
         raise errors.unknown_column(unknown[0], list(COLUMN_LABELS.values()), table, row)
     r = _Row(raw, row, table)
-    day = r.date("date", required=True)
+    day = r.date("date")
     kind = r.text("event").upper().replace(" ", "_").replace("-", "_")
     if kind not in EVENT_KINDS:
         raise errors.unknown_event_kind(r.raw("event"), EVENT_KINDS, table, row)
@@ -296,10 +264,6 @@ class _Row:
     def raw(self, key: str) -> object:
         return self._raw.get(key)
 
-    def _blank(self, key: str) -> bool:
-        v = self._raw.get(key)
-        return v is None or (isinstance(v, str) and not v.strip())
-
     def text(self, key: str) -> str:
         v = self._raw.get(key)
         if v is None:
@@ -308,7 +272,7 @@ class _Row:
             raise errors.not_text(COLUMN_LABELS[key], v, self.table, self.row)
         return v.strip()
 
-    def date(self, key: str, *, required: bool = False) -> date:
+    def date(self, key: str) -> date:
         v = self._raw.get(key)
         if isinstance(v, datetime):
             return v.date()
@@ -322,11 +286,12 @@ class _Row:
         raise errors.not_a_date(COLUMN_LABELS[key], v, self.table, self.row)
 
     def _number(self, key: str, required: bool) -> Fraction | None:
-        if self._blank(key):
+        v = self._raw.get(key)
+        if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                raise errors.required_for_event(COLUMN_LABELS[key], self._raw.get(key), self.table, self.row)
+                raise errors.required_for_event(COLUMN_LABELS[key], v, self.table, self.row)
             return None
-        return exact(self._raw.get(key), COLUMN_LABELS[key], table=self.table, row=self.row)
+        return exact(v, COLUMN_LABELS[key], table=self.table, row=self.row)
 
     def count(self, key: str, *, required: bool = False, positive: bool = False, whole: bool = False,
               kind: str = "") -> int | Fraction | None:
@@ -435,10 +400,6 @@ class AlternativeHistories:
                 out.append(e)
         self.done = i
         k = at.get(ref)
-        if k is None:
-            return tuple(filter(None, out))          # None: a grant expired unexercised
-        kept, out[k] = out[k], replacement
-        try:
-            return tuple(filter(None, out))          # None: a grant expired unexercised
-        finally:
-            out[k] = kept
+        if k is not None:
+            out = out[:k] + [replacement] + out[k + 1:]     # the grant ``ref`` replaced in this history only
+        return tuple(filter(None, out))          # None: a grant expired unexercised

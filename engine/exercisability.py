@@ -272,7 +272,7 @@ def exercisability(terms: Terms, results: Sequence[TestResult], as_of: date | da
     elif terms.requires_performance_default:
         if counting:
             for d in counting:
-                supports.append(Reason(d.clause, _default_words(d), d.actual, d.threshold))
+                supports.append(Reason(d.clause, _test_words(d), d.actual, d.threshold))
         else:
             if defaults:
                 detail = ", ".join(_test_words(d) for d in defaults)
@@ -293,7 +293,7 @@ def exercisability(terms: Terms, results: Sequence[TestResult], as_of: date | da
         reasons = tuple(r for _, r in failures)
         return Exercisability(False, status, reasons, sentence, defaults, moment)
 
-    parts = [_default_words(d) for d in counting] if terms.requires_performance_default else [
+    parts = [_test_words(d) for d in counting] if terms.requires_performance_default else [
         "no Performance Default required by the terms"]
     if excused:
         parts.append("excused by Force Majeure (§2(f)): " + ", ".join(f"{d.clause} {d.test}" for d in excused))
@@ -369,13 +369,8 @@ def _relation(d: DefaultRow) -> str:
     return ">" if d.actual > d.threshold else "≤"
 
 
-def _default_words(d: DefaultRow) -> str:
-    # e.g. "§2(a) Building Test default, 118 buildings < 120"
-    threshold = _amount(d.threshold, "USD") if d.unit == "USD" else fmt_number(d.threshold)
-    return f"{d.clause} {d.test} default, {_amount(d.actual, d.unit)} {_relation(d)} {threshold}"
-
-
 def _test_words(d: DefaultRow) -> str:
+    # e.g. "§2(a) Building Test default, 118 buildings < 120"
     threshold = _amount(d.threshold, "USD") if d.unit == "USD" else fmt_number(d.threshold)
     verdict = "default excused by Force Majeure (§2(f))" if d.excused else ("default" if d.default else "met")
     return f"{d.clause} {d.test} {verdict}, {_amount(d.actual, d.unit)} {_relation(d)} {threshold}"

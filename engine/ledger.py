@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
 from operator import is_not
+from types import SimpleNamespace
 from typing import Callable, Sequence
 
 from . import capital as cap
@@ -167,9 +168,7 @@ def adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime, holdin
     Answered by the fast path (:mod:`engine.trail`), proven equal to the reference fold
     (:func:`reference_adjust`) by tests/test_trail.py; an answer already given is kept.
     """
-    if holding is not None:
-        terms = terms.holding_terms(holding)
-    ledger, day = _ledger(terms, events, as_of)
+    terms, ledger, day = _ledger(terms, events, as_of, holding)
     try:
         key = Hashed((terms, ledger, day), hash((terms, day, outline(ledger))))
         hit = _ADJUSTED.get(key)
@@ -215,20 +214,21 @@ def outline(ledger: Sequence[Event]) -> tuple:
 def reference_adjust(terms: Terms, events: Sequence[Event], as_of: date | datetime,
                      holding: Holding | None = None) -> Adjusted:
     """:func:`adjust` through the reference fold, the specification (no cache): for the tests."""
-    if holding is not None:
-        terms = terms.holding_terms(holding)
-    ledger, day = _ledger(terms, events, as_of)
+    terms, ledger, day = _ledger(terms, events, as_of, holding)
     state, trail = fold(terms, ledger, explain=True)
     return _answer(state, trail, day)
 
 
-def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime) -> tuple[tuple[Event, ...], date]:
-    """The sorted events on or before ``as_of``, and its day."""
+def _ledger(terms: Terms, events: Sequence[Event], as_of: date | datetime,
+            holding: Holding | None) -> tuple[Terms, tuple[Event, ...], date]:
+    """The terms of ``holding``'s warrant (or ``terms`` without one), the sorted events on or before ``as_of``, and its day."""
+    if holding is not None:
+        terms = terms.holding_terms(holding)
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     if not isinstance(day, date):
         raise errors.as_of_not_a_date(as_of)
     cap.check_as_of(terms, day)
-    return tuple(e for e in sort_events(events) if e.date <= day), day
+    return terms, tuple(e for e in sort_events(events) if e.date <= day), day
 
 
 def _answer(state: State, trail: Sequence[TrailRow], day: date) -> Adjusted:
@@ -278,17 +278,14 @@ class Histories:
     the fast path's in :mod:`engine.trail`.
     """
 
-    __slots__ = ("terms", "known", "start", "step", "alternatives", "rejoined")
+    __slots__ = ("terms", "known", "start", "step", "alternative", "rejoined")
 
     def __init__(self, terms: Terms, ledger: Sequence[Event], states: list, start: Callable, step: Callable,
                  rejoined: Callable[[object, object], bool] | None = None) -> None:
         self.terms, self.start, self.step, self.rejoined = terms, start, step, rejoined
         self.known: list[tuple[Sequence[Event], list]] = [(ledger, states)]
-        self.alternatives = AlternativeHistories(ledger)
-
-    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
-        """The ledger's :func:`~engine.events.alternative_history` before its event ``i``."""
-        return self.alternatives.of(i, ref, replacement)
+        # alternative(i, ref, replacement): the ledger's engine.events.alternative_history before its event i
+        self.alternative = AlternativeHistories(ledger).of
 
     def fold(self, events: Sequence[Event]):
         """The state after ``events``. ``rejoined(state, other)`` (the fast path's): whether a state
@@ -346,23 +343,9 @@ def explain_step(terms: Terms, ledger: Sequence[Event], i: int, before: State, r
     The fast path (engine.trail) renders its rows' sentences here when they are read, so each
     sentence is written once. ``redone``: an AMEND/EXPIRE's recomputed state, already folded.
     """
-    row = _apply(terms, ledger, i, before, True, _Known(redone))[1]
+    known = SimpleNamespace(alternative=lambda i, ref, replacement: (), fold=lambda events: redone)  # its histories
+    row = _apply(terms, ledger, i, before, True, known)[1]
     return row.explanation, row.flag
-
-
-class _Known:
-    """The histories of :func:`explain_step`: the one recomputation needed is already known."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: State | None) -> None:
-        self.state = state
-
-    def alternative(self, i: int, ref: str, replacement: Grant | None) -> tuple[Event, ...]:
-        return ()
-
-    def fold(self, events: Sequence[Event]) -> State:
-        return self.state
 
 
 # --------------------------------------------------------------------------- the step
@@ -378,14 +361,14 @@ class _Step:
         self.parts: list[str] = []
         self.flag: str | None = None
 
+    # say and warn are called only where the step explains (``step.explain and step.say(...)``: no
+    # sentence is built otherwise).
     def say(self, text: str) -> None:
-        if self.explain:
-            self.parts.append(text)
+        self.parts.append(text)
 
     def warn(self, text: str) -> None:
         """A flag on the row (a warning, never a refusal); several are joined."""
-        if self.explain:
-            self.flag = text if self.flag is None else f"{self.flag}; {text}"
+        self.flag = text if self.flag is None else f"{self.flag}; {text}"
 
     def row(self, status: str, after: State) -> TrailRow | None:
         if not self.explain:
@@ -426,8 +409,13 @@ def _before_issue(terms: Terms, e: Event, state: State, step: _Step) -> tuple[St
     else:
         step.explain and step.say(f"Dated before the Issue Date ({terms.issue_date.isoformat()}): not an adjustment (§4 adjusts for "
                                   f"events \"after the date hereof\"); ignored.")
-    after = replace(state, capital=cap.before_issue(state.capital, e))
-    return after, step.row(NO_EFFECT, after)
+    return _recorded(state, step, NO_EFFECT, cap.before_issue(state.capital, e))
+
+
+def _recorded(state: State, step: _Step, status: str, capital: Capital) -> tuple[State, TrailRow | None]:
+    """A step that moves no price: the state with the capital after, and its row."""
+    after = replace(state, capital=capital)
+    return after, step.row(status, after)
 
 
 def _stated_outstanding(event: Event, state: State, step: _Step) -> State:
@@ -533,10 +521,16 @@ def _dividend(terms: Terms, ledger: Sequence[Event], i: int, e: StockDividend, s
 
 # --------------------------------------------------------------------------- §4(d), §4(e), §4(a)
 
-def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, shares: Fraction,
-                consideration: Fraction, a_outstanding: Fraction | None, a_diluted: Fraction | None) -> tuple[Fraction, Fraction]:
-    """§4(d) (or the weighted-average method) for ``shares`` counted at ``consideration`` in aggregate,
-    by engine.rules, said on the trail: (new calculated price, new calculated shares)."""
+def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, record: Callable,
+                total: Fraction) -> tuple[State, TrailRow | None]:
+    """§4(a), then §4(d) (or the weighted-average method) for an issue or grant of ``e.shares`` at ``total``
+    in aggregate, by engine.rules, said on the trail; ``record``: engine.capital's bookkeeping of it."""
+    c = state.capital
+    counted, management = cap.additional_shares(terms, e, c, step.say if step.explain else None)
+    after_capital = record(c, e, management)
+    if counted == 0:
+        return _recorded(state, step, EXCLUDED, after_capital)
+    shares, consideration = counted, total * counted / e.shares
     cp1 = state.calc_price
     per_share = consideration / shares
     cp, q = rules.pair(cp1), rules.pair(per_share)
@@ -546,7 +540,7 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         else:
             step.explain and step.say(f"Consideration per share {money(consideration)} / {count(shares)} = {money(per_share)} is not less than "
                                       f"the price otherwise applicable {money(cp1)}: no adjustment (§4(d)).")
-        return cp1, state.calc_shares
+        return _settle(terms, state, step, cp1, state.calc_shares, capital=after_capital, rounding=True)
     needed = rules.needs_count(terms)
     if needed is None:
         new = Fraction(*rules.issue_price(cp, q, None))
@@ -554,7 +548,7 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
         step.explain and step.say(f"§4(d) full ratchet: {count(shares)} Additional Shares {how}, below {money(cp1)}: price reduced to {money(new)}.")
     else:
         broad = needed == "fully_diluted"
-        a = cap.need(a_diluted if broad else a_outstanding, needed, "a weighted-average adjustment", e)
+        a = cap.need(c.fully_diluted if broad else c.outstanding, needed, "a weighted-average adjustment", e)
         new = Fraction(*rules.issue_price(cp, q, rules.weighted(a, consideration, shares)))
         step.explain and step.say(f"{'Broad' if broad else 'Narrow'}-based weighted average: CP2 = CP1 × (A + B) / (A + C) = "
                  f"{money(cp1)} × ({count(a)} + {count(consideration / cp1)}) / ({count(a)} + {count(shares)}) = {money(new)}, "
@@ -567,25 +561,23 @@ def _price_move(terms: Terms, e: Issue | Grant, state: State, step: _Step, share
     new_shares = Fraction(xn, xd)
     if terms.share_adjustment == KEEP_AGGREGATE and new != cp1:
         step.explain and step.say(f"Shares × {money(cp1)} / {money(new)} to keep the aggregate price (KEEP_AGGREGATE).")
-    return new, new_shares
+    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
 
 
 def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, state: State, step: _Step,
            histories: Histories | None) -> tuple[State, TrailRow | None]:
     c = state.capital
     if e.ref in c.rights:
-        after = replace(state, capital=cap.rights_exercised(c, e)[0])
         step.clause = "§4(c)"
         step.explain and step.say(f"§4(c) issue of {count(e.shares)} shares on exercise of the rights {e.ref}, already deemed a "
                                   f"stock dividend: no further adjustment; the shares join the Common outstanding.")
-        return after, step.row(NO_EFFECT, after)
+        return _recorded(state, step, NO_EFFECT, cap.rights_exercised(c, e)[0])
     if e.ref and cap.sheltered(terms, c, e):
         # The shares were already counted as issuable in the fully diluted figure.
-        after = replace(state, capital=cap.grant_exercised(c, e))
         step.clause = "§4(e)(i)"
         step.explain and step.say(f"§4(e)(i) issue of {count(e.shares)} shares on exercise or conversion of {e.ref}, already deemed "
                                   f"issued: no further adjustment.")
-        return after, step.row(NO_EFFECT, after)
+        return _recorded(state, step, NO_EFFECT, cap.grant_exercised(c, e))
     step.clause = "§4(d)"
     step.explain and step.say(f"Issue of {count(e.shares)} shares of Common Stock for {money(e.consideration)}.")
     if e.ref:
@@ -593,34 +585,18 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, state: State
                                   f"only grants deemed issued under §4(e), after the date hereof, so these are Additional "
                                   f"Shares issued now, at the consideration received (§4(f)); the Common outstanding grows, "
                                   f"the fully diluted count (which held the grant) does not.")
-    counted, management = cap.additional_shares(terms, e, c,
-                                             step.say if step.explain else None)
-    after_capital = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
-    if counted == 0:
-        after = replace(state, capital=after_capital)
-        return after, step.row(EXCLUDED, after)
-    consideration = e.consideration * counted / e.shares
-    new, new_shares = _price_move(terms, e, state, step, counted, consideration, c.outstanding, c.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
+    return _price_move(terms, e, state, step, cap.pre_issue_exercised if e.ref else cap.issued, e.consideration)
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, state: State, step: _Step,
            histories: Histories | None) -> tuple[State, TrailRow | None]:
-    c = state.capital
-    cap.check_new_ref(c, e)
+    cap.check_new_ref(state.capital, e)
     step.clause = "§4(e)"
     total = e.consideration + e.additional
     kind = "Convertible Securities" if e.convertible else "Options"
     step.explain and step.say(f"§4(e) {kind} {e.ref}: deemed issue of the maximum {count(e.shares)} shares at "
              f"({money(e.consideration)} + {money(e.additional)}) / {count(e.shares)} = {money(total / e.shares)} per share (§4(f)(ii)).")
-    counted, management = cap.additional_shares(terms, e, c,
-                                             step.say if step.explain else None)
-    after_capital = cap.granted(c, e, management)
-    if counted == 0:
-        after = replace(state, capital=after_capital)
-        return after, step.row(EXCLUDED, after)
-    new, new_shares = _price_move(terms, e, state, step, counted, total * counted / e.shares, c.outstanding, c.fully_diluted)
-    return _settle(terms, state, step, new, new_shares, capital=after_capital, rounding=True)
+    return _price_move(terms, e, state, step, cap.granted, total)
 
 
 def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire, state: State,
@@ -633,8 +609,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         step.explain and step.say(f"The rights {e.ref} lapsed with {count(rights.shares - rights.issued)} shares unissued: "
                                   f"unexercised rights were never Common outstanding, so no count changes, and the price is "
                                   f"not adjusted upward (§4(g)(iv)).")
-        after = replace(state, capital=after_capital)
-        return after, step.row(NO_EFFECT, after)
+        return _recorded(state, step, NO_EFFECT, after_capital)
     current = cap.recompute_target(c, e)
     grant = current.grant
     step.clause = "§4(e)(ii)"
@@ -651,8 +626,7 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
         step.explain and step.say(f"Expiry of {e.ref} with {count(grant.shares - current.issued)} shares unissued: recomputed as if only "
                  f"the {count(current.issued)} shares actually issued had been granted.")
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))
-    grants = {**c.grants, e.ref: replace(current, grant=new_grant or grant, expired=e.date if isinstance(e, Expire) else None)}
-    after_capital = replace(redone.capital, grants=grants, rights=c.rights)
+    after_capital = cap.recomputed(c, redone.capital, current, new_grant, e)
     step.explain and step.say(f"Recomputed price {money(redone.calc_price)}.")
     nn, nd, xn, xd = rules.recomputed(_pairs(state), _pairs(redone))
     return _settle(terms, state, step, Fraction(nn, nd), Fraction(xn, xd), capital=after_capital, rounding=True)
@@ -679,24 +653,27 @@ def _treasury(terms: Terms, ledger: Sequence[Event], i: int, e: Treasury, state:
     after_capital, before = cap.treasury(state.capital, e)
     step.explain and step.say(f"§4(g)(i) {count(e.shares)} shares held by the Company leave the outstanding count: "
              f"{count(shares_of(*before))} → {count(after_capital.outstanding)}; no price adjustment.")
-    after = replace(state, capital=after_capital)
-    return after, step.row(NO_EFFECT, after)
+    return _recorded(state, step, NO_EFFECT, after_capital)
 
 
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, state: State, step: _Step,
             histories: Histories | None) -> tuple[State, TrailRow | None]:
     step.clause = "§4(b)"
-    ratio = e.new / e.old
-    cash = state.cash_per_share / ratio
-    if e.cash:
-        cash += e.cash / ratio
     step.explain and step.say(f"§4(b) merger: {count(e.new)} units of {e.successor} for every {count(e.old)} shares of {state.security}"
              + (f" plus {money(e.cash)} cash per share" if e.cash else "")
              + f"; shares × {count(e.new)}/{count(e.old)}, price per unit × {count(e.old)}/{count(e.new)} (aggregate price unchanged).")
     after = replace(_from_pairs(state, rules.merged(_pairs(state), *rules.ratio(e.new, e.old)),
-                                cap.merged(state.capital, ratio)), security=e.successor, cash_per_share=cash)
+                                cap.merged(state.capital, e.new / e.old)), security=e.successor,
+                    cash_per_share=merger_cash(state.cash_per_share, e))
     step.explain and step.say("Later events are the successor's: state its Outstanding on their rows.")
     return after, step.row(APPLIED, after)
+
+
+def merger_cash(cash: Fraction, e: Merger) -> Fraction:
+    """§4(b): the cash per Warrant Share after a MERGER (the cash so far, and the MERGER's per Common share,
+    per successor unit)."""
+    ratio = e.new / e.old
+    return (cash + e.cash) / ratio if e.cash else cash / ratio
 
 
 def _exercise(terms: Terms, ledger: Sequence[Event], i: int, e: Exercise, state: State, step: _Step,

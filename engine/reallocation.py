@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .errors import WarrantError, fail, where
+from .errors import fail
 from .numbers import cents_half_up, exact
 
 OPTIONEES_TABLE = "Optionees"
@@ -47,10 +47,6 @@ def _whole(value: object, field: str, row: int | None, *, allow_none: bool = Fal
     if number < 0:
         raise fail(field, value, "must not be negative", table=OPTIONEES_TABLE, row=row)
     return int(number)
-
-
-def _blank(field: str, rule: str, row: int | None) -> WarrantError:
-    return WarrantError(f"{where(OPTIONEES_TABLE, row)}{field} (blank) {rule}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +136,7 @@ def reallocate(optionees: Sequence[Optionee], price: object) -> Reallocation:
         raise fail("Price", price, "must not be negative")
     parties = list(optionees)
     if not parties:
-        raise _blank("Optionees", "must list at least one optionee", None)
+        raise fail("Optionees", None, "must list at least one optionee", table=OPTIONEES_TABLE)
     by_name: dict[str, Optionee] = {}
     for p in parties:
         if not isinstance(p, Optionee):
@@ -165,8 +161,8 @@ def reallocate(optionees: Sequence[Optionee], price: object) -> Reallocation:
     agreed = [p for p in exercising if p.agreed_shares is not None]
     if agreed and len(agreed) != len(exercising):
         missing = next(p for p in exercising if p.agreed_shares is None)
-        raise _blank("Agreed Shares", f"must be given for {missing.name} too: an agreed split names "
-                                             f"every exercising optionee", missing.row)
+        raise fail("Agreed Shares", None, f"must be given for {missing.name} too: an agreed split names "
+                   f"every exercising optionee", table=OPTIONEES_TABLE, row=missing.row)
     if agreed:
         agreed_sum = sum(p.agreed_shares for p in agreed)
         if agreed_sum != unexercised:
@@ -184,7 +180,8 @@ def reallocate(optionees: Sequence[Optionee], price: object) -> Reallocation:
             raise fail("Allocation", p.allocation, f"of a third party (assigned from {p.assigned_from}) must be 0",
                        table=OPTIONEES_TABLE, row=p.row)
         if p.agreed_shares is None:
-            raise _blank("Agreed Shares", f"must give the shares assigned from {p.assigned_from}", p.row)
+            raise fail("Agreed Shares", None, f"must give the shares assigned from {p.assigned_from}",
+                       table=OPTIONEES_TABLE, row=p.row)
         if p.agreed_shares <= 0:
             raise fail("Agreed Shares", p.agreed_shares, f"must be a positive number of shares assigned from "
                        f"{p.assigned_from}", table=OPTIONEES_TABLE, row=p.row)
@@ -214,22 +211,18 @@ def reallocate(optionees: Sequence[Optionee], price: object) -> Reallocation:
         rows.append(ReallocationRow(p.name, p.allocation, p.exercised, got, assigned, shares,
                                     cents_half_up(shares * price)))
     # Total: the sum of the rows (assignments in and out cancel); its price is the sum of the rows' prices.
-    total = ReallocationRow(
-        TOTAL,
-        sum(r.allocation for r in rows),
-        all(r.exercised for r in rows),
-        sum(r.reallocated for r in rows),
-        sum(r.assigned for r in rows),
-        sum(r.shares for r in rows),
-        sum((r.purchase_price for r in rows), Decimal("0.00")),
-    )
-    # The third parties together (the agreement: 71,421 shares, $535,657.50), the sum of their rows.
+    total = _summed(TOTAL, rows, all(r.exercised for r in rows))
+    # The third parties together (the agreement: 71,421 shares, $535,657.50), the sum of their rows
+    # (a third party's allocation and reallocated shares are 0).
     in_rows = [r for r, p in zip(rows, parties) if p.is_third_party]
-    third_total = ReallocationRow(
-        THIRD_PARTIES, 0, True, 0, sum(r.assigned for r in in_rows), sum(r.shares for r in in_rows),
-        sum((r.purchase_price for r in in_rows), Decimal("0.00")),
-    ) if in_rows else None
-    return Reallocation(tuple(rows), total, unexercised, price, third_total)
+    return Reallocation(tuple(rows), total, unexercised, price, _summed(THIRD_PARTIES, in_rows, True) if in_rows else None)
+
+
+def _summed(name: str, rows: Sequence[ReallocationRow], exercised: bool) -> ReallocationRow:
+    """A row that sums ``rows``, its purchase price the sum of theirs."""
+    return ReallocationRow(name, sum(r.allocation for r in rows), exercised, sum(r.reallocated for r in rows),
+                           sum(r.assigned for r in rows), sum(r.shares for r in rows),
+                           sum((r.purchase_price for r in rows), Decimal("0.00")))
 
 
 def agreement_optionees() -> tuple[Optionee, ...]:

@@ -30,9 +30,9 @@ from __future__ import annotations
 from fractions import Fraction
 from math import gcd
 
-from . import capital as cap
+from . import errors
 from .errors import WarrantError
-from .numbers import pair, round_to_increment  # noqa: F401 - pair: the rules' pair, for the drivers
+from .numbers import count, pair, round_to_increment  # noqa: F401 - pair: the rules' pair, for the drivers
 from .terms import BROAD_WEIGHTED_AVERAGE, FULL_RATCHET, KEEP_AGGREGATE, NO_ANTI_DILUTION, Terms
 
 APPLIED = "APPLIED"
@@ -185,7 +185,7 @@ def kept(terms: Terms, cs: tuple[int, int], cp: tuple[int, int], new: tuple[int,
     if terms.share_adjustment != KEEP_AGGREGATE or nn * cpd == cpn * nd:
         return cs
     if nn == 0:
-        raise cap.zero_price(row)
+        raise errors.zero_price(row)
     return quotient(csn * cpn * nd, csd * cpd * nn)
 
 
@@ -285,7 +285,7 @@ def exercised(s: State, shares: Fraction, row: int | None) -> State:
     sn, sd = s[2], s[3]
     xn, xd = shares.numerator, shares.denominator
     if xn * sd > sn * xd:
-        raise cap.exercise_exceeds(shares, Fraction(sn, sd), row)
+        raise errors.exercise_exceeds(shares, count(Fraction(sn, sd)), row)
     rest = sn * xd - xn * sd                           # (shares - x) × sd × xd
     csn, csd = reduced(s[6] * rest, s[7] * xd * sn)    # calc_shares × (shares - x) / shares
     rn, rd = reduced(rest, sd * xd)

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .calendars import NYSE, nyse_trading_day
-from .errors import WarrantError, fail, where
+from .errors import fail
 from .events import Event, Exercise
 from .exercisability import fmt_number
 from .ledger import adjust
@@ -45,8 +45,8 @@ def _exact_or_none(value: object, field: str, table: str) -> Fraction | None:
     return None if value is None else exact(value, field, table=table)
 
 
-def _date_or_none(value: object, field: str, table: str) -> date | None:
-    if value is None:
+def _date_or_none(value: object, field: str, table: str, *, required: bool = False) -> date | None:
+    if value is None and not required:
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -74,10 +74,7 @@ class ExerciseRequest:
 
     def __post_init__(self) -> None:
         t = EXERCISE_TABLE
-        exercise_date = _date_or_none(self.exercise_date, "Exercise Date", t)
-        if exercise_date is None:
-            raise fail("Exercise Date", None, "must be a date", table=t)
-        object.__setattr__(self, "exercise_date", exercise_date)
+        object.__setattr__(self, "exercise_date", _date_or_none(self.exercise_date, "Exercise Date", t, required=True))
         shares = self.shares
         if isinstance(shares, str) and shares.strip().upper() == "ALL":
             shares = None
@@ -126,9 +123,8 @@ class Market:
 
     def __post_init__(self) -> None:
         t = MARKET_TABLE
-        venue = NO_MARKET if self.venue is None else self.venue
-        venue = venue.strip().upper() if isinstance(venue, str) else venue
-        if venue == "":
+        venue = self.venue.strip().upper() if isinstance(self.venue, str) else self.venue
+        if venue is None or venue == "":
             venue = NO_MARKET
         if venue not in VENUES:
             raise fail("Venue", self.venue, f"must be one of {', '.join(VENUES)}", table=t)
@@ -207,10 +203,7 @@ def holding_period_end(acquired: date, months: int) -> date:
 
     §3(a) "held ... for at least six months": 2004-08-31 + 6 months = 2005-02-28.
     """
-    if isinstance(acquired, datetime):
-        acquired = acquired.date()
-    if not isinstance(acquired, date):
-        raise fail("Surrendered Shares Acquired", acquired, "must be a date", table=EXERCISE_TABLE)
+    acquired = _date_or_none(acquired, "Surrendered Shares Acquired", EXERCISE_TABLE, required=True)
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise fail("Holding Months", months, "must be a whole number, not negative")
     index = acquired.year * 12 + (acquired.month - 1) + months
@@ -322,8 +315,7 @@ def settle(terms: Terms, position: Position, request: ExerciseRequest, market: M
     fraction_price, source, price_date, warning, calendar_used = _fraction_price(fraction, day, market,
                                                                                  is_trading_day)
     # §5: cash in lieu of the fraction, to the cent ROUND_HALF_UP.
-    fraction_cash = cents_half_up(fraction * fraction_price) if fraction_price is not None else cents_half_up(
-        Fraction(0))
+    fraction_cash = cents_half_up(fraction * fraction_price if fraction_price is not None else Fraction(0))
     if warning:
         notes.append(warning)
 
@@ -456,10 +448,8 @@ def _fraction_price(fraction: Fraction, day: date, market: Market | None,
     """
     if fraction == 0:
         return None, "no fractional share", None, None, ""
-    if market is None:
-        raise WarrantError(f"{where(MARKET_TABLE, None)}Market (blank) is needed to pay cash "
-                           f"for the fractional share {_num(fraction)} (§5)")
     m = MARKET_TABLE
+    _need(market, "Market", f"is needed to pay cash for the fractional share {_num(fraction)} (§5)", table=m)
     if market.venue == NO_MARKET:
         value = _need(market.board_fair_value, "Board Fair Value",
                       "is needed when the Venue is NONE (§5 Board fair market value)", table=m)
@@ -485,7 +475,7 @@ def _fraction_price(fraction: Fraction, day: date, market: Market | None,
 
 def _need(value, field: str, rule: str, *, table: str = EXERCISE_TABLE):
     if value is None:
-        raise WarrantError(f"{where(table, None)}{field} (blank) {rule}")
+        raise fail(field, None, rule, table=table)
     return value
 
 

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import partial
-from typing import Sequence
+from typing import Callable, Sequence
 
 from . import capital as cap
 from . import rules
 from .capital import Capital
 from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, STEPS, dispatch
-from .ledger import Histories, State, TrailRow, explain_step
+from .ledger import Histories, State, TrailRow, explain_step, merger_cash
 from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
 from .terms import Terms
@@ -145,29 +145,26 @@ def _issue(terms: Terms, ledger: Sequence[Event], i: int, e: Issue, s: FastState
         return _with_capital(s, cap.rights_exercised(c, e)[0]), NO_EFFECT, "§4(c)", None
     if e.ref and cap.sheltered(terms, c, e):
         return _with_capital(s, cap.grant_exercised(c, e)), NO_EFFECT, "§4(e)(i)", None
-    counted, management = cap.additional_shares(terms, e, c)
-    after = cap.pre_issue_exercised(c, e, management) if e.ref else cap.issued(c, e, management)
-    if not counted:
-        return _with_capital(s, after), EXCLUDED, "§4(d)", None
-    return _moved(terms, e, s, c, after, e.consideration, None, counted, "§4(d)")
+    return _moved(terms, e, s, c, cap.pre_issue_exercised if e.ref else cap.issued, None, "§4(d)")
 
 
 def _grant(terms: Terms, ledger: Sequence[Event], i: int, e: Grant, s: FastState, c: Capital,
            histories: Histories | None) -> tuple[FastState, str, str, None]:
     cap.check_new_ref(c, e)
-    counted, management = cap.additional_shares(terms, e, c)
-    after = cap.granted(c, e, management)
-    if not counted:
-        return _with_capital(s, after), EXCLUDED, "§4(e)", None
     # §4(f)(ii): consideration + additional consideration
-    return _moved(terms, e, s, c, after, e.consideration, e.additional, counted, "§4(e)")
+    return _moved(terms, e, s, c, cap.granted, e.additional, "§4(e)")
 
 
-def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, after: Capital, total: Fraction,
-           more: Fraction | None, counted: Fraction, clause: str) -> tuple[FastState, str, str, None]:
-    """§4(d) or the weighted average for an issue or grant of ``e.shares`` for ``total`` (+ ``more``) in
-    aggregate, of which ``counted`` shares are Additional Shares (each at the issue's price per share)."""
-    tn, td = total.numerator, total.denominator
+def _moved(terms: Terms, e: Issue | Grant, s: FastState, c: Capital, record: Callable[[Capital, Event, tuple], Capital],
+           more: Fraction | None, clause: str) -> tuple[FastState, str, str, None]:
+    """§4(a) then §4(d) or the weighted average for an issue or grant of ``e.shares`` for its consideration
+    (+ ``more``) in aggregate: the shares counted as Additional Shares (each at the issue's price per
+    share), the capital after (``record``: engine.capital's bookkeeping of the event), the price move."""
+    counted, management = cap.additional_shares(terms, e, c)
+    after = record(c, e, management)
+    if not counted:
+        return _with_capital(s, after), EXCLUDED, clause, None
+    tn, td = e.consideration.numerator, e.consideration.denominator
     if more:                                   # the sum as a pair: a Fraction only where a method needs it
         tn, td = tn * more.denominator + more.numerator * td, td * more.denominator
     q = (tn * e.shares.denominator, td * e.shares.numerator)     # the price a share (reduced only if it moves)
@@ -190,25 +187,17 @@ def _recompute(terms: Terms, ledger: Sequence[Event], i: int, e: Amend | Expire,
     if isinstance(e, Expire) and e.ref in c.rights:
         return _with_capital(s, cap.rights_expired(c, e)[0]), NO_EFFECT, "§4(g)(iv)", None
     current = cap.recompute_target(c, e)
-    grant = current.grant
     new_grant = cap.replacement(current, e)
     assert histories is not None, "an alternative history holds no AMEND or EXPIRE"
     redone = histories.fold(histories.alternative(i, e.ref, new_grant))
-    r = redone[12]
-    grants = {**c.grants, e.ref: cap.GrantState(new_grant or grant, current.issued,
-                                                e.date if isinstance(e, Expire) else None, current.before_issue)}
-    after = Capital(r.common, r.diluted, r.managed, grants, c.rights, r.floor)
+    after = cap.recomputed(c, redone[12], current, new_grant, e)
     return _made(s, rules.settle(terms, s[:12], *rules.recomputed(s, redone), rounding=True), after, "§4(e)(ii)", redone)
 
 
 def _merger(terms: Terms, ledger: Sequence[Event], i: int, e: Merger, s: FastState, c: Capital,
             histories: Histories | None) -> tuple[FastState, str, str, None]:
     """§4(b) merger: shares × new/old, every price × old/new; the successor's counts start unknown."""
-    ratio = e.new / e.old
-    cash = s[14] / ratio
-    if e.cash:
-        cash += e.cash / ratio
-    after = rules.merged(s, *rules.ratio(e.new, e.old)) + (cap.merged(c, ratio), e.successor, cash)
+    after = rules.merged(s, *rules.ratio(e.new, e.old)) + (cap.merged(c, e.new / e.old), e.successor, merger_cash(s[14], e))
     return after, APPLIED, "§4(b)", None
 
 

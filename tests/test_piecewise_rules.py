@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import WarrantError, d1_terms, piecewise, rules
-from engine import capital, ops
+from engine import errors, ops
 from engine.register import _run as interpreted
 
 XS = [(1, 1), (2, 1), (3, 1)]                # the starting prices $1, $2, $3 as (n, d) pairs
@@ -96,7 +96,7 @@ def test_a_refusal_on_part_of_a_branch_is_that_part_s():
         return rules.kept(terms, (1, 1), (5, 1), new, 7)
     answered = {x for _, part in piecewise._decided(_branch(), rule, ctx) for x in part.xs}
     assert answered == {(1, 1), (3, 1)}
-    assert ctx.failed == [([(2, 1)], str(capital.zero_price(7)))]
+    assert ctx.failed == [([(2, 1)], str(errors.zero_price(7)))]
 
 
 # ----------------------------------------------------------------------------- one op, branch against interpreter
