@@ -527,9 +527,7 @@ def _compile_recompute(terms: Terms, ledger: tuple, i: int, e: Amend | Expire, c
     current = cap.recompute_target(c, e)
     new_grant = cap.replacement(current, e)
     sub, redone = _compile(terms, alternative_history(ledger[:i], e.ref, new_grant), seen)
-    grants = {**c.grants, e.ref: replace(current, grant=new_grant or current.grant,
-                                         expired=e.date if isinstance(e, Expire) else None)}
-    return (_RECOMPUTE, sub), replace(redone, grants=grants, rights=c.rights)
+    return (_RECOMPUTE, sub), cap.recomputed(c, redone, current, new_grant, e)
 
 
 # engine.events.dispatch's table: each kind's op and capital after, called (terms, ledger, i, event, capital, seen).
