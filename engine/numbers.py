@@ -195,12 +195,3 @@ def money(value: Fraction | int) -> str:
 def pct(value: Fraction) -> str:
     """A rate for the trail: ``10%`` or ``9.090909…%``."""
     return f"{_decimal_text(Fraction(value) * 100, 6)}%"
-
-
-def coprime(n: int, d: int) -> Fraction:
-    """The ``Fraction`` n/d of a pair the fast paths keep in lowest terms (d > 0).
-
-    Built by ``Fraction``'s own constructor: its gcd of a pair already coprime is cheap (a quarter
-    of a microsecond), and no private slot of ``Fraction`` is written.
-    """
-    return Fraction(n, d)

@@ -33,7 +33,7 @@ from .errors import WarrantError
 from .ledger import Hashed
 from .events import (Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury,
                      alternative_history, dispatch, sort_events)
-from .numbers import coprime, share_count, shares_of
+from .numbers import share_count, shares_of
 from .terms import ADJUSTMENT_FIELDS, BROAD_WEIGHTED_AVERAGE, KEEP_AGGREGATE, NARROW_WEIGHTED_AVERAGE, NO_ANTI_DILUTION, Holding, Terms
 
 # Op codes of the compiled program.
@@ -218,7 +218,7 @@ class _Group:
             answer = made.get(x)
             if answer is None:
                 try:
-                    answer = self.run(coprime(*x), _ONE)
+                    answer = self.run(Fraction(*x), _ONE)
                 except WarrantError as refusal:
                     answer = (None, str(refusal))
             price, factor = answer
@@ -233,7 +233,7 @@ class _Group:
         """The ops ``ops`` run from ``state`` (``snaps``: the snapshots recorded so far): (price after
         §4(h), shares). Also the per-branch run's end for each warrant of a small branch."""
         after = _run(ops, self.terms, state, snaps)
-        return coprime(*rules.shown(after)), shares_of(after[2], after[3])   # §4(h): the lowest price made
+        return Fraction(*rules.shown(after)), shares_of(after[2], after[3])   # §4(h): the lowest price made
 
 
 # Compiled programs by (ledger content, capital terms, events before the Issue Date, method): a

@@ -38,7 +38,6 @@ from . import rules
 from .capital import Capital
 from .events import Amend, Event, Exercise, Expire, Grant, Issue, Merger, Other, Resize, StockDividend, Treasury, STEPS, dispatch
 from .ledger import Histories, State, TrailRow, explain_step, merger_cash
-from .numbers import coprime
 from .rules import APPLIED, EXCLUDED, NO_EFFECT
 from .terms import Terms
 
@@ -54,8 +53,8 @@ def initial(terms: Terms) -> FastState:
 
 def to_state(s: FastState) -> State:
     """The reference fold's :class:`~engine.ledger.State` of a fast state."""
-    return State(coprime(s[0], s[1]), coprime(s[2], s[3]), coprime(s[4], s[5]), coprime(s[6], s[7]),
-                 coprime(s[8], s[9]), coprime(s[10], s[11]), s[13], s[12], s[14])
+    return State(Fraction(s[0], s[1]), Fraction(s[2], s[3]), Fraction(s[4], s[5]), Fraction(s[6], s[7]),
+                 Fraction(s[8], s[9]), Fraction(s[10], s[11]), s[13], s[12], s[14])
 
 
 def fast_fold(terms: Terms, ledger: Sequence[Event]) -> tuple[FastState, list[TrailRow]]:

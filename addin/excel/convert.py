@@ -34,7 +34,6 @@ from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from engine.errors import WarrantError
-from engine.numbers import coprime
 from engine.events import parse_events as engine_parse_events
 from engine.exercisability import Facts, TestResult
 from engine.reallocation import Optionee
@@ -320,7 +319,7 @@ def float_fraction(x: float) -> Fraction:
         return Fraction(Decimal(text))
     n, d = int(whole + tail), 10 ** len(tail)
     g = gcd(n, d)
-    return coprime(n // g, d // g)
+    return Fraction(n // g, d // g)
 
 
 def to_number(value: Any, field: str, table: str | None = None, row: int | None = None,
