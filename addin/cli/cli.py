@@ -469,7 +469,7 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
     try:
         with _stage(book, "reading and recalculating"):
             wb, result = recalc_file(book, catalog, read_only=True,     # the values copy streams from the file
-                                     time_limit=time_limit or None, now=pinned)
+                                     time_limit=time_limit or None, now=pinned, freeze=launch.script)
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows, left_out = ([], 0) if as_json else _key_results(wb, result)

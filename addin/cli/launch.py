@@ -54,6 +54,9 @@ class Console:
 
 out = Console()
 err = Console(stderr=True, highlight=False)
+# True in the console script (:func:`command`), whose process ends with its command: ``recalc`` then
+# hands the book's objects to no collection (``gc.freeze``) as soon as they are made, not at the end
+script = False
 
 
 def report_error(message: str, console=None) -> None:
@@ -99,8 +102,17 @@ def command() -> None:
     objects still tracked by the cyclic collector are frozen: the interpreter's collections at exit
     would walk every one of them (~0.01-0.02 s of each command) to free what the end of the process
     frees anyway. Standard output is flushed and the exit code set as before; only ``main()``
-    called in a process that goes on (a test) keeps its collector as it was."""
-    from addin.cli.cli import main  # noqa: PLC0415
+    called in a process that goes on (a test) keeps its collector as it was; ``recalc`` freezes the
+    book's objects as soon as they are made (:data:`script`), the same hand-over, earlier: the
+    collector's first pass after the recalculation would walk every one of them (~0.02 s)."""
+    global script
+    gc.disable()                     # the modules live as long as the process: no collection walks them
+    try:
+        from addin.cli.cli import main  # noqa: PLC0415
+    finally:
+        gc.freeze()
+        gc.enable()
+    script = True
     try:
         main()
     finally:
