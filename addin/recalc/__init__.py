@@ -75,14 +75,12 @@ def recalc_workbook(wb, catalog, **options) -> Recalc:
 
 
 def recalc_file(path, catalog, *, caps: Caps = CAPS, read_only: bool = False, time_limit: float | None = None,
-                freeze: bool = False, **options) -> tuple[object, Recalc]:
+                **options) -> tuple[object, Recalc]:
     """Load ``path`` (see bookio.load_book for its checks, caps and ``read_only``) and recalculate it.
-    ``time_limit``: seconds for both, loading included; past it, a BookError naming the cell.
-    ``freeze``: the process ends with the book (the console script): what was made is handed to no
-    collection (evaluate.no_gc)."""
+    ``time_limit``: seconds for both, loading included; past it, a BookError naming the cell."""
     from .evaluate import TimeLimitExceeded, no_gc  # noqa: PLC0415
     started = monotonic()
-    with no_gc(freeze):
+    with no_gc():
         wb = load_book(path, caps=caps, read_only=read_only, scan_cells=True)   # recalculated as loaded
         left = None if time_limit is None else max(0.0, time_limit - (monotonic() - started))
         try:

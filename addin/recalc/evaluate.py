@@ -1723,20 +1723,14 @@ _NOT_NUMBER = _Raiser()
 # ----------------------------------------------------------------------------- entry points
 
 @contextlib.contextmanager
-def no_gc(freeze: bool = False):
+def no_gc():
     """Pause the cyclic garbage collector (restored after): a workbook is ~100k small objects
-    that live until the end, and gen-2 collections over them cost ~30% of a big recalculation.
-
-    ``freeze``: for a process that ends with the book (the console script), the objects made
-    meanwhile are then handed to no collection (``gc.freeze``); else the collector's first pass
-    after the pause walks every one of them (~0.02 s for a 10,000-row register)."""
+    that live until the end, and gen-2 collections over them cost ~30% of a big recalculation."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
         if was:
             gc.enable()
 
