@@ -361,3 +361,17 @@ def test_cells_and_json_as_the_plain_rules_give_them(formulas, spilled, values, 
         want, have = json_value(result.values.get(k)), got[cell_key(*k)]
         assert type(have) is type(want) and (have == want or have != have and want != want)
     assert result.json_text() == json.dumps(got, ensure_ascii=False, allow_nan=False)
+
+
+@given(st.lists(st.sampled_from([0.0, -0.0, 0.1, 0.1 + 0.2, 1.5, -1.5, 2.0 ** 53, -(2.0 ** 53), 1e16, 1e-7,
+                                 float("nan"), float("inf"), float("-inf"), 3.0, "x", 'q"\\\n', None, True]),
+                min_size=1, max_size=40),
+       st.sampled_from(_SHEETS))
+def test_json_text_of_repeated_values_is_json_dumps(values, sheet):
+    # json_text writes each float's text once and reuses it (a register's prices repeat): the same
+    # value in many cells, 0.0 beside -0.0, NaN and the infinities again and again, as json.dumps writes them
+    result = Recalc(sheet_order=[sheet], formula_cells=[(sheet, 1, 1)],
+                    spilled={(sheet, 1 + i // 3, 1 + i % 3): (sheet, 1, 1) for i in range(1, len(values))})
+    for key, v in zip(result.cells(), values):
+        result.values[key] = v
+    assert result.json_text() == json.dumps(result.as_json(), ensure_ascii=False, allow_nan=False)

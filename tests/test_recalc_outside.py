@@ -125,6 +125,27 @@ def test_the_console_script_ends_with_the_commands_output_and_code(args, code, s
     assert script.stderr.decode().startswith(stderr) and direct.stderr.decode().startswith(script.stderr.decode())
 
 
+def test_lasting_freezes_only_in_the_console_script(monkeypatch):
+    # launch.lasting: in the console script, what is made inside is handed to no collection and the
+    # collector is back as it was; called anywhere else (main() in a test), nothing changes
+    import gc
+    from addin.cli import launch
+    before = gc.get_freeze_count()
+    with launch.lasting():
+        made = [[i] for i in range(100)]
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == before
+    monkeypatch.setattr(launch, "script", True)
+    try:
+        with launch.lasting():
+            assert not gc.isenabled()
+            made = [[i] for i in range(100)]
+        assert gc.isenabled() and gc.get_freeze_count() >= before + len(made)
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
 # ----------------------------------------------------------------------------- the register's table
 
 @pytest.mark.parametrize("rows", [

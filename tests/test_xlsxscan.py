@@ -238,6 +238,19 @@ def test_recalculation_reads_the_same_cells_and_answers_the_same(path):
     assert recalc_workbook(scanned, catalog).as_json() == recalc_workbook(loaded, catalog).as_json()
 
 
+@pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name)
+def test_read_cells_without_constants_reads_the_same_formulas(path):
+    # read_cells(constants=False) (the cut-table check's read) is the whole read less its constants,
+    # for the scanned book and openpyxl's alike
+    from addin.recalc.bookio import load_book, read_cells
+    from addin.recalc.values import ERRORS
+    for wb in (load_book(path, read_only=True), load_book(path)):
+        whole, formulas_only = read_cells(wb, ERRORS), read_cells(wb, ERRORS, constants=False)
+        assert formulas_only.constants == {}
+        for attr in ("formulas", "array_ref", "dynamic", "extent", "names", "iterate", "data_tables"):
+            assert getattr(formulas_only, attr) == getattr(whole, attr), attr
+
+
 def test_character_references_resolved_as_xml_does(tmp_path):
     # &#x80; is U+0080 in XML (HTML would read it as the euro sign); &amp; is &
     book = tmp_path / "refs.xlsx"

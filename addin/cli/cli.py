@@ -66,7 +66,8 @@ def _catalog():
     `warrants --help` or `samples` need not spend)."""
     global catalog
     if catalog is None:
-        from addin.excel import catalog as module  # noqa: PLC0415
+        with launch.lasting():
+            from addin.excel import catalog as module  # noqa: PLC0415
         catalog = module
     return catalog
 
@@ -468,8 +469,9 @@ def recalc(book: Path = typer.Argument(..., help="Workbook (.xlsx/.xlsm) to reca
             raise _fail(str(exc)) from None
     try:
         with _stage(book, "reading and recalculating"):
-            wb, result = recalc_file(book, catalog, read_only=True,     # the values copy streams from the file
-                                     time_limit=time_limit or None, now=pinned)
+            with launch.lasting():                                    # the process ends with the book
+                wb, result = recalc_file(book, catalog, read_only=True,   # the values copy streams from the file
+                                         time_limit=time_limit or None, now=pinned)
     except BookError as exc:
         raise _fail(str(exc)) from None
     rows, left_out = ([], 0) if as_json else _key_results(wb, result)

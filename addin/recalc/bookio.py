@@ -198,8 +198,11 @@ class BookCells:
     uncertain: set = field(default_factory=set)         # error constants whose kind the file does not state
 
 
-def read_cells(wb, errors: dict | None = None) -> BookCells:
+def read_cells(wb, errors: dict | None = None, *, constants: bool = True) -> BookCells:
     """Read every non-empty cell of a loaded book through openpyxl's public API.
+
+    ``constants=False`` leaves ``BookCells.constants`` empty, for a reader of formulas only (the
+    cut-table check: a scanned book's ~130,000 constants of a 10,000-row register are not copied).
 
     A formula that Excel stores as a dynamic array (a cell with cell metadata ``cm`` in a book
     whose ``xl/metadata.xml`` marks ``fDynamic``) spills; any other array formula is a legacy
@@ -207,12 +210,12 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     from addin.recalc.xlsxscan import ScanWorkbook  # noqa: PLC0415
     errors = errors or {}
     if isinstance(wb, ScanWorkbook):
-        return _scanned_cells(wb, errors)
+        return _scanned_cells(wb, errors, constants)
     scanned = getattr(wb, "_warrants_scan", None)
     if scanned is not None:
-        return _scanned_cells(scanned, errors)
+        return _scanned_cells(scanned, errors, constants)
     from openpyxl.worksheet.formula import ArrayFormula  # noqa: PLC0415 - a book openpyxl loaded
-    book = BookCells()
+    book, keep_constants = BookCells(), constants
     formulas, constants, array_ref = book.formulas, book.constants, book.array_ref
     for ws in wb.worksheets:
         title = ws.title
@@ -249,18 +252,21 @@ def read_cells(wb, errors: dict | None = None) -> BookCells:
     calc = getattr(wb, "calculation", None)
     if calc is not None and calc.iterate:
         book.iterate = (int(calc.iterateCount or 100), float(calc.iterateDelta or 0.001))
+    if not keep_constants:
+        book.constants.clear()
     return book
 
 
-def _scanned_cells(wb, errors: dict) -> BookCells:
+def _scanned_cells(wb, errors: dict, constants: bool = True) -> BookCells:
     """read_cells for a scanned book, straight from the scan's dicts (same rules as above)."""
     book = BookCells()
     for title in wb.sheetnames:
         sheet = wb.scan.sheets[title]            # keyed (title, row, column), as here
-        book.constants.update(sheet.values)      # text that starts with "=" is text: formulas are <f>
-        for key, v in sheet.errors.items():
-            text = v.upper()
-            book.constants[key] = errors.get(text, text)
+        if constants:
+            book.constants.update(sheet.values)      # text that starts with "=" is text: formulas are <f>
+            for key, v in sheet.errors.items():
+                text = v.upper()
+                book.constants[key] = errors.get(text, text)
         book.formulas.update(sheet.formulas)
         for key, ref in sheet.arrays.items():
             bounds = parse_area(ref) if ref else None
