@@ -163,54 +163,43 @@ class Recalc:
     def json_text(self) -> str:
         """The JSON object :meth:`as_json`, as ``json.dumps(..., ensure_ascii=False, allow_nan=False)``
         writes it, character for character (tests/test_recalc.py holds the two equal), written here in
-        one pass: no dict of 40,000 cells made and walked again, each key's sheet-and-column part and
-        each row's digits encoded once, each float's text made once (a register's prices repeat):
-        ~0.03 s instead of ~0.04 s for a 10,000-warrant register."""
+        one pass over the same keys and values (:func:`_key_parts`, :func:`_json_values`): no dict of
+        40,000 cells made and walked again, each key's sheet-and-column part encoded once, each
+        float's text made once (a register's prices repeat): ~0.03 s instead of ~0.04 s for a
+        10,000-warrant register."""
+        keys = self.cells()
         parts = ["{"]
         add = parts.append
-        get, dumps, texts = self.values.get, _dump_one, {}
-        heads: dict = {}
-        last_sheet = last_row = None
-        row_text = ""
-        for key in self.cells():
-            sheet, row, col = key
-            if row != last_row or sheet != last_sheet:
-                digits, last_row = str(row), row
-                row_text = digits + '": '
-                if sheet != last_sheet:
-                    heads, last_sheet = {}, sheet
-            head = heads.get(col)
-            if head is None:       # ', "Sheet!B' : the key's text less its row digits and closing quote
-                head = heads[col] = ", " + encode_basestring(cell_key(sheet, row, col)[:-len(digits)])[:-1]
-            v = get(key)
+        heads: dict[str, str] = {}                   # a key's sheet-and-column part -> ', "Sheet!B' as written
+        floats: dict[float, str] = {}
+        for (head, digits), v in zip(_key_parts(keys), _json_values(map(self.values.get, keys))):
+            written = heads.get(head)
+            if written is None:
+                written = heads[head] = ", " + encode_basestring(head)[:-1]
             kind = type(v)
-            if kind is float:                    # _json_values's rule, then json.dumps's float.__repr__
-                text = texts.get(v)
+            if kind is float:                        # finite and not whole below 2^53: json.dumps's float.__repr__
+                text = floats.get(v)
                 if text is None:
-                    if v.is_integer():                               # never NaN or infinite
-                        text = int.__repr__(int(v)) if -_WHOLE < v < _WHOLE else float.__repr__(v)
-                    elif v != v or v in _INFINITIES:
-                        text = dumps(json_value(v))
-                    else:
-                        text = float.__repr__(v)
-                    if v == v:                   # NaN is never found again; -0.0 and 0.0 both write 0
-                        texts[v] = text
+                    text = floats[v] = float.__repr__(v)
             elif kind is str:
                 text = encode_basestring(v)
+            elif kind is int:
+                text = int.__repr__(v)
             else:
-                text = dumps(json_value(v))
-            add(head)
-            add(row_text)
+                text = _dump_one(v)
+            add(written)
+            add(digits)
+            add('": ')
             add(text)
         if len(parts) > 1:
-            parts[1] = parts[1][2:]              # the first key has no ", " before it
+            parts[1] = parts[1][2:]                  # the first key has no ", " before it
         add("}")
         return "".join(parts)
 
 
-def _json_keys(keys) -> list[str]:
-    """``cell_key`` of each (sheet, row, column), each sheet-and-column prefix and each row's digits made once."""
-    out = []
+def _key_parts(keys):
+    """(``cell_key`` less its row digits, the row digits) of each (sheet, row, column), each
+    sheet-and-column part and each row's digits made once."""
     heads: dict = {}
     last_sheet = last_row = None
     digits = ""
@@ -222,8 +211,12 @@ def _json_keys(keys) -> list[str]:
         head = heads.get(col)
         if head is None:
             head = heads[col] = cell_key(sheet, row, col)[:-len(digits)]
-        out.append(head + digits)
-    return out
+        yield head, digits
+
+
+def _json_keys(keys) -> list[str]:
+    """``cell_key`` of each (sheet, row, column) (:func:`_key_parts`)."""
+    return [head + digits for head, digits in _key_parts(keys)]
 
 
 def _json_values(values) -> list:
