@@ -10,8 +10,14 @@ what ``addin.excel.functions.warrant_register`` passes on),
 so that the time inside ``engine.register`` is seen apart from the command's start-up, the sheet
 reader and the rows' conversion. The engine's caches are emptied before each run (a book
 recalculated in a new process compiles every program). Beside it, in the same run and
-interleaved, its floor: one ``Decimal`` multiply-compare per warrant-event seen (the events after
-each warrant's Issue Date), the inexact language floor of any per-warrant fold. CPU seconds
+interleaved, its floors: one ``Decimal`` multiply-compare per warrant-event seen (the events after
+each warrant's Issue Date), the inexact language floor of any per-warrant fold; and the exact
+arithmetic floor of §4(d) alone (``floor_exact_weighted_s``): for each weighted-average warrant,
+one reduced ``int`` step ``CP2 = (CP1·X + Y)·gn / (CP1's denominator·gd)`` per issue of its program
+that moves its price (``engine.rules.weighted``'s constants, the programs compiled outside the timed
+part), with no other decision of §4 (no minimum, no lowest price, no share count, no §4(e)(ii)
+history). D-1 sets no Price Increment, so those prices stay exact fractions whose denominators grow
+with every move: that is the arithmetic any exact fold pays. CPU seconds
 (``time.process_time``: the machine is shared), medians of ``--runs`` runs; ``per_warrant_us``
 shows the growth (linear: flat). ``cuts`` counts the distinct sets of events the warrants see
 (one program compiled for each), ``groups`` the (cut, class) groups the register runs apart.
@@ -32,7 +38,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from math import gcd  # noqa: E402
+
 from engine import Holding, clear_caches, d1_terms, parse_events, register  # noqa: E402
+from engine.ops import ISSUE  # noqa: E402
+from engine.register import group_key, program_for  # noqa: E402
 
 from workloads import (AS_OF, FULLY_DILUTED, OUTSTANDING, SIX_YEARS, distinct_register, issue_dates,  # noqa: E402
                        ledger_rows)
@@ -66,6 +76,41 @@ def decimal_floor(terms: list, ledger: tuple) -> None:
                     p = bound
 
 
+def weighted_work(terms: list, ledger: tuple) -> list[tuple[int, tuple, Fraction]]:
+    """(constants' place in an ISSUE op, program, starting price) of each weighted-average warrant."""
+    from dataclasses import replace
+    from engine.events import sort_events
+    ledger = tuple(e for e in sort_events(ledger) if e.date <= AS_OF)
+    dates = [e.date for e in ledger]
+    programs: dict = {}
+    out = []
+    for t, h in terms:
+        if t.anti_dilution not in ("BROAD_WEIGHTED_AVERAGE", "NARROW_WEIGHTED_AVERAGE"):
+            continue
+        own = replace(t, issue_date=h.issue_date)
+        key = group_key(own, dates)
+        program = programs.get(key)
+        if program is None:
+            program = programs[key] = program_for(own, ledger)
+        out.append((3 if t.anti_dilution == "BROAD_WEIGHTED_AVERAGE" else 4, program, h.exercise_price))
+    return out
+
+
+def exact_weighted_floor(work: list) -> int:
+    """One exact reduced §4(d) weighted-average step per issue that moves a warrant's price; the steps."""
+    steps = 0
+    for place, program, price in work:
+        n, d = price.numerator, price.denominator
+        for op in program:
+            if op[0] == ISSUE and type(op[place]) is tuple and op[1] * d < n * op[2]:
+                x, y, gn, gd = op[place]
+                nn, nd = (n * x + d * y) * gn, d * gd
+                g = gcd(nn, nd)
+                n, d = nn // g, nd // g
+                steps += 1
+    return steps
+
+
 def timed(fn) -> float:
     t0 = time.process_time()
     fn()
@@ -78,16 +123,20 @@ def measure(rows: int, shape: str, runs: int) -> dict:
     dates = sorted(e.date for e in ledger)
     cuts = {bisect_right(dates, h.issue_date) for _t, h in terms}
     groups = {(id(t), bisect_right(dates, h.issue_date)) for t, h in terms}
-    engine_s, floor_s = [], []
-    for _ in range(runs):                       # interleaved: the engine, then its floor
+    work = weighted_work(terms, ledger)
+    steps = exact_weighted_floor(work)
+    engine_s, floor_s, exact_s = [], [], []
+    for _ in range(runs):                       # interleaved: the engine, then its floors
         clear_caches()
         engine_s.append(timed(lambda: register(terms, ledger, AS_OF)))
         floor_s.append(timed(lambda: decimal_floor(terms, ledger)))
+        exact_s.append(timed(lambda: exact_weighted_floor(work)))
     e, f = statistics.median(engine_s), statistics.median(floor_s)
     return {"shape": shape, "rows": rows, "events": len(ledger), "warrant_events_seen": seen,
             "cuts": len(cuts), "groups": len(groups),
             "engine_register_s": round(e, 4), "per_warrant_us": round(e / rows * 1e6, 1),
-            "floor_decimal_per_event_seen_s": round(f, 4), "engine_over_floor": round(e / f, 2)}
+            "floor_decimal_per_event_seen_s": round(f, 4), "engine_over_floor": round(e / f, 2),
+            "exact_weighted_steps": steps, "floor_exact_weighted_s": round(statistics.median(exact_s), 4)}
 
 
 def main() -> None:
