@@ -8,7 +8,9 @@ JSON object.
 
 FOLDER is a folder name under tests/fixtures (default: xlcalculator and ironcalc). The cells
 compared are the same for every engine: each formula cell, and each cell of an array formula's
-stored range, that Excel wrote (read by our reader); cells that call TODAY, NOW or RAND, or read
+stored range, that Excel wrote (read by our reader), against Excel's value (an error cached as
+a rich value, #CALC! or #SPILL!, by its kind, as tests/test_conformance.py reads it: openpyxl
+reads #VALUE!); cells that call TODAY, NOW or RAND, or read
 one (``Recalc.volatile``), are set aside for all. A match is the fixtures READMEs' (numbers to a
 relative 1e-9, text and booleans exactly, errors by their text). A cell that does not match is
 
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_conformance import FIXTURE_ROOT, FOLDERS, matches  # noqa: E402
+from test_conformance import FIXTURE_ROOT, FOLDERS, matches, rich_errors  # noqa: E402
 
 ENGINES = ("ours", "ironcalc", "formualizer")
 _FZ_ERRORS = {"na": "#N/A", "div": "#DIV/0!", "div0": "#DIV/0!", "value": "#VALUE!", "ref": "#REF!",
@@ -59,11 +61,12 @@ def _book_cells(path):
         result, error = None, f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - t
     keys = dict.fromkeys(sorted(_formula_cells(wb)))
+    rich = rich_errors(path)         # #CALC!, #SPILL!: cached as #VALUE!, the kind in xl/richData (openpyxl reads #VALUE!)
     cells = []
     for key in keys:
         sheet, r, c = key
         cell = cached[sheet].cell(row=r, column=c)
-        cells.append((key, cell.value, cell.data_type == "e"))
+        cells.append((key, rich.get(key, cell.value), cell.data_type == "e"))
     return wb, cells, result, error, seconds
 
 

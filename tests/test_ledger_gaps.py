@@ -16,7 +16,7 @@ from importlib import import_module
 
 import pytest
 
-from engine import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, NO_EFFECT, WarrantError, adjust, d1_terms
+from engine import APPLIED, BLOCKED_UPWARD, CARRIED_FORWARD, NO_EFFECT, WarrantError, adjust, d1_terms, rules
 from engine.ledger import reference_adjust
 from engine.register import register
 from engine.terms import Terms
@@ -372,26 +372,36 @@ def test_a_fractional_exercise_refused_shows_the_value_typed():
 # --------------------------------------------------------------------------- the rules on a branch of prices
 
 def test_a_register_of_distinct_prices_runs_the_rules_on_a_branch(monkeypatch):
-    """Five warrants differing only in their price ($1 to $5) are one group of the register, run per branch
+    """Seven warrants differing only in their price ($1 to $5) are one group of the register, run per branch
     (engine.piecewise, at least register.PIECEWISE_AFTER prices): the rules get price numerators affine in the
     starting price x, so §4(h)'s ``rules.returned`` compares forms there (a mutant dividing, `returned` 3, is
-    the same number on ints but not an operation on a form).
+    the same number on ints but not an operation on a form). The four prices the issue leaves stay one branch
+    to the end: more than piecewise.ALONE warrants, which a branch must hold not to be finished price by
+    price (with five warrants, $1 to $5, the branch left was $1 and $2, finished by ints, and the mutant
+    survived).
 
     §4(d) full ratchet, 1,000 shares for $2,500 = $2.50 a share: less than $3, $4 and $5, which are "reduced
-    to a price equal to the price at which the Additional Shares ... were issued", $2.50; not less than $1 or
-    $2: no adjustment. §4(b) 2-for-1: every price halved, every count doubled: $1/2 = $0.50, $2/2 = $1.00,
-    $2.50/2 = $1.25 (three warrants); 100 x 2 = 200 shares each. §4(h): each price was made by the split
-    (50%, over the 1% minimum), the lowest so far: returned as it is."""
-    runs = []
+    to a price equal to the price at which the Additional Shares ... were issued", $2.50; not less than $1,
+    $1.25, $1.50 or $2: no adjustment. §4(b) 2-for-1: every price halved, every count doubled: $0.50, $0.625,
+    $0.75, $1.00, and $2.50/2 = $1.25 (three warrants); 100 x 2 = 200 shares each. §4(h): each price was made
+    by the split (50%, over the 1% minimum), the lowest so far: returned as it is."""
+    runs, forms = [], []
 
     def spied(*args, **kw):
         runs.append(real(*args, **kw))
         return runs[-1]
-    real = register_module._piecewise_run
+
+    def returned(price, lowest):
+        forms.append(type(lowest[0]) is not int)
+        return real_returned(price, lowest)
+    real, real_returned = register_module._piecewise_run, rules.returned
     monkeypatch.setattr(register_module, "_piecewise_run", spied)
-    terms = [plain(exercise_price=F(p), minimum_adjustment=F(1, 100)) for p in (1, 2, 3, 4, 5)]
+    monkeypatch.setattr(rules, "returned", returned)
+    prices = (F(1), F(5, 4), F(3, 2), F(2), F(3), F(4), F(5))
+    terms = [plain(exercise_price=p, minimum_adjustment=F(1, 100)) for p in prices]
     events = ledger("""2021-01-01 | ISSUE | shares=1000 | consideration=2500
                        2021-02-01 | SPLIT | ratio=2-for-1""")
-    assert register(terms, events, FAR) == [(F(1, 2), 200), (F(1), 200), (F(5, 4), 200), (F(5, 4), 200),
-                                            (F(5, 4), 200)]
-    assert [sorted(run) for run in runs] == [[(1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]]   # all five per branch
+    assert register(terms, events, FAR) == [(F(1, 2), 200), (F(5, 8), 200), (F(3, 4), 200), (F(1), 200),
+                                            (F(5, 4), 200), (F(5, 4), 200), (F(5, 4), 200)]
+    assert [sorted(run) for run in runs] == [sorted((p.numerator, p.denominator) for p in prices)]   # all per branch
+    assert any(forms)                                  # §4(h) compared on a form: the branch of $1 to $2
