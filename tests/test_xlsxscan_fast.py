@@ -151,6 +151,8 @@ def _book(tmp_path, sheet: str | bytes, name: str = "book.xlsx") -> Path:
     ('<row><c><v>1</v></c><c t="b"><v>1</v></c></row><row r="5"><c r="C5"><v>3</v></c><c r="A5"><v>9</v></c>'
      '<c r="C5" t="e" vm="1"><v>#VALUE!</v></c></row>', (5, 0, False)),
     ('\n  <row r="1">\n    <c r="A1"><v>1</v></c>\n  </row>\n', (1, 0, False)),
+    ('<row r="1"><c r="A1" t="str"><v> x\ty </v></c><c r="B1" t="e"><v> #N/A</v></c><c r="C1" s="2"><v> 1.5</v>'
+     '</c><c r="D1" t="b"><v>0 </v></c></row>', (4, 0, False)),
     ('<row r="1"><c r="A1"><v>1</v><!-- a comment --></c></row>', (0, 0, True)),
     ("<row r='1'><c r='A1'><v>1</v></c></row>", (0, 0, True)),
     ('<row r="1"><c r="A1"><v>1</v></c>text<c r="B1"><v>2</v></c></row>', (0, 0, True)),
@@ -187,6 +189,23 @@ def test_a_dtd_anywhere_is_refused_as_before(tmp_path):
         path = _book(tmp_path, sheet)
         fast = _read(path, True)
         assert fast == _read(path, False) and fast[0] == "Refused", fast
+
+
+_LOOKS_SIMPLE = '<sheetData><row r="1"><c r="A1" t="str"><v>\u00c3\u00a9</v></c></row></sheetData>'
+
+
+@pytest.mark.parametrize("part", [
+    # <sheetData> first written inside a comment: the element is the one after it, and empty
+    (f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><!-- {_LOOKS_SIMPLE} --><sheetData/></worksheet>').encode(),
+    # a Latin-1 part whose bytes also read as UTF-8 ("\u00c3\u00a9" is the bytes of "\u00e9" in UTF-8)
+    (f'<?xml version="1.0" encoding="ISO-8859-1"?><worksheet xmlns="{MAIN}">{_LOOKS_SIMPLE}</worksheet>').encode("latin-1"),
+])
+def test_a_part_that_only_looks_simple_is_read_by_expat(tmp_path, taken, part):
+    path = _book(tmp_path, part)
+    fast = _read(path, True)
+    assert fast == _read(path, False) and fast[0] == "read"
+    assert fast[1][("S", "values")] in ([], [(("S", 1, 1), "str", repr("\u00c3\u00a9"))])
+    assert [t[1:] for t in taken] == [(0, 0, True)]
 
 
 def test_a_utf16_part_reads_the_same(tmp_path, taken):
@@ -237,7 +256,8 @@ def _cell(draw, col: int, row: int, plain: list) -> str:
         body = f"<v>{draw(st.sampled_from(['0', '1', '2'] if plain[1] else ['0', '1']))}</v>"   # 2: none such
     elif kind == "str":
         attrs["t"] = "str"
-        body = f"<f>\"x\"</f><v>{draw(_encoded(draw(_TEXT), plain))}</v>"
+        text = draw(st.sampled_from(["", " ", "\n"])) + draw(_TEXT) + draw(st.sampled_from(["", " ", "\t"]))
+        body = f"<f>\"x\"</f>" * draw(st.booleans()) + f"<v>{draw(_encoded(text, plain))}</v>"
     elif kind == "bool":
         attrs["t"] = "b"
         body = f"<v>{draw(st.sampled_from(['0', '1']))}</v>"
@@ -270,8 +290,8 @@ def _cell(draw, col: int, row: int, plain: list) -> str:
     pairs = list(attrs.items())
     if draw(st.booleans()):
         pairs = draw(st.permutations(pairs))
-    quote = draw(st.sampled_from(['"', '"', "'"]))
-    gap = draw(st.sampled_from([" ", " ", "\n  "]))
+    quote = draw(st.sampled_from(['"'] * 4 + ["'"]))
+    gap = draw(st.sampled_from([" "] * 4 + ["\n  "]))
     head = "<c" + "".join(f"{gap}{k}={quote}{v}{quote}" for k, v in pairs)
     if not body and draw(st.booleans()):
         return head + "/>"
