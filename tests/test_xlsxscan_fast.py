@@ -173,6 +173,9 @@ def test_what_the_fast_reading_takes_and_hands_back(tmp_path, taken, cells, expe
     ('<row r="1"><c r="A1"><v>1\x01</v></c></row>', "not well-formed"),
     ('<row r="1"><c r="A1"><v>]]></v></c></row>', "not well-formed"),
     ('<row r="1"><c r="A1"><v>1</v></c><row r="2"></row></row>', None),
+    ('<row r="1"><c r="A1"><v>1</v></c><row r="2"><c r="A2"><v>2</v></c></row>', "not well-formed"),
+    ('<row r="1"><c r="A1"><v>1</v></c>', "not well-formed"),
+    ('<row r="1"><c r="A1" t=""><v>1</v></c></row>', "is not one of Excel's"),
 ])
 def test_refusals_are_the_same_word_for_word(tmp_path, cells, refusal):
     path = _book(tmp_path, sheet_xml(cells))
@@ -337,7 +340,7 @@ def _sheet(draw) -> tuple[str, bool, int]:
                 '</worksheet>')
     else:
         text = sheet_xml(data, after=after, head=head)
-    broken = draw(st.sampled_from(["no"] * 9 + ["truncated", "dtd", "stray end"]))
+    broken = draw(st.sampled_from(["no"] * 10 + ["truncated", "dtd", "stray end", "lost end"]))
     if broken == "truncated":
         text = text[:draw(st.integers(0, len(text) - 1))]
     elif broken == "dtd":
@@ -345,6 +348,8 @@ def _sheet(draw) -> tuple[str, bool, int]:
         text = text.replace("?>", "?>" + dtd, 1) if head else dtd + text
     elif broken == "stray end":
         text = text.replace("</sheetData>", "</row></sheetData>", 1).replace("</x:sheetData>", "</x:row></x:sheetData>")
+    elif broken == "lost end":
+        text = text.replace("</row>", "", 1).replace("</x:row>", "", 1)
     return text, plain[0] and broken == "no", n
 
 

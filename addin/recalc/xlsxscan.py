@@ -507,27 +507,32 @@ def _clear(sheet: ScanSheet) -> None:
 # The fast reading of <sheetData> (:func:`_scan_sheet_as`, ``fast``): one regular expression splits
 # it into tokens, each one of
 #  1. the simple cell: ``<c r="B7" s="3" t="s">`` (s and t optional, in that order), holding
-#     nothing or one ``<v>`` of plain text, or written ``<c .../>``;
+#     nothing or one ``<v>`` of plain text, or written ``<c .../>``; with the ``<row r="7"
+#     spans="1:9">`` before it and the ``</row>`` after it, when they are there;
 #  2. a cell with any attributes written name="value" after single spaces, an optional ``<f ...>``
 #     (or ``<f .../>``), then an optional ``<v>``, their text plain or with the five predefined
-#     entities (formulas: shared, array, data tables, dynamic arrays);
+#     entities (formulas: shared, array, data tables, dynamic arrays) (``_FULL_CELL``);
 #  3. an odd cell: any other ``<c>`` element holding no ``<c`` or ``<row`` (inline strings,
 #     references, CDATA, single quotes, line breaks in tags, ...), handed to expat alone;
-#  4. ``<row r="N" spans="a:b">``, or a row tag with any attributes as in 2, or ``</row>``;
-#  5. anything else but whitespace, one character at a time: expat reads the whole of it.
+#  4. a row tag with any attributes as in 2, or ``</row>``;
+#  5. anything else but whitespace, one character at a time: expat reads the whole of <sheetData>.
 # Whitespace between tokens is skipped (character data the handlers ignore).
 _NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"                 # characters XML 1.0 forbids
 _ATTR_TEXT = rf'[A-Za-z_:][\w.:-]*="[^"<&\t\n\r{_NOT_XML}]*"'     # name="value": nothing to normalize
 _ATTR = re.compile(rf' ([A-Za-z_:][\w.:-]*)="([^"<&\t\n\r{_NOT_XML}]*)"', re.A)
 _TEXT = rf'(?:[^<&\r{_NOT_XML}]|&(?:lt|gt|amp|quot|apos);)*'     # character data, the 5 entities at most
 _LEX_ATTRS = r"""(?:[ \t\r\n]+[^\s=<>/"']+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*[ \t\r\n]*"""
+_FULL_CELL = (rf'<c((?: {_ATTR_TEXT})*)(?:/>|>(?:(<f(?: {_ATTR_TEXT})*)(?:/>|>({_TEXT})</f>))?'
+              rf'(?:<v>({_TEXT})</v>)?</c>)')
 _TOKEN = re.compile(
-    rf'<c r="([A-Z]{{1,3}})([0-9]+)"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?(?:/>|>(?:<v>([^<&\r{_NOT_XML}]*)</v>)?</c>)'
-    rf'|<c((?: {_ATTR_TEXT})*)(?:/>|>(?:(<f(?: {_ATTR_TEXT})*)(?:/>|>({_TEXT})</f>))?(?:<v>({_TEXT})</v>)?</c>)'
-    rf'|(<c{_LEX_ATTRS}(?:/>|>(?:[^<]|<(?!c[\s/>]|/?row[\s/>]))*?</c>))'
-    rf'|<row r="([0-9]+)"(?: spans="[0-9:]+")?>|(<row(?: {_ATTR_TEXT})*/?>)|(</row>)'
+    rf'(?:<row r="([0-9]+)"(?: spans="[0-9:]+")?>)?<c r="([A-Z]{{1,3}})([0-9]+)"(?: s="([0-9]+)")?'
+    rf'(?: t="([A-Za-z]+)")?(?:/>|>(?:<v>([^<&\r{_NOT_XML}]*)</v>)?</c>)(</row>)?'
+    rf'|({re.sub(r"[(](?![?])", "(?:", _FULL_CELL)}'
+    rf'|<c{_LEX_ATTRS}(?:/>|>(?:[^<]|<(?!c[\s/>]|/?row[\s/>]))*?</c>)'
+    rf'|<row(?: {_ATTR_TEXT})*/?>|</row>)'
     r'|([^ \t\r\n])', re.S | re.A)
-_JUNK = operator.itemgetter(13)
+_FULL_CELL = re.compile(_FULL_CELL, re.S | re.A)
+_JUNK = operator.itemgetter(8)
 _FAST_MAX = 1 << 28                      # a part read whole for the fast reading at most (bytes)
 
 
@@ -845,8 +850,13 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             return
         fast_cells = odd_cells = 0
         in_row = False
-        for letters, digits, s, t, v, cell_attrs, f, ftext, cv, odd, row_r, row_tag, row_end, _junk in tokens:
+        for row_r, letters, digits, s, t, v, row_end, other, _junk in tokens:
             if letters:
+                if row_r:
+                    if in_row:
+                        raise _Fallback("a row inside a row")
+                    in_row = True
+                    begin_row(row_r, None, None)
                 # the in-order case of place(): the row's number after known letters, right of the last
                 if digits == row_text and (col := cols.get(letters)) and (
                         row_no > max_row or row_no == max_row and col > last):
@@ -859,25 +869,22 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                     key = place(letters + digits)
                 cell_done(key, s, t or None, v)
                 fast_cells += 1
-            elif row_r:
-                if in_row:
-                    raise _Fallback("a row inside a row")
-                in_row = True
-                begin_row(row_r, None, None)
-            elif row_end:
+                if row_end:
+                    if not in_row:
+                        raise _Fallback("</row> closing no row")     # not well-formed: expat says where
+                    in_row = False
+            elif other == "</row>":
                 if not in_row:
-                    raise _Fallback("</row> closing no row")     # not well-formed: expat says where
+                    raise _Fallback("</row> closing no row")
                 in_row = False
-            elif row_tag:
+            elif other.startswith("<row"):
                 if in_row:
                     raise _Fallback("a row inside a row")
-                a = _attrs(row_tag[4:-2] if row_tag.endswith("/>") else row_tag[4:-1])
+                a = _attrs(other[4:-2] if other.endswith("/>") else other[4:-1])
                 begin_row(a.get("r"), a.get("hidden"), a.get("ht"))
-                in_row = not row_tag.endswith("/>")
-            elif odd:
-                odd_cells += 1
-                yield odd.encode()
-            else:
+                in_row = not other.endswith("/>")
+            elif m := _FULL_CELL.fullmatch(other):
+                cell_attrs, f, ftext, cv = m.groups("")
                 a = _attrs(cell_attrs)
                 key = place(a.get("r"))
                 if f:
@@ -885,6 +892,9 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                 else:
                     cell_done(key, a.get("s"), a.get("t"), _unescape(cv), a)
                 fast_cells += 1
+            else:
+                odd_cells += 1
+                yield other.encode()
         if in_row:
             raise _Fallback("a row left open")
         yield data[stop:]
