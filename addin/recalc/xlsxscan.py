@@ -4,7 +4,12 @@ openpyxl builds a styled ``Cell`` object per cell; for a 10,000-row register tha
 a recalculation's time. This reader feeds each part through the standard library's expat
 parser (a real XML parser: CDATA sections, character and entity references, namespace
 prefixes, attributes in any order read as XML defines them) with plain callbacks, and returns
-plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculation, cell by cell:
+plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculation, cell by cell.
+A worksheet's ``<sheetData>`` is first read by one regular expression that takes the rows and
+cells as Excel, openpyxl and XlsxWriter write them (formulas included) and hands expat every
+other cell where it lies, or the whole of it (:func:`_scan_sheet_as`); both readings place, type
+and store cells through the same functions, and tests/test_xlsxscan_fast.py proves their results
+equal. The fast reading reads a 10,000-row register book in about two thirds of the time.
 
 * constants typed as openpyxl types them: ``int`` when the stored number has no
   ``.``/``E``, else ``float``; date-formatted numbers as ``datetime``/``time``/
@@ -31,7 +36,8 @@ entities (as defusedxml refuses them: ``&xxe;`` never becomes cell text), XML th
 well-formed (an unclosed tag included: a linear scan finds it), a sheet the workbook lists
 whose part is missing, a cell outside Excel's grid, a value that does not fit its type, a
 damaged ``xl/metadata.xml``. Read with openpyxl instead (:class:`Unsupported`): chartsheets.
-Memory: the parser reads a part 1 MiB at a time; the caches are bounded.
+Memory: the parser reads a part 1 MiB at a time (the fast reading holds one worksheet part whole,
+at most 256 MiB of XML: a larger one is read 1 MiB at a time); the caches are bounded.
 """
 from __future__ import annotations
 
