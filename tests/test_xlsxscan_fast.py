@@ -109,9 +109,10 @@ for shape in ("one", "spread", "before"):
 """
 
 
-def test_the_bench_register_books_read_the_same_and_all_fast(tmp_path, taken):
+def test_the_bench_register_books_read_the_same_and_all_fast(tmp_path, taken, monkeypatch):
     subprocess.run([sys.executable, "-c", _MAKE, str(tmp_path)], cwd=ROOT, check=True)
-    for shape in ("one", "spread", "before"):
+    for shape, span in (("one", 1 << 20), ("spread", 1 << 20), ("before", 5000)):
+        monkeypatch.setattr(xlsxscan, "_SPAN", span)      # 5,000: the register split some 60 times
         path = tmp_path / f"register_{shape}.xlsx"
         assert _read(path, True) == _read(path, False)
         # Register 1,001 x 9 cells, Results 1,001 x 4 (its array formula among them), Events: all fast
@@ -307,7 +308,8 @@ def _cell(draw, col: int, row: int, plain: list) -> str:
 @st.composite
 def _sheet(draw) -> tuple[str, bool, int]:
     """A worksheet part written any way XML allows; whether it is plain (the fast reading must take
-    all of <sheetData> itself, its odd cells one by one) and how many cells it holds."""
+    all of <sheetData> itself, its odd cells one by one), how many cells it holds, and the span
+    of characters the fast reading splits at a time (small ones test its cuts)."""
     plain = [True, draw(st.integers(0, 3)) == 0]      # plain so far; comments, PIs and CDATA allowed
     rows, n = [], 0
     row_no = 0
@@ -350,17 +352,18 @@ def _sheet(draw) -> tuple[str, bool, int]:
         text = text.replace("</sheetData>", "</row></sheetData>", 1).replace("</x:sheetData>", "</x:row></x:sheetData>")
     elif broken == "lost end":
         text = text.replace("</row>", "", 1).replace("</x:row>", "", 1)
-    return text, plain[0] and broken == "no", n
+    return text, plain[0] and broken == "no", n, draw(st.sampled_from([1 << 20, 1, 40, 300]))
 
 
 @settings(max_examples=300)
 @given(_sheet())
 def test_any_sheet_reads_the_same_both_ways(tmp_path_factory, case):
-    text, plain, n = case
+    text, plain, n, span = case
     seen: list[tuple] = []
     path = _book(tmp_path_factory.mktemp("fast"), text)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(xlsxscan, "_fast_read", lambda *a: seen.append(a))
+        mp.setattr(xlsxscan, "_SPAN", span)
         fast = _read(path, True)
     assert fast == _read(path, False)
     event(fast[0] if fast[0] != "read" else "fast reading gave up" if not seen else

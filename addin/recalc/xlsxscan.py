@@ -36,8 +36,8 @@ entities (as defusedxml refuses them: ``&xxe;`` never becomes cell text), XML th
 well-formed (an unclosed tag included: a linear scan finds it), a sheet the workbook lists
 whose part is missing, a cell outside Excel's grid, a value that does not fit its type, a
 damaged ``xl/metadata.xml``. Read with openpyxl instead (:class:`Unsupported`): chartsheets.
-Memory: the parser reads a part 1 MiB at a time (the fast reading holds one worksheet part whole,
-at most 256 MiB of XML: a larger one is read 1 MiB at a time); the caches are bounded.
+Memory: the parser reads a part 1 MiB at a time (the fast reading holds one worksheet part's text
+whole, at most 64 MiB: a larger one is read 1 MiB at a time); the caches are bounded.
 """
 from __future__ import annotations
 
@@ -539,7 +539,8 @@ _TOKEN = re.compile(
     r'|([^ \t\r\n])', re.S | re.A)
 _FULL_CELL = re.compile(_FULL_CELL, re.S | re.A)
 _JUNK = operator.itemgetter(8)
-_FAST_MAX = 1 << 28                      # a part read whole for the fast reading at most (bytes)
+_FAST_MAX = 1 << 26                      # a part read whole for the fast reading at most (bytes)
+_SPAN = 1 << 20                          # characters of <sheetData> split into tokens at a time
 
 
 def _unescape(text: str) -> str:
@@ -838,72 +839,79 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             yield data
             return
         yield data[:at + 11]
-        rest = data[at + 11:]
         if sheet_data_at != at or lead != "" or not (encoding is None or encoding.lower() == "utf-8"):
-            yield rest
+            yield data[at + 11:]
             return
         try:
             body = data[at + 11:stop].decode("utf-8")
         except UnicodeDecodeError:
-            yield rest
+            yield data[at + 11:]
             return
+        tail, data = data[stop:], None           # the part is held once, as text
         if "<!" in body or "<?" in body or "]]>" in body or "xmlns" in body:
-            yield rest
-            return
-        tokens = _TOKEN.findall(body)
-        if any(map(_JUNK, tokens)):
-            yield rest
+            yield body.encode() + tail
             return
         fast_cells = odd_cells = 0
         in_row = False
-        for row_r, letters, digits, s, t, v, row_end, other, _junk in tokens:
-            if letters:
-                if row_r:
+        start = 0
+        while start < len(body):                 # a span of rows at a time (a "</row>" ends a token)
+            end = body.find("</row>", start + _SPAN)
+            end = len(body) if end < 0 else end + 6
+            tokens = _TOKEN.findall(body, start, end)
+            if any(map(_JUNK, tokens)):
+                if start:
+                    raise _Fallback("neither a row nor a cell")     # read again the general way
+                yield body.encode() + tail
+                return
+            start = end
+            for row_r, letters, digits, s, t, v, row_end, other, _junk in tokens:
+                if letters:
+                    if row_r:
+                        if in_row:
+                            raise _Fallback("a row inside a row")
+                        in_row = True
+                        begin_row(row_r, None, None)
+                    # the in-order case of place(): the row's number after known letters, right of the last
+                    if digits == row_text and (col := cols.get(letters)) and (
+                            row_no > max_row or row_no == max_row and col > last):
+                        max_row = row_no
+                        last = col_no = col
+                        if col > max_col:
+                            max_col = col
+                        key = (title, row_no, col)
+                    else:
+                        key = place(letters + digits)
+                    cell_done(key, s, t or None, v)
+                    fast_cells += 1
+                    if row_end:
+                        if not in_row:
+                            raise _Fallback("</row> closing no row")     # not well-formed: expat says where
+                        in_row = False
+                elif other == "</row>":
+                    if not in_row:
+                        raise _Fallback("</row> closing no row")
+                    in_row = False
+                elif other.startswith("<row"):
                     if in_row:
                         raise _Fallback("a row inside a row")
-                    in_row = True
-                    begin_row(row_r, None, None)
-                # the in-order case of place(): the row's number after known letters, right of the last
-                if digits == row_text and (col := cols.get(letters)) and (
-                        row_no > max_row or row_no == max_row and col > last):
-                    max_row = row_no
-                    last = col_no = col
-                    if col > max_col:
-                        max_col = col
-                    key = (title, row_no, col)
+                    a = _attrs(other[4:-2] if other.endswith("/>") else other[4:-1])
+                    begin_row(a.get("r"), a.get("hidden"), a.get("ht"))
+                    in_row = not other.endswith("/>")
+                elif m := _FULL_CELL.fullmatch(other):
+                    cell_attrs, f, ftext, cv = m.groups("")
+                    a = _attrs(cell_attrs)
+                    key = place(a.get("r"))
+                    if f:
+                        cell_done(key, a.get("s"), a.get("t"), _unescape(cv), a, _attrs(f[2:]), _unescape(ftext))
+                    else:
+                        cell_done(key, a.get("s"), a.get("t"), _unescape(cv), a)
+                    fast_cells += 1
                 else:
-                    key = place(letters + digits)
-                cell_done(key, s, t or None, v)
-                fast_cells += 1
-                if row_end:
-                    if not in_row:
-                        raise _Fallback("</row> closing no row")     # not well-formed: expat says where
-                    in_row = False
-            elif other == "</row>":
-                if not in_row:
-                    raise _Fallback("</row> closing no row")
-                in_row = False
-            elif other.startswith("<row"):
-                if in_row:
-                    raise _Fallback("a row inside a row")
-                a = _attrs(other[4:-2] if other.endswith("/>") else other[4:-1])
-                begin_row(a.get("r"), a.get("hidden"), a.get("ht"))
-                in_row = not other.endswith("/>")
-            elif m := _FULL_CELL.fullmatch(other):
-                cell_attrs, f, ftext, cv = m.groups("")
-                a = _attrs(cell_attrs)
-                key = place(a.get("r"))
-                if f:
-                    cell_done(key, a.get("s"), a.get("t"), _unescape(cv), a, _attrs(f[2:]), _unescape(ftext))
-                else:
-                    cell_done(key, a.get("s"), a.get("t"), _unescape(cv), a)
-                fast_cells += 1
-            else:
-                odd_cells += 1
-                yield other.encode()
+                    odd_cells += 1
+                    yield other.encode()
         if in_row:
             raise _Fallback("a row left open")
-        yield data[stop:]
+        yield tail
         stats = (fast_cells, odd_cells, False)
 
     p.StartElementHandler = root
