@@ -372,3 +372,76 @@ def test_any_sheet_reads_the_same_both_ways(tmp_path_factory, case):
     if plain and fast[0] == "read":
         # a plain sheet is the fast reading's own: every cell read by it, or handed to expat alone
         assert len(seen) == 1 and not seen[0][3] and seen[0][1] + seen[0][2] == n, (seen, n)
+
+
+# ----------------------------------------------------------------------------- shared strings
+
+def test_every_workbooks_shared_strings_were_read_fast(monkeypatch):
+    items: list[int] = []
+    monkeypatch.setattr(xlsxscan, "_fast_strings", items.append)
+    parts = 0
+    for path in BOOKS:
+        with zipfile.ZipFile(path) as zf:
+            parts += "xl/sharedStrings.xml" in zf.namelist()
+        _read(path, True)      # equal to expat's reading: test_every_workbook_reads_the_same_both_ways
+    # most parts hold plain items only (Excel writes rich text and phonetic runs in a few)
+    assert len(items) >= parts * 3 // 4 and sum(items) >= 10_000, (len(items), parts, sum(items))
+
+
+def test_shared_strings_that_only_look_plain_are_read_by_expat(tmp_path, monkeypatch):
+    items: list[int] = []
+    monkeypatch.setattr(xlsxscan, "_fast_strings", items.append)
+    plain = f'<sst xmlns="{MAIN}"><si><t>a</t></si></sst>'
+    for text in (f'<?xml version="1.0"?><!-- {plain} --><sst xmlns="{MAIN}"><si><t>b</t></si></sst>',
+                 f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>b</t></si><si><t><![CDATA[c]]></t></si></sst>'):
+        path = tmp_path / "book.xlsx"
+        path.write_bytes(xlsx({"S": sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')}, shared=text))
+        fast = _read(path, True)
+        assert fast == _read(path, False) and fast[1][("S", "values")] == [(("S", 1, 1), "str", "'b'")]
+    assert items == []
+
+
+@st.composite
+def _strings(draw) -> tuple[str, int]:
+    """A shared-strings part written any way XML allows, and how many items it holds."""
+    plain = [True, draw(st.integers(0, 3)) == 0]
+    odd = draw(st.booleans())            # items other than <si><t>text</t></si> may come
+    items = []
+    for _ in range(draw(st.integers(0, 6))):
+        text = draw(_TEXT) + draw(st.sampled_from(["", "_x005F_x0041_", " "]))
+        text = draw(_encoded(text, plain)) if odd else \
+            text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "")
+        space = draw(st.sampled_from(["", ' xml:space="preserve"'] + [" xml:space='preserve'"] * odd))
+        items.append(draw(st.sampled_from([f"<si><t{space}>{text}</t></si>"] + [
+            f"<si><r><rPr><b/></rPr><t>{text}</t></r><r><t>z</t></r></si>",
+            f"<si><t>{text}</t><rPh sb='0' eb='1'><t>ph</t></rPh></si>", "<si><t/></si>", "<si/>",
+            f"<si>\n  <t>{text}</t>\n</si>"] * odd)))
+    sep = draw(st.sampled_from(["", "", "\n"] if odd else [""]))
+    root = draw(st.sampled_from([f'<sst xmlns="{MAIN}" count="9" uniqueCount="{len(items)}">'] * 3 + [
+        f'<sst xmlns="{MAIN}">', f'<x:sst xmlns:x="{MAIN}">', f"<sst xmlns='{MAIN}'>",
+        '<sst xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main">']))
+    end = "</x:sst>" if root.startswith("<x:") else "</sst>"
+    text = draw(st.sampled_from(['<?xml version="1.0" encoding="UTF-8"?>\n', ""])) + root + sep.join(items) + end
+    broken = draw(st.sampled_from(["no"] * 8 + ["truncated", "dtd"]))
+    if broken == "truncated":
+        text = text[:draw(st.integers(0, len(text) - 1))]
+    elif broken == "dtd":
+        text = '<!DOCTYPE s [<!ENTITY e "ZZ">]>' + text
+    return text, len(items)
+
+
+@settings(max_examples=200)
+@given(_strings())
+def test_any_shared_strings_read_the_same_both_ways(tmp_path_factory, case):
+    text, n = case
+    cells = "".join(f'<c r="A{i}" t="s"><v>{i - 1}</v></c>' for i in range(1, n + 1))
+    path = tmp_path_factory.mktemp("sst") / "book.xlsx"
+    path.write_bytes(xlsx({"S": sheet_xml(f'<row r="1">{cells}</row>')}, shared=text))
+    items: list[int] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(xlsxscan, "_fast_strings", items.append)
+        fast = _read(path, True)
+    assert fast == _read(path, False)
+    event(fast[0] if fast[0] != "read" else "strings read fast" if items else "strings read by expat")
+    if fast[0] == "read" and items:
+        assert items == [n]

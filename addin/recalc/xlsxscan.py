@@ -153,7 +153,7 @@ def _m(name: str) -> str:
     return f"{MAIN}}}{name}"
 
 
-_T, _R, _SI = _m("t"), _m("r"), _m("si")       # the sheets' own names: _scan_sheet_as
+_T, _R, _SI, _SST = _m("t"), _m("r"), _m("si"), _m("sst")       # the sheets' own names: _scan_sheet_as
 
 
 def _refuse_dtd(part: str):
@@ -326,14 +326,41 @@ class _RichText:
         return text if self.plain is None else self.plain + text
 
 
-def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
+def _shared_strings(reader: _Reader, part: str | None, fast: bool = True) -> list[str]:
+    """The shared strings, each as openpyxl reads an ``<si>`` (:class:`_RichText`, ``x005F_``
+    removed). ``fast``: items written ``<si><t>text</t></si>`` (as Excel, openpyxl and XlsxWriter
+    write plain ones) are read by a regular expression when every item is; whatever goes wrong
+    there reads the part again the general way, which then succeeds or refuses in its own words."""
     if part is None or part not in reader.parts:
         return []
+    if fast:
+        try:
+            return _read_strings(reader, part, True)
+        except Exception:  # noqa: BLE001 - anything at all: the general reading meets it again and names it
+            pass
+    return _read_strings(reader, part, False)
+
+
+def _shared_item(text: str) -> str:
+    return text.replace("x005F_", "")    # openpyxl drops the escape of "_x"
+
+
+def _read_strings(reader: _Reader, part: str, fast: bool) -> list[str]:
     strings: list[str] = []
     p = _parser(part)
     buf: list[str] = []
     p.CharacterDataHandler = buf.append
     rich: _RichText | None = None
+    root_at = -1                         # the byte index of the root element's start tag
+    encoding: str | None = None
+    taken: list[int] = []                # how many items the fast reading took
+
+    def root(name, a):
+        nonlocal root_at
+        if name == _SST:
+            root_at = p.CurrentByteIndex
+        p.StartElementHandler = start
+        start(name, a)
 
     def start(name, _a):
         nonlocal rich
@@ -349,9 +376,44 @@ def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
             if rich.path:
                 rich.end()
             else:
-                strings.append(rich.content().replace("x005F_", ""))
+                strings.append(_shared_item(rich.content()))
                 rich = None
-    reader.parse(part, start, end, p)
+
+    def declared(_version, enc, _standalone):
+        nonlocal encoding
+        encoding = enc
+
+    def fast_chunks(data: bytes):
+        """The part's bytes for expat, less its items when this reading took them all."""
+        m = _SST_ROOT.search(data)
+        stop = data.find(b"</sst>", m.end()) if m else -1
+        if stop < 0:
+            yield data
+            return
+        yield data[:m.end()]
+        body = data[m.end():stop].decode("utf-8") if root_at == m.start() and (
+            encoding is None or encoding.lower() == "utf-8") else ""
+        if not body or "<!" in body or "<?" in body or "]]>" in body:
+            yield data[m.end():]
+            return
+        items = _SST_ITEM.findall(body)
+        if any(map(_SECOND, items)):
+            yield data[m.end():]
+            return
+        strings.extend(_shared_item(_unescape(text)) for text, _junk in items)
+        yield data[stop:]
+        taken.append(len(items))
+
+    p.StartElementHandler = root
+    chunks = None
+    if fast:
+        if reader.zf.getinfo(part).file_size > _FAST_MAX:
+            raise _Fallback("too large")
+        p.XmlDeclHandler = declared
+        chunks = fast_chunks(reader.zf.read(part))
+    reader.parse(part, None, end, p, chunks)
+    if taken:
+        _fast_strings(taken[0])
     return strings
 
 
@@ -475,6 +537,11 @@ def _fast_read(title: str, fast_cells: int, odd_cells: int, whole: bool) -> None
     nothing; the tests count through it what the fast path took."""
 
 
+def _fast_strings(items: int) -> None:
+    """Called when the shared strings' fast reading is kept, with how many items it read. Does
+    nothing; the tests count through it what the fast path took."""
+
+
 def _scan_sheet(reader: _Reader, part: str, sheet: ScanSheet, strings: list[str], dates: set[int],
                 durations: set[int], epoch, dynamic_cm: set[int], fast: bool = True) -> None:
     """Read one worksheet part, cell by cell as openpyxl's ``WorkSheetParser.parse_cell`` does
@@ -539,6 +606,12 @@ _TOKEN = re.compile(
     r'|([^ \t\r\n])', re.S | re.A)
 _FULL_CELL = re.compile(_FULL_CELL, re.S | re.A)
 _JUNK = operator.itemgetter(8)
+# The shared strings' items as Excel, openpyxl and XlsxWriter write plain ones (:func:`_read_strings`),
+# under a root that makes the main namespace the default one
+_SST_ROOT = re.compile(rb'<sst xmlns="http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"'
+                       rb'(?: [A-Za-z_:][\w.:-]*="[^"<&\t\n\r]*")*>', re.A)
+_SST_ITEM = re.compile(rf'<si><t(?: xml:space="preserve")?>({_TEXT})</t></si>|([^ \t\r\n])', re.S | re.A)
+_SECOND = operator.itemgetter(1)
 _FAST_MAX = 1 << 26                      # a part read whole for the fast reading at most (bytes)
 _SPAN = 1 << 20                          # characters of <sheetData> split into tokens at a time
 
@@ -979,7 +1052,7 @@ def read_book(path, fast: bool = True) -> ScanBook:
         listed, date1904, calc, defined = _workbook(reader, wb_part)
         rels = reader.rels(wb_part)
         by_kind = {kind: target for kind, target in rels.values()}
-        strings = _shared_strings(reader, by_kind.get("sharedStrings"))
+        strings = _shared_strings(reader, by_kind.get("sharedStrings"), fast)
         formats, dates, durations = _formats(reader, by_kind.get("styles"))
         dynamic_cm = _dynamic_metadata(reader, by_kind.get("sheetMetadata"))
         epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
