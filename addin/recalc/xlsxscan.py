@@ -153,7 +153,7 @@ def _m(name: str) -> str:
     return f"{MAIN}}}{name}"
 
 
-_T, _R, _SI, _SST = _m("t"), _m("r"), _m("si"), _m("sst")       # the sheets' own names: _scan_sheet_as
+_T, _R, _SI, _SST = _m("t"), _m("r"), _m("si"), _m("sst")    # shared strings (and _RichText defaults)
 
 
 def _refuse_dtd(part: str):
