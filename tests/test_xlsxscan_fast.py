@@ -164,6 +164,16 @@ def test_what_the_fast_reading_takes_and_hands_back(tmp_path, taken, cells, expe
     assert [t[1:] for t in taken] == [expect]
 
 
+def test_expat_reads_on_from_the_span_of_rows_that_stops_the_fast_reading(tmp_path, taken, monkeypatch):
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="s"><v>1</v></c></row>' for r in range(1, 41))
+    monkeypatch.setattr(xlsxscan, "_SPAN", 200)                  # about four rows a span
+    path = _book(tmp_path, sheet_xml(rows + "<row r='41'><c r='A41'><v>41</v></c></row>"))
+    fast = _read(path, True)
+    assert fast == _read(path, False) and len(fast[1][("S", "values")]) == 81
+    ((_title, fast_cells, odd, rest),) = taken
+    assert rest and odd == 0 and 60 <= fast_cells < 80 and fast_cells % 2 == 0      # whole rows, most of them
+
+
 @pytest.mark.parametrize("cells, refusal", [
     ('<row r="1"><c r="A1"><v>1</v></c></row></row>', "not well-formed"),
     ('<row r="1"><c r="A1" r="B1"><v>1</v></c></row>', "not well-formed"),

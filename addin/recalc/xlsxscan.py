@@ -531,10 +531,11 @@ class _Fallback(Exception):
     """The fast reading of ``<sheetData>`` met what only the general reading reads: read it so."""
 
 
-def _fast_read(title: str, fast_cells: int, odd_cells: int, whole: bool) -> None:
+def _fast_read(title: str, fast_cells: int, odd_cells: int, rest: bool) -> None:
     """Called when a sheet's fast reading is kept: how many cells it read itself, how many odd
-    cells it handed to expat, and whether it handed expat the whole of ``<sheetData>``. Does
-    nothing; the tests count through it what the fast path took."""
+    cells it handed to expat, and whether it handed expat the rest of ``<sheetData>`` from a
+    row on (all of it when it read no cell). Does nothing; the tests count through it what the
+    fast path took."""
 
 
 def _fast_strings(items: int) -> None:
@@ -588,7 +589,8 @@ def _clear(sheet: ScanSheet) -> None:
 #  3. an odd cell: any other ``<c>`` element holding no ``<c`` or ``<row`` (inline strings,
 #     references, CDATA, single quotes, line breaks in tags, ...), handed to expat alone;
 #  4. a row tag with any attributes as in 2, or ``</row>``;
-#  5. anything else but whitespace, one character at a time: expat reads the whole of <sheetData>.
+#  5. anything else but whitespace, one character at a time: expat reads <sheetData> from the
+#     span of rows that holds it on (``_SPAN``), or all of it.
 # Whitespace between tokens is skipped (character data the handlers ignore).
 _NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"                 # characters XML 1.0 forbids
 _ATTR_TEXT = rf'[A-Za-z_:][\w.:-]*="[^"<&\t\n\r{_NOT_XML}]*"'     # name="value": nothing to normalize
@@ -931,10 +933,11 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             end = body.find("</row>", start + _SPAN)
             end = len(body) if end < 0 else end + 6
             tokens = _TOKEN.findall(body, start, end)
-            if any(map(_JUNK, tokens)):
-                if start:
-                    raise _Fallback("neither a row nor a cell")     # read again the general way
-                yield body.encode() + tail
+            if any(map(_JUNK, tokens)):          # expat reads on from here (whole rows were read before)
+                if in_row:
+                    raise _Fallback("a row left open")
+                yield body[start:].encode() + tail
+                stats = (fast_cells, odd_cells, True)
                 return
             start = end
             for row_r, letters, digits, s, t, v, row_end, other, _junk in tokens:
