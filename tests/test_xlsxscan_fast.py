@@ -455,3 +455,18 @@ def test_any_shared_strings_read_the_same_both_ways(tmp_path_factory, case):
     event(fast[0] if fast[0] != "read" else "strings read fast" if items else "strings read by expat")
     if fast[0] == "read" and items:
         assert items == [n]
+
+
+def test_a_number_cell_holding_an_inline_string_reads_as_openpyxl_reads_it(tmp_path):
+    # one typing rule for both readings fixed this: the general reading used to type a number cell
+    # holding an <is> as a date whatever its style (datetime(1900, 1, 5) here); openpyxl reads 5
+    import warnings
+
+    import openpyxl
+    path = _book(tmp_path, sheet_xml('<row r="1"><c r="A1"><is><t>x</t></is><v>5</v></c></row>'))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = openpyxl.load_workbook(path)["S"]["A1"].value
+    for fast in (True, False):
+        got = read_book(path, fast=fast).sheets["S"].values[("S", 1, 1)]
+        assert (type(got), got) == (type(want), want) == (int, 5)
