@@ -9,8 +9,8 @@ A worksheet's ``<sheetData>`` is first read by one regular expression that takes
 cells as Excel, openpyxl and XlsxWriter write them (formulas included) and hands expat every
 other cell where it lies, or the rest of it (:func:`_scan_sheet_as`); the shared strings alike
 (:func:`_read_strings`). Both readings place, type and store cells through the same functions,
-and tests/test_xlsxscan_fast.py proves their results
-equal. The register books of bench/bench_workbook.py (10,000 rows) read in about 60% of the time.
+and tests/test_xlsxscan_fast.py proves their results equal. The register books of
+bench/bench_workbook.py (10,000 rows) read in about 60% of the time.
 
 * constants typed as openpyxl types them: ``int`` when the stored number has no
   ``.``/``E``, else ``float``; date-formatted numbers as ``datetime``/``time``/
