@@ -4,7 +4,13 @@ openpyxl builds a styled ``Cell`` object per cell; for a 10,000-row register tha
 a recalculation's time. This reader feeds each part through the standard library's expat
 parser (a real XML parser: CDATA sections, character and entity references, namespace
 prefixes, attributes in any order read as XML defines them) with plain callbacks, and returns
-plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculation, cell by cell:
+plain dicts holding what ``openpyxl.load_workbook(path)`` gives the recalculation, cell by cell.
+A worksheet's ``<sheetData>`` is first read by one regular expression that takes the rows and
+cells as Excel, openpyxl and XlsxWriter write them (formulas included) and hands expat every
+other cell where it lies, or the rest of it (:func:`_scan_sheet_as`); the shared strings alike
+(:func:`_read_strings`). Both readings place, type and store cells through the same functions,
+and tests/test_xlsxscan_fast.py proves their results equal. The register books of
+bench/bench_workbook.py (10,000 rows) read in about 60% of the time.
 
 * constants typed as openpyxl types them: ``int`` when the stored number has no
   ``.``/``E``, else ``float``; date-formatted numbers as ``datetime``/``time``/
@@ -31,11 +37,14 @@ entities (as defusedxml refuses them: ``&xxe;`` never becomes cell text), XML th
 well-formed (an unclosed tag included: a linear scan finds it), a sheet the workbook lists
 whose part is missing, a cell outside Excel's grid, a value that does not fit its type, a
 damaged ``xl/metadata.xml``. Read with openpyxl instead (:class:`Unsupported`): chartsheets.
-Memory: the parser reads a part 1 MiB at a time; the caches are bounded.
+Memory: the parser reads a part 1 MiB at a time (the fast reading holds one worksheet part's text
+whole, at most 64 MiB: a larger one is read 1 MiB at a time); the caches are bounded.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import operator
 import posixpath
 import re
 import zipfile
@@ -145,7 +154,7 @@ def _m(name: str) -> str:
     return f"{MAIN}}}{name}"
 
 
-_T, _R, _SI = _m("t"), _m("r"), _m("si")       # the sheets' own names: _scan_sheet_as
+_T, _R, _SI, _SST = _m("t"), _m("r"), _m("si"), _m("sst")    # shared strings (and _RichText defaults)
 
 
 def _refuse_dtd(part: str):
@@ -222,23 +231,24 @@ class _Reader:
         self.zf = zipfile.ZipFile(path)
         self.parts = set(self.zf.namelist())
 
-    def parse(self, part: str, start=None, end=None, parser=None) -> int:
+    def parse(self, part: str, start=None, end=None, parser=None, chunks=None) -> int:
         """Feed ``part`` through an expat parser (``start``/``end`` element handlers), a chunk at a
         time; malformed XML, a DTD or a damaged entry is :class:`Refused` with its place.
-        Returns how many times ``xmlns`` occurs in the part's bytes."""
+        ``chunks``: the bytes to feed instead of the part's own (:func:`_scan_sheet_as`).
+        Returns how many times ``xmlns`` occurs in the bytes fed."""
         p = parser or _parser(part)
         if start is not None:
             p.StartElementHandler = start
         if end is not None:
             p.EndElementHandler = end
         try:
-            fh = self.zf.open(part)
+            fh = self.zf.open(part) if chunks is None else contextlib.nullcontext()
         except KeyError:
             raise Refused(f"part {part} is missing from the file") from None
         xmlns, tail = 0, b""
         try:
             with fh:
-                while chunk := fh.read(_CHUNK):
+                for chunk in iter(functools.partial(fh.read, _CHUNK), b"") if chunks is None else chunks:
                     xmlns += chunk.count(b"xmlns") + (tail + chunk[:4]).count(b"xmlns")
                     tail = chunk[-4:]
                     p.Parse(chunk, False)
@@ -317,14 +327,41 @@ class _RichText:
         return text if self.plain is None else self.plain + text
 
 
-def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
+def _shared_strings(reader: _Reader, part: str | None, fast: bool = True) -> list[str]:
+    """The shared strings, each as openpyxl reads an ``<si>`` (:class:`_RichText`, ``x005F_``
+    removed). ``fast``: items written ``<si><t>text</t></si>`` (as Excel, openpyxl and XlsxWriter
+    write plain ones) are read by a regular expression when every item is; whatever goes wrong
+    there reads the part again the general way, which then succeeds or refuses in its own words."""
     if part is None or part not in reader.parts:
         return []
+    if fast:
+        try:
+            return _read_strings(reader, part, True)
+        except Exception:  # noqa: BLE001 - anything at all: the general reading meets it again and names it
+            pass
+    return _read_strings(reader, part, False)
+
+
+def _shared_item(text: str) -> str:
+    return text.replace("x005F_", "")    # openpyxl drops the escape of "_x"
+
+
+def _read_strings(reader: _Reader, part: str, fast: bool) -> list[str]:
     strings: list[str] = []
     p = _parser(part)
     buf: list[str] = []
     p.CharacterDataHandler = buf.append
     rich: _RichText | None = None
+    root_at = -1                         # the byte index of the root element's start tag
+    encoding: str | None = None
+    taken: list[int] = []                # how many items the fast reading took
+
+    def root(name, a):
+        nonlocal root_at
+        if name == _SST:
+            root_at = p.CurrentByteIndex
+        p.StartElementHandler = start
+        start(name, a)
 
     def start(name, _a):
         nonlocal rich
@@ -340,9 +377,44 @@ def _shared_strings(reader: _Reader, part: str | None) -> list[str]:
             if rich.path:
                 rich.end()
             else:
-                strings.append(rich.content().replace("x005F_", ""))
+                strings.append(_shared_item(rich.content()))
                 rich = None
-    reader.parse(part, start, end, p)
+
+    def declared(_version, enc, _standalone):
+        nonlocal encoding
+        encoding = enc
+
+    def fast_chunks(data: bytes):
+        """The part's bytes for expat, less its items when this reading took them all."""
+        m = _SST_ROOT.search(data)
+        stop = data.find(b"</sst>", m.end()) if m else -1
+        if stop < 0:
+            yield data
+            return
+        yield data[:m.end()]
+        body = data[m.end():stop].decode("utf-8") if root_at == m.start() and (
+            encoding is None or encoding.lower() == "utf-8") else ""
+        if not body or "<!" in body or "<?" in body or "]]>" in body:
+            yield data[m.end():]
+            return
+        items = _SST_ITEM.findall(body)
+        if any(map(_SECOND, items)):
+            yield data[m.end():]
+            return
+        strings.extend(_shared_item(_unescape(text)) for text, _junk in items)
+        yield data[stop:]
+        taken.append(len(items))
+
+    p.StartElementHandler = root
+    chunks = None
+    if fast:
+        if reader.zf.getinfo(part).file_size > _FAST_MAX:
+            raise _Fallback("too large")
+        p.XmlDeclHandler = declared
+        chunks = fast_chunks(reader.zf.read(part))
+    reader.parse(part, None, end, p, chunks)
+    if taken:
+        _fast_strings(taken[0])
     return strings
 
 
@@ -456,8 +528,24 @@ class _Namespaced(Exception):
     """A namespace is declared below the root element: read the part with namespace processing."""
 
 
+class _Fallback(Exception):
+    """The fast reading of ``<sheetData>`` met what only the general reading reads: read it so."""
+
+
+def _fast_read(title: str, fast_cells: int, odd_cells: int, rest: bool) -> None:
+    """Called when a sheet's fast reading is kept: how many cells it read itself, how many odd
+    cells it handed to expat, and whether it handed expat the rest of ``<sheetData>`` from a
+    row on (all of it when it read no cell). Does nothing; the tests count through it what the
+    fast path took."""
+
+
+def _fast_strings(items: int) -> None:
+    """Called when the shared strings' fast reading is kept, with how many items it read. Does
+    nothing; the tests count through it what the fast path took."""
+
+
 def _scan_sheet(reader: _Reader, part: str, sheet: ScanSheet, strings: list[str], dates: set[int],
-                durations: set[int], epoch, dynamic_cm: set[int]) -> None:
+                durations: set[int], epoch, dynamic_cm: set[int], fast: bool = True) -> None:
     """Read one worksheet part, cell by cell as openpyxl's ``WorkSheetParser.parse_cell`` does
     (its rules for a cell or a row without ``r``, its types), with one difference: a merged
     area's hidden cells keep what the file holds (Excel keeps and computes them).
@@ -465,24 +553,108 @@ def _scan_sheet(reader: _Reader, part: str, sheet: ScanSheet, strings: list[str]
     expat's namespace processing halves the speed, so a part is first read with element names as
     written, the main namespace's prefix taken from the root element; a part that declares any
     namespace below its root (its bytes hold ``xmlns`` more often than the root's attributes) is
-    read again with namespace processing. Both readings name the same elements."""
+    read again with namespace processing. Both readings name the same elements.
+
+    ``fast``: ``<sheetData>``'s rows and cells of the shapes Excel and openpyxl write are read by
+    regular expressions (:func:`_scan_sheet_as`); whatever goes wrong there (a malformed part
+    included) reads the part again from its start the general way, which then succeeds or refuses
+    in its own words."""
+    args = (reader, part, sheet, strings, dates, durations, epoch, dynamic_cm)
+    if fast:
+        try:
+            _scan_sheet_as(*args, False, True)
+            return
+        except Exception:  # noqa: BLE001 - anything at all: the general reading meets it again and names it
+            _clear(sheet)
     try:
-        _scan_sheet_as(reader, part, sheet, strings, dates, durations, epoch, dynamic_cm, False)
+        _scan_sheet_as(*args, False)
     except _Namespaced:
-        fresh = ScanSheet(sheet.title)
-        _scan_sheet_as(reader, part, fresh, strings, dates, durations, epoch, dynamic_cm, True)
-        for name in ScanSheet.__slots__:
-            setattr(sheet, name, getattr(fresh, name))
+        _clear(sheet)
+        _scan_sheet_as(*args, True)
+
+
+def _clear(sheet: ScanSheet) -> None:
+    fresh = ScanSheet(sheet.title)
+    for name in ScanSheet.__slots__:
+        setattr(sheet, name, getattr(fresh, name))
+
+
+# The fast reading of <sheetData> (:func:`_scan_sheet_as`, ``fast``): one regular expression splits
+# it into tokens, each one of
+#  1. the simple cell: ``<c r="B7" s="3" t="s">`` (s and t optional, in that order), holding
+#     nothing or one ``<v>`` of plain text, or written ``<c .../>``; with the ``<row r="7"
+#     spans="1:9">`` before it and the ``</row>`` after it, when they are there;
+#  2. a cell with any attributes written name="value" after single spaces, an optional ``<f ...>``
+#     (or ``<f .../>``), then an optional ``<v>``, their text plain or with the five predefined
+#     entities (formulas: shared, array, data tables, dynamic arrays) (``_FULL_CELL``);
+#  3. an odd cell: any other ``<c>`` element holding no ``<c`` or ``<row`` (inline strings,
+#     references, CDATA, single quotes, line breaks in tags, ...), handed to expat alone;
+#  4. a row tag with any attributes as in 2, or ``</row>``;
+#  5. anything else but whitespace, one character at a time: expat reads <sheetData> from the
+#     span of rows that holds it on (``_SPAN``), or all of it.
+# Whitespace between tokens is skipped (character data the handlers ignore).
+_NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"                 # characters XML 1.0 forbids
+_ATTR_TEXT = rf'[A-Za-z_:][\w.:-]*="[^"<&\t\n\r{_NOT_XML}]*"'     # name="value": nothing to normalize
+_ATTR = re.compile(rf' ([A-Za-z_:][\w.:-]*)="([^"<&\t\n\r{_NOT_XML}]*)"', re.A)
+_TEXT = rf'(?:[^<&\r{_NOT_XML}]|&(?:lt|gt|amp|quot|apos);)*'     # character data, the 5 entities at most
+_LEX_ATTRS = r"""(?:[ \t\r\n]+[^\s=<>/"']+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*[ \t\r\n]*"""
+_FULL_CELL = (rf'<c((?: {_ATTR_TEXT})*)(?:/>|>(?:(<f(?: {_ATTR_TEXT})*)(?:/>|>({_TEXT})</f>))?'
+              rf'(?:<v>({_TEXT})</v>)?</c>)')
+_TOKEN = re.compile(
+    rf'(?:<row r="([0-9]+)"(?: spans="[0-9:]+")?>)?<c r="([A-Z]{{1,3}})([0-9]+)"(?: s="([0-9]+)")?'
+    rf'(?: t="([A-Za-z]+)")?(?:/>|>(?:<v>([^<&\r{_NOT_XML}]*)</v>)?</c>)(</row>)?'
+    rf'|({re.sub(r"[(](?![?])", "(?:", _FULL_CELL)}'
+    rf'|<c{_LEX_ATTRS}(?:/>|>(?:[^<]|<(?!c[\s/>]|/?row[\s/>]))*?</c>)'
+    rf'|<row(?: {_ATTR_TEXT})*/?>|</row>)'
+    r'|([^ \t\r\n])', re.S | re.A)
+_FULL_CELL = re.compile(_FULL_CELL, re.S | re.A)
+_JUNK = operator.itemgetter(8)
+# The shared strings' items as Excel, openpyxl and XlsxWriter write plain ones (:func:`_read_strings`),
+# under a root that makes the main namespace the default one
+_SST_ROOT = re.compile(rb'<sst xmlns="http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"'
+                       rb'(?: [A-Za-z_:][\w.:-]*="[^"<&\t\n\r]*")*>', re.A)
+_SST_ITEM = re.compile(rf'<si><t(?: xml:space="preserve")?>({_TEXT})</t></si>|([^ \t\r\n])', re.S | re.A)
+_SECOND = operator.itemgetter(1)
+_FAST_MAX = 1 << 26                      # a part read whole for the fast reading at most (bytes)
+_SPAN = 1 << 20                          # characters of <sheetData> split into tokens at a time
+
+
+def _unescape(text: str) -> str:
+    """Character data matched by ``_TEXT``: its five predefined entities, as XML reads them."""
+    if "&" not in text:
+        return text
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+            .replace("&amp;", "&"))
+
+
+def _attrs(text: str) -> dict[str, str]:
+    pairs = _ATTR.findall(text)
+    a = dict(pairs)
+    if len(a) != len(pairs):
+        raise _Fallback("an attribute written twice")       # not well-formed: expat says where
+    return a
 
 
 def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[str], dates: set[int],
-                   durations: set[int], epoch, dynamic_cm: set[int], namespaces: bool) -> None:
+                   durations: set[int], epoch, dynamic_cm: set[int], namespaces: bool,
+                   fast: bool = False) -> None:
     """:func:`_scan_sheet` with or without expat's namespace processing. The handlers are kept
     short (they run twice per element): the common cell, ``<c r= s=>`` holding one ``<v>``, costs
-    two calls each way."""
+    two calls each way.
+
+    ``fast`` (names as written only): the part's bytes are fed to expat up to and including
+    ``<sheetData>`` and from ``</sheetData>`` on (the root's checks, a DTD, merges, filters, ...
+    all read as before); in between, rows and cells of the shapes listed at ``_CELL_RE`` are read
+    here and the rest handed to expat where it lies, so that expat reads exactly the part's bytes
+    less whole rows and cells this reading took. Both readings place, type and store a cell through
+    the same functions (:func:`begin_row`, :func:`place`, :func:`cell_done`) and share their state.
+    The fast reading is taken only for a UTF-8 part whose main namespace is the default one, whose
+    ``<sheetData>`` holds no comment, CDATA section, processing instruction, namespace declaration,
+    ``]]>`` or character XML forbids; else expat reads all of it."""
     title = sheet.title
     _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R = map(_m, ("c", "v", "f", "is", "row", "mergeCell", "t", "r"))
     _FILTER, _FILTER_COLUMN, _SHEET_PR, _FORMAT_PR = map(_m, ("autoFilter", "filterColumn", "sheetPr", "sheetFormatPr"))
+    _SHEET_DATA = _m("sheetData")
     values, formulas, arrays, errors, styles = sheet.values, sheet.formulas, sheet.arrays, sheet.errors, sheet.styles
     shared: dict[str, object] = {}
     p = _parser(part, namespaces)
@@ -491,6 +663,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
     ref_match, cols = _REF.fullmatch, _COLS
     root_xmlns = 0
     prefixes: set[str] = set()               # declared on the root (names as written)
+    lead = None                              # the main namespace's prefix on the root, as "x:" or ""
     row_no = col_no = 0
     row_text = ""                            # the current row's r, as written
     max_row = max_col = 0
@@ -506,13 +679,16 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
     f_text: str | None = None
     rich: _RichText | None = None
     inline: str | None = None
+    sheet_data_at = -1                       # the byte index of <sheetData>'s start tag, as expat saw it
+    encoding: str | None = None              # as the XML declaration names it
 
-    def where() -> str:
+    def where(key) -> str:
         return f"sheet {title!r} cell {_letters(key[2])}{key[1]}"
 
     def root(name, a):
         # the worksheet element: the main namespace's prefix, unless expat resolves names itself
-        nonlocal _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R, _FILTER, _FILTER_COLUMN, _SHEET_PR, _FORMAT_PR, root_xmlns
+        nonlocal _C, _V, _F, _IS, _ROW, _MERGE_CELL, _T, _R, _FILTER, _FILTER_COLUMN, _SHEET_PR, _FORMAT_PR
+        nonlocal _SHEET_DATA, root_xmlns, lead
         if namespaces:
             if name != _m("worksheet"):
                 raise Refused(f"sheet {title!r} ({part}) is not a worksheet of the Open XML spreadsheet namespace "
@@ -528,6 +704,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
                                                                             "t", "r"))
             _FILTER, _FILTER_COLUMN, _SHEET_PR, _FORMAT_PR = (lead + n for n in ("autoFilter", "filterColumn", "sheetPr",
                                                                                  "sheetFormatPr"))
+            _SHEET_DATA = lead + "sheetData"
         p.StartElementHandler = start
 
     def _forget(key) -> None:
@@ -536,41 +713,115 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
         sheet.dynamic.discard(key)
         sheet.uncertain.discard(key)
 
+    def begin_row(r: str | None, hidden: str | None, ht: str | None) -> None:
+        """A ``<row>``: its number (openpyxl: the next one when r is missing), hidden or not."""
+        nonlocal row_no, col_no, row_text
+        if r is None:
+            row_no += 1
+            row_text = ""
+        else:
+            try:
+                row_no = int(r)
+            except ValueError:
+                f = float(r)
+                if not f.is_integer():
+                    raise ValueError(f"row {r!r}") from None
+                row_no = int(f)
+            row_text = str(row_no) if 0 < row_no <= MAX_ROW else ""
+        col_no = 0
+        if hidden in ("1", "true") or ht in ("0", "0.0"):
+            sheet.hidden_rows.add(row_no)
+
+    def place(ref: str | None) -> tuple:
+        """A ``<c>``'s key from its r (openpyxl: the next column when r is missing). A cell out of
+        order may repeat one: what an earlier one stored is forgotten, the last one counts."""
+        nonlocal col_no, max_row, max_col, last
+        if ref and row_text and ref.endswith(row_text) and (col := cols.get(ref[:-len(row_text)])):
+            row, col_no = row_no, col           # the common case: the row's number after known letters
+        elif ref:
+            m = ref_match(ref)
+            try:
+                if m is None:
+                    row, col_no = _coordinate(ref.replace("$", ""))    # openpyxl reads "a1", "$A$1"
+                else:
+                    row, col_no = int(m.group(2)), _col(m.group(1))
+            except ValueError:
+                row = 0
+            if not 0 < row <= MAX_ROW or col_no > MAX_COL:
+                raise Refused(f"sheet {title!r}: cell reference {ref[:40]!r} is not a cell of Excel's grid")
+        else:
+            row, col_no = row_no, col_no + 1     # openpyxl: the next column of the current row
+            if not 0 < row <= MAX_ROW or col_no > MAX_COL:
+                raise Refused(f"sheet {title!r}: a cell without a reference falls outside Excel's grid")
+        key = (title, row, col_no)
+        if row > max_row:
+            max_row = row
+            last = col_no
+        elif row < max_row or col_no <= last:
+            _forget(key)
+        else:
+            last = col_no
+        if col_no > max_col:
+            max_col = col_no
+        return key
+
+    def cell_done(key: tuple, s: str | None, t: str | None, v: str | None, a: dict | None = None,
+                  fa: dict | None = None, ftext: str | None = None, inline: str | None = None) -> None:
+        """A cell read: its style index (``s``), and its formula (``<f>``'s attributes ``fa`` and
+        text), else its constant typed as openpyxl types it from ``t``, the style and ``<v>``'s
+        text (an inline string's text is ``inline``). ``a``: the cell's attributes, for ``cm``
+        and ``vm``."""
+        style = int(s) if s else 0
+        if style:
+            styles[key] = style
+        if fa is not None:
+            cm = a.get("cm") if a else None      # cell metadata: a dynamic array's mark, read for a formula only
+            _formula(key, fa, ftext, int(cm) if cm else 0)
+            return
+        if t == "inlineStr":
+            if inline is not None:
+                values[key] = inline
+            return
+        if not v:
+            return
+        if (t is None or t == "n") and style not in dates:
+            try:                                 # openpyxl's _cast_number
+                values[key] = int(v) if v.isdigit() else float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+            except ValueError:
+                raise Refused(f"{where(key)}: value {v[:40]!r} is not a number") from None
+            return
+        try:
+            if t == "s":
+                values[key] = strings[int(v)]
+            elif t is None or t == "n":
+                moment = _moment(v, epoch, style in durations)
+                if moment is None:
+                    errors[key] = "#VALUE!"   # openpyxl: a date serial out of range reads as #VALUE!
+                else:
+                    values[key] = moment
+            elif t == "str":
+                values[key] = v
+            elif t == "b":
+                values[key] = bool(int(v))
+            elif t == "e":
+                errors[key] = v
+                if a and a.get("vm"):
+                    sheet.uncertain.add(key)
+            elif t == "d":
+                from .xlutils import from_ISO8601
+                values[key] = from_ISO8601(v)
+            else:
+                raise Refused(f"{where(key)}: cell type {t[:20]!r} is not one of Excel's")
+        except (ValueError, IndexError, OverflowError):
+            raise Refused(f"{where(key)}: value {v[:40]!r} does not fit its type {t or 'n'!r}") from None
+
     def start(name, a):
-        nonlocal row_no, col_no, row_text, max_row, max_col, cell, key, v_text, last
-        nonlocal special, in_f, f_attrs, f_text, rich, inline
+        nonlocal cell, key, v_text, special, in_f, f_attrs, f_text, rich, inline, sheet_data_at, max_row, max_col
         if name == _V:
             buf.clear()
             return
         if name == _C:
-            ref = a.get("r")
-            if ref and row_text and ref.endswith(row_text) and (col := cols.get(ref[:-len(row_text)])):
-                row, col_no = row_no, col       # the common case: the row's number after known letters
-            elif ref:
-                m = ref_match(ref)
-                try:
-                    if m is None:
-                        row, col_no = _coordinate(ref.replace("$", ""))    # openpyxl reads "a1", "$A$1"
-                    else:
-                        row, col_no = int(m.group(2)), _col(m.group(1))
-                except ValueError:
-                    row = 0
-                if not 0 < row <= MAX_ROW or col_no > MAX_COL:
-                    raise Refused(f"sheet {title!r}: cell reference {ref[:40]!r} is not a cell of Excel's grid")
-            else:
-                row, col_no = row_no, col_no + 1     # openpyxl: the next column of the current row
-                if not 0 < row <= MAX_ROW or col_no > MAX_COL:
-                    raise Refused(f"sheet {title!r}: a cell without a reference falls outside Excel's grid")
-            key = (title, row, col_no)
-            if row > max_row:
-                max_row = row
-                last = col_no
-            elif row < max_row or col_no <= last:
-                _forget(key)                     # a cell out of order may repeat one: the last one counts
-            else:
-                last = col_no
-            if col_no > max_col:
-                max_col = col_no
+            key = place(a.get("r"))
             cell, v_text = a, None
             if special:
                 special = in_f = False
@@ -588,22 +839,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             if cell is not None and inline is None:
                 rich, special = _RichText(buf, _T, _R), True
         elif name == _ROW:
-            r = a.get("r")
-            if r is None:
-                row_no += 1
-                row_text = ""
-            else:
-                try:
-                    row_no = int(r)
-                except ValueError:
-                    f = float(r)
-                    if not f.is_integer():
-                        raise ValueError(f"row {r!r}") from None
-                    row_no = int(f)
-                row_text = str(row_no) if 0 < row_no <= MAX_ROW else ""
-            col_no = 0
-            if a.get("hidden") in ("1", "true") or a.get("ht") in ("0", "0.0"):
-                sheet.hidden_rows.add(row_no)
+            begin_row(a.get("r"), a.get("hidden"), a.get("ht"))
         elif name == _MERGE_CELL:
             ref = a.get("ref", "")
             try:
@@ -619,6 +855,8 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             sheet.filtering = True
         elif name == _FORMAT_PR and a.get("zeroHeight") in ("1", "true"):
             sheet.hidden_by_default = True
+        elif name == _SHEET_DATA and sheet_data_at < 0:
+            sheet_data_at = p.CurrentByteIndex
 
     def end(name):
         nonlocal cell, v_text, in_f, f_text, rich, inline
@@ -640,53 +878,7 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
         if a is None:
             return
         cell = None
-        s = a.get("s")
-        style = int(s) if s else 0
-        if style:
-            styles[key] = style
-        t = a.get("t")
-        if not special and v_text and (t is None or t == "n") and style not in dates:
-            v = v_text                       # the common case: a plain number
-            try:
-                values[key] = int(v) if v.isdigit() else float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-            except ValueError:
-                raise Refused(f"{where()}: value {v[:40]!r} is not a number") from None
-            return
-        if f_attrs is not None:
-            s = a.get("cm")                  # cell metadata: a dynamic array's mark, read for a formula only
-            _formula(key, f_attrs, f_text, int(s) if s else 0)
-            return
-        if t == "inlineStr":
-            if inline is not None:
-                values[key] = inline
-            return
-        v = v_text or None
-        if v is None:
-            return
-        try:
-            if t is None or t == "n":
-                moment = _moment(v, epoch, style in durations)
-                if moment is None:
-                    errors[key] = "#VALUE!"   # openpyxl: a date serial out of range reads as #VALUE!
-                else:
-                    values[key] = moment
-            elif t == "s":
-                values[key] = strings[int(v)]
-            elif t == "str":
-                values[key] = v
-            elif t == "b":
-                values[key] = bool(int(v))
-            elif t == "e":
-                errors[key] = v
-                if a.get("vm"):
-                    sheet.uncertain.add(key)
-            elif t == "d":
-                from .xlutils import from_ISO8601
-                values[key] = from_ISO8601(v)
-            else:
-                raise Refused(f"{where()}: cell type {t[:20]!r} is not one of Excel's")
-        except (ValueError, IndexError, OverflowError):
-            raise Refused(f"{where()}: value {v[:40]!r} does not fit its type {t or 'n'!r}") from None
+        cell_done(key, a.get("s"), a.get("t"), v_text, a, f_attrs, f_text, inline)
 
     def _formula(key, fa, text, cm):
         formula = "=" + text if text else "="
@@ -709,13 +901,112 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             formula = _data_table_text(fa)
         formulas[key] = formula
 
+    def declared(_version, enc, _standalone):
+        nonlocal encoding
+        encoding = enc
+
+    def fast_chunks(data: bytes):
+        """The part's bytes for expat, less the rows and cells read here (see above)."""
+        nonlocal col_no, max_row, max_col, last, stats
+        stats = (0, 0, True)                     # until the fast reading is done
+        at = data.find(b"<sheetData>")
+        stop = data.find(b"</sheetData>", at) if at >= 0 else -1
+        if stop < 0:
+            yield data
+            return
+        yield data[:at + 11]
+        if sheet_data_at != at or lead != "" or not (encoding is None or encoding.lower() == "utf-8"):
+            yield data[at + 11:]
+            return
+        try:
+            body = data[at + 11:stop].decode("utf-8")
+        except UnicodeDecodeError:
+            yield data[at + 11:]
+            return
+        tail, data = data[stop:], None           # the part is held once, as text
+        if "<!" in body or "<?" in body or "]]>" in body or "xmlns" in body:
+            yield body.encode() + tail
+            return
+        fast_cells = odd_cells = 0
+        in_row = False
+        start = 0
+        while start < len(body):                 # a span of rows at a time (a "</row>" ends a token)
+            end = body.find("</row>", start + _SPAN)
+            end = len(body) if end < 0 else end + 6
+            tokens = _TOKEN.findall(body, start, end)
+            if any(map(_JUNK, tokens)):          # expat reads on from here (whole rows were read before)
+                if in_row:
+                    raise _Fallback("a row left open")
+                yield body[start:].encode() + tail
+                stats = (fast_cells, odd_cells, True)
+                return
+            start = end
+            for row_r, letters, digits, s, t, v, row_end, other, _junk in tokens:
+                if letters:
+                    if row_r:
+                        if in_row:
+                            raise _Fallback("a row inside a row")
+                        in_row = True
+                        begin_row(row_r, None, None)
+                    # the in-order case of place(): the row's number after known letters, right of the last
+                    if digits == row_text and (col := cols.get(letters)) and (
+                            row_no > max_row or row_no == max_row and col > last):
+                        max_row = row_no
+                        last = col_no = col
+                        if col > max_col:
+                            max_col = col
+                        key = (title, row_no, col)
+                    else:
+                        key = place(letters + digits)
+                    cell_done(key, s, t or None, v)
+                    fast_cells += 1
+                    if row_end:
+                        if not in_row:
+                            raise _Fallback("</row> closing no row")     # not well-formed: expat says where
+                        in_row = False
+                elif other == "</row>":
+                    if not in_row:
+                        raise _Fallback("</row> closing no row")
+                    in_row = False
+                elif other.startswith("<row"):
+                    if in_row:
+                        raise _Fallback("a row inside a row")
+                    a = _attrs(other[4:-2] if other.endswith("/>") else other[4:-1])
+                    begin_row(a.get("r"), a.get("hidden"), a.get("ht"))
+                    in_row = not other.endswith("/>")
+                elif m := _FULL_CELL.fullmatch(other):
+                    cell_attrs, f, ftext, cv = m.groups("")
+                    a = _attrs(cell_attrs)
+                    key = place(a.get("r"))
+                    if f:
+                        cell_done(key, a.get("s"), a.get("t"), _unescape(cv), a, _attrs(f[2:]), _unescape(ftext))
+                    else:
+                        cell_done(key, a.get("s"), a.get("t"), _unescape(cv), a)
+                    fast_cells += 1
+                else:
+                    odd_cells += 1
+                    yield other.encode()
+        if in_row:
+            raise _Fallback("a row left open")
+        yield tail
+        stats = (fast_cells, odd_cells, False)
+
+    p.StartElementHandler = root
+    chunks = stats = None
+    if fast:
+        if namespaces or reader.zf.getinfo(part).file_size > _FAST_MAX:
+            raise _Fallback("too large")
+        p.XmlDeclHandler = declared
+        chunks = fast_chunks(reader.zf.read(part))
     try:
-        xmlns = reader.parse(part, root, end, p)
+        xmlns = reader.parse(part, None, end, p, chunks)
     except ValueError as exc:
         raise Refused(f"sheet {title!r}: a malformed number in an attribute ({exc})") from None
     if not namespaces and xmlns > root_xmlns:
         raise _Namespaced
     sheet.max_row, sheet.max_col = max_row, max_col
+    if stats is not None:
+        _fast_read(title, *stats)
 
 
 def _workbook(reader: _Reader, part: str) -> tuple[list[tuple[str, str]], bool, dict, list[tuple[dict, str]]]:
@@ -753,10 +1044,11 @@ def _workbook(reader: _Reader, part: str) -> tuple[list[tuple[str, str]], bool, 
     return sheets, flags["date1904"], calc, names
 
 
-def read_book(path) -> ScanBook:
+def read_book(path, fast: bool = True) -> ScanBook:
     """Scan ``path`` (.xlsx/.xlsm). Raises :class:`Refused` for a file no reader should use (its
     reason in one line), :class:`Unsupported` for what this reader does not model (read it with
-    openpyxl then), ``zipfile.BadZipFile``/``OSError`` for a file that is no zip at all."""
+    openpyxl then), ``zipfile.BadZipFile``/``OSError`` for a file that is no zip at all.
+    ``fast=False``: every sheet read by expat alone (the same result; tests compare the two)."""
     from .xlutils import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
     reader = _Reader(Path(path))
     with reader.zf:
@@ -764,7 +1056,7 @@ def read_book(path) -> ScanBook:
         listed, date1904, calc, defined = _workbook(reader, wb_part)
         rels = reader.rels(wb_part)
         by_kind = {kind: target for kind, target in rels.values()}
-        strings = _shared_strings(reader, by_kind.get("sharedStrings"))
+        strings = _shared_strings(reader, by_kind.get("sharedStrings"), fast)
         formats, dates, durations = _formats(reader, by_kind.get("styles"))
         dynamic_cm = _dynamic_metadata(reader, by_kind.get("sheetMetadata"))
         epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
@@ -781,7 +1073,7 @@ def read_book(path) -> ScanBook:
             if title in sheets:
                 raise Refused(f"sheet {title!r} is listed twice in {wb_part}")
             sheet = ScanSheet(title)
-            _scan_sheet(reader, target, sheet, strings, dates, durations, epoch, dynamic_cm)
+            _scan_sheet(reader, target, sheet, strings, dates, durations, epoch, dynamic_cm, fast)
             sheetnames.append(title)
             sheets[title] = sheet
         if not sheetnames:
