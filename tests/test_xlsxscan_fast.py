@@ -7,7 +7,6 @@ fast reading took itself (through ``xlsxscan._fast_read``), so that none passes 
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import zipfile
@@ -277,7 +276,7 @@ def _cell(draw, col: int, row: int, plain: list) -> str:
     elif kind == "str":
         attrs["t"] = "str"
         text = draw(st.sampled_from(["", " ", "\n"])) + draw(_TEXT) + draw(st.sampled_from(["", " ", "\t"]))
-        body = f"<f>\"x\"</f>" * draw(st.booleans()) + f"<v>{draw(_encoded(text, plain))}</v>"
+        body = "<f>\"x\"</f>" * draw(st.booleans()) + f"<v>{draw(_encoded(text, plain))}</v>"
     elif kind == "bool":
         attrs["t"] = "b"
         body = f"<v>{draw(st.sampled_from(['0', '1']))}</v>"
