@@ -342,6 +342,21 @@ def _shared_strings(reader: _Reader, part: str | None, fast: bool = True) -> lis
     return _read_strings(reader, part, False)
 
 
+def _plain_text(data: bytes, encoding: str | None) -> str | None:
+    """An element's content as text where a fast reading may take it: the part is UTF-8 (its XML
+    declaration's ``encoding``) and the content holds no comment, CDATA section, processing
+    instruction or ``]]>``, which expat alone reads rightly; else None."""
+    if not (encoding is None or encoding.lower() == "utf-8"):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "<!" in text or "<?" in text or "]]>" in text:
+        return None
+    return text
+
+
 def _shared_item(text: str) -> str:
     return text.replace("x005F_", "")    # openpyxl drops the escape of "_x"
 
@@ -392,9 +407,8 @@ def _read_strings(reader: _Reader, part: str, fast: bool) -> list[str]:
             yield data
             return
         yield data[:m.end()]
-        body = data[m.end():stop].decode("utf-8") if root_at == m.start() and (
-            encoding is None or encoding.lower() == "utf-8") else ""
-        if not body or "<!" in body or "<?" in body or "]]>" in body:
+        body = _plain_text(data[m.end():stop], encoding) if root_at == m.start() else None
+        if not body:
             yield data[m.end():]
             return
         items = _SST_ITEM.findall(body)
@@ -915,18 +929,11 @@ def _scan_sheet_as(reader: _Reader, part: str, sheet: ScanSheet, strings: list[s
             yield data
             return
         yield data[:at + 11]
-        if sheet_data_at != at or lead != "" or not (encoding is None or encoding.lower() == "utf-8"):
-            yield data[at + 11:]
-            return
-        try:
-            body = data[at + 11:stop].decode("utf-8")
-        except UnicodeDecodeError:
+        body = _plain_text(data[at + 11:stop], encoding) if sheet_data_at == at and lead == "" else None
+        if body is None or "xmlns" in body:
             yield data[at + 11:]
             return
         tail, data = data[stop:], None           # the part is held once, as text
-        if "<!" in body or "<?" in body or "]]>" in body or "xmlns" in body:
-            yield body.encode() + tail
-            return
         fast_cells = odd_cells = 0
         in_row = False
         start = 0
